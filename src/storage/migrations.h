@@ -1,0 +1,21 @@
+#ifndef RUNG_STORAGE_MIGRATIONS_H_
+#define RUNG_STORAGE_MIGRATIONS_H_
+
+#include <string_view>
+#include <vector>
+
+namespace rung {
+
+// One numbered schema step, embedded from migrations/NNNN_name.sql.
+struct Migration {
+  int version;
+  std::string_view name;
+  std::string_view sql;
+};
+
+// Every migration this binary knows, in version order. Generated at build time.
+const std::vector<Migration>& EmbeddedMigrations();
+
+}  // namespace rung
+
+#endif  // RUNG_STORAGE_MIGRATIONS_H_
