@@ -1,1 +1,78 @@
-int main() { return 0; }  // replaced by the daemon entry point in this session
+// rungd: flags and signals only; the lifecycle lives in daemon/server.cc.
+
+#include <csignal>
+#include <cstdio>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "daemon/config.h"
+#include "daemon/log.h"
+#include "daemon/server.h"
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
+          "gRPC address: host:port (port 0 picks a free port) or unix:PATH");
+ABSL_FLAG(std::string, http_listen, "127.0.0.1:8080",
+          "HTTP address for dashboards, host:port; empty turns HTTP off");
+ABSL_FLAG(std::string, db, "rung.db", "SQLite file, created with its schema when missing");
+ABSL_FLAG(std::string, config, "",
+          "config file: textproto, or JSON when it ends in .json (see deploy/rungd.textproto)");
+
+namespace {
+
+constexpr absl::Duration kDrainGrace = absl::Seconds(10);
+
+// Blocks SIGTERM and SIGINT in every thread, so that only sigwait() sees them
+// and no gRPC or SQLite thread is interrupted mid-call.
+sigset_t BlockShutdownSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
+
+int Fail(const absl::Status& status) {
+  rung::Log(rung::LogLevel::kError, "rungd cannot start", {{"error", std::string(status.message())}});
+  std::fprintf(stderr, "rungd: %s\n", std::string(status.message()).c_str());
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage("rungd: the Rung Advisor daemon (gRPC, HTTP/JSON, SQLite)");
+  absl::ParseCommandLine(argc, argv);
+  const sigset_t signals = BlockShutdownSignals();
+
+  absl::StatusOr<rung::DaemonConfig> config = rung::LoadDaemonConfig(absl::GetFlag(FLAGS_config));
+  if (!config.ok()) return Fail(config.status());
+  rung::SetLogLevel(config->log_level);
+
+  rung::ServerOptions options;
+  options.listen = absl::GetFlag(FLAGS_listen);
+  options.http_listen = absl::GetFlag(FLAGS_http_listen);
+  options.db_path = absl::GetFlag(FLAGS_db);
+  options.config = *config;
+  absl::StatusOr<std::unique_ptr<rung::Server>> server = rung::Server::Start(options);
+  if (!server.ok()) return Fail(server.status());
+
+  // Scripts and tests wait for this exact line on stdout.
+  std::printf("listening on %s\n", (*server)->grpc_address().c_str());
+  if (!(*server)->http_address().empty()) {
+    std::printf("http listening on %s\n", (*server)->http_address().c_str());
+  }
+  std::fflush(stdout);
+  rung::Log(rung::LogLevel::kInfo, "rungd started",
+            {{"grpc", (*server)->grpc_address()}, {"http", (*server)->http_address()},
+             {"db", options.db_path}});
+
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  rung::Log(rung::LogLevel::kInfo, "draining", {{"signal", signal_number}});
+  (*server)->Shutdown(kDrainGrace);
+  rung::Log(rung::LogLevel::kInfo, "rungd stopped");
+  return 0;
+}

@@ -1,0 +1,98 @@
+#include "rung/advisor.h"
+
+#include <optional>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "core/page_token.h"
+#include "rung/history.h"
+#include "rung/status_macros.h"
+
+namespace rung {
+namespace {
+
+absl::Status CheckAdSetId(std::string_view ad_set_id) {
+  if (ad_set_id.empty()) return absl::InvalidArgumentError("ad_set_id: must not be empty");
+  if (ad_set_id.size() > static_cast<size_t>(kMaxIdLength)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("ad_set_id: is ", ad_set_id.size(), " characters; at most ", kMaxIdLength));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<Week>> ParseOptionalWeek(std::string_view field,
+                                                      std::string_view text) {
+  if (text.empty()) return std::optional<Week>();
+  absl::StatusOr<Week> week = Week::Parse(text);
+  if (!week.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(std::string(field), ": ", week.status().message()));
+  }
+  return std::optional<Week>(*week);
+}
+
+}  // namespace
+
+Advisor::Advisor(Store* store, const LadderRegistry* ladders, AdvisorOptions options, Clock clock)
+    : store_(store), ladders_(ladders), options_(options), clock_(std::move(clock)) {}
+
+absl::StatusOr<IngestSummary> Advisor::IngestWeeks(const std::vector<RawAdSetWeek>& weeks,
+                                                   const std::string& request_id) {
+  if (request_id.size() > static_cast<size_t>(kMaxRequestIdLength)) {
+    return absl::InvalidArgumentError(absl::StrCat("request_id: is ", request_id.size(),
+                                                   " characters; at most ", kMaxRequestIdLength));
+  }
+  ValidationOptions validation;
+  validation.max_batch_size = options_.max_batch_size;
+  validation.today = absl::ToCivilDay(clock_(), absl::UTCTimeZone());
+  ASSIGN_OR_RETURN(ValidatedBatch batch, ValidateBatch(weeks, *ladders_, validation));
+  IngestBatch ingest;
+  ingest.records = std::move(batch.records);
+  ingest.warnings = std::move(batch.warnings);
+  ingest.request_id = request_id;
+  return store_->Ingest(ingest);
+}
+
+absl::StatusOr<AdSetSummary> Advisor::GetAdSet(std::string_view ad_set_id) {
+  RETURN_IF_ERROR(CheckAdSetId(ad_set_id));
+  ASSIGN_OR_RETURN(AdSetHistory history, store_->GetHistory(ad_set_id, std::nullopt, std::nullopt));
+  return Summarize(history);
+}
+
+absl::StatusOr<AdSetPage> Advisor::ListAdSets(std::string_view account_id, int page_size,
+                                              std::string_view page_token) {
+  ASSIGN_OR_RETURN(int limit, EffectivePageSize(page_size, options_.default_page_size,
+                                                options_.max_page_size));
+  const std::string filter = absl::StrCat("account_id=", std::string(account_id));
+  AdSetIdPageQuery query;
+  query.account_id = std::string(account_id);
+  query.limit = limit + 1;  // one more tells whether another page follows
+  if (!page_token.empty()) {
+    ASSIGN_OR_RETURN(query.after_ad_set_id, DecodePageToken(page_token, filter));
+  }
+  ASSIGN_OR_RETURN(std::vector<std::string> ids, store_->ListAdSetIds(query));
+  const bool more = ids.size() > static_cast<size_t>(limit);
+  if (more) ids.resize(static_cast<size_t>(limit));
+
+  AdSetPage page;
+  for (const std::string& id : ids) {
+    ASSIGN_OR_RETURN(AdSetSummary summary, GetAdSet(id));
+    page.ad_sets.push_back(std::move(summary));
+  }
+  if (more) page.next_page_token = EncodePageToken({filter, ids.back()});
+  return page;
+}
+
+absl::StatusOr<AdSetHistory> Advisor::GetAdSetHistory(std::string_view ad_set_id,
+                                                      std::string_view from_week,
+                                                      std::string_view to_week) {
+  RETURN_IF_ERROR(CheckAdSetId(ad_set_id));
+  ASSIGN_OR_RETURN(std::optional<Week> from, ParseOptionalWeek("from_week", from_week));
+  ASSIGN_OR_RETURN(std::optional<Week> to, ParseOptionalWeek("to_week", to_week));
+  if (from && to && *to < *from) {
+    return absl::InvalidArgumentError(absl::StrCat("to_week: ", to->ToString(),
+                                                   " is before from_week ", from->ToString()));
+  }
+  return store_->GetHistory(ad_set_id, from, to);
+}
+
+}  // namespace rung

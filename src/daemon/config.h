@@ -1,0 +1,38 @@
+#ifndef RUNG_DAEMON_CONFIG_H_
+#define RUNG_DAEMON_CONFIG_H_
+
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "daemon/log.h"
+#include "rung/advisor.h"
+#include "rung/config/v1/config.pb.h"
+#include "rung/store.h"
+
+namespace rung {
+
+// The config file with every default filled in and every value checked.
+struct DaemonConfig {
+  SqliteStoreOptions storage;  // path comes from --db, not from the file
+  AdvisorOptions advisor;
+  int max_message_bytes = 16 * 1024 * 1024;
+  int health_probe_interval_ms = 1000;
+  LogLevel log_level = LogLevel::kInfo;
+};
+
+// Parses a config text: JSON when `json`, textproto otherwise. Unknown keys
+// and bad values are INVALID_ARGUMENT naming `source`, the line or the field.
+absl::StatusOr<config::v1::Config> ParseConfigText(std::string_view text, bool json,
+                                                   std::string_view source);
+
+// Fills defaults and checks ranges; errors name the field ("limits.max_batch_size: ...").
+absl::StatusOr<DaemonConfig> ResolveConfig(const config::v1::Config& config);
+
+// Reads `path` (".json" is JSON, anything else textproto) and resolves it. An
+// empty path gives the defaults.
+absl::StatusOr<DaemonConfig> LoadDaemonConfig(const std::string& path);
+
+}  // namespace rung
+
+#endif  // RUNG_DAEMON_CONFIG_H_

@@ -1,0 +1,207 @@
+#include "daemon/server.h"
+
+#include <thread>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "api/advisor_service_impl.h"
+#include "api/http_service.h"
+#include "daemon/log.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/server.h"
+#include "grpcpp/server_builder.h"
+#include "httplib.h"
+#include "rung/status_macros.h"
+
+namespace rung {
+namespace {
+
+constexpr char kServiceName[] = "rung.v1.AdvisorService";
+
+struct HostPort {
+  std::string host;
+  int port = 0;
+};
+
+// "host:port" with an optional [IPv6] host; the port must be 0..65535.
+absl::StatusOr<HostPort> ParseHostPort(absl::string_view flag, absl::string_view address) {
+  const size_t colon = address.rfind(':');
+  int port = -1;
+  if (colon == absl::string_view::npos || colon == 0 ||
+      !absl::SimpleAtoi(address.substr(colon + 1), &port) || port < 0 || port > 65535) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, ": '", address, "' is not host:port (port 0 picks a free one)"));
+  }
+  std::string host(address.substr(0, colon));
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  return HostPort{host, port};
+}
+
+std::string JoinHostPort(const std::string& host, int port) {
+  return absl::StrContains(host, ':') ? absl::StrCat("[", host, "]:", port)
+                                      : absl::StrCat(host, ":", port);
+}
+
+// Re-checks the database on an interval and flips the standard health
+// service, so that probes read a flag instead of touching SQLite each time.
+class HealthMonitor {
+ public:
+  HealthMonitor(Store* store, grpc::HealthCheckServiceInterface* health, absl::Duration interval)
+      : store_(store), health_(health), interval_(interval) {
+    Probe();
+    thread_ = std::thread([this] { Run(); });
+  }
+  ~HealthMonitor() {
+    {
+      absl::MutexLock lock(&mu_);
+      stopping_ = true;
+    }
+    thread_.join();
+  }
+
+ private:
+  void Run() {
+    absl::MutexLock lock(&mu_);
+    while (!mu_.AwaitWithTimeout(absl::Condition(&stopping_), interval_)) {
+      mu_.Unlock();
+      Probe();
+      mu_.Lock();
+    }
+  }
+
+  void Probe() {
+    const absl::Status status = store_->Ping();
+    if (status.ok() == serving_ && probed_) return;
+    probed_ = true;
+    serving_ = status.ok();
+    health_->SetServingStatus(serving_);
+    health_->SetServingStatus(kServiceName, serving_);
+    if (serving_) {
+      Log(LogLevel::kInfo, "database answers; health is SERVING");
+    } else {
+      Log(LogLevel::kWarn, "database does not answer; health is NOT_SERVING",
+          {{"error", std::string(status.message())}});
+    }
+  }
+
+  Store* store_;
+  grpc::HealthCheckServiceInterface* health_;
+  absl::Duration interval_;
+  bool probed_ = false;
+  bool serving_ = false;
+  absl::Mutex mu_;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::thread thread_;
+};
+
+class ServerImpl final : public Server {
+ public:
+  ~ServerImpl() override { Shutdown(absl::ZeroDuration()); }
+
+  absl::Status Init(const ServerOptions& options) {
+    SqliteStoreOptions storage = options.config.storage;
+    storage.path = options.db_path;
+    ASSIGN_OR_RETURN(store_, OpenSqliteStore(storage));
+    ladders_ = LadderRegistry::BuiltIn();
+    advisor_ = std::make_unique<Advisor>(store_.get(), &ladders_, options.config.advisor,
+                                         [] { return absl::Now(); });
+    service_ = std::make_unique<AdvisorServiceImpl>(advisor_.get());
+    RETURN_IF_ERROR(StartGrpc(options));
+    RETURN_IF_ERROR(StartHttp(options.http_listen));
+    health_monitor_ = std::make_unique<HealthMonitor>(
+        store_.get(), grpc_->GetHealthCheckService(),
+        absl::Milliseconds(options.config.health_probe_interval_ms));
+    return absl::OkStatus();
+  }
+
+  std::string grpc_address() const override { return grpc_address_; }
+  std::string http_address() const override { return http_address_; }
+
+  void Shutdown(absl::Duration grace) override {
+    if (stopped_) return;
+    stopped_ = true;
+    health_monitor_.reset();
+    if (grpc_ != nullptr) {
+      grpc_->GetHealthCheckService()->Shutdown();  // NOT_SERVING for every service
+      grpc_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+      grpc_->Wait();
+    }
+    if (http_ != nullptr) {
+      http_->stop();
+      http_thread_.join();
+    }
+    service_.reset();
+    advisor_.reset();
+    store_.reset();  // closes SQLite after the last call is done with it
+  }
+
+ private:
+  absl::Status StartGrpc(const ServerOptions& options) {
+    std::string address = options.listen;
+    std::string host;
+    if (!absl::StartsWith(address, "unix:")) {
+      ASSIGN_OR_RETURN(HostPort parsed, ParseHostPort("--listen", address));
+      host = parsed.host;
+      address = JoinHostPort(parsed.host, parsed.port);
+    }
+    grpc::EnableDefaultHealthCheckService(true);
+    grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+    grpc::ServerBuilder builder;
+    int bound_port = 0;
+    builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &bound_port);
+    builder.SetMaxReceiveMessageSize(options.config.max_message_bytes);
+    builder.RegisterService(service_.get());
+    grpc_ = builder.BuildAndStart();
+    if (grpc_ == nullptr || bound_port == 0) {
+      grpc_.reset();
+      return absl::UnavailableError(absl::StrCat("--listen: cannot listen on '", options.listen,
+                                                 "' (address in use or not available?)"));
+    }
+    grpc_address_ = host.empty() ? address : JoinHostPort(host, bound_port);
+    return absl::OkStatus();
+  }
+
+  absl::Status StartHttp(const std::string& http_listen) {
+    if (http_listen.empty()) return absl::OkStatus();
+    ASSIGN_OR_RETURN(HostPort parsed, ParseHostPort("--http_listen", http_listen));
+    http_ = std::make_unique<httplib::Server>();
+    RegisterHttpRoutes(store_.get(), http_.get());
+    const int port = parsed.port == 0 ? http_->bind_to_any_port(parsed.host)
+                                      : (http_->bind_to_port(parsed.host, parsed.port) ? parsed.port : -1);
+    if (port <= 0) {
+      http_.reset();
+      return absl::UnavailableError(absl::StrCat("--http_listen: cannot listen on '", http_listen,
+                                                 "' (address in use or not available?)"));
+    }
+    http_address_ = JoinHostPort(parsed.host, port);
+    http_thread_ = std::thread([this] { http_->listen_after_bind(); });
+    return absl::OkStatus();
+  }
+
+  std::unique_ptr<Store> store_;
+  LadderRegistry ladders_;
+  std::unique_ptr<Advisor> advisor_;
+  std::unique_ptr<AdvisorServiceImpl> service_;
+  std::unique_ptr<grpc::Server> grpc_;
+  std::unique_ptr<httplib::Server> http_;
+  std::thread http_thread_;
+  std::unique_ptr<HealthMonitor> health_monitor_;
+  std::string grpc_address_;
+  std::string http_address_;
+  bool stopped_ = false;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
+  auto server = std::make_unique<ServerImpl>();
+  RETURN_IF_ERROR(server->Init(options));
+  return std::unique_ptr<Server>(std::move(server));
+}
+
+}  // namespace rung

@@ -1,0 +1,99 @@
+#include "daemon/config.h"
+
+#include <fstream>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "support/temp_dir.h"
+
+namespace rung {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(ConfigTest, EmptyPathGivesTheDefaults) {
+  auto config = LoadDaemonConfig("");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->storage.synchronous, "FULL");
+  EXPECT_EQ(config->storage.busy_timeout_ms, 5000);
+  EXPECT_EQ(config->advisor.max_batch_size, 5000);
+  EXPECT_EQ(config->advisor.max_page_size, 1000);
+  EXPECT_EQ(config->log_level, LogLevel::kInfo);
+}
+
+TEST(ConfigTest, TextprotoValuesOverrideDefaults) {
+  auto parsed = ParseConfigText(R"pb(
+    storage { synchronous: "NORMAL" busy_timeout_ms: 250 }
+    limits { max_batch_size: 10 max_page_size: 50 }
+    log { level: "debug" }
+  )pb",
+                                /*json=*/false, "rungd.textproto");
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  auto config = ResolveConfig(*parsed);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->storage.synchronous, "NORMAL");
+  EXPECT_EQ(config->storage.busy_timeout_ms, 250);
+  EXPECT_EQ(config->advisor.max_batch_size, 10);
+  EXPECT_EQ(config->advisor.max_page_size, 50);
+  EXPECT_EQ(config->log_level, LogLevel::kDebug);
+}
+
+TEST(ConfigTest, JsonValuesOverrideDefaults) {
+  auto parsed = ParseConfigText(R"({"storage": {"synchronous": "OFF"}, "limits": {"maxBatchSize": 7}})",
+                                /*json=*/true, "rungd.json");
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  auto config = ResolveConfig(*parsed);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->storage.synchronous, "OFF");
+  EXPECT_EQ(config->advisor.max_batch_size, 7);
+}
+
+TEST(ConfigTest, UnknownTextprotoKeyIsAnErrorWithItsPosition) {
+  auto parsed = ParseConfigText("storage {\n  synchronus: \"FULL\"\n}\n", false, "rungd.textproto");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(parsed.status().message()), HasSubstr("rungd.textproto"));
+  EXPECT_THAT(std::string(parsed.status().message()), HasSubstr("line 2"));
+  EXPECT_THAT(std::string(parsed.status().message()), HasSubstr("synchronus"));
+}
+
+TEST(ConfigTest, UnknownJsonKeyIsAnError) {
+  auto parsed = ParseConfigText(R"({"limits": {"max_batch": 7}})", true, "rungd.json");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_THAT(std::string(parsed.status().message()), HasSubstr("max_batch"));
+}
+
+TEST(ConfigTest, BadValuesNameTheirField) {
+  struct Case {
+    const char* text;
+    const char* field;
+  };
+  for (const Case& c : {Case{"storage { synchronous: \"SOMETIMES\" }", "storage.synchronous"},
+                        Case{"storage { busy_timeout_ms: -1 }", "storage.busy_timeout_ms"},
+                        Case{"limits { max_batch_size: -5 }", "limits.max_batch_size"},
+                        Case{"limits { max_page_size: -1 }", "limits.max_page_size"},
+                        Case{"log { level: \"loud\" }", "log.level"}}) {
+    auto parsed = ParseConfigText(c.text, false, "x");
+    ASSERT_TRUE(parsed.ok()) << c.text;
+    auto config = ResolveConfig(*parsed);
+    ASSERT_FALSE(config.ok()) << c.text;
+    EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(std::string(config.status().message()), HasSubstr(c.field)) << c.text;
+  }
+}
+
+TEST(ConfigTest, LoadsAFileByExtensionAndNamesItInErrors) {
+  test_support::TempDir dir;
+  const std::string path = dir.File("rungd.json");
+  std::ofstream(path) << R"({"limits": {"maxPageSize": -3}})";
+  auto config = LoadDaemonConfig(path);
+  ASSERT_FALSE(config.ok());
+  EXPECT_THAT(std::string(config.status().message()), HasSubstr(path));
+  EXPECT_THAT(std::string(config.status().message()), HasSubstr("limits.max_page_size"));
+
+  EXPECT_EQ(LoadDaemonConfig(dir.File("missing.textproto")).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace rung
