@@ -1,0 +1,69 @@
+"""Starts the real rungd binary for the Python tests and stops it again.
+
+The daemon prints `listening on HOST:PORT` once it is serving; the tests wait
+for that line (with a deadline) instead of sleeping.
+"""
+
+import os
+import select
+import signal
+import subprocess
+import time
+
+RUNGD = os.environ.get("RUNGD", "rungd")
+
+
+class RungdProcess:
+    """A rungd child process on a free port, with its gRPC address."""
+
+    def __init__(self, db_path, extra_args=(), start_timeout=30.0):
+        self.db_path = db_path
+        self.process = subprocess.Popen(
+            [RUNGD, "--listen=127.0.0.1:0", "--http_listen=127.0.0.1:0", f"--db={db_path}", *extra_args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.address = None
+        self.http_address = None
+        self.stdout_lines = []
+        deadline = time.monotonic() + start_timeout
+        while self.address is None or self.http_address is None:
+            line = self._read_line(deadline)
+            if line is None:
+                _, err = self.stop(signal.SIGKILL)
+                raise RuntimeError(f"rungd did not start: {err}")
+            if line.startswith("listening on "):
+                self.address = line[len("listening on "):].strip()
+            elif line.startswith("http listening on "):
+                self.http_address = line[len("http listening on "):].strip()
+
+    def _read_line(self, deadline):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return None
+        ready, _, _ = select.select([self.process.stdout], [], [], remaining)
+        if not ready:
+            return None
+        line = self.process.stdout.readline()
+        if not line:
+            return None
+        self.stdout_lines.append(line)
+        return line
+
+    def stop(self, sig=signal.SIGTERM, timeout=30.0):
+        """Sends `sig` and returns (exit code, stderr)."""
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+        try:
+            _, err = self.process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            _, err = self.process.communicate()
+        return self.process.returncode, err
+
+
+def run_rungd_expecting_failure(args, timeout=30.0):
+    """Runs rungd to completion; returns (exit code, stdout, stderr)."""
+    done = subprocess.run([RUNGD, *args], capture_output=True, text=True, timeout=timeout)
+    return done.returncode, done.stdout, done.stderr

@@ -1,0 +1,96 @@
+"""The rungd binary as an operator meets it: start, port 0, health, signals,
+and refusals at start-up with a clear message."""
+
+import os
+import signal
+import sqlite3
+import tempfile
+import unittest
+import urllib.request
+
+import grpc
+
+import health_pb2
+import health_pb2_grpc
+
+from rungd_process import RungdProcess, run_rungd_expecting_failure
+
+
+class DaemonTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.db = os.path.join(self.tmp.name, "rung.db")
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def check_health(self, address):
+        with grpc.insecure_channel(address) as channel:
+            answer = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=10)
+        return answer.status
+
+    def test_starts_on_port_zero_answers_health_and_exits_zero_on_sigterm(self):
+        daemon = RungdProcess(self.db)
+        host, port = daemon.address.rsplit(":", 1)
+        self.assertEqual(host, "127.0.0.1")
+        self.assertGreater(int(port), 0)
+        self.assertEqual(self.check_health(daemon.address), health_pb2.HealthCheckResponse.SERVING)
+        with urllib.request.urlopen(f"http://{daemon.http_address}/healthz", timeout=10) as response:
+            self.assertEqual(response.status, 200)
+        code, err = daemon.stop(signal.SIGTERM)
+        self.assertEqual(code, 0, err)
+        self.assertIn('"msg":"draining"', err)
+        self.assertTrue(os.path.exists(self.db))
+
+    def test_exits_zero_on_sigint(self):
+        daemon = RungdProcess(self.db)
+        code, err = daemon.stop(signal.SIGINT)
+        self.assertEqual(code, 0, err)
+
+    def test_logs_are_one_json_object_per_line(self):
+        import json
+        daemon = RungdProcess(self.db)
+        _, err = daemon.stop()
+        lines = [line for line in err.splitlines() if line.strip()]
+        self.assertTrue(lines)
+        for line in lines:
+            record = json.loads(line)
+            self.assertIn("ts", record)
+            self.assertIn("level", record)
+            self.assertIn("msg", record)
+
+    def test_refuses_a_foreign_sqlite_file(self):
+        with sqlite3.connect(self.db) as db:
+            db.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
+        code, _, err = run_rungd_expecting_failure([f"--db={self.db}", "--listen=127.0.0.1:0", "--http_listen="])
+        self.assertEqual(code, 1)
+        self.assertIn("not a Rung Advisor database", err)
+
+    def test_refuses_a_file_that_is_not_sqlite(self):
+        with open(self.db, "wb") as f:
+            f.write(b"this is certainly not a database" * 200)
+        code, _, err = run_rungd_expecting_failure([f"--db={self.db}", "--listen=127.0.0.1:0", "--http_listen="])
+        self.assertEqual(code, 1)
+        self.assertIn(self.db, err)
+
+    def test_refuses_a_config_with_an_unknown_key(self):
+        config = os.path.join(self.tmp.name, "rungd.textproto")
+        with open(config, "w") as f:
+            f.write('storage {\n  synchronus: "FULL"\n}\n')
+        code, _, err = run_rungd_expecting_failure(
+            [f"--db={self.db}", f"--config={config}", "--listen=127.0.0.1:0", "--http_listen="])
+        self.assertEqual(code, 1)
+        self.assertIn("synchronus", err)
+        self.assertIn("line 2", err)
+
+    def test_refuses_a_database_newer_than_the_binary(self):
+        RungdProcess(self.db).stop()
+        with sqlite3.connect(self.db) as db:
+            db.execute("INSERT INTO schema_migrations VALUES (9999, 'future', 'x', '2030-01-01')")
+        code, _, err = run_rungd_expecting_failure([f"--db={self.db}", "--listen=127.0.0.1:0", "--http_listen="])
+        self.assertEqual(code, 1)
+        self.assertIn("9999", err)
+
+
+if __name__ == "__main__":
+    unittest.main()
