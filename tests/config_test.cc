@@ -1,5 +1,6 @@
 #include "daemon/config.h"
 
+#include <cstdlib>
 #include <fstream>
 
 #include "gmock/gmock.h"
@@ -93,6 +94,15 @@ TEST(ConfigTest, LoadsAFileByExtensionAndNamesItInErrors) {
 
   EXPECT_EQ(LoadDaemonConfig(dir.File("missing.textproto")).status().code(),
             absl::StatusCode::kNotFound);
+}
+
+TEST(ConfigTest, TheAnnotatedExampleInDeployIsValid) {
+  const char* source_dir = std::getenv("RUNG_SOURCE_DIR");
+  ASSERT_NE(source_dir, nullptr) << "ctest sets RUNG_SOURCE_DIR";
+  auto config = LoadDaemonConfig(std::string(source_dir) + "/deploy/rungd.textproto");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->storage.synchronous, "FULL");
+  EXPECT_EQ(config->max_message_bytes, 16777216);
 }
 
 }  // namespace
