@@ -1,0 +1,202 @@
+#include "storage/sqlite_db.h"
+
+#include <sqlite3.h>
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "rung/status_macros.h"
+
+namespace rung {
+
+absl::Status SqliteStatus(int rc, absl::string_view errmsg, absl::string_view doing,
+                          int busy_timeout_ms) {
+  auto status = [&](absl::StatusCode code, absl::string_view what) {
+    return absl::Status(code, absl::StrCat(doing, ": ", what, " (sqlite: ", errmsg, ")"));
+  };
+  // Extended codes (SQLITE_IOERR_WRITE, ...) share their primary code's byte.
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return status(absl::StatusCode::kUnavailable,
+                    absl::StrCat("database is locked by another writer for more than ",
+                                 busy_timeout_ms, " ms"));
+    case SQLITE_FULL:
+      return status(absl::StatusCode::kResourceExhausted, "database or disk is full");
+    case SQLITE_NOMEM:
+      return status(absl::StatusCode::kResourceExhausted, "out of memory");
+    case SQLITE_CANTOPEN:
+      return status(absl::StatusCode::kUnavailable, "cannot open the database file");
+    case SQLITE_IOERR:
+      return status(absl::StatusCode::kUnavailable, "I/O error on the database file");
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+      return status(absl::StatusCode::kUnavailable, "the database file cannot be written");
+    case SQLITE_NOTADB:
+      return status(absl::StatusCode::kFailedPrecondition, "the file is not a SQLite database");
+    case SQLITE_CORRUPT:
+      return status(absl::StatusCode::kDataLoss, "the database file is corrupt");
+    case SQLITE_CONSTRAINT:
+      // Records are validated before they get here, so this is our bug.
+      return status(absl::StatusCode::kInternal, "a database constraint was violated");
+    default:
+      return status(absl::StatusCode::kInternal,
+                    absl::StrCat("unexpected SQLite error ", rc, " (", sqlite3_errstr(rc), ")"));
+  }
+}
+
+// --- Statement ---------------------------------------------------------------
+
+Statement::Statement(Connection* connection, sqlite3_stmt* stmt)
+    : connection_(connection), stmt_(stmt) {}
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+void Statement::Bind(int index, absl::string_view value) {
+  const int rc =
+      sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
+}
+
+void Statement::Bind(int index, int64_t value) {
+  const int rc = sqlite3_bind_int64(stmt_, index, value);
+  if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
+}
+
+void Statement::BindNull(int index) {
+  const int rc = sqlite3_bind_null(stmt_, index);
+  if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
+}
+
+absl::StatusOr<bool> Statement::Step(absl::string_view doing) {
+  if (bind_rc_ != SQLITE_OK) return connection_->Error(bind_rc_, doing);
+  const int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return connection_->Error(rc, doing);
+}
+
+absl::Status Statement::Run(absl::string_view doing) {
+  while (true) {
+    ASSIGN_OR_RETURN(const bool row, Step(doing));
+    if (!row) return absl::OkStatus();
+  }
+}
+
+bool Statement::IsNull(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+
+int64_t Statement::ColumnInt(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+std::string Statement::ColumnText(int column) const {
+  // column_text before column_bytes: the byte count is of the converted text.
+  const unsigned char* text = sqlite3_column_text(stmt_, column);
+  if (text == nullptr) return "";
+  return std::string(reinterpret_cast<const char*>(text),
+                     static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
+}
+
+void Statement::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+  bind_rc_ = SQLITE_OK;
+}
+
+// --- Connection --------------------------------------------------------------
+
+absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const std::string& path,
+                                                             const ConnectionOptions& options) {
+  const int flags =
+      SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE |
+      (options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  // The handle exists even when opening failed, and must be closed.
+  std::unique_ptr<Connection> connection(new Connection(db));
+  const std::string doing = absl::StrCat("opening '", path, "'");
+  if (db == nullptr) return SqliteStatus(rc, sqlite3_errstr(rc), doing, options.busy_timeout_ms);
+  if (rc != SQLITE_OK) return connection->Error(rc, doing);
+  RETURN_IF_ERROR(connection->Configure(options, doing));
+  return connection;
+}
+
+Connection::~Connection() {
+  statements_.clear();  // every statement must be finalized before the close
+  sqlite3_close_v2(db_);
+}
+
+absl::Status Connection::Configure(const ConnectionOptions& options, absl::string_view doing) {
+  SetBusyTimeout(options.busy_timeout_ms);
+  RETURN_IF_ERROR(Exec("PRAGMA foreign_keys = ON", doing));
+  return Exec(absl::StrCat("PRAGMA synchronous = ", options.synchronous), doing);
+}
+
+absl::Status Connection::Exec(const std::string& sql, absl::string_view doing) {
+  const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr);
+  return rc == SQLITE_OK ? absl::OkStatus() : Error(rc, doing);
+}
+
+absl::StatusOr<StatementLease> Connection::Prepare(absl::string_view sql, absl::string_view doing) {
+  auto it = statements_.find(sql);
+  if (it != statements_.end()) return StatementLease(it->second.get());
+  sqlite3_stmt* stmt = nullptr;
+  const char* tail = nullptr;
+  const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                    SQLITE_PREPARE_PERSISTENT, &stmt, &tail);
+  if (rc != SQLITE_OK) return Error(rc, doing);
+  auto statement = std::make_unique<Statement>(this, stmt);
+  if (stmt == nullptr || tail != sql.data() + sql.size()) {
+    return absl::InternalError(
+        absl::StrCat(doing, ": the SQL must hold exactly one statement: ", sql));
+  }
+  Statement* cached = statement.get();
+  statements_.emplace(std::string(sql), std::move(statement));
+  return StatementLease(cached);
+}
+
+absl::StatusOr<StatementLease> Connection::QueryFirstRow(absl::string_view sql,
+                                                         absl::string_view doing) {
+  ASSIGN_OR_RETURN(StatementLease statement, Prepare(sql, doing));
+  ASSIGN_OR_RETURN(const bool row, statement->Step(doing));
+  if (!row) {
+    return absl::FailedPreconditionError(absl::StrCat(doing, ": no row from ", sql));
+  }
+  return statement;
+}
+
+absl::StatusOr<int64_t> Connection::QueryInt(absl::string_view sql, absl::string_view doing) {
+  ASSIGN_OR_RETURN(StatementLease statement, QueryFirstRow(sql, doing));
+  return statement->ColumnInt(0);
+}
+
+absl::StatusOr<std::string> Connection::QueryText(absl::string_view sql, absl::string_view doing) {
+  ASSIGN_OR_RETURN(StatementLease statement, QueryFirstRow(sql, doing));
+  return statement->ColumnText(0);
+}
+
+absl::Status Connection::InWriteTransaction(absl::string_view doing,
+                                            absl::FunctionRef<absl::Status()> body) {
+  RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE", doing));
+  absl::Status status = body();
+  if (status.ok()) status = Exec("COMMIT", doing);
+  // SQLite rolls back by itself after some errors (SQLITE_FULL, ...); a
+  // second ROLLBACK would only add a "no transaction is active" error.
+  if (!status.ok() && sqlite3_get_autocommit(db_) == 0) {
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  return status;
+}
+
+int64_t Connection::Changes() const { return sqlite3_changes64(db_); }
+
+void Connection::SetBusyTimeout(int ms) {
+  sqlite3_busy_timeout(db_, ms);
+  busy_timeout_ms_ = ms;
+}
+
+absl::Status Connection::Error(int rc, absl::string_view doing) const {
+  return SqliteStatus(rc, sqlite3_errmsg(db_), doing, busy_timeout_ms_);
+}
+
+}  // namespace rung

@@ -1,0 +1,505 @@
+#include "storage/sqlite_store.h"
+
+#include <algorithm>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
+#include "rung/status_macros.h"
+#include "storage/connection_pool.h"
+#include "storage/json_codec.h"
+#include "storage/migrator.h"
+#include "storage/sqlite_db.h"
+
+namespace rung {
+namespace {
+
+// A health probe must answer well before a load balancer gives up on it.
+constexpr int kPingBusyTimeoutMs = 100;
+
+constexpr absl::string_view kSynchronousModes[] = {"FULL", "NORMAL", "OFF"};
+
+// Stored as text, so that the database reads without this program.
+constexpr std::pair<ReportedLearning, absl::string_view> kLearningNames[] = {
+    {ReportedLearning::kLearning, "LEARNING"},
+    {ReportedLearning::kSuccess, "SUCCESS"},
+    {ReportedLearning::kFail, "FAIL"},
+};
+
+constexpr absl::string_view kSelectRequest =
+    "SELECT inserted, updated, unchanged, warnings FROM ingest_requests WHERE request_id = ?1";
+constexpr absl::string_view kInsertRequest =
+    "INSERT INTO ingest_requests (request_id, inserted, updated, unchanged, warnings, created_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))";
+constexpr absl::string_view kInsertAdSet =
+    "INSERT INTO ad_sets (ad_set_id, account_id, campaign_id) VALUES (?1, ?2, ?3) "
+    "ON CONFLICT DO NOTHING";
+constexpr absl::string_view kSelectAdSet =
+    "SELECT account_id, campaign_id FROM ad_sets WHERE ad_set_id = ?1";
+// The week statements share one parameter layout; see BindWeek.
+constexpr absl::string_view kInsertWeek =
+    "INSERT INTO ad_set_weeks (ad_set_id, week_start, optimization_event, spend_micros, "
+    "event_counts, reported_learning_status, learning_threshold_override, ladder, "
+    "significant_edit) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+    "ON CONFLICT (ad_set_id, week_start) DO NOTHING";
+// Touches the row only when a value differs, so that changes() tells an
+// update from a record sent again.
+constexpr absl::string_view kUpdateWeek =
+    "UPDATE ad_set_weeks SET optimization_event = ?3, spend_micros = ?4, event_counts = ?5, "
+    "reported_learning_status = ?6, learning_threshold_override = ?7, ladder = ?8, "
+    "significant_edit = ?9 "
+    "WHERE ad_set_id = ?1 AND week_start = ?2 AND (optimization_event IS NOT ?3 OR "
+    "spend_micros IS NOT ?4 OR event_counts IS NOT ?5 OR reported_learning_status IS NOT ?6 OR "
+    "learning_threshold_override IS NOT ?7 OR ladder IS NOT ?8 OR significant_edit IS NOT ?9)";
+constexpr absl::string_view kSelectHistory =
+    "SELECT s.account_id, s.campaign_id, w.week_start, w.optimization_event, w.spend_micros, "
+    "w.event_counts, w.reported_learning_status, w.learning_threshold_override, w.ladder, "
+    "w.significant_edit "
+    "FROM ad_set_weeks AS w JOIN ad_sets AS s ON s.ad_set_id = w.ad_set_id "
+    "WHERE w.ad_set_id = ?1 AND (?2 IS NULL OR w.week_start >= ?2) "
+    "AND (?3 IS NULL OR w.week_start <= ?3) "
+    "ORDER BY w.week_start";
+constexpr absl::string_view kAdSetHasWeeks =
+    "SELECT EXISTS (SELECT 1 FROM ad_set_weeks WHERE ad_set_id = ?1)";
+// Two statements rather than "?3 = '' OR account_id = ?3", which would keep
+// SQLite from using ad_sets_by_account.
+constexpr absl::string_view kListAdSetIds =
+    "SELECT ad_set_id FROM ad_sets WHERE ad_set_id > ?1 ORDER BY ad_set_id LIMIT ?2";
+constexpr absl::string_view kListAdSetIdsOfAccount =
+    "SELECT ad_set_id FROM ad_sets WHERE account_id = ?3 AND ad_set_id > ?1 "
+    "ORDER BY ad_set_id LIMIT ?2";
+constexpr absl::string_view kPing = "SELECT count(*) FROM schema_migrations";
+
+enum class WeekChange { kInserted, kUpdated, kUnchanged };
+
+// Who an ad set belongs to, for life.
+struct Owner {
+  std::string account_id;
+  std::string campaign_id;
+};
+
+// Owners of the ad sets seen so far in one batch, so each is read once.
+using OwnerCache = absl::flat_hash_map<std::string, Owner>;
+
+absl::StatusOr<ConnectionOptions> ValidateOptions(const SqliteStoreOptions& options) {
+  // Every connection opens the path anew, so an in-memory database would be
+  // a different, empty one for each reader.
+  if (options.path.empty() || options.path == ":memory:") {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("storage.path: '%s' is not a database file path", options.path));
+  }
+  if (options.busy_timeout_ms < 0) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "storage.busy_timeout_ms: must not be negative, got %d", options.busy_timeout_ms));
+  }
+  if (options.reader_connections < 1) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "storage.reader_connections: must be at least 1, got %d", options.reader_connections));
+  }
+  ConnectionOptions connection;
+  connection.busy_timeout_ms = options.busy_timeout_ms;
+  // The keyword goes into a PRAGMA, so only our own spelling of it does.
+  const auto* mode = std::find_if(
+      std::begin(kSynchronousModes), std::end(kSynchronousModes),
+      [&](absl::string_view m) { return absl::EqualsIgnoreCase(m, options.synchronous); });
+  if (mode == std::end(kSynchronousModes)) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "storage.synchronous: '%s' is not one of FULL, NORMAL or OFF", options.synchronous));
+  }
+  connection.synchronous = *mode;
+  return connection;
+}
+
+absl::Status EnableWal(Connection& writer, absl::string_view path) {
+  // WAL lets readers read while the writer writes. The mode is kept in the
+  // file, so this changes something only on the first open.
+  const std::string doing = absl::StrCat("enabling WAL on '", path, "'");
+  ASSIGN_OR_RETURN(const std::string mode, writer.QueryText("PRAGMA journal_mode = WAL", doing));
+  if (mode != "wal") {
+    return absl::FailedPreconditionError(
+        absl::StrCat(doing, ": the journal mode stayed '", mode, "'"));
+  }
+  return absl::OkStatus();
+}
+
+// --- Encoding of columns -------------------------------------------------------
+
+absl::string_view LearningName(ReportedLearning learning) {
+  for (const auto& [value, name] : kLearningNames) {
+    if (value == learning) return name;
+  }
+  return "";
+}
+
+absl::StatusOr<ReportedLearning> LearningFromName(absl::string_view name) {
+  if (name.empty()) return ReportedLearning::kUnspecified;  // NULL
+  for (const auto& [value, known] : kLearningNames) {
+    if (known == name) return value;
+  }
+  return absl::DataLossError(absl::StrCat("unknown value '", name, "'"));
+}
+
+absl::StatusOr<std::optional<int32_t>> ThresholdFromColumn(const Statement& row, int column) {
+  if (row.IsNull(column)) return std::nullopt;
+  const int64_t value = row.ColumnInt(column);
+  if (value < std::numeric_limits<int32_t>::min() || value > std::numeric_limits<int32_t>::max()) {
+    return absl::DataLossError(absl::StrCat(value, " does not fit in 32 bits"));
+  }
+  return static_cast<int32_t>(value);
+}
+
+// A value the database holds but rungd never writes becomes DATA_LOSS that
+// names where it is.
+template <typename T>
+absl::StatusOr<T> CheckStored(absl::StatusOr<T> value, absl::string_view column,
+                              absl::string_view where) {
+  if (value.ok()) return value;
+  return absl::DataLossError(
+      absl::StrFormat("stored %s of %s is corrupt: %s", column, where, value.status().message()));
+}
+
+// Empty text is NULL: "no ladder", "no reported status", an open bound.
+void BindTextOrNull(Statement& statement, int index, absl::string_view text) {
+  if (text.empty()) {
+    statement.BindNull(index);
+  } else {
+    statement.Bind(index, text);
+  }
+}
+
+void BindWeek(Statement& statement, const AdSetWeek& record, const std::string& event_counts) {
+  statement.Bind(1, record.ad_set_id);
+  statement.Bind(2, record.week.ToString());
+  statement.Bind(3, record.optimization_event);
+  statement.Bind(4, record.spend_micros);
+  statement.Bind(5, event_counts);
+  BindTextOrNull(statement, 6, LearningName(record.reported_learning));
+  statement.Bind(7, record.learning_threshold_override);
+  BindTextOrNull(statement, 8, record.ladder);
+  statement.Bind(9, int64_t{record.significant_edit ? 1 : 0});
+}
+
+absl::StatusOr<AdSetWeek> ReadWeek(const Statement& row, absl::string_view ad_set_id) {
+  AdSetWeek week;
+  week.account_id = row.ColumnText(0);
+  week.campaign_id = row.ColumnText(1);
+  week.ad_set_id = std::string(ad_set_id);
+  const std::string week_start = row.ColumnText(2);
+  const std::string where = absl::StrFormat("ad set '%s' week %s", ad_set_id, week_start);
+  ASSIGN_OR_RETURN(week.week, CheckStored(Week::Parse(week_start), "week_start", where));
+  week.optimization_event = row.ColumnText(3);
+  if (!row.IsNull(4)) week.spend_micros = row.ColumnInt(4);
+  ASSIGN_OR_RETURN(week.event_counts,
+                   CheckStored(DecodeEventCounts(row.ColumnText(5)), "event_counts", where));
+  ASSIGN_OR_RETURN(week.reported_learning, CheckStored(LearningFromName(row.ColumnText(6)),
+                                                       "reported_learning_status", where));
+  ASSIGN_OR_RETURN(week.learning_threshold_override,
+                   CheckStored(ThresholdFromColumn(row, 7), "learning_threshold_override", where));
+  week.ladder = row.ColumnText(8);
+  week.significant_edit = row.ColumnInt(9) != 0;
+  return week;
+}
+
+// --- Ingest, inside its transaction ---------------------------------------------
+
+absl::StatusOr<std::optional<IngestSummary>> FindRequest(Connection& writer,
+                                                         const std::string& request_id) {
+  constexpr absl::string_view kDoing = "looking up the request_id";
+  ASSIGN_OR_RETURN(StatementLease select, writer.Prepare(kSelectRequest, kDoing));
+  select->Bind(1, request_id);
+  ASSIGN_OR_RETURN(const bool row, select->Step(kDoing));
+  if (!row) return std::nullopt;
+  IngestSummary summary;
+  summary.inserted = static_cast<int>(select->ColumnInt(0));
+  summary.updated = static_cast<int>(select->ColumnInt(1));
+  summary.unchanged = static_cast<int>(select->ColumnInt(2));
+  ASSIGN_OR_RETURN(summary.warnings,
+                   CheckStored(DecodeStringArray(select->ColumnText(3)), "warnings",
+                               absl::StrCat("request_id '", request_id, "'")));
+  return summary;
+}
+
+absl::Status RememberRequest(Connection& writer, const std::string& request_id,
+                             const IngestSummary& summary) {
+  constexpr absl::string_view kDoing = "storing the request_id";
+  ASSIGN_OR_RETURN(StatementLease insert, writer.Prepare(kInsertRequest, kDoing));
+  insert->Bind(1, request_id);
+  insert->Bind(2, int64_t{summary.inserted});
+  insert->Bind(3, int64_t{summary.updated});
+  insert->Bind(4, int64_t{summary.unchanged});
+  insert->Bind(5, EncodeStringArray(summary.warnings));
+  return insert->Run(kDoing);
+}
+
+absl::StatusOr<Owner> InsertOrLoadOwner(Connection& writer, const AdSetWeek& record) {
+  constexpr absl::string_view kDoing = "storing ad sets";
+  ASSIGN_OR_RETURN(StatementLease insert, writer.Prepare(kInsertAdSet, kDoing));
+  insert->Bind(1, record.ad_set_id);
+  insert->Bind(2, record.account_id);
+  insert->Bind(3, record.campaign_id);
+  RETURN_IF_ERROR(insert->Run(kDoing));
+  if (writer.Changes() == 1) return Owner{record.account_id, record.campaign_id};
+  ASSIGN_OR_RETURN(StatementLease select, writer.Prepare(kSelectAdSet, kDoing));
+  select->Bind(1, record.ad_set_id);
+  ASSIGN_OR_RETURN(const bool row, select->Step(kDoing));
+  if (!row) {
+    return absl::InternalError(
+        absl::StrCat(kDoing, ": ad set '", record.ad_set_id, "' was neither inserted nor found"));
+  }
+  return Owner{select->ColumnText(0), select->ColumnText(1)};
+}
+
+absl::Status CheckOwner(const Owner& owner, const AdSetWeek& record, size_t index) {
+  auto refuse = [&](absl::string_view field, absl::string_view kind, const std::string& stored,
+                    const std::string& sent) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("weeks[%d].%s: ad set '%s' belongs to %s '%s', not '%s'", index, field,
+                        record.ad_set_id, kind, stored, sent));
+  };
+  if (owner.account_id != record.account_id) {
+    return refuse("account_id", "account", owner.account_id, record.account_id);
+  }
+  if (owner.campaign_id != record.campaign_id) {
+    return refuse("campaign_id", "campaign", owner.campaign_id, record.campaign_id);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status EnsureAdSet(Connection& writer, const AdSetWeek& record, size_t index,
+                         OwnerCache* owners) {
+  auto it = owners->find(record.ad_set_id);
+  if (it == owners->end()) {
+    ASSIGN_OR_RETURN(Owner owner, InsertOrLoadOwner(writer, record));
+    it = owners->emplace(record.ad_set_id, std::move(owner)).first;
+  }
+  return CheckOwner(it->second, record, index);
+}
+
+// Runs one of the week statements; true when it changed the row.
+absl::StatusOr<bool> WriteWeek(Connection& writer, absl::string_view sql, const AdSetWeek& record,
+                               const std::string& event_counts) {
+  constexpr absl::string_view kDoing = "storing ad set weeks";
+  ASSIGN_OR_RETURN(StatementLease statement, writer.Prepare(sql, kDoing));
+  BindWeek(*statement, record, event_counts);
+  RETURN_IF_ERROR(statement->Run(kDoing));
+  return writer.Changes() == 1;
+}
+
+absl::StatusOr<WeekChange> UpsertWeek(Connection& writer, const AdSetWeek& record) {
+  const std::string event_counts = EncodeEventCounts(record.event_counts);
+  ASSIGN_OR_RETURN(const bool inserted, WriteWeek(writer, kInsertWeek, record, event_counts));
+  if (inserted) return WeekChange::kInserted;
+  ASSIGN_OR_RETURN(const bool updated, WriteWeek(writer, kUpdateWeek, record, event_counts));
+  return updated ? WeekChange::kUpdated : WeekChange::kUnchanged;
+}
+
+int& CounterOf(IngestSummary& summary, WeekChange change) {
+  switch (change) {
+    case WeekChange::kInserted:
+      return summary.inserted;
+    case WeekChange::kUpdated:
+      return summary.updated;
+    case WeekChange::kUnchanged:
+      return summary.unchanged;
+  }
+  return summary.unchanged;
+}
+
+absl::Status IngestInTransaction(Connection& writer, const IngestBatch& batch,
+                                 IngestSummary* summary) {
+  if (!batch.request_id.empty()) {
+    ASSIGN_OR_RETURN(std::optional<IngestSummary> first, FindRequest(writer, batch.request_id));
+    if (first.has_value()) {
+      // A replay: the first answer, and nothing written.
+      *summary = *std::move(first);
+      return absl::OkStatus();
+    }
+  }
+  OwnerCache owners;
+  for (size_t i = 0; i < batch.records.size(); ++i) {
+    RETURN_IF_ERROR(EnsureAdSet(writer, batch.records[i], i, &owners));
+    ASSIGN_OR_RETURN(const WeekChange change, UpsertWeek(writer, batch.records[i]));
+    ++CounterOf(*summary, change);
+  }
+  summary->warnings = batch.warnings;
+  if (batch.request_id.empty()) return absl::OkStatus();
+  return RememberRequest(writer, batch.request_id, *summary);
+}
+
+// --- The store --------------------------------------------------------------------
+
+// The Store over one SQLite file. Writes go through a single connection
+// behind a mutex, since SQLite admits one writer at a time anyway; reads go
+// through a pool of read-only connections, which WAL lets read while the
+// writer writes. Safe for concurrent use.
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(std::unique_ptr<Connection> writer, std::vector<std::unique_ptr<Connection>> readers,
+              int busy_timeout_ms)
+      : busy_timeout_ms_(busy_timeout_ms),
+        writer_(std::move(writer)),
+        readers_(std::move(readers)) {}
+
+  absl::StatusOr<IngestSummary> Ingest(const IngestBatch& batch) override {
+    IngestSummary summary;
+    absl::MutexLock lock(&writer_mu_);
+    RETURN_IF_ERROR(writer_->InWriteTransaction(
+        "ingesting a batch", [&] { return IngestInTransaction(*writer_, batch, &summary); }));
+    return summary;
+  }
+
+  absl::StatusOr<AdSetHistory> GetHistory(std::string_view ad_set_id_view, std::optional<Week> from,
+                                          std::optional<Week> to) override {
+    constexpr absl::string_view kDoing = "reading ad set history";
+    // This Abseil's string_view is not std::string_view.
+    const std::string ad_set_id(ad_set_id_view);
+    ConnectionPool::Lease reader = readers_.Acquire();
+    ASSIGN_OR_RETURN(StatementLease select, reader->Prepare(kSelectHistory, kDoing));
+    select->Bind(1, ad_set_id);
+    BindTextOrNull(*select, 2, from.has_value() ? from->ToString() : "");
+    BindTextOrNull(*select, 3, to.has_value() ? to->ToString() : "");
+    AdSetHistory history;
+    while (true) {
+      ASSIGN_OR_RETURN(const bool row, select->Step(kDoing));
+      if (!row) break;
+      ASSIGN_OR_RETURN(AdSetWeek week, ReadWeek(*select, ad_set_id));
+      history.push_back(std::move(week));
+    }
+    // Bounds that exclude every week are no reason for NOT_FOUND.
+    if (history.empty()) {
+      ASSIGN_OR_RETURN(StatementLease exists, reader->Prepare(kAdSetHasWeeks, kDoing));
+      exists->Bind(1, ad_set_id);
+      ASSIGN_OR_RETURN(const bool row, exists->Step(kDoing));
+      if (!row || exists->ColumnInt(0) == 0) {
+        return absl::NotFoundError(absl::StrCat("ad set '", ad_set_id, "' not found"));
+      }
+    }
+    return history;
+  }
+
+  absl::StatusOr<std::vector<std::string>> ListAdSetIds(const AdSetIdPageQuery& query) override {
+    constexpr absl::string_view kDoing = "listing ad sets";
+    if (query.limit <= 0) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("limit: must be positive, got %d", query.limit));
+    }
+    const bool by_account = !query.account_id.empty();
+    ConnectionPool::Lease reader = readers_.Acquire();
+    ASSIGN_OR_RETURN(StatementLease select,
+                     reader->Prepare(by_account ? kListAdSetIdsOfAccount : kListAdSetIds, kDoing));
+    select->Bind(1, query.after_ad_set_id);
+    select->Bind(2, int64_t{query.limit});
+    if (by_account) select->Bind(3, query.account_id);
+    std::vector<std::string> ids;
+    while (true) {
+      ASSIGN_OR_RETURN(const bool row, select->Step(kDoing));
+      if (!row) return ids;
+      ids.push_back(select->ColumnText(0));
+    }
+  }
+
+  absl::Status Ping() override {
+    {
+      ConnectionPool::Lease reader = readers_.Acquire();
+      RETURN_IF_ERROR(reader->QueryInt(kPing, "pinging the database").status());
+    }
+    // A held mutex means an ingest is under way, which says enough about
+    // the write lock; waiting for it would stall the health check.
+    if (!writer_mu_.TryLock()) return absl::OkStatus();
+    const absl::Status status = ProbeWriteLock();
+    writer_mu_.Unlock();
+    return status;
+  }
+
+  // For the test seams in sqlite_store.h.
+  absl::StatusOr<int64_t> WriterPragma(absl::string_view pragma) {
+    absl::MutexLock lock(&writer_mu_);
+    return writer_->QueryInt(pragma, pragma);
+  }
+
+  absl::StatusOr<std::vector<int64_t>> ReaderPragmas(absl::string_view pragma) {
+    // Holding every lease at once is what makes each reader answer once.
+    std::vector<ConnectionPool::Lease> leases;
+    for (size_t i = 0; i < readers_.size(); ++i) leases.push_back(readers_.Acquire());
+    std::vector<int64_t> answers;
+    for (const ConnectionPool::Lease& reader : leases) {
+      ASSIGN_OR_RETURN(const int64_t answer, reader->QueryInt(pragma, pragma));
+      answers.push_back(answer);
+    }
+    return answers;
+  }
+
+ private:
+  // Another process holding the write lock makes us UNAVAILABLE, which the
+  // health check should say; with a short timeout, so that it says it soon.
+  absl::Status ProbeWriteLock() ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu_) {
+    constexpr absl::string_view kDoing = "probing the write lock";
+    writer_->SetBusyTimeout(std::min(kPingBusyTimeoutMs, busy_timeout_ms_));
+    absl::Status status = writer_->Exec("BEGIN IMMEDIATE", kDoing);
+    if (status.ok()) status = writer_->Exec("ROLLBACK", kDoing);
+    writer_->SetBusyTimeout(busy_timeout_ms_);
+    return status;
+  }
+
+  const int busy_timeout_ms_;
+  absl::Mutex writer_mu_;
+  const std::unique_ptr<Connection> writer_ ABSL_GUARDED_BY(writer_mu_);
+  ConnectionPool readers_;
+};
+
+absl::StatusOr<std::unique_ptr<Store>> OpenWithMigrations(
+    const SqliteStoreOptions& options, const std::vector<Migration>& migrations) {
+  ASSIGN_OR_RETURN(ConnectionOptions connection_options, ValidateOptions(options));
+  ASSIGN_OR_RETURN(std::unique_ptr<Connection> writer,
+                   Connection::Open(options.path, connection_options));
+  // Claim first: WAL and migrations write, and must not touch a foreign file.
+  RETURN_IF_ERROR(ClaimDatabase(*writer, options.path));
+  RETURN_IF_ERROR(EnableWal(*writer, options.path));
+  RETURN_IF_ERROR(Migrate(*writer, migrations));
+  connection_options.read_only = true;
+  std::vector<std::unique_ptr<Connection>> readers;
+  for (int i = 0; i < options.reader_connections; ++i) {
+    ASSIGN_OR_RETURN(std::unique_ptr<Connection> reader,
+                     Connection::Open(options.path, connection_options));
+    readers.push_back(std::move(reader));
+  }
+  return std::make_unique<SqliteStore>(std::move(writer), std::move(readers),
+                                       options.busy_timeout_ms);
+}
+
+absl::StatusOr<SqliteStore*> AsSqliteStore(Store& store) {
+  auto* sqlite_store = dynamic_cast<SqliteStore*>(&store);
+  if (sqlite_store == nullptr) return absl::InvalidArgumentError("not a SqliteStore");
+  return sqlite_store;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const SqliteStoreOptions& options) {
+  return OpenWithMigrations(options, EmbeddedMigrations());
+}
+
+absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStoreForTest(
+    const SqliteStoreOptions& options, const std::vector<Migration>& migrations) {
+  return OpenWithMigrations(options, migrations);
+}
+
+absl::StatusOr<int64_t> WriterPragmaForTest(Store& store, absl::string_view pragma) {
+  ASSIGN_OR_RETURN(SqliteStore * sqlite_store, AsSqliteStore(store));
+  return sqlite_store->WriterPragma(pragma);
+}
+
+absl::StatusOr<std::vector<int64_t>> ReaderPragmasForTest(Store& store, absl::string_view pragma) {
+  ASSIGN_OR_RETURN(SqliteStore * sqlite_store, AsSqliteStore(store));
+  return sqlite_store->ReaderPragmas(pragma);
+}
+
+}  // namespace rung

@@ -1,0 +1,230 @@
+// Opening a database file: schema migrations, and the files rungd refuses.
+
+#include "storage/migrations.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "rung/store.h"
+#include "storage/migrator.h"
+#include "storage/sqlite_db.h"
+#include "storage/sqlite_store.h"
+#include "storage_test_util.h"
+
+namespace rung {
+namespace {
+
+using MigrationsTest = StorageTest;
+
+std::string ReadFile(const std::string& path) {
+  std::string bytes(std::filesystem::file_size(path), '\0');
+  std::ifstream in(path, std::ios::binary);
+  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  return bytes;
+}
+
+TEST(Sha256HexTest, MatchesTheFipsExample) {
+  ASSERT_OK_AND_ASSIGN(const std::string hex, Sha256Hex("abc"));
+  EXPECT_EQ(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST_F(MigrationsTest, FreshDatabaseGetsEveryMigrationWithItsChecksum) {
+  ASSERT_OK(OpenSqliteStore(Options()));
+
+  ASSERT_OK_AND_ASSIGN(auto db, OpenOther(DbPath()));
+  const std::vector<Migration>& embedded = EmbeddedMigrations();
+  ASSERT_FALSE(embedded.empty());
+  ASSERT_OK_AND_ASSIGN(StatementLease rows,
+                       db->Prepare("SELECT version, name, checksum, applied_at "
+                                   "FROM schema_migrations ORDER BY version",
+                                   "test"));
+  for (const Migration& migration : embedded) {
+    ASSERT_OK_AND_ASSIGN(const bool row, rows->Step("test"));
+    ASSERT_TRUE(row) << "no row for migration " << migration.version;
+    EXPECT_EQ(rows->ColumnInt(0), migration.version);
+    EXPECT_EQ(rows->ColumnText(1), migration.name);
+    ASSERT_OK_AND_ASSIGN(const std::string checksum, Sha256Hex(migration.sql));
+    EXPECT_EQ(rows->ColumnText(2), checksum);
+    EXPECT_EQ(rows->ColumnText(3).size(), std::string("2026-01-05T10:00:00Z").size());
+  }
+  ASSERT_OK_AND_ASSIGN(const bool extra_row, rows->Step("test"));
+  EXPECT_FALSE(extra_row);
+
+  EXPECT_EQ(db->QueryText("PRAGMA journal_mode", "test").value_or(""), "wal");
+  EXPECT_EQ(db->QueryInt("PRAGMA user_version", "test").value_or(-1), embedded.back().version);
+  EXPECT_EQ(db->QueryInt("PRAGMA application_id", "test").value_or(-1), kApplicationId);
+  EXPECT_EQ(db->QueryInt("SELECT count(*) FROM pragma_table_list WHERE name IN "
+                         "('ad_sets', 'ad_set_weeks', 'ingest_requests', 'schema_migrations') "
+                         "AND strict = 1",
+                         "test")
+                .value_or(-1),
+            4);
+}
+
+TEST_F(MigrationsTest, ReopeningAppliesNothingAndKeepsTheData) {
+  {
+    ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
+    IngestBatch batch;
+    batch.records = {Record("as_1", W(0), 10)};
+    ASSERT_OK(store->Ingest(batch));
+  }
+  {
+    // A marker that a second application of the migrations would not keep.
+    ASSERT_OK_AND_ASSIGN(auto db, OpenOther(DbPath()));
+    ASSERT_OK(db->Exec("UPDATE schema_migrations SET applied_at = 'marker'", "test"));
+  }
+
+  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
+
+  ASSERT_OK_AND_ASSIGN(auto db, OpenOther(DbPath()));
+  EXPECT_EQ(
+      db->QueryInt("SELECT count(*) FROM schema_migrations WHERE applied_at = 'marker'", "test")
+          .value_or(-1),
+      static_cast<int64_t>(EmbeddedMigrations().size()));
+  EXPECT_EQ(db->QueryInt("SELECT count(*) FROM schema_migrations", "test").value_or(-1),
+            static_cast<int64_t>(EmbeddedMigrations().size()));
+  ASSERT_OK_AND_ASSIGN(const AdSetHistory history, store->GetHistory("as_1", {}, {}));
+  ASSERT_EQ(history.size(), 1u);
+  EXPECT_EQ(history[0], Record("as_1", W(0), 10));
+}
+
+TEST_F(MigrationsTest, RefusesASchemaNewerThanItKnows) {
+  ASSERT_OK(OpenSqliteStore(Options()));
+  {
+    ASSERT_OK_AND_ASSIGN(auto db, OpenOther(DbPath()));
+    ASSERT_OK(
+        db->Exec("INSERT INTO schema_migrations VALUES "
+                 "(999, 'from_the_future', 'abc', '2030-01-07T00:00:00Z')",
+                 "test"));
+  }
+
+  const auto store = OpenSqliteStore(Options());
+
+  EXPECT_TRUE(HasStatus(StatusOf(store), absl::StatusCode::kFailedPrecondition,
+                        absl::StrCat("database schema version 999 is newer than this rungd knows (",
+                                     EmbeddedMigrations().back().version, "); upgrade rungd")));
+}
+
+TEST_F(MigrationsTest, RefusesAMigrationEditedAfterItWasApplied) {
+  const std::vector<Migration> original = {{1, "first", "CREATE TABLE t (x INTEGER) STRICT;"}};
+  const std::vector<Migration> edited = {
+      {1, "first", "CREATE TABLE t (x INTEGER, y INTEGER) STRICT;"}};
+  ASSERT_OK(OpenSqliteStoreForTest(Options(), original));
+
+  const auto store = OpenSqliteStoreForTest(Options(), edited);
+
+  ASSERT_OK_AND_ASSIGN(const std::string applied, Sha256Hex(original[0].sql));
+  ASSERT_OK_AND_ASSIGN(const std::string now, Sha256Hex(edited[0].sql));
+  EXPECT_TRUE(HasStatus(StatusOf(store), absl::StatusCode::kFailedPrecondition,
+                        absl::StrCat("migration 0001_first was edited after it was applied "
+                                     "(checksum ",
+                                     applied, " != ", now, ")")));
+  EXPECT_OK(OpenSqliteStoreForTest(Options(), original));
+}
+
+TEST_F(MigrationsTest, AppliesOnlyThePendingMigrations) {
+  const std::vector<Migration> first = {{1, "first", "CREATE TABLE t (x INTEGER) STRICT;"}};
+  const std::vector<Migration> both = {first[0],
+                                       {2, "second", "ALTER TABLE t ADD COLUMN y INTEGER;"}};
+  ASSERT_OK(OpenSqliteStoreForTest(Options(), first));
+  {
+    ASSERT_OK_AND_ASSIGN(auto db, OpenOther(DbPath()));
+    ASSERT_OK(db->Exec("INSERT INTO t VALUES (7)", "test"));
+  }
+
+  ASSERT_OK(OpenSqliteStoreForTest(Options(), both));
+
+  ASSERT_OK_AND_ASSIGN(auto db, OpenOther(DbPath()));
+  EXPECT_EQ(db->QueryInt("SELECT x FROM t WHERE y IS NULL", "test").value_or(-1), 7);
+  EXPECT_EQ(db->QueryInt("PRAGMA user_version", "test").value_or(-1), 2);
+  EXPECT_EQ(db->QueryInt("SELECT count(*) FROM schema_migrations", "test").value_or(-1), 2);
+}
+
+TEST_F(MigrationsTest, AFailingMigrationLeavesThePreviousVersion) {
+  const Migration first = {1, "first", "CREATE TABLE a (x INTEGER) STRICT;"};
+  const std::vector<Migration> broken = {
+      first, {2, "second", "CREATE TABLE b (x INTEGER) STRICT; INSERT INTO missing VALUES (1);"}};
+  const std::vector<Migration> fixed = {first, {2, "second", "CREATE TABLE b (x INTEGER) STRICT;"}};
+
+  const auto store = OpenSqliteStoreForTest(Options(), broken);
+
+  EXPECT_TRUE(
+      HasStatus(StatusOf(store), absl::StatusCode::kInternal, "applying migration 0002_second: "));
+  EXPECT_TRUE(HasStatus(StatusOf(store), absl::StatusCode::kInternal, "no such table: missing"));
+  {
+    ASSERT_OK_AND_ASSIGN(auto db, OpenOther(DbPath()));
+    EXPECT_EQ(db->QueryInt("SELECT max(version) FROM schema_migrations", "test").value_or(-1), 1);
+    EXPECT_EQ(db->QueryInt("PRAGMA user_version", "test").value_or(-1), 1);
+    EXPECT_EQ(
+        db->QueryInt("SELECT count(*) FROM sqlite_schema WHERE name = 'b'", "test").value_or(-1),
+        0);
+  }
+  ASSERT_OK(OpenSqliteStoreForTest(Options(), fixed));
+  ASSERT_OK_AND_ASSIGN(auto db, OpenOther(DbPath()));
+  EXPECT_EQ(db->QueryInt("PRAGMA user_version", "test").value_or(-1), 2);
+}
+
+TEST_F(MigrationsTest, RefusesAnotherProgramsSqliteDatabaseWithoutTouchingIt) {
+  {
+    ASSERT_OK_AND_ASSIGN(auto db, OpenOther(DbPath()));
+    ASSERT_OK(db->Exec("CREATE TABLE users (name TEXT)", "test"));
+  }
+
+  const auto store = OpenSqliteStore(Options());
+
+  EXPECT_TRUE(HasStatus(StatusOf(store), absl::StatusCode::kFailedPrecondition,
+                        absl::StrCat("'", DbPath(),
+                                     "' is not a Rung Advisor database (it has tables but no "
+                                     "schema_migrations)")));
+  ASSERT_OK_AND_ASSIGN(auto db, OpenOther(DbPath()));
+  EXPECT_EQ(db->QueryText("PRAGMA journal_mode", "test").value_or(""), "delete");
+  EXPECT_EQ(db->QueryInt("PRAGMA application_id", "test").value_or(-1), 0);
+  EXPECT_EQ(db->QueryInt("SELECT count(*) FROM sqlite_schema", "test").value_or(-1), 1);
+}
+
+TEST_F(MigrationsTest, RefusesADatabaseOfAnotherApplicationId) {
+  {
+    ASSERT_OK_AND_ASSIGN(auto db, OpenOther(DbPath()));
+    ASSERT_OK(db->Exec("PRAGMA application_id = 42", "test"));
+  }
+
+  const auto store = OpenSqliteStore(Options());
+
+  EXPECT_TRUE(HasStatus(StatusOf(store), absl::StatusCode::kFailedPrecondition,
+                        "belongs to another application (PRAGMA application_id is 42"));
+}
+
+TEST_F(MigrationsTest, RefusesAFileThatIsNotSqliteWithoutTouchingIt) {
+  std::mt19937 random(20260105);
+  std::string bytes(8192, '\0');
+  for (char& byte : bytes) byte = static_cast<char>(random() & 0xff);
+  {
+    std::ofstream out(DbPath(), std::ios::binary);
+    out << bytes;
+  }
+
+  const auto store = OpenSqliteStore(Options());
+
+  EXPECT_TRUE(HasStatus(StatusOf(store), absl::StatusCode::kFailedPrecondition,
+                        absl::StrCat("opening '", DbPath(),
+                                     "': the file is not a SQLite database (sqlite: file is not "
+                                     "a database)")));
+  EXPECT_EQ(ReadFile(DbPath()), bytes);
+}
+
+TEST_F(MigrationsTest, AnEmptyFileBecomesADatabase) {
+  { std::ofstream out(DbPath(), std::ios::binary); }
+
+  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
+
+  EXPECT_OK(store->Ping());
+}
+
+}  // namespace
+}  // namespace rung

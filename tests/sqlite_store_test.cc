@@ -1,0 +1,437 @@
+// The SQLite store behind rung::Store: upserts, atomicity, idempotency,
+// reads, and how it reports a locked or full database.
+
+#include "storage/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "rung/store.h"
+#include "storage/json_codec.h"
+#include "storage/sqlite_db.h"
+#include "storage_test_util.h"
+
+namespace rung {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+using SqliteStoreTest = StorageTest;
+
+IngestBatch Batch(std::vector<AdSetWeek> records, std::string request_id = "") {
+  IngestBatch batch;
+  batch.records = std::move(records);
+  batch.request_id = std::move(request_id);
+  return batch;
+}
+
+IngestSummary Summary(int inserted, int updated, int unchanged) {
+  IngestSummary summary;
+  summary.inserted = inserted;
+  summary.updated = updated;
+  summary.unchanged = unchanged;
+  return summary;
+}
+
+std::vector<Week> WeeksOf(const AdSetHistory& history) {
+  std::vector<Week> weeks;
+  for (const AdSetWeek& record : history) weeks.push_back(record.week);
+  return weeks;
+}
+
+TEST_F(SqliteStoreTest, CountsInsertedUpdatedAndUnchangedRecords) {
+  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
+  ASSERT_OK_AND_ASSIGN(const IngestSummary first,
+                       store->Ingest(Batch({Record("as_1", W(0), 10), Record("as_1", W(1), 20)})));
+  EXPECT_EQ(first, Summary(2, 0, 0));
+
+  AdSetWeek changed = Record("as_1", W(1), 20);
+  changed.spend_micros = 1'000'000;
+  ASSERT_OK_AND_ASSIGN(
+      const IngestSummary second,
+      store->Ingest(Batch({Record("as_1", W(0), 10), changed, Record("as_2", W(0), 5)})));
+
+  EXPECT_EQ(second, Summary(1, 1, 1));
+}
+
+TEST_F(SqliteStoreTest, EveryFieldReadsBackAsWritten) {
+  AdSetWeek full = Record("as_1", W(0), 12);
+  full.spend_micros = 123'456'789;
+  full.event_counts = {{"AddToCart", 85}, {"Purchase", 12}, {"form.start:v2-b_c", 0}};
+  full.reported_learning = ReportedLearning::kFail;
+  full.learning_threshold_override = 30;
+  full.ladder = "lead_generation";
+  full.significant_edit = true;
+  AdSetWeek bare = Record("as_1", W(1), 0);
+  bare.event_counts.clear();
+  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
+  ASSERT_OK(store->Ingest(Batch({full, bare})));
+
+  ASSERT_OK_AND_ASSIGN(const AdSetHistory history, store->GetHistory("as_1", {}, {}));
+
+  EXPECT_THAT(history, ElementsAre(full, bare));
+}
+
+TEST_F(SqliteStoreTest, ACorrectedRecordReplacesTheStoredOne) {
+  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
+  ASSERT_OK(store->Ingest(Batch({Record("as_1", W(0), 10)})));
+  AdSetWeek corrected = Record("as_1", W(0), 12);
+  corrected.event_counts = {{"Purchase", 12}};
+  corrected.reported_learning = ReportedLearning::kLearning;
+
+  ASSERT_OK_AND_ASSIGN(const IngestSummary summary, store->Ingest(Batch({corrected})));
+
+  EXPECT_EQ(summary, Summary(0, 1, 0));
+  ASSERT_OK_AND_ASSIGN(const AdSetHistory history, store->GetHistory("as_1", {}, {}));
+  EXPECT_THAT(history, ElementsAre(corrected));
+}
+
+TEST_F(SqliteStoreTest, ABatchWithAConflictingRecordStoresNothing) {
+  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
+  ASSERT_OK(store->Ingest(Batch({Record("as_1", W(0), 10, "act_1")})));
+
+  const auto summary =
+      store->Ingest(Batch({Record("as_2", W(0), 1, "act_2"), Record("as_1", W(1), 11, "act_1"),
+                           Record("as_1", W(2), 12, "act_2")}));
+
+  EXPECT_TRUE(HasStatus(StatusOf(summary), absl::StatusCode::kInvalidArgument,
+                        "weeks[2].account_id: ad set 'as_1' belongs to account 'act_1', not "
+                        "'act_2'"));
+  EXPECT_TRUE(HasStatus(StatusOf(store->GetHistory("as_2", {}, {})), absl::StatusCode::kNotFound,
+                        "ad set 'as_2' not found"));
+  ASSERT_OK_AND_ASSIGN(const AdSetHistory history, store->GetHistory("as_1", {}, {}));
+  EXPECT_THAT(WeeksOf(history), ElementsAre(W(0)));
+  EXPECT_THAT(store->ListAdSetIds({}).value_or(std::vector<std::string>{"error"}),
+              ElementsAre("as_1"));
+}
+
+TEST_F(SqliteStoreTest, AnAdSetCannotChangeCampaignWithinABatch) {
+  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
+
+  const auto summary = store->Ingest(Batch(
+      {Record("as_1", W(0), 10, "act_1", "cmp_1"), Record("as_1", W(1), 11, "act_1", "cmp_2")}));
+
+  EXPECT_TRUE(HasStatus(StatusOf(summary), absl::StatusCode::kInvalidArgument,
+                        "weeks[1].campaign_id: ad set 'as_1' belongs to campaign 'cmp_1', not "
+                        "'cmp_2'"));
+  EXPECT_TRUE(HasStatus(StatusOf(store->GetHistory("as_1", {}, {})), absl::StatusCode::kNotFound,
+                        "ad set 'as_1' not found"));
+}
+
+TEST_F(SqliteStoreTest, AReplayedRequestIdAnswersTheFirstAnswerAndWritesNothing) {
+  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
+  IngestBatch first = Batch({Record("as_1", W(0), 10), Record("as_1", W(1), 11)}, "req-1");
+  first.warnings = {"custom event \"scroll_75\"", "back\\slash, tab\t, newline\n, caf\xc3\xa9"};
+  ASSERT_OK_AND_ASSIGN(const IngestSummary first_answer, store->Ingest(first));
+  IngestBatch different = Batch({Record("as_1", W(0), 99), Record("as_9", W(0), 1)}, "req-1");
+
+  ASSERT_OK_AND_ASSIGN(const IngestSummary replay_answer, store->Ingest(different));
+
+  IngestSummary expected = Summary(2, 0, 0);
+  expected.warnings = first.warnings;
+  EXPECT_EQ(first_answer, expected);
+  EXPECT_EQ(replay_answer, expected);
+  ASSERT_OK_AND_ASSIGN(const AdSetHistory history, store->GetHistory("as_1", {}, {}));
+  EXPECT_THAT(history, ElementsAre(first.records[0], first.records[1]));
+  EXPECT_TRUE(HasStatus(StatusOf(store->GetHistory("as_9", {}, {})), absl::StatusCode::kNotFound,
+                        "ad set 'as_9' not found"));
+}
+
+TEST_F(SqliteStoreTest, HistoryIsOldestFirstWithinInclusiveBounds) {
+  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
+  ASSERT_OK(store->Ingest(
+      Batch({Record("as_1", W(3), 3), Record("as_1", W(0), 0), Record("as_1", W(2), 2),
+             Record("as_1", W(1), 1), Record("as_2", W(1), 1)})));
+  auto weeks = [&](std::optional<Week> from, std::optional<Week> to) {
+    auto history = store->GetHistory("as_1", from, to);
+    EXPECT_OK(history);
+    return history.ok() ? WeeksOf(*history) : std::vector<Week>{};
+  };
+
+  EXPECT_THAT(weeks({}, {}), ElementsAre(W(0), W(1), W(2), W(3)));
+  EXPECT_THAT(weeks(W(1), W(2)), ElementsAre(W(1), W(2)));
+  EXPECT_THAT(weeks(W(2), {}), ElementsAre(W(2), W(3)));
+  EXPECT_THAT(weeks({}, W(0)), ElementsAre(W(0)));
+  EXPECT_THAT(weeks(W(5), W(9)), IsEmpty());
+  EXPECT_THAT(weeks(W(2), W(1)), IsEmpty());
+}
+
+TEST_F(SqliteStoreTest, AnUnknownAdSetIsNotFound) {
+  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
+  ASSERT_OK(store->Ingest(Batch({Record("as_1", W(0), 10)})));
+
+  EXPECT_TRUE(HasStatus(StatusOf(store->GetHistory("as_404", W(0), W(0))),
+                        absl::StatusCode::kNotFound, "ad set 'as_404' not found"));
+}
+
+TEST_F(SqliteStoreTest, ListsAdSetIdsByPageInByteOrder) {
+  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
+  ASSERT_OK(store->Ingest(Batch({Record("b", W(0), 1, "act_1"), Record("a", W(0), 1, "act_2"),
+                                 Record("B", W(0), 1, "act_1"), Record("c", W(0), 1, "act_2"),
+                                 Record("a_", W(0), 1, "act_1")})));
+  auto page = [&](std::string account_id, std::string after, int limit) {
+    AdSetIdPageQuery query;
+    query.account_id = std::move(account_id);
+    query.after_ad_set_id = std::move(after);
+    query.limit = limit;
+    auto ids = store->ListAdSetIds(query);
+    EXPECT_OK(ids);
+    return ids.value_or(std::vector<std::string>{"error"});
+  };
+
+  EXPECT_THAT(page("", "", 2), ElementsAre("B", "a"));
+  EXPECT_THAT(page("", "a", 2), ElementsAre("a_", "b"));
+  EXPECT_THAT(page("", "b", 2), ElementsAre("c"));
+  EXPECT_THAT(page("", "c", 2), IsEmpty());
+  EXPECT_THAT(page("act_1", "", 10), ElementsAre("B", "a_", "b"));
+  EXPECT_THAT(page("act_2", "a", 10), ElementsAre("c"));
+  EXPECT_THAT(page("act_3", "", 10), IsEmpty());
+}
+
+TEST_F(SqliteStoreTest, RefusesAPageWithoutALimit) {
+  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
+  AdSetIdPageQuery query;
+  query.limit = 0;
+
+  EXPECT_TRUE(HasStatus(StatusOf(store->ListAdSetIds(query)), absl::StatusCode::kInvalidArgument,
+                        "limit: must be positive, got 0"));
+}
+
+TEST_F(SqliteStoreTest, RefusesBadOptions) {
+  SqliteStoreOptions bogus_synchronous = Options();
+  bogus_synchronous.synchronous = "SOMETIMES";
+  SqliteStoreOptions no_readers = Options();
+  no_readers.reader_connections = 0;
+
+  EXPECT_TRUE(HasStatus(StatusOf(OpenSqliteStore(bogus_synchronous)),
+                        absl::StatusCode::kInvalidArgument,
+                        "storage.synchronous: 'SOMETIMES' is not one of FULL, NORMAL or OFF"));
+  EXPECT_TRUE(HasStatus(StatusOf(OpenSqliteStore(no_readers)), absl::StatusCode::kInvalidArgument,
+                        "storage.reader_connections"));
+}
+
+TEST_F(SqliteStoreTest, EveryConnectionGetsTheConfiguredPragmas) {
+  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
+
+  // synchronous: 2 is FULL, the default.
+  EXPECT_EQ(WriterPragmaForTest(*store, "PRAGMA synchronous").value_or(-1), 2);
+  EXPECT_THAT(ReaderPragmasForTest(*store, "PRAGMA synchronous").value_or(std::vector<int64_t>{}),
+              ElementsAre(2, 2, 2, 2));
+  EXPECT_EQ(WriterPragmaForTest(*store, "PRAGMA foreign_keys").value_or(-1), 1);
+  EXPECT_THAT(ReaderPragmasForTest(*store, "PRAGMA foreign_keys").value_or(std::vector<int64_t>{}),
+              ElementsAre(1, 1, 1, 1));
+  EXPECT_EQ(WriterPragmaForTest(*store, "PRAGMA busy_timeout").value_or(-1), 5000);
+  EXPECT_THAT(ReaderPragmasForTest(*store, "PRAGMA busy_timeout").value_or(std::vector<int64_t>{}),
+              ElementsAre(5000, 5000, 5000, 5000));
+}
+
+TEST_F(SqliteStoreTest, SynchronousIsConfigurable) {
+  SqliteStoreOptions options = Options();
+  options.synchronous = "normal";
+  options.reader_connections = 2;
+  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(options));
+
+  // 1 is NORMAL.
+  EXPECT_EQ(WriterPragmaForTest(*store, "PRAGMA synchronous").value_or(-1), 1);
+  EXPECT_THAT(ReaderPragmasForTest(*store, "PRAGMA synchronous").value_or(std::vector<int64_t>{}),
+              ElementsAre(1, 1));
+}
+
+TEST_F(SqliteStoreTest, ADatabaseLockedByAnotherWriterIsUnavailableUntilReleased) {
+  SqliteStoreOptions options = Options();
+  options.busy_timeout_ms = 200;
+  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(options));
+  ASSERT_OK_AND_ASSIGN(auto other, OpenOther(DbPath()));
+  ASSERT_OK(other->Exec("BEGIN IMMEDIATE", "test"));
+
+  const auto start = std::chrono::steady_clock::now();
+  const auto summary = store->Ingest(Batch({Record("as_1", W(0), 10)}));
+  const auto waited = std::chrono::steady_clock::now() - start;
+
+  EXPECT_TRUE(HasStatus(StatusOf(summary), absl::StatusCode::kUnavailable,
+                        "ingesting a batch: database is locked by another writer for more than "
+                        "200 ms (sqlite: database is locked)"));
+  EXPECT_LT(waited, std::chrono::seconds(3));
+  EXPECT_TRUE(HasStatus(store->Ping(), absl::StatusCode::kUnavailable,
+                        "probing the write lock: database is locked by another writer for more "
+                        "than 100 ms"));
+
+  // The probe's short timeout is the probe's alone.
+  EXPECT_EQ(WriterPragmaForTest(*store, "PRAGMA busy_timeout").value_or(-1), 200);
+
+  ASSERT_OK(other->Exec("ROLLBACK", "test"));
+  EXPECT_OK(store->Ping());
+  EXPECT_OK(store->Ingest(Batch({Record("as_1", W(0), 10)})));
+}
+
+TEST_F(SqliteStoreTest, APathThatCannotBeOpenedIsUnavailable) {
+  SqliteStoreOptions options = Options();
+  options.path += "/no/such/directory/rung.db";
+
+  EXPECT_TRUE(HasStatus(StatusOf(OpenSqliteStore(options)), absl::StatusCode::kUnavailable,
+                        absl::StrCat("opening '", options.path,
+                                     "': cannot open the database file (sqlite: unable to open "
+                                     "database file)")));
+}
+
+TEST_F(SqliteStoreTest, AFullDiskIsResourceExhaustedAndKeepsEarlierData) {
+  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
+  ASSERT_OK(store->Ingest(Batch({Record("as_0", W(0), 10)})));
+  std::vector<AdSetWeek> many;
+  for (int i = 1; i <= 300; ++i) many.push_back(Record(absl::StrCat("as_", i), W(0), i));
+  ASSERT_OK_AND_ASSIGN(const int64_t pages, WriterPragmaForTest(*store, "PRAGMA page_count"));
+  ASSERT_OK(WriterPragmaForTest(*store, absl::StrCat("PRAGMA max_page_count = ", pages)));
+
+  const auto full = store->Ingest(Batch(many));
+
+  EXPECT_TRUE(
+      HasStatus(StatusOf(full), absl::StatusCode::kResourceExhausted, "database or disk is full"));
+  ASSERT_OK_AND_ASSIGN(const AdSetHistory history, store->GetHistory("as_0", {}, {}));
+  EXPECT_THAT(history, ElementsAre(Record("as_0", W(0), 10)));
+  EXPECT_THAT(store->ListAdSetIds({}).value_or(std::vector<std::string>{"error"}),
+              ElementsAre("as_0"));
+  EXPECT_OK(store->Ping());
+
+  ASSERT_OK(WriterPragmaForTest(*store, "PRAGMA max_page_count = 1000000"));
+  ASSERT_OK_AND_ASSIGN(const IngestSummary summary, store->Ingest(Batch(many)));
+  EXPECT_EQ(summary, Summary(300, 0, 0));
+}
+
+TEST_F(SqliteStoreTest, ACorruptStoredValueIsDataLoss) {
+  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
+  ASSERT_OK(store->Ingest(Batch({Record("as_1", W(0), 10)})));
+  ASSERT_OK_AND_ASSIGN(auto other, OpenOther(DbPath()));
+  ASSERT_OK(other->Exec(R"(UPDATE ad_set_weeks SET event_counts = '{"b":1,"a":2}')", "test"));
+
+  EXPECT_TRUE(HasStatus(StatusOf(store->GetHistory("as_1", {}, {})), absl::StatusCode::kDataLoss,
+                        absl::StrCat("stored event_counts of ad set 'as_1' week ", W(0).ToString(),
+                                     " is corrupt: keys not sorted")));
+}
+
+TEST_F(SqliteStoreTest, ManyThreadsIngestAndReadAtOnce) {
+  constexpr int kWriters = 4;
+  constexpr int kBatchesPerWriter = 20;
+  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
+  ASSERT_OK(store->Ingest(Batch({Record("seed", W(0), 1)})));
+  absl::Mutex mu;
+  std::vector<std::string> failures;
+  auto check = [&](const absl::Status& status) {
+    if (status.ok()) return;
+    absl::MutexLock lock(&mu);
+    failures.push_back(status.ToString());
+  };
+  std::atomic<int> writers_left{kWriters};
+  std::vector<std::thread> threads;
+  for (int w = 0; w < kWriters; ++w) {
+    threads.emplace_back([&, w] {
+      for (int b = 0; b < kBatchesPerWriter; ++b) {
+        const std::string id = absl::StrCat("as_", w, "_", b);
+        check(StatusOf(store->Ingest(Batch({Record(id, W(0), b), Record(id, W(1), b)}))));
+      }
+      --writers_left;
+    });
+  }
+  for (int r = 0; r < 2; ++r) {
+    threads.emplace_back([&] {
+      do {
+        check(StatusOf(store->GetHistory("seed", {}, {})));
+        check(StatusOf(store->ListAdSetIds({})));
+        check(store->Ping());
+      } while (writers_left > 0);
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+
+  EXPECT_THAT(failures, IsEmpty());
+  AdSetIdPageQuery all;
+  all.limit = 1000;
+  ASSERT_OK_AND_ASSIGN(const std::vector<std::string> ids, store->ListAdSetIds(all));
+  EXPECT_EQ(ids.size(), 1u + kWriters * kBatchesPerWriter);
+  ASSERT_OK_AND_ASSIGN(const AdSetHistory history, store->GetHistory("as_3_19", {}, {}));
+  EXPECT_THAT(WeeksOf(history), ElementsAre(W(0), W(1)));
+}
+
+TEST(SqliteStatusTest, MapsResultCodesAndKeepsSqlitesMessage) {
+  struct Case {
+    int rc;
+    absl::StatusCode code;
+    const char* what;
+  };
+  const Case cases[] = {
+      {SQLITE_BUSY, absl::StatusCode::kUnavailable,
+       "database is locked by another writer for more than 5000 ms"},
+      {SQLITE_LOCKED, absl::StatusCode::kUnavailable,
+       "database is locked by another writer for more than 5000 ms"},
+      {SQLITE_FULL, absl::StatusCode::kResourceExhausted, "database or disk is full"},
+      {SQLITE_CANTOPEN, absl::StatusCode::kUnavailable, "cannot open the database file"},
+      {SQLITE_IOERR_WRITE, absl::StatusCode::kUnavailable, "I/O error on the database file"},
+      {SQLITE_NOTADB, absl::StatusCode::kFailedPrecondition, "the file is not a SQLite database"},
+      {SQLITE_CORRUPT, absl::StatusCode::kDataLoss, "the database file is corrupt"},
+      {SQLITE_CONSTRAINT_PRIMARYKEY, absl::StatusCode::kInternal,
+       "a database constraint was violated"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.rc);
+    EXPECT_EQ(
+        SqliteStatus(c.rc, "what sqlite said", "doing it", 5000),
+        absl::Status(c.code, absl::StrCat("doing it: ", c.what, " (sqlite: what sqlite said)")));
+  }
+}
+
+TEST(JsonCodecTest, WritesOneCanonicalSpelling) {
+  EXPECT_EQ(EncodeEventCounts({{"Purchase", 12}, {"AddToCart", 85}}),
+            R"({"AddToCart":85,"Purchase":12})");
+  EXPECT_EQ(EncodeEventCounts({}), "{}");
+  EXPECT_EQ(EncodeStringArray({"a \"b\"", "c\\d\n"}), R"(["a \"b\"","c\\d\u000a"])");
+  EXPECT_EQ(EncodeStringArray({}), "[]");
+}
+
+TEST(JsonCodecTest, ReadsBackWhatItWrites) {
+  const std::map<std::string, int64_t> counts = {
+      {"", 0}, {"odd \"name\"\\\x01\x1f", 1}, {"caf\xc3\xa9", int64_t{1} << 62}};
+  const std::vector<std::string> strings = {"", "tab\t", "quote\" back\\", "caf\xc3\xa9"};
+
+  EXPECT_EQ(DecodeEventCounts(EncodeEventCounts(counts)).value_or(std::map<std::string, int64_t>{}),
+            counts);
+  EXPECT_EQ(DecodeStringArray(EncodeStringArray(strings)).value_or(std::vector<std::string>{}),
+            strings);
+  EXPECT_EQ(DecodeStringArray(R"(["\/\b\f\r\u0041"])").value_or(std::vector<std::string>{}),
+            std::vector<std::string>{"/\b\f\rA"});
+}
+
+TEST(JsonCodecTest, RefusesWhatItNeverWrites) {
+  const char* const bad_counts[] = {
+      R"({"b":1,"a":2})", R"({"a":1,"a":1})",
+      R"({"a":-1})",      R"({"a":01})",
+      R"({"a": 1})",      R"({"a":1}x)",
+      R"({"a":1)",        R"(["a"])",
+      R"({"a":1.5})",     R"({"a\q":1})",
+      R"({"\u00e9":1})",  R"({"a":99999999999999999999})",
+      "{\"a\nb\":1}",     "",
+      R"({"a":1,})",
+  };
+  for (const char* json : bad_counts) {
+    EXPECT_TRUE(HasStatus(StatusOf(DecodeEventCounts(json)), absl::StatusCode::kDataLoss, ""))
+        << json;
+  }
+  const char* const bad_arrays[] = {R"(["a",])", R"([1])", R"(["a")", R"(["a"] )", R"({})"};
+  for (const char* json : bad_arrays) {
+    EXPECT_TRUE(HasStatus(StatusOf(DecodeStringArray(json)), absl::StatusCode::kDataLoss, ""))
+        << json;
+  }
+}
+
+}  // namespace
+}  // namespace rung

@@ -1,0 +1,109 @@
+#ifndef RUNG_TESTS_STORAGE_TEST_UTIL_H_
+#define RUNG_TESTS_STORAGE_TEST_UTIL_H_
+
+// Shared by the storage tests: a fresh directory per test, status
+// assertions, and a second connection to the database file, which plays the
+// part of another process.
+
+#include <stdlib.h>
+
+#include <filesystem>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/match.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "gtest/gtest.h"
+#include "rung/status_macros.h"
+#include "rung/store.h"
+#include "rung/week.h"
+#include "storage/sqlite_db.h"
+
+#define EXPECT_OK(expr) EXPECT_EQ(::rung::StatusOf(expr), ::absl::OkStatus())
+#define ASSERT_OK(expr) ASSERT_EQ(::rung::StatusOf(expr), ::absl::OkStatus())
+
+// `ASSERT_OK_AND_ASSIGN(auto x, MakeX());` binds the value or fails the test.
+#define ASSERT_OK_AND_ASSIGN(lhs, expr) \
+  RUNG_ASSERT_OK_AND_ASSIGN_IMPL_(RUNG_CONCAT_(rung_test_statusor_, __LINE__), lhs, expr)
+#define RUNG_ASSERT_OK_AND_ASSIGN_IMPL_(statusor, lhs, expr) \
+  auto statusor = (expr);                                    \
+  ASSERT_TRUE(statusor.ok()) << statusor.status();           \
+  lhs = std::move(statusor).value()
+
+namespace rung {
+
+inline absl::Status StatusOf(const absl::Status& status) { return status; }
+template <typename T>
+absl::Status StatusOf(const absl::StatusOr<T>& status_or) {
+  return status_or.status();
+}
+
+// `status` has `code` and a message containing `substring`.
+inline ::testing::AssertionResult HasStatus(const absl::Status& status, absl::StatusCode code,
+                                            absl::string_view substring) {
+  if (status.code() == code && absl::StrContains(status.message(), substring)) {
+    return ::testing::AssertionSuccess();
+  }
+  return ::testing::AssertionFailure()
+         << "got " << status << ", want " << absl::StatusCodeToString(code) << " containing \""
+         << substring << "\"";
+}
+
+// The test's own directory under the test temp dir, removed after the test.
+class StorageTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = ::testing::TempDir() + "rung_storage_XXXXXX";
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr) << "mkdtemp " << pattern;
+    dir_ = pattern;
+  }
+  void TearDown() override {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+
+  std::string DbPath() const { return dir_ + "/rung.db"; }
+
+  SqliteStoreOptions Options() const {
+    SqliteStoreOptions options;
+    options.path = DbPath();
+    return options;
+  }
+
+  // A connection of its own to the database, as another process would have.
+  static absl::StatusOr<std::unique_ptr<Connection>> OpenOther(const std::string& path) {
+    return Connection::Open(path, ConnectionOptions{});
+  }
+
+ private:
+  std::string dir_;
+};
+
+// So that failed expectations show weeks as dates.
+inline void PrintTo(Week week, std::ostream* os) { *os << week.ToString(); }
+
+// The Monday `n` weeks after 2026-01-05.
+inline Week W(int n) { return Week::Containing(absl::CivilDay(2026, 1, 5)).Plus(n); }
+
+// A record with just the fields every record has.
+inline AdSetWeek Record(const std::string& ad_set_id, Week week, int64_t purchases,
+                        const std::string& account_id = "act_1",
+                        const std::string& campaign_id = "cmp_1") {
+  AdSetWeek record;
+  record.account_id = account_id;
+  record.campaign_id = campaign_id;
+  record.ad_set_id = ad_set_id;
+  record.week = week;
+  record.optimization_event = "Purchase";
+  record.event_counts = {{"AddToCart", 4 * purchases}, {"Purchase", purchases}};
+  return record;
+}
+
+}  // namespace rung
+
+#endif  // RUNG_TESTS_STORAGE_TEST_UTIL_H_
