@@ -2,7 +2,9 @@
 
 #include <cstdio>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "core/text.h"
 
 namespace rung {
 namespace {
@@ -51,7 +53,7 @@ absl::StatusOr<Week> Week::Parse(std::string_view text) {
   absl::CivilDay day;
   if (!ParseStrictDay(text, &day)) {
     return absl::InvalidArgumentError(
-        absl::StrFormat("'%s' is not a date of the form YYYY-MM-DD", text));
+        absl::StrCat(Quote(AsAbsl(text), '\''), " is not a date of the form YYYY-MM-DD"));
   }
   const absl::Weekday weekday = absl::GetWeekday(day);
   if (weekday != absl::Weekday::monday) {

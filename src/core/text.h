@@ -1,0 +1,24 @@
+#ifndef RUNG_CORE_TEXT_H_
+#define RUNG_CORE_TEXT_H_
+
+#include <string>
+#include <string_view>
+
+#include "absl/strings/string_view.h"
+
+namespace rung {
+
+// Debian builds Abseil with its own absl::string_view, which does not convert
+// from the std::string_view that the public headers use.
+inline absl::string_view AsAbsl(std::string_view text) {
+  return absl::string_view(text.data(), text.size());
+}
+
+// Renders caller-supplied text for an error or warning message: quoted with
+// `mark`, C-escaped, and cut after 64 bytes with the full length noted. A
+// binary or megabyte-long input must not garble or flood the message.
+std::string Quote(absl::string_view text, char mark = '"');
+
+}  // namespace rung
+
+#endif  // RUNG_CORE_TEXT_H_
