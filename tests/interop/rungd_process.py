@@ -5,9 +5,10 @@ for that line (with a deadline) instead of sleeping.
 """
 
 import os
-import select
+import queue
 import signal
 import subprocess
+import threading
 import time
 
 RUNGD = os.environ.get("RUNGD", "rungd")
@@ -27,6 +28,10 @@ class RungdProcess:
         self.address = None
         self.http_address = None
         self.stdout_lines = []
+        # A thread drains stdout: select() on a buffered pipe would miss lines
+        # that an earlier readline() already pulled into the buffer.
+        self._lines = queue.Queue()
+        threading.Thread(target=self._pump, daemon=True).start()
         deadline = time.monotonic() + start_timeout
         while self.address is None or self.http_address is None:
             line = self._read_line(deadline)
@@ -38,17 +43,21 @@ class RungdProcess:
             elif line.startswith("http listening on "):
                 self.http_address = line[len("http listening on "):].strip()
 
+    def _pump(self):
+        for line in self.process.stdout:
+            self._lines.put(line)
+        self._lines.put(None)
+
     def _read_line(self, deadline):
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             return None
-        ready, _, _ = select.select([self.process.stdout], [], [], remaining)
-        if not ready:
+        try:
+            line = self._lines.get(timeout=remaining)
+        except queue.Empty:
             return None
-        line = self.process.stdout.readline()
-        if not line:
-            return None
-        self.stdout_lines.append(line)
+        if line is not None:
+            self.stdout_lines.append(line)
         return line
 
     def stop(self, sig=signal.SIGTERM, timeout=30.0):
