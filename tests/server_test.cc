@@ -13,6 +13,7 @@
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "rung/v1/advisor_service.grpc.pb.h"
+#include "sqlite3.h"
 #include "support/temp_dir.h"
 
 namespace rung {
@@ -318,6 +319,42 @@ TEST_F(ServerTest, HealthIsServingForTheServerAndTheService) {
     ASSERT_TRUE(health->Check(&context, request, &response).ok()) << service;
     EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING) << service;
   }
+}
+
+// Health follows the database: another process holding the write lock turns it
+// NOT_SERVING, and releasing the lock turns it back. Watch delivers each flip,
+// so the test waits on the stream, never on the clock.
+TEST(ServerHealthTest, FlipsWhileAnotherProcessHoldsTheWriteLock) {
+  test_support::TempDir dir;
+  ServerOptions options;
+  options.listen = "127.0.0.1:0";
+  options.http_listen = "";
+  options.db_path = dir.File("rung.db");
+  options.config.health_probe_interval_ms = 20;
+  options.config.storage.busy_timeout_ms = 50;
+  auto server = Server::Start(options);
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto health = grpc::health::v1::Health::NewStub(
+      grpc::CreateChannel((*server)->grpc_address(), grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  grpc::health::v1::HealthCheckRequest request;
+  auto watch = health->Watch(&context, request);
+  grpc::health::v1::HealthCheckResponse status;
+  ASSERT_TRUE(watch->Read(&status));
+  EXPECT_EQ(status.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(options.db_path.c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  ASSERT_TRUE(watch->Read(&status));
+  EXPECT_EQ(status.status(), grpc::health::v1::HealthCheckResponse::NOT_SERVING);
+
+  ASSERT_EQ(sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(other);
+  ASSERT_TRUE(watch->Read(&status));
+  EXPECT_EQ(status.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+  context.TryCancel();
 }
 
 TEST(ServerStartTest, ListensOnAUnixSocket) {
