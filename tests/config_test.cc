@@ -24,10 +24,10 @@ TEST(ConfigTest, EmptyPathGivesTheDefaults) {
 
 TEST(ConfigTest, TextprotoValuesOverrideDefaults) {
   auto parsed = ParseConfigText(R"pb(
-    storage { synchronous: "NORMAL" busy_timeout_ms: 250 }
-    limits { max_batch_size: 10 max_page_size: 50 }
-    log { level: "debug" }
-  )pb",
+                                  storage { synchronous: "NORMAL" busy_timeout_ms: 250 }
+                                  limits { max_batch_size: 10 max_page_size: 50 }
+                                  log { level: "debug" }
+                                )pb",
                                 /*json=*/false, "rungd.textproto");
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   auto config = ResolveConfig(*parsed);
@@ -40,8 +40,9 @@ TEST(ConfigTest, TextprotoValuesOverrideDefaults) {
 }
 
 TEST(ConfigTest, JsonValuesOverrideDefaults) {
-  auto parsed = ParseConfigText(R"({"storage": {"synchronous": "OFF"}, "limits": {"maxBatchSize": 7}})",
-                                /*json=*/true, "rungd.json");
+  auto parsed =
+      ParseConfigText(R"({"storage": {"synchronous": "OFF"}, "limits": {"maxBatchSize": 7}})",
+                      /*json=*/true, "rungd.json");
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   auto config = ResolveConfig(*parsed);
   ASSERT_TRUE(config.ok()) << config.status();

@@ -28,7 +28,8 @@ TEST(ProtoConvertTest, RequestRecordIsCopiedUnjudged) {
   EXPECT_EQ(raw.optimization_event, "add_to_cart");
   ASSERT_TRUE(raw.spend_micros.has_value());  // zero spend is known spend
   EXPECT_EQ(*raw.spend_micros, 0);
-  EXPECT_THAT(raw.event_counts, UnorderedElementsAre(Pair("add_to_cart", 85), Pair("AddToCart", 85)));
+  EXPECT_THAT(raw.event_counts,
+              UnorderedElementsAre(Pair("add_to_cart", 85), Pair("AddToCart", 85)));
   EXPECT_EQ(raw.reported_learning_status, "REPORTED_LEARNING_STATUS_FAIL");
   EXPECT_EQ(raw.learning_threshold_override, 40);
   EXPECT_TRUE(raw.significant_edit);

@@ -40,6 +40,12 @@ class ServerTest : public ::testing::Test {
  protected:
   void SetUp() override { StartServer(DaemonConfig()); }
 
+  // Replaces the running server with one on the same database and `config`.
+  void RestartWith(const DaemonConfig& config) {
+    server_->Shutdown(absl::ZeroDuration());
+    StartServer(config);
+  }
+
   void StartServer(DaemonConfig config) {
     ServerOptions options;
     options.listen = "127.0.0.1:0";
@@ -60,6 +66,16 @@ class ServerTest : public ::testing::Test {
     request.set_request_id(request_id);
     grpc::ClientContext context;
     return stub_->IngestWeeks(&context, request, response);
+  }
+
+  v1::GetAdSetHistoryResponse History(const std::string& ad_set_id) {
+    v1::GetAdSetHistoryRequest request;
+    request.set_ad_set_id(ad_set_id);
+    v1::GetAdSetHistoryResponse history;
+    grpc::ClientContext context;
+    const grpc::Status status = stub_->GetAdSetHistory(&context, request, &history);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return history;
   }
 
   grpc::Status List(const std::string& account, int page_size, const std::string& token,
@@ -85,22 +101,22 @@ TEST_F(ServerTest, BindsARealPortWhenAskedForZero) {
 
 TEST_F(ServerTest, IngestCountsInsertsUpdatesAndUnchanged) {
   v1::IngestWeeksResponse first;
-  ASSERT_TRUE(Ingest({MakeWeek("as_1", "2026-09-07", 12), MakeWeek("as_1", "2026-09-14", 14)}, &first).ok());
+  ASSERT_TRUE(
+      Ingest({MakeWeek("as_1", "2026-09-07", 12), MakeWeek("as_1", "2026-09-14", 14)}, &first)
+          .ok());
   EXPECT_EQ(first.inserted(), 2);
   EXPECT_EQ(first.updated(), 0);
   EXPECT_EQ(first.unchanged(), 0);
 
   v1::IngestWeeksResponse second;
-  ASSERT_TRUE(Ingest({MakeWeek("as_1", "2026-09-07", 12), MakeWeek("as_1", "2026-09-14", 15)}, &second).ok());
+  ASSERT_TRUE(
+      Ingest({MakeWeek("as_1", "2026-09-07", 12), MakeWeek("as_1", "2026-09-14", 15)}, &second)
+          .ok());
   EXPECT_EQ(second.inserted(), 0);
   EXPECT_EQ(second.updated(), 1);
   EXPECT_EQ(second.unchanged(), 1);
 
-  v1::GetAdSetHistoryRequest request;
-  request.set_ad_set_id("as_1");
-  v1::GetAdSetHistoryResponse history;
-  grpc::ClientContext context;
-  ASSERT_TRUE(stub_->GetAdSetHistory(&context, request, &history).ok());
+  const v1::GetAdSetHistoryResponse history = History("as_1");
   ASSERT_EQ(history.weeks_size(), 2);
   // The correction replaced the stored count; it was not added to it.
   EXPECT_EQ(history.weeks(1).event_counts().at("Purchase"), 15);
@@ -118,11 +134,7 @@ TEST_F(ServerTest, AliasesAreNormalizedAndCustomEventsWarn) {
   ASSERT_EQ(response.warnings_size(), 1);
   EXPECT_THAT(response.warnings(0), HasSubstr("scroll_75"));
 
-  v1::GetAdSetHistoryRequest request;
-  request.set_ad_set_id("as_1");
-  v1::GetAdSetHistoryResponse history;
-  grpc::ClientContext context;
-  ASSERT_TRUE(stub_->GetAdSetHistory(&context, request, &history).ok());
+  const v1::GetAdSetHistoryResponse history = History("as_1");
   ASSERT_EQ(history.weeks_size(), 1);
   EXPECT_EQ(history.weeks(0).optimization_event(), "Purchase");
   EXPECT_EQ(history.weeks(0).event_counts().at("Purchase"), 12);
@@ -155,14 +167,14 @@ TEST_F(ServerTest, ConflictingAliasesAreRefused) {
 }
 
 TEST_F(ServerTest, OversizedBatchIsResourceExhausted) {
-  server_->Shutdown(absl::ZeroDuration());
   DaemonConfig config;
   config.advisor.max_batch_size = 2;
-  StartServer(config);
+  RestartWith(config);
   v1::IngestWeeksResponse response;
-  grpc::Status status = Ingest({MakeWeek("as_1", "2026-09-07", 1), MakeWeek("as_1", "2026-09-14", 1),
-                                MakeWeek("as_1", "2026-09-21", 1)},
-                               &response);
+  grpc::Status status =
+      Ingest({MakeWeek("as_1", "2026-09-07", 1), MakeWeek("as_1", "2026-09-14", 1),
+              MakeWeek("as_1", "2026-09-21", 1)},
+             &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_THAT(status.error_message(), HasSubstr("weeks"));
 }
@@ -175,11 +187,7 @@ TEST_F(ServerTest, RepeatedRequestIdAnswersTheFirstAnswerAndWritesNothing) {
   EXPECT_EQ(replay.inserted(), 1);
   EXPECT_EQ(replay.updated(), 0);
 
-  v1::GetAdSetHistoryRequest request;
-  request.set_ad_set_id("as_1");
-  v1::GetAdSetHistoryResponse history;
-  grpc::ClientContext context;
-  ASSERT_TRUE(stub_->GetAdSetHistory(&context, request, &history).ok());
+  const v1::GetAdSetHistoryResponse history = History("as_1");
   EXPECT_EQ(history.weeks(0).event_counts().at("Purchase"), 12);
 }
 
@@ -232,7 +240,8 @@ TEST_F(ServerTest, HistoryIsOldestFirstWithinBounds) {
 TEST_F(ServerTest, ListAdSetsPagesWithOpaqueTokens) {
   v1::IngestWeeksResponse response;
   std::vector<v1::AdSetWeek> weeks;
-  for (const char* id : {"as_a", "as_b", "as_c", "as_d", "as_e"}) weeks.push_back(MakeWeek(id, "2026-09-07", 1));
+  for (const char* id : {"as_a", "as_b", "as_c", "as_d", "as_e"})
+    weeks.push_back(MakeWeek(id, "2026-09-07", 1));
   v1::AdSetWeek other = MakeWeek("as_other", "2026-09-07", 1);
   other.set_account_id("act_2");
   weeks.push_back(other);
@@ -259,13 +268,16 @@ TEST_F(ServerTest, ListAdSetsPagesWithOpaqueTokens) {
 
 TEST_F(ServerTest, ListAdSetsRefusesNegativeSizesAndForeignTokens) {
   v1::IngestWeeksResponse response;
-  ASSERT_TRUE(Ingest({MakeWeek("as_a", "2026-09-07", 1), MakeWeek("as_b", "2026-09-07", 1)}, &response).ok());
+  ASSERT_TRUE(
+      Ingest({MakeWeek("as_a", "2026-09-07", 1), MakeWeek("as_b", "2026-09-07", 1)}, &response)
+          .ok());
   v1::ListAdSetsResponse page;
   grpc::Status negative = List("act_1", -1, "", &page);
   EXPECT_EQ(negative.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(negative.error_message(), HasSubstr("page_size"));
 
-  EXPECT_EQ(List("act_1", 1, "not-a-token", &page).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(List("act_1", 1, "not-a-token", &page).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
 
   v1::ListAdSetsResponse first;
   ASSERT_TRUE(List("act_1", 1, "", &first).ok());
@@ -276,10 +288,9 @@ TEST_F(ServerTest, ListAdSetsRefusesNegativeSizesAndForeignTokens) {
 }
 
 TEST_F(ServerTest, PageSizeAboveTheMaximumIsCoerced) {
-  server_->Shutdown(absl::ZeroDuration());
   DaemonConfig config;
   config.advisor.max_page_size = 2;
-  StartServer(config);
+  RestartWith(config);
   v1::IngestWeeksResponse response;
   ASSERT_TRUE(Ingest({MakeWeek("as_a", "2026-09-07", 1), MakeWeek("as_b", "2026-09-07", 1),
                       MakeWeek("as_c", "2026-09-07", 1)},

@@ -10,10 +10,10 @@
 #define RUNG_CONCAT_(a, b) RUNG_CONCAT_INNER_(a, b)
 
 // Returns the status from the enclosing function when `expr` is not OK.
-#define RETURN_IF_ERROR(expr)                        \
-  do {                                               \
-    ::absl::Status rung_status_ = (expr);            \
-    if (!rung_status_.ok()) return rung_status_;     \
+#define RETURN_IF_ERROR(expr)                    \
+  do {                                           \
+    ::absl::Status rung_status_ = (expr);        \
+    if (!rung_status_.ok()) return rung_status_; \
   } while (false)
 
 // `ASSIGN_OR_RETURN(auto x, MakeX());` binds the value or returns the error.

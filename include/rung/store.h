@@ -20,8 +20,8 @@ struct IngestSummary {
   std::vector<std::string> warnings;
 
   friend bool operator==(const IngestSummary& a, const IngestSummary& b) {
-    return a.inserted == b.inserted && a.updated == b.updated &&
-           a.unchanged == b.unchanged && a.warnings == b.warnings;
+    return a.inserted == b.inserted && a.updated == b.updated && a.unchanged == b.unchanged &&
+           a.warnings == b.warnings;
   }
 };
 
@@ -65,8 +65,7 @@ class Store {
                                                   std::optional<Week> to) = 0;
 
   // Ad set ids in byte order, filtered by account.
-  virtual absl::StatusOr<std::vector<std::string>> ListAdSetIds(
-      const AdSetIdPageQuery& query) = 0;
+  virtual absl::StatusOr<std::vector<std::string>> ListAdSetIds(const AdSetIdPageQuery& query) = 0;
 
   // OK while the database answers reads and could take the write lock.
   virtual absl::Status Ping() = 0;

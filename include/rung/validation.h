@@ -54,8 +54,7 @@ struct ValidatedBatch {
 // Checks and normalizes one record. Errors are INVALID_ARGUMENT and start with
 // "weeks[<index>].<field>: ". Custom event names add warnings.
 absl::StatusOr<AdSetWeek> ValidateRecord(const RawAdSetWeek& raw, size_t index,
-                                         const LadderRegistry& ladders,
-                                         absl::CivilDay today,
+                                         const LadderRegistry& ladders, absl::CivilDay today,
                                          std::vector<std::string>* warnings);
 
 // Checks a whole ingest request: its size, every record, and that no

@@ -12,9 +12,9 @@ void RegisterHttpRoutes(Store* store, httplib::Server* server) {
   server->Get("/healthz", [store](const httplib::Request&, httplib::Response& response) {
     const absl::Status status = store->Ping();
     response.status = status.ok() ? 200 : 503;
-    response.set_content(status.ok() ? "{\"status\":\"SERVING\"}\n"
-                                     : "{\"status\":\"NOT_SERVING\"}\n",
-                         "application/json");
+    response.set_content(
+        status.ok() ? "{\"status\":\"SERVING\"}\n" : "{\"status\":\"NOT_SERVING\"}\n",
+        "application/json");
   });
 }
 

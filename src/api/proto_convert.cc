@@ -50,7 +50,8 @@ void ToProto(const AdSetWeek& week, v1::AdSetWeek* out) {
   out->set_week_start(week.week.ToString());
   out->set_optimization_event(week.optimization_event);
   if (week.spend_micros) out->set_spend_micros(*week.spend_micros);
-  for (const auto& [event, count] : week.event_counts) (*out->mutable_event_counts())[event] = count;
+  for (const auto& [event, count] : week.event_counts)
+    (*out->mutable_event_counts())[event] = count;
   out->set_reported_learning_status(ToProto(week.reported_learning));
   if (week.learning_threshold_override) {
     out->set_learning_threshold_override(*week.learning_threshold_override);

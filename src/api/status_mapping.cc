@@ -14,8 +14,10 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
     case absl::StatusCode::kNotFound: return {grpc::StatusCode::NOT_FOUND, message};
     case absl::StatusCode::kAlreadyExists: return {grpc::StatusCode::ALREADY_EXISTS, message};
     case absl::StatusCode::kPermissionDenied: return {grpc::StatusCode::PERMISSION_DENIED, message};
-    case absl::StatusCode::kResourceExhausted: return {grpc::StatusCode::RESOURCE_EXHAUSTED, message};
-    case absl::StatusCode::kFailedPrecondition: return {grpc::StatusCode::FAILED_PRECONDITION, message};
+    case absl::StatusCode::kResourceExhausted:
+      return {grpc::StatusCode::RESOURCE_EXHAUSTED, message};
+    case absl::StatusCode::kFailedPrecondition:
+      return {grpc::StatusCode::FAILED_PRECONDITION, message};
     case absl::StatusCode::kAborted: return {grpc::StatusCode::ABORTED, message};
     case absl::StatusCode::kOutOfRange: return {grpc::StatusCode::OUT_OF_RANGE, message};
     case absl::StatusCode::kUnimplemented: return {grpc::StatusCode::UNIMPLEMENTED, message};

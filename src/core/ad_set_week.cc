@@ -12,8 +12,8 @@ int64_t AdSetWeek::CountOf(const std::string& event) const {
 bool operator==(const AdSetWeek& a, const AdSetWeek& b) {
   auto fields = [](const AdSetWeek& r) {
     return std::tie(r.account_id, r.campaign_id, r.ad_set_id, r.week, r.optimization_event,
-                    r.spend_micros, r.event_counts, r.reported_learning, r.learning_threshold_override,
-                    r.ladder, r.significant_edit);
+                    r.spend_micros, r.event_counts, r.reported_learning,
+                    r.learning_threshold_override, r.ladder, r.significant_edit);
   };
   return fields(a) == fields(b);
 }

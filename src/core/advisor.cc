@@ -25,7 +25,8 @@ absl::StatusOr<std::optional<Week>> ParseOptionalWeek(std::string_view field,
   if (text.empty()) return std::optional<Week>();
   absl::StatusOr<Week> week = Week::Parse(text);
   if (!week.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(std::string(field), ": ", week.status().message()));
+    return absl::InvalidArgumentError(
+        absl::StrCat(std::string(field), ": ", week.status().message()));
   }
   return std::optional<Week>(*week);
 }
@@ -60,8 +61,8 @@ absl::StatusOr<AdSetSummary> Advisor::GetAdSet(std::string_view ad_set_id) {
 
 absl::StatusOr<AdSetPage> Advisor::ListAdSets(std::string_view account_id, int page_size,
                                               std::string_view page_token) {
-  ASSIGN_OR_RETURN(int limit, EffectivePageSize(page_size, options_.default_page_size,
-                                                options_.max_page_size));
+  ASSIGN_OR_RETURN(
+      int limit, EffectivePageSize(page_size, options_.default_page_size, options_.max_page_size));
   const std::string filter = absl::StrCat("account_id=", std::string(account_id));
   AdSetIdPageQuery query;
   query.account_id = std::string(account_id);
@@ -89,8 +90,8 @@ absl::StatusOr<AdSetHistory> Advisor::GetAdSetHistory(std::string_view ad_set_id
   ASSIGN_OR_RETURN(std::optional<Week> from, ParseOptionalWeek("from_week", from_week));
   ASSIGN_OR_RETURN(std::optional<Week> to, ParseOptionalWeek("to_week", to_week));
   if (from && to && *to < *from) {
-    return absl::InvalidArgumentError(absl::StrCat("to_week: ", to->ToString(),
-                                                   " is before from_week ", from->ToString()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("to_week: ", to->ToString(), " is before from_week ", from->ToString()));
   }
   return store_->GetHistory(ad_set_id, from, to);
 }

@@ -16,9 +16,9 @@ constexpr char kSeparator = '\x1f';
 }  // namespace
 
 std::string EncodePageToken(const PageCursor& cursor) {
-  return absl::WebSafeBase64Escape(
-      absl::StrCat(kTokenVersion, std::string(1, kSeparator), cursor.filter,
-                   std::string(1, kSeparator), cursor.after_key));
+  return absl::WebSafeBase64Escape(absl::StrCat(kTokenVersion, std::string(1, kSeparator),
+                                                cursor.filter, std::string(1, kSeparator),
+                                                cursor.after_key));
 }
 
 absl::StatusOr<std::string> DecodePageToken(std::string_view token,

@@ -57,9 +57,9 @@ absl::StatusOr<Week> Week::Parse(std::string_view text) {
   }
   const absl::Weekday weekday = absl::GetWeekday(day);
   if (weekday != absl::Weekday::monday) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "%s is a %s; weeks start on Monday, so use %s", text, WeekdayName(weekday),
-        Containing(day).ToString()));
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%s is a %s; weeks start on Monday, so use %s", text, WeekdayName(weekday),
+                        Containing(day).ToString()));
   }
   return Week(day);
 }

@@ -20,7 +20,8 @@ class FirstErrorCollector : public google::protobuf::io::ErrorCollector {
  public:
   void AddError(int line, google::protobuf::io::ColumnNumber column,
                 const std::string& message) override {
-    if (error_.empty()) error_ = absl::StrFormat("line %d, column %d: %s", line + 1, column + 1, message);
+    if (error_.empty())
+      error_ = absl::StrFormat("line %d, column %d: %s", line + 1, column + 1, message);
   }
   const std::string& error() const { return error_; }
 
@@ -29,7 +30,8 @@ class FirstErrorCollector : public google::protobuf::io::ErrorCollector {
 };
 
 absl::Status CheckPositive(absl::string_view field, int value) {
-  if (value < 0) return absl::InvalidArgumentError(absl::StrCat(field, ": must be positive, got ", value));
+  if (value < 0)
+    return absl::InvalidArgumentError(absl::StrCat(field, ": must be positive, got ", value));
   return absl::OkStatus();
 }
 
@@ -48,7 +50,8 @@ absl::StatusOr<config::v1::Config> ParseConfigText(std::string_view text, bool j
         google::protobuf::StringPiece(text.data(), text.size()), &config, options);
     if (!status.ok()) {
       return absl::InvalidArgumentError(
-          absl::StrCat(std::string(source), ": ", std::string(status.message().data(), status.message().size())));
+          absl::StrCat(std::string(source), ": ",
+                       std::string(status.message().data(), status.message().size())));
     }
     return config;
   }
@@ -67,15 +70,17 @@ absl::StatusOr<DaemonConfig> ResolveConfig(const config::v1::Config& config) {
   if (!storage.synchronous().empty()) {
     const std::string& mode = storage.synchronous();
     if (mode != "FULL" && mode != "NORMAL" && mode != "OFF") {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "storage.synchronous: must be FULL, NORMAL or OFF, got '", mode, "'"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("storage.synchronous: must be FULL, NORMAL or OFF, got '", mode, "'"));
     }
     resolved.storage.synchronous = mode;
   }
   RETURN_IF_ERROR(CheckPositive("storage.busy_timeout_ms", storage.busy_timeout_ms()));
   RETURN_IF_ERROR(CheckPositive("storage.reader_connections", storage.reader_connections()));
-  RETURN_IF_ERROR(CheckPositive("storage.health_probe_interval_ms", storage.health_probe_interval_ms()));
-  resolved.storage.busy_timeout_ms = OrDefault(storage.busy_timeout_ms(), resolved.storage.busy_timeout_ms);
+  RETURN_IF_ERROR(
+      CheckPositive("storage.health_probe_interval_ms", storage.health_probe_interval_ms()));
+  resolved.storage.busy_timeout_ms =
+      OrDefault(storage.busy_timeout_ms(), resolved.storage.busy_timeout_ms);
   resolved.storage.reader_connections =
       OrDefault(storage.reader_connections(), resolved.storage.reader_connections);
   resolved.health_probe_interval_ms =
@@ -85,8 +90,10 @@ absl::StatusOr<DaemonConfig> ResolveConfig(const config::v1::Config& config) {
   RETURN_IF_ERROR(CheckPositive("limits.max_batch_size", limits.max_batch_size()));
   RETURN_IF_ERROR(CheckPositive("limits.max_message_bytes", limits.max_message_bytes()));
   RETURN_IF_ERROR(CheckPositive("limits.max_page_size", limits.max_page_size()));
-  resolved.advisor.max_batch_size = OrDefault(limits.max_batch_size(), resolved.advisor.max_batch_size);
-  resolved.advisor.max_page_size = OrDefault(limits.max_page_size(), resolved.advisor.max_page_size);
+  resolved.advisor.max_batch_size =
+      OrDefault(limits.max_batch_size(), resolved.advisor.max_batch_size);
+  resolved.advisor.max_page_size =
+      OrDefault(limits.max_page_size(), resolved.advisor.max_page_size);
   resolved.max_message_bytes = OrDefault(limits.max_message_bytes(), resolved.max_message_bytes);
 
   if (!config.log().level().empty() && !ParseLogLevel(config.log().level(), &resolved.log_level)) {

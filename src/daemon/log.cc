@@ -25,7 +25,8 @@ const char* LevelName(LogLevel level) {
 }  // namespace
 
 bool ParseLogLevel(std::string_view text, LogLevel* level) {
-  for (LogLevel candidate : {LogLevel::kDebug, LogLevel::kInfo, LogLevel::kWarn, LogLevel::kError}) {
+  for (LogLevel candidate :
+       {LogLevel::kDebug, LogLevel::kInfo, LogLevel::kWarn, LogLevel::kError}) {
     if (text == LevelName(candidate)) {
       *level = candidate;
       return true;
@@ -64,7 +65,8 @@ void Log(LogLevel level, std::string_view message, std::initializer_list<LogFiel
       JsonQuote(absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone())),
       LevelName(level), JsonQuote(message));
   for (const LogField& field : fields) {
-    line += "," + JsonQuote(field.key) + ":" + (field.quoted ? JsonQuote(field.value) : field.value);
+    line +=
+        "," + JsonQuote(field.key) + ":" + (field.quoted ? JsonQuote(field.value) : field.value);
   }
   line += "}\n";
   std::fwrite(line.data(), 1, line.size(), stderr);

@@ -35,7 +35,8 @@ sigset_t BlockShutdownSignals() {
 }
 
 int Fail(const absl::Status& status) {
-  rung::Log(rung::LogLevel::kError, "rungd cannot start", {{"error", std::string(status.message())}});
+  rung::Log(rung::LogLevel::kError, "rungd cannot start",
+            {{"error", std::string(status.message())}});
   std::fprintf(stderr, "rungd: %s\n", std::string(status.message()).c_str());
   return 1;
 }
@@ -66,7 +67,8 @@ int main(int argc, char** argv) {
   }
   std::fflush(stdout);
   rung::Log(rung::LogLevel::kInfo, "rungd started",
-            {{"grpc", (*server)->grpc_address()}, {"http", (*server)->http_address()},
+            {{"grpc", (*server)->grpc_address()},
+             {"http", (*server)->http_address()},
              {"db", options.db_path}});
 
   int signal_number = 0;

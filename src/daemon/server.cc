@@ -38,7 +38,8 @@ absl::StatusOr<HostPort> ParseHostPort(absl::string_view flag, absl::string_view
         absl::StrCat(flag, ": '", address, "' is not host:port (port 0 picks a free one)"));
   }
   std::string host(address.substr(0, colon));
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   return HostPort{host, port};
 }
 
@@ -171,8 +172,9 @@ class ServerImpl final : public Server {
     ASSIGN_OR_RETURN(HostPort parsed, ParseHostPort("--http_listen", http_listen));
     http_ = std::make_unique<httplib::Server>();
     RegisterHttpRoutes(store_.get(), http_.get());
-    const int port = parsed.port == 0 ? http_->bind_to_any_port(parsed.host)
-                                      : (http_->bind_to_port(parsed.host, parsed.port) ? parsed.port : -1);
+    const int port = parsed.port == 0
+                         ? http_->bind_to_any_port(parsed.host)
+                         : (http_->bind_to_port(parsed.host, parsed.port) ? parsed.port : -1);
     if (port <= 0) {
       http_.reset();
       return absl::UnavailableError(absl::StrCat("--http_listen: cannot listen on '", http_listen,

@@ -11,7 +11,7 @@
 namespace rung {
 
 struct ServerOptions {
-  std::string listen = "127.0.0.1:50051";  // host:port or unix:PATH
+  std::string listen = "127.0.0.1:50051";      // host:port or unix:PATH
   std::string http_listen = "127.0.0.1:8080";  // empty: no HTTP
   std::string db_path = "rung.db";
   DaemonConfig config;

@@ -104,18 +104,12 @@ class CanonicalJsonReader {
     switch (const char c = text_[pos_++]) {
       case '"':
       case '\\':
-      case '/':
-        return c;
-      case 'b':
-        return '\b';
-      case 'f':
-        return '\f';
-      case 'n':
-        return '\n';
-      case 'r':
-        return '\r';
-      case 't':
-        return '\t';
+      case '/': return c;
+      case 'b': return '\b';
+      case 'f': return '\f';
+      case 'n': return '\n';
+      case 'r': return '\r';
+      case 't': return '\t';
       case 'u': {
         const absl::string_view hex = text_.substr(pos_, 4);
         int code = 0;
@@ -128,8 +122,7 @@ class CanonicalJsonReader {
         pos_ += 4;
         return static_cast<char>(code);
       }
-      default:
-        return Error("unknown escape");
+      default: return Error("unknown escape");
     }
   }
 

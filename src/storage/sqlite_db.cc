@@ -23,8 +23,7 @@ absl::Status SqliteStatus(int rc, absl::string_view errmsg, absl::string_view do
                                  busy_timeout_ms, " ms"));
     case SQLITE_FULL:
       return status(absl::StatusCode::kResourceExhausted, "database or disk is full");
-    case SQLITE_NOMEM:
-      return status(absl::StatusCode::kResourceExhausted, "out of memory");
+    case SQLITE_NOMEM: return status(absl::StatusCode::kResourceExhausted, "out of memory");
     case SQLITE_CANTOPEN:
       return status(absl::StatusCode::kUnavailable, "cannot open the database file");
     case SQLITE_IOERR:
@@ -34,8 +33,7 @@ absl::Status SqliteStatus(int rc, absl::string_view errmsg, absl::string_view do
       return status(absl::StatusCode::kUnavailable, "the database file cannot be written");
     case SQLITE_NOTADB:
       return status(absl::StatusCode::kFailedPrecondition, "the file is not a SQLite database");
-    case SQLITE_CORRUPT:
-      return status(absl::StatusCode::kDataLoss, "the database file is corrupt");
+    case SQLITE_CORRUPT: return status(absl::StatusCode::kDataLoss, "the database file is corrupt");
     case SQLITE_CONSTRAINT:
       // Records are validated before they get here, so this is our bug.
       return status(absl::StatusCode::kInternal, "a database constraint was violated");

@@ -303,12 +303,9 @@ absl::StatusOr<WeekChange> UpsertWeek(Connection& writer, const AdSetWeek& recor
 
 int& CounterOf(IngestSummary& summary, WeekChange change) {
   switch (change) {
-    case WeekChange::kInserted:
-      return summary.inserted;
-    case WeekChange::kUpdated:
-      return summary.updated;
-    case WeekChange::kUnchanged:
-      return summary.unchanged;
+    case WeekChange::kInserted: return summary.inserted;
+    case WeekChange::kUpdated: return summary.updated;
+    case WeekChange::kUnchanged: return summary.unchanged;
   }
   return summary.unchanged;
 }
