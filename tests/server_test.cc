@@ -36,6 +36,15 @@ v1::AdSetWeek MakeWeek(const std::string& ad_set, const std::string& week, int64
   return record;
 }
 
+// gRPC on a free loopback port, no HTTP, a fresh database in `dir`.
+ServerOptions LoopbackOptions(const test_support::TempDir& dir) {
+  ServerOptions options;
+  options.listen = "127.0.0.1:0";
+  options.http_listen = "";
+  options.db_path = dir.File("rung.db");
+  return options;
+}
+
 class ServerTest : public ::testing::Test {
  protected:
   void SetUp() override { StartServer(DaemonConfig()); }
@@ -47,10 +56,7 @@ class ServerTest : public ::testing::Test {
   }
 
   void StartServer(DaemonConfig config) {
-    ServerOptions options;
-    options.listen = "127.0.0.1:0";
-    options.http_listen = "";
-    options.db_path = dir_.File("rung.db");
+    ServerOptions options = LoopbackOptions(dir_);
     options.config = config;
     auto server = Server::Start(options);
     ASSERT_TRUE(server.ok()) << server.status();
@@ -337,10 +343,7 @@ TEST_F(ServerTest, HealthIsServingForTheServerAndTheService) {
 // so the test waits on the stream, never on the clock.
 TEST(ServerHealthTest, FlipsWhileAnotherProcessHoldsTheWriteLock) {
   test_support::TempDir dir;
-  ServerOptions options;
-  options.listen = "127.0.0.1:0";
-  options.http_listen = "";
-  options.db_path = dir.File("rung.db");
+  ServerOptions options = LoopbackOptions(dir);
   options.config.health_probe_interval_ms = 20;
   options.config.storage.busy_timeout_ms = 50;
   auto server = Server::Start(options);
@@ -370,10 +373,8 @@ TEST(ServerHealthTest, FlipsWhileAnotherProcessHoldsTheWriteLock) {
 
 TEST(ServerStartTest, ListensOnAUnixSocket) {
   test_support::TempDir dir;
-  ServerOptions options;
+  ServerOptions options = LoopbackOptions(dir);
   options.listen = "unix:" + dir.File("rungd.sock");
-  options.http_listen = "";
-  options.db_path = dir.File("rung.db");
   auto server = Server::Start(options);
   ASSERT_TRUE(server.ok()) << server.status();
   EXPECT_EQ((*server)->grpc_address(), options.listen);
@@ -387,10 +388,8 @@ TEST(ServerStartTest, ListensOnAUnixSocket) {
 
 TEST(ServerStartTest, RefusesAMalformedListenAddress) {
   test_support::TempDir dir;
-  ServerOptions options;
+  ServerOptions options = LoopbackOptions(dir);
   options.listen = "localhost";
-  options.http_listen = "";
-  options.db_path = dir.File("rung.db");
   auto server = Server::Start(options);
   ASSERT_FALSE(server.ok());
   EXPECT_THAT(std::string(server.status().message()), HasSubstr("--listen"));
