@@ -5,14 +5,6 @@
 namespace rung {
 namespace {
 
-TEST(LogTest, JsonQuoteEscapesWhatJsonRequires) {
-  EXPECT_EQ(JsonQuote("plain"), "\"plain\"");
-  EXPECT_EQ(JsonQuote("say \"hi\"\\"), "\"say \\\"hi\\\"\\\\\"");
-  EXPECT_EQ(JsonQuote("a\nb\tc\r"), "\"a\\nb\\tc\\r\"");
-  EXPECT_EQ(JsonQuote(std::string("\x01", 1)), "\"\\u0001\"");
-  EXPECT_EQ(JsonQuote("caf\xc3\xa9"), "\"caf\xc3\xa9\"");  // UTF-8 passes through
-}
-
 TEST(LogTest, ParsesTheFourLevelsOnly) {
   LogLevel level = LogLevel::kInfo;
   ASSERT_TRUE(ParseLogLevel("debug", &level));

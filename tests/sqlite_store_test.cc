@@ -394,7 +394,7 @@ TEST(JsonCodecTest, WritesOneCanonicalSpelling) {
   EXPECT_EQ(EncodeEventCounts({{"Purchase", 12}, {"AddToCart", 85}}),
             R"({"AddToCart":85,"Purchase":12})");
   EXPECT_EQ(EncodeEventCounts({}), "{}");
-  EXPECT_EQ(EncodeStringArray({"a \"b\"", "c\\d\n"}), R"(["a \"b\"","c\\d\u000a"])");
+  EXPECT_EQ(EncodeStringArray({"a \"b\"", "c\\d\n"}), R"(["a \"b\"","c\\d\n"])");
   EXPECT_EQ(EncodeStringArray({}), "[]");
 }
 

@@ -19,6 +19,10 @@ inline absl::string_view AsAbsl(std::string_view text) {
 // binary or megabyte-long input must not garble or flood the message.
 std::string Quote(absl::string_view text, char mark = '"');
 
+// `text` as a JSON string literal: quotes, backslashes and control bytes
+// escaped, UTF-8 passed through. The one JSON writer for logs and storage.
+std::string JsonQuote(absl::string_view text);
+
 }  // namespace rung
 
 #endif  // RUNG_CORE_TEXT_H_

@@ -6,6 +6,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "core/text.h"
 
 namespace rung {
 namespace {
@@ -37,33 +38,12 @@ bool ParseLogLevel(std::string_view text, LogLevel* level) {
 
 void SetLogLevel(LogLevel level) { g_min_level.store(level); }
 
-std::string JsonQuote(std::string_view text) {
-  std::string out = "\"";
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          out += absl::StrFormat("\\u%04x", c);
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += '"';
-  return out;
-}
-
 void Log(LogLevel level, std::string_view message, std::initializer_list<LogField> fields) {
   if (level < g_min_level.load()) return;
   std::string line = absl::StrFormat(
       "{\"ts\":%s,\"level\":\"%s\",\"msg\":%s",
       JsonQuote(absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone())),
-      LevelName(level), JsonQuote(message));
+      LevelName(level), JsonQuote(AsAbsl(message)));
   for (const LogField& field : fields) {
     line +=
         "," + JsonQuote(field.key) + ":" + (field.quoted ? JsonQuote(field.value) : field.value);

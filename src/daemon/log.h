@@ -32,9 +32,6 @@ void SetLogLevel(LogLevel level);
 // Lines are written whole, so concurrent callers never interleave.
 void Log(LogLevel level, std::string_view message, std::initializer_list<LogField> fields = {});
 
-// JSON string escaping, shared with anything else that writes JSON by hand.
-std::string JsonQuote(std::string_view text);
-
 }  // namespace rung
 
 #endif  // RUNG_DAEMON_LOG_H_

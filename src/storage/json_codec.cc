@@ -8,27 +8,11 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "core/text.h"
 #include "rung/status_macros.h"
 
 namespace rung {
 namespace {
-
-// Event names cannot hold quotes or backslashes, but warnings quote input, so
-// both writers escape; non-ASCII bytes pass through as the UTF-8 they are.
-void AppendString(std::string* out, absl::string_view text) {
-  out->push_back('"');
-  for (const char c : text) {
-    if (c == '"' || c == '\\') {
-      out->push_back('\\');
-      out->push_back(c);
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      absl::StrAppendFormat(out, "\\u%04x", static_cast<unsigned char>(c));
-    } else {
-      out->push_back(c);
-    }
-  }
-  out->push_back('"');
-}
 
 // Reads exactly the spelling the encoders above write. Anything else in the
 // database was written by someone else, and is reported rather than guessed at.
@@ -97,7 +81,7 @@ class CanonicalJsonReader {
     return true;
   }
 
-  // After a backslash. \u escapes are read only below 0x80: AppendString
+  // After a backslash. \u escapes are read only below 0x80: JsonQuote
   // writes no others.
   absl::StatusOr<char> Escape() {
     if (pos_ >= text_.size()) return Error("unterminated escape");
@@ -136,7 +120,7 @@ std::string EncodeEventCounts(const std::map<std::string, int64_t>& counts) {
   std::string out = "{";
   for (const auto& [name, count] : counts) {
     if (out.size() > 1) out.push_back(',');
-    AppendString(&out, name);
+    out += JsonQuote(name);
     absl::StrAppend(&out, ":", count);
   }
   out.push_back('}');
@@ -164,7 +148,7 @@ std::string EncodeStringArray(const std::vector<std::string>& strings) {
   std::string out = "[";
   for (const std::string& text : strings) {
     if (out.size() > 1) out.push_back(',');
-    AppendString(&out, text);
+    out += JsonQuote(text);
   }
   out.push_back(']');
   return out;

@@ -1,0 +1,27 @@
+#include "core/text.h"
+
+#include <string>
+
+#include "gtest/gtest.h"
+
+namespace rung {
+namespace {
+
+TEST(JsonQuoteTest, EscapesWhatJsonRequires) {
+  EXPECT_EQ(JsonQuote("plain"), "\"plain\"");
+  EXPECT_EQ(JsonQuote("say \"hi\"\\"), "\"say \\\"hi\\\"\\\\\"");
+  EXPECT_EQ(JsonQuote("a\nb\tc\r"), "\"a\\nb\\tc\\r\"");
+  EXPECT_EQ(JsonQuote(std::string("\x01\x1f", 2)), "\"\\u0001\\u001f\"");
+  EXPECT_EQ(JsonQuote("caf\xc3\xa9"), "\"caf\xc3\xa9\"");  // UTF-8 passes through
+  EXPECT_EQ(JsonQuote(""), "\"\"");
+}
+
+TEST(QuoteTest, EscapesAndCutsLongInput) {
+  EXPECT_EQ(Quote("form_strat"), "\"form_strat\"");
+  EXPECT_EQ(Quote("a\nb", '\''), "'a\\nb'");
+  const std::string quoted = Quote(std::string(100, 'x'));
+  EXPECT_EQ(quoted, "\"" + std::string(64, 'x') + "...\" (100 bytes)");
+}
+
+}  // namespace
+}  // namespace rung
