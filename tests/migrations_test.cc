@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "core/digest.h"
 #include "gtest/gtest.h"
 #include "rung/store.h"
 #include "storage/migrator.h"
@@ -27,11 +28,6 @@ std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   return bytes;
-}
-
-TEST(Sha256HexTest, MatchesTheFipsExample) {
-  ASSERT_OK_AND_ASSIGN(const std::string hex, Sha256Hex("abc"));
-  EXPECT_EQ(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 TEST_F(MigrationsTest, FreshDatabaseGetsEveryMigrationWithItsChecksum) {

@@ -1,6 +1,7 @@
 #ifndef RUNG_STORE_H_
 #define RUNG_STORE_H_
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -9,7 +10,11 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "rung/ad_set_week.h"
+#include "rung/climb_test.h"
+#include "rung/decision.h"
+#include "rung/recommendation.h"
 
 namespace rung {
 
@@ -42,6 +47,41 @@ struct AdSetIdPageQuery {
   int limit = 100;
 };
 
+struct RecommendationQuery {
+  // Empty: every account.
+  std::string account_id;
+  // nullopt: each ad set's latest stored week.
+  std::optional<Week> as_of_week;
+  // A recommendation matches when its action is any of `actions` (empty: any
+  // action) and it carries any of `flags` (empty: flags do not matter).
+  std::vector<Action> actions;
+  std::vector<Flag> flags;
+  // Ad set ids strictly after this one, in byte order.
+  std::string after_ad_set_id;
+  int limit = 100;
+};
+
+struct ClimbTestQuery {
+  std::string account_id;
+  std::optional<ClimbTestState> state;
+  // Ids strictly after this one, in byte order.
+  std::string after_climb_test_id;
+  int limit = 100;
+};
+
+// One stored run of EvaluateAdSets: what was asked and what it found.
+struct EvaluationRecord {
+  std::string evaluation_id;
+  Week as_of_week;
+  // The request's filters; empty when not given.
+  std::string account_id;
+  std::vector<std::string> ad_set_ids;
+  std::string policy_version;
+  absl::Time evaluated_at = absl::UnixEpoch();
+  int evaluated = 0;
+  std::map<Action, int> action_counts;
+};
+
 // Where ad set weeks live. The core knows only this interface.
 //
 // Error codes follow the API's table: NOT_FOUND for unknown ad sets,
@@ -66,6 +106,47 @@ class Store {
 
   // Ad set ids in byte order, filtered by account.
   virtual absl::StatusOr<std::vector<std::string>> ListAdSetIds(const AdSetIdPageQuery& query) = 0;
+
+  // --- Evaluations -----------------------------------------------------------
+
+  // In one transaction: upserts each decision's recommendation under its
+  // (ad set, as-of week), replacing an earlier one, and applies its test
+  // update at that week. A conclusion applies only to a test that is running
+  // or was concluded at that same week; a reopening only to one concluded at
+  // that week; a cancelled test is never touched.
+  virtual absl::Status SaveDecisions(const std::vector<Decision>& decisions) = 0;
+
+  // Appends a run to the evaluation history.
+  virtual absl::Status RecordEvaluation(const EvaluationRecord& evaluation) = 0;
+
+  // The recommendation for (ad set, week), or the ad set's latest when `week`
+  // is nullopt. NOT_FOUND when there is none.
+  virtual absl::StatusOr<Recommendation> GetRecommendation(std::string_view ad_set_id,
+                                                           std::optional<Week> week) = 0;
+
+  // Matching recommendations in ad set id order, at most query.limit.
+  virtual absl::StatusOr<std::vector<Recommendation>> ListRecommendations(
+      const RecommendationQuery& query) = 0;
+
+  // --- Climb tests -----------------------------------------------------------
+
+  // Stores a new RUNNING test. ALREADY_EXISTS when a running test already
+  // involves either ad set, in either role.
+  virtual absl::Status InsertClimbTest(const ClimbTest& test) = 0;
+
+  // NOT_FOUND for an unknown id.
+  virtual absl::StatusOr<ClimbTest> GetClimbTest(std::string_view climb_test_id) = 0;
+
+  // Every test with the ad set as original or duplicate, oldest start first.
+  virtual absl::StatusOr<std::vector<ClimbTest>> ClimbTestsOf(std::string_view ad_set_id) = 0;
+
+  // Matching tests in id order, at most query.limit.
+  virtual absl::StatusOr<std::vector<ClimbTest>> ListClimbTests(const ClimbTestQuery& query) = 0;
+
+  // Marks a running test CANCELLED, concluded at `week`, and returns it. A
+  // cancelled test is returned as it is; one already judged is
+  // FAILED_PRECONDITION; an unknown id NOT_FOUND.
+  virtual absl::StatusOr<ClimbTest> CancelClimbTest(std::string_view climb_test_id, Week week) = 0;
 
   // OK while the database answers reads and could take the write lock.
   virtual absl::Status Ping() = 0;

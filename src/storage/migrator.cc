@@ -1,12 +1,10 @@
 #include "storage/migrator.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "core/digest.h"
 #include "rung/status_macros.h"
 
 namespace rung {
@@ -116,12 +114,6 @@ absl::Status Apply(Connection& writer, const Migration& migration) {
 
 }  // namespace
 
-absl::StatusOr<std::string> Sha256Hex(std::string_view text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  if (EVP_Digest(text.data(), text.size(), digest, &size, EVP_sha256(), nullptr) != 1) {
-    return absl::InternalError("computing SHA-256 failed");
-  }
   return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), size));
 }
 

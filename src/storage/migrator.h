@@ -22,9 +22,6 @@ namespace rung {
 // file(1) and rungd itself can tell our databases from others.
 inline constexpr int32_t kApplicationId = 0x52554E47;
 
-// Lowercase hex SHA-256 of `text`: the checksum of a migration's SQL.
-absl::StatusOr<std::string> Sha256Hex(std::string_view text);
-
 // Refuses, without changing it, a file that is not a SQLite database, that
 // carries another application_id, or that has tables but is not ours. Marks a
 // fresh file as ours: schema_migrations and application_id, in one
