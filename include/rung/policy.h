@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -86,7 +87,7 @@ class PolicyBook {
   bool HasOverrides(std::string_view account_id) const;
 
  private:
-  PolicyBook(LadderRegistry ladders) : ladders_(std::move(ladders)) {}
+  explicit PolicyBook(LadderRegistry ladders) : ladders_(std::move(ladders)) {}
 
   LadderRegistry ladders_;
   EffectivePolicy deployment_;
