@@ -2,6 +2,8 @@
 #define RUNG_ADVISOR_H_
 
 #include <functional>
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -9,7 +11,10 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "rung/ad_set_week.h"
+#include "rung/climb_test.h"
 #include "rung/ladder.h"
+#include "rung/policy.h"
+#include "rung/recommendation.h"
 #include "rung/store.h"
 #include "rung/validation.h"
 
@@ -23,6 +28,46 @@ struct AdvisorOptions {
   int max_page_size = 1000;
 };
 
+struct EvaluationRequest {
+  // A Monday, or empty for the last complete week.
+  std::string as_of_week;
+  // Empty: every account.
+  std::string account_id;
+  // Empty: every ad set (of the account).
+  std::vector<std::string> ad_set_ids;
+  bool dry_run = false;
+};
+
+struct EvaluationResult {
+  std::string evaluation_id;
+  Week as_of_week;
+  // The request account's policy version (the deployment's when none); each
+  // recommendation carries the version of its own account.
+  std::string policy_version;
+  int evaluated = 0;
+  std::map<Action, int> action_counts;
+  // Only for a dry run.
+  std::vector<Recommendation> recommendations;
+};
+
+struct RecommendationFilter {
+  std::string account_id;
+  // A Monday, or empty for each ad set's latest.
+  std::string as_of_week;
+  std::vector<Action> actions;
+  std::vector<Flag> flags;
+};
+
+struct RecommendationPage {
+  std::vector<Recommendation> recommendations;
+  std::string next_page_token;
+};
+
+struct ClimbTestPage {
+  std::vector<ClimbTest> climb_tests;
+  std::string next_page_token;
+};
+
 struct AdSetPage {
   std::vector<AdSetSummary> ad_sets;
   // Empty on the last page.
@@ -33,8 +78,8 @@ struct AdSetPage {
 // and no storage detail: it validates, asks the Store, and shapes answers.
 class Advisor {
  public:
-  // `store` and `ladders` must outlive the Advisor.
-  Advisor(Store* store, const LadderRegistry* ladders, AdvisorOptions options, Clock clock);
+  // `store` and `policies` must outlive the Advisor.
+  Advisor(Store* store, const PolicyBook* policies, AdvisorOptions options, Clock clock);
 
   absl::StatusOr<IngestSummary> IngestWeeks(const std::vector<RawAdSetWeek>& weeks,
                                             const std::string& request_id);
@@ -52,9 +97,48 @@ class Advisor {
                                                std::string_view from_week,
                                                std::string_view to_week);
 
+  // Decides for every selected ad set at the as-of week. Streams: ad sets
+  // are read one at a time and stored in chunks, each chunk atomic, so
+  // memory does not grow with the account (except a dry run's answer). A
+  // rerun of the same week replaces the earlier recommendations.
+  absl::StatusOr<EvaluationResult> EvaluateAdSets(const EvaluationRequest& request);
+
+  // The stored recommendation of the week, or the latest when `as_of_week`
+  // is empty.
+  absl::StatusOr<Recommendation> GetRecommendation(std::string_view ad_set_id,
+                                                   std::string_view as_of_week);
+
+  // AIP-158 paging as for ListAdSets.
+  absl::StatusOr<RecommendationPage> ListRecommendations(const RecommendationFilter& filter,
+                                                         int page_size,
+                                                         std::string_view page_token);
+
+  // Starts a test of `duplicate` optimizing the rung just above the one
+  // `original` optimizes at `start_week` (empty: the current week).
+  // FAILED_PRECONDITION when it does not, ALREADY_EXISTS when either ad set
+  // is in a running test.
+  absl::StatusOr<ClimbTest> StartClimbTest(std::string_view original_ad_set_id,
+                                           std::string_view duplicate_ad_set_id,
+                                           std::string_view start_week);
+
+  absl::StatusOr<ClimbTestPage> ListClimbTests(std::string_view account_id,
+                                               std::optional<ClimbTestState> state, int page_size,
+                                               std::string_view page_token);
+
+  // Cancels a running test as of the current week.
+  absl::StatusOr<ClimbTest> CancelClimbTest(std::string_view climb_test_id);
+
+  // The account's effective policy; the deployment's for an empty id.
+  absl::StatusOr<EffectivePolicy> GetPolicy(std::string_view account_id) const;
+
  private:
+  // Decides for one ad set; `history` is all of its weeks.
+  absl::StatusOr<Decision> DecideFor(const AdSetHistory& history, Week as_of);
+  absl::StatusOr<Week> ResolveAsOfWeek(std::string_view as_of_week) const;
+  Week CurrentWeek() const;
+
   Store* store_;
-  const LadderRegistry* ladders_;
+  const PolicyBook* policies_;
   AdvisorOptions options_;
   Clock clock_;
 };

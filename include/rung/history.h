@@ -11,6 +11,10 @@ namespace rung {
 // The record of week `w`, or nullptr. `history` is oldest first.
 const AdSetWeek* FindWeek(const AdSetHistory& history, Week w);
 
+// The record that best describes the ad set at `w`: w's own, else the latest
+// before it, else the first after it; nullptr only for an empty history.
+const AdSetWeek* RecordNear(const AdSetHistory& history, Week w);
+
 // Consecutive weeks ending at `w` whose records optimize for the event of
 // w's record. Counting stops at a missing week or another event; a week with
 // a significant edit counts and then ends the run. 0 when w has no record.

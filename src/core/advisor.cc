@@ -5,36 +5,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/page_token.h"
+#include "core/request_checks.h"
 #include "rung/history.h"
 #include "rung/status_macros.h"
 
 namespace rung {
-namespace {
 
-absl::Status CheckAdSetId(std::string_view ad_set_id) {
-  if (ad_set_id.empty()) return absl::InvalidArgumentError("ad_set_id: must not be empty");
-  if (ad_set_id.size() > static_cast<size_t>(kMaxIdLength)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("ad_set_id: is ", ad_set_id.size(), " characters; at most ", kMaxIdLength));
-  }
-  return absl::OkStatus();
-}
-
-absl::StatusOr<std::optional<Week>> ParseOptionalWeek(std::string_view field,
-                                                      std::string_view text) {
-  if (text.empty()) return std::optional<Week>();
-  absl::StatusOr<Week> week = Week::Parse(text);
-  if (!week.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(std::string(field), ": ", week.status().message()));
-  }
-  return std::optional<Week>(*week);
-}
-
-}  // namespace
-
-Advisor::Advisor(Store* store, const LadderRegistry* ladders, AdvisorOptions options, Clock clock)
-    : store_(store), ladders_(ladders), options_(options), clock_(std::move(clock)) {}
+Advisor::Advisor(Store* store, const PolicyBook* policies, AdvisorOptions options, Clock clock)
+    : store_(store), policies_(policies), options_(options), clock_(std::move(clock)) {}
 
 absl::StatusOr<IngestSummary> Advisor::IngestWeeks(const std::vector<RawAdSetWeek>& weeks,
                                                    const std::string& request_id) {
@@ -45,7 +23,7 @@ absl::StatusOr<IngestSummary> Advisor::IngestWeeks(const std::vector<RawAdSetWee
   ValidationOptions validation;
   validation.max_batch_size = options_.max_batch_size;
   validation.today = absl::ToCivilDay(clock_(), absl::UTCTimeZone());
-  ASSIGN_OR_RETURN(ValidatedBatch batch, ValidateBatch(weeks, *ladders_, validation));
+  ASSIGN_OR_RETURN(ValidatedBatch batch, ValidateBatch(weeks, policies_->ladders(), validation));
   IngestBatch ingest;
   ingest.records = std::move(batch.records);
   ingest.warnings = std::move(batch.warnings);
@@ -54,7 +32,7 @@ absl::StatusOr<IngestSummary> Advisor::IngestWeeks(const std::vector<RawAdSetWee
 }
 
 absl::StatusOr<AdSetSummary> Advisor::GetAdSet(std::string_view ad_set_id) {
-  RETURN_IF_ERROR(CheckAdSetId(ad_set_id));
+  RETURN_IF_ERROR(CheckRequiredId("ad_set_id", ad_set_id));
   ASSIGN_OR_RETURN(AdSetHistory history, store_->GetHistory(ad_set_id, std::nullopt, std::nullopt));
   return Summarize(history);
 }
@@ -86,7 +64,7 @@ absl::StatusOr<AdSetPage> Advisor::ListAdSets(std::string_view account_id, int p
 absl::StatusOr<AdSetHistory> Advisor::GetAdSetHistory(std::string_view ad_set_id,
                                                       std::string_view from_week,
                                                       std::string_view to_week) {
-  RETURN_IF_ERROR(CheckAdSetId(ad_set_id));
+  RETURN_IF_ERROR(CheckRequiredId("ad_set_id", ad_set_id));
   ASSIGN_OR_RETURN(std::optional<Week> from, ParseOptionalWeek("from_week", from_week));
   ASSIGN_OR_RETURN(std::optional<Week> to, ParseOptionalWeek("to_week", to_week));
   if (from && to && *to < *from) {

@@ -22,6 +22,14 @@ const AdSetWeek* FindWeek(const AdSetHistory& history, Week w) {
   return it == history.end() ? nullptr : &*it;
 }
 
+const AdSetWeek* RecordNear(const AdSetHistory& history, Week w) {
+  if (history.empty()) return nullptr;
+  const auto after_w =
+      std::upper_bound(history.begin(), history.end(), w,
+                       [](Week week, const AdSetWeek& record) { return week < record.week; });
+  return after_w == history.begin() ? &history.front() : &*(after_w - 1);
+}
+
 int WeeksOnRung(const AdSetHistory& history, Week w) {
   const auto at_w = Locate(history, w);
   if (at_w == history.end()) return 0;

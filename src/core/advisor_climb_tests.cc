@@ -1,0 +1,132 @@
+// The Advisor's climb test use cases: start, list, cancel. Judging happens in
+// EvaluateAdSets.
+
+#include <optional>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "core/ids.h"
+#include "core/page_token.h"
+#include "core/request_checks.h"
+#include "core/text.h"
+#include "rung/advisor.h"
+#include "rung/history.h"
+#include "rung/status_macros.h"
+
+namespace rung {
+namespace {
+
+// The rung a climb test must target: the one just above what the original
+// optimizes at the start week. FAILED_PRECONDITION when there is none.
+absl::StatusOr<std::string> RungAbove(const LadderRegistry& ladders, const AdSetWeek& original,
+                                      const std::string& ladder_name) {
+  const Ladder* ladder = ladders.Find(ladder_name);
+  if (ladder == nullptr) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "original_ad_set_id: ad set ", Quote(original.ad_set_id), " is on the ladder ",
+        Quote(ladder_name), ", which this deployment does not define"));
+  }
+  const std::optional<int> rung = ladder->RungOf(original.optimization_event);
+  if (!rung.has_value()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "original_ad_set_id: ad set ", Quote(original.ad_set_id), " optimizes ",
+        Quote(original.optimization_event), ", which is not a rung of the ", ladder_name,
+        " ladder"));
+  }
+  if (*rung + 1 == static_cast<int>(ladder->events.size())) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "original_ad_set_id: ad set ", Quote(original.ad_set_id), " already optimizes ",
+        original.optimization_event, ", the top rung of the ", ladder_name,
+        " ladder; there is nothing to climb to"));
+  }
+  return ladder->events[static_cast<size_t>(*rung + 1)];
+}
+
+std::string ClimbTestFilterText(std::string_view account_id, std::optional<ClimbTestState> state) {
+  return absl::StrCat("account_id=", AsAbsl(account_id),
+                      ";state=", state.has_value() ? AsAbsl(ClimbTestStateName(*state)) : "");
+}
+
+}  // namespace
+
+absl::StatusOr<ClimbTest> Advisor::StartClimbTest(std::string_view original_ad_set_id,
+                                                  std::string_view duplicate_ad_set_id,
+                                                  std::string_view start_week) {
+  RETURN_IF_ERROR(CheckRequiredId("original_ad_set_id", original_ad_set_id));
+  RETURN_IF_ERROR(CheckRequiredId("duplicate_ad_set_id", duplicate_ad_set_id));
+  if (original_ad_set_id == duplicate_ad_set_id) {
+    return absl::InvalidArgumentError(
+        "duplicate_ad_set_id: must differ from original_ad_set_id; the duplicate is a copy of "
+        "the original optimizing the next rung");
+  }
+  ASSIGN_OR_RETURN(std::optional<Week> requested, ParseOptionalWeek("start_week", start_week));
+  const Week start = requested.value_or(CurrentWeek());
+  if (start > CurrentWeek()) {
+    return absl::InvalidArgumentError(absl::StrCat("start_week: ", start.ToString(),
+                                                   " has not started yet; the current week is ",
+                                                   CurrentWeek().ToString()));
+  }
+  ASSIGN_OR_RETURN(const AdSetHistory original,
+                   store_->GetHistory(original_ad_set_id, std::nullopt, std::nullopt));
+  ASSIGN_OR_RETURN(const AdSetHistory duplicate,
+                   store_->GetHistory(duplicate_ad_set_id, std::nullopt, std::nullopt));
+  const AdSetWeek& original_week = *RecordNear(original, start);
+  const AdSetWeek& duplicate_week = *RecordNear(duplicate, start);
+  if (original_week.account_id != duplicate_week.account_id) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "duplicate_ad_set_id: ad set ", Quote(duplicate_week.ad_set_id), " is in account ",
+        Quote(duplicate_week.account_id), ", the original in ", Quote(original_week.account_id),
+        "; a climb test compares ad sets of one account"));
+  }
+  ASSIGN_OR_RETURN(const std::string above, RungAbove(policies_->ladders(), original_week,
+                                                      LadderAt(original, start)));
+  if (duplicate_week.optimization_event != above) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "duplicate_ad_set_id: ad set ", Quote(duplicate_week.ad_set_id), " optimizes ",
+        Quote(duplicate_week.optimization_event), " in ", duplicate_week.week.ToString(),
+        "; a climb test needs exactly the rung above the original's ",
+        original_week.optimization_event, " (", original_week.week.ToString(), "): ", above));
+  }
+  ClimbTest test;
+  test.climb_test_id = NewId("ct_");
+  test.account_id = original_week.account_id;
+  test.original_ad_set_id = std::string(original_ad_set_id);
+  test.duplicate_ad_set_id = std::string(duplicate_ad_set_id);
+  test.from_event = original_week.optimization_event;
+  test.to_event = above;
+  test.start_week = start;
+  test.state = ClimbTestState::kRunning;
+  test.create_time = clock_();
+  RETURN_IF_ERROR(store_->InsertClimbTest(test));
+  return test;
+}
+
+absl::StatusOr<ClimbTestPage> Advisor::ListClimbTests(std::string_view account_id,
+                                                      std::optional<ClimbTestState> state,
+                                                      int page_size, std::string_view page_token) {
+  RETURN_IF_ERROR(CheckOptionalId("account_id", account_id));
+  ASSIGN_OR_RETURN(
+      int limit, EffectivePageSize(page_size, options_.default_page_size, options_.max_page_size));
+  const std::string filter = ClimbTestFilterText(account_id, state);
+  ClimbTestQuery query;
+  query.account_id = std::string(account_id);
+  query.state = state;
+  query.limit = limit + 1;  // one more tells whether another page follows
+  if (!page_token.empty()) {
+    ASSIGN_OR_RETURN(query.after_climb_test_id, DecodePageToken(page_token, filter));
+  }
+  ClimbTestPage page;
+  ASSIGN_OR_RETURN(page.climb_tests, store_->ListClimbTests(query));
+  if (page.climb_tests.size() > static_cast<size_t>(limit)) {
+    page.climb_tests.resize(static_cast<size_t>(limit));
+    page.next_page_token = EncodePageToken({filter, page.climb_tests.back().climb_test_id});
+  }
+  return page;
+}
+
+absl::StatusOr<ClimbTest> Advisor::CancelClimbTest(std::string_view climb_test_id) {
+  RETURN_IF_ERROR(CheckRequiredId("climb_test_id", climb_test_id));
+  return store_->CancelClimbTest(climb_test_id, CurrentWeek());
+}
+
+}  // namespace rung

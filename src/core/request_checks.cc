@@ -1,0 +1,34 @@
+#include "core/request_checks.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "core/text.h"
+#include "rung/validation.h"
+
+namespace rung {
+
+absl::Status CheckOptionalId(std::string_view field, std::string_view id) {
+  if (id.size() > static_cast<size_t>(kMaxIdLength)) {
+    return absl::InvalidArgumentError(absl::StrCat(AsAbsl(field), ": is ", id.size(),
+                                                   " characters; at most ", kMaxIdLength));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckRequiredId(std::string_view field, std::string_view id) {
+  if (id.empty()) return absl::InvalidArgumentError(absl::StrCat(AsAbsl(field), ": must not be empty"));
+  return CheckOptionalId(field, id);
+}
+
+absl::StatusOr<std::optional<Week>> ParseOptionalWeek(std::string_view field,
+                                                      std::string_view text) {
+  if (text.empty()) return std::optional<Week>();
+  absl::StatusOr<Week> week = Week::Parse(text);
+  if (!week.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(AsAbsl(field), ": ", week.status().message()));
+  }
+  return std::optional<Week>(*week);
+}
+
+}  // namespace rung

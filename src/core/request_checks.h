@@ -1,0 +1,28 @@
+#ifndef RUNG_CORE_REQUEST_CHECKS_H_
+#define RUNG_CORE_REQUEST_CHECKS_H_
+
+// Checks of request fields shared by the Advisor's use cases, so that every
+// method words the same mistake the same way, naming the field.
+
+#include <optional>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "rung/week.h"
+
+namespace rung {
+
+// INVALID_ARGUMENT when `id` is empty or longer than kMaxIdLength.
+absl::Status CheckRequiredId(std::string_view field, std::string_view id);
+
+// As CheckRequiredId, but empty is fine (an absent filter).
+absl::Status CheckOptionalId(std::string_view field, std::string_view id);
+
+// nullopt for empty text; INVALID_ARGUMENT ("field: ...") for a non-Monday.
+absl::StatusOr<std::optional<Week>> ParseOptionalWeek(std::string_view field,
+                                                      std::string_view text);
+
+}  // namespace rung
+
+#endif  // RUNG_CORE_REQUEST_CHECKS_H_
