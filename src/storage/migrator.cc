@@ -114,9 +114,6 @@ absl::Status Apply(Connection& writer, const Migration& migration) {
 
 }  // namespace
 
-  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), size));
-}
-
 absl::Status ClaimDatabase(Connection& writer, absl::string_view path) {
   const std::string doing = absl::StrCat("checking that '", path, "' is a Rung Advisor database");
   // In a write transaction, so that two rungd starting on a fresh file
