@@ -104,6 +104,63 @@ TEST(ConfigTest, TheAnnotatedExampleInDeployIsValid) {
   ASSERT_TRUE(config.ok()) << config.status();
   EXPECT_EQ(config->storage.synchronous, "FULL");
   EXPECT_EQ(config->max_message_bytes, 16777216);
+  ASSERT_NE(config->policies, nullptr);
+  EXPECT_EQ(config->policies->For("").policy, Policy());  // the example shows the defaults
+  EXPECT_NE(config->policies->ladders().Find("app_install"), nullptr);
+  EXPECT_EQ(config->policies->For("act_2002").policy.learning_threshold, 60);
+}
+
+absl::StatusOr<DaemonConfig> Resolve(const std::string& text) {
+  auto parsed = ParseConfigText(text, /*json=*/false, "test.textproto");
+  if (!parsed.ok()) return parsed.status();
+  return ResolveConfig(*parsed);
+}
+
+TEST(ConfigTest, PolicyValuesOverrideOnlyWhatTheyName) {
+  auto config = Resolve("policy { cutover_threshold: 25 stability_max_cv: 0.3 }");
+  ASSERT_TRUE(config.ok()) << config.status();
+  Policy expected;
+  expected.cutover_threshold = 25;
+  expected.stability_max_cv = 0.3;
+  EXPECT_EQ(config->policies->For("").policy, expected);
+}
+
+TEST(ConfigTest, AccountOverridesStackOnTheDeploymentPolicy) {
+  auto config = Resolve(R"pb(
+    policy { learning_threshold: 60 }
+    accounts { account_id: "act_1" policy { cutover_threshold: 40 } }
+  )pb");
+  ASSERT_TRUE(config.ok()) << config.status();
+  const EffectivePolicy account = config->policies->For("act_1");
+  EXPECT_EQ(account.policy.learning_threshold, 60);
+  EXPECT_EQ(account.policy.cutover_threshold, 40);
+  EXPECT_NE(account.version, config->policies->For("").version);
+  EXPECT_EQ(config->policies->For("act_other").version, config->policies->For("").version);
+}
+
+TEST(ConfigTest, BadPolicyValuesNameTheField) {
+  const struct {
+    const char* text;
+    const char* field;
+  } kCases[] = {
+      {"policy { learning_threshold: 0 }", "policy.learning_threshold"},
+      {"policy { cutover_threshold: 60 }", "policy.cutover_threshold"},
+      {"policy { stabilization_max_weeks: 1 }", "policy.stabilization_max_weeks"},
+      {"policy { comparable_tolerance: -0.1 }", "policy.comparable_tolerance"},
+      {"policy { friction_ratio: 0 }", "policy.friction_ratio"},
+      {"accounts { account_id: \"act_1\" policy { consistency_weeks: 0 } }",
+       "accounts[act_1].consistency_weeks"},
+      {"accounts { policy { consistency_weeks: 2 } }", "accounts[0].account_id"},
+      {"accounts { account_id: \"a\" } accounts { account_id: \"a\" }", "accounts[1].account_id"},
+      {"ladders { name: \"ecommerce\" events: [\"A\", \"B\"] }", "ladders[0]"},
+      {"ladders { name: \"one_rung\" events: [\"Lead\"] }", "ladders[0]"},
+  };
+  for (const auto& c : kCases) {
+    auto config = Resolve(c.text);
+    ASSERT_FALSE(config.ok()) << c.text;
+    EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument) << c.text;
+    EXPECT_THAT(std::string(config.status().message()), HasSubstr(c.field)) << c.text;
+  }
 }
 
 }  // namespace

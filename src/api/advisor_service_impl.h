@@ -7,12 +7,13 @@
 namespace rung {
 
 // rung.v1.AdvisorService over the core Advisor: converts messages, calls the
-// use case, maps the status. Methods not overridden here answer UNIMPLEMENTED
-// until the rules engine lands.
+// use case, maps the status.
 class AdvisorServiceImpl final : public v1::AdvisorService::CallbackService {
  public:
   // `advisor` must outlive the service.
-  explicit AdvisorServiceImpl(Advisor* advisor) : advisor_(advisor) {}
+  // `advisor` and `ladders` must outlive the service.
+  AdvisorServiceImpl(Advisor* advisor, const LadderRegistry* ladders)
+      : advisor_(advisor), ladders_(ladders) {}
 
   grpc::ServerUnaryReactor* IngestWeeks(grpc::CallbackServerContext* context,
                                         const v1::IngestWeeksRequest* request,
@@ -27,8 +28,31 @@ class AdvisorServiceImpl final : public v1::AdvisorService::CallbackService {
                                             const v1::GetAdSetHistoryRequest* request,
                                             v1::GetAdSetHistoryResponse* response) override;
 
+  grpc::ServerUnaryReactor* EvaluateAdSets(grpc::CallbackServerContext* context,
+                                           const v1::EvaluateAdSetsRequest* request,
+                                           v1::EvaluateAdSetsResponse* response) override;
+  grpc::ServerUnaryReactor* GetRecommendation(grpc::CallbackServerContext* context,
+                                              const v1::GetRecommendationRequest* request,
+                                              v1::GetRecommendationResponse* response) override;
+  grpc::ServerUnaryReactor* ListRecommendations(grpc::CallbackServerContext* context,
+                                                const v1::ListRecommendationsRequest* request,
+                                                v1::ListRecommendationsResponse* response) override;
+  grpc::ServerUnaryReactor* StartClimbTest(grpc::CallbackServerContext* context,
+                                           const v1::StartClimbTestRequest* request,
+                                           v1::StartClimbTestResponse* response) override;
+  grpc::ServerUnaryReactor* ListClimbTests(grpc::CallbackServerContext* context,
+                                           const v1::ListClimbTestsRequest* request,
+                                           v1::ListClimbTestsResponse* response) override;
+  grpc::ServerUnaryReactor* CancelClimbTest(grpc::CallbackServerContext* context,
+                                            const v1::CancelClimbTestRequest* request,
+                                            v1::CancelClimbTestResponse* response) override;
+  grpc::ServerUnaryReactor* GetPolicy(grpc::CallbackServerContext* context,
+                                      const v1::GetPolicyRequest* request,
+                                      v1::GetPolicyResponse* response) override;
+
  private:
   Advisor* advisor_;
+  const LadderRegistry* ladders_;
 };
 
 }  // namespace rung

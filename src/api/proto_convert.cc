@@ -2,6 +2,10 @@
 
 #include <string>
 
+#include "absl/strings/str_cat.h"
+#include "core/text.h"
+#include "google/protobuf/util/time_util.h"
+
 namespace rung {
 namespace {
 
@@ -23,7 +27,52 @@ v1::ReportedLearningStatus ToProto(ReportedLearning status) {
   return v1::REPORTED_LEARNING_STATUS_UNSPECIFIED;
 }
 
+// A core enum value is its API value less one: the API starts with _UNSPECIFIED.
+template <typename ApiEnum, typename CoreEnum>
+ApiEnum ShiftedToApi(CoreEnum value) {
+  return static_cast<ApiEnum>(static_cast<int>(value) + 1);
+}
+
+template <typename CoreEnum>
+absl::StatusOr<CoreEnum> ShiftedFromApi(int value, int count, std::string_view field,
+                                        std::string_view type) {
+  if (value < 1 || value > count) {
+    return absl::InvalidArgumentError(absl::StrCat(AsAbsl(field), ": ", value, " is not a valid ",
+                                                   AsAbsl(type), " to filter by"));
+  }
+  return static_cast<CoreEnum>(value - 1);
+}
+
+google::protobuf::Timestamp ToTimestamp(absl::Time time) {
+  return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(time));
+}
+
 }  // namespace
+
+v1::Action ToProto(Action action) { return ShiftedToApi<v1::Action>(action); }
+v1::Flag ToProto(Flag flag) { return ShiftedToApi<v1::Flag>(flag); }
+v1::LearningStatus ToProto(LearningStatus status) {
+  return ShiftedToApi<v1::LearningStatus>(status);
+}
+v1::ClimbTestState ToProto(ClimbTestState state) {
+  return ShiftedToApi<v1::ClimbTestState>(state);
+}
+
+absl::StatusOr<Action> ActionFromProto(int value, std::string_view field) {
+  return ShiftedFromApi<Action>(value, kActionCount, field, "action");
+}
+
+absl::StatusOr<Flag> FlagFromProto(int value, std::string_view field) {
+  return ShiftedFromApi<Flag>(value, kFlagCount, field, "flag");
+}
+
+absl::StatusOr<std::optional<ClimbTestState>> StateFilterFromProto(int value,
+                                                                   std::string_view field) {
+  if (value == v1::CLIMB_TEST_STATE_UNSPECIFIED) return std::optional<ClimbTestState>();
+  absl::StatusOr<ClimbTestState> state = ShiftedFromApi<ClimbTestState>(value, 4, field, "state");
+  if (!state.ok()) return state.status();
+  return std::optional<ClimbTestState>(*state);
+}
 
 RawAdSetWeek FromProto(const v1::AdSetWeek& week) {
   RawAdSetWeek raw;
@@ -70,6 +119,79 @@ void ToProto(const AdSetSummary& summary, v1::AdSet* out) {
   out->set_first_week(summary.first_week.ToString());
   out->set_last_week(summary.last_week.ToString());
   out->set_week_count(summary.week_count);
+}
+
+void ToProto(const Recommendation& rec, v1::Recommendation* out) {
+  out->set_ad_set_id(rec.ad_set_id);
+  out->set_account_id(rec.account_id);
+  out->set_as_of_week(rec.as_of_week.ToString());
+  out->set_action(ToProto(rec.action));
+  out->set_current_event(rec.current_event);
+  out->set_target_event(rec.target_event);
+  if (rec.learning_status) out->set_learning_status(ToProto(*rec.learning_status));
+  for (Flag flag : rec.flags) out->add_flags(ToProto(flag));
+  for (const Reason& reason : rec.reasons) {
+    v1::Reason* added = out->add_reasons();
+    added->set_rule(reason.rule);
+    added->set_message(reason.message);
+  }
+  for (const auto& [event, count] : rec.latest_counts) (*out->mutable_latest_counts())[event] = count;
+  for (const auto& [event, count] : rec.sustained_counts) {
+    (*out->mutable_sustained_counts())[event] = count;
+  }
+  out->set_weeks_on_rung(rec.weeks_on_rung);
+  if (rec.next_review_week) out->set_next_review_week(rec.next_review_week->ToString());
+  out->set_climb_test_id(rec.climb_test_id);
+  out->set_policy_version(rec.policy_version);
+  out->set_evaluation_id(rec.evaluation_id);
+  *out->mutable_evaluated_at() = ToTimestamp(rec.evaluated_at);
+  out->set_ladder(rec.ladder);
+  out->set_learning_threshold(rec.learning_threshold);
+}
+
+void ToProto(const ClimbTest& test, v1::ClimbTest* out) {
+  out->set_climb_test_id(test.climb_test_id);
+  out->set_original_ad_set_id(test.original_ad_set_id);
+  out->set_duplicate_ad_set_id(test.duplicate_ad_set_id);
+  out->set_from_event(test.from_event);
+  out->set_to_event(test.to_event);
+  out->set_start_week(test.start_week.ToString());
+  out->set_state(ToProto(test.state));
+  if (test.concluded_week) out->set_concluded_week(test.concluded_week->ToString());
+  if (test.original_cost_per_macro) {
+    out->set_original_cost_per_macro(*test.original_cost_per_macro);
+  }
+  if (test.duplicate_cost_per_macro) {
+    out->set_duplicate_cost_per_macro(*test.duplicate_cost_per_macro);
+  }
+  if (test.retest_baseline) out->set_retest_baseline(*test.retest_baseline);
+  out->set_account_id(test.account_id);
+  *out->mutable_create_time() = ToTimestamp(test.create_time);
+}
+
+void ToProto(const EffectivePolicy& effective, const LadderRegistry& ladders, v1::Policy* out) {
+  const Policy& policy = effective.policy;
+  out->set_version(effective.version);
+  out->set_account_id(effective.account_id);
+  out->set_learning_threshold(policy.learning_threshold);
+  out->set_near_exit_fraction(policy.near_exit_fraction);
+  out->set_well_optimized_multiple(policy.well_optimized_multiple);
+  out->set_consistency_weeks(policy.consistency_weeks);
+  out->set_cutover_threshold(policy.cutover_threshold);
+  out->set_stabilization_min_weeks(policy.stabilization_min_weeks);
+  out->set_stabilization_max_weeks(policy.stabilization_max_weeks);
+  out->set_stability_max_cv(policy.stability_max_cv);
+  out->set_climb_test_weeks(policy.climb_test_weeks);
+  out->set_comparable_tolerance(policy.comparable_tolerance);
+  out->set_retest_growth(policy.retest_growth);
+  out->set_friction_min_count(policy.friction_min_count);
+  out->set_friction_ratio(policy.friction_ratio);
+  for (const std::string& name : ladders.Names()) {
+    v1::Ladder* ladder = out->add_ladders();
+    ladder->set_name(name);
+    for (const std::string& event : ladders.Find(name)->events) ladder->add_events(event);
+  }
+  out->set_default_ladder(kDefaultLadderName);
 }
 
 }  // namespace rung

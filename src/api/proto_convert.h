@@ -1,8 +1,18 @@
 #ifndef RUNG_API_PROTO_CONVERT_H_
 #define RUNG_API_PROTO_CONVERT_H_
 
+#include <optional>
+#include <string_view>
+
+#include "absl/status/statusor.h"
 #include "rung/ad_set_week.h"
+#include "rung/climb_test.h"
+#include "rung/policy.h"
+#include "rung/recommendation.h"
 #include "rung/v1/ad_set.pb.h"
+#include "rung/v1/climb_test.pb.h"
+#include "rung/v1/policy.pb.h"
+#include "rung/v1/recommendation.pb.h"
 #include "rung/validation.h"
 
 namespace rung {
@@ -13,6 +23,24 @@ RawAdSetWeek FromProto(const v1::AdSetWeek& week);
 
 void ToProto(const AdSetWeek& week, v1::AdSetWeek* out);
 void ToProto(const AdSetSummary& summary, v1::AdSet* out);
+void ToProto(const Recommendation& recommendation, v1::Recommendation* out);
+void ToProto(const ClimbTest& test, v1::ClimbTest* out);
+void ToProto(const EffectivePolicy& policy, const LadderRegistry& ladders, v1::Policy* out);
+
+// The core's enums and the API's, which list the same values in the same
+// order after the API's _UNSPECIFIED.
+v1::Action ToProto(Action action);
+v1::Flag ToProto(Flag flag);
+v1::LearningStatus ToProto(LearningStatus status);
+v1::ClimbTestState ToProto(ClimbTestState state);
+
+// Filter values from a request. UNSPECIFIED and unknown numbers are
+// INVALID_ARGUMENT naming `field` ("actions[2]: ...").
+absl::StatusOr<Action> ActionFromProto(int value, std::string_view field);
+absl::StatusOr<Flag> FlagFromProto(int value, std::string_view field);
+// UNSPECIFIED is no filter (nullopt).
+absl::StatusOr<std::optional<ClimbTestState>> StateFilterFromProto(int value,
+                                                                   std::string_view field);
 
 }  // namespace rung
 

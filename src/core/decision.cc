@@ -139,10 +139,15 @@ struct Facts {
     if (window.first == window.last) return absl::StrCat("in ", w.ToString());
     return absl::StrCat("over ", window.first.ToString(), "..", w.ToString());
   }
-  // "Purchase sustains 12/week (weekly 12, 12, 12 over 2026-10-26..2026-11-09)"
+  // "Purchase sustains 12/week (weekly 12, no record, 12 over 2026-10-26..2026-11-09)"
   std::string SustainText(const std::string& event) const {
+    std::vector<std::string> weekly;
+    for (Week week = window.first; week <= window.last; week = week.Next()) {
+      const AdSetWeek* record = FindWeek(*input.history, week);
+      weekly.push_back(record == nullptr ? "no record" : absl::StrCat(record->CountOf(event)));
+    }
     return absl::StrCat(event, " sustains ", SustainedOf(event), "/week (weekly ",
-                        Series(window.present, event), " ", WindowText(), ")");
+                        absl::StrJoin(weekly, ", "), " ", WindowText(), ")");
   }
   std::string StabilityText() const {
     return absl::StrCat("weekly ", Series(stability_records, current), " over its last ",

@@ -1,12 +1,14 @@
 #ifndef RUNG_DAEMON_CONFIG_H_
 #define RUNG_DAEMON_CONFIG_H_
 
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "absl/status/statusor.h"
 #include "daemon/log.h"
 #include "rung/advisor.h"
+#include "rung/policy.h"
 #include "rung/config/v1/config.pb.h"
 #include "rung/store.h"
 
@@ -14,7 +16,10 @@ namespace rung {
 
 // The config file with every default filled in and every value checked.
 struct DaemonConfig {
-  SqliteStoreOptions storage;  // path comes from --db, not from the file
+  SqliteStoreOptions storage;
+  // Set by ResolveConfig; when null, the server uses the ladder policy's
+  // defaults and the built-in ladders.
+  std::shared_ptr<const PolicyBook> policies;  // path comes from --db, not from the file
   AdvisorOptions advisor;
   int max_message_bytes = 16 * 1024 * 1024;
   int health_probe_interval_ms = 1000;

@@ -108,10 +108,14 @@ class ServerImpl final : public Server {
     SqliteStoreOptions storage = options.config.storage;
     storage.path = options.db_path;
     ASSIGN_OR_RETURN(store_, OpenSqliteStore(storage));
-    ladders_ = LadderRegistry::BuiltIn();
-    advisor_ = std::make_unique<Advisor>(store_.get(), &ladders_, options.config.advisor,
+    policies_ = options.config.policies;
+    if (policies_ == nullptr) {
+      ASSIGN_OR_RETURN(PolicyBook defaults, PolicyBook::Create(Policy(), {}, LadderRegistry::BuiltIn()));
+      policies_ = std::make_shared<const PolicyBook>(std::move(defaults));
+    }
+    advisor_ = std::make_unique<Advisor>(store_.get(), policies_.get(), options.config.advisor,
                                          [] { return absl::Now(); });
-    service_ = std::make_unique<AdvisorServiceImpl>(advisor_.get());
+    service_ = std::make_unique<AdvisorServiceImpl>(advisor_.get(), &policies_->ladders());
     RETURN_IF_ERROR(StartGrpc(options));
     RETURN_IF_ERROR(StartHttp(options.http_listen));
     health_monitor_ = std::make_unique<HealthMonitor>(
@@ -186,7 +190,7 @@ class ServerImpl final : public Server {
   }
 
   std::unique_ptr<Store> store_;
-  LadderRegistry ladders_;
+  std::shared_ptr<const PolicyBook> policies_;
   std::unique_ptr<Advisor> advisor_;
   std::unique_ptr<AdvisorServiceImpl> service_;
   std::unique_ptr<grpc::Server> grpc_;
