@@ -143,8 +143,8 @@ struct Facts {
   std::string SustainText(const std::string& event) const {
     std::vector<std::string> weekly;
     for (Week week = window.first; week <= window.last; week = week.Next()) {
-      const AdSetWeek* record = FindWeek(*input.history, week);
-      weekly.push_back(record == nullptr ? "no record" : absl::StrCat(record->CountOf(event)));
+      const AdSetWeek* stored = FindWeek(*input.history, week);
+      weekly.push_back(stored == nullptr ? "no record" : absl::StrCat(stored->CountOf(event)));
     }
     return absl::StrCat(event, " sustains ", SustainedOf(event), "/week (weekly ",
                         absl::StrJoin(weekly, ", "), " ", WindowText(), ")");
