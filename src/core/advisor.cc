@@ -49,15 +49,12 @@ absl::StatusOr<AdSetPage> Advisor::ListAdSets(std::string_view account_id, int p
     ASSIGN_OR_RETURN(query.after_ad_set_id, DecodePageToken(page_token, filter));
   }
   ASSIGN_OR_RETURN(std::vector<std::string> ids, store_->ListAdSetIds(query));
-  const bool more = ids.size() > static_cast<size_t>(limit);
-  if (more) ids.resize(static_cast<size_t>(limit));
-
   AdSetPage page;
+  page.next_page_token = TrimPage(ids, limit, filter, [](const std::string& id) { return id; });
   for (const std::string& id : ids) {
     ASSIGN_OR_RETURN(AdSetSummary summary, GetAdSet(id));
     page.ad_sets.push_back(std::move(summary));
   }
-  if (more) page.next_page_token = EncodePageToken({filter, ids.back()});
   return page;
 }
 

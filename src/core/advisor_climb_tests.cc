@@ -117,10 +117,8 @@ absl::StatusOr<ClimbTestPage> Advisor::ListClimbTests(std::string_view account_i
   }
   ClimbTestPage page;
   ASSIGN_OR_RETURN(page.climb_tests, store_->ListClimbTests(query));
-  if (page.climb_tests.size() > static_cast<size_t>(limit)) {
-    page.climb_tests.resize(static_cast<size_t>(limit));
-    page.next_page_token = EncodePageToken({filter, page.climb_tests.back().climb_test_id});
-  }
+  page.next_page_token = TrimPage(page.climb_tests, limit, filter,
+                                  [](const ClimbTest& test) { return test.climb_test_id; });
   return page;
 }
 

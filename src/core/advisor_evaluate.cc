@@ -210,10 +210,8 @@ absl::StatusOr<RecommendationPage> Advisor::ListRecommendations(const Recommenda
   }
   RecommendationPage page;
   ASSIGN_OR_RETURN(page.recommendations, store_->ListRecommendations(query));
-  if (page.recommendations.size() > static_cast<size_t>(limit)) {
-    page.recommendations.resize(static_cast<size_t>(limit));
-    page.next_page_token = EncodePageToken({filter_text, page.recommendations.back().ad_set_id});
-  }
+  page.next_page_token = TrimPage(page.recommendations, limit, filter_text,
+                                  [](const Recommendation& rec) { return rec.ad_set_id; });
   return page;
 }
 

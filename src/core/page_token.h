@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 
@@ -21,6 +22,16 @@ std::string EncodePageToken(const PageCursor& cursor);
 // issued for another filter than `expected_filter`.
 absl::StatusOr<std::string> DecodePageToken(std::string_view token,
                                             std::string_view expected_filter);
+
+// Trims a page fetched with one item more than `limit` (the extra item tells
+// that another page follows) and answers the next page's token, or "" when
+// this page is the last. `key_of(item)` is the paging key.
+template <typename T, typename KeyOf>
+std::string TrimPage(std::vector<T>& items, int limit, const std::string& filter, KeyOf key_of) {
+  if (items.size() <= static_cast<size_t>(limit)) return "";
+  items.resize(static_cast<size_t>(limit));
+  return EncodePageToken({filter, key_of(items.back())});
+}
 
 // Applies AIP-158 to a requested size: 0 is the default, larger than the
 // maximum is coerced, negative is INVALID_ARGUMENT ("page_size: ...").
