@@ -318,14 +318,6 @@ TEST_F(ServerTest, UnknownAdSetIsNotFound) {
   EXPECT_THAT(status.error_message(), HasSubstr("nope"));
 }
 
-TEST_F(ServerTest, RulesEngineMethodsAreUnimplementedForNow) {
-  v1::EvaluateAdSetsRequest request;
-  v1::EvaluateAdSetsResponse response;
-  grpc::ClientContext context;
-  EXPECT_EQ(stub_->EvaluateAdSets(&context, request, &response).error_code(),
-            grpc::StatusCode::UNIMPLEMENTED);
-}
-
 TEST_F(ServerTest, HealthIsServingForTheServerAndTheService) {
   auto health = grpc::health::v1::Health::NewStub(channel_);
   for (const std::string service : {"", "rung.v1.AdvisorService"}) {
