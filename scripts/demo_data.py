@@ -6,6 +6,8 @@ sets sit on different rungs: stuck on Purchase, ready to climb from AddToCart,
 freshly moved, near exit, with checkout friction, with a funnel inversion, too
 small to learn anywhere, a lead-generation ladder with a custom event, and
 one with a week missing. The numbers carry a little deterministic noise.
+It then runs a stored evaluation as of that last week and prints how many ad
+sets got each action, so that recommendations can be queried at once.
 
 Usage: demo_data.py [--server HOST:PORT] [--weeks N]
 """
@@ -20,6 +22,7 @@ import grpc
 from rung.v1 import ad_set_pb2
 from rung.v1 import advisor_service_pb2 as api
 from rung.v1 import advisor_service_pb2_grpc as api_grpc
+from rung.v1 import recommendation_pb2
 
 ECOMMERCE = ["PageView", "ViewContent", "AddToCart", "InitiateCheckout", "Purchase"]
 
@@ -91,6 +94,13 @@ def build_weeks(weeks, end_monday):
     return records
 
 
+def action_counts_text(counts):
+    """'1 MOVE_DOWN, 2 HOLD, ...' in the enum's order, without the ACTION_ prefix."""
+    ordered = sorted(counts, key=lambda c: c.action)
+    return ", ".join(f"{c.count} {recommendation_pb2.Action.Name(c.action).removeprefix('ACTION_')}"
+                     for c in ordered) or "nothing"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--server", default="127.0.0.1:50051")
@@ -104,13 +114,20 @@ def main():
         try:
             answer = stub.IngestWeeks(
                 api.IngestWeeksRequest(weeks=records, request_id=f"demo-{end.isoformat()}"), timeout=30)
+            print(f"demo data: {len(AD_SETS)} ad sets x {args.weeks} weeks up to {end.isoformat()}: "
+                  f"{answer.inserted} inserted, {answer.updated} updated, {answer.unchanged} unchanged")
+            for warning in answer.warnings:
+                print(f"  warning: {warning}")
+            # The daemon's default as-of week is this same last complete week; naming it keeps the
+            # evaluation on the demo's last week even if a new week starts in between.
+            evaluation = stub.EvaluateAdSets(
+                api.EvaluateAdSetsRequest(as_of_week=end.isoformat()), timeout=30)
         except grpc.RpcError as error:
             print(f"demo_data: {error.code().name}: {error.details()}", file=sys.stderr)
             return 1
-    print(f"demo data: {len(AD_SETS)} ad sets x {args.weeks} weeks up to {end.isoformat()}: "
-          f"{answer.inserted} inserted, {answer.updated} updated, {answer.unchanged} unchanged")
-    for warning in answer.warnings:
-        print(f"  warning: {warning}")
+    print(f"evaluated {evaluation.evaluated} ad sets as of {evaluation.as_of_week} "
+          f"(evaluation {evaluation.evaluation_id}, policy {evaluation.policy_version}):")
+    print(f"  {action_counts_text(evaluation.action_counts)}")
     return 0
 
 

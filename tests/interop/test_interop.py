@@ -9,6 +9,7 @@ import tempfile
 import unittest
 
 import grpc
+from google.protobuf import descriptor_pb2
 
 import health_pb2
 import health_pb2_grpc
@@ -17,6 +18,8 @@ import reflection_pb2_grpc
 from rung.v1 import ad_set_pb2
 from rung.v1 import advisor_service_pb2 as api
 from rung.v1 import advisor_service_pb2_grpc as api_grpc
+from rung.v1 import climb_test_pb2
+from rung.v1 import recommendation_pb2 as rec
 
 from rungd_process import RungdProcess
 
@@ -34,6 +37,29 @@ def week(ad_set_id, week_start, purchases, event="Purchase", account="act_py"):
     )
     record.event_counts["Purchase"] = purchases
     record.event_counts["add_to_cart"] = purchases * 7
+    return record
+
+
+# Spec scenario 1 (docs: ladder-policy.md): optimizes Purchase, stuck at 12 a week,
+# while AddToCart sustains 85 >= T = 50.
+SCENARIO_1_COUNTS = {
+    "Purchase": 12, "InitiateCheckout": 28, "AddToCart": 85, "ViewContent": 340, "PageView": 1500}
+# Spec scenario 2: optimizes AddToCart, stable around 85; InitiateCheckout sustains 39 >= the cutover.
+SCENARIO_2_COUNTS = {
+    "Purchase": 9, "InitiateCheckout": 39, "AddToCart": 85, "ViewContent": 330, "PageView": 1400}
+SEPTEMBER_WEEKS = ["2026-09-07", "2026-09-14", "2026-09-21"]
+
+
+def scenario_week(ad_set_id, week_start, event, counts, account):
+    record = ad_set_pb2.AdSetWeek(
+        account_id=account,
+        campaign_id="cmp_rules",
+        ad_set_id=ad_set_id,
+        week_start=week_start,
+        optimization_event=event,
+        spend_micros=1_000_000_000,
+    )
+    record.event_counts.update(counts)
     return record
 
 
@@ -123,6 +149,195 @@ class InteropTest(unittest.TestCase):
         names = [s.name for s in responses[0].list_services_response.service]
         self.assertIn("rung.v1.AdvisorService", names)
         self.assertIn("grpc.health.v1.Health", names)
+
+    def test_reflection_describes_the_rules_engine_methods(self):
+        reflection = reflection_pb2_grpc.ServerReflectionStub(self.channel)
+        requests = iter(
+            [reflection_pb2.ServerReflectionRequest(file_containing_symbol="rung.v1.AdvisorService")])
+        responses = list(reflection.ServerReflectionInfo(requests, timeout=DEADLINE))
+        self.assertEqual(len(responses), 1)
+        self.assertFalse(responses[0].HasField("error_response"), responses[0].error_response.error_message)
+        methods = set()
+        for raw in responses[0].file_descriptor_response.file_descriptor_proto:
+            file = descriptor_pb2.FileDescriptorProto.FromString(raw)
+            for service in file.service:
+                if file.package == "rung.v1" and service.name == "AdvisorService":
+                    methods.update(m.name for m in service.method)
+        for name in ("EvaluateAdSets", "GetRecommendation", "ListRecommendations", "StartClimbTest",
+                     "ListClimbTests", "CancelClimbTest", "GetPolicy"):
+            self.assertIn(name, methods)
+
+
+class RulesEngineInteropTest(unittest.TestCase):
+    """The rules engine RPCs, on the spec's worked scenarios; each test owns its account."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.daemon = RungdProcess(os.path.join(cls.tmp.name, "rung.db"))
+        cls.channel = grpc.insecure_channel(cls.daemon.address)
+        cls.stub = api_grpc.AdvisorServiceStub(cls.channel)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.channel.close()
+        code, err = cls.daemon.stop()
+        cls.tmp.cleanup()
+        assert code == 0, err
+
+    def ingest(self, records):
+        answer = self.stub.IngestWeeks(api.IngestWeeksRequest(weeks=records), timeout=DEADLINE)
+        self.assertEqual(answer.inserted, len(records))
+
+    def ingest_scenario(self, ad_set_id, event, counts, account):
+        self.ingest([scenario_week(ad_set_id, w, event, counts, account) for w in SEPTEMBER_WEEKS])
+
+    def assertStatus(self, code, call, *args):
+        with self.assertRaises(grpc.RpcError) as caught:
+            call(*args, timeout=DEADLINE)
+        self.assertEqual(caught.exception.code(), code, caught.exception.details())
+        return caught.exception.details()
+
+    def test_dry_run_moves_scenario_1_down_to_add_to_cart_and_stores_nothing(self):
+        account = "act_py_scenario1_dry"
+        self.ingest_scenario("sc1_dry", "Purchase", SCENARIO_1_COUNTS, account)
+        answer = self.stub.EvaluateAdSets(
+            api.EvaluateAdSetsRequest(as_of_week=SEPTEMBER_WEEKS[-1], account_id=account, dry_run=True),
+            timeout=DEADLINE)
+        self.assertEqual(answer.as_of_week, SEPTEMBER_WEEKS[-1])
+        self.assertEqual(answer.evaluated, 1)
+        self.assertTrue(answer.policy_version)
+        self.assertEqual([(c.action, c.count) for c in answer.action_counts], [(rec.ACTION_MOVE_DOWN, 1)])
+        self.assertEqual(len(answer.recommendations), 1)
+        got = answer.recommendations[0]
+        self.assertEqual((got.ad_set_id, got.account_id, got.as_of_week),
+                         ("sc1_dry", account, SEPTEMBER_WEEKS[-1]))
+        self.assertEqual(rec.Action.Name(got.action), "ACTION_MOVE_DOWN")
+        self.assertEqual((got.current_event, got.target_event), ("Purchase", "AddToCart"))
+        self.assertEqual(rec.LearningStatus.Name(got.learning_status), "LEARNING_STATUS_STUCK")
+        # 85 / 12 is about 7.1, under the friction ratio of 10.
+        self.assertNotIn(rec.FLAG_CHECKOUT_FRICTION, got.flags)
+        self.assertEqual(got.weeks_on_rung, 3)
+        self.assertEqual(dict(got.latest_counts), SCENARIO_1_COUNTS)
+        self.assertEqual(got.sustained_counts["Purchase"], 12)
+        self.assertEqual(got.sustained_counts["AddToCart"], 85)
+        self.assertEqual(got.learning_threshold, 50)
+        self.assertEqual(got.policy_version, answer.policy_version)
+        self.assertEqual(got.evaluation_id, answer.evaluation_id)
+        self.assertTrue(got.reasons)
+        self.assertEqual(got.reasons[0].rule, "move_down")
+        self.assertIn("AddToCart", got.reasons[0].message)
+        # A dry run stores nothing.
+        self.assertStatus(grpc.StatusCode.NOT_FOUND, self.stub.GetRecommendation,
+                          api.GetRecommendationRequest(ad_set_id="sc1_dry"))
+
+    def test_stored_evaluation_reads_back_and_lists_by_action(self):
+        account = "act_py_scenario1_stored"
+        self.ingest_scenario("sc1_stored", "Purchase", SCENARIO_1_COUNTS, account)
+        self.ingest_scenario("sc2_stored", "AddToCart", SCENARIO_2_COUNTS, account)
+        answer = self.stub.EvaluateAdSets(
+            api.EvaluateAdSetsRequest(as_of_week=SEPTEMBER_WEEKS[-1], account_id=account), timeout=DEADLINE)
+        self.assertTrue(answer.evaluation_id)
+        self.assertEqual(answer.evaluated, 2)
+        self.assertEqual(len(answer.recommendations), 0)  # only a dry run returns them
+        self.assertEqual(sorted((c.action, c.count) for c in answer.action_counts),
+                         sorted([(rec.ACTION_MOVE_DOWN, 1), (rec.ACTION_DUPLICATE_AND_CLIMB, 1)]))
+
+        for as_of_week in ("", SEPTEMBER_WEEKS[-1]):
+            with self.subTest(as_of_week=as_of_week):
+                got = self.stub.GetRecommendation(
+                    api.GetRecommendationRequest(ad_set_id="sc1_stored", as_of_week=as_of_week),
+                    timeout=DEADLINE).recommendation
+                self.assertEqual(got.evaluation_id, answer.evaluation_id)
+                self.assertEqual(got.as_of_week, SEPTEMBER_WEEKS[-1])
+                self.assertEqual(got.action, rec.ACTION_MOVE_DOWN)
+                self.assertEqual(got.target_event, "AddToCart")
+                self.assertEqual(got.policy_version, answer.policy_version)
+                self.assertEqual(got.reasons[0].rule, "move_down")
+                self.assertTrue(got.HasField("evaluated_at"))
+        # Nothing was stored for a week that was not evaluated.
+        self.assertStatus(grpc.StatusCode.NOT_FOUND, self.stub.GetRecommendation,
+                          api.GetRecommendationRequest(ad_set_id="sc1_stored", as_of_week=SEPTEMBER_WEEKS[0]))
+
+        def listed(**filters):
+            page = self.stub.ListRecommendations(
+                api.ListRecommendationsRequest(account_id=account, **filters), timeout=DEADLINE)
+            return [(r.ad_set_id, r.action) for r in page.recommendations]
+
+        self.assertEqual(listed(),
+                         [("sc1_stored", rec.ACTION_MOVE_DOWN), ("sc2_stored", rec.ACTION_DUPLICATE_AND_CLIMB)])
+        self.assertEqual(listed(actions=[rec.ACTION_MOVE_DOWN]), [("sc1_stored", rec.ACTION_MOVE_DOWN)])
+        self.assertEqual(listed(actions=[rec.ACTION_DUPLICATE_AND_CLIMB], as_of_week=SEPTEMBER_WEEKS[-1]),
+                         [("sc2_stored", rec.ACTION_DUPLICATE_AND_CLIMB)])
+        self.assertEqual(listed(actions=[rec.ACTION_AT_TOP]), [])
+        self.assertEqual(listed(flags=[rec.FLAG_DATA_GAP]), [])
+
+    def test_get_policy_is_the_default_and_versions_recommendations(self):
+        deployment = self.stub.GetPolicy(api.GetPolicyRequest(), timeout=DEADLINE).policy
+        self.assertEqual(deployment.learning_threshold, 50)
+        self.assertEqual(deployment.consistency_weeks, 3)
+        self.assertEqual(deployment.cutover_threshold, 30)
+        self.assertEqual(deployment.default_ladder, "ecommerce")
+        self.assertIn("ecommerce", [ladder.name for ladder in deployment.ladders])
+        self.assertTrue(deployment.version)
+
+        account = "act_py_policy"
+        self.ingest_scenario("sc1_policy", "Purchase", SCENARIO_1_COUNTS, account)
+        answer = self.stub.EvaluateAdSets(
+            api.EvaluateAdSetsRequest(as_of_week=SEPTEMBER_WEEKS[-1], account_id=account, dry_run=True),
+            timeout=DEADLINE)
+        # No override for this account: its effective policy is the deployment's.
+        for_account = self.stub.GetPolicy(api.GetPolicyRequest(account_id=account), timeout=DEADLINE).policy
+        self.assertEqual(for_account.learning_threshold, 50)
+        self.assertEqual(for_account.version, deployment.version)
+        self.assertEqual(answer.recommendations[0].policy_version, deployment.version)
+
+    def test_climb_test_start_refusals_and_cancel(self):
+        account = "act_py_climb"
+        self.ingest_scenario("ct_original", "AddToCart", SCENARIO_2_COUNTS, account)
+        self.ingest_scenario("ct_wrong_rung", "Purchase", SCENARIO_2_COUNTS, account)
+        self.ingest_scenario("ct_duplicate", "InitiateCheckout", SCENARIO_2_COUNTS, account)
+        start = SEPTEMBER_WEEKS[-1]
+
+        details = self.assertStatus(
+            grpc.StatusCode.FAILED_PRECONDITION, self.stub.StartClimbTest,
+            api.StartClimbTestRequest(original_ad_set_id="ct_original", duplicate_ad_set_id="ct_wrong_rung",
+                                      start_week=start))
+        self.assertIn("InitiateCheckout", details)
+
+        test = self.stub.StartClimbTest(
+            api.StartClimbTestRequest(original_ad_set_id="ct_original", duplicate_ad_set_id="ct_duplicate",
+                                      start_week=start), timeout=DEADLINE).climb_test
+        self.assertTrue(test.climb_test_id)
+        self.assertEqual(climb_test_pb2.ClimbTestState.Name(test.state), "CLIMB_TEST_STATE_RUNNING")
+        self.assertEqual((test.from_event, test.to_event), ("AddToCart", "InitiateCheckout"))
+        self.assertEqual((test.original_ad_set_id, test.duplicate_ad_set_id),
+                         ("ct_original", "ct_duplicate"))
+        self.assertEqual((test.start_week, test.account_id), (start, account))
+
+        self.assertStatus(
+            grpc.StatusCode.ALREADY_EXISTS, self.stub.StartClimbTest,
+            api.StartClimbTestRequest(original_ad_set_id="ct_original", duplicate_ad_set_id="ct_duplicate",
+                                      start_week=start))
+
+        def listed(state):
+            page = self.stub.ListClimbTests(api.ListClimbTestsRequest(account_id=account, state=state),
+                                            timeout=DEADLINE)
+            return [t.climb_test_id for t in page.climb_tests]
+
+        self.assertEqual(listed(climb_test_pb2.CLIMB_TEST_STATE_RUNNING), [test.climb_test_id])
+        self.assertEqual(listed(climb_test_pb2.CLIMB_TEST_STATE_CANCELLED), [])
+
+        cancelled = self.stub.CancelClimbTest(
+            api.CancelClimbTestRequest(climb_test_id=test.climb_test_id), timeout=DEADLINE).climb_test
+        self.assertEqual(cancelled.climb_test_id, test.climb_test_id)
+        self.assertEqual(cancelled.state, climb_test_pb2.CLIMB_TEST_STATE_CANCELLED)
+        self.assertTrue(cancelled.concluded_week)
+        self.assertEqual(listed(climb_test_pb2.CLIMB_TEST_STATE_RUNNING), [])
+        self.assertEqual(listed(climb_test_pb2.CLIMB_TEST_STATE_CANCELLED), [test.climb_test_id])
+
+        self.assertStatus(grpc.StatusCode.NOT_FOUND, self.stub.CancelClimbTest,
+                          api.CancelClimbTestRequest(climb_test_id="ct_no_such_test"))
 
 
 if __name__ == "__main__":
