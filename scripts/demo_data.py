@@ -51,7 +51,7 @@ AD_SETS = {
         "PageView": 2400, "ViewContent": 500, "AddToCart": 45, "InitiateCheckout": 70, "Purchase": 60},
         "Purchase"),
     "as_too_small": ("act_2002", "cmp_summer_sale", "", {
-        "PageView": 400, "ViewContent": 44, "AddToCart": 21, "InitiateCheckout": 12, "Purchase": 8},
+        "PageView": 46, "ViewContent": 38, "AddToCart": 21, "InitiateCheckout": 12, "Purchase": 8},
         "Purchase"),
     "as_lead_form": ("act_2002", "cmp_lead_gen", "lead_generation", {
         "PageView": 1900, "ViewContent": 620, "form_start": 95, "Lead": 31},
