@@ -1,6 +1,8 @@
 #include "storage/json_codec.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <utility>
 
 #include "absl/functional/function_ref.h"
@@ -8,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/civil_time.h"
 #include "core/text.h"
 #include "rung/status_macros.h"
 
@@ -31,6 +34,13 @@ class CanonicalJsonReader {
     }
     if (pos_ != text_.size()) return Error("trailing characters");
     return absl::OkStatus();
+  }
+
+  // A key and its colon, in the one order the encoder writes.
+  absl::Status Key(absl::string_view key) {
+    ASSIGN_OR_RETURN(const std::string read, String());
+    if (read != key) return Error(absl::StrCat("expected key \"", key, "\""));
+    return Expect(':');
   }
 
   absl::Status Expect(char c) {
@@ -114,6 +124,12 @@ class CanonicalJsonReader {
   size_t pos_ = 0;
 };
 
+constexpr absl::string_view kInfiniteCost = "inf";
+
+// Years with four digits, so that every encoded instant has one length.
+constexpr int64_t kMinTimestampYear = 1;
+constexpr int64_t kMaxTimestampYear = 9999;
+
 }  // namespace
 
 std::string EncodeEventCounts(const std::map<std::string, int64_t>& counts) {
@@ -164,6 +180,103 @@ absl::StatusOr<std::vector<std::string>> DecodeStringArray(absl::string_view jso
   };
   RETURN_IF_ERROR(reader.List('[', ']', read_string));
   return strings;
+}
+
+std::string EncodeReasons(const std::vector<Reason>& reasons) {
+  std::string out = "[";
+  for (const Reason& reason : reasons) {
+    if (out.size() > 1) out.push_back(',');
+    absl::StrAppend(&out, "{\"rule\":", JsonQuote(reason.rule),
+                    ",\"message\":", JsonQuote(reason.message), "}");
+  }
+  out.push_back(']');
+  return out;
+}
+
+absl::StatusOr<std::vector<Reason>> DecodeReasons(absl::string_view json) {
+  CanonicalJsonReader reader(json);
+  std::vector<Reason> reasons;
+  auto read_reason = [&]() -> absl::Status {
+    Reason reason;
+    RETURN_IF_ERROR(reader.Expect('{'));
+    RETURN_IF_ERROR(reader.Key("rule"));
+    ASSIGN_OR_RETURN(reason.rule, reader.String());
+    RETURN_IF_ERROR(reader.Expect(','));
+    RETURN_IF_ERROR(reader.Key("message"));
+    ASSIGN_OR_RETURN(reason.message, reader.String());
+    RETURN_IF_ERROR(reader.Expect('}'));
+    reasons.push_back(std::move(reason));
+    return absl::OkStatus();
+  };
+  RETURN_IF_ERROR(reader.List('[', ']', read_reason));
+  return reasons;
+}
+
+bool TimestampInRange(absl::Time time) {
+  const absl::TimeZone utc = absl::UTCTimeZone();
+  return time >= absl::FromCivil(absl::CivilSecond(kMinTimestampYear, 1, 1), utc) &&
+         time < absl::FromCivil(absl::CivilSecond(kMaxTimestampYear + 1, 1, 1), utc);
+}
+
+std::string EncodeTimestamp(absl::Time time) {
+  // Floor to whole microseconds first, so that the civil second and the
+  // fraction agree for instants before 1970 too.
+  const int64_t micros = absl::ToUnixMicros(time);
+  const int64_t fraction = ((micros % 1'000'000) + 1'000'000) % 1'000'000;
+  const absl::CivilSecond civil =
+      absl::ToCivilSecond(absl::FromUnixMicros(micros - fraction), absl::UTCTimeZone());
+  return absl::StrFormat("%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", civil.year(), civil.month(),
+                         civil.day(), civil.hour(), civil.minute(), civil.second(), fraction);
+}
+
+absl::StatusOr<absl::Time> DecodeTimestamp(absl::string_view text) {
+  // YYYY-MM-DDTHH:MM:SS.ffffffZ
+  constexpr absl::string_view kShape = "0000-00-00T00:00:00.000000Z";
+  bool shaped = text.size() == kShape.size();
+  for (size_t i = 0; shaped && i < text.size(); ++i) {
+    const bool digit = absl::ascii_isdigit(static_cast<unsigned char>(text[i]));
+    shaped = kShape[i] == '0' ? digit : text[i] == kShape[i];
+  }
+  auto field = [&](size_t pos, size_t len) {
+    int64_t value = 0;
+    // Cannot fail: the shape holds only digits there.
+    (void)absl::SimpleAtoi(text.substr(pos, len), &value);
+    return value;
+  };
+  if (shaped) {
+    const absl::CivilSecond civil(field(0, 4), field(5, 2), field(8, 2), field(11, 2), field(14, 2),
+                                  field(17, 2));
+    const absl::Time time =
+        absl::FromCivil(civil, absl::UTCTimeZone()) + absl::Microseconds(field(20, 6));
+    // A date such as 2026-02-30 normalizes to another spelling.
+    if (TimestampInRange(time) && EncodeTimestamp(time) == text) return time;
+  }
+  return absl::DataLossError(
+      absl::StrCat("'", text, "' is not a UTC timestamp like 2026-01-12T09:30:00.000000Z"));
+}
+
+std::string EncodeCost(double cost) {
+  if (std::isinf(cost)) return std::string(kInfiniteCost);
+  if (cost == 0) cost = 0;  // -0 would be spelled "-0"
+  // 17 significant digits always read back exactly; fewer often do, and read
+  // better.
+  std::string text;
+  for (int digits = 15; digits <= 17; ++digits) {
+    text = absl::StrFormat("%.*g", digits, cost);
+    double back = 0;
+    if (absl::SimpleAtod(text, &back) && back == cost) break;
+  }
+  return text;
+}
+
+absl::StatusOr<double> DecodeCost(absl::string_view text) {
+  if (text == kInfiniteCost) return std::numeric_limits<double>::infinity();
+  double cost = 0;
+  if (!absl::SimpleAtod(text, &cost) || !std::isfinite(cost) || cost < 0 ||
+      EncodeCost(cost) != text) {
+    return absl::DataLossError(absl::StrCat("'", text, "' is not a cost"));
+  }
+  return cost;
 }
 
 }  // namespace rung

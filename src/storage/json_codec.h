@@ -1,9 +1,11 @@
 #ifndef RUNG_STORAGE_JSON_CODEC_H_
 #define RUNG_STORAGE_JSON_CODEC_H_
 
-// The two small JSON values the database holds, in one canonical spelling
-// (no spaces, object keys sorted), so that equal values are equal text and
-// an UPDATE can tell "unchanged" by comparing columns.
+// The text values the database holds beside plain columns, each in one
+// canonical spelling (JSON without spaces, map keys sorted, record fields in
+// a fixed order), so that equal values are equal text and an UPDATE can tell
+// "unchanged" by comparing columns. Every decoder is strict and answers
+// DATA_LOSS for a spelling its encoder never writes.
 
 #include <cstdint>
 #include <map>
@@ -12,6 +14,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "rung/recommendation.h"
 
 namespace rung {
 
@@ -27,6 +31,28 @@ std::string EncodeStringArray(const std::vector<std::string>& strings);
 
 // The inverse of EncodeStringArray; DATA_LOSS for anything else.
 absl::StatusOr<std::vector<std::string>> DecodeStringArray(absl::string_view json);
+
+// [{"rule":"move_down","message":"..."}], fields in that order.
+std::string EncodeReasons(const std::vector<Reason>& reasons);
+
+// The inverse of EncodeReasons; DATA_LOSS for anything else.
+absl::StatusOr<std::vector<Reason>> DecodeReasons(absl::string_view json);
+
+// "2026-01-12T09:30:00.123456Z": UTC, exactly six fraction digits, so that
+// text order is time order. Sub-microsecond parts are dropped (toward the
+// past). `time` must lie in years 1 to 9999 (see TimestampInRange).
+std::string EncodeTimestamp(absl::Time time);
+bool TimestampInRange(absl::Time time);
+
+// The inverse of EncodeTimestamp; DATA_LOSS for any other spelling.
+absl::StatusOr<absl::Time> DecodeTimestamp(absl::string_view text);
+
+// The shortest decimal that reads back as the same double ("12.5", "0.1"),
+// and "inf" for +infinity. `cost` must be finite and >= 0, or +infinity.
+std::string EncodeCost(double cost);
+
+// The inverse of EncodeCost; DATA_LOSS for anything else.
+absl::StatusOr<double> DecodeCost(absl::string_view text);
 
 }  // namespace rung
 

@@ -14,9 +14,11 @@
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "rung/status_macros.h"
+#include "storage/climb_test_rows.h"
 #include "storage/connection_pool.h"
 #include "storage/json_codec.h"
 #include "storage/migrator.h"
+#include "storage/recommendation_rows.h"
 #include "storage/sqlite_db.h"
 
 namespace rung {
@@ -401,6 +403,82 @@ class SqliteStore final : public Store {
       if (!row) return ids;
       ids.push_back(select->ColumnText(0));
     }
+  }
+
+  absl::Status SaveDecisions(const std::vector<Decision>& decisions) override {
+    // Checked before the transaction, so that a bad decision costs no lock.
+    for (size_t i = 0; i < decisions.size(); ++i) {
+      const std::string field = absl::StrCat("decisions[", i, "]");
+      RETURN_IF_ERROR(CheckStorableRecommendation(decisions[i].recommendation,
+                                                  absl::StrCat(field, ".recommendation")));
+      if (decisions[i].test_update.has_value()) {
+        RETURN_IF_ERROR(
+            CheckTestUpdate(*decisions[i].test_update, absl::StrCat(field, ".test_update")));
+      }
+    }
+    if (decisions.empty()) return absl::OkStatus();
+    absl::MutexLock lock(&writer_mu_);
+    return writer_->InWriteTransaction("saving decisions", [&]() -> absl::Status {
+      for (const Decision& decision : decisions) {
+        RETURN_IF_ERROR(UpsertRecommendationRow(*writer_, decision.recommendation));
+        if (decision.test_update.has_value()) {
+          RETURN_IF_ERROR(
+              ApplyTestUpdate(*writer_, *decision.test_update, decision.recommendation.as_of_week));
+        }
+      }
+      return absl::OkStatus();
+    });
+  }
+
+  absl::Status RecordEvaluation(const EvaluationRecord& evaluation) override {
+    RETURN_IF_ERROR(CheckStorableEvaluation(evaluation));
+    absl::MutexLock lock(&writer_mu_);
+    return writer_->InWriteTransaction("recording an evaluation",
+                                       [&] { return InsertEvaluationRow(*writer_, evaluation); });
+  }
+
+  absl::StatusOr<Recommendation> GetRecommendation(std::string_view ad_set_id,
+                                                   std::optional<Week> week) override {
+    ConnectionPool::Lease reader = readers_.Acquire();
+    return SelectRecommendationRow(*reader, std::string(ad_set_id), week);
+  }
+
+  absl::StatusOr<std::vector<Recommendation>> ListRecommendations(
+      const RecommendationQuery& query) override {
+    ConnectionPool::Lease reader = readers_.Acquire();
+    return SelectRecommendationRows(*reader, query);
+  }
+
+  absl::Status InsertClimbTest(const ClimbTest& test) override {
+    RETURN_IF_ERROR(CheckNewClimbTest(test));
+    absl::MutexLock lock(&writer_mu_);
+    return writer_->InWriteTransaction("storing a climb test",
+                                       [&] { return InsertClimbTestRow(*writer_, test); });
+  }
+
+  absl::StatusOr<ClimbTest> GetClimbTest(std::string_view climb_test_id) override {
+    ConnectionPool::Lease reader = readers_.Acquire();
+    return SelectClimbTestRow(*reader, std::string(climb_test_id));
+  }
+
+  absl::StatusOr<std::vector<ClimbTest>> ClimbTestsOf(std::string_view ad_set_id) override {
+    ConnectionPool::Lease reader = readers_.Acquire();
+    return SelectClimbTestRowsOf(*reader, std::string(ad_set_id));
+  }
+
+  absl::StatusOr<std::vector<ClimbTest>> ListClimbTests(const ClimbTestQuery& query) override {
+    ConnectionPool::Lease reader = readers_.Acquire();
+    return SelectClimbTestRows(*reader, query);
+  }
+
+  absl::StatusOr<ClimbTest> CancelClimbTest(std::string_view climb_test_id, Week week) override {
+    ClimbTest cancelled;
+    absl::MutexLock lock(&writer_mu_);
+    RETURN_IF_ERROR(writer_->InWriteTransaction("cancelling a climb test", [&]() -> absl::Status {
+      ASSIGN_OR_RETURN(cancelled, CancelClimbTestRow(*writer_, std::string(climb_test_id), week));
+      return absl::OkStatus();
+    }));
+    return cancelled;
   }
 
   absl::Status Ping() override {

@@ -1,0 +1,49 @@
+#ifndef RUNG_STORAGE_RECOMMENDATION_ROWS_H_
+#define RUNG_STORAGE_RECOMMENDATION_ROWS_H_
+
+// The recommendations and evaluations tables (migration 0002): their SQL and
+// how a row encodes. Each function uses the connection it is given; writes
+// expect the caller to hold the writer and its transaction.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "rung/recommendation.h"
+#include "rung/store.h"
+#include "rung/week.h"
+#include "storage/sqlite_db.h"
+
+namespace rung {
+
+// INVALID_ARGUMENT, naming `field` ("decisions[2].recommendation"), for a
+// recommendation that could not be stored or read back as it is: no ad set
+// or account, a negative count or number, an instant outside years 1-9999.
+absl::Status CheckStorableRecommendation(const Recommendation& recommendation,
+                                         absl::string_view field);
+
+// Inserts the row of (ad set, as-of week), or replaces the one there.
+absl::Status UpsertRecommendationRow(Connection& writer, const Recommendation& recommendation);
+
+// The row of (ad set, week), or the ad set's latest when `week` is nullopt.
+// NOT_FOUND when there is none.
+absl::StatusOr<Recommendation> SelectRecommendationRow(Connection& connection,
+                                                       const std::string& ad_set_id,
+                                                       std::optional<Week> week);
+
+// See Store::ListRecommendations. INVALID_ARGUMENT for a limit below 1.
+absl::StatusOr<std::vector<Recommendation>> SelectRecommendationRows(
+    Connection& connection, const RecommendationQuery& query);
+
+// INVALID_ARGUMENT, naming the field, for a run that could not be stored.
+absl::Status CheckStorableEvaluation(const EvaluationRecord& evaluation);
+
+// Appends the run; ALREADY_EXISTS when its evaluation_id is stored.
+absl::Status InsertEvaluationRow(Connection& writer, const EvaluationRecord& evaluation);
+
+}  // namespace rung
+
+#endif  // RUNG_STORAGE_RECOMMENDATION_ROWS_H_
