@@ -128,7 +128,10 @@ TEST(ConfigTest, PolicyValuesOverrideOnlyWhatTheyName) {
 TEST(ConfigTest, AccountOverridesStackOnTheDeploymentPolicy) {
   auto config = Resolve(R"pb(
     policy { learning_threshold: 60 }
-    accounts { account_id: "act_1" policy { cutover_threshold: 40 } }
+    accounts {
+      account_id: "act_1"
+      policy { cutover_threshold: 40 }
+    }
   )pb");
   ASSERT_TRUE(config.ok()) << config.status();
   const EffectivePolicy account = config->policies->For("act_1");

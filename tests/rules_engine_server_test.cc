@@ -432,8 +432,7 @@ TEST_F(ClimbTestLifecycleTest, StartChecksTheRungAndRefusesASecondTest) {
   grpc::Status status = StartTest("as_orig", "as_two_up", 3, &test);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_THAT(status.error_message(), HasSubstr("InitiateCheckout"));
-  EXPECT_EQ(StartTest("as_orig", "as_missing", 3, &test).error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(StartTest("as_orig", "as_missing", 3, &test).error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(StartTest("as_orig", "as_orig", 3, &test).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
 
