@@ -88,13 +88,10 @@ CREATE TABLE climb_tests (
   -- The week of the judging evaluation, or the week it was cancelled; NULL
   -- exactly while it runs.
   concluded_week           TEXT    CHECK (concluded_week GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
-  -- Currency units per macro conversion, as text: the shortest decimal that
-  -- reads back as the same double, or 'inf' when a side had no conversion.
-  -- Not REAL, because the statement wrapper binds and reads only integers
-  -- and text, and SQLite renders a REAL as text with 15 digits, which does
-  -- not round-trip. CAST(... AS REAL) reads the finite ones.
-  original_cost_per_macro  TEXT    CHECK (original_cost_per_macro = 'inf' OR original_cost_per_macro GLOB '[0-9]*'),
-  duplicate_cost_per_macro TEXT    CHECK (duplicate_cost_per_macro = 'inf' OR duplicate_cost_per_macro GLOB '[0-9]*'),
+  -- Currency units per macro conversion; +Inf (which SQLite stores and
+  -- reads back as such) when a side had no conversion.
+  original_cost_per_macro  REAL    CHECK (original_cost_per_macro >= 0),
+  duplicate_cost_per_macro REAL    CHECK (duplicate_cost_per_macro >= 0),
   -- On KEPT_CURRENT: the original's sustained volume of to_event when judged.
   retest_baseline          INTEGER CHECK (retest_baseline >= 0),
   create_time              TEXT    NOT NULL CHECK (create_time GLOB

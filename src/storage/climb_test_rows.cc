@@ -77,19 +77,9 @@ constexpr absl::string_view kReopenClimbTest =
     "climb_tests.duplicate_ad_set_id) OR other.duplicate_ad_set_id IN "
     "(climb_tests.original_ad_set_id, climb_tests.duplicate_ad_set_id)))";
 
-// A value the database holds but rungd never writes becomes DATA_LOSS that
-// names where it is.
-template <typename T>
-absl::StatusOr<T> CheckStored(absl::StatusOr<T> value, absl::string_view column,
-                              absl::string_view where) {
-  if (value.ok()) return value;
-  return absl::DataLossError(
-      absl::StrFormat("stored %s of %s is corrupt: %s", column, where, value.status().message()));
-}
-
 void BindCost(Statement& statement, int index, std::optional<double> cost) {
   if (cost.has_value()) {
-    statement.Bind(index, EncodeCost(*cost));
+    statement.BindDouble(index, *cost);
   } else {
     statement.BindNull(index);
   }
@@ -97,7 +87,8 @@ void BindCost(Statement& statement, int index, std::optional<double> cost) {
 
 absl::StatusOr<std::optional<double>> CostFromColumn(const Statement& row, int column) {
   if (row.IsNull(column)) return std::nullopt;
-  ASSIGN_OR_RETURN(const double cost, DecodeCost(row.ColumnText(column)));
+  const double cost = row.ColumnDouble(column);
+  if (!(cost >= 0)) return absl::DataLossError(absl::StrCat(cost, " is not a cost"));
   return cost;
 }
 

@@ -124,8 +124,6 @@ class CanonicalJsonReader {
   size_t pos_ = 0;
 };
 
-constexpr absl::string_view kInfiniteCost = "inf";
-
 // Years with four digits, so that every encoded instant has one length.
 constexpr int64_t kMinTimestampYear = 1;
 constexpr int64_t kMaxTimestampYear = 9999;
@@ -253,30 +251,6 @@ absl::StatusOr<absl::Time> DecodeTimestamp(absl::string_view text) {
   }
   return absl::DataLossError(
       absl::StrCat("'", text, "' is not a UTC timestamp like 2026-01-12T09:30:00.000000Z"));
-}
-
-std::string EncodeCost(double cost) {
-  if (std::isinf(cost)) return std::string(kInfiniteCost);
-  if (cost == 0) cost = 0;  // -0 would be spelled "-0"
-  // 17 significant digits always read back exactly; fewer often do, and read
-  // better.
-  std::string text;
-  for (int digits = 15; digits <= 17; ++digits) {
-    text = absl::StrFormat("%.*g", digits, cost);
-    double back = 0;
-    if (absl::SimpleAtod(text, &back) && back == cost) break;
-  }
-  return text;
-}
-
-absl::StatusOr<double> DecodeCost(absl::string_view text) {
-  if (text == kInfiniteCost) return std::numeric_limits<double>::infinity();
-  double cost = 0;
-  if (!absl::SimpleAtod(text, &cost) || !std::isfinite(cost) || cost < 0 ||
-      EncodeCost(cost) != text) {
-    return absl::DataLossError(absl::StrCat("'", text, "' is not a cost"));
-  }
-  return cost;
 }
 
 }  // namespace rung

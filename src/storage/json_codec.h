@@ -47,13 +47,6 @@ bool TimestampInRange(absl::Time time);
 // The inverse of EncodeTimestamp; DATA_LOSS for any other spelling.
 absl::StatusOr<absl::Time> DecodeTimestamp(absl::string_view text);
 
-// The shortest decimal that reads back as the same double ("12.5", "0.1"),
-// and "inf" for +infinity. `cost` must be finite and >= 0, or +infinity.
-std::string EncodeCost(double cost);
-
-// The inverse of EncodeCost; DATA_LOSS for anything else.
-absl::StatusOr<double> DecodeCost(absl::string_view text);
-
 }  // namespace rung
 
 #endif  // RUNG_STORAGE_JSON_CODEC_H_

@@ -83,25 +83,6 @@ constexpr std::pair<LearningStatus, absl::string_view> kLearningStatuses[] = {
     {LearningStatus::kWellOptimized, "WELL_OPTIMIZED"},
 };
 
-// A value the database holds but rungd never writes becomes DATA_LOSS that
-// names where it is.
-template <typename T>
-absl::StatusOr<T> CheckStored(absl::StatusOr<T> value, absl::string_view column,
-                              absl::string_view where) {
-  if (value.ok()) return value;
-  return absl::DataLossError(
-      absl::StrFormat("stored %s of %s is corrupt: %s", column, where, value.status().message()));
-}
-
-// Empty text is NULL: "no event", "no test".
-void BindTextOrNull(Statement& statement, int index, absl::string_view text) {
-  if (text.empty()) {
-    statement.BindNull(index);
-  } else {
-    statement.Bind(index, text);
-  }
-}
-
 int64_t FlagBit(Flag flag) { return int64_t{1} << static_cast<int>(flag); }
 
 int64_t FlagMask(const std::set<Flag>& flags) {
@@ -196,17 +177,17 @@ void BindRecommendation(Statement& statement, const Recommendation& r) {
   statement.Bind(5, AsAbsl(ActionName(r.action)));
   statement.Bind(6, FlagMask(r.flags));
   statement.Bind(7, EncodeFlags(r.flags));
-  BindTextOrNull(statement, 8, r.current_event);
-  BindTextOrNull(statement, 9, r.target_event);
-  BindTextOrNull(statement, 10,
+  statement.BindTextOrNull(8, r.current_event);
+  statement.BindTextOrNull(9, r.target_event);
+  statement.BindTextOrNull(10,
                  r.learning_status.has_value() ? LearningStatusText(*r.learning_status) : "");
   statement.Bind(11, EncodeEventCounts(r.latest_counts));
   statement.Bind(12, EncodeEventCounts(r.sustained_counts));
   statement.Bind(13, EncodeReasons(r.reasons));
   statement.Bind(14, int64_t{r.weeks_on_rung});
-  BindTextOrNull(statement, 15,
+  statement.BindTextOrNull(15,
                  r.next_review_week.has_value() ? r.next_review_week->ToString() : "");
-  BindTextOrNull(statement, 16, r.climb_test_id);
+  statement.BindTextOrNull(16, r.climb_test_id);
   statement.Bind(17, int64_t{r.learning_threshold});
   statement.Bind(18, r.policy_version);
   statement.Bind(19, r.evaluation_id);
@@ -369,7 +350,7 @@ absl::Status InsertEvaluationRow(Connection& writer, const EvaluationRecord& eva
   ASSIGN_OR_RETURN(StatementLease insert, writer.Prepare(kInsertEvaluation, kDoing));
   insert->Bind(1, evaluation.evaluation_id);
   insert->Bind(2, evaluation.as_of_week.ToString());
-  BindTextOrNull(*insert, 3, evaluation.account_id);
+  insert->BindTextOrNull(3, evaluation.account_id);
   insert->Bind(4, EncodeStringArray(evaluation.ad_set_ids));
   insert->Bind(5, evaluation.policy_version);
   insert->Bind(6, EncodeTimestamp(evaluation.evaluated_at));

@@ -61,6 +61,19 @@ void Statement::Bind(int index, int64_t value) {
   if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
 }
 
+void Statement::BindDouble(int index, double value) {
+  const int rc = sqlite3_bind_double(stmt_, index, value);
+  if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
+}
+
+void Statement::BindTextOrNull(int index, absl::string_view value) {
+  if (value.empty()) {
+    BindNull(index);
+  } else {
+    Bind(index, value);
+  }
+}
+
 void Statement::BindNull(int index) {
   const int rc = sqlite3_bind_null(stmt_, index);
   if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
@@ -86,6 +99,8 @@ bool Statement::IsNull(int column) const {
 }
 
 int64_t Statement::ColumnInt(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+double Statement::ColumnDouble(int column) const { return sqlite3_column_double(stmt_, column); }
 
 std::string Statement::ColumnText(int column) const {
   // column_text before column_bytes: the byte count is of the converted text.

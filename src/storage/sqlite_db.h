@@ -13,6 +13,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 
 struct sqlite3;
@@ -29,6 +30,16 @@ absl::Status SqliteStatus(int rc, absl::string_view errmsg, absl::string_view do
 
 class Connection;
 
+// A value the database holds but rungd never writes becomes DATA_LOSS that
+// names the column and the row (`where`).
+template <typename T>
+absl::StatusOr<T> CheckStored(absl::StatusOr<T> value, absl::string_view column,
+                              absl::string_view where) {
+  if (value.ok()) return value;
+  return absl::DataLossError(absl::StrCat("stored ", column, " of ", where,
+                                          " is corrupt: ", value.status().message()));
+}
+
 // One prepared statement. Binding errors are kept and reported by the next
 // Step, so that call sites can bind without checking every call.
 class Statement {
@@ -41,7 +52,11 @@ class Statement {
   // Parameters are 1-based, as in "?1". Text is copied.
   void Bind(int index, absl::string_view value);
   void Bind(int index, int64_t value);
+  // A double keeps all its bits, +infinity included; NaN binds as NULL.
+  void BindDouble(int index, double value);
   void BindNull(int index);
+  // Empty text binds NULL, for columns where NULL means "none".
+  void BindTextOrNull(int index, absl::string_view value);
   template <typename T>
   void Bind(int index, const std::optional<T>& value) {
     if (value.has_value()) {
@@ -58,6 +73,7 @@ class Statement {
 
   bool IsNull(int column) const;
   int64_t ColumnInt(int column) const;
+  double ColumnDouble(int column) const;
   // "" for NULL.
   std::string ColumnText(int column) const;
 

@@ -158,34 +158,15 @@ absl::StatusOr<std::optional<int32_t>> ThresholdFromColumn(const Statement& row,
   return static_cast<int32_t>(value);
 }
 
-// A value the database holds but rungd never writes becomes DATA_LOSS that
-// names where it is.
-template <typename T>
-absl::StatusOr<T> CheckStored(absl::StatusOr<T> value, absl::string_view column,
-                              absl::string_view where) {
-  if (value.ok()) return value;
-  return absl::DataLossError(
-      absl::StrFormat("stored %s of %s is corrupt: %s", column, where, value.status().message()));
-}
-
-// Empty text is NULL: "no ladder", "no reported status", an open bound.
-void BindTextOrNull(Statement& statement, int index, absl::string_view text) {
-  if (text.empty()) {
-    statement.BindNull(index);
-  } else {
-    statement.Bind(index, text);
-  }
-}
-
 void BindWeek(Statement& statement, const AdSetWeek& record, const std::string& event_counts) {
   statement.Bind(1, record.ad_set_id);
   statement.Bind(2, record.week.ToString());
   statement.Bind(3, record.optimization_event);
   statement.Bind(4, record.spend_micros);
   statement.Bind(5, event_counts);
-  BindTextOrNull(statement, 6, LearningName(record.reported_learning));
+  statement.BindTextOrNull(6, LearningName(record.reported_learning));
   statement.Bind(7, record.learning_threshold_override);
-  BindTextOrNull(statement, 8, record.ladder);
+  statement.BindTextOrNull(8, record.ladder);
   statement.Bind(9, int64_t{record.significant_edit ? 1 : 0});
 }
 
@@ -363,8 +344,8 @@ class SqliteStore final : public Store {
     ConnectionPool::Lease reader = readers_.Acquire();
     ASSIGN_OR_RETURN(StatementLease select, reader->Prepare(kSelectHistory, kDoing));
     select->Bind(1, ad_set_id);
-    BindTextOrNull(*select, 2, from.has_value() ? from->ToString() : "");
-    BindTextOrNull(*select, 3, to.has_value() ? to->ToString() : "");
+    select->BindTextOrNull(2, from.has_value() ? from->ToString() : "");
+    select->BindTextOrNull(3, to.has_value() ? to->ToString() : "");
     AdSetHistory history;
     while (true) {
       ASSIGN_OR_RETURN(const bool row, select->Step(kDoing));
