@@ -1,0 +1,249 @@
+#include "rung/climb_test.h"
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "rung/week.h"
+
+namespace rung {
+namespace {
+
+const Week kWeek0 = *Week::Parse("2026-09-07");
+Week W(int offset) { return kWeek0.Plus(offset); }
+
+ClimbTest MakeTest(std::string id, int start, ClimbTestState state = ClimbTestState::kRunning,
+                   std::optional<int> concluded = std::nullopt) {
+  ClimbTest test;
+  test.climb_test_id = std::move(id);
+  test.account_id = "act_1";
+  test.original_ad_set_id = "as_1";
+  test.duplicate_ad_set_id = "as_2";
+  test.from_event = "AddToCart";
+  test.to_event = "InitiateCheckout";
+  test.start_week = W(start);
+  test.state = state;
+  if (concluded.has_value()) test.concluded_week = W(*concluded);
+  return test;
+}
+
+ClimbTest Kept(std::string id, int concluded, int64_t baseline,
+               std::string to_event = "InitiateCheckout") {
+  ClimbTest test = MakeTest(std::move(id), concluded - 1, ClimbTestState::kKeptCurrent, concluded);
+  test.to_event = std::move(to_event);
+  test.retest_baseline = baseline;
+  return test;
+}
+
+template <typename T>
+std::string TestName(const testing::TestParamInfo<T>& info) {
+  return info.param.test_name;
+}
+
+std::string IdOf(const ClimbTest* test) { return test == nullptr ? "<none>" : test->climb_test_id; }
+
+TEST(ClimbTestStateTest, NamesRoundTrip) {
+  for (const auto state : {ClimbTestState::kRunning, ClimbTestState::kPromoted,
+                           ClimbTestState::kKeptCurrent, ClimbTestState::kCancelled}) {
+    EXPECT_EQ(ClimbTestStateFromName(ClimbTestStateName(state)), std::optional(state));
+  }
+  EXPECT_EQ(ClimbTestStateName(ClimbTestState::kKeptCurrent), "KEPT_CURRENT");
+  EXPECT_EQ(ClimbTestStateName(ClimbTestState::kPromoted), "PROMOTED");
+  EXPECT_EQ(ClimbTestStateFromName("kept_current"), std::nullopt);
+  EXPECT_EQ(ClimbTestStateFromName(""), std::nullopt);
+}
+
+TEST(ClimbTestTest, InvolvesBothSidesOnly) {
+  const ClimbTest test = MakeTest("ct_1", 0);
+  EXPECT_TRUE(test.Involves("as_1"));
+  EXPECT_TRUE(test.Involves("as_2"));
+  EXPECT_FALSE(test.Involves("as_3"));
+  EXPECT_FALSE(test.Involves(""));
+}
+
+struct GoverningCase {
+  std::string test_name;
+  std::vector<ClimbTest> tests;
+  std::string ad_set;
+  int week;
+  std::string governing;  // climb_test_id, or "<none>"
+};
+
+// Failure messages name the case, not its bytes.
+void PrintTo(const GoverningCase& c, std::ostream* os) { *os << c.test_name; }
+
+class GoverningTestTest : public testing::TestWithParam<GoverningCase> {};
+
+TEST_P(GoverningTestTest, Selects) {
+  const GoverningCase& c = GetParam();
+  EXPECT_EQ(IdOf(GoverningTest(c.tests, c.ad_set, W(c.week))), c.governing);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Rules, GoverningTestTest,
+    testing::Values(
+        GoverningCase{"NoTests", {}, "as_1", 3, "<none>"},
+        GoverningCase{"RunningGovernsTheOriginal", {MakeTest("ct_1", 2)}, "as_1", 3, "ct_1"},
+        GoverningCase{"RunningGovernsTheDuplicate", {MakeTest("ct_1", 2)}, "as_2", 3, "ct_1"},
+        GoverningCase{"OtherAdSet", {MakeTest("ct_1", 2)}, "as_3", 3, "<none>"},
+        GoverningCase{"StartsAtW", {MakeTest("ct_1", 3)}, "as_1", 3, "ct_1"},
+        GoverningCase{"StartsAfterW", {MakeTest("ct_1", 4)}, "as_1", 3, "<none>"},
+        GoverningCase{
+            "Cancelled", {MakeTest("ct_1", 2, ClimbTestState::kCancelled, 5)}, "as_1", 3, "<none>"},
+        GoverningCase{"ConcludedBeforeW",
+                      {MakeTest("ct_1", 1, ClimbTestState::kPromoted, 2)},
+                      "as_1",
+                      3,
+                      "<none>"},
+        GoverningCase{"ConcludedAtWJudgesAgain",
+                      {MakeTest("ct_1", 1, ClimbTestState::kPromoted, 3)},
+                      "as_1",
+                      3,
+                      "ct_1"},
+        GoverningCase{"ConcludedAfterWAsItThenRan",
+                      {MakeTest("ct_1", 1, ClimbTestState::kKeptCurrent, 5)},
+                      "as_2",
+                      3,
+                      "ct_1"},
+        GoverningCase{"LatestStartedWins",
+                      {MakeTest("ct_old", 1), MakeTest("ct_new", 2)},
+                      "as_1",
+                      3,
+                      "ct_new"},
+        GoverningCase{"LatestStartedWinsInAnyOrder",
+                      {MakeTest("ct_new", 2), MakeTest("ct_old", 1)},
+                      "as_1",
+                      3,
+                      "ct_new"},
+        GoverningCase{"LaterButNotStartedYet",
+                      {MakeTest("ct_old", 1), MakeTest("ct_future", 5)},
+                      "as_1",
+                      3,
+                      "ct_old"},
+        GoverningCase{"LaterButCancelled",
+                      {MakeTest("ct_old", 1), MakeTest("ct_new", 2, ClimbTestState::kCancelled, 2)},
+                      "as_1",
+                      3,
+                      "ct_old"},
+        GoverningCase{"LaterButConcluded",
+                      {MakeTest("ct_old", 1), MakeTest("ct_new", 2, ClimbTestState::kPromoted, 2)},
+                      "as_1",
+                      3,
+                      "ct_old"}),
+    TestName<GoverningCase>);
+
+struct BaselineCase {
+  std::string test_name;
+  std::vector<ClimbTest> tests;
+  std::string ad_set;
+  std::string event;
+  int week;
+  std::optional<int64_t> baseline;
+};
+
+// Failure messages name the case, not its bytes.
+void PrintTo(const BaselineCase& c, std::ostream* os) { *os << c.test_name; }
+
+class RetestBaselineTest : public testing::TestWithParam<BaselineCase> {};
+
+TEST_P(RetestBaselineTest, Selects) {
+  const BaselineCase& c = GetParam();
+  EXPECT_EQ(RetestBaseline(c.tests, c.ad_set, c.event, W(c.week)), c.baseline);
+}
+
+ClimbTest WithoutBaseline(ClimbTest test) {
+  test.retest_baseline.reset();
+  return test;
+}
+
+ClimbTest AsDuplicate(ClimbTest test) {
+  test.original_ad_set_id = "as_9";
+  test.duplicate_ad_set_id = "as_1";
+  return test;
+}
+
+ClimbTest InState(ClimbTest test, ClimbTestState state) {
+  test.state = state;
+  return test;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Rules, RetestBaselineTest,
+    testing::Values(
+        BaselineCase{"NoTests", {}, "as_1", "InitiateCheckout", 5, std::nullopt},
+        BaselineCase{"KeptBeforeW", {Kept("ct_1", 2, 40)}, "as_1", "InitiateCheckout", 5, 40},
+        BaselineCase{
+            "KeptTheWeekBeforeW", {Kept("ct_1", 4, 40)}, "as_1", "InitiateCheckout", 5, 40},
+        BaselineCase{"KeptAtW", {Kept("ct_1", 5, 40)}, "as_1", "InitiateCheckout", 5, std::nullopt},
+        BaselineCase{
+            "KeptAfterW", {Kept("ct_1", 6, 40)}, "as_1", "InitiateCheckout", 5, std::nullopt},
+        BaselineCase{"OtherEvent",
+                     {Kept("ct_1", 2, 40, "Purchase")},
+                     "as_1",
+                     "InitiateCheckout",
+                     5,
+                     std::nullopt},
+        BaselineCase{"ForThatEvent", {Kept("ct_1", 2, 40, "Purchase")}, "as_1", "Purchase", 5, 40},
+        BaselineCase{"AdSetWasTheDuplicate",
+                     {AsDuplicate(Kept("ct_1", 2, 40))},
+                     "as_1",
+                     "InitiateCheckout",
+                     5,
+                     std::nullopt},
+        BaselineCase{
+            "OtherAdSet", {Kept("ct_1", 2, 40)}, "as_3", "InitiateCheckout", 5, std::nullopt},
+        BaselineCase{"Promoted",
+                     {InState(Kept("ct_1", 2, 40), ClimbTestState::kPromoted)},
+                     "as_1",
+                     "InitiateCheckout",
+                     5,
+                     std::nullopt},
+        BaselineCase{"Cancelled",
+                     {InState(Kept("ct_1", 2, 40), ClimbTestState::kCancelled)},
+                     "as_1",
+                     "InitiateCheckout",
+                     5,
+                     std::nullopt},
+        BaselineCase{"Running",
+                     {InState(Kept("ct_1", 2, 40), ClimbTestState::kRunning)},
+                     "as_1",
+                     "InitiateCheckout",
+                     5,
+                     std::nullopt},
+        BaselineCase{"KeptWithoutBaseline",
+                     {WithoutBaseline(Kept("ct_1", 2, 40))},
+                     "as_1",
+                     "InitiateCheckout",
+                     5,
+                     std::nullopt},
+        BaselineCase{"LatestKeptWins",
+                     {Kept("ct_1", 1, 40), Kept("ct_2", 3, 55)},
+                     "as_1",
+                     "InitiateCheckout",
+                     5,
+                     55},
+        BaselineCase{"LatestKeptWinsInAnyOrder",
+                     {Kept("ct_2", 3, 55), Kept("ct_1", 1, 40)},
+                     "as_1",
+                     "InitiateCheckout",
+                     5,
+                     55},
+        BaselineCase{"LatestBeforeWWins",
+                     {Kept("ct_1", 1, 40), Kept("ct_2", 5, 55)},
+                     "as_1",
+                     "InitiateCheckout",
+                     5,
+                     40},
+        BaselineCase{"LaterLowerBaselineStillWins",
+                     {Kept("ct_1", 1, 90), Kept("ct_2", 3, 20)},
+                     "as_1",
+                     "InitiateCheckout",
+                     5,
+                     20},
+        BaselineCase{"ZeroBaseline", {Kept("ct_1", 1, 0)}, "as_1", "InitiateCheckout", 5, 0}),
+    TestName<BaselineCase>);
+
+}  // namespace
+}  // namespace rung
