@@ -185,9 +185,11 @@ Facts Gather(const DecisionInput& input) {
 LearningStatus StatusOf(const Facts& facts) {
   const double count = static_cast<double>(facts.record->CountOf(facts.current));
   const double threshold = facts.threshold;
-  if (count < facts.policy.near_exit_fraction * threshold) return LearningStatus::kStuck;
+  if (!AtLeast(count, facts.policy.near_exit_fraction * threshold)) return LearningStatus::kStuck;
   if (count < threshold) return LearningStatus::kNearExit;
-  if (count < facts.policy.well_optimized_multiple * threshold) return LearningStatus::kExited;
+  if (!AtLeast(count, facts.policy.well_optimized_multiple * threshold)) {
+    return LearningStatus::kExited;
+  }
   return LearningStatus::kWellOptimized;
 }
 
