@@ -7,25 +7,19 @@
 
 #include "gtest/gtest.h"
 #include "rung/week.h"
+#include "support/decision_builder.h"
 
 namespace rung {
 namespace {
 
-const Week kWeek0 = *Week::Parse("2026-09-07");
-Week W(int offset) { return kWeek0.Plus(offset); }
+using test_support::MakeClimbTest;
+
+Week W(int offset) { return test_support::WeekAt(offset); }
 
 ClimbTest MakeTest(std::string id, int start, ClimbTestState state = ClimbTestState::kRunning,
                    std::optional<int> concluded = std::nullopt) {
-  ClimbTest test;
+  ClimbTest test = MakeClimbTest(start, state, concluded);
   test.climb_test_id = std::move(id);
-  test.account_id = "act_1";
-  test.original_ad_set_id = "as_1";
-  test.duplicate_ad_set_id = "as_2";
-  test.from_event = "AddToCart";
-  test.to_event = "InitiateCheckout";
-  test.start_week = W(start);
-  test.state = state;
-  if (concluded.has_value()) test.concluded_week = W(*concluded);
   return test;
 }
 
