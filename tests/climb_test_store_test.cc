@@ -155,10 +155,9 @@ TEST_F(ClimbTestStoreTest, EveryFieldReadsBackAsWritten) {
   ASSERT_OK_AND_ASSIGN(auto db, OpenOther(DbPath()));
   ASSERT_OK_AND_ASSIGN(
       StatementLease row,
-      db->Prepare(
-          "SELECT original_cost_per_macro, duplicate_cost_per_macro, "
-          "original_cost_per_macro > 0.3, state, create_time FROM climb_tests",
-          "test"));
+      db->Prepare("SELECT original_cost_per_macro, duplicate_cost_per_macro, "
+                  "original_cost_per_macro > 0.3, state, create_time FROM climb_tests",
+                  "test"));
   ASSERT_OK_AND_ASSIGN(const bool found, row->Step("test"));
   ASSERT_TRUE(found);
   EXPECT_EQ(row->ColumnDouble(0), 0.1 + 0.2) << "every bit of the double is kept";

@@ -4,7 +4,6 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-
 #include "api/proto_convert.h"
 #include "api/status_mapping.h"
 
@@ -55,7 +54,8 @@ absl::Status Evaluate(Advisor* advisor, const v1::EvaluateAdSetsRequest& request
   return absl::OkStatus();
 }
 
-absl::StatusOr<RecommendationFilter> FilterFromProto(const v1::ListRecommendationsRequest& request) {
+absl::StatusOr<RecommendationFilter> FilterFromProto(
+    const v1::ListRecommendationsRequest& request) {
   RecommendationFilter filter;
   filter.account_id = request.account_id();
   filter.as_of_week = request.as_of_week();
@@ -73,7 +73,8 @@ absl::StatusOr<RecommendationFilter> FilterFromProto(const v1::ListRecommendatio
   return filter;
 }
 
-absl::Status ListRecommendationsPage(Advisor* advisor, const v1::ListRecommendationsRequest& request,
+absl::Status ListRecommendationsPage(Advisor* advisor,
+                                     const v1::ListRecommendationsRequest& request,
                                      v1::ListRecommendationsResponse* response) {
   absl::StatusOr<RecommendationFilter> filter = FilterFromProto(request);
   if (!filter.ok()) return filter.status();

@@ -54,9 +54,7 @@ v1::Flag ToProto(Flag flag) { return ShiftedToApi<v1::Flag>(flag); }
 v1::LearningStatus ToProto(LearningStatus status) {
   return ShiftedToApi<v1::LearningStatus>(status);
 }
-v1::ClimbTestState ToProto(ClimbTestState state) {
-  return ShiftedToApi<v1::ClimbTestState>(state);
-}
+v1::ClimbTestState ToProto(ClimbTestState state) { return ShiftedToApi<v1::ClimbTestState>(state); }
 
 absl::StatusOr<Action> ActionFromProto(int value, std::string_view field) {
   return ShiftedFromApi<Action>(value, kActionCount, field, "action");
@@ -135,7 +133,8 @@ void ToProto(const Recommendation& rec, v1::Recommendation* out) {
     added->set_rule(reason.rule);
     added->set_message(reason.message);
   }
-  for (const auto& [event, count] : rec.latest_counts) (*out->mutable_latest_counts())[event] = count;
+  for (const auto& [event, count] : rec.latest_counts)
+    (*out->mutable_latest_counts())[event] = count;
   for (const auto& [event, count] : rec.sustained_counts) {
     (*out->mutable_sustained_counts())[event] = count;
   }

@@ -22,22 +22,22 @@ absl::StatusOr<std::string> RungAbove(const LadderRegistry& ladders, const AdSet
                                       const std::string& ladder_name) {
   const Ladder* ladder = ladders.Find(ladder_name);
   if (ladder == nullptr) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "original_ad_set_id: ad set ", Quote(original.ad_set_id), " is on the ladder ",
-        Quote(ladder_name), ", which this deployment does not define"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("original_ad_set_id: ad set ", Quote(original.ad_set_id), " is on the ladder ",
+                     Quote(ladder_name), ", which this deployment does not define"));
   }
   const std::optional<int> rung = ladder->RungOf(original.optimization_event);
   if (!rung.has_value()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "original_ad_set_id: ad set ", Quote(original.ad_set_id), " optimizes ",
-        Quote(original.optimization_event), ", which is not a rung of the ", ladder_name,
-        " ladder"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("original_ad_set_id: ad set ", Quote(original.ad_set_id), " optimizes ",
+                     Quote(original.optimization_event), ", which is not a rung of the ",
+                     ladder_name, " ladder"));
   }
   if (*rung + 1 == static_cast<int>(ladder->events.size())) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "original_ad_set_id: ad set ", Quote(original.ad_set_id), " already optimizes ",
-        original.optimization_event, ", the top rung of the ", ladder_name,
-        " ladder; there is nothing to climb to"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("original_ad_set_id: ad set ", Quote(original.ad_set_id),
+                     " already optimizes ", original.optimization_event, ", the top rung of the ",
+                     ladder_name, " ladder; there is nothing to climb to"));
   }
   return ladder->events[static_cast<size_t>(*rung + 1)];
 }
@@ -78,8 +78,8 @@ absl::StatusOr<ClimbTest> Advisor::StartClimbTest(std::string_view original_ad_s
         Quote(duplicate_week.account_id), ", the original in ", Quote(original_week.account_id),
         "; a climb test compares ad sets of one account"));
   }
-  ASSIGN_OR_RETURN(const std::string above, RungAbove(policies_->ladders(), original_week,
-                                                      LadderAt(original, start)));
+  ASSIGN_OR_RETURN(const std::string above,
+                   RungAbove(policies_->ladders(), original_week, LadderAt(original, start)));
   if (duplicate_week.optimization_event != above) {
     return absl::FailedPreconditionError(absl::StrCat(
         "duplicate_ad_set_id: ad set ", Quote(duplicate_week.ad_set_id), " optimizes ",

@@ -76,8 +76,8 @@ std::string RecommendationFilterText(const RecommendationFilter& filter) {
     names->erase(std::unique(names->begin(), names->end()), names->end());
   }
   return absl::StrCat("account_id=", filter.account_id, ";as_of_week=", filter.as_of_week,
-                      ";actions=", absl::StrJoin(actions, ","), ";flags=",
-                      absl::StrJoin(flags, ","));
+                      ";actions=", absl::StrJoin(actions, ","),
+                      ";flags=", absl::StrJoin(flags, ","));
 }
 
 }  // namespace
@@ -147,9 +147,9 @@ absl::StatusOr<EvaluationResult> Advisor::EvaluateAdSets(const EvaluationRequest
     ASSIGN_OR_RETURN(AdSetHistory history, store_->GetHistory(*id, std::nullopt, std::nullopt));
     if (ids.is_explicit() && !request.account_id.empty() &&
         history.back().account_id != request.account_id) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "ad_set_ids: ad set ", Quote(*id), " belongs to account ",
-          Quote(history.back().account_id), ", not ", Quote(request.account_id)));
+      return absl::InvalidArgumentError(
+          absl::StrCat("ad_set_ids: ad set ", Quote(*id), " belongs to account ",
+                       Quote(history.back().account_id), ", not ", Quote(request.account_id)));
     }
     // An ad set that did not exist yet at the as-of week has nothing to say
     // about it, unless someone asked for it by name.

@@ -74,7 +74,8 @@ Window WindowAt(const AdSetHistory& history, Week w, int weeks) {
 int64_t Sustained(const Window& window, const std::string& event) {
   if (window.present.empty()) return 0;
   int64_t minimum = std::numeric_limits<int64_t>::max();
-  for (const AdSetWeek* record : window.present) minimum = std::min(minimum, record->CountOf(event));
+  for (const AdSetWeek* record : window.present)
+    minimum = std::min(minimum, record->CountOf(event));
   return minimum;
 }
 
@@ -238,8 +239,8 @@ Outcome NotARung(const Facts& facts) {
                             ", which this deployment does not define; review its setup"));
   }
   return Act(Action::kReviewSetup, "not_a_rung",
-             absl::StrCat("the optimization event ", Quote(facts.current),
-                          " is not a rung of the ", facts.ladder_name, " ladder (",
+             absl::StrCat("the optimization event ", Quote(facts.current), " is not a rung of the ",
+                          facts.ladder_name, " ladder (",
                           absl::StrJoin(facts.ladder->events, " < "), "); review the setup"));
 }
 
@@ -264,8 +265,8 @@ SideCost CostOver(const AdSetHistory& history, const ClimbTest& test, Week w,
   SideCost cost;
   for (Week week = test.start_week; week <= w; week = week.Next()) {
     const AdSetWeek* record = FindWeek(history, week);
-    const std::string who = absl::StrCat(side, " ", Quote(side[0] == 'o' ? test.original_ad_set_id
-                                                                          : test.duplicate_ad_set_id));
+    const std::string who = absl::StrCat(
+        side, " ", Quote(side[0] == 'o' ? test.original_ad_set_id : test.duplicate_ad_set_id));
     if (record == nullptr) {
       gaps->push_back(absl::StrCat(who, " has no record for ", week.ToString()));
     } else if (!record->spend_micros.has_value()) {
@@ -289,11 +290,10 @@ Outcome JudgeClimbTest(const Facts& facts, const ClimbTestContext& context) {
   update.climb_test_id = test.climb_test_id;
   if (weeks_run < policy.climb_test_weeks) {
     const Week judge = test.start_week.Plus(policy.climb_test_weeks - 1);
-    Outcome outcome = Act(Action::kContinueTest, "climb_test_running",
-                          absl::StrCat(name, " has run ", weeks_run, " of ",
-                                       Plural(policy.climb_test_weeks, "week"),
-                                       ": keep both ad sets running; judge it at ",
-                                       judge.ToString()));
+    Outcome outcome = Act(
+        Action::kContinueTest, "climb_test_running",
+        absl::StrCat(name, " has run ", weeks_run, " of ", Plural(policy.climb_test_weeks, "week"),
+                     ": keep both ad sets running; judge it at ", judge.ToString()));
     outcome.next_review = judge;
     outcome.test_update = update;
     return outcome;
@@ -304,9 +304,10 @@ Outcome JudgeClimbTest(const Facts& facts, const ClimbTestContext& context) {
   const SideCost original = CostOver(context.original, test, facts.w, macro, "original", &gaps);
   const SideCost duplicate = CostOver(context.duplicate, test, facts.w, macro, "duplicate", &gaps);
   if (!gaps.empty()) {
-    Outcome outcome = Act(Action::kContinueTest, "climb_test_missing_spend",
-                          absl::StrCat(name, " is due but cannot be judged without spend: ",
-                                       absl::StrJoin(gaps, "; ")));
+    Outcome outcome =
+        Act(Action::kContinueTest, "climb_test_missing_spend",
+            absl::StrCat(
+                name, " is due but cannot be judged without spend: ", absl::StrJoin(gaps, "; ")));
     outcome.missing_spend = true;
     outcome.test_update = update;
     return outcome;
@@ -314,10 +315,10 @@ Outcome JudgeClimbTest(const Facts& facts, const ClimbTestContext& context) {
   update.original_cost_per_macro = original.cost();
   update.duplicate_cost_per_macro = duplicate.cost();
   const double limit = original.cost() * (1 + policy.comparable_tolerance);
-  const std::string figures = absl::StrCat(
-      "over ", test.start_week.ToString(), "..", facts.w.ToString(), " the duplicate (",
-      test.to_event, ") cost ", duplicate.Text(macro), " per ", macro, ", the original (",
-      test.from_event, ") ", original.Text(macro), "; ");
+  const std::string figures =
+      absl::StrCat("over ", test.start_week.ToString(), "..", facts.w.ToString(),
+                   " the duplicate (", test.to_event, ") cost ", duplicate.Text(macro), " per ",
+                   macro, ", the original (", test.from_event, ") ", original.Text(macro), "; ");
   if (AtMost(duplicate.cost(), limit)) {
     update.state = ClimbTestState::kPromoted;
     Outcome outcome =
@@ -352,20 +353,20 @@ Outcome StillLearning(const Facts& facts) {
   const std::string situation = facts.SustainText(facts.current);
   if (sustained >= policy.cutover_threshold) {
     return Act(Action::kHold, "near_exit_hold",
-               absl::StrCat(situation, ": below T = ", facts.threshold, " but at least the cutover of ",
-                            policy.cutover_threshold, ", so hold on ", facts.current,
-                            "; its signal holds its own"));
+               absl::StrCat(situation, ": below T = ", facts.threshold,
+                            " but at least the cutover of ", policy.cutover_threshold,
+                            ", so hold on ", facts.current, "; its signal holds its own"));
   }
   for (int rung = *facts.rung - 1; rung >= 0; --rung) {
     const std::string& event = facts.ladder->events[static_cast<size_t>(rung)];
     const int64_t lower = facts.SustainedOf(event);
     if (lower >= facts.threshold) {
-      return Act(Action::kMoveDown, "move_down",
-                 absl::StrCat(situation, ", below the cutover of ", policy.cutover_threshold,
-                              "; the highest rung below it that reaches T = ", facts.threshold,
-                              " is ", event, " at a sustained ", lower, "/week, so move down to ",
-                              event),
-                 event);
+      return Act(
+          Action::kMoveDown, "move_down",
+          absl::StrCat(situation, ", below the cutover of ", policy.cutover_threshold,
+                       "; the highest rung below it that reaches T = ", facts.threshold, " is ",
+                       event, " at a sustained ", lower, "/week, so move down to ", event),
+          event);
     }
   }
   std::vector<std::string> below;
@@ -399,9 +400,9 @@ Outcome ConsiderClimb(const Facts& facts, const std::string& stable_text) {
   std::string retest;
   if (baseline.has_value()) {
     const double needed = static_cast<double>(*baseline) * (1 + policy.retest_growth);
-    const std::string gate = absl::StrCat("its retest baseline ", *baseline, " × ",
-                                          Decimal(1 + policy.retest_growth), " = ",
-                                          Decimal(needed));
+    const std::string gate =
+        absl::StrCat("its retest baseline ", *baseline, " × ", Decimal(1 + policy.retest_growth),
+                     " = ", Decimal(needed));
     if (!AtLeast(static_cast<double>(next_sustained), needed)) {
       return Act(Action::kHold, "hold_retest_baseline",
                  absl::StrCat(stable_text, "; ", next_text,
@@ -410,12 +411,12 @@ Outcome ConsiderClimb(const Facts& facts, const std::string& stable_text) {
     }
     retest = absl::StrCat(" and ≥ ", gate);
   }
-  return Act(Action::kDuplicateAndClimb, "climb",
-             absl::StrCat(stable_text, "; ", next_text, " ≥ the cutover of ",
-                          policy.cutover_threshold, retest, ": duplicate the ad set optimizing ",
-                          next, " (one rung up) and run both for ",
-                          Plural(policy.climb_test_weeks, "week")),
-             next);
+  return Act(
+      Action::kDuplicateAndClimb, "climb",
+      absl::StrCat(stable_text, "; ", next_text, " ≥ the cutover of ", policy.cutover_threshold,
+                   retest, ": duplicate the ad set optimizing ", next,
+                   " (one rung up) and run both for ", Plural(policy.climb_test_weeks, "week")),
+      next);
 }
 
 Outcome Exited(const Facts& facts) {
@@ -444,9 +445,9 @@ Outcome Exited(const Facts& facts) {
                absl::StrCat(unstable, " after ", Plural(facts.weeks_on_rung, "week"),
                             " on rung; hold and look into delivery before climbing"));
   }
-  const std::string stable_text = absl::StrCat(situation, ", and is stable: ",
-                                               facts.StabilityText(), " ≤ ",
-                                               Decimal(policy.stability_max_cv));
+  const std::string stable_text =
+      absl::StrCat(situation, ", and is stable: ", facts.StabilityText(), " ≤ ",
+                   Decimal(policy.stability_max_cv));
   if (*facts.rung + 1 == static_cast<int>(facts.ladder->events.size())) {
     return Act(Action::kAtTop, "at_top",
                absl::StrCat(stable_text, "; ", facts.current, " is the top rung of ",
@@ -590,8 +591,9 @@ FlagSet RaiseFlags(const Facts& facts, const Outcome& outcome) {
   FlagSet flags;
   RaiseWindowFlags(facts, flags);
   if (outcome.missing_spend) {
-    flags.Raise(Flag::kMissingSpend, "the climb test cannot be judged until both sides report "
-                                     "spend for every test week");
+    flags.Raise(Flag::kMissingSpend,
+                "the climb test cannot be judged until both sides report "
+                "spend for every test week");
   }
   if (facts.record == nullptr) return flags;
   RaiseRecordFlags(facts, flags);

@@ -25,7 +25,8 @@ class FieldChecker {
   template <typename T>
   void AtLeast(const char* field, T value, T minimum) {
     // Written so that NaN fails too.
-    if (!(value >= minimum)) Fail(field, absl::StrCat("must be at least ", minimum, ", got ", value));
+    if (!(value >= minimum))
+      Fail(field, absl::StrCat("must be at least ", minimum, ", got ", value));
   }
   template <typename T>
   void AtMost(const char* field, T value, T maximum, std::string_view what) {
@@ -120,21 +121,20 @@ absl::Status ValidatePolicy(const Policy& policy, std::string_view prefix) {
 }
 
 std::string CanonicalPolicyText(const Policy& policy, const LadderRegistry& ladders) {
-  std::string text = absl::StrCat(
-      "learning_threshold=", policy.learning_threshold, "\n",
-      "near_exit_fraction=", Exact(policy.near_exit_fraction), "\n",
-      "well_optimized_multiple=", Exact(policy.well_optimized_multiple), "\n",
-      "consistency_weeks=", policy.consistency_weeks, "\n",
-      "cutover_threshold=", policy.cutover_threshold, "\n",
-      "stabilization_min_weeks=", policy.stabilization_min_weeks, "\n",
-      "stabilization_max_weeks=", policy.stabilization_max_weeks, "\n",
-      "stability_max_cv=", Exact(policy.stability_max_cv), "\n",
-      "climb_test_weeks=", policy.climb_test_weeks, "\n",
-      "comparable_tolerance=", Exact(policy.comparable_tolerance), "\n",
-      "retest_growth=", Exact(policy.retest_growth), "\n",
-      "friction_min_count=", policy.friction_min_count, "\n",
-      "friction_ratio=", Exact(policy.friction_ratio), "\n",
-      "default_ladder=", kDefaultLadderName, "\n");
+  std::string text = absl::StrCat("learning_threshold=", policy.learning_threshold, "\n",
+                                  "near_exit_fraction=", Exact(policy.near_exit_fraction), "\n",
+                                  "well_optimized_multiple=", Exact(policy.well_optimized_multiple),
+                                  "\n", "consistency_weeks=", policy.consistency_weeks, "\n",
+                                  "cutover_threshold=", policy.cutover_threshold, "\n",
+                                  "stabilization_min_weeks=", policy.stabilization_min_weeks, "\n",
+                                  "stabilization_max_weeks=", policy.stabilization_max_weeks, "\n",
+                                  "stability_max_cv=", Exact(policy.stability_max_cv), "\n",
+                                  "climb_test_weeks=", policy.climb_test_weeks, "\n",
+                                  "comparable_tolerance=", Exact(policy.comparable_tolerance), "\n",
+                                  "retest_growth=", Exact(policy.retest_growth), "\n",
+                                  "friction_min_count=", policy.friction_min_count, "\n",
+                                  "friction_ratio=", Exact(policy.friction_ratio), "\n",
+                                  "default_ladder=", kDefaultLadderName, "\n");
   for (const std::string& name : ladders.Names()) {
     absl::StrAppend(&text, "ladder ", name, "=", absl::StrJoin(ladders.Find(name)->events, ","),
                     "\n");
@@ -148,8 +148,7 @@ absl::StatusOr<PolicyBook> PolicyBook::Create(Policy deployment,
   PolicyBook book(std::move(ladders));
   const auto effective = [&book](std::string account_id,
                                  Policy policy) -> absl::StatusOr<EffectivePolicy> {
-    ASSIGN_OR_RETURN(std::string digest,
-                     Sha256Hex(CanonicalPolicyText(policy, book.ladders_)));
+    ASSIGN_OR_RETURN(std::string digest, Sha256Hex(CanonicalPolicyText(policy, book.ladders_)));
     digest.resize(kVersionLength);
     return EffectivePolicy{std::move(account_id), policy, std::move(digest)};
   };

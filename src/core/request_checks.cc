@@ -10,14 +10,15 @@ namespace rung {
 
 absl::Status CheckOptionalId(std::string_view field, std::string_view id) {
   if (id.size() > static_cast<size_t>(kMaxIdLength)) {
-    return absl::InvalidArgumentError(absl::StrCat(AsAbsl(field), ": is ", id.size(),
-                                                   " characters; at most ", kMaxIdLength));
+    return absl::InvalidArgumentError(
+        absl::StrCat(AsAbsl(field), ": is ", id.size(), " characters; at most ", kMaxIdLength));
   }
   return absl::OkStatus();
 }
 
 absl::Status CheckRequiredId(std::string_view field, std::string_view id) {
-  if (id.empty()) return absl::InvalidArgumentError(absl::StrCat(AsAbsl(field), ": must not be empty"));
+  if (id.empty())
+    return absl::InvalidArgumentError(absl::StrCat(AsAbsl(field), ": must not be empty"));
   return CheckOptionalId(field, id);
 }
 

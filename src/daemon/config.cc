@@ -84,9 +84,8 @@ absl::StatusOr<std::shared_ptr<const PolicyBook>> ResolvePolicies(
           absl::StrCat("accounts[", i, "].account_id: must not be empty"));
     }
     if (!accounts.emplace(account.account_id(), OverridesFrom(account.policy())).second) {
-      return absl::InvalidArgumentError(absl::StrCat("accounts[", i, "].account_id: '",
-                                                     account.account_id(),
-                                                     "' is listed more than once"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "accounts[", i, "].account_id: '", account.account_id(), "' is listed more than once"));
     }
   }
   const Policy deployment = ApplyOverrides(Policy(), OverridesFrom(config.policy()));

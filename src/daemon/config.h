@@ -8,8 +8,8 @@
 #include "absl/status/statusor.h"
 #include "daemon/log.h"
 #include "rung/advisor.h"
-#include "rung/policy.h"
 #include "rung/config/v1/config.pb.h"
+#include "rung/policy.h"
 #include "rung/store.h"
 
 namespace rung {

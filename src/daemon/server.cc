@@ -110,7 +110,8 @@ class ServerImpl final : public Server {
     ASSIGN_OR_RETURN(store_, OpenSqliteStore(storage));
     policies_ = options.config.policies;
     if (policies_ == nullptr) {
-      ASSIGN_OR_RETURN(PolicyBook defaults, PolicyBook::Create(Policy(), {}, LadderRegistry::BuiltIn()));
+      ASSIGN_OR_RETURN(PolicyBook defaults,
+                       PolicyBook::Create(Policy(), {}, LadderRegistry::BuiltIn()));
       policies_ = std::make_shared<const PolicyBook>(std::move(defaults));
     }
     advisor_ = std::make_unique<Advisor>(store_.get(), policies_.get(), options.config.advisor,

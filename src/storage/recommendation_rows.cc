@@ -179,14 +179,14 @@ void BindRecommendation(Statement& statement, const Recommendation& r) {
   statement.Bind(7, EncodeFlags(r.flags));
   statement.BindTextOrNull(8, r.current_event);
   statement.BindTextOrNull(9, r.target_event);
-  statement.BindTextOrNull(10,
-                 r.learning_status.has_value() ? LearningStatusText(*r.learning_status) : "");
+  statement.BindTextOrNull(
+      10, r.learning_status.has_value() ? LearningStatusText(*r.learning_status) : "");
   statement.Bind(11, EncodeEventCounts(r.latest_counts));
   statement.Bind(12, EncodeEventCounts(r.sustained_counts));
   statement.Bind(13, EncodeReasons(r.reasons));
   statement.Bind(14, int64_t{r.weeks_on_rung});
   statement.BindTextOrNull(15,
-                 r.next_review_week.has_value() ? r.next_review_week->ToString() : "");
+                           r.next_review_week.has_value() ? r.next_review_week->ToString() : "");
   statement.BindTextOrNull(16, r.climb_test_id);
   statement.Bind(17, int64_t{r.learning_threshold});
   statement.Bind(18, r.policy_version);

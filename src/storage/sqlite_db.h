@@ -36,8 +36,8 @@ template <typename T>
 absl::StatusOr<T> CheckStored(absl::StatusOr<T> value, absl::string_view column,
                               absl::string_view where) {
   if (value.ok()) return value;
-  return absl::DataLossError(absl::StrCat("stored ", column, " of ", where,
-                                          " is corrupt: ", value.status().message()));
+  return absl::DataLossError(
+      absl::StrCat("stored ", column, " of ", where, " is corrupt: ", value.status().message()));
 }
 
 // One prepared statement. Binding errors are kept and reported by the next
