@@ -23,7 +23,6 @@ namespace {
 constexpr double kRelativeSlack = 1e-9;
 
 bool AtMost(double value, double limit) {
-  if (std::isinf(limit)) return true;
   return value <= limit + kRelativeSlack * std::max(1.0, std::abs(limit));
 }
 bool AtLeast(double value, double limit) {
@@ -37,16 +36,26 @@ std::string Decimal(double value) {
 
 // --- The window ---------------------------------------------------------------
 
-// The consistency window at W: its weeks, and which of them have a record.
+// The consistency window at W: its weeks, each with its record or nullptr.
 struct Window {
   Week first;
   Week last;
-  std::vector<const AdSetWeek*> present;  // oldest first
-  std::vector<Week> missing;
+  std::vector<const AdSetWeek*> records;  // one per week, oldest first
   int requested_weeks = 0;
   bool cut_short = false;
-  bool empty() const { return present.empty() && missing.empty(); }
-  int weeks() const { return static_cast<int>(present.size() + missing.size()); }
+
+  bool empty() const { return records.empty(); }
+  int weeks() const { return static_cast<int>(records.size()); }
+  bool HasRecord() const {
+    return std::any_of(records.begin(), records.end(), [](const AdSetWeek* r) { return r; });
+  }
+  std::vector<Week> MissingWeeks() const {
+    std::vector<Week> missing;
+    for (size_t i = 0; i < records.size(); ++i) {
+      if (records[i] == nullptr) missing.push_back(first.Plus(static_cast<int64_t>(i)));
+    }
+    return missing;
+  }
 };
 
 Window WindowAt(const AdSetHistory& history, Week w, int weeks) {
@@ -60,23 +69,20 @@ Window WindowAt(const AdSetHistory& history, Week w, int weeks) {
     window.cut_short = true;
   }
   for (Week week = window.first; week <= w; week = week.Next()) {
-    const AdSetWeek* record = FindWeek(history, week);
-    if (record != nullptr) {
-      window.present.push_back(record);
-    } else {
-      window.missing.push_back(week);
-    }
+    window.records.push_back(FindWeek(history, week));
   }
   return window;
 }
 
 // The conservative reading of "consistently": the weakest week that we know.
 int64_t Sustained(const Window& window, const std::string& event) {
-  if (window.present.empty()) return 0;
-  int64_t minimum = std::numeric_limits<int64_t>::max();
-  for (const AdSetWeek* record : window.present)
-    minimum = std::min(minimum, record->CountOf(event));
-  return minimum;
+  std::optional<int64_t> minimum;
+  for (const AdSetWeek* record : window.records) {
+    if (record == nullptr) continue;
+    const int64_t count = record->CountOf(event);
+    if (!minimum.has_value() || count < *minimum) minimum = count;
+  }
+  return minimum.value_or(0);
 }
 
 std::string Series(const std::vector<const AdSetWeek*>& records, const std::string& event) {
@@ -143,8 +149,7 @@ struct Facts {
   // "Purchase sustains 12/week (weekly 12, no record, 12 over 2026-10-26..2026-11-09)"
   std::string SustainText(const std::string& event) const {
     std::vector<std::string> weekly;
-    for (Week week = window.first; week <= window.last; week = week.Next()) {
-      const AdSetWeek* stored = FindWeek(*input.history, week);
+    for (const AdSetWeek* stored : window.records) {
       weekly.push_back(stored == nullptr ? "no record" : absl::StrCat(stored->CountOf(event)));
     }
     return absl::StrCat(event, " sustains ", SustainedOf(event), "/week (weekly ",
@@ -259,14 +264,13 @@ struct SideCost {
   }
 };
 
-// Sums one side over the test weeks, noting each week that lacks spend.
-SideCost CostOver(const AdSetHistory& history, const ClimbTest& test, Week w,
-                  const std::string& macro, const char* side, std::vector<std::string>* gaps) {
+// Sums one side over the test weeks, noting each week that lacks spend;
+// `who` names the side in those notes ("original \"as_1\"").
+SideCost CostOver(const AdSetHistory& history, Week start, Week w, const std::string& macro,
+                  const std::string& who, std::vector<std::string>* gaps) {
   SideCost cost;
-  for (Week week = test.start_week; week <= w; week = week.Next()) {
+  for (Week week = start; week <= w; week = week.Next()) {
     const AdSetWeek* record = FindWeek(history, week);
-    const std::string who = absl::StrCat(
-        side, " ", Quote(side[0] == 'o' ? test.original_ad_set_id : test.duplicate_ad_set_id));
     if (record == nullptr) {
       gaps->push_back(absl::StrCat(who, " has no record for ", week.ToString()));
     } else if (!record->spend_micros.has_value()) {
@@ -301,8 +305,12 @@ Outcome JudgeClimbTest(const Facts& facts, const ClimbTestContext& context) {
   // The macro conversion of the original's ladder, which the duplicate shares.
   const std::string& macro = facts.ladder->top();
   std::vector<std::string> gaps;
-  const SideCost original = CostOver(context.original, test, facts.w, macro, "original", &gaps);
-  const SideCost duplicate = CostOver(context.duplicate, test, facts.w, macro, "duplicate", &gaps);
+  const SideCost original =
+      CostOver(context.original, test.start_week, facts.w, macro,
+               absl::StrCat("original ", Quote(test.original_ad_set_id)), &gaps);
+  const SideCost duplicate =
+      CostOver(context.duplicate, test.start_week, facts.w, macro,
+               absl::StrCat("duplicate ", Quote(test.duplicate_ad_set_id)), &gaps);
   if (!gaps.empty()) {
     Outcome outcome =
         Act(Action::kContinueTest, "climb_test_missing_spend",
@@ -357,6 +365,8 @@ Outcome StillLearning(const Facts& facts) {
                             " but at least the cutover of ", policy.cutover_threshold,
                             ", so hold on ", facts.current, "; its signal holds its own"));
   }
+  // From the rung just below down, so that the first to reach T is the highest.
+  std::vector<std::string> below;
   for (int rung = *facts.rung - 1; rung >= 0; --rung) {
     const std::string& event = facts.ladder->events[static_cast<size_t>(rung)];
     const int64_t lower = facts.SustainedOf(event);
@@ -368,11 +378,7 @@ Outcome StillLearning(const Facts& facts) {
                        event, " at a sustained ", lower, "/week, so move down to ", event),
           event);
     }
-  }
-  std::vector<std::string> below;
-  for (int rung = *facts.rung - 1; rung >= 0; --rung) {
-    const std::string& event = facts.ladder->events[static_cast<size_t>(rung)];
-    below.push_back(absl::StrCat(event, " ", facts.SustainedOf(event)));
+    below.push_back(absl::StrCat(event, " ", lower));
   }
   return Act(Action::kConsolidate, "consolidate",
              absl::StrCat(situation, ", below the cutover of ", policy.cutover_threshold,
@@ -501,9 +507,10 @@ void RaiseWindowFlags(const Facts& facts, FlagSet& flags) {
                              Plural(window.requested_weeks, "week"),
                              ": the ad set's first record is ", window.first.ToString()));
   }
-  if (!window.missing.empty()) {
+  const std::vector<Week> missing = window.MissingWeeks();
+  if (!missing.empty()) {
     flags.Raise(Flag::kDataGap,
-                absl::StrCat("no record for ", WeekList(window.missing),
+                absl::StrCat("no record for ", WeekList(missing),
                              " in the window; left out of the sustained volumes, and a paused "
                              "week restarts learning"));
   }
@@ -604,7 +611,7 @@ FlagSet RaiseFlags(const Facts& facts, const Outcome& outcome) {
 // Every rung of the ladder, and the current event when it is not one.
 std::map<std::string, int64_t> SustainedCounts(const Facts& facts) {
   std::map<std::string, int64_t> sustained;
-  if (facts.window.present.empty()) return sustained;
+  if (!facts.window.HasRecord()) return sustained;
   if (facts.ladder != nullptr) {
     for (const std::string& event : facts.ladder->events) {
       sustained[event] = facts.SustainedOf(event);
