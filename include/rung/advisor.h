@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "rung/ad_set_week.h"
 #include "rung/climb_test.h"
@@ -135,7 +136,7 @@ class Advisor {
   // Decides for one ad set; `history` is all of its weeks.
   absl::StatusOr<Decision> DecideFor(const AdSetHistory& history, Week as_of);
   absl::StatusOr<Week> ResolveAsOfWeek(std::string_view as_of_week) const;
-  Week CurrentWeek() const;
+  absl::CivilDay Today() const;
 
   Store* store_;
   const PolicyBook* policies_;

@@ -22,7 +22,7 @@ absl::StatusOr<IngestSummary> Advisor::IngestWeeks(const std::vector<RawAdSetWee
   }
   ValidationOptions validation;
   validation.max_batch_size = options_.max_batch_size;
-  validation.today = absl::ToCivilDay(clock_(), absl::UTCTimeZone());
+  validation.today = Today();
   ASSIGN_OR_RETURN(ValidatedBatch batch, ValidateBatch(weeks, policies_->ladders(), validation));
   IngestBatch ingest;
   ingest.records = std::move(batch.records);

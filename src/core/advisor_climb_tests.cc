@@ -59,13 +59,10 @@ absl::StatusOr<ClimbTest> Advisor::StartClimbTest(std::string_view original_ad_s
         "duplicate_ad_set_id: must differ from original_ad_set_id; the duplicate is a copy of "
         "the original optimizing the next rung");
   }
-  ASSIGN_OR_RETURN(std::optional<Week> requested, ParseOptionalWeek("start_week", start_week));
-  const Week start = requested.value_or(CurrentWeek());
-  if (start > CurrentWeek()) {
-    return absl::InvalidArgumentError(absl::StrCat("start_week: ", start.ToString(),
-                                                   " has not started yet; the current week is ",
-                                                   CurrentWeek().ToString()));
-  }
+  const absl::CivilDay today = Today();
+  ASSIGN_OR_RETURN(std::optional<Week> requested,
+                   ParseStartedWeek("start_week", start_week, today));
+  const Week start = requested.value_or(Week::Containing(today));
   ASSIGN_OR_RETURN(const AdSetHistory original,
                    store_->GetHistory(original_ad_set_id, std::nullopt, std::nullopt));
   ASSIGN_OR_RETURN(const AdSetHistory duplicate,
@@ -124,7 +121,7 @@ absl::StatusOr<ClimbTestPage> Advisor::ListClimbTests(std::string_view account_i
 
 absl::StatusOr<ClimbTest> Advisor::CancelClimbTest(std::string_view climb_test_id) {
   RETURN_IF_ERROR(CheckRequiredId("climb_test_id", climb_test_id));
-  return store_->CancelClimbTest(climb_test_id, CurrentWeek());
+  return store_->CancelClimbTest(climb_test_id, Week::Containing(Today()));
 }
 
 }  // namespace rung

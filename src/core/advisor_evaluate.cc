@@ -82,19 +82,14 @@ std::string RecommendationFilterText(const RecommendationFilter& filter) {
 
 }  // namespace
 
-Week Advisor::CurrentWeek() const {
-  return Week::Containing(absl::ToCivilDay(clock_(), absl::UTCTimeZone()));
-}
+absl::CivilDay Advisor::Today() const { return absl::ToCivilDay(clock_(), absl::UTCTimeZone()); }
 
 absl::StatusOr<Week> Advisor::ResolveAsOfWeek(std::string_view as_of_week) const {
-  ASSIGN_OR_RETURN(std::optional<Week> week, ParseOptionalWeek("as_of_week", as_of_week));
-  if (!week.has_value()) return Week::LastComplete(clock_());
-  if (*week > CurrentWeek()) {
-    return absl::InvalidArgumentError(absl::StrCat("as_of_week: ", week->ToString(),
-                                                   " has not started yet; the current week is ",
-                                                   CurrentWeek().ToString()));
-  }
-  return *week;
+  const absl::Time now = clock_();
+  ASSIGN_OR_RETURN(
+      std::optional<Week> week,
+      ParseStartedWeek("as_of_week", as_of_week, absl::ToCivilDay(now, absl::UTCTimeZone())));
+  return week.value_or(Week::LastComplete(now));
 }
 
 absl::StatusOr<Decision> Advisor::DecideFor(const AdSetHistory& history, Week as_of) {

@@ -32,4 +32,22 @@ absl::StatusOr<std::optional<Week>> ParseOptionalWeek(std::string_view field,
   return std::optional<Week>(*week);
 }
 
+absl::Status CheckStarted(Week week, absl::CivilDay today) {
+  if (week.monday() <= today) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat("week ", week.ToString(),
+                                                 " starts in the future (today is ",
+                                                 absl::FormatCivilTime(today), ")"));
+}
+
+absl::StatusOr<std::optional<Week>> ParseStartedWeek(std::string_view field, std::string_view text,
+                                                     absl::CivilDay today) {
+  absl::StatusOr<std::optional<Week>> week = ParseOptionalWeek(field, text);
+  if (!week.ok() || !week->has_value()) return week;
+  const absl::Status started = CheckStarted(**week, today);
+  if (!started.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(AsAbsl(field), ": ", started.message()));
+  }
+  return week;
+}
+
 }  // namespace rung

@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "rung/week.h"
 
 namespace rung {
@@ -22,6 +23,14 @@ absl::Status CheckOptionalId(std::string_view field, std::string_view id);
 // nullopt for empty text; INVALID_ARGUMENT ("field: ...") for a non-Monday.
 absl::StatusOr<std::optional<Week>> ParseOptionalWeek(std::string_view field,
                                                       std::string_view text);
+
+// INVALID_ARGUMENT ("week ... starts in the future (today is ...)", with no
+// field name) when `week` starts after `today`: no one can know its data yet.
+absl::Status CheckStarted(Week week, absl::CivilDay today);
+
+// ParseOptionalWeek, and also refusing a week that starts after `today`.
+absl::StatusOr<std::optional<Week>> ParseStartedWeek(std::string_view field, std::string_view text,
+                                                     absl::CivilDay today);
 
 }  // namespace rung
 

@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
+#include "core/request_checks.h"
 #include "core/text.h"
 #include "rung/events.h"
 #include "rung/status_macros.h"
@@ -118,11 +119,8 @@ absl::StatusOr<Week> CheckWeek(const std::string& text, size_t index, absl::Civi
   constexpr absl::string_view kField = "week_start";
   absl::StatusOr<Week> week = Week::Parse(text);
   if (!week.ok()) return WithField(index, kField, week.status());
-  if (week->monday() > today) {
-    return FieldError(index, kField,
-                      absl::StrCat("week ", week->ToString(), " starts in the future (today is ",
-                                   absl::FormatCivilTime(today), ")"));
-  }
+  const absl::Status started = CheckStarted(*week, today);
+  if (!started.ok()) return WithField(index, kField, started);
   if (week->monday() < kEarliestMonday) {
     return FieldError(
         index, kField,
