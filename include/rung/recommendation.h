@@ -53,6 +53,7 @@ std::string_view FlagName(Flag flag);
 std::string_view LearningStatusName(LearningStatus status);
 std::optional<Action> ActionFromName(std::string_view name);
 std::optional<Flag> FlagFromName(std::string_view name);
+std::optional<LearningStatus> LearningStatusFromName(std::string_view name);
 
 // One step of a decision: a stable rule id ("move_down", "flag.data_gap")
 // and a sentence with the numbers, so that a person can check it by hand.

@@ -66,6 +66,9 @@ std::string_view LearningStatusName(LearningStatus status) {
 }
 std::optional<Action> ActionFromName(std::string_view name) { return ValueIn(kActionNames, name); }
 std::optional<Flag> FlagFromName(std::string_view name) { return ValueIn(kFlagNames, name); }
+std::optional<LearningStatus> LearningStatusFromName(std::string_view name) {
+  return ValueIn(kLearningStatusNames, name);
+}
 
 bool SameAdvice(const Recommendation& a, const Recommendation& b) {
   return a.account_id == b.account_id && a.ad_set_id == b.ad_set_id &&

@@ -10,6 +10,7 @@
 #include "core/text.h"
 #include "rung/status_macros.h"
 #include "storage/json_codec.h"
+#include "storage/row_values.h"
 
 namespace rung {
 namespace {
@@ -99,12 +100,6 @@ absl::StatusOr<ClimbTestState> StateFromText(absl::string_view text) {
   return *state;
 }
 
-absl::StatusOr<std::optional<Week>> OptionalWeekFromText(absl::string_view text) {
-  if (text.empty()) return std::nullopt;
-  ASSIGN_OR_RETURN(const Week week, Week::Parse(std::string_view(text.data(), text.size())));
-  return week;
-}
-
 // The inverse of what the writes bind, from a row of RUNG_CLIMB_TEST_COLUMNS.
 absl::StatusOr<ClimbTest> ReadClimbTest(const Statement& row) {
   ClimbTest test;
@@ -138,11 +133,6 @@ absl::StatusOr<std::vector<ClimbTest>> ReadClimbTests(Statement& select, absl::s
     ASSIGN_OR_RETURN(ClimbTest test, ReadClimbTest(select));
     tests.push_back(std::move(test));
   }
-}
-
-absl::Status CheckNotEmpty(absl::string_view value, absl::string_view field) {
-  if (!value.empty()) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat(field, ": must not be empty"));
 }
 
 absl::Status CheckCost(std::optional<double> cost, absl::string_view field) {

@@ -11,6 +11,7 @@
 #include "core/text.h"
 #include "rung/status_macros.h"
 #include "storage/json_codec.h"
+#include "storage/row_values.h"
 
 namespace rung {
 namespace {
@@ -75,14 +76,6 @@ constexpr absl::string_view kInsertEvaluation =
     "INSERT INTO evaluations (evaluation_id, as_of_week, account_id, ad_set_ids, policy_version, "
     "evaluated_at, evaluated, action_counts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 
-// Stored as text, so that the database reads without this program.
-constexpr std::pair<LearningStatus, absl::string_view> kLearningStatuses[] = {
-    {LearningStatus::kStuck, "STUCK"},
-    {LearningStatus::kNearExit, "NEAR_EXIT"},
-    {LearningStatus::kExited, "EXITED"},
-    {LearningStatus::kWellOptimized, "WELL_OPTIMIZED"},
-};
-
 int64_t FlagBit(Flag flag) { return int64_t{1} << static_cast<int>(flag); }
 
 int64_t FlagMask(const std::set<Flag>& flags) {
@@ -112,19 +105,13 @@ absl::StatusOr<std::set<Flag>> DecodeFlags(absl::string_view json, int64_t mask)
   return flags;
 }
 
-absl::string_view LearningStatusText(LearningStatus status) {
-  for (const auto& [value, name] : kLearningStatuses) {
-    if (value == status) return name;
-  }
-  return "";
-}
-
+// Stored by name, so that the database reads without this program.
 absl::StatusOr<std::optional<LearningStatus>> LearningStatusFromText(absl::string_view text) {
   if (text.empty()) return std::nullopt;  // NULL
-  for (const auto& [value, name] : kLearningStatuses) {
-    if (name == text) return value;
-  }
-  return absl::DataLossError(absl::StrCat("unknown value '", text, "'"));
+  const std::optional<LearningStatus> status =
+      LearningStatusFromName(std::string_view(text.data(), text.size()));
+  if (!status.has_value()) return absl::DataLossError(absl::StrCat("unknown value '", text, "'"));
+  return status;
 }
 
 absl::StatusOr<Action> ActionFromText(absl::string_view text) {
@@ -141,12 +128,6 @@ absl::StatusOr<int> IntFromColumn(const Statement& row, int column) {
   return static_cast<int>(value);
 }
 
-absl::StatusOr<std::optional<Week>> OptionalWeekFromText(absl::string_view text) {
-  if (text.empty()) return std::nullopt;
-  ASSIGN_OR_RETURN(const Week week, Week::Parse(std::string_view(text.data(), text.size())));
-  return week;
-}
-
 absl::Status CheckCounts(const std::map<std::string, int64_t>& counts, absl::string_view field) {
   for (const auto& [name, count] : counts) {
     if (count < 0) {
@@ -155,11 +136,6 @@ absl::Status CheckCounts(const std::map<std::string, int64_t>& counts, absl::str
     }
   }
   return absl::OkStatus();
-}
-
-absl::Status CheckNotEmpty(absl::string_view value, absl::string_view field) {
-  if (!value.empty()) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat(field, ": must not be empty"));
 }
 
 absl::Status CheckTimestamp(absl::Time time, absl::string_view field) {
@@ -180,7 +156,7 @@ void BindRecommendation(Statement& statement, const Recommendation& r) {
   statement.BindTextOrNull(8, r.current_event);
   statement.BindTextOrNull(9, r.target_event);
   statement.BindTextOrNull(
-      10, r.learning_status.has_value() ? LearningStatusText(*r.learning_status) : "");
+      10, r.learning_status.has_value() ? AsAbsl(LearningStatusName(*r.learning_status)) : "");
   statement.Bind(11, EncodeEventCounts(r.latest_counts));
   statement.Bind(12, EncodeEventCounts(r.sustained_counts));
   statement.Bind(13, EncodeReasons(r.reasons));
