@@ -216,14 +216,11 @@ absl::Status CheckTestUpdate(const TestUpdate& update, absl::string_view field) 
 
 absl::Status InsertClimbTestRow(Connection& writer, const ClimbTest& test) {
   constexpr absl::string_view kDoing = "storing a climb test";
-  {
-    ASSIGN_OR_RETURN(StatementLease exists, writer.Prepare(kClimbTestExists, kDoing));
-    exists->Bind(1, test.climb_test_id);
-    ASSIGN_OR_RETURN(const bool row, exists->Step(kDoing));
-    if (row && exists->ColumnInt(0) != 0) {
-      return absl::AlreadyExistsError(
-          absl::StrFormat("climb test '%s' already exists", test.climb_test_id));
-    }
+  ASSIGN_OR_RETURN(const bool exists,
+                   writer.QueryExists(kClimbTestExists, test.climb_test_id, kDoing));
+  if (exists) {
+    return absl::AlreadyExistsError(
+        absl::StrFormat("climb test '%s' already exists", test.climb_test_id));
   }
   RETURN_IF_ERROR(CheckNoRunningTestInvolves(writer, test, kDoing));
   ASSIGN_OR_RETURN(StatementLease insert, writer.Prepare(kInsertClimbTest, kDoing));

@@ -310,14 +310,11 @@ absl::Status CheckStorableEvaluation(const EvaluationRecord& evaluation) {
 
 absl::Status InsertEvaluationRow(Connection& writer, const EvaluationRecord& evaluation) {
   constexpr absl::string_view kDoing = "recording an evaluation";
-  {
-    ASSIGN_OR_RETURN(StatementLease exists, writer.Prepare(kEvaluationExists, kDoing));
-    exists->Bind(1, evaluation.evaluation_id);
-    ASSIGN_OR_RETURN(const bool row, exists->Step(kDoing));
-    if (row && exists->ColumnInt(0) != 0) {
-      return absl::AlreadyExistsError(
-          absl::StrFormat("evaluation '%s' is already recorded", evaluation.evaluation_id));
-    }
+  ASSIGN_OR_RETURN(const bool exists,
+                   writer.QueryExists(kEvaluationExists, evaluation.evaluation_id, kDoing));
+  if (exists) {
+    return absl::AlreadyExistsError(
+        absl::StrFormat("evaluation '%s' is already recorded", evaluation.evaluation_id));
   }
   std::map<std::string, int64_t> action_counts;
   for (const auto& [action, count] : evaluation.action_counts) {

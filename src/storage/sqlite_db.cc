@@ -183,6 +183,14 @@ absl::StatusOr<int64_t> Connection::QueryInt(absl::string_view sql, absl::string
   return statement->ColumnInt(0);
 }
 
+absl::StatusOr<bool> Connection::QueryExists(absl::string_view sql, absl::string_view key,
+                                             absl::string_view doing) {
+  ASSIGN_OR_RETURN(StatementLease statement, Prepare(sql, doing));
+  statement->Bind(1, key);
+  ASSIGN_OR_RETURN(const bool row, statement->Step(doing));
+  return row && statement->ColumnInt(0) != 0;
+}
+
 absl::StatusOr<std::string> Connection::QueryText(absl::string_view sql, absl::string_view doing) {
   ASSIGN_OR_RETURN(StatementLease statement, QueryFirstRow(sql, doing));
   return statement->ColumnText(0);

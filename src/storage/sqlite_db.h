@@ -139,6 +139,10 @@ class Connection {
   // there is no row.
   absl::StatusOr<int64_t> QueryInt(absl::string_view sql, absl::string_view doing);
   absl::StatusOr<std::string> QueryText(absl::string_view sql, absl::string_view doing);
+  // Whether `sql`, a "SELECT EXISTS (...)" whose one parameter ?1 is `key`,
+  // answers true.
+  absl::StatusOr<bool> QueryExists(absl::string_view sql, absl::string_view key,
+                                   absl::string_view doing);
 
   // BEGIN IMMEDIATE, `body`, COMMIT; ROLLBACK when body or COMMIT fails, and
   // then the first error is returned. IMMEDIATE takes the write lock up

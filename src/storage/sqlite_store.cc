@@ -355,10 +355,8 @@ class SqliteStore final : public Store {
     }
     // Bounds that exclude every week are no reason for NOT_FOUND.
     if (history.empty()) {
-      ASSIGN_OR_RETURN(StatementLease exists, reader->Prepare(kAdSetHasWeeks, kDoing));
-      exists->Bind(1, ad_set_id);
-      ASSIGN_OR_RETURN(const bool row, exists->Step(kDoing));
-      if (!row || exists->ColumnInt(0) == 0) {
+      ASSIGN_OR_RETURN(const bool exists, reader->QueryExists(kAdSetHasWeeks, ad_set_id, kDoing));
+      if (!exists) {
         return absl::NotFoundError(absl::StrCat("ad set '", ad_set_id, "' not found"));
       }
     }
