@@ -84,7 +84,6 @@ class PolicyBook {
   EffectivePolicy For(std::string_view account_id) const;
 
   const LadderRegistry& ladders() const { return ladders_; }
-  bool HasOverrides(std::string_view account_id) const;
 
  private:
   explicit PolicyBook(LadderRegistry ladders) : ladders_(std::move(ladders)) {}

@@ -174,8 +174,4 @@ EffectivePolicy PolicyBook::For(std::string_view account_id) const {
   return policy;
 }
 
-bool PolicyBook::HasOverrides(std::string_view account_id) const {
-  return accounts_.find(account_id) != accounts_.end();
-}
-
 }  // namespace rung
