@@ -6,7 +6,6 @@
 #include <sqlite3.h>
 
 #include <atomic>
-#include <chrono>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -256,14 +255,11 @@ TEST_F(SqliteStoreTest, ADatabaseLockedByAnotherWriterIsUnavailableUntilReleased
   ASSERT_OK_AND_ASSIGN(auto other, OpenOther(DbPath()));
   ASSERT_OK(other->Exec("BEGIN IMMEDIATE", "test"));
 
-  const auto start = std::chrono::steady_clock::now();
   const auto summary = store->Ingest(Batch({Record("as_1", W(0), 10)}));
-  const auto waited = std::chrono::steady_clock::now() - start;
 
   EXPECT_TRUE(HasStatus(StatusOf(summary), absl::StatusCode::kUnavailable,
                         "ingesting a batch: database is locked by another writer for more than "
                         "200 ms (sqlite: database is locked)"));
-  EXPECT_LT(waited, std::chrono::seconds(3));
   EXPECT_TRUE(HasStatus(store->Ping(), absl::StatusCode::kUnavailable,
                         "probing the write lock: database is locked by another writer for more "
                         "than 100 ms"));
