@@ -500,6 +500,43 @@ TEST_F(RecommendationStoreTest, ACorruptStoredValueIsDataLoss) {
                         absl::StatusCode::kDataLoss, "does not match flag_mask 1"));
 }
 
+TEST_F(RecommendationStoreTest, StatsNameTheMostRecentEvaluationWithItsDuration) {
+  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
+  ASSERT_OK_AND_ASSIGN(const StoreStats before, store->GetStats());
+  EXPECT_FALSE(before.latest_evaluation.has_value());
+
+  EvaluationRecord later;
+  later.evaluation_id = "ev_a";  // sorts first, so only the time can pick it
+  later.as_of_week = W(4);
+  later.account_id = "act_1";
+  later.ad_set_ids = {"as_1"};
+  later.policy_version = "p2";
+  later.evaluated_at = EvaluatedAt() + absl::Hours(1);
+  later.evaluated = 3;
+  later.action_counts = {{Action::kHold, 2}, {Action::kDuplicateAndClimb, 1}};
+  later.duration = absl::Microseconds(1'234'567);
+  EvaluationRecord earlier;
+  earlier.evaluation_id = "ev_b";
+  earlier.as_of_week = W(5);
+  earlier.evaluated_at = EvaluatedAt();
+  ASSERT_OK(store->RecordEvaluation(later));
+  ASSERT_OK(store->RecordEvaluation(earlier));
+
+  ASSERT_OK_AND_ASSIGN(const StoreStats stats, store->GetStats());
+  ASSERT_TRUE(stats.latest_evaluation.has_value());
+  const EvaluationRecord& latest = *stats.latest_evaluation;
+  EXPECT_EQ(latest.evaluation_id, "ev_a");
+  EXPECT_EQ(latest.as_of_week, W(4));
+  EXPECT_EQ(latest.account_id, "act_1");
+  EXPECT_THAT(latest.ad_set_ids, ElementsAre("as_1"));
+  EXPECT_EQ(latest.policy_version, "p2");
+  EXPECT_EQ(latest.evaluated_at, EvaluatedAt() + absl::Hours(1));
+  EXPECT_EQ(latest.evaluated, 3);
+  EXPECT_EQ(latest.action_counts,
+            (std::map<Action, int>{{Action::kHold, 2}, {Action::kDuplicateAndClimb, 1}}));
+  EXPECT_EQ(latest.duration, absl::Microseconds(1'234'567));
+}
+
 TEST_F(RecommendationStoreTest, RecordsEachEvaluationOnce) {
   ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
   EvaluationRecord evaluation;

@@ -7,6 +7,8 @@
 
 #include <atomic>
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <string>
 #include <thread>
@@ -14,6 +16,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rung/store.h"
@@ -314,6 +318,93 @@ TEST_F(SqliteStoreTest, ACorruptStoredValueIsDataLoss) {
   EXPECT_TRUE(HasStatus(StatusOf(store->GetHistory("as_1", {}, {})), absl::StatusCode::kDataLoss,
                         absl::StrCat("stored event_counts of ad set 'as_1' week ", W(0).ToString(),
                                      " is corrupt: keys not sorted")));
+}
+
+TEST_F(SqliteStoreTest, StatsCountWhatIsStoredAndWhenItLastLanded) {
+  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
+  ASSERT_OK_AND_ASSIGN(const StoreStats empty, store->GetStats());
+  EXPECT_EQ(empty.ad_sets, 0);
+  EXPECT_EQ(empty.weeks, 0);
+  EXPECT_FALSE(empty.last_ingest_time.has_value());
+  EXPECT_GT(empty.database_bytes, 0);
+
+  // SQLite's clock has millisecond steps.
+  const absl::Time before = absl::Now() - absl::Milliseconds(1);
+  ASSERT_OK(store->Ingest(
+      Batch({Record("as_1", W(0), 1), Record("as_1", W(1), 2), Record("as_2", W(0), 3)}, "r1")));
+  const absl::Time after = absl::Now();
+
+  ASSERT_OK_AND_ASSIGN(const StoreStats stats, store->GetStats());
+  EXPECT_EQ(stats.ad_sets, 2);
+  EXPECT_EQ(stats.weeks, 3);
+  ASSERT_TRUE(stats.last_ingest_time.has_value());
+  EXPECT_GE(*stats.last_ingest_time, before);
+  EXPECT_LE(*stats.last_ingest_time, after);
+}
+
+TEST_F(SqliteStoreTest, EveryCommittedBatchIsLoggedButAReplayIsNot) {
+  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
+  ASSERT_OK(store->Ingest(Batch({Record("as_1", W(0), 1), Record("as_2", W(0), 3)}, "r1")));
+  ASSERT_OK(store->Ingest(Batch({Record("as_1", W(0), 1), Record("as_1", W(1), 2)})));
+  ASSERT_OK(store->Ingest(Batch({Record("as_1", W(0), 9)}, "r1")));  // a replay
+
+  ASSERT_OK_AND_ASSIGN(auto db, OpenOther(DbPath()));
+  ASSERT_OK_AND_ASSIGN(
+      StatementLease rows,
+      db->Prepare("SELECT ifnull(request_id, '-'), records, inserted, updated, unchanged "
+                  "FROM ingest_log ORDER BY ingest_id",
+                  "test"));
+  std::vector<std::string> logged;
+  while (rows->Step("test").value_or(false)) {
+    logged.push_back(absl::StrCat(rows->ColumnText(0), " ", rows->ColumnInt(1), " ",
+                                  rows->ColumnInt(2), " ", rows->ColumnInt(3), " ",
+                                  rows->ColumnInt(4)));
+  }
+  EXPECT_THAT(logged, ElementsAre("r1 2 2 0 0", "- 2 1 0 1"));
+}
+
+TEST_F(SqliteStoreTest, ABackupIsAWholeDatabaseWithoutWhatWasNotCommitted) {
+  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
+  ASSERT_OK(store->Ingest(Batch({Record("as_1", W(0), 10), Record("as_1", W(1), 11)})));
+  // Another writer in the middle of a transaction: the backup must neither
+  // wait for it nor copy its rows.
+  ASSERT_OK_AND_ASSIGN(auto other, OpenOther(DbPath()));
+  ASSERT_OK(other->Exec("BEGIN IMMEDIATE", "test"));
+  ASSERT_OK(other->Exec("INSERT INTO ad_sets VALUES ('uncommitted', 'act_1', 'cmp_1')", "test"));
+  const std::string copy = DbPath() + ".backup";
+
+  ASSERT_OK_AND_ASSIGN(const int64_t bytes, store->Backup(copy));
+  ASSERT_OK(other->Exec("COMMIT", "test"));
+
+  EXPECT_EQ(bytes, static_cast<int64_t>(std::filesystem::file_size(copy)));
+  ASSERT_OK_AND_ASSIGN(auto check, OpenOther(copy));
+  EXPECT_EQ(check->QueryText("PRAGMA integrity_check", "test").value_or("error"), "ok");
+  EXPECT_EQ(check->QueryInt("SELECT count(*) FROM ad_sets WHERE ad_set_id = 'uncommitted'", "test")
+                .value_or(-1),
+            0);
+  check.reset();
+  SqliteStoreOptions restored = Options();
+  restored.path = copy;
+  ASSERT_OK_AND_ASSIGN(auto from_copy, OpenSqliteStore(restored));
+  EXPECT_THAT(from_copy->GetHistory("as_1", {}, {}).value_or(AdSetHistory{}),
+              ElementsAre(Record("as_1", W(0), 10), Record("as_1", W(1), 11)));
+}
+
+TEST_F(SqliteStoreTest, ABackupNeverOverwritesAFile) {
+  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
+  const std::string existing = DbPath() + ".keep";
+  { std::ofstream(existing) << "precious"; }
+
+  EXPECT_TRUE(
+      HasStatus(StatusOf(store->Backup(existing)), absl::StatusCode::kInvalidArgument,
+                absl::StrCat("destination_path: cannot create '", existing, "': File exists")));
+  std::string kept;
+  std::getline(std::ifstream(existing), kept);
+  EXPECT_EQ(kept, "precious");
+  const std::string nowhere = DbPath() + ".d/missing/copy.db";
+  EXPECT_TRUE(HasStatus(StatusOf(store->Backup(nowhere)), absl::StatusCode::kInvalidArgument,
+                        "No such file or directory"));
+  EXPECT_FALSE(std::filesystem::exists(nowhere));
 }
 
 TEST_F(SqliteStoreTest, ManyThreadsIngestAndReadAtOnce) {

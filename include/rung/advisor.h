@@ -132,6 +132,13 @@ class Advisor {
   // The account's effective policy; the deployment's for an empty id.
   absl::StatusOr<EffectivePolicy> GetPolicy(std::string_view account_id) const;
 
+  // Counts and times for metrics.
+  absl::StatusOr<StoreStats> GetStats();
+
+  // An online copy of the database at `destination_path` (absolute, not yet
+  // existing); answers its size in bytes.
+  absl::StatusOr<int64_t> BackupDatabase(std::string_view destination_path);
+
  private:
   // Decides for one ad set; `history` is all of its weeks.
   absl::StatusOr<Decision> DecideFor(const AdSetHistory& history, Week as_of);

@@ -1,6 +1,7 @@
 #ifndef RUNG_STORE_H_
 #define RUNG_STORE_H_
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -80,6 +81,21 @@ struct EvaluationRecord {
   absl::Time evaluated_at = absl::UnixEpoch();
   int evaluated = 0;
   std::map<Action, int> action_counts;
+  // Wall time of the whole run, reads and writes included.
+  absl::Duration duration = absl::ZeroDuration();
+};
+
+// What the store holds, for metrics: cheap enough to read on every scrape.
+struct StoreStats {
+  int64_t ad_sets = 0;
+  // Stored ad set weeks (records).
+  int64_t weeks = 0;
+  // The database file and its write-ahead log.
+  int64_t database_bytes = 0;
+  // When the last ingest that wrote something was committed.
+  std::optional<absl::Time> last_ingest_time;
+  // The most recent stored (not dry-run) evaluation.
+  std::optional<EvaluationRecord> latest_evaluation;
 };
 
 // Where ad set weeks live. The core knows only this interface.
@@ -150,6 +166,14 @@ class Store {
 
   // OK while the database answers reads and could take the write lock.
   virtual absl::Status Ping() = 0;
+
+  virtual absl::StatusOr<StoreStats> GetStats() = 0;
+
+  // Copies the live database to `destination_path`, a file that must not
+  // exist yet, while writers go on; the copy holds every write committed
+  // before the call. Answers the copy's size in bytes. INVALID_ARGUMENT
+  // ("destination_path: ...") for a path that exists or cannot be created.
+  virtual absl::StatusOr<int64_t> Backup(const std::string& destination_path) = 0;
 };
 
 struct SqliteStoreOptions {

@@ -201,4 +201,15 @@ grpc::ServerUnaryReactor* AdvisorServiceImpl::GetPolicy(grpc::CallbackServerCont
   return Finish(context, policy.status());
 }
 
+grpc::ServerUnaryReactor* AdvisorServiceImpl::BackupDatabase(
+    grpc::CallbackServerContext* context, const v1::BackupDatabaseRequest* request,
+    v1::BackupDatabaseResponse* response) {
+  absl::StatusOr<int64_t> size = advisor_->BackupDatabase(request->destination_path());
+  if (size.ok()) {
+    response->set_destination_path(request->destination_path());
+    response->set_size_bytes(*size);
+  }
+  return Finish(context, size.status());
+}
+
 }  // namespace rung

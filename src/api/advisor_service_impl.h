@@ -10,7 +10,6 @@ namespace rung {
 // use case, maps the status.
 class AdvisorServiceImpl final : public v1::AdvisorService::CallbackService {
  public:
-  // `advisor` must outlive the service.
   // `advisor` and `ladders` must outlive the service.
   AdvisorServiceImpl(Advisor* advisor, const LadderRegistry* ladders)
       : advisor_(advisor), ladders_(ladders) {}
@@ -49,6 +48,9 @@ class AdvisorServiceImpl final : public v1::AdvisorService::CallbackService {
   grpc::ServerUnaryReactor* GetPolicy(grpc::CallbackServerContext* context,
                                       const v1::GetPolicyRequest* request,
                                       v1::GetPolicyResponse* response) override;
+  grpc::ServerUnaryReactor* BackupDatabase(grpc::CallbackServerContext* context,
+                                           const v1::BackupDatabaseRequest* request,
+                                           v1::BackupDatabaseResponse* response) override;
 
  private:
   Advisor* advisor_;

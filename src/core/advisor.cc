@@ -6,10 +6,17 @@
 #include "absl/strings/str_cat.h"
 #include "core/page_token.h"
 #include "core/request_checks.h"
+#include "core/text.h"
 #include "rung/history.h"
 #include "rung/status_macros.h"
 
 namespace rung {
+namespace {
+
+// PATH_MAX on Linux.
+constexpr size_t kMaxPathLength = 4096;
+
+}  // namespace
 
 Advisor::Advisor(Store* store, const PolicyBook* policies, AdvisorOptions options, Clock clock)
     : store_(store), policies_(policies), options_(options), clock_(std::move(clock)) {}
@@ -69,6 +76,23 @@ absl::StatusOr<AdSetHistory> Advisor::GetAdSetHistory(std::string_view ad_set_id
         absl::StrCat("to_week: ", to->ToString(), " is before from_week ", from->ToString()));
   }
   return store_->GetHistory(ad_set_id, from, to);
+}
+
+absl::StatusOr<StoreStats> Advisor::GetStats() { return store_->GetStats(); }
+
+absl::StatusOr<int64_t> Advisor::BackupDatabase(std::string_view destination_path) {
+  // Relative paths would resolve against the daemon's working directory,
+  // which the caller cannot see.
+  if (destination_path.empty() || destination_path.front() != '/') {
+    return absl::InvalidArgumentError(
+        absl::StrCat("destination_path: must be an absolute path on the daemon's host, got ",
+                     Quote(AsAbsl(destination_path))));
+  }
+  if (destination_path.size() > kMaxPathLength) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("destination_path: longer than ", kMaxPathLength, " bytes"));
+  }
+  return store_->Backup(std::string(destination_path));
 }
 
 }  // namespace rung

@@ -175,6 +175,7 @@ absl::StatusOr<EvaluationResult> Advisor::EvaluateAdSets(const EvaluationRequest
   record.evaluated_at = evaluated_at;
   record.evaluated = result.evaluated;
   record.action_counts = result.action_counts;
+  record.duration = clock_() - evaluated_at;
   RETURN_IF_ERROR(store_->RecordEvaluation(record));
   return result;
 }

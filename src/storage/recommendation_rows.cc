@@ -74,7 +74,12 @@ constexpr absl::string_view kEvaluationExists =
     "SELECT EXISTS (SELECT 1 FROM evaluations WHERE evaluation_id = ?1)";
 constexpr absl::string_view kInsertEvaluation =
     "INSERT INTO evaluations (evaluation_id, as_of_week, account_id, ad_set_ids, policy_version, "
-    "evaluated_at, evaluated, action_counts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+    "evaluated_at, evaluated, action_counts, duration_micros) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+constexpr absl::string_view kSelectLatestEvaluation =
+    "SELECT evaluation_id, as_of_week, account_id, ad_set_ids, policy_version, evaluated_at, "
+    "evaluated, action_counts, duration_micros FROM evaluations "
+    "ORDER BY evaluated_at DESC, evaluation_id DESC LIMIT 1";
 
 int64_t FlagBit(Flag flag) { return int64_t{1} << static_cast<int>(flag); }
 
@@ -329,7 +334,39 @@ absl::Status InsertEvaluationRow(Connection& writer, const EvaluationRecord& eva
   insert->Bind(6, EncodeTimestamp(evaluation.evaluated_at));
   insert->Bind(7, int64_t{evaluation.evaluated});
   insert->Bind(8, EncodeEventCounts(action_counts));
+  insert->Bind(9, absl::ToInt64Microseconds(evaluation.duration));
   return insert->Run(kDoing);
+}
+
+absl::StatusOr<std::optional<EvaluationRecord>> SelectLatestEvaluationRow(Connection& reader) {
+  constexpr absl::string_view kDoing = "reading the latest evaluation";
+  ASSIGN_OR_RETURN(StatementLease select, reader.Prepare(kSelectLatestEvaluation, kDoing));
+  ASSIGN_OR_RETURN(const bool row, select->Step(kDoing));
+  if (!row) return std::nullopt;
+  EvaluationRecord evaluation;
+  evaluation.evaluation_id = select->ColumnText(0);
+  const std::string where = absl::StrCat("evaluation '", evaluation.evaluation_id, "'");
+  ASSIGN_OR_RETURN(evaluation.as_of_week,
+                   CheckStored(Week::Parse(select->ColumnText(1)), "as_of_week", where));
+  evaluation.account_id = select->ColumnText(2);
+  ASSIGN_OR_RETURN(evaluation.ad_set_ids,
+                   CheckStored(DecodeStringArray(select->ColumnText(3)), "ad_set_ids", where));
+  evaluation.policy_version = select->ColumnText(4);
+  ASSIGN_OR_RETURN(evaluation.evaluated_at,
+                   CheckStored(DecodeTimestamp(select->ColumnText(5)), "evaluated_at", where));
+  evaluation.evaluated = static_cast<int>(select->ColumnInt(6));
+  ASSIGN_OR_RETURN(const auto counts,
+                   CheckStored(DecodeEventCounts(select->ColumnText(7)), "action_counts", where));
+  for (const auto& [name, count] : counts) {
+    const std::optional<Action> action = ActionFromName(name);
+    if (!action.has_value()) {
+      return absl::DataLossError(absl::StrCat("stored action_counts of ", where,
+                                              " is corrupt: unknown action '", name, "'"));
+    }
+    evaluation.action_counts.emplace(*action, static_cast<int>(count));
+  }
+  evaluation.duration = absl::Microseconds(select->ColumnInt(8));
+  return evaluation;
 }
 
 }  // namespace rung

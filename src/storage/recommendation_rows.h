@@ -44,6 +44,9 @@ absl::Status CheckStorableEvaluation(const EvaluationRecord& evaluation);
 // Appends the run; ALREADY_EXISTS when its evaluation_id is stored.
 absl::Status InsertEvaluationRow(Connection& writer, const EvaluationRecord& evaluation);
 
+// The most recently evaluated run, or nullopt before the first.
+absl::StatusOr<std::optional<EvaluationRecord>> SelectLatestEvaluationRow(Connection& reader);
+
 }  // namespace rung
 
 #endif  // RUNG_STORAGE_RECOMMENDATION_ROWS_H_

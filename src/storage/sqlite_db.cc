@@ -1,7 +1,12 @@
 #include "storage/sqlite_db.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -207,6 +212,67 @@ absl::Status Connection::InWriteTransaction(absl::string_view doing,
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
   }
   return status;
+}
+
+namespace {
+
+// O_EXCL claims the name atomically: a backup never overwrites a file, not
+// even one created a moment before.
+absl::Status ClaimNewFile(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("destination_path: cannot create '", path, "': ", std::strerror(errno)));
+  }
+  ::close(fd);
+  return absl::OkStatus();
+}
+
+// Copies every page of `source` into the empty database file at `path`.
+absl::Status CopyPages(sqlite3* source, const std::string& path, absl::string_view doing) {
+  sqlite3* target = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &target, SQLITE_OPEN_READWRITE | SQLITE_OPEN_EXRESCODE,
+                           nullptr);
+  absl::Status status;
+  if (rc != SQLITE_OK) {
+    status =
+        SqliteStatus(rc, target != nullptr ? sqlite3_errmsg(target) : sqlite3_errstr(rc), doing, 0);
+  } else if (sqlite3_backup* backup = sqlite3_backup_init(target, "main", source, "main")) {
+    // -1: every page in one step, hence under one read transaction.
+    rc = sqlite3_backup_step(backup, -1);
+    const int finish_rc = sqlite3_backup_finish(backup);
+    if (rc != SQLITE_DONE) {
+      status = SqliteStatus(rc, sqlite3_errstr(rc), doing, 0);
+    } else if (finish_rc != SQLITE_OK) {
+      status = SqliteStatus(finish_rc, sqlite3_errmsg(target), doing, 0);
+    }
+  } else {
+    status = SqliteStatus(sqlite3_errcode(target), sqlite3_errmsg(target), doing, 0);
+  }
+  // Closing is what makes the copy whole on disk (the journal is gone).
+  rc = sqlite3_close(target);
+  if (status.ok() && rc != SQLITE_OK) status = SqliteStatus(rc, sqlite3_errstr(rc), doing, 0);
+  return status;
+}
+
+}  // namespace
+
+absl::StatusOr<int64_t> Connection::BackupTo(const std::string& destination,
+                                             absl::string_view doing) {
+  RETURN_IF_ERROR(ClaimNewFile(destination));
+  absl::Status status = CopyPages(db_, destination, doing);
+  std::error_code error;
+  const std::uintmax_t bytes = std::filesystem::file_size(destination, error);
+  if (status.ok() && error) {
+    status = absl::UnavailableError(
+        absl::StrCat(doing, ": cannot read the size of '", destination, "': ", error.message()));
+  }
+  if (!status.ok()) {
+    std::filesystem::remove(destination, error);
+    std::filesystem::remove(destination + "-journal", error);
+    return status;
+  }
+  return static_cast<int64_t>(bytes);
 }
 
 int64_t Connection::Changes() const { return sqlite3_changes64(db_); }

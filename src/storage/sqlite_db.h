@@ -149,6 +149,12 @@ class Connection {
   // front, so a busy database fails here rather than halfway through.
   absl::Status InWriteTransaction(absl::string_view doing, absl::FunctionRef<absl::Status()> body);
 
+  // Copies the whole database to `destination`, a new file (INVALID_ARGUMENT
+  // "destination_path: ..." when it exists or cannot be created), in one
+  // read transaction: a consistent snapshot, while WAL lets writers go on.
+  // Answers the copy's size in bytes; a failed copy leaves no file behind.
+  absl::StatusOr<int64_t> BackupTo(const std::string& destination, absl::string_view doing);
+
   // Rows changed by the last INSERT, UPDATE or DELETE.
   int64_t Changes() const;
 

@@ -1,6 +1,8 @@
 #include "storage/sqlite_store.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <filesystem>
 #include <limits>
 #include <optional>
 #include <string>
@@ -41,6 +43,14 @@ constexpr absl::string_view kSelectRequest =
 constexpr absl::string_view kInsertRequest =
     "INSERT INTO ingest_requests (request_id, inserted, updated, unchanged, warnings, created_at) "
     "VALUES (?1, ?2, ?3, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))";
+// Microseconds, in the spelling json_codec's DecodeTimestamp reads.
+constexpr absl::string_view kInsertIngestLog =
+    "INSERT INTO ingest_log (request_id, committed_at, records, inserted, updated, unchanged) "
+    "VALUES (?1, strftime('%Y-%m-%dT%H:%M:%f000Z', 'now'), ?2, ?3, ?4, ?5)";
+constexpr absl::string_view kLastIngest =
+    "SELECT committed_at FROM ingest_log ORDER BY ingest_id DESC LIMIT 1";
+constexpr absl::string_view kCountAdSets = "SELECT count(*) FROM ad_sets";
+constexpr absl::string_view kCountWeeks = "SELECT count(*) FROM ad_set_weeks";
 constexpr absl::string_view kInsertAdSet =
     "INSERT INTO ad_sets (ad_set_id, account_id, campaign_id) VALUES (?1, ?2, ?3) "
     "ON CONFLICT DO NOTHING";
@@ -222,6 +232,17 @@ absl::Status RememberRequest(Connection& writer, const std::string& request_id,
   return insert->Run(kDoing);
 }
 
+absl::Status LogIngest(Connection& writer, const IngestBatch& batch, const IngestSummary& summary) {
+  constexpr absl::string_view kDoing = "logging the ingest";
+  ASSIGN_OR_RETURN(StatementLease insert, writer.Prepare(kInsertIngestLog, kDoing));
+  insert->BindTextOrNull(1, batch.request_id);
+  insert->Bind(2, static_cast<int64_t>(batch.records.size()));
+  insert->Bind(3, int64_t{summary.inserted});
+  insert->Bind(4, int64_t{summary.updated});
+  insert->Bind(5, int64_t{summary.unchanged});
+  return insert->Run(kDoing);
+}
+
 absl::StatusOr<Owner> InsertOrLoadOwner(Connection& writer, const AdSetWeek& record) {
   constexpr absl::string_view kDoing = "storing ad sets";
   ASSIGN_OR_RETURN(StatementLease insert, writer.Prepare(kInsertAdSet, kDoing));
@@ -310,8 +331,33 @@ absl::Status IngestInTransaction(Connection& writer, const IngestBatch& batch,
     ++CounterOf(*summary, change);
   }
   summary->warnings = batch.warnings;
+  RETURN_IF_ERROR(LogIngest(writer, batch, *summary));
   if (batch.request_id.empty()) return absl::OkStatus();
   return RememberRequest(writer, batch.request_id, *summary);
+}
+
+// --- Statistics -------------------------------------------------------------------
+
+// 0 for a file that is not there: a WAL file comes and goes.
+int64_t FileBytes(const std::string& path) {
+  std::error_code error;
+  const std::uintmax_t bytes = std::filesystem::file_size(path, error);
+  return error ? 0 : static_cast<int64_t>(bytes);
+}
+
+absl::Status ReadStats(Connection& reader, StoreStats* stats) {
+  constexpr absl::string_view kDoing = "reading store statistics";
+  ASSIGN_OR_RETURN(stats->ad_sets, reader.QueryInt(kCountAdSets, kDoing));
+  ASSIGN_OR_RETURN(stats->weeks, reader.QueryInt(kCountWeeks, kDoing));
+  ASSIGN_OR_RETURN(StatementLease last_ingest, reader.Prepare(kLastIngest, kDoing));
+  ASSIGN_OR_RETURN(const bool logged, last_ingest->Step(kDoing));
+  if (logged) {
+    ASSIGN_OR_RETURN(stats->last_ingest_time,
+                     CheckStored(DecodeTimestamp(last_ingest->ColumnText(0)), "committed_at",
+                                 "the last ingest_log row"));
+  }
+  ASSIGN_OR_RETURN(stats->latest_evaluation, SelectLatestEvaluationRow(reader));
+  return absl::OkStatus();
 }
 
 // --- The store --------------------------------------------------------------------
@@ -322,9 +368,10 @@ absl::Status IngestInTransaction(Connection& writer, const IngestBatch& batch,
 // writer writes. Safe for concurrent use.
 class SqliteStore final : public Store {
  public:
-  SqliteStore(std::unique_ptr<Connection> writer, std::vector<std::unique_ptr<Connection>> readers,
-              int busy_timeout_ms)
-      : busy_timeout_ms_(busy_timeout_ms),
+  SqliteStore(std::string path, std::unique_ptr<Connection> writer,
+              std::vector<std::unique_ptr<Connection>> readers, int busy_timeout_ms)
+      : path_(std::move(path)),
+        busy_timeout_ms_(busy_timeout_ms),
         writer_(std::move(writer)),
         readers_(std::move(readers)) {}
 
@@ -473,6 +520,25 @@ class SqliteStore final : public Store {
     return status;
   }
 
+  absl::StatusOr<StoreStats> GetStats() override {
+    constexpr absl::string_view kDoing = "reading store statistics";
+    StoreStats stats;
+    ConnectionPool::Lease reader = readers_.Acquire();
+    // One read transaction, so that the figures describe one moment.
+    RETURN_IF_ERROR(reader->Exec("BEGIN", kDoing));
+    absl::Status status = ReadStats(*reader, &stats);
+    const absl::Status ended = reader->Exec("COMMIT", kDoing);
+    if (status.ok()) status = ended;
+    RETURN_IF_ERROR(status);
+    stats.database_bytes = FileBytes(path_) + FileBytes(path_ + "-wal");
+    return stats;
+  }
+
+  absl::StatusOr<int64_t> Backup(const std::string& destination_path) override {
+    ConnectionPool::Lease reader = readers_.Acquire();
+    return reader->BackupTo(destination_path, "backing up the database");
+  }
+
   // For the test seams in sqlite_store.h.
   absl::StatusOr<int64_t> WriterPragma(absl::string_view pragma) {
     absl::MutexLock lock(&writer_mu_);
@@ -503,6 +569,7 @@ class SqliteStore final : public Store {
     return status;
   }
 
+  const std::string path_;
   const int busy_timeout_ms_;
   absl::Mutex writer_mu_;
   const std::unique_ptr<Connection> writer_ ABSL_GUARDED_BY(writer_mu_);
@@ -525,7 +592,7 @@ absl::StatusOr<std::unique_ptr<Store>> OpenWithMigrations(
                      Connection::Open(options.path, connection_options));
     readers.push_back(std::move(reader));
   }
-  return std::make_unique<SqliteStore>(std::move(writer), std::move(readers),
+  return std::make_unique<SqliteStore>(options.path, std::move(writer), std::move(readers),
                                        options.busy_timeout_ms);
 }
 
