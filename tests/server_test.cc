@@ -3,9 +3,11 @@
 
 #include "daemon/server.h"
 
+#include <filesystem>
 #include <memory>
 #include <set>
 #include <string>
+#include <utility>
 
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -316,6 +318,55 @@ TEST_F(ServerTest, UnknownAdSetIsNotFound) {
   grpc::Status status = stub_->GetAdSet(&context, request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_THAT(status.error_message(), HasSubstr("nope"));
+}
+
+TEST_F(ServerTest, BackupCopiesTheLiveDatabaseIntoANewFile) {
+  v1::IngestWeeksResponse ingested;
+  ASSERT_TRUE(
+      Ingest({MakeWeek("as_1", "2026-09-07", 12), MakeWeek("as_2", "2026-09-07", 3)}, &ingested)
+          .ok());
+  v1::BackupDatabaseRequest request;
+  request.set_destination_path(dir_.File("backup.db"));
+  v1::BackupDatabaseResponse response;
+  grpc::ClientContext context;
+
+  const grpc::Status status = stub_->BackupDatabase(&context, request, &response);
+
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.destination_path(), dir_.File("backup.db"));
+  EXPECT_EQ(response.size_bytes(),
+            static_cast<int64_t>(std::filesystem::file_size(dir_.File("backup.db"))));
+  // The copy is a database rungd serves like any other.
+  server_->Shutdown(absl::ZeroDuration());
+  ServerOptions restored = LoopbackOptions(dir_);
+  restored.db_path = dir_.File("backup.db");
+  auto server = Server::Start(restored);
+  ASSERT_TRUE(server.ok()) << server.status();
+  server_ = std::move(*server);
+  stub_ = v1::AdvisorService::NewStub(
+      grpc::CreateChannel(server_->grpc_address(), grpc::InsecureChannelCredentials()));
+  EXPECT_EQ(History("as_2").weeks_size(), 1);
+}
+
+TEST_F(ServerTest, BackupRefusesRelativeAndExistingPaths) {
+  const std::pair<std::string, std::string> cases[] = {
+      {"", "destination_path: must be an absolute path on the daemon's host"},
+      {"backup.db", R"(must be an absolute path on the daemon's host, got "backup.db")"},
+      {dir_.File("rung.db"), "destination_path: cannot create"},
+  };
+  for (const auto& [path, message] : cases) {
+    v1::BackupDatabaseRequest request;
+    request.set_destination_path(path);
+    v1::BackupDatabaseResponse response;
+    grpc::ClientContext context;
+    const grpc::Status status = stub_->BackupDatabase(&context, request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << path;
+    EXPECT_THAT(status.error_message(), HasSubstr(message)) << path;
+  }
+  // The refused copy onto the live file left it alone.
+  v1::IngestWeeksResponse ingested;
+  EXPECT_TRUE(Ingest({MakeWeek("as_1", "2026-09-07", 12)}, &ingested).ok());
+  EXPECT_EQ(History("as_1").weeks_size(), 1);
 }
 
 TEST_F(ServerTest, HealthIsServingForTheServerAndTheService) {
