@@ -77,10 +77,11 @@ std::vector<std::string> Invocation::Values(absl::string_view flag) const {
   return it == flags_.end() ? std::vector<std::string>() : it->second;
 }
 
-absl::StatusOr<Invocation> ParseCommandLine(const std::vector<std::string>& args,
-                                            absl::Span<const CommandSpec> commands,
-                                            absl::Span<const FlagSpec> common) {
-  Invocation invocation;
+absl::Status ParseCommandLine(const std::vector<std::string>& args,
+                              absl::Span<const CommandSpec> commands,
+                              absl::Span<const FlagSpec> common, Invocation* invocation_out) {
+  Invocation& invocation = *invocation_out;
+  invocation = Invocation();
   std::string command_name;  // the words read so far while no command matched
   bool flags_ended = false;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -131,7 +132,7 @@ absl::StatusOr<Invocation> ParseCommandLine(const std::vector<std::string>& args
       return UsageError(absl::StrCat("unknown command '", command_name, "'"));
     }
   }
-  if (invocation.help_) return invocation;
+  if (invocation.help_) return absl::OkStatus();
   if (invocation.command_ == nullptr) {
     if (command_name.empty()) return UsageError("no command given");
     return UsageError(absl::StrCat(
@@ -145,7 +146,7 @@ absl::StatusOr<Invocation> ParseCommandLine(const std::vector<std::string>& args
     return UsageError(
         absl::StrCat("unexpected argument '", invocation.positionals_[expected.size()], "'"));
   }
-  return invocation;
+  return absl::OkStatus();
 }
 
 std::string UsageLine(const CommandSpec& command) {

@@ -1,7 +1,6 @@
 #ifndef RUNG_CLI_ARGS_H_
 #define RUNG_CLI_ARGS_H_
 
-#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -57,21 +56,23 @@ class Invocation {
   std::vector<std::string> Values(absl::string_view flag) const;
 
  private:
-  friend absl::StatusOr<Invocation> ParseCommandLine(const std::vector<std::string>&,
-                                                     absl::Span<const CommandSpec>,
-                                                     absl::Span<const FlagSpec>);
+  friend absl::Status ParseCommandLine(const std::vector<std::string>&,
+                                       absl::Span<const CommandSpec>, absl::Span<const FlagSpec>,
+                                       Invocation*);
   const CommandSpec* command_ = nullptr;
   bool help_ = false;
   std::vector<std::string> positionals_;
   std::map<std::string, std::vector<std::string>, std::less<>> flags_;
 };
 
-// `args` without the program name. Flags may come before or after the
-// command; `common` flags apply to every command; --help (or -h) anywhere
-// asks for help instead of running. Errors are usage errors.
-absl::StatusOr<Invocation> ParseCommandLine(const std::vector<std::string>& args,
-                                            absl::Span<const CommandSpec> commands,
-                                            absl::Span<const FlagSpec> common);
+// Reads `args` (without the program name) into `invocation`. Flags may come
+// before or after the command; `common` flags apply to every command; --help
+// (or -h) anywhere asks for help instead of running. Errors are usage errors;
+// `invocation` then still names the command when it got that far, so that
+// its usage line can be shown.
+absl::Status ParseCommandLine(const std::vector<std::string>& args,
+                              absl::Span<const CommandSpec> commands,
+                              absl::Span<const FlagSpec> common, Invocation* invocation);
 
 // "usage: rungctl evaluate [--as-of WEEK] [--account ID] [--dry-run] [common flags]"
 std::string UsageLine(const CommandSpec& command);

@@ -1,3 +1,85 @@
-// rungctl: the command line over rungd's gRPC API.
+// rungctl: the command line over rungd's gRPC API, for scheduled jobs and
+// people. Parses the command line against the command table, connects, runs
+// the command and turns its outcome into the exit status: 0 on success, 1 on
+// a failure explained in one line on stderr, 2 on bad usage.
 
-int main() { return 0; }
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "cli/session.h"
+#include "rung/status_macros.h"
+
+namespace rung::cli {
+namespace {
+
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+constexpr char kDefaultServer[] = "127.0.0.1:50051";
+
+// The flag, else the environment variable, else `fallback`.
+std::string FlagOrEnv(const Invocation& invocation, absl::string_view flag, const char* variable,
+                      const char* fallback) {
+  if (invocation.Has(flag)) return invocation.Value(flag);
+  const char* value = std::getenv(variable);
+  return value != nullptr && *value != '\0' ? value : fallback;
+}
+
+absl::StatusOr<SessionOptions> ReadSessionOptions(const Invocation& invocation) {
+  SessionOptions options;
+  options.server = FlagOrEnv(invocation, "--server", "RUNG_SERVER", kDefaultServer);
+  options.token = FlagOrEnv(invocation, "--token", "RUNG_TOKEN", "");
+  options.json = invocation.Has("--json");
+  options.timeout = invocation.command()->default_timeout;
+  if (invocation.Has("--timeout")) {
+    ASSIGN_OR_RETURN(options.timeout, ParseTimeout("--timeout", invocation.Value("--timeout")));
+  }
+  return options;
+}
+
+absl::Status Run(const Invocation& invocation) {
+  ASSIGN_OR_RETURN(const SessionOptions options, ReadSessionOptions(invocation));
+  Session session(options, std::cin, std::cout, std::cerr, isatty(STDERR_FILENO) == 1);
+  return invocation.command()->run(invocation, session);
+}
+
+// Bad usage: the problem, then how the command is used.
+int UsageFailure(const absl::Status& status, const CommandSpec* command) {
+  std::cerr << "rungctl: " << status.message() << "\n"
+            << (command == nullptr
+                    ? "usage: rungctl COMMAND [ARGUMENTS] [FLAGS]; see rungctl --help"
+                    : UsageLine(*command))
+            << "\n";
+  return kExitUsage;
+}
+
+int Main(const std::vector<std::string>& args) {
+  Invocation invocation;
+  const absl::Status parsed = ParseCommandLine(args, Commands(), CommonFlags(), &invocation);
+  if (!parsed.ok()) return UsageFailure(parsed, invocation.command());
+  if (invocation.help()) {
+    std::cout << (invocation.command() == nullptr
+                      ? ProgramHelp(Commands(), CommonFlags())
+                      : CommandHelp(*invocation.command(), CommonFlags()));
+    return EXIT_SUCCESS;
+  }
+  const absl::Status status = Run(invocation);
+  std::cout.flush();
+  if (status.ok()) return EXIT_SUCCESS;
+  if (IsUsageError(status)) return UsageFailure(status, invocation.command());
+  std::cerr << "rungctl: " << status.message() << "\n";
+  return kExitFailure;
+}
+
+}  // namespace
+}  // namespace rung::cli
+
+int main(int argc, char** argv) {
+  return rung::cli::Main(std::vector<std::string>(argv + 1, argv + argc));
+}

@@ -1,0 +1,517 @@
+// The commands that read from or act on rungd, one small function each, and
+// the table that names them. Each builds a request from its flags, makes one
+// call (or one per page), and prints the answer: a table for people, or the
+// answer's JSON with --json.
+
+#include "cli/commands.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "cli/ingest_command.h"
+#include "cli/output.h"
+#include "cli/session.h"
+#include "google/protobuf/text_format.h"
+#include "google/protobuf/util/time_util.h"
+#include "rung/status_macros.h"
+
+namespace rung::cli {
+namespace {
+
+using AdvisorStub = v1::AdvisorService::Stub;
+
+constexpr absl::Duration kCallTimeout = absl::Seconds(30);
+// Evaluations and backups walk the whole database.
+constexpr absl::Duration kLongCallTimeout = absl::Seconds(300);
+
+const FlagSpec kAccountFlag = {"--account", FlagArity::kValue, "ID", "only this account"};
+const FlagSpec kAsOfFlag = {"--as-of", FlagArity::kValue, "WEEK",
+                            "the as-of week, a Monday (YYYY-MM-DD)"};
+const FlagSpec kPageSizeFlag = {"--page-size", FlagArity::kValue, "N",
+                                "at most N per page (the server's default otherwise)"};
+const FlagSpec kPageTokenFlag = {"--page-token", FlagArity::kValue, "TOKEN",
+                                 "continue where an earlier page ended"};
+const FlagSpec kAllFlag = {"--all", FlagArity::kSwitch, "", "follow every page to the end"};
+
+// "Purchase → AddToCart" when the action moves, else the current event.
+std::string EventMove(const std::string& current, const std::string& target) {
+  const std::string from = current.empty() ? "-" : current;
+  return target.empty() || target == current ? from : absl::StrCat(from, " → ", target);
+}
+
+std::string FlagsText(const google::protobuf::RepeatedField<int>& flags) {
+  std::vector<std::string> names;
+  for (int flag : flags) names.push_back(ShortName(static_cast<v1::Flag>(flag)));
+  return names.empty() ? "-" : absl::StrJoin(names, ",");
+}
+
+std::string OrDash(const std::string& text) { return text.empty() ? "-" : text; }
+
+std::string Money(double units) { return absl::StrFormat("%.2f", units); }
+
+std::string Timestamp(const google::protobuf::Timestamp& time) {
+  return google::protobuf::util::TimeUtil::ToString(time);
+}
+
+// Reasons read as sentences: the message, a full stop, then the rule id.
+std::string Sentence(const v1::Reason& reason) {
+  const bool stopped = absl::EndsWith(reason.message(), ".");
+  return absl::StrCat(reason.message(), stopped ? "" : ".", " [", reason.rule(), "]");
+}
+
+// With --json prints the whole answer and says so: the caller prints nothing
+// else.
+bool PrintedJson(Session& session, const google::protobuf::Message& answer) {
+  if (session.json()) PrintJson(answer, session.out());
+  return session.json();
+}
+
+// Page after page of a List method while --all asks for it, merged into one
+// answer whose next_page_token is where the listing stopped.
+template <typename Request, typename Response>
+absl::Status ListPages(const Invocation& invocation, Session& session,
+                       grpc::Status (AdvisorStub::*method)(grpc::ClientContext*, const Request&,
+                                                           Response*),
+                       Request request, Response* merged) {
+  if (invocation.Has(kPageSizeFlag.name)) {
+    ASSIGN_OR_RETURN(const int page_size,
+                     ParsePositiveInt(kPageSizeFlag.name, invocation.Value(kPageSizeFlag.name)));
+    request.set_page_size(page_size);
+  }
+  request.set_page_token(invocation.Value(kPageTokenFlag.name));
+  while (true) {
+    Response page;
+    RETURN_IF_ERROR(session.Call(method, request, &page));
+    merged->MergeFrom(page);
+    merged->set_next_page_token(page.next_page_token());
+    if (page.next_page_token().empty() || !invocation.Has(kAllFlag.name)) return absl::OkStatus();
+    request.set_page_token(page.next_page_token());
+  }
+}
+
+// After a table that stopped at a page boundary: how to see the rest.
+void HintMore(Session& session, const std::string& next_page_token) {
+  if (next_page_token.empty()) return;
+  session.err() << "more on later pages: add --all, or --page-token " << next_page_token << "\n";
+}
+
+absl::Status Evaluate(const Invocation& invocation, Session& session) {
+  v1::EvaluateAdSetsRequest request;
+  request.set_as_of_week(invocation.Value(kAsOfFlag.name));
+  request.set_account_id(invocation.Value(kAccountFlag.name));
+  for (const std::string& id : invocation.Values("--ad-set")) request.add_ad_set_ids(id);
+  request.set_dry_run(invocation.Has("--dry-run"));
+  v1::EvaluateAdSetsResponse response;
+  RETURN_IF_ERROR(session.Call(&AdvisorStub::EvaluateAdSets, request, &response));
+  if (PrintedJson(session, response)) return absl::OkStatus();
+  std::ostream& out = session.out();
+  out << (request.dry_run() ? "dry run, nothing stored"
+                            : absl::StrCat("evaluation ", response.evaluation_id()))
+      << ": " << response.evaluated() << " ad sets as of " << response.as_of_week()
+      << ", policy version " << response.policy_version() << "\n";
+  std::vector<v1::ActionCount> counts(response.action_counts().begin(),
+                                      response.action_counts().end());
+  std::sort(counts.begin(), counts.end(),
+            [](const auto& a, const auto& b) { return a.action() < b.action(); });
+  Table table({"ACTION", "COUNT"});
+  for (const v1::ActionCount& count : counts) {
+    table.AddRow({ShortName(count.action()), absl::StrCat(count.count())});
+  }
+  table.Print(out, "  ");
+  if (request.dry_run() && response.recommendations_size() > 0) {
+    out << "\n";
+    Table recommendations({"AD SET", "ACTION", "EVENT", "FLAGS"});
+    for (const v1::Recommendation& r : response.recommendations()) {
+      recommendations.AddRow({r.ad_set_id(), ShortName(r.action()),
+                              EventMove(r.current_event(), r.target_event()),
+                              FlagsText(r.flags())});
+    }
+    recommendations.Print(out);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ShowRecommendation(const Invocation& invocation, Session& session) {
+  v1::GetRecommendationRequest request;
+  request.set_ad_set_id(invocation.positionals()[0]);
+  request.set_as_of_week(invocation.Value(kAsOfFlag.name));
+  v1::GetRecommendationResponse response;
+  RETURN_IF_ERROR(session.Call(&AdvisorStub::GetRecommendation, request, &response));
+  if (PrintedJson(session, response)) return absl::OkStatus();
+  const v1::Recommendation& r = response.recommendation();
+  std::ostream& out = session.out();
+  out << r.ad_set_id() << " (account " << r.account_id() << ") as of " << r.as_of_week() << ": "
+      << ShortName(r.action()) << "\n";
+  Table facts({});
+  facts.AddRow({"optimizing", EventMove(r.current_event(), r.target_event())});
+  facts.AddRow({"learning status", absl::StrCat(ShortName(r.learning_status()),
+                                                " (T = ", r.learning_threshold(), ")")});
+  facts.AddRow({"flags", FlagsText(r.flags())});
+  facts.AddRow({"weeks on rung", absl::StrCat(r.weeks_on_rung())});
+  facts.AddRow({"next review", OrDash(r.next_review_week())});
+  if (!r.climb_test_id().empty()) facts.AddRow({"climb test", r.climb_test_id()});
+  facts.AddRow({"ladder", OrDash(r.ladder())});
+  facts.AddRow({"policy version", r.policy_version()});
+  facts.AddRow(
+      {"evaluation", absl::StrCat(OrDash(r.evaluation_id()), " at ", Timestamp(r.evaluated_at()))});
+  facts.Print(out, "  ");
+
+  // Rungs by latest count, highest first: the funnel reads top-down.
+  std::vector<std::pair<std::string, int64_t>> events(r.latest_counts().begin(),
+                                                      r.latest_counts().end());
+  for (const auto& [event, sustained] : r.sustained_counts()) {
+    if (r.latest_counts().count(event) == 0) events.emplace_back(event, 0);
+  }
+  std::sort(events.begin(), events.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+  Table counts({"EVENT", "LATEST", "SUSTAINED"});
+  for (const auto& [event, latest] : events) {
+    auto sustained = r.sustained_counts().find(event);
+    counts.AddRow(
+        {event, absl::StrCat(latest),
+         sustained == r.sustained_counts().end() ? "-" : absl::StrCat(sustained->second)});
+  }
+  if (!counts.empty()) {
+    out << "\ncounts (per week):\n";
+    counts.Print(out, "  ");
+  }
+  out << "\nreasons:\n";
+  for (const v1::Reason& reason : r.reasons()) out << "  - " << Sentence(reason) << "\n";
+  return absl::OkStatus();
+}
+
+absl::Status ListRecommendations(const Invocation& invocation, Session& session) {
+  v1::ListRecommendationsRequest request;
+  request.set_account_id(invocation.Value(kAccountFlag.name));
+  request.set_as_of_week(invocation.Value(kAsOfFlag.name));
+  for (const std::string& text : invocation.Values("--action")) {
+    ASSIGN_OR_RETURN(const v1::Action action, ParseEnum<v1::Action>("--action", text));
+    request.add_actions(action);
+  }
+  for (const std::string& text : invocation.Values("--flag")) {
+    ASSIGN_OR_RETURN(const v1::Flag flag, ParseEnum<v1::Flag>("--flag", text));
+    request.add_flags(flag);
+  }
+  v1::ListRecommendationsResponse response;
+  RETURN_IF_ERROR(
+      ListPages(invocation, session, &AdvisorStub::ListRecommendations, request, &response));
+  if (PrintedJson(session, response)) return absl::OkStatus();
+  Table table({"AD SET", "WEEK", "ACTION", "EVENT", "LEARNING", "FLAGS"});
+  for (const v1::Recommendation& r : response.recommendations()) {
+    table.AddRow({r.ad_set_id(), r.as_of_week(), ShortName(r.action()),
+                  EventMove(r.current_event(), r.target_event()), ShortName(r.learning_status()),
+                  FlagsText(r.flags())});
+  }
+  if (table.empty()) session.out() << "no recommendations\n";
+  table.Print(session.out());
+  HintMore(session, response.next_page_token());
+  return absl::OkStatus();
+}
+
+void PrintClimbTests(const google::protobuf::RepeatedPtrField<v1::ClimbTest>& tests,
+                     std::ostream& out) {
+  Table table({"CLIMB TEST", "STATE", "ORIGINAL → DUPLICATE", "EVENT", "WEEKS", "COST/MACRO"});
+  for (const v1::ClimbTest& t : tests) {
+    const std::string weeks = t.concluded_week().empty()
+                                  ? absl::StrCat("from ", t.start_week())
+                                  : absl::StrCat(t.start_week(), "..", t.concluded_week());
+    std::string costs = "-";
+    if (t.has_original_cost_per_macro() || t.has_duplicate_cost_per_macro()) {
+      costs = absl::StrCat(Money(t.original_cost_per_macro()), " → ",
+                           Money(t.duplicate_cost_per_macro()));
+    }
+    table.AddRow({t.climb_test_id(), ShortName(t.state()),
+                  absl::StrCat(t.original_ad_set_id(), " → ", t.duplicate_ad_set_id()),
+                  EventMove(t.from_event(), t.to_event()), weeks, costs});
+  }
+  if (table.empty()) out << "no climb tests\n";
+  table.Print(out);
+}
+
+// A started or cancelled test: the answer `response`, which holds `test`.
+void ShowClimbTest(const google::protobuf::Message& response, const v1::ClimbTest& test,
+                   Session& session) {
+  if (PrintedJson(session, response)) return;
+  google::protobuf::RepeatedPtrField<v1::ClimbTest> tests;
+  *tests.Add() = test;
+  PrintClimbTests(tests, session.out());
+}
+
+absl::Status StartClimbTest(const Invocation& invocation, Session& session) {
+  if (!invocation.Has("--start")) return UsageError("missing --start WEEK");
+  v1::StartClimbTestRequest request;
+  request.set_original_ad_set_id(invocation.positionals()[0]);
+  request.set_duplicate_ad_set_id(invocation.positionals()[1]);
+  request.set_start_week(invocation.Value("--start"));
+  v1::StartClimbTestResponse response;
+  RETURN_IF_ERROR(session.Call(&AdvisorStub::StartClimbTest, request, &response));
+  ShowClimbTest(response, response.climb_test(), session);
+  return absl::OkStatus();
+}
+
+absl::Status ListClimbTests(const Invocation& invocation, Session& session) {
+  v1::ListClimbTestsRequest request;
+  request.set_account_id(invocation.Value(kAccountFlag.name));
+  if (invocation.Has("--state")) {
+    ASSIGN_OR_RETURN(const v1::ClimbTestState state,
+                     ParseEnum<v1::ClimbTestState>("--state", invocation.Value("--state")));
+    request.set_state(state);
+  }
+  v1::ListClimbTestsResponse response;
+  RETURN_IF_ERROR(ListPages(invocation, session, &AdvisorStub::ListClimbTests, request, &response));
+  if (PrintedJson(session, response)) return absl::OkStatus();
+  PrintClimbTests(response.climb_tests(), session.out());
+  HintMore(session, response.next_page_token());
+  return absl::OkStatus();
+}
+
+absl::Status CancelClimbTest(const Invocation& invocation, Session& session) {
+  v1::CancelClimbTestRequest request;
+  request.set_climb_test_id(invocation.positionals()[0]);
+  v1::CancelClimbTestResponse response;
+  RETURN_IF_ERROR(session.Call(&AdvisorStub::CancelClimbTest, request, &response));
+  ShowClimbTest(response, response.climb_test(), session);
+  return absl::OkStatus();
+}
+
+void AddAdSetRow(const v1::AdSet& a, Table* table) {
+  table->AddRow({a.ad_set_id(), a.account_id(), a.campaign_id(), a.ladder(), a.optimization_event(),
+                 absl::StrCat(a.weeks_on_rung()),
+                 absl::StrCat(a.first_week(), "..", a.last_week(), " (", a.week_count(), ")")});
+}
+
+const std::vector<std::string> kAdSetHeader = {
+    "AD SET", "ACCOUNT", "CAMPAIGN", "LADDER", "OPTIMIZING", "WEEKS ON RUNG", "WEEKS STORED"};
+
+absl::Status ListAdSets(const Invocation& invocation, Session& session) {
+  v1::ListAdSetsRequest request;
+  request.set_account_id(invocation.Value(kAccountFlag.name));
+  v1::ListAdSetsResponse response;
+  RETURN_IF_ERROR(ListPages(invocation, session, &AdvisorStub::ListAdSets, request, &response));
+  if (PrintedJson(session, response)) return absl::OkStatus();
+  Table table(kAdSetHeader);
+  for (const v1::AdSet& ad_set : response.ad_sets()) AddAdSetRow(ad_set, &table);
+  if (table.empty()) session.out() << "no ad sets\n";
+  table.Print(session.out());
+  HintMore(session, response.next_page_token());
+  return absl::OkStatus();
+}
+
+absl::Status ShowAdSet(const Invocation& invocation, Session& session) {
+  v1::GetAdSetRequest request;
+  request.set_ad_set_id(invocation.positionals()[0]);
+  v1::GetAdSetResponse response;
+  RETURN_IF_ERROR(session.Call(&AdvisorStub::GetAdSet, request, &response));
+  if (PrintedJson(session, response)) return absl::OkStatus();
+  Table table(kAdSetHeader);
+  AddAdSetRow(response.ad_set(), &table);
+  table.Print(session.out());
+  return absl::OkStatus();
+}
+
+absl::Status ShowHistory(const Invocation& invocation, Session& session) {
+  v1::GetAdSetHistoryRequest request;
+  request.set_ad_set_id(invocation.positionals()[0]);
+  request.set_from_week(invocation.Value("--from"));
+  request.set_to_week(invocation.Value("--to"));
+  v1::GetAdSetHistoryResponse response;
+  RETURN_IF_ERROR(session.Call(&AdvisorStub::GetAdSetHistory, request, &response));
+  if (PrintedJson(session, response)) return absl::OkStatus();
+  Table table({"WEEK", "OPTIMIZING", "SPEND", "LEARNING", "EDIT", "EVENTS"});
+  for (const v1::AdSetWeek& week : response.weeks()) {
+    std::vector<std::pair<std::string, int64_t>> counts(week.event_counts().begin(),
+                                                        week.event_counts().end());
+    std::sort(counts.begin(), counts.end());
+    table.AddRow({week.week_start(), week.optimization_event(),
+                  week.has_spend_micros() ? Money(week.spend_micros() / 1e6) : "-",
+                  week.reported_learning_status() == v1::REPORTED_LEARNING_STATUS_UNSPECIFIED
+                      ? "-"
+                      : ShortName(week.reported_learning_status()),
+                  week.significant_edit() ? "yes" : "-",
+                  absl::StrJoin(counts, ", ", absl::PairFormatter(" "))});
+  }
+  if (table.empty()) session.out() << "no weeks\n";
+  table.Print(session.out());
+  return absl::OkStatus();
+}
+
+absl::Status ShowPolicy(const Invocation& invocation, Session& session) {
+  v1::GetPolicyRequest request;
+  request.set_account_id(invocation.Value(kAccountFlag.name));
+  v1::GetPolicyResponse response;
+  RETURN_IF_ERROR(session.Call(&AdvisorStub::GetPolicy, request, &response));
+  if (PrintedJson(session, response)) return absl::OkStatus();
+  // Every scalar by reflection, so a new policy field shows up by itself.
+  const v1::Policy& policy = response.policy();
+  const google::protobuf::Descriptor* type = policy.GetDescriptor();
+  Table values({});
+  for (int i = 0; i < type->field_count(); ++i) {
+    const google::protobuf::FieldDescriptor* field = type->field(i);
+    if (field->is_repeated()) continue;
+    std::string value;
+    google::protobuf::TextFormat::PrintFieldValueToString(policy, field, -1, &value);
+    values.AddRow({field->name(), value});
+  }
+  values.Print(session.out());
+  session.out() << "\nladders:\n";
+  Table ladders({});
+  for (const v1::Ladder& ladder : policy.ladders()) {
+    ladders.AddRow(
+        {ladder.name() == policy.default_ladder() ? ladder.name() + " (default)" : ladder.name(),
+         absl::StrJoin(ladder.events(), " → ")});
+  }
+  ladders.Print(session.out(), "  ");
+  return absl::OkStatus();
+}
+
+absl::Status CheckHealth(const Invocation&, Session& session) {
+  grpc::health::v1::HealthCheckResponse response;
+  RETURN_IF_ERROR(session.Call(&grpc::health::v1::Health::Stub::Check,
+                               grpc::health::v1::HealthCheckRequest(), &response));
+  if (!PrintedJson(session, response)) session.out() << ShortName(response.status()) << "\n";
+  if (response.status() != grpc::health::v1::HealthCheckResponse::SERVING) {
+    return absl::UnavailableError(absl::StrCat("the daemon is ", ShortName(response.status()),
+                                               " (its database does not answer)"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Backup(const Invocation& invocation, Session& session) {
+  std::error_code error;
+  // The daemon resolves nothing against its own working directory.
+  const std::filesystem::path path = std::filesystem::absolute(invocation.positionals()[0], error);
+  if (error) return UsageError(absl::StrCat("PATH: ", error.message()));
+  v1::BackupDatabaseRequest request;
+  request.set_destination_path(path.string());
+  v1::BackupDatabaseResponse response;
+  RETURN_IF_ERROR(session.Call(&AdvisorStub::BackupDatabase, request, &response));
+  if (!PrintedJson(session, response)) {
+    session.out() << "backed up to " << response.destination_path() << " (" << response.size_bytes()
+                  << " bytes, on the daemon's host)\n";
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Span<const CommandSpec> Commands() {
+  static const std::vector<CommandSpec>* const commands = new std::vector<CommandSpec>{
+      {"ingest",
+       {"FILE"},
+       {{"--format", FlagArity::kValue, "FORMAT",
+         "auto (default), rung-csv, rung-json, insights-json or ads-manager-csv"},
+        {"--optimization-event", FlagArity::kValue, "EVENT",
+         "for rows that do not say what the ad set optimized for"},
+        {"--account", FlagArity::kValue, "ID", "for files without an account column"},
+        {"--batch-size", FlagArity::kValue, "N", "records per IngestWeeks call (default 500)"},
+        {"--request-id-prefix", FlagArity::kValue, "P",
+         "starts each batch's idempotency key (default rungctl)"}},
+       "loads a file of ad set weeks (\"-\" reads stdin): the project's CSV or JSON, a Meta "
+       "Insights API response, or an Ads Manager CSV export",
+       kCallTimeout,
+       RunIngest},
+      {"evaluate",
+       {},
+       {kAsOfFlag,
+        kAccountFlag,
+        {"--ad-set", FlagArity::kRepeated, "ID", "only this ad set (repeatable)"},
+        {"--dry-run", FlagArity::kSwitch, "", "store nothing; print the recommendations"}},
+       "runs an evaluation and prints the count of each action",
+       kLongCallTimeout,
+       Evaluate},
+      {"recommendation",
+       {"AD_SET_ID"},
+       {{"--as-of", FlagArity::kValue, "WEEK", "that week's (default: the latest stored)"}},
+       "prints one recommendation with its reasons",
+       kCallTimeout,
+       ShowRecommendation},
+      {"recommendations",
+       {},
+       {{"--action", FlagArity::kRepeated, "A", "only this action, e.g. HOLD (repeatable)"},
+        {"--flag", FlagArity::kRepeated, "F", "only with this flag, e.g. DATA_GAP (repeatable)"},
+        kAccountFlag,
+        {"--as-of", FlagArity::kValue, "WEEK", "that week (default: each ad set's latest)"},
+        kPageSizeFlag,
+        kPageTokenFlag,
+        kAllFlag},
+       "lists recommendations",
+       kCallTimeout,
+       ListRecommendations},
+      {"climb-test start",
+       {"ORIGINAL", "DUPLICATE"},
+       {{"--start", FlagArity::kValue, "WEEK", "the test's first week, a Monday (required)"}},
+       "starts a climb test of DUPLICATE, one rung above ORIGINAL",
+       kCallTimeout,
+       StartClimbTest},
+      {"climb-test list",
+       {},
+       {kAccountFlag,
+        {"--state", FlagArity::kValue, "S", "RUNNING, PROMOTED, KEPT_CURRENT or CANCELLED"},
+        kPageSizeFlag,
+        kPageTokenFlag,
+        kAllFlag},
+       "lists climb tests",
+       kCallTimeout,
+       ListClimbTests},
+      {"climb-test cancel",
+       {"ID"},
+       {},
+       "cancels a running climb test",
+       kCallTimeout,
+       CancelClimbTest},
+      {"adsets",
+       {},
+       {kAccountFlag, kPageSizeFlag, kPageTokenFlag, kAllFlag},
+       "lists ad sets",
+       kCallTimeout,
+       ListAdSets},
+      {"adset", {"AD_SET_ID"}, {}, "prints one ad set", kCallTimeout, ShowAdSet},
+      {"history",
+       {"AD_SET_ID"},
+       {{"--from", FlagArity::kValue, "WEEK", "from this week on"},
+        {"--to", FlagArity::kValue, "WEEK", "up to this week"}},
+       "prints an ad set's weeks, oldest first",
+       kCallTimeout,
+       ShowHistory},
+      {"policy",
+       {},
+       {{"--account", FlagArity::kValue, "ID", "that account's (default: the deployment's)"}},
+       "prints the effective policy and its ladders",
+       kCallTimeout,
+       ShowPolicy},
+      {"health", {}, {}, "checks the daemon (exit 1 unless SERVING)", kCallTimeout, CheckHealth},
+      {"backup",
+       {"PATH"},
+       {},
+       "copies the live database to PATH, a new file on the daemon's host (a relative PATH is "
+       "taken from this directory)",
+       kLongCallTimeout,
+       Backup},
+  };
+  return *commands;
+}
+
+absl::Span<const FlagSpec> CommonFlags() {
+  static const FlagSpec kFlags[] = {
+      {"--server", FlagArity::kValue, "ADDR",
+       "rungd's address, host:port or unix:PATH (default $RUNG_SERVER, else 127.0.0.1:50051)"},
+      {"--token", FlagArity::kValue, "TOKEN",
+       "sent as \"authorization: Bearer TOKEN\" (default $RUNG_TOKEN)"},
+      {"--json", FlagArity::kSwitch, "", "print the answer as JSON"},
+      {"--timeout", FlagArity::kValue, "DURATION",
+       "deadline of each call, e.g. 30s or 5m (default 30s; 300s for evaluate and backup)"},
+      {"--help", FlagArity::kSwitch, "", "explain the command"},
+  };
+  return kFlags;
+}
+
+}  // namespace rung::cli

@@ -1,0 +1,223 @@
+#include "cli/ingest_command.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "api/proto_convert.h"
+#include "cli/output.h"
+#include "core/digest.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "nlohmann/json.hpp"
+#include "rung/import.h"
+#include "rung/status_macros.h"
+#include "rung/validation.h"
+
+namespace rung::cli {
+namespace {
+
+constexpr int kDefaultBatchSize = 500;
+constexpr absl::string_view kDefaultRequestIdPrefix = "rungctl";
+constexpr size_t kKeyLength = 32;  // hex digits of the records' digest in a request id
+// Leaves room in kMaxRequestIdLength for "-<key>-<batch index>".
+constexpr size_t kMaxRequestIdPrefixLength = 80;
+
+struct IngestFlags {
+  std::string path;
+  ImportOptions import;
+  int batch_size = kDefaultBatchSize;
+  std::string request_id_prefix;
+};
+
+absl::StatusOr<IngestFlags> ReadFlags(const Invocation& invocation) {
+  IngestFlags flags;
+  flags.path = invocation.positionals()[0];
+  absl::StatusOr<ImportFormat> format = ImportFormatFromName(invocation.Value("--format", "auto"));
+  if (!format.ok()) return UsageError(absl::StrCat("--format: ", format.status().message()));
+  flags.import.format = *format;
+  flags.import.default_optimization_event = invocation.Value("--optimization-event");
+  flags.import.default_account_id = invocation.Value("--account");
+  if (invocation.Has("--batch-size")) {
+    ASSIGN_OR_RETURN(flags.batch_size,
+                     ParsePositiveInt("--batch-size", invocation.Value("--batch-size")));
+  }
+  flags.request_id_prefix = invocation.Value("--request-id-prefix", kDefaultRequestIdPrefix);
+  if (flags.request_id_prefix.size() > kMaxRequestIdPrefixLength) {
+    return UsageError(
+        absl::StrCat("--request-id-prefix: at most ", kMaxRequestIdPrefixLength, " characters"));
+  }
+  return flags;
+}
+
+absl::StatusOr<std::string> ReadInput(const std::string& path, std::istream& in) {
+  std::ostringstream content;
+  if (path == "-") {
+    content << in.rdbuf();
+  } else {
+    std::ifstream file(path, std::ios::binary);
+    if (!file)
+      return absl::NotFoundError(absl::StrCat("cannot read ", path, ": ", strerror(errno)));
+    content << file.rdbuf();
+  }
+  return content.str();
+}
+
+// The records as the API's messages; an error names the record's place.
+absl::StatusOr<std::vector<v1::AdSetWeek>> ToMessages(const std::vector<ImportedRecord>& records) {
+  std::vector<v1::AdSetWeek> weeks(records.size());
+  for (size_t i = 0; i < records.size(); ++i) {
+    const absl::Status status = ToProto(records[i].week, &weeks[i]);
+    if (!status.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(records[i].source, ", ", status.message()));
+    }
+  }
+  return weeks;
+}
+
+// A digest of everything the batches will carry, so that the same import
+// gets the same request ids (and writes nothing the second time), while a
+// changed record or batch size gets new ones.
+absl::StatusOr<std::string> ImportKey(const std::vector<v1::AdSetWeek>& weeks, int batch_size) {
+  std::string bytes = absl::StrCat(batch_size, ";");
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);  // maps in a fixed order
+    for (const v1::AdSetWeek& week : weeks) {
+      coded.WriteVarint64(week.ByteSizeLong());
+      week.SerializeWithCachedSizes(&coded);
+    }
+  }
+  ASSIGN_OR_RETURN(std::string digest, Sha256Hex(bytes));
+  return digest.substr(0, kKeyLength);
+}
+
+// The daemon names records by their index in the batch ("weeks[3].ad_set_id:
+// ..."); people know them by their place in the file ("line 7, ad_set_id:").
+std::string NameRecords(absl::string_view message, const std::vector<ImportedRecord>& records,
+                        size_t offset) {
+  constexpr absl::string_view kOpen = "weeks[";
+  std::string named;
+  for (size_t open = message.find(kOpen); open != absl::string_view::npos;
+       open = message.find(kOpen)) {
+    const size_t digits = open + kOpen.size();
+    const size_t close = message.find(']', digits);
+    size_t index = 0;
+    if (close == absl::string_view::npos ||
+        !absl::SimpleAtoi(message.substr(digits, close - digits), &index) ||
+        offset + index >= records.size()) {
+      absl::StrAppend(&named, message.substr(0, digits));  // not ours to rename
+      message.remove_prefix(digits);
+      continue;
+    }
+    absl::StrAppend(&named, message.substr(0, open), records[offset + index].source);
+    message.remove_prefix(close + 1);
+    if (absl::ConsumePrefix(&message, ".")) named += ", ";
+  }
+  absl::StrAppend(&named, message);
+  return named;
+}
+
+struct Totals {
+  int batches = 0;
+  int stored = 0;  // records in batches the daemon accepted
+  int inserted = 0;
+  int updated = 0;
+  int unchanged = 0;
+  std::vector<std::string> warnings;  // each once, in the order first seen
+};
+
+// Why batch `batch` failed, with the file's places and what stayed stored.
+absl::Status BatchFailure(const absl::Status& status, const std::vector<ImportedRecord>& records,
+                          size_t begin, size_t end, int batch, int batches, const Totals& totals) {
+  const std::string stored =
+      totals.stored == 0
+          ? "nothing was stored"
+          : absl::StrCat("the ", totals.stored, " records of earlier batches stay stored");
+  return absl::Status(status.code(),
+                      absl::StrCat(NameRecords(status.message(), records, begin), " (batch ",
+                                   batch + 1, " of ", batches, ", ", records[begin].source, " to ",
+                                   records[end - 1].source, ", was refused; ", stored, ")"));
+}
+
+void PrintSummary(const IngestFlags& flags, const ImportedFile& file, const Totals& totals,
+                  Session& session) {
+  if (session.json()) {
+    nlohmann::ordered_json summary = {{"file", flags.path},
+                                      {"format", std::string(ImportFormatName(file.format))},
+                                      {"records", file.records.size()},
+                                      {"batches", totals.batches},
+                                      {"inserted", totals.inserted},
+                                      {"updated", totals.updated},
+                                      {"unchanged", totals.unchanged},
+                                      {"warnings", totals.warnings},
+                                      {"notes", file.notes}};
+    session.out() << summary.dump(2) << "\n";
+    return;
+  }
+  std::ostream& out = session.out();
+  out << "ingested " << file.records.size() << " records from " << flags.path << " ("
+      << ImportFormatName(file.format) << ") in " << totals.batches
+      << (totals.batches == 1 ? " batch: " : " batches: ") << totals.inserted << " inserted, "
+      << totals.updated << " updated, " << totals.unchanged << " unchanged\n";
+  for (const std::string& warning : totals.warnings) out << "warning: " << warning << "\n";
+  for (const std::string& note : file.notes) out << "note: " << note << "\n";
+}
+
+}  // namespace
+
+absl::Status RunIngest(const Invocation& invocation, Session& session) {
+  ASSIGN_OR_RETURN(const IngestFlags flags, ReadFlags(invocation));
+  ASSIGN_OR_RETURN(const std::string content, ReadInput(flags.path, session.in()));
+  absl::StatusOr<ImportedFile> file = ParseImportFile(content, flags.path, flags.import);
+  if (!file.ok()) {
+    return absl::Status(file.status().code(),
+                        absl::StrCat(flags.path, ": ", file.status().message()));
+  }
+  ASSIGN_OR_RETURN(const std::vector<v1::AdSetWeek> weeks, ToMessages(file->records));
+  ASSIGN_OR_RETURN(const std::string key, ImportKey(weeks, flags.batch_size));
+
+  const size_t size = static_cast<size_t>(flags.batch_size);
+  const int batches = static_cast<int>((weeks.size() + size - 1) / size);
+  ProgressBar progress(session.err(), session.err_is_terminal() && batches > 1,
+                       static_cast<int>(weeks.size()));
+  Totals totals;
+  absl::flat_hash_set<std::string> seen_warnings;
+  for (int batch = 0; batch < batches; ++batch) {
+    const size_t begin = batch * size;
+    const size_t end = std::min(begin + size, weeks.size());
+    v1::IngestWeeksRequest request;
+    request.mutable_weeks()->Add(weeks.begin() + begin, weeks.begin() + end);
+    request.set_request_id(absl::StrCat(flags.request_id_prefix, "-", key, "-", batch));
+    v1::IngestWeeksResponse response;
+    const absl::Status status =
+        session.Call(&v1::AdvisorService::Stub::IngestWeeks, request, &response);
+    if (!status.ok()) {
+      progress.Clear();
+      return BatchFailure(status, file->records, begin, end, batch, batches, totals);
+    }
+    totals.batches = batch + 1;
+    totals.stored += static_cast<int>(end - begin);
+    totals.inserted += response.inserted();
+    totals.updated += response.updated();
+    totals.unchanged += response.unchanged();
+    for (const std::string& warning : response.warnings()) {
+      if (seen_warnings.insert(warning).second) totals.warnings.push_back(warning);
+    }
+    progress.Update(totals.stored);
+  }
+  progress.Clear();
+  PrintSummary(flags, *file, totals, session);
+  return absl::OkStatus();
+}
+
+}  // namespace rung::cli

@@ -1,0 +1,107 @@
+#include "cli/output.h"
+
+#include <algorithm>
+#include <ostream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+#include "cli/args.h"
+#include "core/text.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/util/json_util.h"
+
+namespace rung::cli {
+namespace {
+
+constexpr absl::string_view kUnspecified = "UNSPECIFIED";
+constexpr int kBarWidth = 30;
+
+// UTF-8 characters: every byte but continuation bytes (10xxxxxx).
+size_t DisplayWidth(absl::string_view text) {
+  return std::count_if(text.begin(), text.end(),
+                       [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; });
+}
+
+// "ACTION_" for Action: what "ACTION_UNSPECIFIED", value 0 under buf's
+// rules, has before UNSPECIFIED.
+std::string EnumPrefix(const google::protobuf::EnumDescriptor* type) {
+  absl::string_view zero = type->FindValueByNumber(0)->name();
+  absl::ConsumeSuffix(&zero, kUnspecified);
+  return std::string(zero);
+}
+
+}  // namespace
+
+void Table::Print(std::ostream& out, absl::string_view indent) const {
+  if (rows_.empty()) return;
+  std::vector<size_t> widths;
+  auto widen = [&widths](const std::vector<std::string>& row) {
+    if (widths.size() < row.size()) widths.resize(row.size(), 0);
+    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], DisplayWidth(row[i]));
+  };
+  widen(header_);
+  for (const auto& row : rows_) widen(row);
+  auto print = [&](const std::vector<std::string>& row) {
+    std::string line(indent);
+    for (size_t i = 0; i < row.size(); ++i) {
+      absl::StrAppend(&line, row[i]);
+      if (i + 1 < row.size()) line.append(widths[i] - DisplayWidth(row[i]) + 2, ' ');
+    }
+    out << line << "\n";
+  };
+  if (!header_.empty()) print(header_);
+  for (const auto& row : rows_) print(row);
+}
+
+void PrintJson(const google::protobuf::Message& message, std::ostream& out) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = true;
+  options.always_print_primitive_fields = true;
+  std::string json;
+  // Printing a generated message fails only on invalid UTF-8, which proto3
+  // strings never hold once parsed.
+  (void)google::protobuf::util::MessageToJsonString(message, &json, options);
+  out << json;
+  if (!absl::EndsWith(json, "\n")) out << "\n";
+}
+
+std::string ShortEnumName(const google::protobuf::EnumDescriptor* type, int value) {
+  const google::protobuf::EnumValueDescriptor* named = type->FindValueByNumber(value);
+  if (named == nullptr) return absl::StrCat(value);
+  absl::string_view name = named->name();
+  absl::ConsumePrefix(&name, EnumPrefix(type));
+  return std::string(name);
+}
+
+absl::StatusOr<int> ParseEnumName(const google::protobuf::EnumDescriptor* type,
+                                  absl::string_view flag, absl::string_view text) {
+  const std::string prefix = EnumPrefix(type);
+  std::string name = absl::AsciiStrToUpper(absl::StripAsciiWhitespace(text));
+  if (!absl::StartsWith(name, prefix)) name = prefix + name;
+  const google::protobuf::EnumValueDescriptor* value = type->FindValueByName(name);
+  if (value != nullptr && value->number() != 0) return value->number();
+  std::vector<std::string> names;
+  for (int i = 0; i < type->value_count(); ++i) {
+    if (type->value(i)->number() != 0)
+      names.push_back(ShortEnumName(type, type->value(i)->number()));
+  }
+  return UsageError(
+      absl::StrCat(flag, ": ", Quote(text, '\''), " is not one of ", absl::StrJoin(names, ", ")));
+}
+
+void ProgressBar::Update(int done) {
+  if (!enabled_ || total_ <= 0) return;
+  const int filled = static_cast<int>(int64_t{kBarWidth} * done / total_);
+  out_ << "\r[" << std::string(filled, '#') << std::string(kBarWidth - filled, '.') << "] " << done
+       << "/" << total_ << " records" << std::flush;
+}
+
+void ProgressBar::Clear() {
+  if (!enabled_) return;
+  out_ << "\r\033[K" << std::flush;
+}
+
+}  // namespace rung::cli

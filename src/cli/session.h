@@ -1,0 +1,70 @@
+#ifndef RUNG_CLI_SESSION_H_
+#define RUNG_CLI_SESSION_H_
+
+#include <iosfwd>
+#include <memory>
+#include <string>
+#include <tuple>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/channel.h"
+#include "grpcpp/client_context.h"
+#include "rung/v1/advisor_service.grpc.pb.h"
+
+namespace rung::cli {
+
+struct SessionOptions {
+  std::string server;  // host:port or unix:PATH
+  std::string token;   // empty: send none
+  absl::Duration timeout;
+  bool json = false;
+};
+
+// What one command works with: a channel to rungd and the streams to write
+// to. Every call carries a deadline and the token, and a failed call comes
+// back as one line that names the problem, ready for stderr.
+class Session {
+ public:
+  Session(const SessionOptions& options, std::istream& in, std::ostream& out, std::ostream& err,
+          bool err_is_terminal);
+
+  // Calls `method` of the stub it belongs to: AdvisorService or Health.
+  template <typename Stub, typename Request, typename Response>
+  absl::Status Call(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
+                    const Request& request, Response* response) {
+    grpc::ClientContext context;
+    Prepare(&context);
+    Stub& stub = *std::get<std::unique_ptr<Stub>>(stubs_);
+    return Failure((stub.*method)(&context, request, response));
+  }
+
+  // --json: print machine-readable answers instead of tables.
+  bool json() const { return options_.json; }
+  std::istream& in() { return in_; }
+  std::ostream& out() { return out_; }
+  std::ostream& err() { return err_; }
+  // Progress is drawn only for a person watching, never into a pipe or file.
+  bool err_is_terminal() const { return err_is_terminal_; }
+
+ private:
+  void Prepare(grpc::ClientContext* context) const;
+  // OK for OK; otherwise "NOT_FOUND: <message>", "cannot reach <server>:
+  // <why>" or a deadline naming --timeout, on one line, with the call's code.
+  absl::Status Failure(const grpc::Status& status) const;
+
+  SessionOptions options_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::tuple<std::unique_ptr<v1::AdvisorService::Stub>,
+             std::unique_ptr<grpc::health::v1::Health::Stub>>
+      stubs_;
+  std::istream& in_;
+  std::ostream& out_;
+  std::ostream& err_;
+  bool err_is_terminal_;
+};
+
+}  // namespace rung::cli
+
+#endif  // RUNG_CLI_SESSION_H_
