@@ -1,6 +1,9 @@
 #ifndef RUNG_API_HTTP_SERVICE_H_
 #define RUNG_API_HTTP_SERVICE_H_
 
+#include "api/metrics.h"
+#include "rung/advisor.h"
+#include "rung/ladder.h"
 #include "rung/store.h"
 
 namespace httplib {
@@ -9,9 +12,20 @@ class Server;
 
 namespace rung {
 
-// The HTTP/JSON routes for dashboards, registered on a server the daemon
-// owns. `store` must outlive the server.
-void RegisterHttpRoutes(Store* store, httplib::Server* server);
+// What the HTTP routes answer from; everything must outlive the server.
+struct HttpBackends {
+  Advisor* advisor = nullptr;
+  const LadderRegistry* ladders = nullptr;
+  // For /healthz, which probes the database itself.
+  Store* store = nullptr;
+  Metrics* metrics = nullptr;
+};
+
+// The read-only HTTP/JSON adapter for dashboards, registered on a server the
+// daemon owns: the dashboard page at /, the /v1/ JSON routes (protobuf's JSON
+// mapping of the gRPC answers, with ETags), /metrics and /healthz. Errors are
+// JSON in Google's style: {"error":{"code":404,"status":"NOT_FOUND",...}}.
+void RegisterHttpRoutes(const HttpBackends& backends, httplib::Server* server);
 
 }  // namespace rung
 

@@ -1,6 +1,7 @@
 #include "daemon/server.h"
 
 #include <thread>
+#include <vector>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -10,6 +11,7 @@
 #include "absl/time/clock.h"
 #include "api/advisor_service_impl.h"
 #include "api/http_service.h"
+#include "api/metrics.h"
 #include "daemon/log.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -46,6 +48,16 @@ absl::StatusOr<HostPort> ParseHostPort(absl::string_view flag, absl::string_view
 std::string JoinHostPort(const std::string& host, int port) {
   return absl::StrContains(host, ':') ? absl::StrCat("[", host, "]:", port)
                                       : absl::StrCat(host, ":", port);
+}
+
+// Every method the gRPC server answers, so that its metrics name them.
+absl::Status DeclareServedMethods(Metrics* metrics) {
+  using Type = grpc::experimental::ServerRpcInfo::Type;
+  RETURN_IF_ERROR(metrics->DeclareService(kServiceName));
+  RETURN_IF_ERROR(metrics->DeclareService("grpc.reflection.v1alpha.ServerReflection"));
+  metrics->DeclareMethod("/grpc.health.v1.Health/Check", Type::UNARY);
+  metrics->DeclareMethod("/grpc.health.v1.Health/Watch", Type::SERVER_STREAMING);
+  return absl::OkStatus();
 }
 
 // Re-checks the database on an interval and flips the standard health
@@ -117,6 +129,7 @@ class ServerImpl final : public Server {
     advisor_ = std::make_unique<Advisor>(store_.get(), policies_.get(), options.config.advisor,
                                          [] { return absl::Now(); });
     service_ = std::make_unique<AdvisorServiceImpl>(advisor_.get(), &policies_->ladders());
+    metrics_ = std::make_unique<Metrics>(advisor_.get());
     RETURN_IF_ERROR(StartGrpc(options));
     RETURN_IF_ERROR(StartHttp(options.http_listen));
     health_monitor_ = std::make_unique<HealthMonitor>(
@@ -142,6 +155,7 @@ class ServerImpl final : public Server {
       http_thread_.join();
     }
     service_.reset();
+    metrics_.reset();
     advisor_.reset();
     store_.reset();  // closes SQLite after the last call is done with it
   }
@@ -162,6 +176,10 @@ class ServerImpl final : public Server {
     builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &bound_port);
     builder.SetMaxReceiveMessageSize(options.config.max_message_bytes);
     builder.RegisterService(service_.get());
+    RETURN_IF_ERROR(DeclareServedMethods(metrics_.get()));
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+    interceptors.push_back(metrics_->NewInterceptorFactory());
+    builder.experimental().SetInterceptorCreators(std::move(interceptors));
     grpc_ = builder.BuildAndStart();
     if (grpc_ == nullptr || bound_port == 0) {
       grpc_.reset();
@@ -176,7 +194,8 @@ class ServerImpl final : public Server {
     if (http_listen.empty()) return absl::OkStatus();
     ASSIGN_OR_RETURN(HostPort parsed, ParseHostPort("--http_listen", http_listen));
     http_ = std::make_unique<httplib::Server>();
-    RegisterHttpRoutes(store_.get(), http_.get());
+    RegisterHttpRoutes({advisor_.get(), &policies_->ladders(), store_.get(), metrics_.get()},
+                       http_.get());
     const int port = parsed.port == 0
                          ? http_->bind_to_any_port(parsed.host)
                          : (http_->bind_to_port(parsed.host, parsed.port) ? parsed.port : -1);
@@ -194,6 +213,8 @@ class ServerImpl final : public Server {
   std::shared_ptr<const PolicyBook> policies_;
   std::unique_ptr<Advisor> advisor_;
   std::unique_ptr<AdvisorServiceImpl> service_;
+  // Outlives both servers, which record into it.
+  std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<grpc::Server> grpc_;
   std::unique_ptr<httplib::Server> http_;
   std::thread http_thread_;

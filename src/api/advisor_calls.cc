@@ -1,0 +1,95 @@
+#include "api/advisor_calls.h"
+
+#include <optional>
+
+#include "absl/strings/str_cat.h"
+#include "api/proto_convert.h"
+#include "rung/status_macros.h"
+
+namespace rung {
+namespace {
+
+absl::StatusOr<RecommendationFilter> FilterFromProto(
+    const v1::ListRecommendationsRequest& request) {
+  RecommendationFilter filter;
+  filter.account_id = request.account_id();
+  filter.as_of_week = request.as_of_week();
+  for (int i = 0; i < request.actions_size(); ++i) {
+    ASSIGN_OR_RETURN(Action action,
+                     ActionFromProto(request.actions(i), absl::StrCat("actions[", i, "]")));
+    filter.actions.push_back(action);
+  }
+  for (int i = 0; i < request.flags_size(); ++i) {
+    ASSIGN_OR_RETURN(Flag flag, FlagFromProto(request.flags(i), absl::StrCat("flags[", i, "]")));
+    filter.flags.push_back(flag);
+  }
+  return filter;
+}
+
+}  // namespace
+
+absl::Status AdvisorCalls::GetAdSet(const v1::GetAdSetRequest& request,
+                                    v1::GetAdSetResponse* response) const {
+  ASSIGN_OR_RETURN(AdSetSummary summary, advisor_->GetAdSet(request.ad_set_id()));
+  ToProto(summary, response->mutable_ad_set());
+  return absl::OkStatus();
+}
+
+absl::Status AdvisorCalls::ListAdSets(const v1::ListAdSetsRequest& request,
+                                      v1::ListAdSetsResponse* response) const {
+  ASSIGN_OR_RETURN(AdSetPage page, advisor_->ListAdSets(request.account_id(), request.page_size(),
+                                                        request.page_token()));
+  for (const AdSetSummary& summary : page.ad_sets) ToProto(summary, response->add_ad_sets());
+  response->set_next_page_token(page.next_page_token);
+  return absl::OkStatus();
+}
+
+absl::Status AdvisorCalls::GetAdSetHistory(const v1::GetAdSetHistoryRequest& request,
+                                           v1::GetAdSetHistoryResponse* response) const {
+  ASSIGN_OR_RETURN(
+      AdSetHistory history,
+      advisor_->GetAdSetHistory(request.ad_set_id(), request.from_week(), request.to_week()));
+  for (const AdSetWeek& week : history) ToProto(week, response->add_weeks());
+  return absl::OkStatus();
+}
+
+absl::Status AdvisorCalls::GetRecommendation(const v1::GetRecommendationRequest& request,
+                                             v1::GetRecommendationResponse* response) const {
+  ASSIGN_OR_RETURN(Recommendation rec,
+                   advisor_->GetRecommendation(request.ad_set_id(), request.as_of_week()));
+  ToProto(rec, response->mutable_recommendation());
+  return absl::OkStatus();
+}
+
+absl::Status AdvisorCalls::ListRecommendations(const v1::ListRecommendationsRequest& request,
+                                               v1::ListRecommendationsResponse* response) const {
+  ASSIGN_OR_RETURN(RecommendationFilter filter, FilterFromProto(request));
+  ASSIGN_OR_RETURN(RecommendationPage page, advisor_->ListRecommendations(
+                                                filter, request.page_size(), request.page_token()));
+  for (const Recommendation& rec : page.recommendations) {
+    ToProto(rec, response->add_recommendations());
+  }
+  response->set_next_page_token(page.next_page_token);
+  return absl::OkStatus();
+}
+
+absl::Status AdvisorCalls::ListClimbTests(const v1::ListClimbTestsRequest& request,
+                                          v1::ListClimbTestsResponse* response) const {
+  ASSIGN_OR_RETURN(std::optional<ClimbTestState> state,
+                   StateFilterFromProto(request.state(), "state"));
+  ASSIGN_OR_RETURN(ClimbTestPage page,
+                   advisor_->ListClimbTests(request.account_id(), state, request.page_size(),
+                                            request.page_token()));
+  for (const ClimbTest& test : page.climb_tests) ToProto(test, response->add_climb_tests());
+  response->set_next_page_token(page.next_page_token);
+  return absl::OkStatus();
+}
+
+absl::Status AdvisorCalls::GetPolicy(const v1::GetPolicyRequest& request,
+                                     v1::GetPolicyResponse* response) const {
+  ASSIGN_OR_RETURN(EffectivePolicy policy, advisor_->GetPolicy(request.account_id()));
+  ToProto(policy, *ladders_, response->mutable_policy());
+  return absl::OkStatus();
+}
+
+}  // namespace rung

@@ -1,0 +1,42 @@
+#ifndef RUNG_API_ADVISOR_CALLS_H_
+#define RUNG_API_ADVISOR_CALLS_H_
+
+#include "absl/status/status.h"
+#include "rung/advisor.h"
+#include "rung/ladder.h"
+#include "rung/v1/advisor_service.pb.h"
+
+namespace rung {
+
+// The Advisor's read use cases in the API's own messages: request in,
+// response out. The gRPC service and the HTTP routes both answer through
+// these, so that a dashboard and a gRPC client get the same shapes and have
+// the same requests refused with the same words.
+class AdvisorCalls {
+ public:
+  // `advisor` and `ladders` must outlive this object.
+  AdvisorCalls(Advisor* advisor, const LadderRegistry* ladders)
+      : advisor_(advisor), ladders_(ladders) {}
+
+  absl::Status GetAdSet(const v1::GetAdSetRequest& request, v1::GetAdSetResponse* response) const;
+  absl::Status ListAdSets(const v1::ListAdSetsRequest& request,
+                          v1::ListAdSetsResponse* response) const;
+  absl::Status GetAdSetHistory(const v1::GetAdSetHistoryRequest& request,
+                               v1::GetAdSetHistoryResponse* response) const;
+  absl::Status GetRecommendation(const v1::GetRecommendationRequest& request,
+                                 v1::GetRecommendationResponse* response) const;
+  absl::Status ListRecommendations(const v1::ListRecommendationsRequest& request,
+                                   v1::ListRecommendationsResponse* response) const;
+  absl::Status ListClimbTests(const v1::ListClimbTestsRequest& request,
+                              v1::ListClimbTestsResponse* response) const;
+  absl::Status GetPolicy(const v1::GetPolicyRequest& request,
+                         v1::GetPolicyResponse* response) const;
+
+ private:
+  Advisor* advisor_;
+  const LadderRegistry* ladders_;
+};
+
+}  // namespace rung
+
+#endif  // RUNG_API_ADVISOR_CALLS_H_

@@ -1,0 +1,308 @@
+#include "api/metrics.h"
+
+#include <chrono>
+#include <iterator>
+#include <map>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "google/protobuf/descriptor.h"
+#include "prometheus/histogram.h"
+#include "prometheus/metric_family.h"
+#include "prometheus/text_serializer.h"
+#include "rung/recommendation.h"
+
+namespace rung {
+namespace {
+
+using prometheus::ClientMetric;
+using prometheus::Labels;
+using prometheus::MetricFamily;
+using InterceptionHook = grpc::experimental::InterceptionHookPoints;
+
+// The status code names of Go's codes.Code.String(), which go-grpc-prometheus
+// puts in grpc_code; indexed by the code's number.
+constexpr const char* kGoCodeNames[] = {
+    "OK",       "Canceled",        "Unknown",          "InvalidArgument",   "DeadlineExceeded",
+    "NotFound", "AlreadyExists",   "PermissionDenied", "ResourceExhausted", "FailedPrecondition",
+    "Aborted",  "OutOfRange",      "Unimplemented",    "Internal",          "Unavailable",
+    "DataLoss", "Unauthenticated",
+};
+
+std::string GoCodeName(grpc::StatusCode code) {
+  const int number = static_cast<int>(code);
+  if (number < 0 || number >= static_cast<int>(std::size(kGoCodeNames))) {
+    return absl::StrCat("Code(", number, ")");  // as Go prints codes it does not know
+  }
+  return kGoCodeNames[number];
+}
+
+std::string GrpcTypeName(bool client_streaming, bool server_streaming) {
+  if (client_streaming && server_streaming) return "bidi_stream";
+  if (client_streaming) return "client_stream";
+  if (server_streaming) return "server_stream";
+  return "unary";
+}
+
+std::string GrpcTypeName(grpc::experimental::ServerRpcInfo::Type type) {
+  using Type = grpc::experimental::ServerRpcInfo::Type;
+  return GrpcTypeName(type == Type::CLIENT_STREAMING || type == Type::BIDI_STREAMING,
+                      type == Type::SERVER_STREAMING || type == Type::BIDI_STREAMING);
+}
+
+// prometheus.DefBuckets, go-grpc-prometheus's default for handling time.
+prometheus::Histogram::BucketBoundaries HandlingBuckets() {
+  return {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+}
+
+Labels MethodLabels(std::string type, std::string service, std::string method) {
+  return {{"grpc_type", std::move(type)},
+          {"grpc_service", std::move(service)},
+          {"grpc_method", std::move(method)}};
+}
+
+}  // namespace
+
+// The grpc_server_* families, and the declared methods with their labels.
+class GrpcServerMetrics {
+ public:
+  explicit GrpcServerMetrics(prometheus::Registry& registry)
+      : started(prometheus::BuildCounter()
+                    .Name("grpc_server_started_total")
+                    .Help("Total number of RPCs started on the server.")
+                    .Register(registry)),
+        handled(prometheus::BuildCounter()
+                    .Name("grpc_server_handled_total")
+                    .Help("Total number of RPCs completed on the server, regardless of success "
+                          "or failure.")
+                    .Register(registry)),
+        received(prometheus::BuildCounter()
+                     .Name("grpc_server_msg_received_total")
+                     .Help("Total number of RPC stream messages received on the server.")
+                     .Register(registry)),
+        sent(prometheus::BuildCounter()
+                 .Name("grpc_server_msg_sent_total")
+                 .Help("Total number of gRPC stream messages sent by the server.")
+                 .Register(registry)),
+        handling_seconds(prometheus::BuildHistogram()
+                             .Name("grpc_server_handling_seconds")
+                             .Help("Histogram of response latency (seconds) of gRPC that had "
+                                   "been application-level handled by the server.")
+                             .Register(registry)) {}
+
+  void Declare(absl::string_view full_method, std::string type) {
+    const GrpcMethodName name = SplitFullMethodName(full_method);
+    const Labels& labels = declared_[std::string(full_method)] =
+        MethodLabels(std::move(type), name.service, name.method);
+    started.Add(labels);
+    received.Add(labels);
+    sent.Add(labels);
+    handling_seconds.Add(labels, HandlingBuckets());
+    for (size_t code = 0; code < std::size(kGoCodeNames); ++code) {
+      handled.Add(WithCode(labels, static_cast<grpc::StatusCode>(code)));
+    }
+  }
+
+  Labels LabelsFor(const grpc::experimental::ServerRpcInfo& info) const {
+    const auto found = declared_.find(info.method() == nullptr ? "" : info.method());
+    if (found != declared_.end()) return found->second;
+    return MethodLabels(GrpcTypeName(info.type()), "unknown", "unknown");
+  }
+
+  static Labels WithCode(Labels labels, grpc::StatusCode code) {
+    labels["grpc_code"] = GoCodeName(code);
+    return labels;
+  }
+
+  prometheus::Family<prometheus::Counter>& started;
+  prometheus::Family<prometheus::Counter>& handled;
+  prometheus::Family<prometheus::Counter>& received;
+  prometheus::Family<prometheus::Counter>& sent;
+  prometheus::Family<prometheus::Histogram>& handling_seconds;
+
+ private:
+  // Written before the server starts, read-only after.
+  std::map<std::string, Labels, std::less<>> declared_;
+};
+
+namespace {
+
+// Records one call: created when the call arrives, observes the handling
+// time and the code when the status is sent.
+class CallMetricsInterceptor final : public grpc::experimental::Interceptor {
+ public:
+  CallMetricsInterceptor(GrpcServerMetrics* metrics, Labels labels)
+      : metrics_(metrics),
+        labels_(std::move(labels)),
+        received_(metrics->received.Add(labels_)),
+        sent_(metrics->sent.Add(labels_)),
+        start_(std::chrono::steady_clock::now()) {
+    metrics->started.Add(labels_).Increment();
+  }
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    // A message that failed to parse never reached the handler.
+    if (methods->QueryInterceptionHookPoint(InterceptionHook::POST_RECV_MESSAGE) &&
+        methods->GetRecvMessage() != nullptr) {
+      received_.Increment();
+    }
+    if (methods->QueryInterceptionHookPoint(InterceptionHook::PRE_SEND_MESSAGE)) sent_.Increment();
+    if (methods->QueryInterceptionHookPoint(InterceptionHook::PRE_SEND_STATUS)) {
+      const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start_;
+      metrics_->handling_seconds.Add(labels_, HandlingBuckets()).Observe(elapsed.count());
+      metrics_->handled
+          .Add(GrpcServerMetrics::WithCode(labels_, methods->GetSendStatus().error_code()))
+          .Increment();
+    }
+    methods->Proceed();
+  }
+
+ private:
+  GrpcServerMetrics* metrics_;
+  const Labels labels_;
+  prometheus::Counter& received_;
+  prometheus::Counter& sent_;
+  const std::chrono::steady_clock::time_point start_;
+};
+
+class CallMetricsFactory final : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  explicit CallMetricsFactory(GrpcServerMetrics* metrics) : metrics_(metrics) {}
+
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override {
+    return new CallMetricsInterceptor(metrics_, metrics_->LabelsFor(*info));
+  }
+
+ private:
+  GrpcServerMetrics* metrics_;
+};
+
+ClientMetric GaugeValue(double value, Labels labels = {}) {
+  ClientMetric metric;
+  for (const auto& [name, label_value] : labels) metric.label.push_back({name, label_value});
+  metric.gauge.value = value;
+  return metric;
+}
+
+MetricFamily GaugeFamily(std::string name, std::string help, std::vector<ClientMetric> values) {
+  return {std::move(name), std::move(help), prometheus::MetricType::Gauge, std::move(values)};
+}
+
+double UnixSeconds(absl::Time time) { return absl::ToDoubleSeconds(time - absl::UnixEpoch()); }
+
+// The domain gauges. Series without a value yet (no evaluation, no ingest)
+// are left out rather than reported as 0, which would read as 1970.
+std::vector<MetricFamily> StoreFamilies(const StoreStats& stats) {
+  std::vector<MetricFamily> families = {
+      GaugeFamily("rung_ad_sets", "Ad sets with at least one stored week.",
+                  {GaugeValue(static_cast<double>(stats.ad_sets))}),
+      GaugeFamily("rung_ad_set_weeks_stored",
+                  "Stored ad set weeks (one record per ad set and week).",
+                  {GaugeValue(static_cast<double>(stats.weeks))}),
+      GaugeFamily("rung_database_size_bytes",
+                  "Size of the SQLite database file and its write-ahead log.",
+                  {GaugeValue(static_cast<double>(stats.database_bytes))}),
+  };
+  std::vector<ClientMetric> by_action;
+  for (int i = 0; i < kActionCount; ++i) {
+    const Action action = static_cast<Action>(i);
+    int count = 0;
+    if (stats.latest_evaluation) {
+      const auto found = stats.latest_evaluation->action_counts.find(action);
+      if (found != stats.latest_evaluation->action_counts.end()) count = found->second;
+    }
+    by_action.push_back(GaugeValue(count, {{"action", std::string(ActionName(action))}}));
+  }
+  families.push_back(GaugeFamily(
+      "rung_latest_evaluation_recommendations",
+      "Recommendations of each action in the latest stored evaluation (0 before the first).",
+      std::move(by_action)));
+  if (stats.latest_evaluation) {
+    families.push_back(
+        GaugeFamily("rung_latest_evaluation_duration_seconds",
+                    "Wall time of the latest stored evaluation, reads and writes included.",
+                    {GaugeValue(absl::ToDoubleSeconds(stats.latest_evaluation->duration))}));
+    families.push_back(
+        GaugeFamily("rung_latest_evaluation_timestamp_seconds",
+                    "When the latest stored evaluation ran, in Unix seconds.",
+                    {GaugeValue(UnixSeconds(stats.latest_evaluation->evaluated_at))}));
+  }
+  if (stats.last_ingest_time) {
+    families.push_back(GaugeFamily(
+        "rung_last_ingest_timestamp_seconds",
+        "When the last ingest that changed stored weeks was committed, in Unix seconds.",
+        {GaugeValue(UnixSeconds(*stats.last_ingest_time))}));
+  }
+  return families;
+}
+
+}  // namespace
+
+GrpcMethodName SplitFullMethodName(absl::string_view full_method) {
+  absl::ConsumePrefix(&full_method, "/");
+  const size_t slash = full_method.find('/');
+  if (slash == absl::string_view::npos) return {"unknown", "unknown"};
+  return {std::string(full_method.substr(0, slash)), std::string(full_method.substr(slash + 1))};
+}
+
+Metrics::Metrics(Advisor* advisor)
+    : advisor_(advisor),
+      registry_(std::make_shared<prometheus::Registry>()),
+      grpc_(std::make_unique<GrpcServerMetrics>(*registry_)),
+      http_requests_(prometheus::BuildCounter()
+                         .Name("rung_http_requests_total")
+                         .Help("HTTP requests answered, by route template and status code.")
+                         .Register(*registry_)) {}
+
+Metrics::~Metrics() = default;
+
+absl::Status Metrics::DeclareService(absl::string_view service) {
+  const google::protobuf::ServiceDescriptor* descriptor =
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(std::string(service));
+  if (descriptor == nullptr) {
+    return absl::InternalError(absl::StrCat("metrics: no descriptor for gRPC service ", service));
+  }
+  for (int i = 0; i < descriptor->method_count(); ++i) {
+    const google::protobuf::MethodDescriptor& method = *descriptor->method(i);
+    grpc_->Declare(absl::StrCat("/", service, "/", method.name()),
+                   GrpcTypeName(method.client_streaming(), method.server_streaming()));
+  }
+  return absl::OkStatus();
+}
+
+void Metrics::DeclareMethod(absl::string_view full_method,
+                            grpc::experimental::ServerRpcInfo::Type type) {
+  grpc_->Declare(full_method, GrpcTypeName(type));
+}
+
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
+Metrics::NewInterceptorFactory() {
+  return std::make_unique<CallMetricsFactory>(grpc_.get());
+}
+
+void Metrics::CountHttpRequest(absl::string_view path_template, int status) {
+  http_requests_
+      .Add({{"path_template", std::string(path_template)}, {"code", std::to_string(status)}})
+      .Increment();
+}
+
+std::string Metrics::Scrape() const {
+  std::vector<MetricFamily> families = registry_->Collect();
+  const absl::StatusOr<StoreStats> stats = advisor_->GetStats();
+  // The call metrics matter most when the database does not answer, so a
+  // failed read drops only the domain gauges, and says so.
+  families.push_back(GaugeFamily("rung_store_stats_up",
+                                 "1 when the domain gauges could be read from the database at "
+                                 "this scrape, 0 when they are missing because it failed.",
+                                 {GaugeValue(stats.ok() ? 1 : 0)}));
+  if (stats.ok()) {
+    for (MetricFamily& family : StoreFamilies(*stats)) families.push_back(std::move(family));
+  }
+  return prometheus::TextSerializer().Serialize(families);
+}
+
+}  // namespace rung
