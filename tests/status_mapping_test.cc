@@ -35,5 +35,38 @@ TEST(StatusMappingTest, FollowsTheApiTable) {
   }
 }
 
+// google.rpc.Code's HTTP mapping (AIP-193), for the dashboard routes.
+TEST(StatusMappingTest, HttpFollowsGooglesTable) {
+  struct Case {
+    absl::StatusCode in;
+    int out;
+  };
+  const Case cases[] = {
+      {absl::StatusCode::kOk, 200},
+      {absl::StatusCode::kInvalidArgument, 400},
+      {absl::StatusCode::kFailedPrecondition, 400},
+      {absl::StatusCode::kOutOfRange, 400},
+      {absl::StatusCode::kUnauthenticated, 401},
+      {absl::StatusCode::kPermissionDenied, 403},
+      {absl::StatusCode::kNotFound, 404},
+      {absl::StatusCode::kAlreadyExists, 409},
+      {absl::StatusCode::kAborted, 409},
+      {absl::StatusCode::kResourceExhausted, 429},
+      {absl::StatusCode::kCancelled, 499},
+      {absl::StatusCode::kInternal, 500},
+      {absl::StatusCode::kUnknown, 500},
+      {absl::StatusCode::kDataLoss, 500},
+      {absl::StatusCode::kUnimplemented, 501},
+      {absl::StatusCode::kUnavailable, 503},
+      {absl::StatusCode::kDeadlineExceeded, 504},
+  };
+  for (const Case& c : cases) EXPECT_EQ(ToHttpStatus(c.in), c.out) << c.in;
+}
+
+TEST(StatusMappingTest, UnknownNeverLeavesTheServer) {
+  EXPECT_EQ(WireCode(absl::StatusCode::kUnknown), absl::StatusCode::kInternal);
+  EXPECT_EQ(WireCode(absl::StatusCode::kNotFound), absl::StatusCode::kNotFound);
+}
+
 }  // namespace
 }  // namespace rung
