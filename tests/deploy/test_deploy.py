@@ -1,0 +1,282 @@
+"""Checks every file in deploy/ that can be checked without systemd running,
+a Docker engine or a Kubernetes cluster:
+
+- the systemd units pass `systemd-analyze verify` with no warning at all, and
+  the flags they pass exist in the built binaries;
+- the Kubernetes manifests parse as YAML and fit together (labels, ports,
+  probes, the volume claim, the config map, the CronJob's server address);
+- the Dockerfile's runtime packages provide every shared library that the
+  built rungd and rungctl load, and its build packages are the project's.
+"""
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+import yaml
+
+SOURCE_DIR = os.environ.get(
+    "RUNG_SOURCE_DIR", os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+)
+DEPLOY = os.path.join(SOURCE_DIR, "deploy")
+RUNGD = os.environ["RUNGD"]
+RUNGCTL = os.environ["RUNGCTL"]
+INSTALLED = {"/usr/local/bin/rungd": RUNGD, "/usr/local/bin/rungctl": RUNGCTL}
+
+
+def read(*parts):
+    with open(os.path.join(DEPLOY, *parts), encoding="utf-8") as f:
+        return f.read()
+
+
+def flag_names(args):
+    return [arg.split("=", 1)[0] for arg in args if arg.startswith("--")]
+
+
+def help_text(binary, *command):
+    # rungd is built on absl flags (--helpfull); rungctl prints usage for --help.
+    flag = "--helpfull" if binary == RUNGD else "--help"
+    result = subprocess.run([binary, *command, flag], capture_output=True, text=True, timeout=30)
+    return result.stdout + result.stderr
+
+
+class FlagCheck:
+    def assert_flags_exist(self, argv):
+        """Every --flag in argv is one the binary it starts knows."""
+        binary = INSTALLED.get(argv[0])
+        self.assertIsNotNone(binary, f"{argv[0]} is not a binary this project installs")
+        command = [arg for arg in argv[1:2] if not arg.startswith("-")]
+        usage = help_text(binary, *command)
+        for flag in flag_names(argv[1:]):
+            self.assertRegex(usage, rf"(?m){re.escape(flag)}\b", f"{argv[0]} has no flag {flag}")
+
+
+class SystemdUnitsTest(unittest.TestCase, FlagCheck):
+    UNITS = ["rungd.service", "rung-evaluate.service", "rung-evaluate.timer"]
+
+    def unit(self, name):
+        return read("systemd", name)
+
+    def exec_start(self, name):
+        text = self.unit(name).replace("\\\n", " ")
+        match = re.search(r"(?m)^ExecStart=(.*)$", text)
+        self.assertIsNotNone(match, f"{name} has no ExecStart")
+        return shlex.split(match.group(1))
+
+    def test_units_verify_without_warnings(self):
+        with tempfile.TemporaryDirectory() as scratch:
+            paths = []
+            for name in self.UNITS:
+                text = self.unit(name)
+                # verify insists that ExecStart's binary exists: point it at the build.
+                for installed, built in INSTALLED.items():
+                    text = text.replace(installed, built)
+                path = os.path.join(scratch, name)
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(text)
+                paths.append(path)
+            result = subprocess.run(
+                ["systemd-analyze", "verify", *paths], capture_output=True, text=True, timeout=60
+            )
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stderr.strip(), "", "systemd-analyze warned")
+
+    def test_the_timer_fires_on_monday_mornings(self):
+        match = re.search(r"(?m)^OnCalendar=(.*)$", self.unit("rung-evaluate.timer"))
+        self.assertIsNotNone(match)
+        result = subprocess.run(
+            ["systemd-analyze", "calendar", "--iterations=4", match.group(1)],
+            capture_output=True, text=True, timeout=30,
+        )
+        self.assertEqual(result.returncode, 0, result.stderr)
+        elapses = re.findall(r"(?:Next elapse|Iter\. #\d+): (\w+) \S+ (\d\d):", result.stdout)
+        self.assertEqual(len(elapses), 4, result.stdout)
+        for weekday, hour in elapses:
+            self.assertEqual(weekday, "Mon")
+            self.assertLess(int(hour), 12)
+        self.assertIn("Unit=rung-evaluate.service", self.unit("rung-evaluate.timer"))
+
+    def test_exec_start_flags_exist(self):
+        for name in ["rungd.service", "rung-evaluate.service"]:
+            with self.subTest(unit=name):
+                self.assert_flags_exist(self.exec_start(name))
+
+    def test_the_evaluation_talks_to_the_daemons_address(self):
+        listen = [a for a in self.exec_start("rungd.service") if a.startswith("--listen=")]
+        server = [a for a in self.exec_start("rung-evaluate.service") if a.startswith("--server=")]
+        self.assertEqual([a.split("=", 1)[1] for a in listen], [a.split("=", 1)[1] for a in server])
+        self.assertEqual(self.exec_start("rung-evaluate.service")[1], "evaluate")
+
+
+class KubernetesManifestsTest(unittest.TestCase, FlagCheck):
+    @classmethod
+    def setUpClass(cls):
+        cls.kustomization = yaml.safe_load(read("kustomization.yaml"))
+        cls.docs = {}
+        for resource in cls.kustomization["resources"]:
+            for doc in yaml.safe_load_all(read(resource)):
+                cls.docs[doc["kind"]] = doc
+
+    def test_every_resource_parses_and_is_named(self):
+        self.assertEqual(
+            set(self.docs),
+            {"Namespace", "PersistentVolumeClaim", "Deployment", "Service", "CronJob"},
+        )
+        for kind, doc in self.docs.items():
+            self.assertIn("apiVersion", doc, kind)
+            self.assertTrue(doc["metadata"]["name"], kind)
+
+    def container(self):
+        return self.docs["Deployment"]["spec"]["template"]["spec"]["containers"][0]
+
+    def test_one_writer_per_database(self):
+        spec = self.docs["Deployment"]["spec"]
+        self.assertEqual(spec["replicas"], 1)
+        self.assertEqual(spec["strategy"]["type"], "Recreate")
+        self.assertEqual(self.docs["PersistentVolumeClaim"]["spec"]["accessModes"], ["ReadWriteOnce"])
+
+    def test_probes_ask_grpc_health_on_the_grpc_port(self):
+        container = self.container()
+        grpc_port = {p["name"]: p["containerPort"] for p in container["ports"]}["grpc"]
+        listen = [a for a in container["args"] if a.startswith("--listen=")]
+        self.assertEqual(listen, [f"--listen=0.0.0.0:{grpc_port}"])
+        for probe in ["livenessProbe", "readinessProbe"]:
+            self.assertEqual(container[probe]["grpc"]["port"], grpc_port, probe)
+        self.assertEqual(container["readinessProbe"]["grpc"]["service"], "rung.v1.AdvisorService")
+
+    def test_container_flags_exist(self):
+        self.assert_flags_exist(["/usr/local/bin/rungd", *self.container()["args"]])
+        job = self.docs["CronJob"]["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+        self.assert_flags_exist(job["containers"][0]["command"])
+
+    def test_volumes_name_the_claim_and_the_config_map(self):
+        pod = self.docs["Deployment"]["spec"]["template"]["spec"]
+        volumes = {v["name"]: v for v in pod["volumes"]}
+        mounts = {m["name"]: m["mountPath"] for m in self.container()["volumeMounts"]}
+        self.assertEqual(
+            volumes["data"]["persistentVolumeClaim"]["claimName"],
+            self.docs["PersistentVolumeClaim"]["metadata"]["name"],
+        )
+        db = [a for a in self.container()["args"] if a.startswith("--db=")][0].split("=", 1)[1]
+        self.assertEqual(os.path.dirname(db), mounts["data"])
+        generated = self.kustomization["configMapGenerator"][0]
+        self.assertEqual(volumes["config"]["configMap"]["name"], generated["name"])
+        config = [a for a in self.container()["args"] if a.startswith("--config=")][0]
+        self.assertEqual(config, f"--config={mounts['config']}/{generated['files'][0]}")
+        for name in generated["files"]:
+            self.assertTrue(os.path.isfile(os.path.join(DEPLOY, name)), name)
+
+    def test_the_service_selects_the_pods_and_their_ports(self):
+        service = self.docs["Service"]["spec"]
+        labels = self.docs["Deployment"]["spec"]["template"]["metadata"]["labels"]
+        self.assertLessEqual(service["selector"].items(), labels.items())
+        port_names = {p["name"] for p in self.container()["ports"]}
+        for port in service["ports"]:
+            self.assertIn(port["targetPort"], port_names)
+
+    def test_the_cron_job_evaluates_weekly_through_the_service(self):
+        spec = self.docs["CronJob"]["spec"]
+        minute, hour, day, month, weekday = spec["schedule"].split()
+        self.assertEqual((day, month, weekday), ("*", "*", "1"))
+        self.assertEqual(spec["concurrencyPolicy"], "Forbid")
+        command = spec["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]["command"]
+        self.assertEqual(command[:2], ["/usr/local/bin/rungctl", "evaluate"])
+        grpc_port = {p["name"]: p["port"] for p in self.docs["Service"]["spec"]["ports"]}["grpc"]
+        self.assertIn(f"--server={self.docs['Service']['metadata']['name']}:{grpc_port}", command)
+
+
+def install_lists(dockerfile):
+    """The package names of each `apt-get install` in the Dockerfile, in order."""
+    text = dockerfile.replace("\\\n", " ")
+    lists = []
+    for match in re.finditer(r"apt-get install ([^&]*)", text):
+        lists.append([w for w in match.group(1).split() if not w.startswith("-")])
+    return lists
+
+
+def owning_packages(libraries):
+    """The Debian package of each library path, asked of dpkg in one call.
+
+    dpkg knows a file by the path its package shipped, which with Debian's
+    merged /usr may differ from the one the loader printed."""
+    spellings = {}
+    for library in libraries:
+        for path in {library, os.path.realpath(library)}:
+            for candidate in [path, "/usr" + path]:
+                spellings[candidate] = library
+    result = subprocess.run(["dpkg", "-S", *spellings], capture_output=True, text=True)
+    owners = {}
+    for line in result.stdout.splitlines():
+        package, path = line.split(": ", 1)
+        owners[spellings[path]] = package.split(":", 1)[0]
+    unowned = set(libraries) - set(owners)
+    if unowned:
+        raise AssertionError(f"no package owns {sorted(unowned)}")
+    return set(owners.values())
+
+
+def dependency_closure(packages):
+    result = subprocess.run(
+        ["apt-cache", "depends", "--recurse", "--no-recommends", "--no-suggests", "--no-conflicts",
+         "--no-breaks", "--no-replaces", "--no-enhances", "--no-pre-depends", *packages],
+        capture_output=True, text=True, timeout=120, check=True,
+    )
+    closure = set(packages)
+    for line in result.stdout.splitlines():
+        match = re.match(r"^\s*(?:\|)?Depends: <?([^>\s:]+)", line)
+        if match:
+            closure.add(match.group(1))
+        elif line and not line.startswith(" "):
+            closure.add(line.strip().split(":")[0])
+    return closure
+
+
+# Packages every debian:12-slim image has.
+SLIM_BASE = {"libc6", "libgcc-s1", "libstdc++6", "zlib1g"}
+
+
+class DockerfileTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dockerfile = read("Dockerfile")
+        cls.build_packages, cls.runtime_packages = install_lists(cls.dockerfile)
+
+    def test_both_stages_are_debian_12(self):
+        self.assertEqual(re.findall(r"(?m)^FROM (\S+)", self.dockerfile), ["debian:12", "debian:12-slim"])
+
+    def test_runtime_packages_provide_every_shared_library(self):
+        libraries = set()
+        for binary in [RUNGD, RUNGCTL]:
+            ldd = subprocess.run(["ldd", binary], capture_output=True, text=True, check=True)
+            libraries.update(re.findall(r"=> (/\S+)", ldd.stdout))
+        needed = owning_packages(libraries)
+        available = dependency_closure(self.runtime_packages) | SLIM_BASE
+        self.assertEqual(needed - available, set(), "missing from the runtime stage")
+
+    def test_build_packages_are_the_projects(self):
+        with open(os.path.join(SOURCE_DIR, "scripts", "install-deps"), encoding="utf-8") as f:
+            install_deps = f.read()
+        for package in self.build_packages:
+            self.assertRegex(install_deps, rf"(?<![\w.+-]){re.escape(package)}(?![\w.+-])")
+
+    def test_copied_sources_exist(self):
+        for source in re.findall(r"(?m)^COPY (?!--from)(\S+)", self.dockerfile):
+            self.assertTrue(os.path.exists(os.path.join(SOURCE_DIR, source)), source)
+
+    def test_entrypoint_flags_exist(self):
+        entrypoint = yaml.safe_load(re.search(r"(?m)^ENTRYPOINT (.*)$", self.dockerfile).group(1))
+        cmd = yaml.safe_load(
+            re.search(r"(?ms)^CMD (\[.*?\])", self.dockerfile).group(1).replace("\\\n", " ")
+        )
+        self.assertEqual(entrypoint, ["/usr/local/bin/rungd"])
+        usage = help_text(RUNGD)
+        for flag in flag_names(cmd):
+            self.assertRegex(usage, rf"(?m){re.escape(flag)}\b")
+
+
+if __name__ == "__main__":
+    unittest.main()
