@@ -7,15 +7,6 @@
 #include "rung/status_macros.h"
 
 namespace rung {
-namespace {
-
-// The opaque part of a tag, quotes included, without any weak marker.
-absl::string_view Opaque(absl::string_view tag) {
-  absl::ConsumePrefix(&tag, "W/");
-  return tag;
-}
-
-}  // namespace
 
 absl::StatusOr<std::string> EntityTag(absl::string_view body) {
   ASSIGN_OR_RETURN(std::string digest, Sha256Hex(std::string_view(body.data(), body.size())));
@@ -25,16 +16,15 @@ absl::StatusOr<std::string> EntityTag(absl::string_view body) {
 bool IfNoneMatchHits(absl::string_view if_none_match, absl::string_view etag) {
   absl::string_view rest = absl::StripAsciiWhitespace(if_none_match);
   if (rest == "*") return true;
-  const absl::string_view wanted = Opaque(etag);
   // entity-tag = [ "W/" ] DQUOTE *etagc DQUOTE; a comma may sit inside the
   // quotes, so the list is scanned tag by tag rather than split at commas.
   while (true) {
     rest = absl::StripLeadingAsciiWhitespace(rest);
-    absl::ConsumePrefix(&rest, "W/");
+    absl::ConsumePrefix(&rest, "W/");  // the weak comparison
     if (rest.empty() || rest.front() != '"') return false;
     const size_t close = rest.find('"', 1);
     if (close == absl::string_view::npos) return false;
-    if (rest.substr(0, close + 1) == wanted) return true;
+    if (rest.substr(0, close + 1) == etag) return true;
     rest = absl::StripLeadingAsciiWhitespace(rest.substr(close + 1));
     if (!absl::ConsumePrefix(&rest, ",")) return false;
   }

@@ -14,10 +14,10 @@ namespace rung {
 absl::StatusOr<std::string> EntityTag(absl::string_view body);
 
 // Whether an If-None-Match header value lets the server answer 304 for a
-// resource tagged `etag`: "*", or a comma-separated list naming the tag.
-// Tags are compared weakly (a "W/" on either side is ignored), as RFC 9110
-// section 13.1.2 asks of If-None-Match. A malformed list matches nothing, so
-// a confused client gets the full body rather than a stale cache.
+// resource tagged `etag` (a strong tag, as EntityTag makes): "*", or a
+// comma-separated list naming the tag. Tags are compared weakly (a "W/" in
+// the list is ignored), as RFC 9110 section 13.1.2 asks of If-None-Match. A malformed list matches
+// nothing, so a confused client gets the full body rather than a stale cache.
 bool IfNoneMatchHits(absl::string_view if_none_match, absl::string_view etag);
 
 }  // namespace rung
