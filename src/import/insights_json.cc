@@ -38,7 +38,8 @@ absl::Status GraphError(const json& error) {
   if (error.contains("code")) details.push_back(absl::StrCat("code ", error["code"].dump()));
   return absl::InvalidArgumentError(
       absl::StrCat("the file holds a Graph API error instead of Insights data: ",
-                   Quote(error["message"].get<std::string>()),
+                   // In full: Meta's message is the one thing the user must read.
+                   JsonQuote(error["message"].get<std::string>()),
                    details.empty() ? "" : absl::StrCat(" (", absl::StrJoin(details, ", "), ")")));
 }
 
