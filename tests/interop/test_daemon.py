@@ -42,6 +42,32 @@ class DaemonTest(unittest.TestCase):
         self.assertIn('"msg":"draining"', err)
         self.assertTrue(os.path.exists(self.db))
 
+    def test_serves_dashboard_json_and_metrics_over_http(self):
+        import json
+        import urllib.error
+        daemon = RungdProcess(self.db)
+        try:
+            self.assertEqual(self.check_health(daemon.address), health_pb2.HealthCheckResponse.SERVING)
+            base = f"http://{daemon.http_address}"
+            with urllib.request.urlopen(f"{base}/v1/recommendations?action=hold", timeout=10) as response:
+                self.assertEqual(response.status, 200)
+                self.assertEqual(response.headers["Content-Type"], "application/json")
+                self.assertRegex(response.headers["ETag"], r'^"[0-9a-f]{32}"$')
+                self.assertEqual(json.loads(response.read()), {"recommendations": [], "nextPageToken": ""})
+            with self.assertRaises(urllib.error.HTTPError) as raised:
+                urllib.request.urlopen(f"{base}/v1/adsets/nope/recommendation", timeout=10)
+            self.assertEqual(raised.exception.code, 404)
+            self.assertEqual(json.loads(raised.exception.read())["error"]["status"], "NOT_FOUND")
+            with urllib.request.urlopen(f"{base}/metrics", timeout=10) as response:
+                metrics = response.read().decode()
+            self.assertIn('grpc_server_handled_total{grpc_code="OK",grpc_method="Check",'
+                          'grpc_service="grpc.health.v1.Health",grpc_type="unary"} 1', metrics)
+            self.assertIn('rung_http_requests_total{code="200",path_template="/v1/recommendations"} 1',
+                          metrics)
+            self.assertIn("rung_ad_sets 0", metrics)
+        finally:
+            daemon.stop()
+
     def test_exits_zero_on_sigint(self):
         daemon = RungdProcess(self.db)
         code, err = daemon.stop(signal.SIGINT)
