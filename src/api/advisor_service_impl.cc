@@ -1,9 +1,7 @@
 #include "api/advisor_service_impl.h"
 
-#include <optional>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "api/proto_convert.h"
 #include "api/status_mapping.h"
 
@@ -54,53 +52,6 @@ absl::Status Evaluate(Advisor* advisor, const v1::EvaluateAdSetsRequest& request
   return absl::OkStatus();
 }
 
-absl::StatusOr<RecommendationFilter> FilterFromProto(
-    const v1::ListRecommendationsRequest& request) {
-  RecommendationFilter filter;
-  filter.account_id = request.account_id();
-  filter.as_of_week = request.as_of_week();
-  for (int i = 0; i < request.actions_size(); ++i) {
-    absl::StatusOr<Action> action =
-        ActionFromProto(request.actions(i), absl::StrCat("actions[", i, "]"));
-    if (!action.ok()) return action.status();
-    filter.actions.push_back(*action);
-  }
-  for (int i = 0; i < request.flags_size(); ++i) {
-    absl::StatusOr<Flag> flag = FlagFromProto(request.flags(i), absl::StrCat("flags[", i, "]"));
-    if (!flag.ok()) return flag.status();
-    filter.flags.push_back(*flag);
-  }
-  return filter;
-}
-
-absl::Status ListRecommendationsPage(Advisor* advisor,
-                                     const v1::ListRecommendationsRequest& request,
-                                     v1::ListRecommendationsResponse* response) {
-  absl::StatusOr<RecommendationFilter> filter = FilterFromProto(request);
-  if (!filter.ok()) return filter.status();
-  absl::StatusOr<RecommendationPage> page =
-      advisor->ListRecommendations(*filter, request.page_size(), request.page_token());
-  if (!page.ok()) return page.status();
-  for (const Recommendation& rec : page->recommendations) {
-    ToProto(rec, response->add_recommendations());
-  }
-  response->set_next_page_token(page->next_page_token);
-  return absl::OkStatus();
-}
-
-absl::Status ListClimbTestsPage(Advisor* advisor, const v1::ListClimbTestsRequest& request,
-                                v1::ListClimbTestsResponse* response) {
-  absl::StatusOr<std::optional<ClimbTestState>> state =
-      StateFilterFromProto(request.state(), "state");
-  if (!state.ok()) return state.status();
-  absl::StatusOr<ClimbTestPage> page = advisor->ListClimbTests(
-      request.account_id(), *state, request.page_size(), request.page_token());
-  if (!page.ok()) return page.status();
-  for (const ClimbTest& test : page->climb_tests) ToProto(test, response->add_climb_tests());
-  response->set_next_page_token(page->next_page_token);
-  return absl::OkStatus();
-}
-
 // Answers a use case that returns one ClimbTest.
 absl::Status AnswerClimbTest(const absl::StatusOr<ClimbTest>& test, v1::ClimbTest* out) {
   if (test.ok()) ToProto(*test, out);
@@ -118,32 +69,19 @@ grpc::ServerUnaryReactor* AdvisorServiceImpl::IngestWeeks(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* AdvisorServiceImpl::GetAdSet(grpc::CallbackServerContext* context,
                                                        const v1::GetAdSetRequest* request,
                                                        v1::GetAdSetResponse* response) {
-  absl::StatusOr<AdSetSummary> summary = advisor_->GetAdSet(request->ad_set_id());
-  if (summary.ok()) ToProto(*summary, response->mutable_ad_set());
-  return Finish(context, summary.status());
+  return Finish(context, calls_.GetAdSet(*request, response));
 }
 
 grpc::ServerUnaryReactor* AdvisorServiceImpl::ListAdSets(grpc::CallbackServerContext* context,
                                                          const v1::ListAdSetsRequest* request,
                                                          v1::ListAdSetsResponse* response) {
-  absl::StatusOr<AdSetPage> page =
-      advisor_->ListAdSets(request->account_id(), request->page_size(), request->page_token());
-  if (page.ok()) {
-    for (const AdSetSummary& summary : page->ad_sets) ToProto(summary, response->add_ad_sets());
-    response->set_next_page_token(page->next_page_token);
-  }
-  return Finish(context, page.status());
+  return Finish(context, calls_.ListAdSets(*request, response));
 }
 
 grpc::ServerUnaryReactor* AdvisorServiceImpl::GetAdSetHistory(
     grpc::CallbackServerContext* context, const v1::GetAdSetHistoryRequest* request,
     v1::GetAdSetHistoryResponse* response) {
-  absl::StatusOr<AdSetHistory> history =
-      advisor_->GetAdSetHistory(request->ad_set_id(), request->from_week(), request->to_week());
-  if (history.ok()) {
-    for (const AdSetWeek& week : *history) ToProto(week, response->add_weeks());
-  }
-  return Finish(context, history.status());
+  return Finish(context, calls_.GetAdSetHistory(*request, response));
 }
 
 }  // namespace rung
@@ -159,16 +97,13 @@ grpc::ServerUnaryReactor* AdvisorServiceImpl::EvaluateAdSets(
 grpc::ServerUnaryReactor* AdvisorServiceImpl::GetRecommendation(
     grpc::CallbackServerContext* context, const v1::GetRecommendationRequest* request,
     v1::GetRecommendationResponse* response) {
-  absl::StatusOr<Recommendation> rec =
-      advisor_->GetRecommendation(request->ad_set_id(), request->as_of_week());
-  if (rec.ok()) ToProto(*rec, response->mutable_recommendation());
-  return Finish(context, rec.status());
+  return Finish(context, calls_.GetRecommendation(*request, response));
 }
 
 grpc::ServerUnaryReactor* AdvisorServiceImpl::ListRecommendations(
     grpc::CallbackServerContext* context, const v1::ListRecommendationsRequest* request,
     v1::ListRecommendationsResponse* response) {
-  return Finish(context, ListRecommendationsPage(advisor_, *request, response));
+  return Finish(context, calls_.ListRecommendations(*request, response));
 }
 
 grpc::ServerUnaryReactor* AdvisorServiceImpl::StartClimbTest(
@@ -183,7 +118,7 @@ grpc::ServerUnaryReactor* AdvisorServiceImpl::StartClimbTest(
 grpc::ServerUnaryReactor* AdvisorServiceImpl::ListClimbTests(
     grpc::CallbackServerContext* context, const v1::ListClimbTestsRequest* request,
     v1::ListClimbTestsResponse* response) {
-  return Finish(context, ListClimbTestsPage(advisor_, *request, response));
+  return Finish(context, calls_.ListClimbTests(*request, response));
 }
 
 grpc::ServerUnaryReactor* AdvisorServiceImpl::CancelClimbTest(
@@ -196,9 +131,7 @@ grpc::ServerUnaryReactor* AdvisorServiceImpl::CancelClimbTest(
 grpc::ServerUnaryReactor* AdvisorServiceImpl::GetPolicy(grpc::CallbackServerContext* context,
                                                         const v1::GetPolicyRequest* request,
                                                         v1::GetPolicyResponse* response) {
-  absl::StatusOr<EffectivePolicy> policy = advisor_->GetPolicy(request->account_id());
-  if (policy.ok()) ToProto(*policy, *ladders_, response->mutable_policy());
-  return Finish(context, policy.status());
+  return Finish(context, calls_.GetPolicy(*request, response));
 }
 
 grpc::ServerUnaryReactor* AdvisorServiceImpl::BackupDatabase(

@@ -1,6 +1,7 @@
 #ifndef RUNG_API_ADVISOR_SERVICE_IMPL_H_
 #define RUNG_API_ADVISOR_SERVICE_IMPL_H_
 
+#include "api/advisor_calls.h"
 #include "rung/advisor.h"
 #include "rung/v1/advisor_service.grpc.pb.h"
 
@@ -12,7 +13,7 @@ class AdvisorServiceImpl final : public v1::AdvisorService::CallbackService {
  public:
   // `advisor` and `ladders` must outlive the service.
   AdvisorServiceImpl(Advisor* advisor, const LadderRegistry* ladders)
-      : advisor_(advisor), ladders_(ladders) {}
+      : advisor_(advisor), calls_(advisor, ladders) {}
 
   grpc::ServerUnaryReactor* IngestWeeks(grpc::CallbackServerContext* context,
                                         const v1::IngestWeeksRequest* request,
@@ -54,7 +55,8 @@ class AdvisorServiceImpl final : public v1::AdvisorService::CallbackService {
 
  private:
   Advisor* advisor_;
-  const LadderRegistry* ladders_;
+  // The reads, shared with the HTTP routes.
+  const AdvisorCalls calls_;
 };
 
 }  // namespace rung
