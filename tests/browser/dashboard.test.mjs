@@ -1,0 +1,318 @@
+// The dashboard at / in headless Chromium, against a real rungd loaded with
+// the demo data: what the page shows is checked against what the JSON API
+// answers for the same daemon.
+//
+// Environment: RUNGD (the rungd binary, required); RUNG_PY_DIR (the generated
+// Python stubs, default: python/ beside rungd); RUNG_ARTIFACT_DIR (where the
+// screenshots go, default: artifacts/ beside rungd); CHROMIUM (default
+// /usr/bin/chromium). Nothing here downloads a browser.
+
+import assert from 'node:assert/strict';
+import {execFile, spawn} from 'node:child_process';
+import {once} from 'node:events';
+import {mkdir, mkdtemp, rm} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {dirname, join} from 'node:path';
+import readline from 'node:readline';
+import {fileURLToPath} from 'node:url';
+import {promisify} from 'node:util';
+import {after, before, test} from 'node:test';
+
+import {chromium} from 'playwright-core';
+
+const RUNGD = process.env.RUNGD;
+if (!RUNGD) throw new Error('set RUNGD to the rungd binary');
+const PY_DIR = process.env.RUNG_PY_DIR || join(dirname(RUNGD), 'python');
+const ARTIFACT_DIR = process.env.RUNG_ARTIFACT_DIR || join(dirname(RUNGD), 'artifacts');
+const DEMO_DATA = fileURLToPath(new URL('../../scripts/demo_data.py', import.meta.url));
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+const run = promisify(execFile);
+let workDir, rungd, baseUrl, browser, page;
+const pageErrors = [];
+
+// Starts rungd on free ports; resolves once it has printed both addresses.
+function startRungd(dbPath) {
+  const child = spawn(RUNGD, ['--listen=127.0.0.1:0', '--http_listen=127.0.0.1:0', `--db=${dbPath}`],
+    {stdio: ['ignore', 'pipe', 'pipe']});
+  let stderr = '';
+  child.stderr.on('data', (chunk) => { stderr = (stderr + chunk).slice(-8000); });
+  return new Promise((resolve, reject) => {
+    const addresses = {};
+    readline.createInterface({input: child.stdout}).on('line', (line) => {
+      const match = /^(http )?listening on (\S+)$/.exec(line);
+      if (match) addresses[match[1] ? 'http' : 'grpc'] = match[2];
+      if (addresses.grpc && addresses.http) resolve({child, ...addresses});
+    });
+    child.on('exit', (code, signal) => reject(new Error(`rungd exited (${code ?? signal}) before listening:\n${stderr}`)));
+  });
+}
+
+function python(args) {
+  return run('/usr/bin/python3', args, {env: {...process.env, PYTHONPATH: PY_DIR, PYTHONDONTWRITEBYTECODE: '1'}});
+}
+
+async function api(path) {
+  const response = await fetch(baseUrl + path);
+  const body = await response.json();
+  return {status: response.status, body};
+}
+
+async function apiOk(path) {
+  const {status, body} = await api(path);
+  assert.equal(status, 200, `${path}: ${JSON.stringify(body)}`);
+  return body;
+}
+
+async function allRecommendations(query = '') {
+  const recs = [];
+  let token = '';
+  do {
+    const body = await apiOk(`/v1/recommendations?page_size=2&page_token=${encodeURIComponent(token)}${query}`);
+    recs.push(...body.recommendations);
+    token = body.nextPageToken;
+  } while (token);
+  return recs;
+}
+
+const ids = (recs) => recs.map((rec) => rec.adSetId).sort();
+
+function tableRows() {
+  return page.$$eval('#recommendations tbody tr', (rows) => rows.map((row) => ({
+    id: row.dataset.adSetId,
+    account: row.cells[1].textContent,
+    action: row.querySelector('.badge').dataset.action,
+    label: row.querySelector('.badge').textContent,
+    flags: [...row.querySelectorAll('.flag')].map((flag) => flag.dataset.flag),
+  })));
+}
+
+// Waits until the table holds exactly `expected` ad sets; on a timeout, fails
+// with what it holds instead.
+async function waitForRows(expected) {
+  const want = [...expected].sort().join(',');
+  try {
+    await page.waitForFunction((want) => [...document.querySelectorAll('#recommendations tbody tr')]
+      .map((row) => row.dataset.adSetId).sort().join(',') === want, want);
+  } catch (error) {
+    assert.deepEqual((await tableRows()).map((row) => row.id).sort(), [...expected].sort());
+    throw error;
+  }
+}
+
+async function screenshot(name) {
+  await mkdir(ARTIFACT_DIR, {recursive: true});
+  await page.screenshot({path: join(ARTIFACT_DIR, name), fullPage: true});
+}
+
+before(async () => {
+  workDir = await mkdtemp(join(tmpdir(), 'rung-browser-'));
+  rungd = await startRungd(join(workDir, 'rung.db'));
+  baseUrl = `http://${rungd.http}`;
+  await python([DEMO_DATA, '--server', rungd.grpc]);
+  browser = await chromium.launch({executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS});
+  page = await browser.newPage({viewport: {width: 1280, height: 900}});
+  page.setDefaultTimeout(15000);
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+}, {timeout: 120000});
+
+after(async () => {
+  await browser?.close();
+  if (rungd && rungd.child.exitCode === null) {
+    rungd.child.kill('SIGTERM');
+    await once(rungd.child, 'exit');
+  }
+  if (workDir) await rm(workDir, {recursive: true, force: true});
+});
+
+test('the table shows every recommendation the API lists, with its action', async () => {
+  const recs = await allRecommendations();
+  assert.ok(recs.length >= 5, `the demo should give several recommendations, got ${recs.length}`);
+  assert.ok(new Set(recs.map((rec) => rec.action)).size >= 3, 'the demo should give several actions');
+
+  await page.goto(baseUrl + '/');
+  await waitForRows(ids(recs));
+  const rows = await tableRows();
+  for (const rec of recs) {
+    const row = rows.find((candidate) => candidate.id === rec.adSetId);
+    assert.equal(row.action, rec.action, rec.adSetId);
+    // "ACTION_DUPLICATE_AND_CLIMB" reads "Duplicate and climb".
+    assert.equal(row.label.toLowerCase(), rec.action.replace('ACTION_', '').replaceAll('_', ' ').toLowerCase());
+    assert.deepEqual(row.flags, rec.flags ?? [], rec.adSetId);
+  }
+  await screenshot('dashboard.png');
+});
+
+test('filtering by an action or a flag narrows the table to exactly those ad sets', async () => {
+  const recs = await allRecommendations();
+  const byAction = {};
+  for (const rec of recs) (byAction[rec.action] ||= []).push(rec);
+  // An action some ad sets have and others do not, so that narrowing shows.
+  const action = Object.keys(byAction).sort((a, b) => byAction[b].length - byAction[a].length)[0];
+  assert.ok(byAction[action].length > 1 && byAction[action].length < recs.length);
+  const flag = recs.flatMap((rec) => rec.flags ?? []).sort()[0];
+  assert.ok(flag, 'the demo should raise at least one flag');
+
+  await page.goto(baseUrl + '/');
+  await waitForRows(ids(recs));
+  for (const [select, value, expected, query] of [
+    ['#action-filter', action, byAction[action], `&action=${action}`],
+    ['#flag-filter', flag, recs.filter((rec) => (rec.flags ?? []).includes(flag)), `&flag=${flag}`],
+  ]) {
+    assert.deepEqual(ids(await allRecommendations(query)), ids(expected), `the API's own ${query} filter`);
+    await page.selectOption(select, value);
+    await waitForRows(ids(expected));
+    assert.ok(new URL(page.url()).hash.includes(value), page.url());
+    await page.selectOption(select, '');
+    await waitForRows(ids(recs));
+  }
+});
+
+test('the account selector lists the accounts and narrows the table to one', async () => {
+  const adSets = (await apiOk('/v1/adsets?page_size=100')).adSets;
+  const accounts = [...new Set(adSets.map((adSet) => adSet.accountId))].sort();
+  assert.ok(accounts.length >= 2, 'the demo should have two accounts');
+
+  await page.goto(baseUrl + '/');
+  await page.waitForFunction((n) => document.querySelectorAll('#account-filter option').length === n,
+    accounts.length + 1);
+  const options = await page.$$eval('#account-filter option', (list) => list.map((option) => option.value));
+  assert.deepEqual(options, ['', ...accounts]);
+
+  const account = accounts[1];
+  const expected = await allRecommendations(`&account_id=${account}`);
+  assert.ok(expected.length > 0);
+  await page.selectOption('#account-filter', account);
+  await waitForRows(ids(expected));
+  for (const row of await tableRows()) assert.equal(row.account, account);
+});
+
+test('every page of a long list can be loaded', async () => {
+  const recs = await allRecommendations();
+  await page.goto(baseUrl + '/#page_size=3');
+  await waitForRows(recs.slice(0, 3).map((rec) => rec.adSetId));
+  for (let shown = 3; shown < recs.length; shown += 3) {
+    await page.click('#load-more');
+    await page.waitForFunction((n) => document.querySelectorAll('#recommendations tbody tr').length === n,
+      Math.min(shown + 3, recs.length));
+  }
+  await waitForRows(ids(recs));
+  assert.equal(await page.isHidden('#load-more'), true, 'no "load more" after the last page');
+});
+
+test('clicking an ad set shows its ladder, weekly volume against both thresholds, and its reasons', async () => {
+  const recs = await allRecommendations();
+  const rec = recs.find((candidate) => candidate.targetEvent && candidate.reasons?.length > 0);
+  assert.ok(rec, 'the demo should move or climb some ad set');
+  const policy = await apiOk(`/v1/policy?account_id=${rec.accountId}`);
+  const ladder = policy.ladders.find((candidate) => candidate.name === rec.ladder);
+  const weeks = (await apiOk(`/v1/adsets/${rec.adSetId}/history`)).weeks;
+  assert.ok(ladder && weeks.length > 1 && rec.learningThreshold > policy.cutoverThreshold);
+
+  await page.goto(baseUrl + '/');
+  await page.click(`#recommendations tr[data-ad-set-id="${rec.adSetId}"] td.action`);
+  await page.waitForSelector('#detail ol.ladder');
+  assert.equal(decodeURIComponent(new URL(page.url()).hash), `#adset=${rec.adSetId}`);
+  assert.equal(await page.textContent('#detail h2'), rec.adSetId);
+  assert.equal(await page.getAttribute(`tr[data-ad-set-id="${rec.adSetId}"]`, 'aria-current'), 'true');
+
+  // The ladder, highest rung first, with the current and target rungs marked.
+  const rungs = await page.$$eval('#detail ol.ladder > li', (items) => items.map((item) => ({
+    event: item.dataset.event, current: item.getAttribute('aria-current') === 'step',
+    target: item.classList.contains('target'), text: item.querySelector('.rung').textContent})));
+  assert.deepEqual(rungs.map((rung) => rung.event), [...ladder.events].reverse());
+  assert.deepEqual(rungs.filter((rung) => rung.current).map((rung) => rung.event), [rec.currentEvent]);
+  assert.deepEqual(rungs.filter((rung) => rung.target).map((rung) => rung.event), [rec.targetEvent]);
+  for (const rung of rungs) {
+    assert.ok(rung.text.includes(`sustained ${rec.sustainedCounts[rung.event]}/wk`), rung.text);
+  }
+
+  // One chart per rung: a point per stored week at its count, and the two
+  // threshold lines, drawn on the same scale as the points.
+  for (const event of ladder.events) {
+    const chart = await page.$eval(`#detail svg.chart[data-event="${event}"]`, (svg) => ({
+      points: [...svg.querySelectorAll('circle.point')].map((point) => ({
+        week: point.dataset.week, count: Number(point.dataset.count),
+        cx: Number(point.getAttribute('cx')), cy: Number(point.getAttribute('cy'))})),
+      lines: Object.fromEntries([...svg.querySelectorAll('line.threshold')].map((line) =>
+        [line.dataset.threshold, {value: Number(line.dataset.value), y: Number(line.getAttribute('y1'))}])),
+    }));
+    assert.deepEqual(chart.points.map((point) => point.week), weeks.map((week) => week.weekStart), event);
+    assert.deepEqual(chart.points.map((point) => point.count),
+      weeks.map((week) => Number(week.eventCounts[event] ?? 0)), event);
+    assert.deepEqual(Object.keys(chart.lines).sort(), ['cutover', 'learning']);
+    assert.equal(chart.lines.learning.value, rec.learningThreshold);
+    assert.equal(chart.lines.cutover.value, policy.cutoverThreshold);
+    assert.ok(chart.lines.learning.y < chart.lines.cutover.y, 'T is drawn above the cutover');
+    chart.points.forEach((point, i) => {
+      if (i > 0) assert.ok(point.cx > chart.points[i - 1].cx, `${event}: weeks run left to right`);
+      for (const line of Object.values(chart.lines)) {
+        assert.equal(point.cy <= line.y, point.count >= line.value, `${event} ${point.week}: ${point.count} vs ${line.value}`);
+      }
+    });
+  }
+
+  const messages = await page.$$eval('#detail .reason-message', (items) => items.map((item) => item.textContent));
+  assert.deepEqual(messages, rec.reasons.map((reason) => reason.message));
+  const rules = await page.$$eval('#detail .reason-rule code', (items) => items.map((item) => item.textContent));
+  assert.deepEqual(rules, rec.reasons.map((reason) => reason.rule));
+  await screenshot('dashboard-detail.png');
+});
+
+test('a link to #adset= opens that ad set, and a week with no record breaks its line', async () => {
+  const adSets = (await apiOk('/v1/adsets?page_size=100')).adSets;
+  const gapped = adSets.find((adSet) =>
+    (Date.parse(adSet.lastWeek) - Date.parse(adSet.firstWeek)) / (7 * 86400000) + 1 > adSet.weekCount);
+  assert.ok(gapped, 'the demo should have an ad set with a week missing');
+  const weeks = (await apiOk(`/v1/adsets/${gapped.adSetId}/history`)).weeks;
+  const runs = 1 + weeks.filter((week, i) => i > 0 &&
+    Date.parse(week.weekStart) - Date.parse(weeks[i - 1].weekStart) > 7 * 86400000).length;
+
+  await page.goto(`${baseUrl}/#adset=${gapped.adSetId}`);
+  const chart = `#detail svg.chart[data-event="${gapped.optimizationEvent}"]`;
+  await page.waitForSelector(chart);
+  assert.equal(await page.textContent('#detail h2'), gapped.adSetId);
+  assert.equal(await page.$$eval(`${chart} circle.point`, (points) => points.length), weeks.length);
+  const path = await page.getAttribute(`${chart} path.series`, 'd');
+  assert.equal(path.split('M').length - 1, runs, path);
+});
+
+test('an unknown ad set shows the API error message', async () => {
+  const {status, body} = await api('/v1/adsets/no_such_ad_set');
+  assert.equal(status, 404);
+  await page.goto(`${baseUrl}/#adset=no_such_ad_set`);
+  await page.waitForSelector('#detail .notice.error');
+  assert.ok((await page.textContent('#detail .notice.error')).includes(body.error.message));
+});
+
+test('an account with data but no evaluation says to run rungctl evaluate', async () => {
+  const asOfWeek = (await allRecommendations())[0].asOfWeek;
+  await python(['-c', `
+import sys, grpc
+from rung.v1 import ad_set_pb2, advisor_service_pb2 as api, advisor_service_pb2_grpc as api_grpc
+week = ad_set_pb2.AdSetWeek(account_id="act_new", campaign_id="cmp_new", ad_set_id="as_not_evaluated",
+                            week_start=sys.argv[2], optimization_event="Purchase", event_counts={"Purchase": 12})
+with grpc.insecure_channel(sys.argv[1]) as channel:
+    api_grpc.AdvisorServiceStub(channel).IngestWeeks(api.IngestWeeksRequest(weeks=[week]), timeout=30)
+`, rungd.grpc, asOfWeek]);
+
+  const accounts = [...new Set((await apiOk('/v1/adsets?page_size=100')).adSets.map((adSet) => adSet.accountId))];
+  assert.ok(accounts.includes('act_new'));
+
+  await page.goto('about:blank');  // A fresh load, which lists the new account.
+  await page.goto(`${baseUrl}/#account=act_new&adset=as_not_evaluated`);
+  await page.waitForFunction((want) => [...document.querySelectorAll('#account-filter option')]
+    .map((option) => option.value).join() === want, ['', ...accounts.sort()].join());
+  assert.equal(await page.inputValue('#account-filter'), 'act_new');
+  await page.waitForSelector('#list-status .notice');
+  assert.match(await page.textContent('#list-status .notice'), /No evaluation yet.*rungctl evaluate --account act_new/);
+  await page.waitForSelector('#detail svg.chart');
+  assert.match(await page.textContent('#detail .notice'), /No evaluation yet.*rungctl evaluate/);
+  assert.equal(await page.$$eval('#detail svg.chart[data-event="Purchase"] circle.point', (points) => points.length), 1);
+  assert.equal(await page.getAttribute('#detail ol.ladder li[aria-current="step"]', 'data-event'), 'Purchase');
+});
+
+test('the page raised no script errors', () => {
+  assert.deepEqual(pageErrors, []);
+});
