@@ -81,7 +81,7 @@ const ids = (recs) => recs.map((rec) => rec.adSetId).sort();
 function tableRows() {
   return page.$$eval('#recommendations tbody tr', (rows) => rows.map((row) => ({
     id: row.dataset.adSetId,
-    account: row.cells[1].textContent,
+    account: row.querySelector('td.account').textContent,
     action: row.querySelector('.badge').dataset.action,
     label: row.querySelector('.badge').textContent,
     flags: [...row.querySelectorAll('.flag')].map((flag) => flag.dataset.flag),
@@ -278,12 +278,37 @@ test('a link to #adset= opens that ad set, and a week with no record breaks its 
   assert.equal(path.split('M').length - 1, runs, path);
 });
 
-test('an unknown ad set shows the API error message', async () => {
-  const {status, body} = await api('/v1/adsets/no_such_ad_set');
-  assert.equal(status, 404);
-  await page.goto(`${baseUrl}/#adset=no_such_ad_set`);
-  await page.waitForSelector('#detail .notice.error');
-  assert.ok((await page.textContent('#detail .notice.error')).includes(body.error.message));
+test('HTTP errors show the message of the API', async () => {
+  for (const [hash, apiPath, where] of [
+    ['#adset=no_such_ad_set', '/v1/adsets/no_such_ad_set', '#detail'],
+    ['#flag=NO_SUCH_FLAG', '/v1/recommendations?flag=NO_SUCH_FLAG', '#list-notice'],
+  ]) {
+    const {status, body} = await api(apiPath);
+    assert.ok(status >= 400 && body.error.message, `${apiPath} should fail`);
+    await page.goto(baseUrl + '/' + hash);
+    await page.waitForSelector(`${where} .notice.error`);
+    assert.ok((await page.textContent(`${where} .notice.error`)).includes(body.error.message), hash);
+  }
+});
+
+test('at a phone\'s width nothing overflows the page but the table, which scrolls', async () => {
+  const recs = await allRecommendations();
+  const rec = recs.find((candidate) => candidate.reasons?.length > 1) ?? recs[0];
+  await page.setViewportSize({width: 390, height: 844});
+  try {
+    await page.goto('about:blank');
+    await page.goto(`${baseUrl}/#adset=${rec.adSetId}`);
+    await page.waitForSelector('#detail svg.chart');
+    await waitForRows(ids(recs));
+    const widths = await page.evaluate(() => ({page: document.documentElement.scrollWidth,
+      viewport: window.innerWidth, charts: [...document.querySelectorAll('svg.chart')]
+        .map((svg) => svg.getBoundingClientRect().right)}));
+    assert.ok(widths.page <= widths.viewport, JSON.stringify(widths));
+    for (const right of widths.charts) assert.ok(right <= widths.viewport, JSON.stringify(widths));
+    await screenshot('dashboard-narrow.png');
+  } finally {
+    await page.setViewportSize({width: 1280, height: 900});
+  }
 });
 
 test('an account with data but no evaluation says to run rungctl evaluate', async () => {
@@ -305,8 +330,8 @@ with grpc.insecure_channel(sys.argv[1]) as channel:
   await page.waitForFunction((want) => [...document.querySelectorAll('#account-filter option')]
     .map((option) => option.value).join() === want, ['', ...accounts.sort()].join());
   assert.equal(await page.inputValue('#account-filter'), 'act_new');
-  await page.waitForSelector('#list-status .notice');
-  assert.match(await page.textContent('#list-status .notice'), /No evaluation yet.*rungctl evaluate --account act_new/);
+  await page.waitForSelector('#list-notice .notice');
+  assert.match(await page.textContent('#list-notice .notice'), /No evaluation yet.*rungctl evaluate --account act_new/);
   await page.waitForSelector('#detail svg.chart');
   assert.match(await page.textContent('#detail .notice'), /No evaluation yet.*rungctl evaluate/);
   assert.equal(await page.$$eval('#detail svg.chart[data-event="Purchase"] circle.point', (points) => points.length), 1);
