@@ -148,8 +148,8 @@ TEST(AdsManagerImportTest, NamesEveryMissingColumn) {
             "line 1: Ads Manager CSV: missing columns \"Reporting ends\" (looked for: Reporting "
             "ends, in any case, with or without a currency suffix); \"Ad set ID\" (looked for: "
             "Ad set ID, Adset ID, in any case, with or without a currency suffix); \"Account "
-            "ID\" (looked for: Account ID, in any case, with or without a currency suffix) (for "
-            "Account ID, --account also does); found: \"Reporting starts\", \"Starts\", "
+            "ID\" (looked for: Account ID, in any case, with or without a currency suffix), or "
+            "pass --account; found: \"Reporting starts\", \"Starts\", "
             "\"Ends\", \"Campaign ID\", \"Ad set name\", \"Amount spent\"");
 }
 

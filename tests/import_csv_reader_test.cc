@@ -57,6 +57,8 @@ struct BadCsv {
   std::string error;
 };
 
+void PrintTo(const BadCsv& c, std::ostream* os) { *os << c.name; }
+
 class CsvReaderErrorTest : public ::testing::TestWithParam<BadCsv> {};
 
 TEST_P(CsvReaderErrorTest, NamesTheLine) {

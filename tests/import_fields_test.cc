@@ -15,6 +15,8 @@ struct AmountCase {
   int64_t micros;
 };
 
+void PrintTo(const AmountCase& c, std::ostream* os) { *os << "'" << c.text << "'"; }
+
 class AmountTest : public ::testing::TestWithParam<AmountCase> {};
 
 TEST_P(AmountTest, IsExactToTheMicro) {
@@ -34,6 +36,8 @@ struct BadAmount {
   std::string text;
   std::string error;
 };
+
+void PrintTo(const BadAmount& c, std::ostream* os) { *os << "'" << c.text << "'"; }
 
 class BadAmountTest : public ::testing::TestWithParam<BadAmount> {};
 

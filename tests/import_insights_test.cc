@@ -190,6 +190,8 @@ struct SpendCase {
   int64_t micros;
 };
 
+void PrintTo(const SpendCase& c, std::ostream* os) { *os << "spend " << c.spend; }
+
 class InsightsSpendTest : public ::testing::TestWithParam<SpendCase> {};
 
 TEST_P(InsightsSpendTest, IsExactToTheMicro) {
@@ -209,6 +211,8 @@ struct BadSpend {
   json spend;
   std::string error;
 };
+
+void PrintTo(const BadSpend& c, std::ostream* os) { *os << "spend " << c.spend.dump(); }
 
 class InsightsBadSpendTest : public ::testing::TestWithParam<BadSpend> {};
 

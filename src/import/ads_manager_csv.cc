@@ -43,20 +43,22 @@ struct FieldColumn {
   Field field;
   // Ads Manager's spelling first; an empty name is unused.
   std::array<absl::string_view, 2> names;
+  bool required;
 };
 
 // "Starts" and "Ends" are deliberately absent: they are the ad set's
 // schedule, not the reporting week.
 constexpr FieldColumn kFieldColumns[kFieldCount] = {
-    {Field::kReportingStarts, {"Reporting starts"}},
-    {Field::kReportingEnds, {"Reporting ends"}},
-    {Field::kAdSetId, {"Ad set ID", "Adset ID"}},
-    {Field::kCampaignId, {"Campaign ID"}},
-    {Field::kAccountId, {"Account ID"}},
-    {Field::kAmountSpent, {"Amount spent"}},
-    {Field::kDelivery, {"Delivery", "Ad set delivery"}},
-    {Field::kResultIndicator, {"Result indicator"}},
-    {Field::kOptimizationEvent, {"Optimization event"}},
+    {Field::kReportingStarts, {"Reporting starts"}, true},
+    {Field::kReportingEnds, {"Reporting ends"}, true},
+    {Field::kAdSetId, {"Ad set ID", "Adset ID"}, true},
+    {Field::kCampaignId, {"Campaign ID"}, true},
+    // Unless ImportOptions::default_account_id stands in for it.
+    {Field::kAccountId, {"Account ID"}, true},
+    {Field::kAmountSpent, {"Amount spent"}, false},
+    {Field::kDelivery, {"Delivery", "Ad set delivery"}, false},
+    {Field::kResultIndicator, {"Result indicator"}, false},
+    {Field::kOptimizationEvent, {"Optimization event"}, false},
 };
 
 // A column counting one event. Ads Manager's plain column ("Purchases")
@@ -183,27 +185,25 @@ absl::StatusOr<Layout> ReadLayout(const CsvTable& table, const ImportOptions& op
   }
   std::vector<std::string> missing;
   for (const FieldColumn& column : kFieldColumns) {
-    const bool required = column.field == Field::kReportingStarts ||
-                          column.field == Field::kReportingEnds ||
-                          column.field == Field::kAdSetId || column.field == Field::kCampaignId ||
-                          (column.field == Field::kAccountId && options.default_account_id.empty());
-    if (required && !layout[column.field]) missing.push_back(LookedFor(column));
+    if (!column.required || layout[column.field]) continue;
+    if (column.field != Field::kAccountId) {
+      missing.push_back(LookedFor(column));
+    } else if (options.default_account_id.empty()) {
+      missing.push_back(absl::StrCat(LookedFor(column), ", or pass --account"));
+    }
   }
   if (!missing.empty()) {
     return PlaceError(
         absl::StrCat("line ", table.header_line),
         absl::StrCat("Ads Manager CSV: missing column", missing.size() > 1 ? "s " : " ",
-                     absl::StrJoin(missing, "; "),
-                     layout[Field::kAccountId] ? "" : " (for Account ID, --account also does)",
-                     "; found: ", QuotedList(table.header)));
+                     absl::StrJoin(missing, "; "), "; found: ", QuotedList(table.header)));
   }
   return layout;
 }
 
 // Ads Manager writes YYYY-MM-DD; YYYY/MM/DD and DD.MM.YYYY are read too
 // because they cannot be misread. NN/NN/YYYY can (October 5 or May 10?).
-absl::StatusOr<std::string> IsoDate(absl::string_view text) {
-  const absl::string_view date = text;
+absl::StatusOr<std::string> IsoDate(absl::string_view date) {
   const char separator = absl::StrContains(date, '/') ? '/' : '.';
   const std::vector<absl::string_view> parts = absl::StrSplit(date, separator);
   const auto padded = [](absl::string_view part) {
@@ -221,7 +221,7 @@ absl::StatusOr<std::string> IsoDate(absl::string_view text) {
                      " could be month/day or day/month; export dates as "
                      "YYYY-MM-DD"));
   }
-  return std::string(text);  // YYYY-MM-DD, or junk that the week check names
+  return std::string(date);  // YYYY-MM-DD, or junk that the week check names
 }
 
 // "Learning limited" is how Ads Manager shows what the API calls FAIL; any

@@ -69,8 +69,7 @@ absl::StatusOr<int64_t> ParseInteger(absl::string_view text) {
   return negative ? -magnitude : magnitude;
 }
 
-absl::StatusOr<int64_t> ParseAmountMicros(absl::string_view text) {
-  const absl::string_view amount = text;
+absl::StatusOr<int64_t> ParseAmountMicros(absl::string_view amount) {
   const std::string quoted = Quote(amount, '\'');
   if (absl::StartsWith(amount, "-")) {
     return absl::InvalidArgumentError(absl::StrCat(quoted, " is negative; spend is 0 or more"));
@@ -108,9 +107,8 @@ absl::StatusOr<int64_t> ParseAmountMicros(absl::string_view text) {
   return whole_micros + micros;
 }
 
-absl::StatusOr<std::string> WithoutThousandsSeparators(absl::string_view text) {
-  const absl::string_view number = text;
-  if (!absl::StrContains(number, ',')) return std::string(text);
+absl::StatusOr<std::string> WithoutThousandsSeparators(absl::string_view number) {
+  if (!absl::StrContains(number, ',')) return std::string(number);
   const size_t point = number.find('.');
   const absl::string_view whole = number.substr(0, point);
   // Groups of exactly three digits after a first group of one to three.

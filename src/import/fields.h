@@ -31,12 +31,12 @@ absl::StatusOr<int64_t> ParseInteger(absl::string_view text);
 
 // A non-negative amount in currency units ("123.45", at most 6 decimals) as
 // micros, by decimal arithmetic on the digits: no binary float ever rounds it.
-absl::StatusOr<int64_t> ParseAmountMicros(absl::string_view text);
+absl::StatusOr<int64_t> ParseAmountMicros(absl::string_view amount);
 
 // Removes ',' thousands separators when they group digits properly
 // ("1,234,567.89" gives "1234567.89"). A comma anywhere else is an error, so
 // that a decimal comma ("12,5") is never read as twelve thousand five.
-absl::StatusOr<std::string> WithoutThousandsSeparators(absl::string_view text);
+absl::StatusOr<std::string> WithoutThousandsSeparators(absl::string_view number);
 
 // Strictly "YYYY-MM-DD", with a day that exists.
 std::optional<absl::CivilDay> ParseIsoDay(absl::string_view text);

@@ -5,7 +5,6 @@
 #include <limits>
 
 #include "absl/strings/str_cat.h"
-#include "core/text.h"
 #include "import/fields.h"
 
 namespace rung::importer {
