@@ -52,9 +52,10 @@ struct ImportedFile {
   std::vector<std::string> notes;
 };
 
-// Reads a whole file's content. Errors are INVALID_ARGUMENT and name the
-// place and the field: "line 7, column \"Amount spent (EUR)\": '12,x' is not
-// a number", "data[3].date_start: 2026-10-07 is not a Monday".
+// Reads a whole file's content (docs/import-formats.md describes each
+// format). Errors are INVALID_ARGUMENT and name the place and the field:
+// "line 7, column \"Amount spent (EUR)\": '12,x' is not a number: ...",
+// "data[3].date_start: 2026-10-07 is a Wednesday; ...".
 // Records are not validated beyond what the format itself needs: the daemon
 // validates them like any other ingest.
 absl::StatusOr<ImportedFile> ParseImportFile(std::string_view content, std::string_view file_name,
