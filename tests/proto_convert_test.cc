@@ -69,5 +69,66 @@ TEST(ProtoConvertTest, StoredRecordRoundTrips) {
   EXPECT_TRUE(proto.significant_edit());
 }
 
+TEST(ProtoConvertTest, ImportedRecordRoundTripsThroughTheMessage) {
+  RawAdSetWeek raw;
+  raw.account_id = "act_1";
+  raw.campaign_id = "cmp_1";
+  raw.ad_set_id = "as_1";
+  raw.week_start = "2026-09-07";
+  raw.optimization_event = "add_to_cart";
+  raw.spend_micros = 0;
+  raw.event_counts = {{"add_to_cart", 85}, {"AddToCart", 85}, {"AddToCart", 85}};
+  raw.reported_learning_status = "FAIL";
+  raw.learning_threshold_override = 40;
+  raw.ladder = "ecommerce";
+  raw.significant_edit = true;
+
+  v1::AdSetWeek week;
+  ASSERT_TRUE(ToProto(raw, &week).ok());
+  RawAdSetWeek back = FromProto(week);
+  EXPECT_EQ(back.week_start, "2026-09-07");
+  EXPECT_EQ(back.optimization_event, "add_to_cart");
+  EXPECT_EQ(back.spend_micros, 0);
+  EXPECT_THAT(back.event_counts,
+              UnorderedElementsAre(Pair("add_to_cart", 85), Pair("AddToCart", 85)));
+  EXPECT_EQ(back.reported_learning_status, "REPORTED_LEARNING_STATUS_FAIL");
+  EXPECT_EQ(back.learning_threshold_override, 40);
+  EXPECT_EQ(back.ladder, "ecommerce");
+  EXPECT_TRUE(back.significant_edit);
+}
+
+TEST(ProtoConvertTest, ImportedRecordWithoutOptionalsLeavesThemUnset) {
+  v1::AdSetWeek week;
+  ASSERT_TRUE(ToProto(RawAdSetWeek(), &week).ok());
+  EXPECT_FALSE(week.has_spend_micros());
+  EXPECT_FALSE(week.has_learning_threshold_override());
+  EXPECT_EQ(week.reported_learning_status(), v1::REPORTED_LEARNING_STATUS_UNSPECIFIED);
+}
+
+TEST(ProtoConvertTest, ImportedRecordTheMessageCannotCarryIsRefusedNamingTheField) {
+  struct Case {
+    void (*spoil)(RawAdSetWeek*);
+    std::string message;
+  };
+  const Case cases[] = {
+      {[](RawAdSetWeek* raw) { raw->reported_learning_status = "learning"; },
+       "reported_learning_status: \"learning\" is not LEARNING, SUCCESS or FAIL"},
+      {[](RawAdSetWeek* raw) { raw->learning_threshold_override = int64_t{1} << 40; },
+       "learning_threshold_override: 1099511627776 is out of range"},
+      {[](RawAdSetWeek* raw) {
+         raw->event_counts = {{"Purchase", 3}, {"Purchase", 4}};
+       },
+       "event_counts[\"Purchase\"]: given twice, as 3 and 4"},
+  };
+  for (const Case& c : cases) {
+    RawAdSetWeek raw;
+    c.spoil(&raw);
+    v1::AdSetWeek week;
+    const absl::Status status = ToProto(raw, &week);
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << c.message;
+    EXPECT_EQ(status.message(), c.message);
+  }
+}
+
 }  // namespace
 }  // namespace rung

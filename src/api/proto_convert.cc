@@ -1,7 +1,10 @@
 #include "api/proto_convert.h"
 
+#include <cstdint>
+#include <limits>
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "core/text.h"
 #include "google/protobuf/util/time_util.h"
@@ -88,6 +91,47 @@ RawAdSetWeek FromProto(const v1::AdSetWeek& week) {
   raw.ladder = week.ladder();
   raw.significant_edit = week.significant_edit();
   return raw;
+}
+
+absl::Status ToProto(const RawAdSetWeek& raw, v1::AdSetWeek* out) {
+  out->set_account_id(raw.account_id);
+  out->set_campaign_id(raw.campaign_id);
+  out->set_ad_set_id(raw.ad_set_id);
+  out->set_week_start(raw.week_start);
+  out->set_optimization_event(raw.optimization_event);
+  if (raw.spend_micros) out->set_spend_micros(*raw.spend_micros);
+  for (const auto& [event, count] : raw.event_counts) {
+    const auto [it, inserted] = out->mutable_event_counts()->insert({event, count});
+    if (!inserted && it->second != count) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "event_counts[", Quote(event), "]: given twice, as ", it->second, " and ", count));
+    }
+  }
+  if (!raw.reported_learning_status.empty()) {
+    constexpr absl::string_view kPrefix = "REPORTED_LEARNING_STATUS_";
+    const std::string name = absl::StartsWith(raw.reported_learning_status, kPrefix)
+                                 ? raw.reported_learning_status
+                                 : absl::StrCat(kPrefix, raw.reported_learning_status);
+    v1::ReportedLearningStatus status;
+    if (!v1::ReportedLearningStatus_Parse(name, &status)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("reported_learning_status: ", Quote(raw.reported_learning_status),
+                       " is not LEARNING, SUCCESS or FAIL"));
+    }
+    out->set_reported_learning_status(status);
+  }
+  if (raw.learning_threshold_override) {
+    const int64_t threshold = *raw.learning_threshold_override;
+    if (threshold < std::numeric_limits<int32_t>::min() ||
+        threshold > std::numeric_limits<int32_t>::max()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("learning_threshold_override: ", threshold, " is out of range"));
+    }
+    out->set_learning_threshold_override(static_cast<int32_t>(threshold));
+  }
+  out->set_ladder(raw.ladder);
+  out->set_significant_edit(raw.significant_edit);
+  return absl::OkStatus();
 }
 
 void ToProto(const AdSetWeek& week, v1::AdSetWeek* out) {

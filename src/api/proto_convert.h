@@ -20,6 +20,11 @@ namespace rung {
 // Copies a request record without judging it: validation is the core's job,
 // so that every entry point refuses the same inputs with the same words.
 RawAdSetWeek FromProto(const v1::AdSetWeek& week);
+// The way back, for clients that read records from elsewhere (rungctl's
+// importers). Refuses, naming the field, only what the message cannot carry:
+// an unknown learning status name, a threshold beyond int32, or one event
+// name given twice with different counts. The rest is left to validation.
+absl::Status ToProto(const RawAdSetWeek& raw, v1::AdSetWeek* out);
 
 void ToProto(const AdSetWeek& week, v1::AdSetWeek* out);
 void ToProto(const AdSetSummary& summary, v1::AdSet* out);

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "absl/strings/cord.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -41,6 +42,9 @@ std::vector<absl::string_view> Subcommands(absl::Span<const CommandSpec> command
   }
   return subcommands;
 }
+
+// "--as-of --dry-run" forgot the week; "-" (stdin) and "-3" are values.
+bool LooksLikeFlag(absl::string_view arg) { return absl::StartsWith(arg, "--") && arg.size() > 2; }
 
 std::string FlagUsage(const FlagSpec& flag) {
   switch (flag.arity) {
@@ -115,7 +119,7 @@ absl::Status ParseCommandLine(const std::vector<std::string>& args,
         values.push_back("true");
       } else if (equals != std::string::npos) {
         values.push_back(arg.substr(equals + 1));
-      } else if (i + 1 < args.size()) {
+      } else if (i + 1 < args.size() && !LooksLikeFlag(args[i + 1])) {
         values.push_back(args[++i]);
       } else {
         return UsageError(absl::StrCat(name, " needs a value (", flag->value_name, ")"));

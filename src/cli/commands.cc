@@ -152,8 +152,10 @@ absl::Status ShowRecommendation(const Invocation& invocation, Session& session) 
       << ShortName(r.action()) << "\n";
   Table facts({});
   facts.AddRow({"optimizing", EventMove(r.current_event(), r.target_event())});
-  facts.AddRow({"learning status", absl::StrCat(ShortName(r.learning_status()),
-                                                " (T = ", r.learning_threshold(), ")")});
+  facts.AddRow({"learning status", r.learning_threshold() == 0
+                                       ? ShortName(r.learning_status())
+                                       : absl::StrCat(ShortName(r.learning_status()),
+                                                      " (T = ", r.learning_threshold(), ")")});
   facts.AddRow({"flags", FlagsText(r.flags())});
   facts.AddRow({"weeks on rung", absl::StrCat(r.weeks_on_rung())});
   facts.AddRow({"next review", OrDash(r.next_review_week())});
@@ -333,10 +335,7 @@ absl::Status ShowHistory(const Invocation& invocation, Session& session) {
     std::sort(counts.begin(), counts.end());
     table.AddRow({week.week_start(), week.optimization_event(),
                   week.has_spend_micros() ? Money(week.spend_micros() / 1e6) : "-",
-                  week.reported_learning_status() == v1::REPORTED_LEARNING_STATUS_UNSPECIFIED
-                      ? "-"
-                      : ShortName(week.reported_learning_status()),
-                  week.significant_edit() ? "yes" : "-",
+                  ShortName(week.reported_learning_status()), week.significant_edit() ? "yes" : "-",
                   absl::StrJoin(counts, ", ", absl::PairFormatter(" "))});
   }
   if (table.empty()) session.out() << "no weeks\n";
@@ -358,7 +357,11 @@ absl::Status ShowPolicy(const Invocation& invocation, Session& session) {
     const google::protobuf::FieldDescriptor* field = type->field(i);
     if (field->is_repeated()) continue;
     std::string value;
-    google::protobuf::TextFormat::PrintFieldValueToString(policy, field, -1, &value);
+    if (field->type() == google::protobuf::FieldDescriptor::TYPE_STRING) {
+      value = OrDash(policy.GetReflection()->GetString(policy, field));
+    } else {
+      google::protobuf::TextFormat::PrintFieldValueToString(policy, field, -1, &value);
+    }
     values.AddRow({field->name(), value});
   }
   values.Print(session.out());

@@ -101,8 +101,9 @@ absl::StatusOr<std::string> ImportKey(const std::vector<v1::AdSetWeek>& weeks, i
   return digest.substr(0, kKeyLength);
 }
 
-// The daemon names records by their index in the batch ("weeks[3].ad_set_id:
-// ..."); people know them by their place in the file ("line 7, ad_set_id:").
+// The daemon names records by their index in the batch, in errors and
+// warnings ("weeks[3].ad_set_id: ..."); people know them by their place in
+// the file ("line 7, ad_set_id: ...").
 std::string NameRecords(absl::string_view message, const std::vector<ImportedRecord>& records,
                         size_t offset) {
   constexpr absl::string_view kOpen = "weeks[";
@@ -146,7 +147,7 @@ absl::Status BatchFailure(const absl::Status& status, const std::vector<Imported
   return absl::Status(status.code(),
                       absl::StrCat(NameRecords(status.message(), records, begin), " (batch ",
                                    batch + 1, " of ", batches, ", ", records[begin].source, " to ",
-                                   records[end - 1].source, ", was refused; ", stored, ")"));
+                                   records[end - 1].source, ", failed; ", stored, ")"));
 }
 
 void PrintSummary(const IngestFlags& flags, const ImportedFile& file, const Totals& totals,
@@ -211,7 +212,8 @@ absl::Status RunIngest(const Invocation& invocation, Session& session) {
     totals.updated += response.updated();
     totals.unchanged += response.unchanged();
     for (const std::string& warning : response.warnings()) {
-      if (seen_warnings.insert(warning).second) totals.warnings.push_back(warning);
+      std::string named = NameRecords(warning, file->records, begin);
+      if (seen_warnings.insert(named).second) totals.warnings.push_back(std::move(named));
     }
     progress.Update(totals.stored);
   }

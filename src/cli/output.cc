@@ -26,11 +26,11 @@ size_t DisplayWidth(absl::string_view text) {
 }
 
 // "ACTION_" for Action: what "ACTION_UNSPECIFIED", value 0 under buf's
-// rules, has before UNSPECIFIED.
+// rules, has before UNSPECIFIED. Empty for enums outside those rules
+// (grpc.health.v1's ServingStatus).
 std::string EnumPrefix(const google::protobuf::EnumDescriptor* type) {
   absl::string_view zero = type->FindValueByNumber(0)->name();
-  absl::ConsumeSuffix(&zero, kUnspecified);
-  return std::string(zero);
+  return absl::ConsumeSuffix(&zero, kUnspecified) ? std::string(zero) : "";
 }
 
 }  // namespace
@@ -72,6 +72,7 @@ std::string ShortEnumName(const google::protobuf::EnumDescriptor* type, int valu
   const google::protobuf::EnumValueDescriptor* named = type->FindValueByNumber(value);
   if (named == nullptr) return absl::StrCat(value);
   absl::string_view name = named->name();
+  if (value == 0 && absl::EndsWith(name, kUnspecified)) return "-";
   absl::ConsumePrefix(&name, EnumPrefix(type));
   return std::string(name);
 }

@@ -34,7 +34,7 @@ class Table {
 void PrintJson(const google::protobuf::Message& message, std::ostream& out);
 
 // An enum value as people read and type it: without the enum's own prefix
-// ("HOLD" for ACTION_HOLD).
+// ("HOLD" for ACTION_HOLD); "-" for _UNSPECIFIED.
 std::string ShortEnumName(const google::protobuf::EnumDescriptor* type, int value);
 
 // `text` as a value of `type`: with or without the prefix, in any case.

@@ -1,0 +1,790 @@
+// rungctl as scripts and people run it: the built binary in a child process,
+// its stdout and stderr read through pipes (or a terminal), against a real
+// daemon started in-process on 127.0.0.1:0 over a real SQLite file. Every
+// command is checked for its exit status, its --json answer and its one-line
+// errors, and the command line for its usage errors.
+
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/synchronization/notification.h"
+#include "daemon/server.h"
+#include "gmock/gmock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/ext/health_check_service_server_builder_option.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server.h"
+#include "grpcpp/server_builder.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+#include "sqlite3.h"
+#include "support/temp_dir.h"
+
+extern char** environ;
+
+// tests/CMakeLists.txt defines it as the built binary's path.
+#ifndef RUNGCTL_PATH
+#define RUNGCTL_PATH ""
+#endif
+
+namespace rung {
+namespace {
+
+using nlohmann::json;
+using ::testing::AllOf;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
+
+// The weeks of the seed data: three of history, then the duplicate's first.
+constexpr char kWeek0[] = "2026-10-19";
+constexpr char kWeek1[] = "2026-10-26";
+constexpr char kWeek2[] = "2026-11-02";
+constexpr char kWeek3[] = "2026-11-09";
+
+constexpr char kCsvHeader[] =
+    "account_id,campaign_id,ad_set_id,week_start,optimization_event,spend_micros,"
+    "count.Purchase,count.InitiateCheckout,count.AddToCart,count.ViewContent,count.PageView\n";
+
+// Spec scenario 1 (as_stuck: MOVE_DOWN to AddToCart), scenario 2's climber
+// (as_climb: DUPLICATE_AND_CLIMB to InitiateCheckout) and a duplicate for it
+// that starts at week 3.
+std::string SeedCsv() {
+  std::string csv = kCsvHeader;
+  for (const char* week : {kWeek0, kWeek1, kWeek2}) {
+    absl::StrAppend(&csv, "act_1,cmp_1,as_stuck,", week, ",Purchase,250000000,12,28,85,340,1500\n");
+    absl::StrAppend(&csv, "act_1,cmp_1,as_climb,", week, ",AddToCart,250000000,10,40,85,,\n");
+  }
+  absl::StrAppend(&csv, "act_1,cmp_1,as_climb_dup,", kWeek3,
+                  ",InitiateCheckout,250000000,,45,,,\n");
+  return csv;
+}
+constexpr int kSeedRecords = 7;
+
+struct RunOptions {
+  std::string input;                   // stdin
+  std::string cwd;                     // empty: the test's own
+  std::vector<std::string> extra_env;  // NAME=VALUE
+  bool stderr_is_terminal = false;     // a pseudo-terminal instead of a pipe
+};
+
+RunOptions WithInput(std::string input) {
+  RunOptions options;
+  options.input = std::move(input);
+  return options;
+}
+RunOptions WithEnv(std::string variable) {
+  RunOptions options;
+  options.extra_env.push_back(std::move(variable));
+  return options;
+}
+
+struct Result {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::ostream& operator<<(std::ostream& os, const Result& result) {
+  return os << "exit " << result.exit_code << "\nstdout:\n"
+            << result.out << "stderr:\n"
+            << result.err;
+}
+
+// Drains `fds` until each reports end of file (or EIO: a terminal whose other
+// side closed), appending each one's bytes to its string.
+void Drain(std::vector<std::pair<int, std::string*>> fds) {
+  while (!fds.empty()) {
+    std::vector<pollfd> polled;
+    for (const auto& [fd, text] : fds) polled.push_back({fd, POLLIN, 0});
+    if (poll(polled.data(), polled.size(), -1) < 0 && errno != EINTR) return;
+    for (size_t i = polled.size(); i-- > 0;) {
+      if (polled[i].revents == 0) continue;
+      char buffer[4096];
+      const ssize_t n = read(fds[i].first, buffer, sizeof buffer);
+      if (n > 0) {
+        fds[i].second->append(buffer, n);
+      } else if (n == 0 || errno != EINTR) {
+        close(fds[i].first);
+        fds.erase(fds.begin() + i);
+      }
+    }
+  }
+}
+
+// Runs the built rungctl with `args`. Its environment is this process's,
+// less RUNG_SERVER and RUNG_TOKEN, plus `options.extra_env`.
+Result RunRungctl(const std::vector<std::string>& args, const RunOptions& options = {}) {
+  Result result;
+  if (std::string(RUNGCTL_PATH).empty()) {
+    ADD_FAILURE() << "RUNGCTL_PATH is not defined: see tests/CMakeLists.txt";
+    return result;
+  }
+  test_support::TempDir scratch;
+  const std::string input_path = scratch.File("stdin");
+  std::ofstream(input_path, std::ios::binary) << options.input;
+
+  std::vector<std::string> env;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    if (!absl::StartsWith(*entry, "RUNG_SERVER=") && !absl::StartsWith(*entry, "RUNG_TOKEN=")) {
+      env.emplace_back(*entry);
+    }
+  }
+  env.insert(env.end(), options.extra_env.begin(), options.extra_env.end());
+  std::vector<std::string> argv_strings = {RUNGCTL_PATH};
+  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+  auto pointers = [](std::vector<std::string>& strings) {
+    std::vector<char*> result;
+    for (std::string& s : strings) result.push_back(s.data());
+    result.push_back(nullptr);
+    return result;
+  };
+  std::vector<char*> argv = pointers(argv_strings);
+  std::vector<char*> envp = pointers(env);
+
+  int out_pipe[2];
+  int err_fds[2];  // [0] read by the test, [1] the child's stderr
+  EXPECT_EQ(pipe2(out_pipe, O_CLOEXEC), 0);
+  if (options.stderr_is_terminal) {
+    err_fds[0] = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    EXPECT_GE(err_fds[0], 0);
+    EXPECT_EQ(grantpt(err_fds[0]), 0);
+    EXPECT_EQ(unlockpt(err_fds[0]), 0);
+    err_fds[1] = open(ptsname(err_fds[0]), O_RDWR | O_NOCTTY | O_CLOEXEC);
+  } else {
+    EXPECT_EQ(pipe2(err_fds, O_CLOEXEC), 0);
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, input_path.c_str(), O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, err_fds[1], STDERR_FILENO);
+  if (!options.cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, options.cwd.c_str());
+  pid_t pid = 0;
+  const int spawned = posix_spawn(&pid, RUNGCTL_PATH, &actions, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  close(out_pipe[1]);
+  close(err_fds[1]);
+  if (spawned != 0) {
+    ADD_FAILURE() << "cannot start " << RUNGCTL_PATH << ": " << strerror(spawned);
+    close(out_pipe[0]);
+    close(err_fds[0]);
+    return result;
+  }
+  Drain({{out_pipe[0], &result.out}, {err_fds[0], &result.err}});
+  int status = 0;
+  EXPECT_EQ(waitpid(pid, &status, 0), pid);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+std::string Fixture(const std::string& name) {
+  const char* source_dir = std::getenv("RUNG_SOURCE_DIR");
+  return absl::StrCat(source_dir == nullptr ? "." : source_dir, "/tests/fixtures/import/", name);
+}
+
+// Success: exit 0 and nothing on stderr.
+void ExpectSuccess(const Result& result) {
+  EXPECT_EQ(result.exit_code, 0) << result;
+  EXPECT_EQ(result.err, "") << result;
+}
+
+// A failure: exit 1, nothing on stdout, one line on stderr naming the problem.
+void ExpectFailure(const Result& result, const std::string& problem) {
+  EXPECT_EQ(result.exit_code, 1) << result;
+  EXPECT_EQ(result.out, "") << result;
+  EXPECT_THAT(result.err, AllOf(StartsWith("rungctl: "), HasSubstr(problem))) << result;
+  EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result;
+  EXPECT_TRUE(absl::EndsWith(result.err, "\n")) << result;
+}
+
+// Bad usage: exit 2, the problem, then a usage line.
+void ExpectUsageError(const Result& result, const std::string& problem) {
+  EXPECT_EQ(result.exit_code, 2) << result;
+  EXPECT_EQ(result.out, "") << result;
+  const std::vector<std::string> lines = absl::StrSplit(result.err, '\n');
+  ASSERT_EQ(lines.size(), 3u) << result;  // two lines and the final newline
+  EXPECT_THAT(lines[0], AllOf(StartsWith("rungctl: "), HasSubstr(problem))) << result;
+  EXPECT_THAT(lines[1], StartsWith("usage: rungctl")) << result;
+}
+
+// The JSON on stdout of a run that succeeded.
+json ParseJson(const Result& result) {
+  EXPECT_EQ(result.exit_code, 0) << result;
+  json parsed = json::parse(result.out, nullptr, /*allow_exceptions=*/false);
+  EXPECT_FALSE(parsed.is_discarded()) << result;
+  return parsed.is_discarded() ? json::object() : parsed;
+}
+
+class RungctlTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ServerOptions options;
+    options.listen = "127.0.0.1:0";
+    options.http_listen = "";
+    options.db_path = dir_.File("rung.db");
+    auto server = Server::Start(options);
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = std::move(*server);
+  }
+
+  // rungctl against this test's daemon.
+  Result Run(std::vector<std::string> args, const RunOptions& options = {}) {
+    args.push_back("--server=" + server_->grpc_address());
+    return RunRungctl(args, options);
+  }
+
+  std::string WriteFile(const std::string& name, const std::string& content) {
+    const std::string path = dir_.File(name);
+    std::ofstream(path, std::ios::binary) << content;
+    return path;
+  }
+
+  void Seed() { ExpectSuccess(Run({"ingest", WriteFile("seed.csv", SeedCsv())})); }
+
+  void SeedAndEvaluate() {
+    Seed();
+    ExpectSuccess(Run({"evaluate", "--as-of", kWeek2}));
+  }
+
+  test_support::TempDir dir_;
+  std::unique_ptr<Server> server_;
+};
+
+// --- The command line ------------------------------------------------------
+
+TEST(RungctlUsageTest, BadCommandLinesExitTwoWithTheProblemAndAUsageLine) {
+  const struct {
+    std::vector<std::string> args;
+    std::string problem;
+  } cases[] = {
+      {{}, "no command given"},
+      {{"frobnicate"}, "unknown command 'frobnicate'"},
+      {{"climb-test"}, "climb-test needs one of: start, list, cancel"},
+      {{"climb-test", "stop"}, "unknown command 'climb-test stop'"},
+      {{"recommendations", "--colour"}, "unknown flag --colour for recommendations"},
+      {{"--colour", "health"}, "unknown flag --colour"},
+      {{"recommendation"}, "missing AD_SET_ID"},
+      {{"recommendation", "as_1", "as_2"}, "unexpected argument 'as_2'"},
+      {{"climb-test", "start", "as_1"}, "missing DUPLICATE"},
+      {{"climb-test", "start", "as_1", "as_2"}, "missing --start WEEK"},
+      {{"recommendations", "--action", "SOAR"}, "--action: 'SOAR' is not one of"},
+      {{"recommendations", "--flag", "FLAG_UNSPECIFIED"}, "--flag: 'FLAG_UNSPECIFIED'"},
+      {{"recommendations", "--page-size", "0"}, "--page-size: '0' is not a positive"},
+      {{"climb-test", "list", "--state", "paused"}, "--state: 'paused' is not one of"},
+      {{"ingest", "x.csv", "--batch-size", "many"}, "--batch-size: 'many' is not a positive"},
+      {{"ingest", "x.csv", "--batch-size", "-3"}, "--batch-size: '-3' is not a positive"},
+      {{"ingest", "x.csv", "--format", "xml"}, "--format: "},
+      {{"health", "--timeout", "soon"}, "--timeout: 'soon' is not a positive duration"},
+      {{"health", "--timeout", "0s"}, "--timeout: '0s' is not a positive duration"},
+      {{"health", "--json=yes"}, "--json takes no value"},
+      {{"evaluate", "--as-of"}, "--as-of needs a value (WEEK)"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(absl::StrJoin(c.args, " "));
+    // Unreachable on purpose: usage is judged before anything is sent.
+    std::vector<std::string> args = c.args;
+    args.push_back("--server=unix:/nonexistent/rungd.sock");
+    ExpectUsageError(RunRungctl(args), c.problem);
+  }
+}
+
+TEST(RungctlUsageTest, UsageErrorNamesTheCommandsOwnUsage) {
+  const Result result = RunRungctl({"recommendation"});
+  EXPECT_THAT(result.err, HasSubstr("usage: rungctl recommendation AD_SET_ID [--as-of WEEK]"));
+}
+
+TEST(RungctlUsageTest, HelpPrintsUsageAndExitsZero) {
+  const Result program = RunRungctl({"--help"});
+  ExpectSuccess(program);
+  for (const char* command :
+       {"ingest FILE", "evaluate", "recommendation AD_SET_ID", "recommendations",
+        "climb-test start ORIGINAL DUPLICATE", "climb-test list", "climb-test cancel ID", "adsets",
+        "adset AD_SET_ID", "history AD_SET_ID", "policy", "health", "backup PATH", "--server",
+        "--token", "--json", "--timeout"}) {
+    EXPECT_THAT(program.out, HasSubstr(command));
+  }
+  const Result command = RunRungctl({"evaluate", "--help"});
+  ExpectSuccess(command);
+  EXPECT_THAT(command.out, AllOf(StartsWith("usage: rungctl evaluate"), HasSubstr("--dry-run"),
+                                 HasSubstr("--server")));
+  ExpectSuccess(RunRungctl({"climb-test", "start", "-h"}));
+}
+
+TEST(RungctlUsageTest, UnreachableServerIsAOneLineFailure) {
+  ExpectFailure(RunRungctl({"health", "--server", "unix:/nonexistent/rungd.sock"}),
+                "cannot reach unix:/nonexistent/rungd.sock");
+  ExpectFailure(RunRungctl({"recommendations"}, WithEnv("RUNG_SERVER=unix:/nonexistent/env.sock")),
+                "cannot reach unix:/nonexistent/env.sock");
+}
+
+// --- Ingest ----------------------------------------------------------------
+
+TEST_F(RungctlTest, IngestsTheProjectsCsvAndReadsItBack) {
+  const Result result = Run({"ingest", WriteFile("seed.csv", SeedCsv())});
+  ExpectSuccess(result);
+  EXPECT_THAT(result.out, HasSubstr("ingested 7 records from"));
+  EXPECT_THAT(result.out, HasSubstr("(rung-csv) in 1 batch: 7 inserted, 0 updated, 0 unchanged"));
+
+  const json history = ParseJson(Run({"history", "as_stuck", "--json"}));
+  ASSERT_EQ(history["weeks"].size(), 3u);
+  EXPECT_EQ(history["weeks"][0]["weekStart"], kWeek0);
+  EXPECT_EQ(history["weeks"][2]["eventCounts"]["Purchase"], "12");  // int64 is a JSON string
+  EXPECT_EQ(history["weeks"][2]["spendMicros"], "250000000");
+}
+
+TEST_F(RungctlTest, IngestJsonSummaryHasStableKeys) {
+  const json summary =
+      ParseJson(Run({"ingest", WriteFile("seed.csv", SeedCsv()), "--json", "--batch-size", "3"}));
+  EXPECT_EQ(summary["format"], "rung-csv");
+  EXPECT_EQ(summary["records"], kSeedRecords);
+  EXPECT_EQ(summary["batches"], 3);
+  EXPECT_EQ(summary["inserted"], kSeedRecords);
+  EXPECT_EQ(summary["updated"], 0);
+  EXPECT_EQ(summary["unchanged"], 0);
+  EXPECT_TRUE(summary["warnings"].is_array());
+  EXPECT_TRUE(summary["notes"].is_array());
+}
+
+TEST_F(RungctlTest, WarningsNameTheFileLine) {
+  // One custom event in records of two batches: one warning each, naming
+  // the file's line rather than the batch's index.
+  const std::string csv =
+      absl::StrCat("account_id,campaign_id,ad_set_id,week_start,optimization_event,count.form_go\n",
+                   "act_1,cmp_1,as_a,", kWeek0, ",form_go,5\n",  //
+                   "act_1,cmp_1,as_a,", kWeek1, ",form_go,5\n");
+  const json summary =
+      ParseJson(Run({"ingest", WriteFile("custom.csv", csv), "--json", "--batch-size", "1"}));
+  ASSERT_EQ(summary["warnings"].size(), 2u) << summary.dump();
+  EXPECT_THAT(summary["warnings"][0].get<std::string>(),
+              AllOf(HasSubstr("\"form_go\""), HasSubstr("line 2, optimization_event"),
+                    Not(HasSubstr("weeks["))));
+  EXPECT_THAT(summary["warnings"][1].get<std::string>(), HasSubstr("line 3, optimization_event"));
+  EXPECT_THAT(Run({"ingest", WriteFile("custom.csv", csv), "--request-id-prefix", "again"}).out,
+              HasSubstr("\nwarning: custom event \"form_go\""));
+}
+
+TEST_F(RungctlTest, IngestReadsStdin) {
+  const Result result = Run({"ingest", "-", "--format", "rung-csv"}, WithInput(SeedCsv()));
+  ExpectSuccess(result);
+  EXPECT_THAT(result.out, HasSubstr("7 inserted"));
+}
+
+TEST_F(RungctlTest, RerunningTheSameImportWritesNothingTwice) {
+  const std::string first = WriteFile("first.csv", SeedCsv());
+  ExpectSuccess(Run({"ingest", first}));
+  // A later correction of one week...
+  const std::string correction = absl::StrCat(kCsvHeader, "act_1,cmp_1,as_stuck,", kWeek2,
+                                              ",Purchase,250000000,99,28,85,340,1500\n");
+  EXPECT_THAT(Run({"ingest", WriteFile("correction.csv", correction)}).out,
+              HasSubstr("0 inserted, 1 updated"));
+  // ...is not undone by running the first import again: same request ids.
+  ExpectSuccess(Run({"ingest", first}));
+  const json history = ParseJson(Run({"history", "as_stuck", "--json", "--from", kWeek2}));
+  EXPECT_EQ(history["weeks"][0]["eventCounts"]["Purchase"], "99");
+  // Another prefix makes new requests, which do write.
+  EXPECT_THAT(Run({"ingest", first, "--request-id-prefix", "retry"}).out, HasSubstr("1 updated"));
+}
+
+TEST_F(RungctlTest, ARefusedBatchStopsTheImportNamingTheFileLine) {
+  // Batches of 2: lines 2-3, 4-5 (line 5 is not a Monday), 6.
+  const std::string csv =
+      absl::StrCat(kCsvHeader, "act_1,cmp_1,as_a,", kWeek0, ",Purchase,1,12,,,,\n",
+                   "act_1,cmp_1,as_a,", kWeek1, ",Purchase,1,12,,,,\n",  //
+                   "act_1,cmp_1,as_b,", kWeek0, ",Purchase,1,12,,,,\n",  //
+                   "act_1,cmp_1,as_b,2026-10-28,Purchase,1,12,,,,\n",    //
+                   "act_1,cmp_1,as_c,", kWeek0, ",Purchase,1,12,,,,\n");
+  const Result result = Run({"ingest", WriteFile("bad.csv", csv), "--batch-size", "2"});
+  ExpectFailure(result, "INVALID_ARGUMENT: line 5, week_start: ");
+  EXPECT_THAT(result.err, HasSubstr("(batch 2 of 3, line 4 to line 5, failed; the 2 records "
+                                    "of earlier batches stay stored)"));
+  EXPECT_THAT(result.err, Not(HasSubstr("weeks[")));
+
+  EXPECT_EQ(ParseJson(Run({"history", "as_a", "--json"}))["weeks"].size(), 2u);
+  ExpectFailure(Run({"adset", "as_b"}), "NOT_FOUND");  // its batch is atomic
+  ExpectFailure(Run({"adset", "as_c"}), "NOT_FOUND");  // never sent
+}
+
+TEST_F(RungctlTest, AFirstBatchRefusedStoresNothing) {
+  const std::string csv =
+      absl::StrCat(kCsvHeader, "act_1,cmp_1,as_a,2026-10-20,Purchase,1,1,,,,\n");
+  ExpectFailure(Run({"ingest", WriteFile("bad.csv", csv)}), "line 2, week_start: ");
+  EXPECT_THAT(Run({"ingest", WriteFile("bad.csv", csv)}).err, HasSubstr("nothing was stored"));
+}
+
+TEST_F(RungctlTest, FileErrorsAreOneLineFailures) {
+  ExpectFailure(Run({"ingest", dir_.File("missing.csv")}), "cannot read ");
+  ExpectFailure(Run({"ingest", WriteFile("bad.csv", "account_id,ad_set_id\nact_1,as_1\n"),
+                     "--format", "rung-csv"}),
+                "bad.csv: ");
+}
+
+TEST_F(RungctlTest, NoProgressBarWhenStderrIsAPipe) {
+  const Result result = Run({"ingest", WriteFile("seed.csv", SeedCsv()), "--batch-size", "1"});
+  ExpectSuccess(result);  // stderr empty: no bar, no carriage returns
+}
+
+TEST_F(RungctlTest, ProgressBarOnATerminal) {
+  RunOptions terminal;
+  terminal.stderr_is_terminal = true;
+  const Result result =
+      Run({"ingest", WriteFile("seed.csv", SeedCsv()), "--batch-size", "1"}, terminal);
+  EXPECT_EQ(result.exit_code, 0) << result;
+  EXPECT_THAT(result.err, HasSubstr("7/7 records"));
+  EXPECT_THAT(result.out, HasSubstr("7 inserted"));  // stdout stays clean
+  EXPECT_THAT(result.out, Not(HasSubstr("records\r")));
+}
+
+TEST_F(RungctlTest, IngestsTheInsightsFixtureAndReadsItBack) {
+  // Insights rows do not say what the ad set optimized for.
+  const json summary = ParseJson(Run(
+      {"ingest", Fixture("insights_weekly.json"), "--json", "--optimization-event", "Purchase"}));
+  EXPECT_EQ(summary["format"], "insights-json");
+  ASSERT_GT(summary["records"].get<int>(), 0);
+  EXPECT_EQ(summary["inserted"], summary["records"]);
+
+  const json ad_sets = ParseJson(Run({"adsets", "--all", "--json"}));
+  ASSERT_FALSE(ad_sets["adSets"].empty());
+  int weeks = 0;
+  for (const json& ad_set : ad_sets["adSets"]) weeks += ad_set["weekCount"].get<int>();
+  EXPECT_EQ(weeks, summary["records"].get<int>());
+  const std::string first = ad_sets["adSets"][0]["adSetId"];
+  EXPECT_FALSE(ParseJson(Run({"history", first, "--json"}))["weeks"].empty());
+}
+
+TEST_F(RungctlTest, IngestsTheAdsManagerFixtureAndReadsItBack) {
+  const json summary = ParseJson(Run({"ingest", Fixture("ads_manager_weekly.csv"), "--json"}));
+  EXPECT_EQ(summary["format"], "ads-manager-csv");
+  ASSERT_GT(summary["records"].get<int>(), 0);
+  EXPECT_EQ(summary["inserted"], summary["records"]);
+
+  const json ad_sets = ParseJson(Run({"adsets", "--all", "--json"}));
+  int weeks = 0;
+  for (const json& ad_set : ad_sets["adSets"]) weeks += ad_set["weekCount"].get<int>();
+  EXPECT_EQ(weeks, summary["records"].get<int>());
+}
+
+// --- Evaluate and recommendations -----------------------------------------------
+
+TEST_F(RungctlTest, EvaluatePrintsTheCountOfEachAction) {
+  Seed();
+  const Result result = Run({"evaluate", "--as-of", kWeek2});
+  ExpectSuccess(result);
+  EXPECT_THAT(result.out, HasSubstr(absl::StrCat("ad sets as of ", kWeek2)));
+  EXPECT_THAT(result.out, HasSubstr("MOVE_DOWN  "));
+  EXPECT_THAT(result.out, HasSubstr("DUPLICATE_AND_CLIMB  1"));
+
+  const json evaluation = ParseJson(Run({"evaluate", "--as-of", kWeek2, "--json"}));
+  EXPECT_EQ(evaluation["asOfWeek"], kWeek2);
+  EXPECT_EQ(evaluation["evaluated"], 2);  // as_climb_dup starts later
+  EXPECT_FALSE(evaluation["evaluationId"].get<std::string>().empty());
+  EXPECT_EQ(evaluation["policyVersion"].get<std::string>().size(), 16u);
+  EXPECT_TRUE(evaluation["recommendations"].empty());  // stored, not answered
+  int counted = 0;
+  for (const json& count : evaluation["actionCounts"]) counted += count["count"].get<int>();
+  EXPECT_EQ(counted, 2);
+}
+
+TEST_F(RungctlTest, DryRunAnswersTheRecommendationsAndStoresNothing) {
+  Seed();
+  const Result result = Run({"evaluate", "--as-of", kWeek2, "--dry-run"});
+  ExpectSuccess(result);
+  EXPECT_THAT(result.out,
+              AllOf(HasSubstr("dry run, nothing stored"), HasSubstr("Purchase → AddToCart")));
+  const json evaluation = ParseJson(Run({"evaluate", "--as-of", kWeek2, "--dry-run", "--json"}));
+  EXPECT_EQ(evaluation["recommendations"].size(), 2u);
+  ExpectFailure(Run({"recommendation", "as_stuck"}), "NOT_FOUND: ");
+}
+
+TEST_F(RungctlTest, EvaluateRefusalIsAOneLineFailure) {
+  ExpectFailure(Run({"evaluate", "--as-of", "2026-10-21"}), "INVALID_ARGUMENT: ");
+}
+
+TEST_F(RungctlTest, RecommendationPrintsItsReasonsAsSentences) {
+  SeedAndEvaluate();
+  const Result result = Run({"recommendation", "as_stuck"});
+  ExpectSuccess(result);
+  EXPECT_THAT(result.out,
+              StartsWith(absl::StrCat("as_stuck (account act_1) as of ", kWeek2, ": MOVE_DOWN\n")));
+  EXPECT_THAT(result.out, HasSubstr("optimizing       Purchase → AddToCart"));
+  EXPECT_THAT(result.out, HasSubstr("learning status  STUCK (T = 50)"));
+  EXPECT_THAT(result.out, HasSubstr("reasons:\n  - Purchase sustains 12/week"));
+  EXPECT_THAT(result.out, HasSubstr("so move down to AddToCart. [move_down]\n"));
+
+  const json answer = ParseJson(Run({"recommendation", "as_stuck", "--json"}));
+  const json& recommendation = answer["recommendation"];
+  EXPECT_EQ(recommendation["action"], "ACTION_MOVE_DOWN");
+  EXPECT_EQ(recommendation["targetEvent"], "AddToCart");
+  EXPECT_EQ(recommendation["reasons"][0]["rule"], "move_down");
+  EXPECT_EQ(recommendation["sustainedCounts"]["AddToCart"], "85");
+  EXPECT_EQ(recommendation["climbTestId"], "");  // defaults are printed: keys are stable
+  EXPECT_TRUE(recommendation["flags"].is_array());
+}
+
+TEST_F(RungctlTest, UnknownAdSetIsNotFound) {
+  SeedAndEvaluate();
+  ExpectFailure(Run({"recommendation", "as_nope"}), "NOT_FOUND: ");
+  EXPECT_THAT(Run({"recommendation", "as_nope"}).err, HasSubstr("as_nope"));
+  ExpectFailure(Run({"recommendation", "as_stuck", "--json", "--as-of", kWeek0}), "NOT_FOUND: ");
+}
+
+TEST_F(RungctlTest, RecommendationsTableAndFilters) {
+  SeedAndEvaluate();
+  const Result all = Run({"recommendations"});
+  ExpectSuccess(all);
+  EXPECT_THAT(all.out, StartsWith("AD SET "));
+  EXPECT_THAT(all.out,
+              HasSubstr("as_stuck  2026-11-02  MOVE_DOWN            Purchase → AddToCart"));
+  EXPECT_THAT(all.out, HasSubstr("AddToCart → InitiateCheckout"));
+
+  const struct {
+    std::vector<std::string> filter;
+    std::vector<std::string> ad_sets;
+  } cases[] = {
+      {{"--action", "move_down"}, {"as_stuck"}},
+      {{"--action", "ACTION_MOVE_DOWN"}, {"as_stuck"}},
+      {{"--action", "Duplicate_And_Climb", "--action", "MOVE_DOWN"}, {"as_climb", "as_stuck"}},
+      {{"--action", "HOLD"}, {}},
+      {{"--account", "act_2"}, {}},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(absl::StrJoin(c.filter, " "));
+    std::vector<std::string> args = {"recommendations", "--json"};
+    args.insert(args.end(), c.filter.begin(), c.filter.end());
+    const json answer = ParseJson(Run(args));
+    std::vector<std::string> ad_sets;
+    for (const json& r : answer["recommendations"]) ad_sets.push_back(r["adSetId"]);
+    std::sort(ad_sets.begin(), ad_sets.end());
+    EXPECT_EQ(ad_sets, c.ad_sets);
+  }
+  const json flagged =
+      ParseJson(Run({"recommendations", "--json", "--flag", "short_history", "--all"}));
+  EXPECT_TRUE(flagged.contains("nextPageToken"));
+}
+
+TEST_F(RungctlTest, RecommendationsPageByPageOrAll) {
+  SeedAndEvaluate();
+  const Result page = Run({"recommendations", "--page-size", "1"});
+  EXPECT_EQ(page.exit_code, 0) << page;
+  EXPECT_EQ(std::count(page.out.begin(), page.out.end(), '\n'), 2) << page;  // header, one row
+  EXPECT_THAT(page.err, StartsWith("more on later pages: add --all, or --page-token "));
+
+  const json first = ParseJson(Run({"recommendations", "--page-size", "1", "--json"}));
+  ASSERT_EQ(first["recommendations"].size(), 1u);
+  const std::string token = first["nextPageToken"];
+  ASSERT_FALSE(token.empty());
+  const json second =
+      ParseJson(Run({"recommendations", "--page-size", "1", "--page-token", token, "--json"}));
+  ASSERT_EQ(second["recommendations"].size(), 1u);
+  EXPECT_NE(second["recommendations"][0]["adSetId"], first["recommendations"][0]["adSetId"]);
+
+  const json all = ParseJson(Run({"recommendations", "--page-size", "1", "--all", "--json"}));
+  EXPECT_EQ(all["recommendations"].size(), 2u);
+  EXPECT_EQ(all["nextPageToken"], "");
+}
+
+// --- Climb tests -----------------------------------------------------------------
+
+TEST_F(RungctlTest, ClimbTestStartListAndCancel) {
+  SeedAndEvaluate();
+  const json started = ParseJson(
+      Run({"climb-test", "start", "as_climb", "as_climb_dup", "--start", kWeek3, "--json"}));
+  const json& test = started["climbTest"];
+  EXPECT_EQ(test["state"], "CLIMB_TEST_STATE_RUNNING");
+  EXPECT_EQ(test["fromEvent"], "AddToCart");
+  EXPECT_EQ(test["toEvent"], "InitiateCheckout");
+  const std::string id = test["climbTestId"];
+
+  ExpectFailure(Run({"climb-test", "start", "as_climb", "as_climb_dup", "--start", kWeek3}),
+                "ALREADY_EXISTS: ");
+  const Result listed = Run({"climb-test", "list"});
+  ExpectSuccess(listed);
+  EXPECT_THAT(listed.out, HasSubstr(absl::StrCat(id, "  RUNNING  as_climb → as_climb_dup")));
+  EXPECT_EQ(
+      ParseJson(Run({"climb-test", "list", "--state", "running", "--json"}))["climbTests"].size(),
+      1u);
+  EXPECT_TRUE(ParseJson(Run({"climb-test", "list", "--state", "CANCELLED", "--json"}))["climbTests"]
+                  .empty());
+
+  const Result cancelled = Run({"climb-test", "cancel", id});
+  ExpectSuccess(cancelled);
+  EXPECT_THAT(cancelled.out, HasSubstr("CANCELLED"));
+  EXPECT_EQ(
+      ParseJson(Run({"climb-test", "list", "--state", "cancelled", "--json"}))["climbTests"].size(),
+      1u);
+  ExpectFailure(Run({"climb-test", "cancel", "ct_nope"}), "NOT_FOUND: ");
+}
+
+TEST_F(RungctlTest, ClimbTestOnTheWrongRungIsAFailedPrecondition) {
+  SeedAndEvaluate();
+  ExpectFailure(Run({"climb-test", "start", "as_stuck", "as_climb_dup", "--start", kWeek3}),
+                "FAILED_PRECONDITION: ");
+}
+
+// --- Ad sets, history, policy ------------------------------------------------------
+
+TEST_F(RungctlTest, AdSetsAdSetAndHistory) {
+  Seed();
+  const Result listed = Run({"adsets"});
+  ExpectSuccess(listed);
+  EXPECT_THAT(listed.out, HasSubstr("as_stuck"));
+  EXPECT_EQ(ParseJson(Run({"adsets", "--json", "--account", "act_1"}))["adSets"].size(), 3u);
+
+  const json ad_set = ParseJson(Run({"adset", "as_climb", "--json"}))["adSet"];
+  EXPECT_EQ(ad_set["optimizationEvent"], "AddToCart");
+  EXPECT_EQ(ad_set["weeksOnRung"], 3);
+  EXPECT_EQ(ad_set["firstWeek"], kWeek0);
+  EXPECT_EQ(ad_set["lastWeek"], kWeek2);
+  ExpectFailure(Run({"adset", "as_nope"}), "NOT_FOUND: ");
+
+  const Result history = Run({"history", "as_stuck", "--to", kWeek1});
+  ExpectSuccess(history);
+  EXPECT_THAT(history.out, StartsWith("WEEK "));
+  EXPECT_THAT(history.out, HasSubstr(absl::StrCat(kWeek1, "  Purchase    250.00")));
+  EXPECT_THAT(history.out, Not(HasSubstr(kWeek2)));
+}
+
+TEST_F(RungctlTest, PolicyShowsEveryValueAndTheLadders) {
+  const Result result = Run({"policy"});
+  ExpectSuccess(result);
+  EXPECT_THAT(result.out, HasSubstr("learning_threshold       50\n"));
+  EXPECT_THAT(result.out, HasSubstr("ecommerce (default)"));
+  const json policy = ParseJson(Run({"policy", "--json"}))["policy"];
+  EXPECT_EQ(policy["learningThreshold"], 50);
+  EXPECT_EQ(policy["version"].get<std::string>().size(), 16u);
+}
+
+// --- Health, backup --------------------------------------------------------------
+
+TEST_F(RungctlTest, HealthOfAServingDaemon) {
+  const Result result = Run({"health"});
+  ExpectSuccess(result);
+  EXPECT_EQ(result.out, "SERVING\n");
+  EXPECT_EQ(ParseJson(Run({"health", "--json"}))["status"], "SERVING");
+  // The environment names the server when --server does not.
+  ExpectSuccess(RunRungctl({"health"}, WithEnv("RUNG_SERVER=" + server_->grpc_address())));
+}
+
+TEST_F(RungctlTest, BackupWritesADatabaseThatOpensWithTheData) {
+  Seed();
+  // Relative to rungctl's directory, which is not the daemon's.
+  RunOptions in_test_dir;
+  in_test_dir.cwd = dir_.path();
+  const Result result = Run({"backup", "copy.db"}, in_test_dir);
+  ExpectSuccess(result);
+  const std::string copy = dir_.File("copy.db");
+  EXPECT_THAT(result.out, HasSubstr(absl::StrCat("backed up to ", copy, " (")));
+
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(copy.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* statement = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT count(*) FROM ad_set_weeks", -1, &statement, nullptr),
+            SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(statement), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(statement, 0), kSeedRecords);
+  sqlite3_finalize(statement);
+  sqlite3_close(db);
+
+  const json again = ParseJson(Run({"backup", dir_.File("copy2.db"), "--json"}));
+  EXPECT_EQ(again["destinationPath"], dir_.File("copy2.db"));
+  EXPECT_GT(std::stoll(again["sizeBytes"].get<std::string>()), 0);
+  // An existing file is never overwritten.
+  ExpectFailure(Run({"backup", copy}), "INVALID_ARGUMENT: destination_path");
+}
+
+// A Health service that answers what a test sets, remembers the token it
+// was sent, and can hold its answer until the test lets it go.
+class FakeHealth final : public grpc::health::v1::Health::Service {
+ public:
+  grpc::Status Check(grpc::ServerContext* context, const grpc::health::v1::HealthCheckRequest*,
+                     grpc::health::v1::HealthCheckResponse* response) override {
+    auto token = context->client_metadata().find("authorization");
+    authorization_ = token == context->client_metadata().end()
+                         ? "none"
+                         : std::string(token->second.data(), token->second.size());
+    if (hold_) release_.WaitForNotification();
+    response->set_status(status_);
+    return grpc::Status::OK;
+  }
+
+  grpc::health::v1::HealthCheckResponse::ServingStatus status_ =
+      grpc::health::v1::HealthCheckResponse::SERVING;
+  std::string authorization_;
+  bool hold_ = false;
+  absl::Notification release_;
+};
+
+class RungctlFakeServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    grpc::ServerBuilder builder;
+    // Not gRPC's own health service, which the daemon's tests switch on for
+    // the whole process.
+    builder.SetOption(std::make_unique<grpc::HealthCheckServiceServerBuilderOption>(nullptr));
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
+    builder.RegisterService(&health_);
+    server_ = builder.BuildAndStart();
+    ASSERT_NE(server_, nullptr);
+  }
+  void TearDown() override {
+    if (!health_.release_.HasBeenNotified()) health_.release_.Notify();
+    server_->Shutdown();
+  }
+
+  Result Run(std::vector<std::string> args, const RunOptions& options = {}) {
+    args.push_back(absl::StrCat("--server=127.0.0.1:", port_));
+    return RunRungctl(args, options);
+  }
+
+  FakeHealth health_;
+  int port_ = 0;
+  std::unique_ptr<grpc::Server> server_;
+};
+
+TEST_F(RungctlFakeServerTest, NotServingExitsOne) {
+  health_.status_ = grpc::health::v1::HealthCheckResponse::NOT_SERVING;
+  const Result result = Run({"health"});
+  EXPECT_EQ(result.exit_code, 1) << result;
+  EXPECT_EQ(result.out, "NOT_SERVING\n");
+  EXPECT_EQ(result.err, "rungctl: the daemon is NOT_SERVING (its database does not answer)\n");
+  const Result json_result = Run({"health", "--json"});
+  EXPECT_EQ(json_result.exit_code, 1) << json_result;
+  EXPECT_EQ(json::parse(json_result.out)["status"], "NOT_SERVING");
+}
+
+TEST_F(RungctlFakeServerTest, TokenTravelsAsBearerMetadata) {
+  ExpectSuccess(Run({"health", "--token", "s3cret"}));
+  EXPECT_EQ(health_.authorization_, "Bearer s3cret");
+  ExpectSuccess(Run({"health"}, WithEnv("RUNG_TOKEN=from-env")));
+  EXPECT_EQ(health_.authorization_, "Bearer from-env");
+  ExpectSuccess(Run({"health"}));
+  EXPECT_EQ(health_.authorization_, "none");
+}
+
+TEST_F(RungctlFakeServerTest, EveryCallHasADeadline) {
+  health_.hold_ = true;  // answers only after rungctl has given up
+  ExpectFailure(Run({"health", "--timeout", "0.3s"}),
+                "DEADLINE_EXCEEDED: no answer from 127.0.0.1:");
+  health_.release_.Notify();
+}
+
+}  // namespace
+}  // namespace rung
