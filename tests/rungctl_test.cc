@@ -152,10 +152,10 @@ Result RunRungctl(const std::vector<std::string>& args, const RunOptions& option
   std::vector<std::string> argv_strings = {RUNGCTL_PATH};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   auto pointers = [](std::vector<std::string>& strings) {
-    std::vector<char*> result;
-    for (std::string& s : strings) result.push_back(s.data());
-    result.push_back(nullptr);
-    return result;
+    std::vector<char*> c_strings;
+    for (std::string& s : strings) c_strings.push_back(s.data());
+    c_strings.push_back(nullptr);
+    return c_strings;
   };
   std::vector<char*> argv = pointers(argv_strings);
   std::vector<char*> envp = pointers(env);
