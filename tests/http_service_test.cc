@@ -403,7 +403,7 @@ TEST_F(HttpServiceTest, ChangedResourceGetsANewEtag) {
 }
 
 TEST_F(HttpServiceTest, DashboardPageAndHealth) {
-  httplib::Result page = Get("/");
+  httplib::Result page = Get("/?utm_source=mail");
   ASSERT_TRUE(page);
   EXPECT_EQ(page->status, 200);
   EXPECT_EQ(page->get_header_value("Content-Type"), "text/html; charset=utf-8");

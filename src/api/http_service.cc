@@ -50,6 +50,9 @@ struct Route {
   std::string path_template;
   std::vector<absl::string_view> query_params;
   std::function<absl::StatusOr<Reply>(const RouteCall&)> handle;
+  // A page people open from links, which pick up tracking parameters: any
+  // query is ignored rather than refused.
+  bool ignores_query = false;
 };
 
 Reply ErrorReply(int http_status, absl::StatusCode code, absl::string_view message) {
@@ -216,6 +219,14 @@ Reply Health(Store* store) {
   return reply;
 }
 
+// Not validated: every scrape differs, and Prometheus never revalidates.
+Reply Scrape(Metrics* metrics) {
+  Reply reply;
+  reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  reply.body = metrics->Scrape();
+  return reply;
+}
+
 std::vector<Route> MakeRoutes(const HttpBackends& backends) {
   auto calls = std::make_shared<const AdvisorCalls>(backends.advisor, backends.ladders);
   // Binds a handler to the shared calls.
@@ -226,16 +237,9 @@ std::vector<Route> MakeRoutes(const HttpBackends& backends) {
   absl::StatusOr<Reply> dashboard =
       ValidatedReply(std::string(DashboardPage()), "text/html; charset=utf-8");
   return {
-      {"/", {}, [dashboard](const RouteCall&) { return dashboard; }},
+      {"/", {}, [dashboard](const RouteCall&) { return dashboard; }, /*ignores_query=*/true},
       {"/healthz", {}, [store = backends.store](const RouteCall&) { return Health(store); }},
-      {"/metrics",
-       {},
-       [metrics = backends.metrics](const RouteCall&) -> absl::StatusOr<Reply> {
-         Reply reply;
-         reply.content_type = "text/plain; version=0.0.4; charset=utf-8";
-         reply.body = metrics->Scrape();
-         return reply;
-       }},
+      {"/metrics", {}, [metrics = backends.metrics](const RouteCall&) { return Scrape(metrics); }},
       {"/v1/recommendations",
        {"account_id", "as_of_week", "action", "flag", "page_size", "page_token"},
        with_calls(&ListRecommendations)},
@@ -264,11 +268,12 @@ Reply Dispatch(const std::vector<Route>& routes, const httplib::Request& request
     if (request.method != "GET" && request.method != "HEAD") {
       Reply reply = ErrorReply(405, absl::StatusCode::kUnimplemented,
                                absl::StrCat(request.method, " is not allowed on ",
-                                            route.path_template, "; it answers GET only"));
+                                            route.path_template, "; it answers GET and HEAD only"));
       reply.headers.emplace_back("Allow", "GET, HEAD");
       return reply;
     }
-    absl::StatusOr<QueryParams> query = QueryParams::Check(request.params, route.query_params);
+    absl::StatusOr<QueryParams> query = QueryParams::Check(
+        route.ignores_query ? QueryParams::Values() : request.params, route.query_params);
     if (!query.ok()) return ErrorReply(query.status());
     absl::StatusOr<Reply> reply = route.handle({**std::move(path), *std::move(query)});
     return reply.ok() ? *std::move(reply) : ErrorReply(reply.status());
