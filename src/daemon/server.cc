@@ -1,8 +1,8 @@
 #include "daemon/server.h"
 
 #include <thread>
-#include <vector>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -177,7 +177,8 @@ class ServerImpl final : public Server {
     builder.SetMaxReceiveMessageSize(options.config.max_message_bytes);
     builder.RegisterService(service_.get());
     RETURN_IF_ERROR(DeclareServedMethods(metrics_.get()));
-    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+        interceptors;
     interceptors.push_back(metrics_->NewInterceptorFactory());
     builder.experimental().SetInterceptorCreators(std::move(interceptors));
     grpc_ = builder.BuildAndStart();
