@@ -228,13 +228,18 @@ json ParseJson(const Result& result) {
 class RungctlTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ServerOptions options;
-    options.listen = "127.0.0.1:0";
-    options.http_listen = "";
-    options.db_path = dir_.File("rung.db");
-    auto server = Server::Start(options);
+    auto server = Server::Start(DaemonOptions("127.0.0.1:0", "rung.db"));
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
+  }
+
+  // gRPC only, over a fresh database in the test's directory.
+  ServerOptions DaemonOptions(const std::string& listen, const std::string& db_name) const {
+    ServerOptions options;
+    options.listen = listen;
+    options.http_listen = "";
+    options.db_path = dir_.File(db_name);
+    return options;
   }
 
   // rungctl against this test's daemon.
@@ -670,6 +675,16 @@ TEST_F(RungctlTest, HealthOfAServingDaemon) {
   EXPECT_EQ(ParseJson(Run({"health", "--json"}))["status"], "SERVING");
   // The environment names the server when --server does not.
   ExpectSuccess(RunRungctl({"health"}, WithEnv("RUNG_SERVER=" + server_->grpc_address())));
+}
+
+TEST_F(RungctlTest, ReachesADaemonOnAUnixSocket) {
+  const std::string address = "unix:" + dir_.File("rungd.sock");
+  auto server = Server::Start(DaemonOptions(address, "unix.db"));
+  ASSERT_TRUE(server.ok()) << server.status();
+  const Result result = RunRungctl({"health", "--server", address});
+  ExpectSuccess(result);
+  EXPECT_EQ(result.out, "SERVING\n");
+  (*server)->Shutdown(absl::ZeroDuration());
 }
 
 TEST_F(RungctlTest, BackupWritesADatabaseThatOpensWithTheData) {
