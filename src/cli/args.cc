@@ -8,8 +8,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/strip.h"
 #include "core/text.h"  // Quote
+#include "rung/status_macros.h"
 
 namespace rung::cli {
 namespace {
@@ -36,7 +36,7 @@ std::vector<absl::string_view> Subcommands(absl::Span<const CommandSpec> command
   std::vector<absl::string_view> subcommands;
   const std::string prefix = absl::StrCat(name, " ");
   for (const CommandSpec& command : commands) {
-    if (command.name.substr(0, prefix.size()) == prefix) {
+    if (absl::StartsWith(command.name, prefix)) {
       subcommands.push_back(command.name.substr(prefix.size()));
     }
   }
@@ -81,76 +81,82 @@ std::vector<std::string> Invocation::Values(absl::string_view flag) const {
   return it == flags_.end() ? std::vector<std::string>() : it->second;
 }
 
-absl::Status ParseCommandLine(const std::vector<std::string>& args,
-                              absl::Span<const CommandSpec> commands,
-                              absl::Span<const FlagSpec> common, Invocation* invocation_out) {
-  Invocation& invocation = *invocation_out;
-  invocation = Invocation();
-  std::string command_name;  // the words read so far while no command matched
-  bool flags_ended = false;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (!flags_ended && arg == "--") {
-      flags_ended = true;
-      continue;
-    }
-    if (!flags_ended && (arg == "--help" || arg == "-h")) {
-      invocation.help_ = true;
-      continue;
-    }
-    if (!flags_ended && arg.size() > 1 && arg[0] == '-') {
-      const size_t equals = arg.find('=');
-      const std::string name = arg.substr(0, equals);
-      const FlagSpec* flag = FindFlag(common, name);
-      if (flag == nullptr && invocation.command_ != nullptr) {
-        flag = FindFlag(invocation.command_->flags, name);
-      }
-      if (flag == nullptr) {
-        return UsageError(
-            invocation.command_ == nullptr
-                ? absl::StrCat("unknown flag ", name)
-                : absl::StrCat("unknown flag ", name, " for ", invocation.command_->name));
-      }
-      std::vector<std::string>& values = invocation.flags_[name];
-      if (flag->arity == FlagArity::kSwitch) {
-        if (equals != std::string::npos) {
-          return UsageError(absl::StrCat(name, " takes no value"));
-        }
-        values.push_back("true");
-      } else if (equals != std::string::npos) {
-        values.push_back(arg.substr(equals + 1));
-      } else if (i + 1 < args.size() && !LooksLikeFlag(args[i + 1])) {
-        values.push_back(args[++i]);
-      } else {
-        return UsageError(absl::StrCat(name, " needs a value (", flag->value_name, ")"));
-      }
-      continue;
-    }
-    if (invocation.command_ != nullptr) {
-      invocation.positionals_.push_back(arg);
-      continue;
-    }
-    command_name = command_name.empty() ? arg : absl::StrCat(command_name, " ", arg);
-    invocation.command_ = FindCommand(commands, command_name);
-    if (invocation.command_ == nullptr && Subcommands(commands, command_name).empty()) {
-      return UsageError(absl::StrCat("unknown command '", command_name, "'"));
-    }
+absl::Status Invocation::ReadFlag(const std::vector<std::string>& args, size_t* i,
+                                  absl::Span<const FlagSpec> common) {
+  const std::string& arg = args[*i];
+  const size_t equals = arg.find('=');
+  const std::string name = arg.substr(0, equals);
+  const FlagSpec* flag = FindFlag(common, name);
+  if (flag == nullptr && command_ != nullptr) flag = FindFlag(command_->flags, name);
+  if (flag == nullptr) {
+    return UsageError(command_ == nullptr
+                          ? absl::StrCat("unknown flag ", name)
+                          : absl::StrCat("unknown flag ", name, " for ", command_->name));
   }
-  if (invocation.help_) return absl::OkStatus();
-  if (invocation.command_ == nullptr) {
+  std::vector<std::string>& values = flags_[name];
+  if (flag->arity == FlagArity::kSwitch) {
+    if (equals != std::string::npos) return UsageError(absl::StrCat(name, " takes no value"));
+    values.push_back("true");
+  } else if (equals != std::string::npos) {
+    values.push_back(arg.substr(equals + 1));
+  } else if (*i + 1 < args.size() && !LooksLikeFlag(args[*i + 1])) {
+    values.push_back(args[++*i]);
+  } else {
+    return UsageError(absl::StrCat(name, " needs a value (", flag->value_name, ")"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Invocation::ReadWord(const std::string& word, absl::Span<const CommandSpec> commands,
+                                  std::string* command_name) {
+  if (command_ != nullptr) {
+    positionals_.push_back(word);
+    return absl::OkStatus();
+  }
+  *command_name = command_name->empty() ? word : absl::StrCat(*command_name, " ", word);
+  command_ = FindCommand(commands, *command_name);
+  if (command_ == nullptr && Subcommands(commands, *command_name).empty()) {
+    return UsageError(absl::StrCat("unknown command '", *command_name, "'"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Invocation::CheckComplete(const std::string& command_name,
+                                       absl::Span<const CommandSpec> commands) const {
+  if (command_ == nullptr) {
     if (command_name.empty()) return UsageError("no command given");
     return UsageError(absl::StrCat(
         command_name, " needs one of: ", absl::StrJoin(Subcommands(commands, command_name), ", ")));
   }
-  const std::vector<absl::string_view>& expected = invocation.command_->positionals;
-  if (invocation.positionals_.size() < expected.size()) {
-    return UsageError(absl::StrCat("missing ", expected[invocation.positionals_.size()]));
+  const std::vector<absl::string_view>& expected = command_->positionals;
+  if (positionals_.size() < expected.size()) {
+    return UsageError(absl::StrCat("missing ", expected[positionals_.size()]));
   }
-  if (invocation.positionals_.size() > expected.size()) {
-    return UsageError(
-        absl::StrCat("unexpected argument '", invocation.positionals_[expected.size()], "'"));
+  if (positionals_.size() > expected.size()) {
+    return UsageError(absl::StrCat("unexpected argument '", positionals_[expected.size()], "'"));
   }
   return absl::OkStatus();
+}
+
+absl::Status ParseCommandLine(const std::vector<std::string>& args,
+                              absl::Span<const CommandSpec> commands,
+                              absl::Span<const FlagSpec> common, Invocation* invocation) {
+  *invocation = Invocation();
+  std::string command_name;
+  bool flags_ended = false;  // after "--", every argument is a word
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (!flags_ended && arg == "--") {
+      flags_ended = true;
+    } else if (!flags_ended && (arg == "--help" || arg == "-h")) {
+      invocation->help_ = true;
+    } else if (!flags_ended && arg.size() > 1 && arg[0] == '-') {
+      RETURN_IF_ERROR(invocation->ReadFlag(args, &i, common));
+    } else {
+      RETURN_IF_ERROR(invocation->ReadWord(arg, commands, &command_name));
+    }
+  }
+  return invocation->help_ ? absl::OkStatus() : invocation->CheckComplete(command_name, commands);
 }
 
 std::string UsageLine(const CommandSpec& command) {

@@ -59,6 +59,17 @@ class Invocation {
   friend absl::Status ParseCommandLine(const std::vector<std::string>&,
                                        absl::Span<const CommandSpec>, absl::Span<const FlagSpec>,
                                        Invocation*);
+  // The flag at args[*i], and its value, which may be the next argument.
+  absl::Status ReadFlag(const std::vector<std::string>& args, size_t* i,
+                        absl::Span<const FlagSpec> common);
+  // A word that is no flag: part of the command's name until one matches
+  // (`command_name` holds the words so far), then an argument.
+  absl::Status ReadWord(const std::string& word, absl::Span<const CommandSpec> commands,
+                        std::string* command_name);
+  // After the last argument: a whole command with all of its arguments.
+  absl::Status CheckComplete(const std::string& command_name,
+                             absl::Span<const CommandSpec> commands) const;
+
   const CommandSpec* command_ = nullptr;
   bool help_ = false;
   std::vector<std::string> positionals_;
