@@ -128,13 +128,32 @@ std::string NameRecords(absl::string_view message, const std::vector<ImportedRec
   return named;
 }
 
-struct Totals {
+// What the accepted batches added up to.
+class Totals {
+ public:
+  // Batch `batch` of the records from `begin` on, `count` of them, was stored.
+  void Add(const v1::IngestWeeksResponse& response, int batch, size_t begin, size_t count,
+           const std::vector<ImportedRecord>& records) {
+    batches = batch + 1;
+    stored += static_cast<int>(count);
+    inserted += response.inserted();
+    updated += response.updated();
+    unchanged += response.unchanged();
+    for (const std::string& warning : response.warnings()) {
+      std::string named = NameRecords(warning, records, begin);
+      if (seen_warnings_.insert(named).second) warnings.push_back(std::move(named));
+    }
+  }
+
   int batches = 0;
-  int stored = 0;  // records in batches the daemon accepted
+  int stored = 0;
   int inserted = 0;
   int updated = 0;
   int unchanged = 0;
   std::vector<std::string> warnings;  // each once, in the order first seen
+
+ private:
+  absl::flat_hash_set<std::string> seen_warnings_;
 };
 
 // Why batch `batch` failed, with the file's places and what stayed stored.
@@ -192,7 +211,6 @@ absl::Status RunIngest(const Invocation& invocation, Session& session) {
   ProgressBar progress(session.err(), session.err_is_terminal() && batches > 1,
                        static_cast<int>(weeks.size()));
   Totals totals;
-  absl::flat_hash_set<std::string> seen_warnings;
   for (int batch = 0; batch < batches; ++batch) {
     const size_t begin = batch * size;
     const size_t end = std::min(begin + size, weeks.size());
@@ -206,15 +224,7 @@ absl::Status RunIngest(const Invocation& invocation, Session& session) {
       progress.Clear();
       return BatchFailure(status, file->records, begin, end, batch, batches, totals);
     }
-    totals.batches = batch + 1;
-    totals.stored += static_cast<int>(end - begin);
-    totals.inserted += response.inserted();
-    totals.updated += response.updated();
-    totals.unchanged += response.unchanged();
-    for (const std::string& warning : response.warnings()) {
-      std::string named = NameRecords(warning, file->records, begin);
-      if (seen_warnings.insert(named).second) totals.warnings.push_back(std::move(named));
-    }
+    totals.Add(response, batch, begin, end - begin, file->records);
     progress.Update(totals.stored);
   }
   progress.Clear();
