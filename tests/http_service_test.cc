@@ -68,7 +68,7 @@ class HttpServiceTest : public test_support::DaemonFixture {
       if (scenario.number == 5) Ingest(test_support::ScenarioRecords(scenario, "act_2", kOddId));
     }
     all_ids_.insert(kOddId);
-    Evaluate(WeekAt(2));
+    MustEvaluate(WeekAt(2));
   }
 
   // GET `path`; fails the test when there is no answer at all.

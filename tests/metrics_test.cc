@@ -189,7 +189,7 @@ TEST_F(MetricsTest, CountsCallsByMethodAndCodeAndReflectsTheData) {
     Ingest(test_support::ScenarioRecords(scenario, "act_1", id));
   }
   const absl::Time after_ingest = absl::Now();
-  const v1::EvaluateAdSetsResponse evaluation = Evaluate(test_support::WeekAt(2));
+  const v1::EvaluateAdSetsResponse evaluation = MustEvaluate(test_support::WeekAt(2));
 
   v1::Recommendation rec;
   ASSERT_EQ(GetRecommendation("as_s1", &rec), grpc::StatusCode::OK);
@@ -305,7 +305,7 @@ TEST_F(MetricsTest, CountsCallsByMethodAndCodeAndReflectsTheData) {
 TEST_F(MetricsTest, HandlingHistogramsAgreeWithTheCounters) {
   Ingest(test_support::ScenarioRecords(test_support::SpecScenarios()[0], "act_1", "as_s1"));
   ASSERT_EQ(GetRecommendation("as_s1"), grpc::StatusCode::NOT_FOUND);  // not evaluated yet
-  Evaluate(test_support::WeekAt(2));
+  MustEvaluate(test_support::WeekAt(2));
   ASSERT_EQ(GetRecommendation("as_s1"), grpc::StatusCode::OK);
   const Exposition metrics = Scrape();
 

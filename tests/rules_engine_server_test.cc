@@ -17,8 +17,8 @@
 #include "gtest/gtest.h"
 #include "rung/v1/advisor_service.grpc.pb.h"
 #include "rung/week.h"
+#include "support/daemon_fixture.h"
 #include "support/spec_scenarios.h"
-#include "support/temp_dir.h"
 
 namespace rung {
 namespace {
@@ -29,9 +29,7 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::SizeIs;
 
-const Week kWeek0 = *Week::Parse("2026-09-07");
-
-std::string WeekAt(int offset) { return kWeek0.Plus(offset).ToString(); }
+using test_support::WeekAt;
 
 // One record; `spend` in currency units, negative for none.
 v1::AdSetWeek Record(const std::string& account, const std::string& ad_set, int week,
@@ -68,52 +66,8 @@ DaemonConfig ConfigFrom(const std::string& text) {
   return *resolved;
 }
 
-class RulesEngineServerTest : public ::testing::Test {
+class RulesEngineServerTest : public test_support::DaemonFixture {
  protected:
-  void SetUp() override { Start(DaemonConfig()); }
-
-  void Start(const DaemonConfig& config) {
-    if (server_ != nullptr) server_->Shutdown(absl::ZeroDuration());
-    ServerOptions options;
-    options.listen = "127.0.0.1:0";
-    options.http_listen = "";
-    options.db_path = dir_.File("rung.db");
-    options.config = config;
-    auto server = Server::Start(options);
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = std::move(*server);
-    stub_ = v1::AdvisorService::NewStub(
-        grpc::CreateChannel(server_->grpc_address(), grpc::InsecureChannelCredentials()));
-  }
-
-  void Ingest(const std::vector<v1::AdSetWeek>& weeks) {
-    v1::IngestWeeksRequest request;
-    for (const auto& week : weeks) *request.add_weeks() = week;
-    v1::IngestWeeksResponse response;
-    grpc::ClientContext context;
-    const grpc::Status status = stub_->IngestWeeks(&context, request, &response);
-    ASSERT_TRUE(status.ok()) << status.error_message();
-  }
-
-  grpc::Status Evaluate(const std::string& as_of, v1::EvaluateAdSetsResponse* response,
-                        bool dry_run = false, const std::string& account = "",
-                        const std::vector<std::string>& ad_set_ids = {}) {
-    v1::EvaluateAdSetsRequest request;
-    request.set_as_of_week(as_of);
-    request.set_dry_run(dry_run);
-    request.set_account_id(account);
-    for (const auto& id : ad_set_ids) request.add_ad_set_ids(id);
-    grpc::ClientContext context;
-    return stub_->EvaluateAdSets(&context, request, response);
-  }
-
-  v1::EvaluateAdSetsResponse MustEvaluate(const std::string& as_of) {
-    v1::EvaluateAdSetsResponse response;
-    const grpc::Status status = Evaluate(as_of, &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return response;
-  }
-
   grpc::Status GetRecommendation(const std::string& ad_set, const std::string& week,
                                  v1::Recommendation* out) {
     v1::GetRecommendationRequest request;
@@ -188,10 +142,6 @@ class RulesEngineServerTest : public ::testing::Test {
       IngestScenario(scenario, "act_1", absl::StrCat("as_s", scenario.number));
     }
   }
-
-  test_support::TempDir dir_;
-  std::unique_ptr<Server> server_;
-  std::unique_ptr<v1::AdvisorService::Stub> stub_;
 };
 
 TEST_F(RulesEngineServerTest, SpecScenariosEndToEnd) {
@@ -570,7 +520,7 @@ TEST_F(RulesEngineServerTest, PolicyHasTheSpecDefaultsAndAStableVersion) {
 }
 
 TEST_F(RulesEngineServerTest, AccountOverridesChangeTheOutcomeAndTheVersion) {
-  Start(ConfigFrom(R"pb(
+  StartDaemon(ConfigFrom(R"pb(
     accounts {
       account_id: "act_big"
       policy { learning_threshold: 100 }

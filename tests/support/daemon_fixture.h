@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "daemon/config.h"
 #include "daemon/server.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -56,11 +57,16 @@ inline std::vector<v1::AdSetWeek> ScenarioRecords(const SpecScenario& scenario,
 
 class DaemonFixture : public ::testing::Test {
  protected:
-  void SetUp() override {
+  void SetUp() override { StartDaemon(DaemonConfig()); }
+
+  // (Re)starts the daemon with `config` on the same database.
+  void StartDaemon(const DaemonConfig& config) {
+    if (server_ != nullptr) server_->Shutdown(absl::ZeroDuration());
     ServerOptions options;
     options.listen = "127.0.0.1:0";
     options.http_listen = "127.0.0.1:0";
     options.db_path = dir_.File("rung.db");
+    options.config = config;
     auto server = Server::Start(options);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
@@ -88,12 +94,21 @@ class DaemonFixture : public ::testing::Test {
     ASSERT_TRUE(status.ok()) << status.error_message();
   }
 
-  v1::EvaluateAdSetsResponse Evaluate(const std::string& as_of_week) {
+  grpc::Status Evaluate(const std::string& as_of, v1::EvaluateAdSetsResponse* response,
+                        bool dry_run = false, const std::string& account = "",
+                        const std::vector<std::string>& ad_set_ids = {}) {
     v1::EvaluateAdSetsRequest request;
-    request.set_as_of_week(as_of_week);
-    v1::EvaluateAdSetsResponse response;
+    request.set_as_of_week(as_of);
+    request.set_dry_run(dry_run);
+    request.set_account_id(account);
+    for (const auto& id : ad_set_ids) request.add_ad_set_ids(id);
     grpc::ClientContext context;
-    const grpc::Status status = stub_->EvaluateAdSets(&context, request, &response);
+    return stub_->EvaluateAdSets(&context, request, response);
+  }
+
+  v1::EvaluateAdSetsResponse MustEvaluate(const std::string& as_of) {
+    v1::EvaluateAdSetsResponse response;
+    const grpc::Status status = Evaluate(as_of, &response);
     EXPECT_TRUE(status.ok()) << status.error_message();
     return response;
   }
