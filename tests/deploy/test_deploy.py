@@ -55,6 +55,15 @@ class FlagCheck:
             self.assertRegex(usage, rf"(?m){re.escape(flag)}\b", f"{argv[0]} has no flag {flag}")
 
 
+    def assert_rungctl_accepts(self, argv):
+        """rungctl takes argv as written: with its server out of reach it
+        fails to connect (exit 1), not on usage (exit 2)."""
+        args = [a if not a.startswith("--server=") else "--server=127.0.0.1:1" for a in argv[1:]]
+        result = subprocess.run([RUNGCTL, *args], capture_output=True, text=True, timeout=60)
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertIn("cannot reach 127.0.0.1:1", result.stderr)
+
+
 class SystemdUnitsTest(unittest.TestCase, FlagCheck):
     UNITS = ["rungd.service", "rung-evaluate.service", "rung-evaluate.timer"]
 
@@ -110,6 +119,7 @@ class SystemdUnitsTest(unittest.TestCase, FlagCheck):
         server = [a for a in self.exec_start("rung-evaluate.service") if a.startswith("--server=")]
         self.assertEqual([a.split("=", 1)[1] for a in listen], [a.split("=", 1)[1] for a in server])
         self.assertEqual(self.exec_start("rung-evaluate.service")[1], "evaluate")
+        self.assert_rungctl_accepts(self.exec_start("rung-evaluate.service"))
 
 
 class KubernetesManifestsTest(unittest.TestCase, FlagCheck):
@@ -187,6 +197,7 @@ class KubernetesManifestsTest(unittest.TestCase, FlagCheck):
         self.assertEqual(command[:2], ["/usr/local/bin/rungctl", "evaluate"])
         grpc_port = {p["name"]: p["port"] for p in self.docs["Service"]["spec"]["ports"]}["grpc"]
         self.assertIn(f"--server={self.docs['Service']['metadata']['name']}:{grpc_port}", command)
+        self.assert_rungctl_accepts(command)
 
 
 def install_lists(dockerfile):
