@@ -135,8 +135,9 @@ TEST_F(ClimbTestStoreTest, EveryFieldReadsBackAsWritten) {
   ASSERT_OK(store_->InsertClimbTest(test));
   const ClimbTest running = Get("ct_1");
   // One side had no conversion; the other's cost is not a short decimal.
-  ASSERT_OK(store_->SaveDecisions(Evaluated(
-      "as_o", W(5), Conclude("ct_1", ClimbTestState::kKeptCurrent, 0.1 + 0.2, kInf, 41))));
+  ASSERT_OK(SaveDecisions(
+      *store_, Evaluated("as_o", W(5),
+                         Conclude("ct_1", ClimbTestState::kKeptCurrent, 0.1 + 0.2, kInf, 41))));
 
   ClimbTest kept = test;
   kept.state = ClimbTestState::kKeptCurrent;
@@ -198,7 +199,8 @@ TEST_F(ClimbTestStoreTest, ListsByAccountAndStateInIdOrder) {
   ASSERT_OK(store_->InsertClimbTest(NewTest("ct_2", "as_3", "as_4", W(1))));
   ASSERT_OK(store_->InsertClimbTest(NewTest("ct_4", "as_7", "as_8", W(1), "act_2")));
   ASSERT_OK(store_->CancelClimbTest("ct_2", W(2)));
-  ASSERT_OK(store_->SaveDecisions(
+  ASSERT_OK(SaveDecisions(
+      *store_,
       Evaluated("as_5", W(4), Conclude("ct_3", ClimbTestState::kPromoted, 2, 1, std::nullopt))));
   auto query = [](std::string account_id, std::optional<ClimbTestState> state) {
     ClimbTestQuery q;
@@ -282,8 +284,9 @@ TEST_F(ClimbTestStoreTest, AllowsANewTestOnceTheRunningOneEnds) {
   ASSERT_OK(store_->CancelClimbTest("ct_1", W(2)));
 
   ASSERT_OK(store_->InsertClimbTest(NewTest("ct_2", "as_o", "as_d", W(3))));
-  ASSERT_OK(store_->SaveDecisions(Evaluated(
-      "as_o", W(6), Conclude("ct_2", ClimbTestState::kKeptCurrent, 10, 12, std::nullopt))));
+  ASSERT_OK(SaveDecisions(
+      *store_, Evaluated("as_o", W(6),
+                         Conclude("ct_2", ClimbTestState::kKeptCurrent, 10, 12, std::nullopt))));
   ASSERT_OK(store_->InsertClimbTest(NewTest("ct_3", "as_d", "as_o", W(7))));
 
   EXPECT_THAT(Ids(store_->ClimbTestsOf("as_o")), ElementsAre("ct_1", "ct_2", "ct_3"));
@@ -335,7 +338,8 @@ TEST_F(ClimbTestStoreTest, CancelsARunningTestOnce) {
 
 TEST_F(ClimbTestStoreTest, AJudgedTestCannotBeCancelled) {
   ASSERT_OK(store_->InsertClimbTest(NewTest("ct_1", "as_o", "as_d", W(1))));
-  ASSERT_OK(store_->SaveDecisions(
+  ASSERT_OK(SaveDecisions(
+      *store_,
       Evaluated("as_o", W(5), Conclude("ct_1", ClimbTestState::kPromoted, 20, 15, std::nullopt))));
 
   const auto cancelled = store_->CancelClimbTest("ct_1", W(6));
@@ -349,8 +353,9 @@ TEST_F(ClimbTestStoreTest, AJudgedTestCannotBeCancelled) {
 TEST_F(ClimbTestStoreTest, AnEvaluationConcludesARunningTest) {
   ASSERT_OK(store_->InsertClimbTest(NewTest("ct_1", "as_o", "as_d", W(1))));
 
-  ASSERT_OK(store_->SaveDecisions(Evaluated(
-      "as_d", W(5), Conclude("ct_1", ClimbTestState::kPromoted, 20.5, 15.25, std::nullopt))));
+  ASSERT_OK(SaveDecisions(
+      *store_, Evaluated("as_d", W(5),
+                         Conclude("ct_1", ClimbTestState::kPromoted, 20.5, 15.25, std::nullopt))));
 
   ClimbTest want = NewTest("ct_1", "as_o", "as_d", W(1));
   want.state = ClimbTestState::kPromoted;
@@ -364,10 +369,12 @@ TEST_F(ClimbTestStoreTest, AnEvaluationConcludesARunningTest) {
 
 TEST_F(ClimbTestStoreTest, TheEvaluationOfTheJudgingWeekJudgesAgain) {
   ASSERT_OK(store_->InsertClimbTest(NewTest("ct_1", "as_o", "as_d", W(1))));
-  ASSERT_OK(store_->SaveDecisions(
+  ASSERT_OK(SaveDecisions(
+      *store_,
       Evaluated("as_o", W(5), Conclude("ct_1", ClimbTestState::kPromoted, 20, 15, std::nullopt))));
 
-  ASSERT_OK(store_->SaveDecisions(
+  ASSERT_OK(SaveDecisions(
+      *store_,
       Evaluated("as_o", W(5), Conclude("ct_1", ClimbTestState::kKeptCurrent, 14, 18, 37))));
 
   ClimbTest want = NewTest("ct_1", "as_o", "as_d", W(1));
@@ -381,16 +388,19 @@ TEST_F(ClimbTestStoreTest, TheEvaluationOfTheJudgingWeekJudgesAgain) {
 
 TEST_F(ClimbTestStoreTest, EvaluationsOfOtherWeeksLeaveAJudgedTestAlone) {
   ASSERT_OK(store_->InsertClimbTest(NewTest("ct_1", "as_o", "as_d", W(1))));
-  ASSERT_OK(store_->SaveDecisions(
+  ASSERT_OK(SaveDecisions(
+      *store_,
       Evaluated("as_o", W(5), Conclude("ct_1", ClimbTestState::kKeptCurrent, 14, 18, 37))));
   const ClimbTest judged = Get("ct_1");
 
-  ASSERT_OK(store_->SaveDecisions(
+  ASSERT_OK(SaveDecisions(
+      *store_,
       Evaluated("as_o", W(6), Conclude("ct_1", ClimbTestState::kPromoted, 1, 2, std::nullopt))));
-  ASSERT_OK(store_->SaveDecisions(
+  ASSERT_OK(SaveDecisions(
+      *store_,
       Evaluated("as_o", W(4), Conclude("ct_1", ClimbTestState::kPromoted, 1, 2, std::nullopt))));
-  ASSERT_OK(store_->SaveDecisions(Evaluated("as_o", W(6), Reopen("ct_1"))));
-  ASSERT_OK(store_->SaveDecisions(Evaluated("as_o", W(4), Reopen("ct_1"))));
+  ASSERT_OK(SaveDecisions(*store_, Evaluated("as_o", W(6), Reopen("ct_1"))));
+  ASSERT_OK(SaveDecisions(*store_, Evaluated("as_o", W(4), Reopen("ct_1"))));
 
   EXPECT_EQ(judged.state, ClimbTestState::kKeptCurrent);
   ExpectSameTest(Get("ct_1"), judged);
@@ -402,10 +412,11 @@ TEST_F(ClimbTestStoreTest, EvaluationsOfOtherWeeksLeaveAJudgedTestAlone) {
 TEST_F(ClimbTestStoreTest, TheEvaluationOfTheJudgingWeekMayReopen) {
   const ClimbTest test = NewTest("ct_1", "as_o", "as_d", W(1));
   ASSERT_OK(store_->InsertClimbTest(test));
-  ASSERT_OK(store_->SaveDecisions(
+  ASSERT_OK(SaveDecisions(
+      *store_,
       Evaluated("as_o", W(5), Conclude("ct_1", ClimbTestState::kKeptCurrent, 14, 18, 37))));
 
-  ASSERT_OK(store_->SaveDecisions(Evaluated("as_o", W(5), Reopen("ct_1"))));
+  ASSERT_OK(SaveDecisions(*store_, Evaluated("as_o", W(5), Reopen("ct_1"))));
 
   ExpectSameTest(Get("ct_1"), test);
   // Running again, it holds its ad sets again.
@@ -416,12 +427,13 @@ TEST_F(ClimbTestStoreTest, TheEvaluationOfTheJudgingWeekMayReopen) {
 
 TEST_F(ClimbTestStoreTest, ALaterRunningTestKeepsAnOlderOneFromReopening) {
   ASSERT_OK(store_->InsertClimbTest(NewTest("ct_1", "as_o", "as_d", W(1))));
-  ASSERT_OK(store_->SaveDecisions(
+  ASSERT_OK(SaveDecisions(
+      *store_,
       Evaluated("as_o", W(5), Conclude("ct_1", ClimbTestState::kKeptCurrent, 14, 18, 37))));
   const ClimbTest judged = Get("ct_1");
   ASSERT_OK(store_->InsertClimbTest(NewTest("ct_2", "as_d", "as_d2", W(6))));
 
-  ASSERT_OK(store_->SaveDecisions(Evaluated("as_o", W(5), Reopen("ct_1"))));
+  ASSERT_OK(SaveDecisions(*store_, Evaluated("as_o", W(5), Reopen("ct_1"))));
 
   ExpectSameTest(Get("ct_1"), judged);
   EXPECT_EQ(Get("ct_2").state, ClimbTestState::kRunning);
@@ -431,11 +443,11 @@ TEST_F(ClimbTestStoreTest, AnEvaluationNeverTouchesACancelledTest) {
   ASSERT_OK(store_->InsertClimbTest(NewTest("ct_1", "as_o", "as_d", W(1))));
   ASSERT_OK_AND_ASSIGN(const ClimbTest cancelled, store_->CancelClimbTest("ct_1", W(5)));
 
-  ASSERT_OK(store_->SaveDecisions(
-      Evaluated("as_o", W(5), Conclude("ct_1", ClimbTestState::kPromoted, 1, 2, 3))));
-  ASSERT_OK(store_->SaveDecisions(Evaluated("as_o", W(5), Reopen("ct_1"))));
-  ASSERT_OK(store_->SaveDecisions(
-      Evaluated("as_o", W(6), Conclude("ct_1", ClimbTestState::kKeptCurrent, 1, 2, 3))));
+  ASSERT_OK(SaveDecisions(
+      *store_, Evaluated("as_o", W(5), Conclude("ct_1", ClimbTestState::kPromoted, 1, 2, 3))));
+  ASSERT_OK(SaveDecisions(*store_, Evaluated("as_o", W(5), Reopen("ct_1"))));
+  ASSERT_OK(SaveDecisions(
+      *store_, Evaluated("as_o", W(6), Conclude("ct_1", ClimbTestState::kKeptCurrent, 1, 2, 3))));
 
   ExpectSameTest(Get("ct_1"), cancelled);
 }
@@ -451,12 +463,12 @@ TEST_F(ClimbTestStoreTest, RefusesATestUpdateNoEvaluationMakes) {
   // The first decision is fine; the second's update makes the batch fail.
   cancelling.insert(cancelling.begin(), Evaluated("as_x", W(5), Reopen("ct_9"))[0]);
 
-  EXPECT_TRUE(HasStatus(store_->SaveDecisions(cancelling), absl::StatusCode::kInvalidArgument,
+  EXPECT_TRUE(HasStatus(SaveDecisions(*store_, cancelling), absl::StatusCode::kInvalidArgument,
                         "decisions[1].test_update.state: CANCELLED is no evaluation's finding"));
-  EXPECT_TRUE(HasStatus(store_->SaveDecisions(negative), absl::StatusCode::kInvalidArgument,
+  EXPECT_TRUE(HasStatus(SaveDecisions(*store_, negative), absl::StatusCode::kInvalidArgument,
                         "decisions[0].test_update.duplicate_cost_per_macro: must be a cost of at "
                         "least 0 or +infinity, got -2"));
-  EXPECT_TRUE(HasStatus(store_->SaveDecisions(not_a_number), absl::StatusCode::kInvalidArgument,
+  EXPECT_TRUE(HasStatus(SaveDecisions(*store_, not_a_number), absl::StatusCode::kInvalidArgument,
                         "decisions[0].test_update.original_cost_per_macro: must be a cost"));
   EXPECT_EQ(Get("ct_1").state, ClimbTestState::kRunning);
   EXPECT_TRUE(HasStatus(StatusOf(store_->GetRecommendation("as_x", W(5))),

@@ -1,6 +1,7 @@
 // The SQLite store's recommendations and evaluation log: what a row holds,
-// replacement on re-evaluation, the list filters and paging, atomicity of
-// SaveDecisions, and the canonical text of the new column codecs.
+// replacement on re-evaluation, the list filters and paging, staged runs
+// published whole or not at all, and the canonical text of the new column
+// codecs.
 
 #include <cstdint>
 #include <limits>
@@ -156,7 +157,7 @@ TEST_F(RecommendationStoreTest, EveryFieldReadsBackAsWritten) {
   ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
   const Recommendation full = Full("as_full", W(3));
   const Recommendation bare = Bare("as_bare", W(3));
-  ASSERT_OK(store->SaveDecisions(Decisions({full, bare})));
+  ASSERT_OK(SaveDecisions(*store, Decisions({full, bare})));
 
   ASSERT_OK_AND_ASSIGN(const Recommendation got_full, store->GetRecommendation("as_full", W(3)));
   ASSERT_OK_AND_ASSIGN(const Recommendation got_bare, store->GetRecommendation("as_bare", W(3)));
@@ -173,7 +174,7 @@ TEST_F(RecommendationStoreTest, EveryFieldReadsBackAsWritten) {
 
 TEST_F(RecommendationStoreTest, ARowReadsWithoutThisProgram) {
   ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
-  ASSERT_OK(store->SaveDecisions(Decisions({Full("as_full", W(3)), Bare("as_bare", W(3))})));
+  ASSERT_OK(SaveDecisions(*store, Decisions({Full("as_full", W(3)), Bare("as_bare", W(3))})));
   ASSERT_OK_AND_ASSIGN(auto db, OpenOther(DbPath()));
   ASSERT_OK_AND_ASSIGN(StatementLease row,
                        db->Prepare("SELECT action, flag_mask, flags, reasons, evaluated_at, "
@@ -214,7 +215,7 @@ TEST_F(RecommendationStoreTest, TheNewTablesAreStrictAndKeyedWithoutRowid) {
 
 TEST_F(RecommendationStoreTest, EvaluatingAWeekAgainReplacesItsRecommendation) {
   ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
-  ASSERT_OK(store->SaveDecisions(Decisions({Full("as_1", W(3)), Full("as_1", W(4))})));
+  ASSERT_OK(SaveDecisions(*store, Decisions({Full("as_1", W(3)), Full("as_1", W(4))})));
   // Every optional field of the first is absent in the second, so a merge
   // rather than a replacement would show.
   Recommendation second = Bare("as_1", W(3));
@@ -223,7 +224,7 @@ TEST_F(RecommendationStoreTest, EvaluatingAWeekAgainReplacesItsRecommendation) {
   second.evaluation_id = "ev_2";
   second.evaluated_at = EvaluatedAt() + absl::Hours(24 * 7);
 
-  ASSERT_OK(store->SaveDecisions(Decisions({second})));
+  ASSERT_OK(SaveDecisions(*store, Decisions({second})));
 
   ASSERT_OK_AND_ASSIGN(const Recommendation got, store->GetRecommendation("as_1", W(3)));
   ExpectSameRecommendation(got, second);
@@ -235,8 +236,8 @@ TEST_F(RecommendationStoreTest, EvaluatingAWeekAgainReplacesItsRecommendation) {
 TEST_F(RecommendationStoreTest, TheLastOfOneKeyInABatchWins) {
   ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
 
-  ASSERT_OK(store->SaveDecisions(Decisions(
-      {With(Full("as_1", W(3)), Action::kHold), With(Full("as_1", W(3)), Action::kAtTop)})));
+  ASSERT_OK(SaveDecisions(*store, Decisions({With(Full("as_1", W(3)), Action::kHold),
+                                             With(Full("as_1", W(3)), Action::kAtTop)})));
 
   ASSERT_OK_AND_ASSIGN(const Recommendation got, store->GetRecommendation("as_1", W(3)));
   EXPECT_EQ(got.action, Action::kAtTop);
@@ -246,9 +247,9 @@ TEST_F(RecommendationStoreTest, TheLastOfOneKeyInABatchWins) {
 TEST_F(RecommendationStoreTest, GetsTheGivenWeekOrTheLatest) {
   ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
   // Saved latest first, so that insertion order cannot pass for week order.
-  ASSERT_OK(store->SaveDecisions(Decisions({With(Full("as_1", W(4)), Action::kAtTop)})));
-  ASSERT_OK(store->SaveDecisions(Decisions(
-      {With(Full("as_1", W(2)), Action::kHold), With(Full("as_2", W(9)), Action::kStabilize)})));
+  ASSERT_OK(SaveDecisions(*store, Decisions({With(Full("as_1", W(4)), Action::kAtTop)})));
+  ASSERT_OK(SaveDecisions(*store, Decisions({With(Full("as_1", W(2)), Action::kHold),
+                                             With(Full("as_2", W(9)), Action::kStabilize)})));
 
   ASSERT_OK_AND_ASSIGN(const Recommendation latest, store->GetRecommendation("as_1", std::nullopt));
   ASSERT_OK_AND_ASSIGN(const Recommendation given, store->GetRecommendation("as_1", W(2)));
@@ -277,16 +278,18 @@ class ListRecommendationsTest : public RecommendationStoreTest {
     auto store = OpenSqliteStore(Options());
     ASSERT_OK(store);
     store_ = *std::move(store);
-    ASSERT_OK(store_->SaveDecisions(Decisions({
-        With(Full("as_d", W(3), "act_2"), Action::kAtTop),
-        With(Full("as_a", W(1)), Action::kHold),
-        With(Full("as_a", W(2)), Action::kMoveDown, {Flag::kNearExit}),
-        With(Full("as_b", W(1)), Action::kStabilize, {Flag::kDataGap}),
-        With(Full("as_c", W(2)), Action::kDuplicateAndClimb, {Flag::kNearExit, Flag::kDataGap}),
-        With(Full("as_d", W(1), "act_2"), Action::kHold),
-        With(Full("as_d", W(2), "act_2"), Action::kHold, {Flag::kCheckoutFriction}),
-        With(Full("as_e", W(2), "act_2"), Action::kMoveDown, {Flag::kDataGap}),
-    })));
+    ASSERT_OK(SaveDecisions(
+        *store_,
+        Decisions({
+            With(Full("as_d", W(3), "act_2"), Action::kAtTop),
+            With(Full("as_a", W(1)), Action::kHold),
+            With(Full("as_a", W(2)), Action::kMoveDown, {Flag::kNearExit}),
+            With(Full("as_b", W(1)), Action::kStabilize, {Flag::kDataGap}),
+            With(Full("as_c", W(2)), Action::kDuplicateAndClimb, {Flag::kNearExit, Flag::kDataGap}),
+            With(Full("as_d", W(1), "act_2"), Action::kHold),
+            With(Full("as_d", W(2), "act_2"), Action::kHold, {Flag::kCheckoutFriction}),
+            With(Full("as_e", W(2), "act_2"), Action::kMoveDown, {Flag::kDataGap}),
+        })));
   }
 
   std::vector<std::string> List(RecommendationQuery query) {
@@ -386,8 +389,8 @@ TEST_F(ListRecommendationsTest, RefusesAPageWithoutALimit) {
 
 TEST_F(RecommendationStoreTest, ListsInByteOrder) {
   ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
-  ASSERT_OK(store->SaveDecisions(
-      Decisions({Full("as_a", W(1)), Full("as_B", W(1)), Full("as_\xc3\xa9", W(1))})));
+  ASSERT_OK(SaveDecisions(
+      *store, Decisions({Full("as_a", W(1)), Full("as_B", W(1)), Full("as_\xc3\xa9", W(1))})));
 
   EXPECT_THAT(Keys(store->ListRecommendations(Query(W(1)))),
               ElementsAre(Key("as_B", W(1)), Key("as_a", W(1)), Key("as_\xc3\xa9", W(1))));
@@ -420,10 +423,10 @@ TEST_F(RecommendationStoreTest, AFailingDecisionStoresNoneOfTheBatch) {
                     "test"));
   }
 
-  const absl::Status status = store->SaveDecisions(decisions);
+  const absl::Status status = SaveDecisions(*store, decisions);
 
   EXPECT_TRUE(HasStatus(status, absl::StatusCode::kInternal, "refused by test"));
-  EXPECT_TRUE(HasStatus(status, absl::StatusCode::kInternal, "storing recommendations"));
+  EXPECT_TRUE(HasStatus(status, absl::StatusCode::kInternal, "publishing recommendations"));
   EXPECT_EQ(QueryInt("SELECT count(*) FROM recommendations"), 0);
   ASSERT_OK_AND_ASSIGN(const ClimbTest after, store->GetClimbTest("ct_1"));
   EXPECT_EQ(after.state, ClimbTestState::kRunning);
@@ -431,28 +434,138 @@ TEST_F(RecommendationStoreTest, AFailingDecisionStoresNoneOfTheBatch) {
     ASSERT_OK_AND_ASSIGN(auto other, OpenOther(DbPath()));
     ASSERT_OK(other->Exec("DROP TRIGGER refuse_bad", "test"));
   }
-  ASSERT_OK(store->SaveDecisions(decisions));
+  ASSERT_OK(SaveDecisions(*store, decisions));
   EXPECT_EQ(QueryInt("SELECT count(*) FROM recommendations"), 2);
 }
 
-TEST_F(RecommendationStoreTest, ALockedDatabaseIsUnavailableAndStoresNothing) {
+TEST_F(RecommendationStoreTest, ALockedDatabaseStagesButDoesNotPublish) {
   SqliteStoreOptions options = Options();
   options.busy_timeout_ms = 100;
   ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(options));
   ASSERT_OK_AND_ASSIGN(auto other, OpenOther(DbPath()));
   ASSERT_OK(other->Exec("BEGIN IMMEDIATE", "test"));
+  EvaluationRecord run;
+  run.evaluation_id = "ev_1";
+  run.as_of_week = W(3);
 
-  const absl::Status saved = store->SaveDecisions(Decisions({Full("as_1", W(3))}));
-  // An empty batch writes nothing, so it does not even need the lock.
-  const absl::Status empty = store->SaveDecisions({});
+  // Staging needs no lock on the file, so a run goes on while another writes.
+  const absl::Status staged = store->StageDecisions("ev_1", Decisions({Full("as_1", W(3))}));
+  const absl::Status published = store->PublishEvaluation(run);
 
-  EXPECT_TRUE(HasStatus(saved, absl::StatusCode::kUnavailable,
-                        "saving decisions: database is locked by another writer for more than "
-                        "100 ms"));
-  EXPECT_OK(empty);
+  EXPECT_OK(staged);
+  EXPECT_TRUE(HasStatus(published, absl::StatusCode::kUnavailable,
+                        "publishing an evaluation: database is locked by another writer for more "
+                        "than 100 ms"));
   ASSERT_OK(other->Exec("ROLLBACK", "test"));
   EXPECT_TRUE(HasStatus(StatusOf(store->GetRecommendation("as_1", std::nullopt)),
                         absl::StatusCode::kNotFound, "no recommendation for ad set 'as_1'"));
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM evaluations"), 0);
+  // The failed publish kept the staging, so the run can still be published.
+  ASSERT_OK(store->PublishEvaluation(run));
+  EXPECT_OK(store->GetRecommendation("as_1", W(3)));
+}
+
+// A staged run: as_1 gets another action than run ev_0 gave it, as_2 its
+// first recommendation, and test ct_1 is promoted.
+class StagedRunTest : public RecommendationStoreTest {
+ protected:
+  void SetUp() override {
+    RecommendationStoreTest::SetUp();
+    ASSERT_OK_AND_ASSIGN(store_, OpenSqliteStore(Options()));
+    ClimbTest test;
+    test.climb_test_id = "ct_1";
+    test.account_id = "act_1";
+    test.original_ad_set_id = "as_2";
+    test.duplicate_ad_set_id = "as_2_dup";
+    test.from_event = "AddToCart";
+    test.to_event = "InitiateCheckout";
+    test.start_week = W(1);
+    ASSERT_OK(store_->InsertClimbTest(test));
+    ASSERT_OK(store_->StageDecisions("ev_0", Decisions({With(Full("as_1", W(3)), Action::kHold)})));
+    ASSERT_OK(store_->PublishEvaluation(Run("ev_0")));
+
+    std::vector<Decision> decisions = Decisions(
+        {With(Full("as_1", W(3)), Action::kAtTop), With(Full("as_2", W(3)), Action::kAtTop)});
+    TestUpdate promote;
+    promote.climb_test_id = "ct_1";
+    promote.state = ClimbTestState::kPromoted;
+    decisions[1].test_update = promote;
+    // In two calls, as an evaluation stages its chunks.
+    ASSERT_OK(store_->StageDecisions("ev_1", {decisions[0]}));
+    ASSERT_OK(store_->StageDecisions("ev_1", {decisions[1]}));
+  }
+
+  static EvaluationRecord Run(const std::string& evaluation_id) {
+    EvaluationRecord run;
+    run.evaluation_id = evaluation_id;
+    run.as_of_week = W(3);
+    run.evaluated_at = EvaluatedAt();
+    return run;
+  }
+
+  // Every read shows run ev_0 alone.
+  void ExpectOnlyTheFirstRun(Store& store) {
+    ASSERT_OK_AND_ASSIGN(const Recommendation as_1, store.GetRecommendation("as_1", W(3)));
+    EXPECT_EQ(as_1.action, Action::kHold);
+    EXPECT_TRUE(HasStatus(StatusOf(store.GetRecommendation("as_2", std::nullopt)),
+                          absl::StatusCode::kNotFound, "no recommendation for ad set 'as_2'"));
+    EXPECT_THAT(Keys(store.ListRecommendations(Query(W(3)))), ElementsAre(Key("as_1", W(3))));
+    EXPECT_THAT(Keys(store.ListRecommendations(Query(std::nullopt))),
+                ElementsAre(Key("as_1", W(3))));
+    ASSERT_OK_AND_ASSIGN(const ClimbTest test, store.GetClimbTest("ct_1"));
+    EXPECT_EQ(test.state, ClimbTestState::kRunning);
+    ASSERT_OK_AND_ASSIGN(const StoreStats stats, store.GetStats());
+    ASSERT_TRUE(stats.latest_evaluation.has_value());
+    EXPECT_EQ(stats.latest_evaluation->evaluation_id, "ev_0");
+    EXPECT_EQ(QueryInt("SELECT count(*) FROM evaluations"), 1);
+  }
+
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(StagedRunTest, IsInvisibleUntilPublishedAndThenWhole) {
+  ExpectOnlyTheFirstRun(*store_);
+
+  ASSERT_OK(store_->PublishEvaluation(Run("ev_1")));
+
+  ASSERT_OK_AND_ASSIGN(const Recommendation as_1, store_->GetRecommendation("as_1", W(3)));
+  EXPECT_EQ(as_1.action, Action::kAtTop);
+  ASSERT_OK_AND_ASSIGN(const Recommendation as_2, store_->GetRecommendation("as_2", W(3)));
+  EXPECT_EQ(as_2.action, Action::kAtTop);
+  ASSERT_OK_AND_ASSIGN(const ClimbTest test, store_->GetClimbTest("ct_1"));
+  EXPECT_EQ(test.state, ClimbTestState::kPromoted);
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM recommendations"), 2);
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM evaluations WHERE evaluation_id = 'ev_1'"), 1);
+  // Published once: the staging is gone with it.
+  EXPECT_TRUE(HasStatus(store_->PublishEvaluation(Run("ev_1")), absl::StatusCode::kAlreadyExists,
+                        "evaluation 'ev_1' is already recorded"));
+}
+
+TEST_F(StagedRunTest, AbandoningDropsIt) {
+  ASSERT_OK(store_->AbandonEvaluation("ev_1"));
+  // Publishing now records the run with nothing of what it had staged.
+  ASSERT_OK(store_->PublishEvaluation(Run("ev_1")));
+
+  ASSERT_OK_AND_ASSIGN(const Recommendation as_1, store_->GetRecommendation("as_1", W(3)));
+  EXPECT_EQ(as_1.action, Action::kHold);
+  EXPECT_TRUE(HasStatus(StatusOf(store_->GetRecommendation("as_2", std::nullopt)),
+                        absl::StatusCode::kNotFound, "no recommendation for ad set 'as_2'"));
+  ASSERT_OK_AND_ASSIGN(const ClimbTest test, store_->GetClimbTest("ct_1"));
+  EXPECT_EQ(test.state, ClimbTestState::kRunning);
+}
+
+TEST_F(StagedRunTest, IsGoneWhenItsStoreIsGoneAsAfterACrash) {
+  // A second store on the file is what a restarted daemon sees.
+  ASSERT_OK_AND_ASSIGN(auto restarted, OpenSqliteStore(Options()));
+  ExpectOnlyTheFirstRun(*restarted);
+  store_.reset();
+
+  ExpectOnlyTheFirstRun(*restarted);
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM sqlite_master WHERE name LIKE '%staged%'"), 0);
+  ASSERT_OK_AND_ASSIGN(auto db, OpenOther(DbPath()));
+  ASSERT_OK_AND_ASSIGN(const std::string integrity,
+                       db->QueryText("PRAGMA integrity_check", "test"));
+  EXPECT_EQ(integrity, "ok");
 }
 
 TEST_F(RecommendationStoreTest, RefusesARecommendationItCouldNotReadBack) {
@@ -464,9 +577,9 @@ TEST_F(RecommendationStoreTest, RefusesARecommendationItCouldNotReadBack) {
   Recommendation anonymous = Full("", W(3));
 
   const absl::Status negative_status =
-      store->SaveDecisions(Decisions({Full("as_1", W(3)), negative}));
-  const absl::Status far_status = store->SaveDecisions(Decisions({far}));
-  const absl::Status anonymous_status = store->SaveDecisions(Decisions({anonymous}));
+      SaveDecisions(*store, Decisions({Full("as_1", W(3)), negative}));
+  const absl::Status far_status = SaveDecisions(*store, Decisions({far}));
+  const absl::Status anonymous_status = SaveDecisions(*store, Decisions({anonymous}));
 
   EXPECT_TRUE(HasStatus(
       negative_status, absl::StatusCode::kInvalidArgument,
@@ -481,7 +594,7 @@ TEST_F(RecommendationStoreTest, RefusesARecommendationItCouldNotReadBack) {
 
 TEST_F(RecommendationStoreTest, ACorruptStoredValueIsDataLoss) {
   ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
-  ASSERT_OK(store->SaveDecisions(Decisions({Full("as_1", W(3)), Full("as_2", W(3))})));
+  ASSERT_OK(SaveDecisions(*store, Decisions({Full("as_1", W(3)), Full("as_2", W(3))})));
   ASSERT_OK_AND_ASSIGN(auto other, OpenOther(DbPath()));
   ASSERT_OK(other->Exec(R"(UPDATE recommendations SET reasons = '[{"message":"m","rule":"r"}]' )"
                         "WHERE ad_set_id = 'as_1'",
@@ -519,8 +632,8 @@ TEST_F(RecommendationStoreTest, StatsNameTheMostRecentEvaluationWithItsDuration)
   earlier.evaluation_id = "ev_b";
   earlier.as_of_week = W(5);
   earlier.evaluated_at = EvaluatedAt();
-  ASSERT_OK(store->RecordEvaluation(later));
-  ASSERT_OK(store->RecordEvaluation(earlier));
+  ASSERT_OK(store->PublishEvaluation(later));
+  ASSERT_OK(store->PublishEvaluation(earlier));
 
   ASSERT_OK_AND_ASSIGN(const StoreStats stats, store->GetStats());
   ASSERT_TRUE(stats.latest_evaluation.has_value());
@@ -552,11 +665,11 @@ TEST_F(RecommendationStoreTest, RecordsEachEvaluationOnce) {
   unfiltered.evaluation_id = "ev_2";
   unfiltered.as_of_week = W(4);
 
-  ASSERT_OK(store->RecordEvaluation(evaluation));
-  ASSERT_OK(store->RecordEvaluation(unfiltered));
+  ASSERT_OK(store->PublishEvaluation(evaluation));
+  ASSERT_OK(store->PublishEvaluation(unfiltered));
   EvaluationRecord again = evaluation;
   again.evaluated = 9;
-  const absl::Status repeated = store->RecordEvaluation(again);
+  const absl::Status repeated = store->PublishEvaluation(again);
 
   EXPECT_TRUE(HasStatus(repeated, absl::StatusCode::kAlreadyExists,
                         "evaluation 'ev_1' is already recorded"));

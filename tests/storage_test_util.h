@@ -12,13 +12,16 @@
 #include <ostream>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "gtest/gtest.h"
+#include "rung/decision.h"
 #include "rung/status_macros.h"
 #include "rung/store.h"
 #include "rung/week.h"
@@ -102,6 +105,18 @@ inline AdSetWeek Record(const std::string& ad_set_id, Week week, int64_t purchas
   record.optimization_event = "Purchase";
   record.event_counts = {{"AddToCart", 4 * purchases}, {"Purchase", purchases}};
   return record;
+}
+
+// Stores `decisions` as a run of their own, staged and then published as an
+// evaluation stores them; the run's record is dated at the epoch, so that it
+// is never the latest evaluation.
+inline absl::Status SaveDecisions(Store& store, const std::vector<Decision>& decisions) {
+  static int runs = 0;
+  EvaluationRecord run;
+  run.evaluation_id = absl::StrCat("run_", ++runs);
+  run.evaluated = static_cast<int>(decisions.size());
+  RETURN_IF_ERROR(store.StageDecisions(run.evaluation_id, decisions));
+  return store.PublishEvaluation(run);
 }
 
 }  // namespace rung

@@ -203,7 +203,17 @@ absl::StatusOr<std::string> Connection::QueryText(absl::string_view sql, absl::s
 
 absl::Status Connection::InWriteTransaction(absl::string_view doing,
                                             absl::FunctionRef<absl::Status()> body) {
-  RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE", doing));
+  return InTransaction("BEGIN IMMEDIATE", doing, body);
+}
+
+absl::Status Connection::InTempTransaction(absl::string_view doing,
+                                           absl::FunctionRef<absl::Status()> body) {
+  return InTransaction("BEGIN", doing, body);
+}
+
+absl::Status Connection::InTransaction(const char* begin, absl::string_view doing,
+                                       absl::FunctionRef<absl::Status()> body) {
+  RETURN_IF_ERROR(Exec(begin, doing));
   absl::Status status = body();
   if (status.ok()) status = Exec("COMMIT", doing);
   // SQLite rolls back by itself after some errors (SQLITE_FULL, ...); a

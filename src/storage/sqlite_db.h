@@ -149,6 +149,10 @@ class Connection {
   // front, so a busy database fails here rather than halfway through.
   absl::Status InWriteTransaction(absl::string_view doing, absl::FunctionRef<absl::Status()> body);
 
+  // The same with a deferred BEGIN, for a body that writes only TEMP tables:
+  // those take no lock on the database file, so other writers go on.
+  absl::Status InTempTransaction(absl::string_view doing, absl::FunctionRef<absl::Status()> body);
+
   // Copies the whole database to `destination`, a new file (INVALID_ARGUMENT
   // "destination_path: ..." when it exists or cannot be created), in one
   // read transaction: a consistent snapshot, while WAL lets writers go on.
@@ -168,6 +172,8 @@ class Connection {
   explicit Connection(sqlite3* db) : db_(db) {}
   absl::Status Configure(const ConnectionOptions& options, absl::string_view doing);
   absl::StatusOr<StatementLease> QueryFirstRow(absl::string_view sql, absl::string_view doing);
+  absl::Status InTransaction(const char* begin, absl::string_view doing,
+                             absl::FunctionRef<absl::Status()> body);
 
   sqlite3* db_;
   int busy_timeout_ms_ = 0;

@@ -336,6 +336,27 @@ absl::Status IngestInTransaction(Connection& writer, const IngestBatch& batch,
   return RememberRequest(writer, batch.request_id, *summary);
 }
 
+// --- Evaluations --------------------------------------------------------------------
+
+// A test update waiting for its run to be published, and the week it applies at.
+struct StagedTestUpdate {
+  TestUpdate update;
+  Week week;
+};
+
+absl::Status CheckDecisions(const std::vector<Decision>& decisions) {
+  for (size_t i = 0; i < decisions.size(); ++i) {
+    const std::string field = absl::StrCat("decisions[", i, "]");
+    RETURN_IF_ERROR(CheckStorableRecommendation(decisions[i].recommendation,
+                                                absl::StrCat(field, ".recommendation")));
+    if (decisions[i].test_update.has_value()) {
+      RETURN_IF_ERROR(
+          CheckTestUpdate(*decisions[i].test_update, absl::StrCat(field, ".test_update")));
+    }
+  }
+  return absl::OkStatus();
+}
+
 // --- Statistics -------------------------------------------------------------------
 
 // 0 for a file that is not there: a WAL file comes and goes.
@@ -431,36 +452,56 @@ class SqliteStore final : public Store {
     }
   }
 
-  absl::Status SaveDecisions(const std::vector<Decision>& decisions) override {
+  absl::Status StageDecisions(std::string_view evaluation_id,
+                              const std::vector<Decision>& decisions) override {
     // Checked before the transaction, so that a bad decision costs no lock.
-    for (size_t i = 0; i < decisions.size(); ++i) {
-      const std::string field = absl::StrCat("decisions[", i, "]");
-      RETURN_IF_ERROR(CheckStorableRecommendation(decisions[i].recommendation,
-                                                  absl::StrCat(field, ".recommendation")));
-      if (decisions[i].test_update.has_value()) {
-        RETURN_IF_ERROR(
-            CheckTestUpdate(*decisions[i].test_update, absl::StrCat(field, ".test_update")));
+    RETURN_IF_ERROR(CheckDecisions(decisions));
+    if (decisions.empty()) return absl::OkStatus();
+    const std::string run_id(evaluation_id);
+    absl::MutexLock lock(&writer_mu_);
+    const absl::Status staged =
+        writer_->InTempTransaction("staging decisions", [&]() -> absl::Status {
+          for (const Decision& decision : decisions) {
+            RETURN_IF_ERROR(StageRecommendationRow(*writer_, run_id, decision.recommendation));
+          }
+          return absl::OkStatus();
+        });
+    if (!staged.ok()) return staged;
+    std::vector<StagedTestUpdate>& updates = staged_test_updates_[run_id];
+    for (const Decision& decision : decisions) {
+      if (decision.test_update.has_value()) {
+        updates.push_back({*decision.test_update, decision.recommendation.as_of_week});
       }
     }
-    if (decisions.empty()) return absl::OkStatus();
-    absl::MutexLock lock(&writer_mu_);
-    return writer_->InWriteTransaction("saving decisions", [&]() -> absl::Status {
-      for (const Decision& decision : decisions) {
-        RETURN_IF_ERROR(UpsertRecommendationRow(*writer_, decision.recommendation));
-        if (decision.test_update.has_value()) {
-          RETURN_IF_ERROR(
-              ApplyTestUpdate(*writer_, *decision.test_update, decision.recommendation.as_of_week));
-        }
-      }
-      return absl::OkStatus();
-    });
+    return absl::OkStatus();
   }
 
-  absl::Status RecordEvaluation(const EvaluationRecord& evaluation) override {
+  absl::Status PublishEvaluation(const EvaluationRecord& evaluation) override {
     RETURN_IF_ERROR(CheckStorableEvaluation(evaluation));
+    const std::string& run_id = evaluation.evaluation_id;
     absl::MutexLock lock(&writer_mu_);
-    return writer_->InWriteTransaction("recording an evaluation",
-                                       [&] { return InsertEvaluationRow(*writer_, evaluation); });
+    const auto updates = staged_test_updates_.find(run_id);
+    const absl::Status published =
+        writer_->InWriteTransaction("publishing an evaluation", [&]() -> absl::Status {
+          // First, so that a run recorded already changes nothing.
+          RETURN_IF_ERROR(InsertEvaluationRow(*writer_, evaluation));
+          RETURN_IF_ERROR(PublishStagedRecommendationRows(*writer_, run_id));
+          if (updates == staged_test_updates_.end()) return absl::OkStatus();
+          for (const StagedTestUpdate& staged : updates->second) {
+            RETURN_IF_ERROR(ApplyTestUpdate(*writer_, staged.update, staged.week));
+          }
+          return absl::OkStatus();
+        });
+    if (!published.ok()) return published;
+    if (updates != staged_test_updates_.end()) staged_test_updates_.erase(updates);
+    return absl::OkStatus();
+  }
+
+  absl::Status AbandonEvaluation(std::string_view evaluation_id) override {
+    const std::string run_id(evaluation_id);
+    absl::MutexLock lock(&writer_mu_);
+    staged_test_updates_.erase(run_id);
+    return DropStagedRecommendationRows(*writer_, run_id);
   }
 
   absl::StatusOr<Recommendation> GetRecommendation(std::string_view ad_set_id,
@@ -573,6 +614,10 @@ class SqliteStore final : public Store {
   const int busy_timeout_ms_;
   absl::Mutex writer_mu_;
   const std::unique_ptr<Connection> writer_ ABSL_GUARDED_BY(writer_mu_);
+  // The staged test updates of each run. They are few (one per ad set in a
+  // climb test), so they wait in memory, which a crash clears as it should.
+  absl::flat_hash_map<std::string, std::vector<StagedTestUpdate>> staged_test_updates_
+      ABSL_GUARDED_BY(writer_mu_);
   ConnectionPool readers_;
 };
 
@@ -585,6 +630,7 @@ absl::StatusOr<std::unique_ptr<Store>> OpenWithMigrations(
   RETURN_IF_ERROR(ClaimDatabase(*writer, options.path));
   RETURN_IF_ERROR(EnableWal(*writer, options.path));
   RETURN_IF_ERROR(Migrate(*writer, migrations));
+  RETURN_IF_ERROR(CreateRecommendationStaging(*writer));
   connection_options.read_only = true;
   std::vector<std::unique_ptr<Connection>> readers;
   for (int i = 0; i < options.reader_connections; ++i) {
