@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <optional>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -18,10 +20,9 @@
 namespace rung {
 namespace {
 
-// Decisions are stored in chunks of this many: large enough that a commit
-// (an fsync under synchronous=FULL) is rare, small enough that an ingest
-// waiting for the write lock is not held up long.
-constexpr size_t kSaveChunk = 256;
+// Decisions are staged in chunks of this many, so that the store's writer
+// is taken rarely and memory stays small.
+constexpr size_t kStageChunk = 256;
 // Ad set ids are listed in pages of this many.
 constexpr int kIdPage = 512;
 
@@ -64,6 +65,42 @@ class AdSetIdStream {
   std::vector<std::string> page_;
   size_t next_ = 0;
   bool exhausted_ = false;
+};
+
+// One run's staging in the store: it is published whole, or abandoned when
+// the run ends any other way (an error, a cancellation), so that a run
+// leaves either all of its decisions or none.
+class StagedRun {
+ public:
+  StagedRun(Store* store, std::string evaluation_id)
+      : store_(store), evaluation_id_(std::move(evaluation_id)) {}
+  StagedRun(const StagedRun&) = delete;
+  StagedRun& operator=(const StagedRun&) = delete;
+  ~StagedRun() {
+    // A staging that could not be dropped is invisible and goes with the
+    // process; there is no one left to tell.
+    if (staged_ && !published_) store_->AbandonEvaluation(evaluation_id_).IgnoreError();
+  }
+
+  // Stages `decisions` and empties it.
+  absl::Status Stage(std::vector<Decision>& decisions) {
+    staged_ = true;
+    RETURN_IF_ERROR(store_->StageDecisions(evaluation_id_, decisions));
+    decisions.clear();
+    return absl::OkStatus();
+  }
+
+  absl::Status Publish(const EvaluationRecord& record) {
+    RETURN_IF_ERROR(store_->PublishEvaluation(record));
+    published_ = true;
+    return absl::OkStatus();
+  }
+
+ private:
+  Store* store_;
+  const std::string evaluation_id_;
+  bool staged_ = false;
+  bool published_ = false;
 };
 
 std::string RecommendationFilterText(const RecommendationFilter& filter) {
@@ -135,8 +172,10 @@ absl::StatusOr<EvaluationResult> Advisor::EvaluateAdSets(const EvaluationRequest
   result.policy_version = policies_->For(request.account_id).version;
   const absl::Time evaluated_at = clock_();
   std::vector<Decision> pending;
+  StagedRun run(store_, result.evaluation_id);
   AdSetIdStream ids(store_, request.account_id, request.ad_set_ids);
   while (true) {
+    if (request.check_cancelled) RETURN_IF_ERROR(request.check_cancelled());
     ASSIGN_OR_RETURN(std::optional<std::string> id, ids.Next());
     if (!id.has_value()) break;
     ASSIGN_OR_RETURN(AdSetHistory history, store_->GetHistory(*id, std::nullopt, std::nullopt));
@@ -154,18 +193,16 @@ absl::StatusOr<EvaluationResult> Advisor::EvaluateAdSets(const EvaluationRequest
     decision.recommendation.evaluated_at = evaluated_at;
     ++result.evaluated;
     ++result.action_counts[decision.recommendation.action];
+    if (options_.after_each_decision) options_.after_each_decision(request, result.evaluated);
     if (request.dry_run) {
       result.recommendations.push_back(std::move(decision.recommendation));
       continue;
     }
     pending.push_back(std::move(decision));
-    if (pending.size() >= kSaveChunk) {
-      RETURN_IF_ERROR(store_->SaveDecisions(pending));
-      pending.clear();
-    }
+    if (pending.size() >= kStageChunk) RETURN_IF_ERROR(run.Stage(pending));
   }
   if (request.dry_run) return result;
-  RETURN_IF_ERROR(store_->SaveDecisions(pending));
+  RETURN_IF_ERROR(run.Stage(pending));
   EvaluationRecord record;
   record.evaluation_id = result.evaluation_id;
   record.as_of_week = as_of;
@@ -176,7 +213,7 @@ absl::StatusOr<EvaluationResult> Advisor::EvaluateAdSets(const EvaluationRequest
   record.evaluated = result.evaluated;
   record.action_counts = result.action_counts;
   record.duration = clock_() - evaluated_at;
-  RETURN_IF_ERROR(store_->RecordEvaluation(record));
+  RETURN_IF_ERROR(run.Publish(record));
   return result;
 }
 
