@@ -3,9 +3,12 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "support/temp_dir.h"
+#include "support/test_certs.h"
 
 namespace rung {
 namespace {
@@ -163,6 +166,110 @@ TEST(ConfigTest, BadPolicyValuesNameTheField) {
     ASSERT_FALSE(config.ok()) << c.text;
     EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument) << c.text;
     EXPECT_THAT(std::string(config.status().message()), HasSubstr(c.field)) << c.text;
+  }
+}
+
+// sha256 of "secret", as `printf %s secret | sha256sum` prints it.
+constexpr char kSecretHash[] = "2bb80d537b1da3e38bd30361aa855686bde0eacd7162fef6a25fe97bf527a25b";
+
+TEST(ConfigTest, TokensKeepTheirRoleAndLowercaseHash) {
+  const std::string zeros(64, '0');
+  auto config =
+      Resolve(absl::StrCat("auth { tokens { name: 'dashboard' role: ROLE_READER sha256: '",
+                           absl::AsciiStrToUpper(kSecretHash),
+                           "' } tokens { name: 'ops' role: ROLE_ADMIN sha256: '", zeros, "' } }"));
+  ASSERT_TRUE(config.ok()) << config.status();
+  ASSERT_EQ(config->tokens.size(), 2u);
+  EXPECT_EQ(config->tokens[0].sha256_hex, kSecretHash);
+  EXPECT_EQ(config->tokens[0].role, Role::kReader);
+  EXPECT_EQ(config->tokens[0].name, "dashboard");
+  EXPECT_EQ(config->tokens[1].role, Role::kAdmin);
+  EXPECT_FALSE(config->tls.enabled());
+}
+
+TEST(ConfigTest, BadTokensNameTheField) {
+  const std::string good = absl::StrCat("sha256: \"", kSecretHash, "\"");
+  const std::string other =
+      "sha256: \"1111111111111111111111111111111111111111111111111111111111111111\"";
+  const struct {
+    std::string text;
+    const char* message;
+  } kCases[] = {
+      {"auth { tokens { name: \"a\" role: ROLE_READER sha256: \"abc\" } }",
+       "auth.tokens[0].sha256: must be 64 hex digits"},
+      {absl::StrCat("auth { tokens { name: \"a\" role: ROLE_READER ", good,
+                    "} tokens { name: \"b\" role: ROLE_READER sha256: \"", std::string(63, 'a'),
+                    "g\" } }"),
+       "auth.tokens[1].sha256: must be 64 hex digits"},
+      {absl::StrCat("auth { tokens { name: \"a\" role: ROLE_READER ", good,
+                    "} tokens { name: \"b\" role: ROLE_ADMIN ", good, "} }"),
+       "auth.tokens[1].sha256: the same token is listed more than once"},
+      {absl::StrCat("auth { tokens { name: \"a\" role: ROLE_READER ", good,
+                    "} tokens { name: \"a\" role: ROLE_ADMIN ", other, "} }"),
+       "auth.tokens[1].name: 'a' is listed more than once"},
+      {absl::StrCat("auth { tokens { role: ROLE_READER ", good, "} }"),
+       "auth.tokens[0].name: must not be empty"},
+      {absl::StrCat("auth { tokens { name: \"a\" ", good, "} }"), "auth.tokens[0].role"},
+      {absl::StrCat("auth { tokens { name: \"a\" role: 9 ", good, "} }"), "auth.tokens[0].role"},
+  };
+  for (const auto& c : kCases) {
+    auto config = Resolve(c.text);
+    ASSERT_FALSE(config.ok()) << c.text;
+    EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument) << c.text;
+    EXPECT_THAT(std::string(config.status().message()), HasSubstr(c.message)) << c.text;
+  }
+}
+
+TEST(ConfigTest, TlsFilesAreReadAndTheKeyMustMatch) {
+  test_support::TestCerts certs;
+  ASSERT_TRUE(certs.ok());
+  auto config =
+      Resolve(absl::StrCat("tls { cert_file: '", certs.Cert("server"), "' key_file: '",
+                           certs.Key("server"), "' client_ca_file: '", certs.Cert("ca"), "' }"));
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_TRUE(config->tls.enabled());
+  EXPECT_EQ(config->tls.cert_pem, certs.Pem(certs.Cert("server")));
+  EXPECT_EQ(config->tls.key_pem, certs.Pem(certs.Key("server")));
+  EXPECT_EQ(config->tls.client_ca_pem, certs.Pem(certs.Cert("ca")));
+}
+
+TEST(ConfigTest, BadTlsFilesNameTheFieldAndTheFile) {
+  test_support::TestCerts certs;
+  ASSERT_TRUE(certs.ok());
+  const std::string missing = certs.Cert("missing");
+  const auto tls = [](const std::string& cert, const std::string& key, const std::string& ca) {
+    std::string text = "tls {";
+    if (!cert.empty()) text += " cert_file: '" + cert + "'";
+    if (!key.empty()) text += " key_file: '" + key + "'";
+    if (!ca.empty()) text += " client_ca_file: '" + ca + "'";
+    return text + " }";
+  };
+  const std::string server = certs.Cert("server");
+  const std::string server_key = certs.Key("server");
+  const struct {
+    std::string text;
+    std::string message;
+  } kCases[] = {
+      {tls(server, "", ""), "tls.key_file: must be set with tls.cert_file"},
+      {tls("", server_key, ""), "tls.cert_file: must be set with tls.key_file"},
+      {tls("", "", certs.Cert("ca")), "tls.client_ca_file: needs tls.cert_file"},
+      {tls(missing, server_key, ""), "tls.cert_file: cannot read '" + missing + "'"},
+      {tls(server, missing, ""), "tls.key_file: cannot read '" + missing + "'"},
+      {tls(server, server_key, missing), "tls.client_ca_file: cannot read '" + missing + "'"},
+      {tls(server_key, server_key, ""),
+       "tls.cert_file: '" + server_key + "' holds no PEM certificate"},
+      {tls(server, server, ""), "tls.key_file: '" + server + "' holds no unencrypted PEM"},
+      {tls(server, certs.Key("client"), ""), "tls.key_file: '" + certs.Key("client") +
+                                                 "' is not the key of the certificate in '" +
+                                                 server + "'"},
+      {tls(server, server_key, server_key),
+       "tls.client_ca_file: '" + server_key + "' holds no PEM certificate"},
+  };
+  for (const auto& c : kCases) {
+    auto config = Resolve(c.text);
+    ASSERT_FALSE(config.ok()) << c.text;
+    EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument) << c.text;
+    EXPECT_THAT(std::string(config.status().message()), HasSubstr(c.message)) << c.text;
   }
 }
 

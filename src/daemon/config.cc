@@ -1,8 +1,12 @@
 #include "daemon/config.h"
 
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
 #include <fstream>
 #include <map>
 #include <memory>
+#include <set>
 #include <sstream>
 
 #include "absl/strings/match.h"
@@ -94,6 +98,118 @@ absl::StatusOr<std::shared_ptr<const PolicyBook>> ResolvePolicies(
   return std::make_shared<const PolicyBook>(std::move(book));
 }
 
+absl::StatusOr<std::vector<AccessToken>> ResolveTokens(const config::v1::AuthConfig& auth) {
+  std::vector<AccessToken> tokens;
+  std::set<std::string> names;
+  std::set<std::string> hashes;
+  for (int i = 0; i < auth.tokens_size(); ++i) {
+    const config::v1::TokenConfig& token = auth.tokens(i);
+    const std::string field = absl::StrCat("auth.tokens[", i, "]");
+    if (token.name().empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(field, ".name: must not be empty"));
+    }
+    if (!names.insert(token.name()).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ".name: '", token.name(), "' is listed more than once"));
+    }
+    absl::StatusOr<std::string> hash = NormalizeSha256Hex(token.sha256());
+    if (!hash.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(field, ".sha256: ", hash.status().message(),
+                                                     " (printf %s \"$TOKEN\" | sha256sum)"));
+    }
+    if (!hashes.insert(*hash).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ".sha256: the same token is listed more than once"));
+    }
+    if (token.role() == config::v1::ROLE_UNSPECIFIED || !config::v1::Role_IsValid(token.role())) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ".role: must be ROLE_READER, ROLE_WRITER or ROLE_ADMIN"));
+    }
+    tokens.push_back({*std::move(hash), static_cast<Role>(token.role()), token.name()});
+  }
+  return tokens;
+}
+
+absl::StatusOr<std::string> ReadWholeFile(absl::string_view field, const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  std::stringstream text;
+  text << file.rdbuf();
+  if (!file || text.str().empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": cannot read '", path, "'"));
+  }
+  return text.str();
+}
+
+struct BioFree {
+  void operator()(BIO* bio) const { BIO_free(bio); }
+};
+struct X509Free {
+  void operator()(X509* cert) const { X509_free(cert); }
+};
+struct KeyFree {
+  void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
+};
+
+std::unique_ptr<BIO, BioFree> PemBio(const std::string& pem) {
+  return std::unique_ptr<BIO, BioFree>(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+}
+
+// The first certificate of a PEM file, or an error naming the field and file.
+absl::StatusOr<std::unique_ptr<X509, X509Free>> FirstCertificate(absl::string_view field,
+                                                                 const std::string& path,
+                                                                 const std::string& pem) {
+  std::unique_ptr<X509, X509Free> cert(
+      PEM_read_bio_X509(PemBio(pem).get(), nullptr, nullptr, nullptr));
+  if (cert == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": '", path, "' holds no PEM certificate"));
+  }
+  return cert;
+}
+
+// Reads the files and checks that they are PEM and that the key is the
+// certificate's, so that a bad file stops rungd naming it rather than failing
+// every handshake later.
+absl::StatusOr<TlsFiles> ResolveTls(const config::v1::TlsConfig& tls) {
+  TlsFiles files;
+  if (tls.cert_file().empty() != tls.key_file().empty()) {
+    return absl::InvalidArgumentError(tls.cert_file().empty()
+                                          ? "tls.cert_file: must be set with tls.key_file"
+                                          : "tls.key_file: must be set with tls.cert_file");
+  }
+  if (tls.cert_file().empty()) {
+    if (!tls.client_ca_file().empty()) {
+      return absl::InvalidArgumentError(
+          "tls.client_ca_file: needs tls.cert_file and tls.key_file (mTLS is TLS first)");
+    }
+    return files;
+  }
+  files.cert_file = tls.cert_file();
+  files.key_file = tls.key_file();
+  files.client_ca_file = tls.client_ca_file();
+  ASSIGN_OR_RETURN(files.cert_pem, ReadWholeFile("tls.cert_file", files.cert_file));
+  ASSIGN_OR_RETURN(files.key_pem, ReadWholeFile("tls.key_file", files.key_file));
+  ASSIGN_OR_RETURN(auto cert, FirstCertificate("tls.cert_file", files.cert_file, files.cert_pem));
+  std::unique_ptr<EVP_PKEY, KeyFree> key(
+      PEM_read_bio_PrivateKey(PemBio(files.key_pem).get(), nullptr, nullptr, nullptr));
+  if (key == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("tls.key_file: '", files.key_file, "' holds no unencrypted PEM private key"));
+  }
+  if (X509_check_private_key(cert.get(), key.get()) != 1) {
+    return absl::InvalidArgumentError(absl::StrCat("tls.key_file: '", files.key_file,
+                                                   "' is not the key of the certificate in '",
+                                                   files.cert_file, "'"));
+  }
+  if (!files.client_ca_file.empty()) {
+    ASSIGN_OR_RETURN(files.client_ca_pem,
+                     ReadWholeFile("tls.client_ca_file", files.client_ca_file));
+    RETURN_IF_ERROR(
+        FirstCertificate("tls.client_ca_file", files.client_ca_file, files.client_ca_pem).status());
+  }
+  return files;
+}
+
 }  // namespace
 
 absl::StatusOr<config::v1::Config> ParseConfigText(std::string_view text, bool json,
@@ -157,6 +273,8 @@ absl::StatusOr<DaemonConfig> ResolveConfig(const config::v1::Config& config) {
         "log.level: must be debug, info, warn or error, got '", config.log().level(), "'"));
   }
   ASSIGN_OR_RETURN(resolved.policies, ResolvePolicies(config));
+  ASSIGN_OR_RETURN(resolved.tokens, ResolveTokens(config.auth()));
+  ASSIGN_OR_RETURN(resolved.tls, ResolveTls(config.tls()));
   return resolved;
 }
 

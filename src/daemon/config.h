@@ -4,8 +4,10 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "core/access.h"
 #include "daemon/log.h"
 #include "rung/advisor.h"
 #include "rung/config/v1/config.pb.h"
@@ -13,6 +15,19 @@
 #include "rung/store.h"
 
 namespace rung {
+
+// The TLS files of the config, read and checked: the key matches the
+// certificate. Empty when the daemon speaks plaintext.
+struct TlsFiles {
+  std::string cert_file;
+  std::string key_file;
+  std::string client_ca_file;  // empty: no client certificates asked (no mTLS)
+  std::string cert_pem;
+  std::string key_pem;
+  std::string client_ca_pem;
+
+  bool enabled() const { return !cert_file.empty(); }
+};
 
 // The config file with every default filled in and every value checked.
 struct DaemonConfig {
@@ -24,6 +39,9 @@ struct DaemonConfig {
   int max_message_bytes = 16 * 1024 * 1024;
   int health_probe_interval_ms = 1000;
   LogLevel log_level = LogLevel::kInfo;
+  // Empty: every call is open.
+  std::vector<AccessToken> tokens;
+  TlsFiles tls;
 };
 
 // Parses a config text: JSON when `json`, textproto otherwise. Unknown keys
@@ -31,7 +49,8 @@ struct DaemonConfig {
 absl::StatusOr<config::v1::Config> ParseConfigText(std::string_view text, bool json,
                                                    std::string_view source);
 
-// Fills defaults and checks ranges; errors name the field ("limits.max_batch_size: ...").
+// Fills defaults, checks ranges and reads the TLS files; errors name the
+// field ("limits.max_batch_size: ...", "tls.key_file: ...").
 absl::StatusOr<DaemonConfig> ResolveConfig(const config::v1::Config& config);
 
 // Reads `path` (".json" is JSON, anything else textproto) and resolves it. An
