@@ -58,30 +58,45 @@ absl::Status AnswerClimbTest(const absl::StatusOr<ClimbTest>& test, v1::ClimbTes
   return test.status();
 }
 
+// The authorization metadata as sent, or empty.
+absl::string_view Authorization(const grpc::CallbackServerContext& context) {
+  const auto found = context.client_metadata().find("authorization");
+  if (found == context.client_metadata().end()) return {};
+  return absl::string_view(found->second.data(), found->second.size());
+}
+
 }  // namespace
+
+template <typename Answer>
+grpc::ServerUnaryReactor* AdvisorServiceImpl::Serve(grpc::CallbackServerContext* context,
+                                                    absl::string_view method, Answer answer) {
+  const absl::Status allowed = access_->Check(Authorization(*context), method);
+  return Finish(context, allowed.ok() ? answer() : allowed);
+}
 
 grpc::ServerUnaryReactor* AdvisorServiceImpl::IngestWeeks(grpc::CallbackServerContext* context,
                                                           const v1::IngestWeeksRequest* request,
                                                           v1::IngestWeeksResponse* response) {
-  return Finish(context, Ingest(advisor_, *request, response));
+  return Serve(context, "IngestWeeks", [&] { return Ingest(advisor_, *request, response); });
 }
 
 grpc::ServerUnaryReactor* AdvisorServiceImpl::GetAdSet(grpc::CallbackServerContext* context,
                                                        const v1::GetAdSetRequest* request,
                                                        v1::GetAdSetResponse* response) {
-  return Finish(context, calls_.GetAdSet(*request, response));
+  return Serve(context, "GetAdSet", [&] { return calls_.GetAdSet(*request, response); });
 }
 
 grpc::ServerUnaryReactor* AdvisorServiceImpl::ListAdSets(grpc::CallbackServerContext* context,
                                                          const v1::ListAdSetsRequest* request,
                                                          v1::ListAdSetsResponse* response) {
-  return Finish(context, calls_.ListAdSets(*request, response));
+  return Serve(context, "ListAdSets", [&] { return calls_.ListAdSets(*request, response); });
 }
 
 grpc::ServerUnaryReactor* AdvisorServiceImpl::GetAdSetHistory(
     grpc::CallbackServerContext* context, const v1::GetAdSetHistoryRequest* request,
     v1::GetAdSetHistoryResponse* response) {
-  return Finish(context, calls_.GetAdSetHistory(*request, response));
+  return Serve(context, "GetAdSetHistory",
+               [&] { return calls_.GetAdSetHistory(*request, response); });
 }
 
 }  // namespace rung
@@ -91,58 +106,67 @@ namespace rung {
 grpc::ServerUnaryReactor* AdvisorServiceImpl::EvaluateAdSets(
     grpc::CallbackServerContext* context, const v1::EvaluateAdSetsRequest* request,
     v1::EvaluateAdSetsResponse* response) {
-  return Finish(context, Evaluate(advisor_, *request, response));
+  return Serve(context, "EvaluateAdSets", [&] { return Evaluate(advisor_, *request, response); });
 }
 
 grpc::ServerUnaryReactor* AdvisorServiceImpl::GetRecommendation(
     grpc::CallbackServerContext* context, const v1::GetRecommendationRequest* request,
     v1::GetRecommendationResponse* response) {
-  return Finish(context, calls_.GetRecommendation(*request, response));
+  return Serve(context, "GetRecommendation",
+               [&] { return calls_.GetRecommendation(*request, response); });
 }
 
 grpc::ServerUnaryReactor* AdvisorServiceImpl::ListRecommendations(
     grpc::CallbackServerContext* context, const v1::ListRecommendationsRequest* request,
     v1::ListRecommendationsResponse* response) {
-  return Finish(context, calls_.ListRecommendations(*request, response));
+  return Serve(context, "ListRecommendations",
+               [&] { return calls_.ListRecommendations(*request, response); });
 }
 
 grpc::ServerUnaryReactor* AdvisorServiceImpl::StartClimbTest(
     grpc::CallbackServerContext* context, const v1::StartClimbTestRequest* request,
     v1::StartClimbTestResponse* response) {
-  return Finish(context, AnswerClimbTest(advisor_->StartClimbTest(request->original_ad_set_id(),
-                                                                  request->duplicate_ad_set_id(),
-                                                                  request->start_week()),
-                                         response->mutable_climb_test()));
+  return Serve(context, "StartClimbTest", [&] {
+    return AnswerClimbTest(
+        advisor_->StartClimbTest(request->original_ad_set_id(), request->duplicate_ad_set_id(),
+                                 request->start_week()),
+        response->mutable_climb_test());
+  });
 }
 
 grpc::ServerUnaryReactor* AdvisorServiceImpl::ListClimbTests(
     grpc::CallbackServerContext* context, const v1::ListClimbTestsRequest* request,
     v1::ListClimbTestsResponse* response) {
-  return Finish(context, calls_.ListClimbTests(*request, response));
+  return Serve(context, "ListClimbTests",
+               [&] { return calls_.ListClimbTests(*request, response); });
 }
 
 grpc::ServerUnaryReactor* AdvisorServiceImpl::CancelClimbTest(
     grpc::CallbackServerContext* context, const v1::CancelClimbTestRequest* request,
     v1::CancelClimbTestResponse* response) {
-  return Finish(context, AnswerClimbTest(advisor_->CancelClimbTest(request->climb_test_id()),
-                                         response->mutable_climb_test()));
+  return Serve(context, "CancelClimbTest", [&] {
+    return AnswerClimbTest(advisor_->CancelClimbTest(request->climb_test_id()),
+                           response->mutable_climb_test());
+  });
 }
 
 grpc::ServerUnaryReactor* AdvisorServiceImpl::GetPolicy(grpc::CallbackServerContext* context,
                                                         const v1::GetPolicyRequest* request,
                                                         v1::GetPolicyResponse* response) {
-  return Finish(context, calls_.GetPolicy(*request, response));
+  return Serve(context, "GetPolicy", [&] { return calls_.GetPolicy(*request, response); });
 }
 
 grpc::ServerUnaryReactor* AdvisorServiceImpl::BackupDatabase(
     grpc::CallbackServerContext* context, const v1::BackupDatabaseRequest* request,
     v1::BackupDatabaseResponse* response) {
-  absl::StatusOr<int64_t> size = advisor_->BackupDatabase(request->destination_path());
-  if (size.ok()) {
-    response->set_destination_path(request->destination_path());
-    response->set_size_bytes(*size);
-  }
-  return Finish(context, size.status());
+  return Serve(context, "BackupDatabase", [&] {
+    absl::StatusOr<int64_t> size = advisor_->BackupDatabase(request->destination_path());
+    if (size.ok()) {
+      response->set_destination_path(request->destination_path());
+      response->set_size_bytes(*size);
+    }
+    return size.status();
+  });
 }
 
 }  // namespace rung

@@ -1,19 +1,22 @@
 #ifndef RUNG_API_ADVISOR_SERVICE_IMPL_H_
 #define RUNG_API_ADVISOR_SERVICE_IMPL_H_
 
+#include "absl/strings/string_view.h"
 #include "api/advisor_calls.h"
+#include "core/access.h"
 #include "rung/advisor.h"
 #include "rung/v1/advisor_service.grpc.pb.h"
 
 namespace rung {
 
-// rung.v1.AdvisorService over the core Advisor: converts messages, calls the
-// use case, maps the status.
+// rung.v1.AdvisorService over the core Advisor: checks the caller's token
+// against the access table, converts messages, calls the use case, maps the
+// status.
 class AdvisorServiceImpl final : public v1::AdvisorService::CallbackService {
  public:
-  // `advisor` and `ladders` must outlive the service.
-  AdvisorServiceImpl(Advisor* advisor, const LadderRegistry* ladders)
-      : advisor_(advisor), calls_(advisor, ladders) {}
+  // `advisor`, `ladders` and `access` must outlive the service.
+  AdvisorServiceImpl(Advisor* advisor, const LadderRegistry* ladders, const AccessControl* access)
+      : advisor_(advisor), calls_(advisor, ladders), access_(access) {}
 
   grpc::ServerUnaryReactor* IngestWeeks(grpc::CallbackServerContext* context,
                                         const v1::IngestWeeksRequest* request,
@@ -54,9 +57,16 @@ class AdvisorServiceImpl final : public v1::AdvisorService::CallbackService {
                                            v1::BackupDatabaseResponse* response) override;
 
  private:
+  // Finishes the call with `answer()` when its token may call `method` (the
+  // access table's name), and with the refusal otherwise.
+  template <typename Answer>
+  grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context, absl::string_view method,
+                                  Answer answer);
+
   Advisor* advisor_;
   // The reads, shared with the HTTP routes.
   const AdvisorCalls calls_;
+  const AccessControl* access_;
 };
 
 }  // namespace rung

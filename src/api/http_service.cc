@@ -48,6 +48,9 @@ struct RouteCall {
 struct Route {
   // Also the path_template label of rung_http_requests_total.
   std::string path_template;
+  // The access table's name for what the route answers ("GetAdSet"), or
+  // empty for a route open to anyone.
+  absl::string_view call;
   std::vector<absl::string_view> query_params;
   std::function<absl::StatusOr<Reply>(const RouteCall&)> handle;
   // A page people open from links, which pick up tracking parameters: any
@@ -236,33 +239,67 @@ std::vector<Route> MakeRoutes(const HttpBackends& backends) {
       };
   absl::StatusOr<Reply> dashboard =
       ValidatedReply(std::string(DashboardPage()), "text/html; charset=utf-8");
+  // The page holds no data: it asks for a token when a JSON route answers 401.
   return {
-      {"/", {}, [dashboard](const RouteCall&) { return dashboard; }, /*ignores_query=*/true},
-      {"/healthz", {}, [store = backends.store](const RouteCall&) { return Health(store); }},
-      {"/metrics", {}, [metrics = backends.metrics](const RouteCall&) { return Scrape(metrics); }},
+      {"/", "", {}, [dashboard](const RouteCall&) { return dashboard; }, /*ignores_query=*/true},
+      {"/healthz", "", {}, [store = backends.store](const RouteCall&) { return Health(store); }},
+      {"/metrics",
+       "Metrics",
+       {},
+       [metrics = backends.metrics](const RouteCall&) { return Scrape(metrics); }},
       {"/v1/recommendations",
+       "ListRecommendations",
        {"account_id", "as_of_week", "action", "flag", "page_size", "page_token"},
        with_calls(&ListRecommendations)},
-      {"/v1/adsets", {"account_id", "page_size", "page_token"}, with_calls(&ListAdSets)},
-      {"/v1/adsets/{ad_set_id}", {}, with_calls(&GetAdSet)},
-      {"/v1/adsets/{ad_set_id}/recommendation", {"as_of_week"}, with_calls(&GetRecommendation)},
-      {"/v1/adsets/{ad_set_id}/history", {"from_week", "to_week"}, with_calls(&GetAdSetHistory)},
-      {"/v1/policy", {"account_id"}, with_calls(&GetPolicy)},
+      {"/v1/adsets",
+       "ListAdSets",
+       {"account_id", "page_size", "page_token"},
+       with_calls(&ListAdSets)},
+      {"/v1/adsets/{ad_set_id}", "GetAdSet", {}, with_calls(&GetAdSet)},
+      {"/v1/adsets/{ad_set_id}/recommendation",
+       "GetRecommendation",
+       {"as_of_week"},
+       with_calls(&GetRecommendation)},
+      {"/v1/adsets/{ad_set_id}/history",
+       "GetAdSetHistory",
+       {"from_week", "to_week"},
+       with_calls(&GetAdSetHistory)},
+      {"/v1/policy", "GetPolicy", {"account_id"}, with_calls(&GetPolicy)},
       {"/v1/climbtests",
+       "ListClimbTests",
        {"account_id", "state", "page_size", "page_token"},
        with_calls(&ListClimbTests)},
   };
 }
 
-// Finds the route, checks the method and the query, and runs the handler.
-// Sets `*matched` to the route whose template matched, if any.
-Reply Dispatch(const std::vector<Route>& routes, const httplib::Request& request,
-               absl::string_view raw_path, const Route** matched) {
+// The caller's refusal, or OK: before anything else about the request is
+// looked at, so that a stranger learns nothing from the answers.
+absl::Status Authorize(const AccessControl& access, const Route& route,
+                       const httplib::Request& request) {
+  if (route.call.empty()) return absl::OkStatus();
+  return access.Check(request.get_header_value("Authorization"), route.call);
+}
+
+Reply Refusal(const absl::Status& status) {
+  Reply reply = ErrorReply(status);
+  if (status.code() == absl::StatusCode::kUnauthenticated) {
+    reply.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"rungd\"");
+  }
+  return reply;
+}
+
+// Finds the route, checks the token, the method and the query, and runs the
+// handler. Sets `*matched` to the route whose template matched, if any.
+Reply Dispatch(const std::vector<Route>& routes, const AccessControl& access,
+               const httplib::Request& request, absl::string_view raw_path, const Route** matched) {
   for (const Route& route : routes) {
     absl::StatusOr<std::optional<PathVariables>> path =
         MatchPathTemplate(route.path_template, raw_path);
     if (path.ok() && !path->has_value()) continue;
     *matched = &route;
+    if (absl::Status allowed = Authorize(access, route, request); !allowed.ok()) {
+      return Refusal(allowed);
+    }
     if (!path.ok()) return ErrorReply(path.status());
     // httplib answers HEAD from the same reply, without the body.
     if (request.method != "GET" && request.method != "HEAD") {
@@ -313,12 +350,12 @@ void RegisterHttpRoutes(const HttpBackends& backends, httplib::Server* server) {
   // Paths are matched as sent (target), since httplib's decoded path would
   // split an id holding "%2F".
   server->set_pre_routing_handler(
-      [routes = MakeRoutes(backends), metrics = backends.metrics](const httplib::Request& request,
-                                                                  httplib::Response& response) {
+      [routes = MakeRoutes(backends), metrics = backends.metrics, access = backends.access](
+          const httplib::Request& request, httplib::Response& response) {
         const absl::string_view target = request.target;
         const absl::string_view raw_path = target.substr(0, target.find('?'));
         const Route* matched = nullptr;
-        Send(Dispatch(routes, request, raw_path, &matched), request, response);
+        Send(Dispatch(routes, *access, request, raw_path, &matched), request, response);
         metrics->CountHttpRequest(matched == nullptr ? "unmatched" : matched->path_template,
                                   response.status);
         return httplib::Server::HandlerResponse::Handled;

@@ -18,6 +18,9 @@ ABSL_FLAG(std::string, http_listen, "127.0.0.1:8080",
 ABSL_FLAG(std::string, db, "rung.db", "SQLite file, created with its schema when missing");
 ABSL_FLAG(std::string, config, "",
           "config file: textproto, or JSON when it ends in .json (see deploy/rungd.textproto)");
+ABSL_FLAG(bool, insecure_allow_unauthenticated_non_loopback, false,
+          "let rungd listen on an address other machines can reach although the config "
+          "lists no auth.tokens: anyone who reaches it can read, ingest, evaluate and back up");
 
 namespace {
 
@@ -57,6 +60,8 @@ int main(int argc, char** argv) {
   options.http_listen = absl::GetFlag(FLAGS_http_listen);
   options.db_path = absl::GetFlag(FLAGS_db);
   options.config = *config;
+  options.allow_unauthenticated_non_loopback =
+      absl::GetFlag(FLAGS_insecure_allow_unauthenticated_non_loopback);
   absl::StatusOr<std::unique_ptr<rung::Server>> server = rung::Server::Start(options);
   if (!server.ok()) return Fail(server.status());
 
@@ -69,7 +74,18 @@ int main(int argc, char** argv) {
   rung::Log(rung::LogLevel::kInfo, "rungd started",
             {{"grpc", (*server)->grpc_address()},
              {"http", (*server)->http_address()},
-             {"db", options.db_path}});
+             {"db", options.db_path},
+             {"tokens", static_cast<int>(options.config.tokens.size())},
+             {"tls", !options.config.tls.enabled()               ? "off"
+                     : options.config.tls.client_ca_file.empty() ? "tls"
+                                                                 : "mtls"}});
+  if (options.config.tokens.empty() &&
+      !(rung::IsLoopbackAddress(options.listen) &&
+        (options.http_listen.empty() || rung::IsLoopbackAddress(options.http_listen)))) {
+    rung::Log(rung::LogLevel::kWarn,
+              "no auth.tokens and a non-loopback address: every call is open to anyone who "
+              "reaches rungd (--insecure_allow_unauthenticated_non_loopback)");
+  }
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);

@@ -1,5 +1,7 @@
 #include "daemon/server.h"
 
+#include <arpa/inet.h>
+
 #include <thread>
 #include <utility>
 #include <vector>
@@ -15,6 +17,7 @@
 #include "daemon/log.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
 #include "httplib.h"
@@ -43,6 +46,42 @@ absl::StatusOr<HostPort> ParseHostPort(absl::string_view flag, absl::string_view
   if (host.size() > 2 && host.front() == '[' && host.back() == ']')
     host = host.substr(1, host.size() - 2);
   return HostPort{host, port};
+}
+
+// Without tokens anyone who can reach the port can ingest, evaluate and copy
+// the database: refuse an address others can reach unless told otherwise.
+absl::Status CheckExposure(const ServerOptions& options) {
+  if (!options.config.tokens.empty() || options.allow_unauthenticated_non_loopback) {
+    return absl::OkStatus();
+  }
+  for (const auto& [flag, address] :
+       {std::pair<absl::string_view, const std::string&>{"--listen", options.listen},
+        {"--http_listen", options.http_listen}}) {
+    if (address.empty() || IsLoopbackAddress(address)) continue;
+    return absl::FailedPreconditionError(absl::StrCat(
+        flag, ": '", address,
+        "' is not a loopback address and the config lists no auth.tokens, so anyone who "
+        "reaches it could read and change everything; add tokens (see "
+        "deploy/rungd.textproto) or pass --insecure_allow_unauthenticated_non_loopback"));
+  }
+  return absl::OkStatus();
+}
+
+std::shared_ptr<grpc::ServerCredentials> GrpcCredentials(const TlsFiles& tls) {
+  if (!tls.enabled()) return grpc::InsecureServerCredentials();
+  grpc::SslServerCredentialsOptions ssl(
+      tls.client_ca_file.empty() ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+                                 : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  ssl.pem_root_certs = tls.client_ca_pem;
+  ssl.pem_key_cert_pairs.push_back({tls.key_pem, tls.cert_pem});
+  return grpc::SslServerCredentials(ssl);
+}
+
+std::unique_ptr<httplib::Server> NewHttpServer(const TlsFiles& tls) {
+  if (!tls.enabled()) return std::make_unique<httplib::Server>();
+  return std::make_unique<httplib::SSLServer>(
+      tls.cert_file.c_str(), tls.key_file.c_str(),
+      tls.client_ca_file.empty() ? nullptr : tls.client_ca_file.c_str());
 }
 
 std::string JoinHostPort(const std::string& host, int port) {
@@ -117,6 +156,8 @@ class ServerImpl final : public Server {
   ~ServerImpl() override { Shutdown(absl::ZeroDuration()); }
 
   absl::Status Init(const ServerOptions& options) {
+    RETURN_IF_ERROR(CheckExposure(options));
+    access_ = AccessControl(options.config.tokens);
     SqliteStoreOptions storage = options.config.storage;
     storage.path = options.db_path;
     ASSIGN_OR_RETURN(store_, OpenSqliteStore(storage));
@@ -128,10 +169,11 @@ class ServerImpl final : public Server {
     }
     advisor_ = std::make_unique<Advisor>(store_.get(), policies_.get(), options.config.advisor,
                                          [] { return absl::Now(); });
-    service_ = std::make_unique<AdvisorServiceImpl>(advisor_.get(), &policies_->ladders());
+    service_ =
+        std::make_unique<AdvisorServiceImpl>(advisor_.get(), &policies_->ladders(), &access_);
     metrics_ = std::make_unique<Metrics>(advisor_.get());
     RETURN_IF_ERROR(StartGrpc(options));
-    RETURN_IF_ERROR(StartHttp(options.http_listen));
+    RETURN_IF_ERROR(StartHttp(options.http_listen, options.config.tls));
     health_monitor_ = std::make_unique<HealthMonitor>(
         store_.get(), grpc_->GetHealthCheckService(),
         absl::Milliseconds(options.config.health_probe_interval_ms));
@@ -173,7 +215,7 @@ class ServerImpl final : public Server {
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
     grpc::ServerBuilder builder;
     int bound_port = 0;
-    builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &bound_port);
+    builder.AddListeningPort(address, GrpcCredentials(options.config.tls), &bound_port);
     builder.SetMaxReceiveMessageSize(options.config.max_message_bytes);
     builder.RegisterService(service_.get());
     RETURN_IF_ERROR(DeclareServedMethods(metrics_.get()));
@@ -191,12 +233,18 @@ class ServerImpl final : public Server {
     return absl::OkStatus();
   }
 
-  absl::Status StartHttp(const std::string& http_listen) {
+  absl::Status StartHttp(const std::string& http_listen, const TlsFiles& tls) {
     if (http_listen.empty()) return absl::OkStatus();
     ASSIGN_OR_RETURN(HostPort parsed, ParseHostPort("--http_listen", http_listen));
-    http_ = std::make_unique<httplib::Server>();
-    RegisterHttpRoutes({advisor_.get(), &policies_->ladders(), store_.get(), metrics_.get()},
-                       http_.get());
+    http_ = NewHttpServer(tls);
+    if (!http_->is_valid()) {
+      http_.reset();
+      return absl::InvalidArgumentError(absl::StrCat("tls: the HTTP server cannot use '",
+                                                     tls.cert_file, "' and '", tls.key_file, "'"));
+    }
+    RegisterHttpRoutes(
+        {advisor_.get(), &policies_->ladders(), store_.get(), metrics_.get(), &access_},
+        http_.get());
     const int port = parsed.port == 0
                          ? http_->bind_to_any_port(parsed.host)
                          : (http_->bind_to_port(parsed.host, parsed.port) ? parsed.port : -1);
@@ -210,6 +258,7 @@ class ServerImpl final : public Server {
     return absl::OkStatus();
   }
 
+  AccessControl access_;
   std::unique_ptr<Store> store_;
   std::shared_ptr<const PolicyBook> policies_;
   std::unique_ptr<Advisor> advisor_;
@@ -226,6 +275,18 @@ class ServerImpl final : public Server {
 };
 
 }  // namespace
+
+bool IsLoopbackAddress(const std::string& address) {
+  if (absl::StartsWith(address, "unix:")) return true;
+  const absl::StatusOr<HostPort> parsed = ParseHostPort("", address);
+  if (!parsed.ok()) return false;
+  if (parsed->host == "localhost") return true;
+  in_addr v4;
+  if (inet_pton(AF_INET, parsed->host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6;
+  return inet_pton(AF_INET6, parsed->host.c_str(), &v6) == 1 &&
+         IN6_ARE_ADDR_EQUAL(&v6, &in6addr_loopback);
+}
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   auto server = std::make_unique<ServerImpl>();

@@ -15,14 +15,25 @@ struct ServerOptions {
   std::string http_listen = "127.0.0.1:8080";  // empty: no HTTP
   std::string db_path = "rung.db";
   DaemonConfig config;
+  // Without tokens, an address other than loopback is refused unless this is
+  // set (--insecure_allow_unauthenticated_non_loopback).
+  bool allow_unauthenticated_non_loopback = false;
 };
+
+// True for addresses only this machine can reach: 127.0.0.0/8, ::1,
+// localhost and unix: sockets. `address` is a --listen value.
+bool IsLoopbackAddress(const std::string& address);
 
 // The running daemon: database, gRPC server (AdvisorService, health,
 // reflection), HTTP server and the health monitor, started and stopped as one.
+// Both servers speak TLS when the config names a certificate, and check the
+// config's tokens; health, /healthz and reflection (the public schema) stay
+// open.
 class Server {
  public:
   // Opens the database and binds every listener; nothing is left running when
-  // it fails.
+  // it fails. FAILED_PRECONDITION, before anything is opened, for a
+  // non-loopback address without tokens (unless allowed).
   static absl::StatusOr<std::unique_ptr<Server>> Start(const ServerOptions& options);
 
   virtual ~Server() = default;
