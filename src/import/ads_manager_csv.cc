@@ -336,10 +336,10 @@ class AdsManagerReader {
                                                   ", week ", week.week_start, ")"),
                                      &notes_));
     for (const auto& [cell, column] : layout_.events) {
-      const auto counted = [&](const auto& entry) { return entry.first == column->event; };
-      if (std::none_of(counts.begin(), counts.end(), counted)) {
-        counts.emplace_back(column->event, 0);
-      }
+      // A named reference: C++17 lambdas cannot capture structured bindings (Clang refuses).
+      const absl::string_view event = column->event;
+      const auto counted = [&event](const auto& entry) { return entry.first == event; };
+      if (std::none_of(counts.begin(), counts.end(), counted)) counts.emplace_back(event, 0);
     }
     return counts;
   }
