@@ -46,6 +46,7 @@ absl::StatusOr<AdSetSummary> Advisor::GetAdSet(std::string_view ad_set_id) {
 
 absl::StatusOr<AdSetPage> Advisor::ListAdSets(std::string_view account_id, int page_size,
                                               std::string_view page_token) {
+  RETURN_IF_ERROR(CheckOptionalId("account_id", account_id));
   ASSIGN_OR_RETURN(
       int limit, EffectivePageSize(page_size, options_.default_page_size, options_.max_page_size));
   const std::string filter = absl::StrCat("account_id=", std::string(account_id));
