@@ -1,7 +1,9 @@
 """The rungd binary as an operator meets it: start, port 0, health, signals,
 and refusals at start-up with a clear message."""
 
+import hashlib
 import os
+import random
 import signal
 import sqlite3
 import tempfile
@@ -85,19 +87,74 @@ class DaemonTest(unittest.TestCase):
             self.assertIn("level", record)
             self.assertIn("msg", record)
 
+    def files_here(self):
+        """Every file in the temp dir with the SHA-256 of its bytes."""
+        state = {}
+        for name in sorted(os.listdir(self.tmp.name)):
+            with open(os.path.join(self.tmp.name, name), "rb") as f:
+                state[name] = hashlib.sha256(f.read()).hexdigest()
+        return state
+
+    def refusal(self, db):
+        """Runs rungd on `db`, which it must refuse: exit 1, one `rungd: ` line
+        on stderr, and not a byte changed or added next to the file."""
+        before = self.files_here()
+        code, _, err = run_rungd_expecting_failure([f"--db={db}", "--listen=127.0.0.1:0", "--http_listen="])
+        self.assertEqual(code, 1, err)
+        self.assertEqual(self.files_here(), before, "rungd changed the refused file or left files next to it")
+        lines = [line for line in err.splitlines() if line.startswith("rungd: ")]
+        self.assertEqual(len(lines), 1, err)
+        return lines[0]
+
+    def real_database(self):
+        """The bytes of a database rungd made and closed cleanly."""
+        made = os.path.join(self.tmp.name, "made.db")
+        code, err = RungdProcess(made).stop()
+        self.assertEqual(code, 0, err)
+        with open(made, "rb") as f:
+            content = f.read()
+        for name in os.listdir(self.tmp.name):
+            os.remove(os.path.join(self.tmp.name, name))
+        return content
+
+    def write_db(self, content):
+        with open(self.db, "wb") as f:
+            f.write(content)
+
+    def test_refuses_corrupt_files_naming_them_and_leaving_them_unchanged(self):
+        real = self.real_database()
+        cases = [
+            ("random bytes", random.Random(5).randbytes(20000), "is not a SQLite database"),
+            ("text", b"this is certainly not a database\n" * 200, "is not a SQLite database"),
+            ("a real database cut in half", real[: len(real) // 2], "is corrupt"),
+            ("a real database without its last page", real[:-4096], "is corrupt"),
+            ("a real database's first page only", real[:4096], "is corrupt"),
+        ]
+        for name, content, reason in cases:
+            with self.subTest(name):
+                self.write_db(content)
+                message = self.refusal(self.db)
+                self.assertIn(self.db, message)
+                self.assertIn(reason, message)
+                os.remove(self.db)
+
     def test_refuses_a_foreign_sqlite_file(self):
         with sqlite3.connect(self.db) as db:
-            db.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
-        code, _, err = run_rungd_expecting_failure([f"--db={self.db}", "--listen=127.0.0.1:0", "--http_listen="])
-        self.assertEqual(code, 1)
-        self.assertIn("not a Rung Advisor database", err)
+            db.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, amount_cents INTEGER)")
+            db.execute("INSERT INTO invoices VALUES (1, 1999)")
+        db.close()
+        message = self.refusal(self.db)
+        self.assertIn(self.db, message)
+        self.assertIn("not a Rung Advisor database", message)
 
-    def test_refuses_a_file_that_is_not_sqlite(self):
-        with open(self.db, "wb") as f:
-            f.write(b"this is certainly not a database" * 200)
-        code, _, err = run_rungd_expecting_failure([f"--db={self.db}", "--listen=127.0.0.1:0", "--http_listen="])
-        self.assertEqual(code, 1)
-        self.assertIn(self.db, err)
+    def test_refuses_a_database_newer_than_the_binary(self):
+        self.write_db(self.real_database())
+        with sqlite3.connect(self.db) as db:
+            db.execute("INSERT INTO schema_migrations VALUES (9999, 'future', 'x', '2030-01-01')")
+        db.close()
+        message = self.refusal(self.db)
+        self.assertIn("9999", message)
+        self.assertIn("upgrade rungd", message)
 
     def test_refuses_a_config_with_an_unknown_key(self):
         config = os.path.join(self.tmp.name, "rungd.textproto")
