@@ -1,9 +1,11 @@
 #include "api/advisor_service_impl.h"
 
+#include <chrono>
 #include <vector>
 
 #include "api/proto_convert.h"
 #include "api/status_mapping.h"
+#include "rung/status_macros.h"
 
 namespace rung {
 namespace {
@@ -14,8 +16,24 @@ grpc::ServerUnaryReactor* Finish(grpc::CallbackServerContext* context, const abs
   return reactor;
 }
 
-absl::Status Ingest(Advisor* advisor, const v1::IngestWeeksRequest& request,
-                    v1::IngestWeeksResponse* response) {
+// The client's deadline runs out a moment before the server's copy of it
+// (which starts when the call arrives), and the client then cancels the
+// call: a cancellation this close to the deadline is the deadline's.
+constexpr std::chrono::seconds kDeadlineSlack(1);
+
+// OK while the client still wants the call's answer.
+absl::Status CallStillWanted(const grpc::CallbackServerContext& context) {
+  if (!context.IsCancelled()) return absl::OkStatus();
+  if (context.deadline() <= std::chrono::system_clock::now() + kDeadlineSlack) {
+    return absl::DeadlineExceededError("the call's deadline passed; nothing was stored");
+  }
+  return absl::CancelledError("the client cancelled the call; nothing was stored");
+}
+
+absl::Status Ingest(const grpc::CallbackServerContext& context, Advisor* advisor,
+                    const v1::IngestWeeksRequest& request, v1::IngestWeeksResponse* response) {
+  // Only before: once the batch is committed, it is stored, wanted or not.
+  RETURN_IF_ERROR(CallStillWanted(context));
   std::vector<RawAdSetWeek> weeks;
   weeks.reserve(static_cast<size_t>(request.weeks_size()));
   for (const v1::AdSetWeek& week : request.weeks()) weeks.push_back(FromProto(week));
@@ -28,9 +46,12 @@ absl::Status Ingest(Advisor* advisor, const v1::IngestWeeksRequest& request,
   return absl::OkStatus();
 }
 
-absl::Status Evaluate(Advisor* advisor, const v1::EvaluateAdSetsRequest& request,
+absl::Status Evaluate(const grpc::CallbackServerContext& context, Advisor* advisor,
+                      const v1::EvaluateAdSetsRequest& request,
                       v1::EvaluateAdSetsResponse* response) {
   EvaluationRequest evaluation;
+  // gRPC cancels the call when its deadline passes, so this enforces both.
+  evaluation.check_cancelled = [&context] { return CallStillWanted(context); };
   evaluation.as_of_week = request.as_of_week();
   evaluation.account_id = request.account_id();
   evaluation.ad_set_ids.assign(request.ad_set_ids().begin(), request.ad_set_ids().end());
@@ -77,7 +98,8 @@ grpc::ServerUnaryReactor* AdvisorServiceImpl::Serve(grpc::CallbackServerContext*
 grpc::ServerUnaryReactor* AdvisorServiceImpl::IngestWeeks(grpc::CallbackServerContext* context,
                                                           const v1::IngestWeeksRequest* request,
                                                           v1::IngestWeeksResponse* response) {
-  return Serve(context, "IngestWeeks", [&] { return Ingest(advisor_, *request, response); });
+  return Serve(context, "IngestWeeks",
+               [&] { return Ingest(*context, advisor_, *request, response); });
 }
 
 grpc::ServerUnaryReactor* AdvisorServiceImpl::GetAdSet(grpc::CallbackServerContext* context,
@@ -106,7 +128,8 @@ namespace rung {
 grpc::ServerUnaryReactor* AdvisorServiceImpl::EvaluateAdSets(
     grpc::CallbackServerContext* context, const v1::EvaluateAdSetsRequest* request,
     v1::EvaluateAdSetsResponse* response) {
-  return Serve(context, "EvaluateAdSets", [&] { return Evaluate(advisor_, *request, response); });
+  return Serve(context, "EvaluateAdSets",
+               [&] { return Evaluate(*context, advisor_, *request, response); });
 }
 
 grpc::ServerUnaryReactor* AdvisorServiceImpl::GetRecommendation(
