@@ -310,6 +310,11 @@ std::vector<GrpcCase> GrpcCases() {
              r.set_to_week("last week");
            }),
        kInvalid, "to_week"},
+      {"GetAdSetHistory_LongId",
+       Calling<v1::GetAdSetHistoryRequest, v1::GetAdSetHistoryResponse>(
+           &Stub::GetAdSetHistory,
+           [](v1::GetAdSetHistoryRequest& r) { r.set_ad_set_id(kTooLong); }),
+       kInvalid, "ad_set_id"},
       {"GetAdSetHistory_Unknown",
        Calling<v1::GetAdSetHistoryRequest, v1::GetAdSetHistoryResponse>(
            &Stub::GetAdSetHistory,
@@ -383,6 +388,11 @@ std::vector<GrpcCase> GrpcCases() {
            &Stub::GetRecommendation,
            [](v1::GetRecommendationRequest& r) { r.set_ad_set_id("as_nope"); }),
        GrpcCode::NOT_FOUND, "as_nope"},
+      {"GetRecommendation_LongId",
+       Calling<v1::GetRecommendationRequest, v1::GetRecommendationResponse>(
+           &Stub::GetRecommendation,
+           [](v1::GetRecommendationRequest& r) { r.set_ad_set_id(kTooLong); }),
+       kInvalid, "ad_set_id"},
       {"GetRecommendation_BadAsOf",
        Calling<v1::GetRecommendationRequest, v1::GetRecommendationResponse>(
            &Stub::GetRecommendation,
@@ -496,6 +506,10 @@ std::vector<GrpcCase> GrpcCases() {
        },
        kInvalid, "page_token"},
 
+      {"ListClimbTests_LongAccountId",
+       Calling<v1::ListClimbTestsRequest, v1::ListClimbTestsResponse>(
+           &Stub::ListClimbTests, [](v1::ListClimbTestsRequest& r) { r.set_account_id(kTooLong); }),
+       kInvalid, "account_id"},
       {"CancelClimbTest_EmptyId",
        Calling<v1::CancelClimbTestRequest, v1::CancelClimbTestResponse>(
            &Stub::CancelClimbTest, [](v1::CancelClimbTestRequest&) {}),
