@@ -36,6 +36,7 @@
 #include "nlohmann/json.hpp"
 #include "sqlite3.h"
 #include "support/temp_dir.h"
+#include "support/test_certs.h"
 
 extern char** environ;
 
@@ -788,6 +789,87 @@ TEST_F(RungctlFakeServerTest, EveryCallHasADeadline) {
   ExpectFailure(Run({"health", "--timeout", "0.3s"}),
                 "DEADLINE_EXCEEDED: no answer from 127.0.0.1:");
   health_.release_.Notify();
+}
+
+// --- TLS and tokens ----------------------------------------------------------
+
+// A daemon with TLS (and mTLS when `client_ca`) and a reader token.
+class RungctlTlsTest : public ::testing::Test {
+ protected:
+  void StartWith(bool client_ca) {
+    ASSERT_TRUE(certs_.ok());
+    config::v1::Config config;
+    config.mutable_tls()->set_cert_file(certs_.Cert("server"));
+    config.mutable_tls()->set_key_file(certs_.Key("server"));
+    if (client_ca) config.mutable_tls()->set_client_ca_file(certs_.Cert("ca"));
+    config::v1::TokenConfig* token = config.mutable_auth()->add_tokens();
+    token->set_name("reader");
+    // printf %s reader-secret | sha256sum
+    token->set_sha256("f03319dee240faa729e0cfa7ab5ffd80a1d64a127e3643f239009abff6382914");
+    token->set_role(config::v1::ROLE_READER);
+    absl::StatusOr<DaemonConfig> resolved = ResolveConfig(config);
+    ASSERT_TRUE(resolved.ok()) << resolved.status();
+    ServerOptions options;
+    options.listen = "127.0.0.1:0";
+    options.http_listen = "";
+    options.db_path = dir_.File("rung.db");
+    options.config = *resolved;
+    auto server = Server::Start(options);
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = std::move(*server);
+  }
+
+  void TearDown() override {
+    if (server_ != nullptr) server_->Shutdown(absl::ZeroDuration());
+  }
+
+  Result Run(std::vector<std::string> args, const RunOptions& options = {}) {
+    args.push_back("--server=" + server_->grpc_address());
+    return RunRungctl(args, options);
+  }
+
+  test_support::TestCerts certs_;
+  test_support::TempDir dir_;
+  std::unique_ptr<Server> server_;
+};
+
+TEST_F(RungctlTlsTest, TalksTlsWithTheCaAndSendsTheToken) {
+  StartWith(/*client_ca=*/false);
+  ExpectSuccess(Run({"health", "--tls-ca", certs_.Cert("ca")}));
+  ExpectSuccess(Run({"health"}, WithEnv("RUNG_TLS_CA=" + certs_.Cert("ca"))));
+  ExpectFailure(Run({"health"}), "cannot reach");
+  ExpectFailure(Run({"health", "--tls-ca", certs_.Cert("other_ca")}), "cannot reach");
+  ExpectSuccess(Run({"adsets", "--tls-ca", certs_.Cert("ca"), "--token", "reader-secret"}));
+  ExpectFailure(Run({"adsets", "--tls-ca", certs_.Cert("ca")}), "UNAUTHENTICATED: no bearer token");
+  ExpectFailure(Run({"evaluate", "--tls-ca", certs_.Cert("ca"), "--token", "reader-secret"}),
+                "PERMISSION_DENIED: EvaluateAdSets needs role admin; the token has role reader");
+}
+
+TEST_F(RungctlTlsTest, PresentsAClientCertificateForMtls) {
+  StartWith(/*client_ca=*/true);
+  ExpectSuccess(Run({"health", "--tls-ca", certs_.Cert("ca"), "--tls-cert", certs_.Cert("client"),
+                     "--tls-key", certs_.Key("client")}));
+  RunOptions env = WithEnv("RUNG_TLS_CA=" + certs_.Cert("ca"));
+  env.extra_env.push_back("RUNG_TLS_CERT=" + certs_.Cert("client"));
+  env.extra_env.push_back("RUNG_TLS_KEY=" + certs_.Key("client"));
+  ExpectSuccess(Run({"health"}, env));
+  ExpectFailure(Run({"health", "--tls-ca", certs_.Cert("ca")}), "cannot reach");
+  ExpectFailure(Run({"health", "--tls-ca", certs_.Cert("ca"), "--tls-cert", certs_.Cert("stranger"),
+                     "--tls-key", certs_.Key("stranger")}),
+                "cannot reach");
+}
+
+TEST(RungctlUsageTest, TlsFlagsThatCannotWorkAreRefused) {
+  test_support::TempDir dir;
+  const std::string missing = dir.File("missing.pem");
+  ExpectFailure(RunRungctl({"health", "--tls-ca", missing}),
+                "--tls-ca: cannot read '" + missing + "'");
+  const std::string pem = dir.File("some.pem");
+  std::ofstream(pem) << "not checked here";
+  ExpectUsageError(RunRungctl({"health", "--tls-ca", pem, "--tls-cert", pem}),
+                   "--tls-cert and --tls-key go together");
+  ExpectUsageError(RunRungctl({"health", "--tls-cert", pem, "--tls-key", pem}),
+                   "--tls-cert needs --tls-ca");
 }
 
 }  // namespace

@@ -6,11 +6,14 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "grpc/support/log.h"
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/session.h"
@@ -31,10 +34,39 @@ std::string FlagOrEnv(const Invocation& invocation, absl::string_view flag, cons
   return value != nullptr && *value != '\0' ? value : fallback;
 }
 
+// The whole of the file that `flag` names, or "" when it names none.
+absl::StatusOr<std::string> ReadPemFlag(const Invocation& invocation, absl::string_view flag,
+                                        const char* variable) {
+  const std::string path = FlagOrEnv(invocation, flag, variable, "");
+  if (path.empty()) return std::string();
+  std::ifstream file(path, std::ios::binary);
+  std::stringstream text;
+  text << file.rdbuf();
+  if (!file || text.str().empty()) {
+    return absl::NotFoundError(absl::StrCat(flag, ": cannot read '", path, "'"));
+  }
+  return text.str();
+}
+
+absl::StatusOr<ClientTls> ReadClientTls(const Invocation& invocation) {
+  ClientTls tls;
+  ASSIGN_OR_RETURN(tls.ca_pem, ReadPemFlag(invocation, "--tls-ca", "RUNG_TLS_CA"));
+  ASSIGN_OR_RETURN(tls.cert_pem, ReadPemFlag(invocation, "--tls-cert", "RUNG_TLS_CERT"));
+  ASSIGN_OR_RETURN(tls.key_pem, ReadPemFlag(invocation, "--tls-key", "RUNG_TLS_KEY"));
+  if (tls.cert_pem.empty() != tls.key_pem.empty()) {
+    return UsageError("--tls-cert and --tls-key go together");
+  }
+  if (!tls.cert_pem.empty() && tls.ca_pem.empty()) {
+    return UsageError("--tls-cert needs --tls-ca: a client certificate is sent only over TLS");
+  }
+  return tls;
+}
+
 absl::StatusOr<SessionOptions> ReadSessionOptions(const Invocation& invocation) {
   SessionOptions options;
   options.server = FlagOrEnv(invocation, "--server", "RUNG_SERVER", kDefaultServer);
   options.token = FlagOrEnv(invocation, "--token", "RUNG_TOKEN", "");
+  ASSIGN_OR_RETURN(options.tls, ReadClientTls(invocation));
   options.json = invocation.Has("--json");
   options.timeout = invocation.command()->default_timeout;
   if (invocation.Has("--timeout")) {
@@ -81,5 +113,8 @@ int Main(const std::vector<std::string>& args) {
 }  // namespace rung::cli
 
 int main(int argc, char** argv) {
+  // Failures come back as statuses and are told in one line; gRPC's own log
+  // lines (a refused TLS handshake) would add a second one to stderr.
+  gpr_set_log_function([](gpr_log_func_args*) {});
   return rung::cli::Main(std::vector<std::string>(argv + 1, argv + argc));
 }

@@ -15,11 +15,20 @@ std::string OneLine(absl::string_view text) {
   return absl::StrJoin(absl::StrSplit(text, absl::ByAnyChar(" \t\r\n"), absl::SkipEmpty()), " ");
 }
 
-std::shared_ptr<grpc::Channel> OpenChannel(const std::string& server) {
+std::shared_ptr<grpc::ChannelCredentials> Credentials(const ClientTls& tls) {
+  if (tls.ca_pem.empty()) return grpc::InsecureChannelCredentials();
+  grpc::SslCredentialsOptions options;
+  options.pem_root_certs = tls.ca_pem;
+  options.pem_cert_chain = tls.cert_pem;
+  options.pem_private_key = tls.key_pem;
+  return grpc::SslCredentials(options);
+}
+
+std::shared_ptr<grpc::Channel> OpenChannel(const SessionOptions& options) {
   grpc::ChannelArguments arguments;
   // A dry-run evaluation answers every recommendation at once.
   arguments.SetMaxReceiveMessageSize(-1);
-  return grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(), arguments);
+  return grpc::CreateCustomChannel(options.server, Credentials(options.tls), arguments);
 }
 
 }  // namespace
@@ -27,7 +36,7 @@ std::shared_ptr<grpc::Channel> OpenChannel(const std::string& server) {
 Session::Session(const SessionOptions& options, std::istream& in, std::ostream& out,
                  std::ostream& err, bool err_is_terminal)
     : options_(options),
-      channel_(OpenChannel(options.server)),
+      channel_(OpenChannel(options)),
       stubs_(v1::AdvisorService::NewStub(channel_), grpc::health::v1::Health::NewStub(channel_)),
       in_(in),
       out_(out),

@@ -15,9 +15,17 @@
 
 namespace rung::cli {
 
+// PEM texts; an empty ca_pem means plaintext.
+struct ClientTls {
+  std::string ca_pem;
+  std::string cert_pem;  // with key_pem, for mTLS; else empty
+  std::string key_pem;
+};
+
 struct SessionOptions {
   std::string server;  // host:port or unix:PATH
   std::string token;   // empty: send none
+  ClientTls tls;
   absl::Duration timeout;
   bool json = false;
 };
