@@ -175,5 +175,34 @@ class DaemonTest(unittest.TestCase):
         self.assertIn("9999", err)
 
 
+    def test_refuses_a_non_loopback_address_without_tokens(self):
+        for flags, named in ((["--listen=0.0.0.0:0", "--http_listen="], "--listen: '0.0.0.0:0'"),
+                             (["--listen=127.0.0.1:0", "--http_listen=[::]:0"], "--http_listen: '[::]:0'")):
+            code, out, err = run_rungd_expecting_failure([f"--db={self.db}", *flags])
+            self.assertEqual(code, 1, err)
+            self.assertEqual(out, "")
+            self.assertIn(named, err)
+            self.assertIn("is not a loopback address and the config lists no auth.tokens", err)
+            self.assertIn("--insecure_allow_unauthenticated_non_loopback", err)
+
+    def test_the_warning_flag_lets_it_start_and_it_says_so(self):
+        daemon = RungdProcess(self.db, ["--listen=0.0.0.0:0", "--insecure_allow_unauthenticated_non_loopback"])
+        self.assertTrue(daemon.address.startswith("0.0.0.0:"))
+        code, err = daemon.stop()
+        self.assertEqual(code, 0, err)
+        self.assertIn('"level":"warn","msg":"no auth.tokens and a non-loopback address', err)
+
+    def test_starts_beyond_loopback_with_tokens_without_a_warning(self):
+        config = os.path.join(self.tmp.name, "rungd.textproto")
+        with open(config, "w") as f:
+            f.write('auth { tokens { name: "ops" role: ROLE_ADMIN sha256: "%s" } }\n'
+                    % hashlib.sha256(b"ops-secret").hexdigest())
+        daemon = RungdProcess(self.db, ["--listen=0.0.0.0:0", f"--config={config}"])
+        code, err = daemon.stop()
+        self.assertEqual(code, 0, err)
+        self.assertIn('"tokens":1', err)
+        self.assertNotIn("non-loopback", err)
+
+
 if __name__ == "__main__":
     unittest.main()

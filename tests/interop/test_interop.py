@@ -4,7 +4,9 @@ Stubs come from the system protoc and /usr/bin/grpc_python_plugin (built by
 CMake into build/python, which must be on PYTHONPATH).
 """
 
+import hashlib
 import os
+import subprocess
 import tempfile
 import unittest
 
@@ -338,6 +340,97 @@ class RulesEngineInteropTest(unittest.TestCase):
 
         self.assertStatus(grpc.StatusCode.NOT_FOUND, self.stub.CancelClimbTest,
                           api.CancelClimbTestRequest(climb_test_id="ct_no_such_test"))
+
+
+
+def sha256_hex(secret):
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def make_certs(directory):
+    """A CA and a server certificate for 127.0.0.1 it signed, made with the openssl CLI."""
+    new_key = ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+               "-nodes", "-days", "2"]
+    path = lambda name: os.path.join(directory, name)
+    subprocess.run([*new_key, "-keyout", path("ca.key"), "-out", path("ca.pem"), "-subj", "/CN=py-ca"],
+                   check=True, capture_output=True)
+    subprocess.run([*new_key, "-keyout", path("server.key"), "-out", path("server.pem"), "-subj", "/CN=localhost",
+                    "-CA", path("ca.pem"), "-CAkey", path("ca.key"),
+                    "-addext", "basicConstraints=critical,CA:FALSE",
+                    "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"], check=True, capture_output=True)
+    return path
+
+
+class TokenInteropTest(unittest.TestCase):
+    """Tokens from python3-grpcio: as plain metadata, and as call credentials over TLS."""
+
+    READER, WRITER = "py-reader-secret", "py-writer-secret"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        path = make_certs(cls.tmp.name)
+        cls.ca = open(path("ca.pem"), "rb").read()
+        config = path("rungd.textproto")
+        with open(config, "w") as f:
+            f.write(f"""
+                auth {{
+                  tokens {{ name: "py-reader" role: ROLE_READER sha256: "{sha256_hex(cls.READER)}" }}
+                  tokens {{ name: "py-writer" role: ROLE_WRITER sha256: "{sha256_hex(cls.WRITER)}" }}
+                }}
+                tls {{ cert_file: "{path('server.pem')}" key_file: "{path('server.key')}" }}
+            """)
+        cls.daemon = RungdProcess(path("rung.db"), [f"--config={config}"])
+
+    @classmethod
+    def tearDownClass(cls):
+        code, err = cls.daemon.stop()
+        cls.tmp.cleanup()
+        assert code == 0, err
+
+    def channel(self, token=None):
+        credentials = grpc.ssl_channel_credentials(root_certificates=self.ca)
+        if token is not None:
+            credentials = grpc.composite_channel_credentials(
+                credentials, grpc.access_token_call_credentials(token))
+        return grpc.secure_channel(self.daemon.address, credentials)
+
+    def test_call_credentials_carry_the_token(self):
+        with self.channel(self.WRITER) as channel:
+            stub = api_grpc.AdvisorServiceStub(channel)
+            answer = stub.IngestWeeks(api.IngestWeeksRequest(weeks=[week("py_tok", "2026-09-07", 5)]),
+                                      timeout=DEADLINE)
+            self.assertEqual(answer.inserted, 1)
+            self.assertEqual(stub.GetAdSet(api.GetAdSetRequest(ad_set_id="py_tok"), timeout=DEADLINE)
+                             .ad_set.ad_set_id, "py_tok")
+
+    def test_metadata_carries_the_token_and_a_weak_role_is_named(self):
+        with self.channel() as channel:
+            stub = api_grpc.AdvisorServiceStub(channel)
+            request = api.ListAdSetsRequest()
+            stub.ListAdSets(request, timeout=DEADLINE, metadata=[("authorization", f"Bearer {self.READER}")])
+            with self.assertRaises(grpc.RpcError) as refused:
+                stub.EvaluateAdSets(api.EvaluateAdSetsRequest(dry_run=True), timeout=DEADLINE,
+                                    metadata=[("authorization", f"Bearer {self.READER}")])
+            self.assertEqual(refused.exception.code(), grpc.StatusCode.PERMISSION_DENIED)
+            self.assertEqual(refused.exception.details(),
+                             "EvaluateAdSets needs role admin; the token has role reader")
+
+    def test_missing_or_unknown_tokens_are_unauthenticated(self):
+        with self.channel() as channel:
+            stub = api_grpc.AdvisorServiceStub(channel)
+            for metadata in ([], [("authorization", "Bearer nope")]):
+                with self.assertRaises(grpc.RpcError) as refused:
+                    stub.ListAdSets(api.ListAdSetsRequest(), timeout=DEADLINE, metadata=metadata)
+                self.assertEqual(refused.exception.code(), grpc.StatusCode.UNAUTHENTICATED, metadata)
+            answer = health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=DEADLINE)
+            self.assertEqual(answer.status, health_pb2.HealthCheckResponse.SERVING)
+
+    def test_plaintext_clients_do_not_get_in(self):
+        with grpc.insecure_channel(self.daemon.address) as channel:
+            with self.assertRaises(grpc.RpcError) as refused:
+                health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(), timeout=DEADLINE)
+            self.assertEqual(refused.exception.code(), grpc.StatusCode.UNAVAILABLE)
 
 
 if __name__ == "__main__":
