@@ -459,6 +459,7 @@ class SqliteStore final : public Store {
     if (decisions.empty()) return absl::OkStatus();
     const std::string run_id(evaluation_id);
     absl::MutexLock lock(&writer_mu_);
+    RETURN_IF_ERROR(EnsureStaging());
     const absl::Status staged =
         writer_->InTempTransaction("staging decisions", [&]() -> absl::Status {
           for (const Decision& decision : decisions) {
@@ -480,6 +481,7 @@ class SqliteStore final : public Store {
     RETURN_IF_ERROR(CheckStorableEvaluation(evaluation));
     const std::string& run_id = evaluation.evaluation_id;
     absl::MutexLock lock(&writer_mu_);
+    RETURN_IF_ERROR(EnsureStaging());
     const auto updates = staged_test_updates_.find(run_id);
     const absl::Status published =
         writer_->InWriteTransaction("publishing an evaluation", [&]() -> absl::Status {
@@ -500,6 +502,7 @@ class SqliteStore final : public Store {
   absl::Status AbandonEvaluation(std::string_view evaluation_id) override {
     const std::string run_id(evaluation_id);
     absl::MutexLock lock(&writer_mu_);
+    RETURN_IF_ERROR(EnsureStaging());
     staged_test_updates_.erase(run_id);
     return DropStagedRecommendationRows(*writer_, run_id);
   }
@@ -599,6 +602,15 @@ class SqliteStore final : public Store {
   }
 
  private:
+  // Made on first use rather than at open, when a test's own migrations may
+  // not have created the recommendations table it copies.
+  absl::Status EnsureStaging() ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu_) {
+    if (staging_created_) return absl::OkStatus();
+    RETURN_IF_ERROR(CreateRecommendationStaging(*writer_));
+    staging_created_ = true;
+    return absl::OkStatus();
+  }
+
   // Another process holding the write lock makes us UNAVAILABLE, which the
   // health check should say; with a short timeout, so that it says it soon.
   absl::Status ProbeWriteLock() ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu_) {
@@ -618,6 +630,7 @@ class SqliteStore final : public Store {
   // climb test), so they wait in memory, which a crash clears as it should.
   absl::flat_hash_map<std::string, std::vector<StagedTestUpdate>> staged_test_updates_
       ABSL_GUARDED_BY(writer_mu_);
+  bool staging_created_ ABSL_GUARDED_BY(writer_mu_) = false;
   ConnectionPool readers_;
 };
 
@@ -630,7 +643,6 @@ absl::StatusOr<std::unique_ptr<Store>> OpenWithMigrations(
   RETURN_IF_ERROR(ClaimDatabase(*writer, options.path));
   RETURN_IF_ERROR(EnableWal(*writer, options.path));
   RETURN_IF_ERROR(Migrate(*writer, migrations));
-  RETURN_IF_ERROR(CreateRecommendationStaging(*writer));
   connection_options.read_only = true;
   std::vector<std::unique_ptr<Connection>> readers;
   for (int i = 0; i < options.reader_connections; ++i) {
