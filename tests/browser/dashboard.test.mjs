@@ -10,7 +10,8 @@
 import assert from 'node:assert/strict';
 import {execFile, spawn} from 'node:child_process';
 import {once} from 'node:events';
-import {mkdir, mkdtemp, rm} from 'node:fs/promises';
+import {createHash} from 'node:crypto';
+import {mkdir, mkdtemp, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
 import readline from 'node:readline';
@@ -33,8 +34,8 @@ let workDir, rungd, baseUrl, browser, page;
 const pageErrors = [];
 
 // Starts rungd on free ports; resolves once it has printed both addresses.
-function startRungd(dbPath) {
-  const child = spawn(RUNGD, ['--listen=127.0.0.1:0', '--http_listen=127.0.0.1:0', `--db=${dbPath}`],
+function startRungd(dbPath, extraArgs = []) {
+  const child = spawn(RUNGD, ['--listen=127.0.0.1:0', '--http_listen=127.0.0.1:0', `--db=${dbPath}`, ...extraArgs],
     {stdio: ['ignore', 'pipe', 'pipe']});
   let stderr = '';
   child.stderr.on('data', (chunk) => { stderr = (stderr + chunk).slice(-8000); });
@@ -336,6 +337,36 @@ with grpc.insecure_channel(sys.argv[1]) as channel:
   assert.match(await page.textContent('#detail .notice'), /No evaluation yet.*rungctl evaluate/);
   assert.equal(await page.$$eval('#detail svg.chart[data-event="Purchase"] circle.point', (points) => points.length), 1);
   assert.equal(await page.getAttribute('#detail ol.ladder li[aria-current="step"]', 'data-event'), 'Purchase');
+});
+
+test('with tokens, the page asks once for a token and sends it as a header, never in a URL', async () => {
+  const token = 'dashboard-reader-secret';
+  const config = join(workDir, 'tokens.textproto');
+  const hash = createHash('sha256').update(token).digest('hex');
+  await writeFile(config, `auth { tokens { name: "dashboard" role: ROLE_READER sha256: "${hash}" } }\n`);
+  const secured = await startRungd(join(workDir, 'secured.db'), [`--config=${config}`]);
+  const context = await browser.newContext();
+  const tokenPage = await context.newPage();
+  const prompts = [];
+  tokenPage.on('dialog', (dialog) => { prompts.push(dialog.message()); dialog.accept(token); });
+  const sent = [];
+  tokenPage.on('request', (request) => {
+    if (request.url().includes('/v1/')) sent.push({url: request.url(), authorization: request.headers().authorization});
+  });
+  try {
+    await tokenPage.goto(`http://${secured.http}/`);
+    await tokenPage.waitForSelector('#list-notice .notice');
+    assert.equal(await tokenPage.getAttribute('#list-notice .notice', 'class'), 'notice empty');
+    assert.match(await tokenPage.textContent('#list-notice .notice'), /No ad sets yet/);
+    assert.equal(prompts.length, 1, prompts.join('\n'));
+    assert.ok(sent.some((request) => request.authorization === 'Bearer ' + token), JSON.stringify(sent));
+    assert.ok(sent.every((request) => !request.url.includes(token)));
+    assert.equal(await tokenPage.evaluate(() => sessionStorage.getItem('rungToken')), token);
+  } finally {
+    await context.close();
+    secured.child.kill('SIGTERM');
+    await once(secured.child, 'exit');
+  }
 });
 
 test('the page raised no script errors', () => {
