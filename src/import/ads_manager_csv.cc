@@ -336,7 +336,7 @@ class AdsManagerReader {
                                                   ", week ", week.week_start, ")"),
                                      &notes_));
     for (const auto& [cell, column] : layout_.events) {
-      // A named reference: C++17 lambdas cannot capture structured bindings (Clang refuses).
+      // A named view: C++17 lambdas cannot capture structured bindings (Clang refuses).
       const absl::string_view event = column->event;
       const auto counted = [&event](const auto& entry) { return entry.first == event; };
       if (std::none_of(counts.begin(), counts.end(), counted)) counts.emplace_back(event, 0);
