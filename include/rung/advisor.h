@@ -23,10 +23,15 @@ namespace rung {
 
 using Clock = std::function<absl::Time()>;
 
+struct EvaluationRequest;
+
 struct AdvisorOptions {
   int max_batch_size = 5000;
   int default_page_size = 100;
   int max_page_size = 1000;
+  // A test seam: called after each ad set an evaluation decides, with how
+  // many it has decided so far, so that a test can cancel a run midway.
+  std::function<void(const EvaluationRequest& request, int decided)> after_each_decision;
 };
 
 struct EvaluationRequest {
@@ -37,6 +42,10 @@ struct EvaluationRequest {
   // Empty: every ad set (of the account).
   std::vector<std::string> ad_set_ids;
   bool dry_run = false;
+  // Asked between ad sets: OK while the caller still wants the answer; any
+  // other status (CANCELLED, DEADLINE_EXCEEDED) stops the run, which then
+  // stores nothing and answers that status. Unset: never stops.
+  std::function<absl::Status()> check_cancelled;
 };
 
 struct EvaluationResult {
@@ -98,10 +107,12 @@ class Advisor {
                                                std::string_view from_week,
                                                std::string_view to_week);
 
-  // Decides for every selected ad set at the as-of week. Streams: ad sets
-  // are read one at a time and stored in chunks, each chunk atomic, so
-  // memory does not grow with the account (except a dry run's answer). A
-  // rerun of the same week replaces the earlier recommendations.
+  // Decides for every selected ad set at the as-of week, and stores the
+  // whole run or, when it fails or is cancelled, nothing. Streams: ad sets
+  // are read one at a time and staged in chunks, so memory does not grow
+  // with the account (except a dry run's answer) and ingest is not held up
+  // while the run decides. A rerun of the same week replaces the earlier
+  // recommendations.
   absl::StatusOr<EvaluationResult> EvaluateAdSets(const EvaluationRequest& request);
 
   // The stored recommendation of the week, or the latest when `as_of_week`

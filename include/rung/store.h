@@ -124,16 +124,29 @@ class Store {
   virtual absl::StatusOr<std::vector<std::string>> ListAdSetIds(const AdSetIdPageQuery& query) = 0;
 
   // --- Evaluations -----------------------------------------------------------
+  //
+  // A run is stored whole or not at all, without holding the write lock while
+  // it runs: its decisions are staged, in as many calls as the caller likes,
+  // where no read sees them, and PublishEvaluation stores them in one short
+  // transaction. Staging lives only as long as this Store, so a process that
+  // dies mid-run leaves nothing of the run behind.
 
-  // In one transaction: upserts each decision's recommendation under its
-  // (ad set, as-of week), replacing an earlier one, and applies its test
-  // update at that week. A conclusion applies only to a test that is running
-  // or was concluded at that same week; a reopening only to one concluded at
-  // that week; a cancelled test is never touched.
-  virtual absl::Status SaveDecisions(const std::vector<Decision>& decisions) = 0;
+  // Stages decisions for the run `evaluation_id`.
+  virtual absl::Status StageDecisions(std::string_view evaluation_id,
+                                      const std::vector<Decision>& decisions) = 0;
 
-  // Appends a run to the evaluation history.
-  virtual absl::Status RecordEvaluation(const EvaluationRecord& evaluation) = 0;
+  // In one transaction: upserts each recommendation staged for
+  // evaluation.evaluation_id under its (ad set, as-of week), replacing an
+  // earlier one; applies each staged test update at that week; appends the
+  // run to the evaluation history; and drops the staging. A conclusion
+  // applies only to a test that is running or was concluded at that same
+  // week; a reopening only to one concluded at that week; a cancelled test is
+  // never touched. ALREADY_EXISTS when the run is recorded already. On error
+  // nothing is stored and the staging is kept, to publish again or abandon.
+  virtual absl::Status PublishEvaluation(const EvaluationRecord& evaluation) = 0;
+
+  // Drops what is staged for the run; nothing for a run with nothing staged.
+  virtual absl::Status AbandonEvaluation(std::string_view evaluation_id) = 0;
 
   // The recommendation for (ad set, week), or the ad set's latest when `week`
   // is nullopt. NOT_FOUND when there is none.
