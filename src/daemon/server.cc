@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <atomic>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -193,6 +194,9 @@ class ServerImpl final : public Server {
       grpc_->Wait();
     }
     if (http_ != nullptr) {
+      // httplib's stop() does nothing before listening has begun, and a
+      // signal can arrive that early: wait out that short window first.
+      while (!http_->is_running() && !http_listen_returned_) std::this_thread::yield();
       http_->stop();
       http_thread_.join();
     }
@@ -254,7 +258,10 @@ class ServerImpl final : public Server {
                                                  "' (address in use or not available?)"));
     }
     http_address_ = JoinHostPort(parsed.host, port);
-    http_thread_ = std::thread([this] { http_->listen_after_bind(); });
+    http_thread_ = std::thread([this] {
+      http_->listen_after_bind();
+      http_listen_returned_ = true;
+    });
     return absl::OkStatus();
   }
 
@@ -268,6 +275,7 @@ class ServerImpl final : public Server {
   std::unique_ptr<grpc::Server> grpc_;
   std::unique_ptr<httplib::Server> http_;
   std::thread http_thread_;
+  std::atomic<bool> http_listen_returned_{false};
   std::unique_ptr<HealthMonitor> health_monitor_;
   std::string grpc_address_;
   std::string http_address_;
