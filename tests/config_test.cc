@@ -237,6 +237,9 @@ TEST(ConfigTest, BadTlsFilesNameTheFieldAndTheFile) {
   test_support::TestCerts certs;
   ASSERT_TRUE(certs.ok());
   const std::string missing = certs.Cert("missing");
+  test_support::TempDir dir;
+  const std::string huge = dir.File("huge.pem");
+  std::ofstream(huge) << std::string((1 << 20) + 1, '-');
   const auto tls = [](const std::string& cert, const std::string& key, const std::string& ca) {
     std::string text = "tls {";
     if (!cert.empty()) text += " cert_file: '" + cert + "'";
@@ -262,6 +265,9 @@ TEST(ConfigTest, BadTlsFilesNameTheFieldAndTheFile) {
       {tls(server, certs.Key("client"), ""), "tls.key_file: '" + certs.Key("client") +
                                                  "' is not the key of the certificate in '" +
                                                  server + "'"},
+      {tls(huge, server_key, ""), "tls.cert_file: '" + huge + "' is larger than 1 MiB"},
+      {tls("/dev/zero", server_key, ""),
+       "tls.cert_file: cannot read '/dev/zero' (not a regular file)"},
       {tls(server, server_key, server_key),
        "tls.client_ca_file: '" + server_key + "' holds no PEM certificate"},
   };

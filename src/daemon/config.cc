@@ -3,6 +3,8 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -130,7 +132,20 @@ absl::StatusOr<std::vector<AccessToken>> ResolveTokens(const config::v1::AuthCon
   return tokens;
 }
 
+// PEM files are a few KiB; a larger or special file (a device, a FIFO) is a
+// wrong path, not something to read until it ends.
+constexpr uintmax_t kMaxPemFileBytes = 1 << 20;
+
 absl::StatusOr<std::string> ReadWholeFile(absl::string_view field, const std::string& path) {
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": cannot read '", path, "' (not a regular file)"));
+  }
+  if (std::filesystem::file_size(path, error) > kMaxPemFileBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": '", path, "' is larger than 1 MiB; is it a PEM file?"));
+  }
   std::ifstream file(path, std::ios::binary);
   std::stringstream text;
   text << file.rdbuf();
