@@ -642,7 +642,11 @@ absl::StatusOr<std::unique_ptr<Store>> OpenWithMigrations(
   // Claim first: WAL and migrations write, and must not touch a foreign file.
   RETURN_IF_ERROR(ClaimDatabase(*writer, options.path));
   RETURN_IF_ERROR(EnableWal(*writer, options.path));
-  RETURN_IF_ERROR(Migrate(*writer, migrations));
+  // Named, since rungd refuses to start on it and the operator must find it.
+  if (const absl::Status migrated = Migrate(*writer, migrations); !migrated.ok()) {
+    return absl::Status(migrated.code(),
+                        absl::StrCat("'", options.path, "': ", migrated.message()));
+  }
   connection_options.read_only = true;
   std::vector<std::unique_ptr<Connection>> readers;
   for (int i = 0; i < options.reader_connections; ++i) {
