@@ -77,6 +77,8 @@ TEST(ConfigTest, BadValuesNameTheirField) {
                         Case{"storage { busy_timeout_ms: -1 }", "storage.busy_timeout_ms"},
                         Case{"limits { max_batch_size: -5 }", "limits.max_batch_size"},
                         Case{"limits { max_page_size: -1 }", "limits.max_page_size"},
+                        Case{"limits { max_message_bytes: 10 }",
+                             "limits.max_message_bytes: must be at least 65536, got 10"},
                         Case{"log { level: \"loud\" }", "log.level"}}) {
     auto parsed = ParseConfigText(c.text, false, "x");
     ASSERT_TRUE(parsed.ok()) << c.text;

@@ -43,6 +43,19 @@ absl::Status CheckPositive(absl::string_view field, int value) {
   return absl::OkStatus();
 }
 
+// Below this a single full record no longer fits in a message, and every
+// ingest would fail with a misleading RESOURCE_EXHAUSTED.
+constexpr int kMinMessageBytes = 64 * 1024;
+
+absl::Status CheckMessageBytes(int value) {
+  RETURN_IF_ERROR(CheckPositive("limits.max_message_bytes", value));
+  if (value != 0 && value < kMinMessageBytes) {
+    return absl::InvalidArgumentError(absl::StrCat("limits.max_message_bytes: must be at least ",
+                                                   kMinMessageBytes, ", got ", value));
+  }
+  return absl::OkStatus();
+}
+
 // Proto3 scalars cannot tell "unset" from 0, so 0 means "the default".
 int OrDefault(int value, int fallback) { return value == 0 ? fallback : value; }
 
@@ -275,7 +288,7 @@ absl::StatusOr<DaemonConfig> ResolveConfig(const config::v1::Config& config) {
 
   const config::v1::LimitsConfig& limits = config.limits();
   RETURN_IF_ERROR(CheckPositive("limits.max_batch_size", limits.max_batch_size()));
-  RETURN_IF_ERROR(CheckPositive("limits.max_message_bytes", limits.max_message_bytes()));
+  RETURN_IF_ERROR(CheckMessageBytes(limits.max_message_bytes()));
   RETURN_IF_ERROR(CheckPositive("limits.max_page_size", limits.max_page_size()));
   resolved.advisor.max_batch_size =
       OrDefault(limits.max_batch_size(), resolved.advisor.max_batch_size);
