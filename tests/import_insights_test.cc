@@ -393,5 +393,18 @@ TEST(InsightsImportTest, MalformedJsonNamesTheLineAndColumn) {
   EXPECT_THAT(std::string(file.status().message()), Not(HasSubstr("truncated")));
 }
 
+// Found by tests/fuzz/insights_json_fuzzer (corpus/insights_json/number_overflow.json): the
+// parser threw out_of_range past the error handling and rungctl aborted.
+TEST(InsightsImportTest, ANumberPastADoublesRangeIsAnError) {
+  for (const char* content : {"3334e3333", "{\"data\": [{\"spend\": 1e400}]}"}) {
+    const absl::StatusOr<ImportedFile> file =
+        ParseImportFile(content, "insights.json", InsightsOptions());
+    ASSERT_FALSE(file.ok()) << content;
+    EXPECT_EQ(file.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(std::string(file.status().message()),
+                StartsWith("not valid JSON: number overflow parsing '"));
+  }
+}
+
 }  // namespace
 }  // namespace rung

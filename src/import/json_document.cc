@@ -24,6 +24,13 @@ std::string ParseErrorDetail(const json::parse_error& error) {
   return colon == std::string::npos ? message : message.substr(colon + 2);
 }
 
+// nlohmann's message without its "[json.exception.<kind>.<id>] " prefix.
+std::string WithoutExceptionId(const json::exception& error) {
+  const std::string message = error.what();
+  const size_t end = message.find("] ");
+  return end == std::string::npos ? message : message.substr(end + 2);
+}
+
 struct TextPosition {
   int line = 1;
   int column = 1;
@@ -59,6 +66,10 @@ absl::StatusOr<json> ParseJsonDocument(absl::string_view content) {
         absl::StrCat("not valid JSON at line ", at.line, ", column ", at.column, " (byte ", byte,
                      "): ", ParseErrorDetail(error),
                      byte >= content.size() ? "; the file ends early: is it truncated?" : ""));
+  } catch (const json::out_of_range& error) {
+    // A number past a double's range, such as 1e400; nlohmann gives no position.
+    return absl::InvalidArgumentError(
+        absl::StrCat("not valid JSON: ", WithoutExceptionId(error), " (out of a double's range)"));
   }
 }
 
