@@ -13,10 +13,10 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "grpc/support/log.h"
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/session.h"
+#include "grpc/support/log.h"
 #include "rung/status_macros.h"
 
 namespace rung::cli {
