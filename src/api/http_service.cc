@@ -12,14 +12,10 @@
 #include "api/dashboard_page.h"
 #include "api/etag.h"
 #include "api/http_routing.h"
+#include "api/proto_json.h"
 #include "api/status_mapping.h"
 #include "core/text.h"
 #include "google/protobuf/descriptor.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
-#include "google/protobuf/util/json_util.h"
-#include "google/protobuf/util/type_resolver.h"
-#include "google/protobuf/util/type_resolver_util.h"
 #include "httplib.h"
 #include "rung/status_macros.h"
 
@@ -27,7 +23,6 @@ namespace rung {
 namespace {
 
 constexpr char kJsonType[] = "application/json";
-constexpr char kTypeUrlPrefix[] = "type.googleapis.com";
 
 // One answer, before conditional requests and metrics are applied.
 struct Reply {
@@ -84,33 +79,8 @@ absl::StatusOr<Reply> ValidatedReply(std::string body, std::string content_type)
   return reply;
 }
 
-// protobuf's JSON mapping: lowerCamelCase names, enums by name, and zeros
-// and empty strings printed so that a dashboard need not know the defaults.
-// Map entries come out in key order: the message goes through a
-// deterministic binary encoding first, because a map's own iteration order
-// differs between instances and would change the ETag of unchanged data.
 absl::StatusOr<Reply> JsonReply(const google::protobuf::Message& message) {
-  static google::protobuf::util::TypeResolver* const resolver =
-      google::protobuf::util::NewTypeResolverForDescriptorPool(
-          kTypeUrlPrefix, google::protobuf::DescriptorPool::generated_pool());
-  std::string binary;
-  {
-    google::protobuf::io::StringOutputStream stream(&binary);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    message.SerializeToCodedStream(&coded);
-  }
-  google::protobuf::util::JsonPrintOptions options;
-  options.always_print_primitive_fields = true;
-  std::string json;
-  const auto status = google::protobuf::util::BinaryToJsonString(
-      resolver, absl::StrCat(kTypeUrlPrefix, "/", message.GetDescriptor()->full_name()), binary,
-      &json, options);
-  if (!status.ok()) {
-    return absl::InternalError(absl::StrCat("rendering ", message.GetTypeName(),
-                                            " as JSON: ", std::string(status.message())));
-  }
-  json.push_back('\n');
+  ASSIGN_OR_RETURN(std::string json, ProtoToJson(message, JsonLayout::kCompact));
   return ValidatedReply(std::move(json), kJsonType);
 }
 

@@ -67,13 +67,6 @@ std::string Sentence(const v1::Reason& reason) {
   return absl::StrCat(reason.message(), stopped ? "" : ".", " [", reason.rule(), "]");
 }
 
-// With --json prints the whole answer and says so: the caller prints nothing
-// else.
-bool PrintedJson(Session& session, const google::protobuf::Message& answer) {
-  if (session.json()) PrintJson(answer, session.out());
-  return session.json();
-}
-
 // Page after page of a List method while --all asks for it, merged into one
 // answer whose next_page_token is where the listing stopped.
 template <typename Request, typename Response>
@@ -111,7 +104,7 @@ absl::Status Evaluate(const Invocation& invocation, Session& session) {
   request.set_dry_run(invocation.Has("--dry-run"));
   v1::EvaluateAdSetsResponse response;
   RETURN_IF_ERROR(session.Call(&AdvisorStub::EvaluateAdSets, request, &response));
-  if (PrintedJson(session, response)) return absl::OkStatus();
+  if (session.json()) return PrintJson(response, session.out());
   std::ostream& out = session.out();
   out << (request.dry_run() ? "dry run, nothing stored"
                             : absl::StrCat("evaluation ", response.evaluation_id()))
@@ -145,7 +138,7 @@ absl::Status ShowRecommendation(const Invocation& invocation, Session& session) 
   request.set_as_of_week(invocation.Value(kAsOfFlag.name));
   v1::GetRecommendationResponse response;
   RETURN_IF_ERROR(session.Call(&AdvisorStub::GetRecommendation, request, &response));
-  if (PrintedJson(session, response)) return absl::OkStatus();
+  if (session.json()) return PrintJson(response, session.out());
   const v1::Recommendation& r = response.recommendation();
   std::ostream& out = session.out();
   out << r.ad_set_id() << " (account " << r.account_id() << ") as of " << r.as_of_week() << ": "
@@ -206,7 +199,7 @@ absl::Status ListRecommendations(const Invocation& invocation, Session& session)
   v1::ListRecommendationsResponse response;
   RETURN_IF_ERROR(
       ListPages(invocation, session, &AdvisorStub::ListRecommendations, request, &response));
-  if (PrintedJson(session, response)) return absl::OkStatus();
+  if (session.json()) return PrintJson(response, session.out());
   Table table({"AD SET", "WEEK", "ACTION", "EVENT", "LEARNING", "FLAGS"});
   for (const v1::Recommendation& r : response.recommendations()) {
     table.AddRow({r.ad_set_id(), r.as_of_week(), ShortName(r.action()),
@@ -240,12 +233,13 @@ void PrintClimbTests(const google::protobuf::RepeatedPtrField<v1::ClimbTest>& te
 }
 
 // A started or cancelled test: the answer `response`, which holds `test`.
-void ShowClimbTest(const google::protobuf::Message& response, const v1::ClimbTest& test,
-                   Session& session) {
-  if (PrintedJson(session, response)) return;
+absl::Status ShowClimbTest(const google::protobuf::Message& response, const v1::ClimbTest& test,
+                           Session& session) {
+  if (session.json()) return PrintJson(response, session.out());
   google::protobuf::RepeatedPtrField<v1::ClimbTest> tests;
   *tests.Add() = test;
   PrintClimbTests(tests, session.out());
+  return absl::OkStatus();
 }
 
 absl::Status StartClimbTest(const Invocation& invocation, Session& session) {
@@ -256,8 +250,7 @@ absl::Status StartClimbTest(const Invocation& invocation, Session& session) {
   request.set_start_week(invocation.Value("--start"));
   v1::StartClimbTestResponse response;
   RETURN_IF_ERROR(session.Call(&AdvisorStub::StartClimbTest, request, &response));
-  ShowClimbTest(response, response.climb_test(), session);
-  return absl::OkStatus();
+  return ShowClimbTest(response, response.climb_test(), session);
 }
 
 absl::Status ListClimbTests(const Invocation& invocation, Session& session) {
@@ -270,7 +263,7 @@ absl::Status ListClimbTests(const Invocation& invocation, Session& session) {
   }
   v1::ListClimbTestsResponse response;
   RETURN_IF_ERROR(ListPages(invocation, session, &AdvisorStub::ListClimbTests, request, &response));
-  if (PrintedJson(session, response)) return absl::OkStatus();
+  if (session.json()) return PrintJson(response, session.out());
   PrintClimbTests(response.climb_tests(), session.out());
   HintMore(session, response.next_page_token());
   return absl::OkStatus();
@@ -281,8 +274,7 @@ absl::Status CancelClimbTest(const Invocation& invocation, Session& session) {
   request.set_climb_test_id(invocation.positionals()[0]);
   v1::CancelClimbTestResponse response;
   RETURN_IF_ERROR(session.Call(&AdvisorStub::CancelClimbTest, request, &response));
-  ShowClimbTest(response, response.climb_test(), session);
-  return absl::OkStatus();
+  return ShowClimbTest(response, response.climb_test(), session);
 }
 
 void AddAdSetRow(const v1::AdSet& a, Table* table) {
@@ -299,7 +291,7 @@ absl::Status ListAdSets(const Invocation& invocation, Session& session) {
   request.set_account_id(invocation.Value(kAccountFlag.name));
   v1::ListAdSetsResponse response;
   RETURN_IF_ERROR(ListPages(invocation, session, &AdvisorStub::ListAdSets, request, &response));
-  if (PrintedJson(session, response)) return absl::OkStatus();
+  if (session.json()) return PrintJson(response, session.out());
   Table table(kAdSetHeader);
   for (const v1::AdSet& ad_set : response.ad_sets()) AddAdSetRow(ad_set, &table);
   if (table.empty()) session.out() << "no ad sets\n";
@@ -313,7 +305,7 @@ absl::Status ShowAdSet(const Invocation& invocation, Session& session) {
   request.set_ad_set_id(invocation.positionals()[0]);
   v1::GetAdSetResponse response;
   RETURN_IF_ERROR(session.Call(&AdvisorStub::GetAdSet, request, &response));
-  if (PrintedJson(session, response)) return absl::OkStatus();
+  if (session.json()) return PrintJson(response, session.out());
   Table table(kAdSetHeader);
   AddAdSetRow(response.ad_set(), &table);
   table.Print(session.out());
@@ -327,7 +319,7 @@ absl::Status ShowHistory(const Invocation& invocation, Session& session) {
   request.set_to_week(invocation.Value("--to"));
   v1::GetAdSetHistoryResponse response;
   RETURN_IF_ERROR(session.Call(&AdvisorStub::GetAdSetHistory, request, &response));
-  if (PrintedJson(session, response)) return absl::OkStatus();
+  if (session.json()) return PrintJson(response, session.out());
   Table table({"WEEK", "OPTIMIZING", "SPEND", "LEARNING", "EDIT", "EVENTS"});
   for (const v1::AdSetWeek& week : response.weeks()) {
     std::vector<std::pair<std::string, int64_t>> counts(week.event_counts().begin(),
@@ -348,7 +340,7 @@ absl::Status ShowPolicy(const Invocation& invocation, Session& session) {
   request.set_account_id(invocation.Value(kAccountFlag.name));
   v1::GetPolicyResponse response;
   RETURN_IF_ERROR(session.Call(&AdvisorStub::GetPolicy, request, &response));
-  if (PrintedJson(session, response)) return absl::OkStatus();
+  if (session.json()) return PrintJson(response, session.out());
   // Every scalar by reflection, so a new policy field shows up by itself.
   const v1::Policy& policy = response.policy();
   const google::protobuf::Descriptor* type = policy.GetDescriptor();
@@ -380,7 +372,11 @@ absl::Status CheckHealth(const Invocation&, Session& session) {
   grpc::health::v1::HealthCheckResponse response;
   RETURN_IF_ERROR(session.Call(&grpc::health::v1::Health::Stub::Check,
                                grpc::health::v1::HealthCheckRequest(), &response));
-  if (!PrintedJson(session, response)) session.out() << ShortName(response.status()) << "\n";
+  if (session.json()) {
+    RETURN_IF_ERROR(PrintJson(response, session.out()));
+  } else {
+    session.out() << ShortName(response.status()) << "\n";
+  }
   if (response.status() != grpc::health::v1::HealthCheckResponse::SERVING) {
     return absl::UnavailableError(absl::StrCat("the daemon is ", ShortName(response.status()),
                                                " (its database does not answer)"));
@@ -397,10 +393,9 @@ absl::Status Backup(const Invocation& invocation, Session& session) {
   request.set_destination_path(path.string());
   v1::BackupDatabaseResponse response;
   RETURN_IF_ERROR(session.Call(&AdvisorStub::BackupDatabase, request, &response));
-  if (!PrintedJson(session, response)) {
-    session.out() << "backed up to " << response.destination_path() << " (" << response.size_bytes()
-                  << " bytes, on the daemon's host)\n";
-  }
+  if (session.json()) return PrintJson(response, session.out());
+  session.out() << "backed up to " << response.destination_path() << " (" << response.size_bytes()
+                << " bytes, on the daemon's host)\n";
   return absl::OkStatus();
 }
 

@@ -8,10 +8,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "api/proto_json.h"
 #include "cli/args.h"
 #include "core/text.h"
 #include "google/protobuf/descriptor.h"
-#include "google/protobuf/util/json_util.h"
+#include "rung/status_macros.h"
 
 namespace rung::cli {
 namespace {
@@ -56,16 +57,10 @@ void Table::Print(std::ostream& out, absl::string_view indent) const {
   for (const auto& row : rows_) print(row);
 }
 
-void PrintJson(const google::protobuf::Message& message, std::ostream& out) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  options.always_print_primitive_fields = true;
-  std::string json;
-  // Printing a generated message fails only on invalid UTF-8, which proto3
-  // strings never hold once parsed.
-  (void)google::protobuf::util::MessageToJsonString(message, &json, options);
+absl::Status PrintJson(const google::protobuf::Message& message, std::ostream& out) {
+  ASSIGN_OR_RETURN(const std::string json, ProtoToJson(message, JsonLayout::kIndented));
   out << json;
-  if (!absl::EndsWith(json, "\n")) out << "\n";
+  return absl::OkStatus();
 }
 
 std::string ShortEnumName(const google::protobuf::EnumDescriptor* type, int value) {

@@ -30,8 +30,8 @@ class Table {
 };
 
 // --json: protobuf's JSON mapping with every field printed, defaults
-// included, so that scripts always find the same keys.
-void PrintJson(const google::protobuf::Message& message, std::ostream& out);
+// included, so that scripts always find the same keys, and map keys in order.
+absl::Status PrintJson(const google::protobuf::Message& message, std::ostream& out);
 
 // An enum value as people read and type it: without the enum's own prefix
 // ("HOLD" for ACTION_HOLD); "-" for _UNSPECIFIED.

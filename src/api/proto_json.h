@@ -1,0 +1,27 @@
+#ifndef RUNG_API_PROTO_JSON_H_
+#define RUNG_API_PROTO_JSON_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "google/protobuf/message.h"
+
+namespace rung {
+
+enum class JsonLayout {
+  kCompact,   // one line: HTTP bodies
+  kIndented,  // for people reading a terminal: rungctl --json
+};
+
+// protobuf's JSON mapping as every caller of ours prints it: lowerCamelCase
+// names, enums by name, and zeros and empty strings present so that a client
+// need not know the defaults. Map entries come out in key order, because a
+// map's own iteration order differs between instances: unchanged data must
+// render to the same bytes (HTTP ETags, diffable rungctl output). The result
+// ends in a newline.
+absl::StatusOr<std::string> ProtoToJson(const google::protobuf::Message& message,
+                                        JsonLayout layout);
+
+}  // namespace rung
+
+#endif  // RUNG_API_PROTO_JSON_H_
