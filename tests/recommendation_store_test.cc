@@ -426,7 +426,7 @@ TEST_F(RecommendationStoreTest, AFailingDecisionStoresNoneOfTheBatch) {
   const absl::Status status = SaveDecisions(*store, decisions);
 
   EXPECT_TRUE(HasStatus(status, absl::StatusCode::kInternal, "refused by test"));
-  EXPECT_TRUE(HasStatus(status, absl::StatusCode::kInternal, "publishing recommendations"));
+  EXPECT_TRUE(HasStatus(status, absl::StatusCode::kInternal, "storing recommendations"));
   EXPECT_EQ(QueryInt("SELECT count(*) FROM recommendations"), 0);
   ASSERT_OK_AND_ASSIGN(const ClimbTest after, store->GetClimbTest("ct_1"));
   EXPECT_EQ(after.state, ClimbTestState::kRunning);
@@ -438,7 +438,7 @@ TEST_F(RecommendationStoreTest, AFailingDecisionStoresNoneOfTheBatch) {
   EXPECT_EQ(QueryInt("SELECT count(*) FROM recommendations"), 2);
 }
 
-TEST_F(RecommendationStoreTest, ALockedDatabaseStagesButDoesNotPublish) {
+TEST_F(RecommendationStoreTest, ALockedDatabaseRefusesARunBeforeItStarts) {
   SqliteStoreOptions options = Options();
   options.busy_timeout_ms = 100;
   ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(options));
@@ -447,27 +447,29 @@ TEST_F(RecommendationStoreTest, ALockedDatabaseStagesButDoesNotPublish) {
   EvaluationRecord run;
   run.evaluation_id = "ev_1";
   run.as_of_week = W(3);
+  bool ran = false;
 
-  // Staging needs no lock on the file, so a run goes on while another writes.
-  const absl::Status staged = store->StageDecisions("ev_1", Decisions({Full("as_1", W(3))}));
-  const absl::Status published = store->PublishEvaluation(run);
+  const absl::Status stored =
+      store->StoreEvaluation([&](Store::DecisionWriter) -> absl::StatusOr<EvaluationRecord> {
+        ran = true;
+        return run;
+      });
 
-  EXPECT_OK(staged);
-  EXPECT_TRUE(HasStatus(published, absl::StatusCode::kUnavailable,
-                        "publishing an evaluation: database is locked by another writer for more "
+  // Refused before any work: a run would otherwise decide every ad set for
+  // nothing.
+  EXPECT_FALSE(ran);
+  EXPECT_TRUE(HasStatus(stored, absl::StatusCode::kUnavailable,
+                        "storing an evaluation: database is locked by another writer for more "
                         "than 100 ms"));
   ASSERT_OK(other->Exec("ROLLBACK", "test"));
-  EXPECT_TRUE(HasStatus(StatusOf(store->GetRecommendation("as_1", std::nullopt)),
-                        absl::StatusCode::kNotFound, "no recommendation for ad set 'as_1'"));
   EXPECT_EQ(QueryInt("SELECT count(*) FROM evaluations"), 0);
-  // The failed publish kept the staging, so the run can still be published.
-  ASSERT_OK(store->PublishEvaluation(run));
+  ASSERT_OK(StoreRun(*store, run, Decisions({Full("as_1", W(3))})));
   EXPECT_OK(store->GetRecommendation("as_1", W(3)));
 }
 
-// A staged run: as_1 gets another action than run ev_0 gave it, as_2 its
-// first recommendation, and test ct_1 is promoted.
-class StagedRunTest : public RecommendationStoreTest {
+// Run ev_0 is stored; run ev_1 gives as_1 another action, as_2 its first
+// recommendation, and promotes test ct_1, in two writes.
+class EvaluationRunTest : public RecommendationStoreTest {
  protected:
   void SetUp() override {
     RecommendationStoreTest::SetUp();
@@ -481,18 +483,14 @@ class StagedRunTest : public RecommendationStoreTest {
     test.to_event = "InitiateCheckout";
     test.start_week = W(1);
     ASSERT_OK(store_->InsertClimbTest(test));
-    ASSERT_OK(store_->StageDecisions("ev_0", Decisions({With(Full("as_1", W(3)), Action::kHold)})));
-    ASSERT_OK(store_->PublishEvaluation(Run("ev_0")));
+    ASSERT_OK(StoreRun(*store_, Run("ev_0"), Decisions({With(Full("as_1", W(3)), Action::kHold)})));
 
-    std::vector<Decision> decisions = Decisions(
+    decisions_ = Decisions(
         {With(Full("as_1", W(3)), Action::kAtTop), With(Full("as_2", W(3)), Action::kAtTop)});
     TestUpdate promote;
     promote.climb_test_id = "ct_1";
     promote.state = ClimbTestState::kPromoted;
-    decisions[1].test_update = promote;
-    // In two calls, as an evaluation stages its chunks.
-    ASSERT_OK(store_->StageDecisions("ev_1", {decisions[0]}));
-    ASSERT_OK(store_->StageDecisions("ev_1", {decisions[1]}));
+    decisions_[1].test_update = promote;
   }
 
   static EvaluationRecord Run(const std::string& evaluation_id) {
@@ -501,6 +499,18 @@ class StagedRunTest : public RecommendationStoreTest {
     run.as_of_week = W(3);
     run.evaluated_at = EvaluatedAt();
     return run;
+  }
+
+  // Run ev_1: writes each decision in a call of its own, then `before_end`
+  // runs, then the run answers `end`.
+  absl::Status StoreSecondRun(absl::FunctionRef<void()> before_end,
+                              absl::StatusOr<EvaluationRecord> end) {
+    return store_->StoreEvaluation(
+        [&](Store::DecisionWriter write) -> absl::StatusOr<EvaluationRecord> {
+          for (const Decision& decision : decisions_) RETURN_IF_ERROR(write({decision}));
+          before_end();
+          return end;
+        });
   }
 
   // Every read shows run ev_0 alone.
@@ -521,12 +531,17 @@ class StagedRunTest : public RecommendationStoreTest {
   }
 
   std::unique_ptr<Store> store_;
+  std::vector<Decision> decisions_;
 };
 
-TEST_F(StagedRunTest, IsInvisibleUntilPublishedAndThenWhole) {
-  ExpectOnlyTheFirstRun(*store_);
-
-  ASSERT_OK(store_->PublishEvaluation(Run("ev_1")));
+TEST_F(EvaluationRunTest, IsInvisibleWhileItRunsAndThenWhole) {
+  ASSERT_OK(StoreSecondRun(
+      [&] {
+        // Its own store's readers, and another connection alike.
+        ExpectOnlyTheFirstRun(*store_);
+        EXPECT_EQ(QueryInt("SELECT count(*) FROM recommendations"), 1);
+      },
+      Run("ev_1")));
 
   ASSERT_OK_AND_ASSIGN(const Recommendation as_1, store_->GetRecommendation("as_1", W(3)));
   EXPECT_EQ(as_1.action, Action::kAtTop);
@@ -536,36 +551,29 @@ TEST_F(StagedRunTest, IsInvisibleUntilPublishedAndThenWhole) {
   EXPECT_EQ(test.state, ClimbTestState::kPromoted);
   EXPECT_EQ(QueryInt("SELECT count(*) FROM recommendations"), 2);
   EXPECT_EQ(QueryInt("SELECT count(*) FROM evaluations WHERE evaluation_id = 'ev_1'"), 1);
-  // Published once: the staging is gone with it.
-  EXPECT_TRUE(HasStatus(store_->PublishEvaluation(Run("ev_1")), absl::StatusCode::kAlreadyExists,
-                        "evaluation 'ev_1' is already recorded"));
 }
 
-TEST_F(StagedRunTest, AbandoningDropsIt) {
-  ASSERT_OK(store_->AbandonEvaluation("ev_1"));
-  // Publishing now records the run with nothing of what it had staged.
-  ASSERT_OK(store_->PublishEvaluation(Run("ev_1")));
+TEST_F(EvaluationRunTest, ARunThatFailsLeavesNothing) {
+  const absl::Status stored = StoreSecondRun([] {}, absl::CancelledError("the client went away"));
 
-  ASSERT_OK_AND_ASSIGN(const Recommendation as_1, store_->GetRecommendation("as_1", W(3)));
-  EXPECT_EQ(as_1.action, Action::kHold);
-  EXPECT_TRUE(HasStatus(StatusOf(store_->GetRecommendation("as_2", std::nullopt)),
-                        absl::StatusCode::kNotFound, "no recommendation for ad set 'as_2'"));
-  ASSERT_OK_AND_ASSIGN(const ClimbTest test, store_->GetClimbTest("ct_1"));
-  EXPECT_EQ(test.state, ClimbTestState::kRunning);
+  EXPECT_TRUE(HasStatus(stored, absl::StatusCode::kCancelled, "the client went away"));
+  ExpectOnlyTheFirstRun(*store_);
 }
 
-TEST_F(StagedRunTest, IsGoneWhenItsStoreIsGoneAsAfterACrash) {
-  // A second store on the file is what a restarted daemon sees.
-  ASSERT_OK_AND_ASSIGN(auto restarted, OpenSqliteStore(Options()));
-  ExpectOnlyTheFirstRun(*restarted);
-  store_.reset();
+TEST_F(EvaluationRunTest, ARunRecordedAlreadyLeavesNothing) {
+  const absl::Status stored = StoreSecondRun([] {}, Run("ev_0"));
 
-  ExpectOnlyTheFirstRun(*restarted);
-  EXPECT_EQ(QueryInt("SELECT count(*) FROM sqlite_master WHERE name LIKE '%staged%'"), 0);
-  ASSERT_OK_AND_ASSIGN(auto db, OpenOther(DbPath()));
-  ASSERT_OK_AND_ASSIGN(const std::string integrity,
-                       db->QueryText("PRAGMA integrity_check", "test"));
-  EXPECT_EQ(integrity, "ok");
+  EXPECT_TRUE(
+      HasStatus(stored, absl::StatusCode::kAlreadyExists, "evaluation 'ev_0' is already recorded"));
+  ExpectOnlyTheFirstRun(*store_);
+}
+
+TEST_F(EvaluationRunTest, ARecordThatCannotBeStoredLeavesNothing) {
+  EvaluationRecord bad = Run("ev_1");
+  bad.evaluated = -1;
+
+  EXPECT_EQ(StoreSecondRun([] {}, bad).code(), absl::StatusCode::kInvalidArgument);
+  ExpectOnlyTheFirstRun(*store_);
 }
 
 TEST_F(RecommendationStoreTest, RefusesARecommendationItCouldNotReadBack) {
@@ -632,8 +640,8 @@ TEST_F(RecommendationStoreTest, StatsNameTheMostRecentEvaluationWithItsDuration)
   earlier.evaluation_id = "ev_b";
   earlier.as_of_week = W(5);
   earlier.evaluated_at = EvaluatedAt();
-  ASSERT_OK(store->PublishEvaluation(later));
-  ASSERT_OK(store->PublishEvaluation(earlier));
+  ASSERT_OK(StoreRun(*store, later));
+  ASSERT_OK(StoreRun(*store, earlier));
 
   ASSERT_OK_AND_ASSIGN(const StoreStats stats, store->GetStats());
   ASSERT_TRUE(stats.latest_evaluation.has_value());
@@ -665,11 +673,11 @@ TEST_F(RecommendationStoreTest, RecordsEachEvaluationOnce) {
   unfiltered.evaluation_id = "ev_2";
   unfiltered.as_of_week = W(4);
 
-  ASSERT_OK(store->PublishEvaluation(evaluation));
-  ASSERT_OK(store->PublishEvaluation(unfiltered));
+  ASSERT_OK(StoreRun(*store, evaluation));
+  ASSERT_OK(StoreRun(*store, unfiltered));
   EvaluationRecord again = evaluation;
   again.evaluated = 9;
-  const absl::Status repeated = store->PublishEvaluation(again);
+  const absl::Status repeated = StoreRun(*store, again);
 
   EXPECT_TRUE(HasStatus(repeated, absl::StatusCode::kAlreadyExists,
                         "evaluation 'ev_1' is already recorded"));

@@ -309,15 +309,100 @@ TEST_F(SqliteStoreTest, AFullDiskIsResourceExhaustedAndKeepsEarlierData) {
   EXPECT_EQ(summary, Summary(300, 0, 0));
 }
 
+// Each visited history, as (ad set id, account, weeks).
+struct Visited {
+  std::string ad_set_id;
+  std::string account_id;
+  std::vector<Week> weeks;
+  friend bool operator==(const Visited& a, const Visited& b) {
+    return a.ad_set_id == b.ad_set_id && a.account_id == b.account_id && a.weeks == b.weeks;
+  }
+};
+
+absl::StatusOr<std::vector<Visited>> ScanAll(Store& store, std::string_view account_id) {
+  std::vector<Visited> visited;
+  RETURN_IF_ERROR(store.ScanHistories(account_id, [&](const AdSetHistory& history) {
+    for (const AdSetWeek& week : history) {
+      if (week.ad_set_id != history.front().ad_set_id) {
+        return absl::InternalError("two ad sets in one history");
+      }
+    }
+    visited.push_back({history.front().ad_set_id, history.front().account_id, WeeksOf(history)});
+    return absl::OkStatus();
+  }));
+  return visited;
+}
+
+TEST_F(SqliteStoreTest, ScanningVisitsEachAdSetsWholeHistoryInIdOrder) {
+  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
+  ASSERT_OK(store->Ingest(Batch({Record("as_b", W(2), 1, "act_1"), Record("as_a", W(1), 1, "act_2"),
+                                 Record("as_b", W(0), 1, "act_1"), Record("as_c", W(0), 1, "act_1"),
+                                 Record("as_a", W(0), 1, "act_2")})));
+
+  ASSERT_OK_AND_ASSIGN(const std::vector<Visited> all, ScanAll(*store, ""));
+  ASSERT_OK_AND_ASSIGN(const std::vector<Visited> act_1, ScanAll(*store, "act_1"));
+
+  EXPECT_THAT(
+      all, ElementsAre(Visited{"as_a", "act_2", {W(0), W(1)}},
+                       Visited{"as_b", "act_1", {W(0), W(2)}}, Visited{"as_c", "act_1", {W(0)}}));
+  EXPECT_THAT(
+      act_1, ElementsAre(Visited{"as_b", "act_1", {W(0), W(2)}}, Visited{"as_c", "act_1", {W(0)}}));
+  EXPECT_THAT(ScanAll(*store, "act_9").value_or(std::vector<Visited>{{}}), IsEmpty());
+}
+
+TEST_F(SqliteStoreTest, ScanningReadsEveryFieldAsGetHistoryDoes) {
+  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
+  AdSetWeek full = Record("as_1", W(0), 12);
+  full.spend_micros = 1'500'000;
+  full.reported_learning = ReportedLearning::kFail;
+  full.learning_threshold_override = 30;
+  full.ladder = "lead_generation";
+  full.significant_edit = true;
+  full.event_counts["Lead"] = 4;
+  // Other events the next week: the scan must not keep the first week's.
+  AdSetWeek next = Record("as_1", W(1), 0);
+  ASSERT_OK(store->Ingest(Batch({full, next, Record("as_2", W(0), 3)})));
+  ASSERT_OK_AND_ASSIGN(const AdSetHistory as_1, store->GetHistory("as_1", {}, {}));
+  ASSERT_OK_AND_ASSIGN(const AdSetHistory as_2, store->GetHistory("as_2", {}, {}));
+
+  std::vector<AdSetHistory> scanned;
+  ASSERT_OK(store->ScanHistories("", [&](const AdSetHistory& history) {
+    scanned.push_back(history);
+    return absl::OkStatus();
+  }));
+
+  EXPECT_THAT(scanned, ElementsAre(as_1, as_2));
+  EXPECT_EQ(scanned[0][0], full);
+  EXPECT_EQ(scanned[0][1], next);
+}
+
+TEST_F(SqliteStoreTest, ScanningStopsAtTheVisitorsFirstError) {
+  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
+  ASSERT_OK(store->Ingest(Batch({Record("as_1", W(0), 1), Record("as_2", W(0), 1)})));
+  int visits = 0;
+
+  const absl::Status status = store->ScanHistories("", [&](const AdSetHistory&) {
+    ++visits;
+    return absl::CancelledError("enough");
+  });
+
+  EXPECT_TRUE(HasStatus(status, absl::StatusCode::kCancelled, "enough"));
+  EXPECT_EQ(visits, 1);
+  // The reader it used is free again.
+  EXPECT_OK(store->GetHistory("as_2", {}, {}));
+}
+
 TEST_F(SqliteStoreTest, ACorruptStoredValueIsDataLoss) {
   ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
   ASSERT_OK(store->Ingest(Batch({Record("as_1", W(0), 10)})));
   ASSERT_OK_AND_ASSIGN(auto other, OpenOther(DbPath()));
   ASSERT_OK(other->Exec(R"(UPDATE ad_set_weeks SET event_counts = '{"b":1,"a":2}')", "test"));
 
-  EXPECT_TRUE(HasStatus(StatusOf(store->GetHistory("as_1", {}, {})), absl::StatusCode::kDataLoss,
-                        absl::StrCat("stored event_counts of ad set 'as_1' week ", W(0).ToString(),
-                                     " is corrupt: keys not sorted")));
+  const std::string corrupt = absl::StrCat("stored event_counts of ad set 'as_1' week ",
+                                           W(0).ToString(), " is corrupt: keys not sorted");
+  EXPECT_TRUE(
+      HasStatus(StatusOf(store->GetHistory("as_1", {}, {})), absl::StatusCode::kDataLoss, corrupt));
+  EXPECT_TRUE(HasStatus(StatusOf(ScanAll(*store, "")), absl::StatusCode::kDataLoss, corrupt));
 }
 
 TEST_F(SqliteStoreTest, StatsCountWhatIsStoredAndWhenItLastLanded) {
@@ -496,6 +581,44 @@ TEST(JsonCodecTest, ReadsBackWhatItWrites) {
             strings);
   EXPECT_EQ(DecodeStringArray(R"(["\/\b\f\r\u0041"])").value_or(std::vector<std::string>{}),
             std::vector<std::string>{"/\b\f\rA"});
+}
+
+TEST(JsonCodecTest, DecodingIntoAMapWithTheSameKeysOnlyChangesTheCounts) {
+  std::map<std::string, int64_t> counts = {{"AddToCart", 1}, {"Purchase", 2}};
+  const std::string* const add_to_cart = &counts.find("AddToCart")->first;
+
+  ASSERT_OK(DecodeEventCountsInto(R"({"AddToCart":30,"Purchase":4})", &counts));
+
+  EXPECT_EQ(counts, (std::map<std::string, int64_t>{{"AddToCart", 30}, {"Purchase", 4}}));
+  // The same node: nothing was allocated.
+  EXPECT_EQ(&counts.find("AddToCart")->first, add_to_cart);
+}
+
+TEST(JsonCodecTest, DecodingIntoAMapWithOtherKeysReplacesThem) {
+  const std::pair<const char*, std::map<std::string, int64_t>> cases[] = {
+      {R"({"AddToCart":3})", {{"AddToCart", 3}}},
+      {R"({"AddToCart":3,"Purchase":4,"Zeta":5})",
+       {{"AddToCart", 3}, {"Purchase", 4}, {"Zeta", 5}}},
+      {R"({"Lead":7})", {{"Lead", 7}}},
+      {R"({"Add\"ToCart":3,"Purchase":4})", {{"Add\"ToCart", 3}, {"Purchase", 4}}},
+      {"{}", {}},
+  };
+  for (const auto& [json, expected] : cases) {
+    std::map<std::string, int64_t> counts = {{"AddToCart", 1}, {"Purchase", 2}};
+    ASSERT_OK(DecodeEventCountsInto(json, &counts));
+    EXPECT_EQ(counts, expected) << json;
+  }
+}
+
+TEST(JsonCodecTest, DecodingIntoAMapRefusesWhatDecodingRefuses) {
+  const char* const bad[] = {R"({"AddToCart":01,"Purchase":2})", R"({"AddToCart":1,"Purchase":2)",
+                             R"({"AddToCart":1,"Purchase":-2})", R"({"AddToCart":1,"AddToCart":2})",
+                             R"({"AddToCart":1,"Purchase":99999999999999999999})"};
+  for (const char* json : bad) {
+    std::map<std::string, int64_t> counts = {{"AddToCart", 1}, {"Purchase", 2}};
+    EXPECT_TRUE(HasStatus(DecodeEventCountsInto(json, &counts), absl::StatusCode::kDataLoss, ""))
+        << json;
+  }
 }
 
 TEST(JsonCodecTest, RefusesWhatItNeverWrites) {

@@ -107,16 +107,24 @@ inline AdSetWeek Record(const std::string& ad_set_id, Week week, int64_t purchas
   return record;
 }
 
-// Stores `decisions` as a run of their own, staged and then published as an
-// evaluation stores them; the run's record is dated at the epoch, so that it
-// is never the latest evaluation.
+// Stores the run `run` with `decisions`, as an evaluation stores them.
+inline absl::Status StoreRun(Store& store, const EvaluationRecord& run,
+                             const std::vector<Decision>& decisions = {}) {
+  return store.StoreEvaluation(
+      [&](Store::DecisionWriter write) -> absl::StatusOr<EvaluationRecord> {
+        RETURN_IF_ERROR(write(decisions));
+        return run;
+      });
+}
+
+// Stores `decisions` as a run of their own; the run's record is dated at the
+// epoch, so that it is never the latest evaluation.
 inline absl::Status SaveDecisions(Store& store, const std::vector<Decision>& decisions) {
   static int runs = 0;
   EvaluationRecord run;
   run.evaluation_id = absl::StrCat("run_", ++runs);
   run.evaluated = static_cast<int>(decisions.size());
-  RETURN_IF_ERROR(store.StageDecisions(run.evaluation_id, decisions));
-  return store.PublishEvaluation(run);
+  return StoreRun(store, run, decisions);
 }
 
 }  // namespace rung

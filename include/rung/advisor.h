@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
@@ -151,8 +152,15 @@ class Advisor {
   absl::StatusOr<int64_t> BackupDatabase(std::string_view destination_path);
 
  private:
-  // Decides for one ad set; `history` is all of its weeks.
-  absl::StatusOr<Decision> DecideFor(const AdSetHistory& history, Week as_of);
+  // Decides for one ad set; `history` is all of its weeks and `tests` every
+  // climb test it took part in, oldest start first.
+  absl::StatusOr<Decision> DecideFor(const AdSetHistory& history, Week as_of,
+                                     const std::vector<ClimbTest>& tests);
+  // Hands `evaluate` each named ad set's history and climb tests, in id
+  // order, each id once.
+  absl::Status EvaluateNamed(
+      std::vector<std::string> ad_set_ids,
+      absl::FunctionRef<absl::Status(const AdSetHistory&, const std::vector<ClimbTest>&)> evaluate);
   absl::StatusOr<Week> ResolveAsOfWeek(std::string_view as_of_week) const;
   absl::CivilDay Today() const;
 

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -120,33 +121,35 @@ class Store {
                                                   std::optional<Week> from,
                                                   std::optional<Week> to) = 0;
 
+  // Calls `visit` with the whole history of each ad set of the account
+  // (every account when empty), ad sets in id order, all read as of one
+  // moment in a single ordered pass. The history is valid only during the
+  // call. Stops at, and returns, the first error of `visit`.
+  virtual absl::Status ScanHistories(
+      std::string_view account_id, absl::FunctionRef<absl::Status(const AdSetHistory&)> visit) = 0;
+
   // Ad set ids in byte order, filtered by account.
   virtual absl::StatusOr<std::vector<std::string>> ListAdSetIds(const AdSetIdPageQuery& query) = 0;
 
   // --- Evaluations -----------------------------------------------------------
-  //
-  // A run is stored whole or not at all, without holding the write lock while
-  // it runs: its decisions are staged, in as many calls as the caller likes,
-  // where no read sees them, and PublishEvaluation stores them in one short
-  // transaction. Staging lives only as long as this Store, so a process that
-  // dies mid-run leaves nothing of the run behind.
 
-  // Stages decisions for the run `evaluation_id`.
-  virtual absl::Status StageDecisions(std::string_view evaluation_id,
-                                      const std::vector<Decision>& decisions) = 0;
+  // Stores the decisions of `write` in this call, in as many calls as it
+  // likes, each checked first (INVALID_ARGUMENT naming "decisions[i]...").
+  using DecisionWriter = absl::FunctionRef<absl::Status(const std::vector<Decision>&)>;
 
-  // In one transaction: upserts each recommendation staged for
-  // evaluation.evaluation_id under its (ad set, as-of week), replacing an
-  // earlier one; applies each staged test update at that week; appends the
-  // run to the evaluation history; and drops the staging. A conclusion
-  // applies only to a test that is running or was concluded at that same
-  // week; a reopening only to one concluded at that week; a cancelled test is
-  // never touched. ALREADY_EXISTS when the run is recorded already. On error
-  // nothing is stored and the staging is kept, to publish again or abandon.
-  virtual absl::Status PublishEvaluation(const EvaluationRecord& evaluation) = 0;
-
-  // Drops what is staged for the run; nothing for a run with nothing staged.
-  virtual absl::Status AbandonEvaluation(std::string_view evaluation_id) = 0;
+  // Stores one evaluation run whole or not at all. `run` executes inside one
+  // write transaction: it hands its decisions to the DecisionWriter as it
+  // makes them, and answers the run's record. Each recommendation is
+  // upserted under its (ad set, as-of week), replacing an earlier one; each
+  // test update applies at that week (a conclusion only to a test that is
+  // running or was concluded at that same week, a reopening only to one
+  // concluded at that week; a cancelled test is never touched); the record is
+  // appended to the evaluation history. No read sees any of it before the
+  // end. An error from `run`, or from storing, stores nothing and is
+  // returned; ALREADY_EXISTS when the run is recorded already. Other writes
+  // wait while `run` runs (there is one writer); reads do not.
+  virtual absl::Status StoreEvaluation(
+      absl::FunctionRef<absl::StatusOr<EvaluationRecord>(DecisionWriter)> run) = 0;
 
   // The recommendation for (ad set, week), or the ad set's latest when `week`
   // is nullopt. NOT_FOUND when there is none.

@@ -4,11 +4,16 @@
 #include <algorithm>
 #include <optional>
 #include <string>
+#include <thread>
+#include <tuple>
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "core/chunk_queue.h"
 #include "core/ids.h"
 #include "core/page_token.h"
 #include "core/request_checks.h"
@@ -20,88 +25,65 @@
 namespace rung {
 namespace {
 
-// Decisions are staged in chunks of this many, so that the store's writer
-// is taken rarely and memory stays small.
-constexpr size_t kStageChunk = 256;
-// Ad set ids are listed in pages of this many.
-constexpr int kIdPage = 512;
+// Decisions go to the store in chunks of this many, so that memory stays
+// small whatever the number of ad sets.
+constexpr size_t kWriteChunk = 256;
+// Chunks decided but not yet written, at most: enough to ride out a slow
+// write, few enough to keep memory flat.
+constexpr size_t kChunksInFlight = 4;
+// Climb tests are loaded in pages of this many.
+constexpr int kClimbTestPage = 1000;
 
-// Feeds the evaluation the ad set ids it covers, in byte order, one page of
-// ids in memory at a time.
-class AdSetIdStream {
- public:
-  AdSetIdStream(Store* store, std::string account_id, std::vector<std::string> explicit_ids)
-      : store_(store), account_id_(std::move(account_id)), explicit_(!explicit_ids.empty()) {
-    if (explicit_) {
-      std::sort(explicit_ids.begin(), explicit_ids.end());
-      explicit_ids.erase(std::unique(explicit_ids.begin(), explicit_ids.end()), explicit_ids.end());
-      page_ = std::move(explicit_ids);
-      exhausted_ = true;
+// Every climb test of an account (of all when empty), by the ad sets taking
+// part, each ad set's oldest start first: loaded once, so that an evaluation
+// of every ad set asks the store nothing per ad set.
+using ClimbTestsByAdSet = absl::flat_hash_map<std::string, std::vector<ClimbTest>>;
+
+absl::StatusOr<ClimbTestsByAdSet> LoadClimbTests(Store* store, const std::string& account_id) {
+  ClimbTestsByAdSet by_ad_set;
+  ClimbTestQuery query;
+  query.account_id = account_id;
+  query.limit = kClimbTestPage;
+  while (true) {
+    ASSIGN_OR_RETURN(std::vector<ClimbTest> page, store->ListClimbTests(query));
+    for (const ClimbTest& test : page) {
+      by_ad_set[test.original_ad_set_id].push_back(test);
+      by_ad_set[test.duplicate_ad_set_id].push_back(test);
     }
+    if (page.size() < static_cast<size_t>(kClimbTestPage)) break;
+    query.after_climb_test_id = page.back().climb_test_id;
   }
-
-  bool is_explicit() const { return explicit_; }
-
-  // The next id, or nullopt at the end.
-  absl::StatusOr<std::optional<std::string>> Next() {
-    if (next_ == page_.size()) {
-      if (exhausted_) return std::optional<std::string>();
-      AdSetIdPageQuery query;
-      query.account_id = account_id_;
-      query.after_ad_set_id = page_.empty() ? "" : page_.back();
-      query.limit = kIdPage;
-      ASSIGN_OR_RETURN(page_, store_->ListAdSetIds(query));
-      next_ = 0;
-      exhausted_ = page_.size() < static_cast<size_t>(kIdPage);
-      if (page_.empty()) return std::optional<std::string>();
-    }
-    return std::optional<std::string>(page_[next_++]);
+  for (auto& [ad_set_id, tests] : by_ad_set) {
+    std::sort(tests.begin(), tests.end(), [](const ClimbTest& a, const ClimbTest& b) {
+      return std::tie(a.start_week, a.climb_test_id) < std::tie(b.start_week, b.climb_test_id);
+    });
   }
+  return by_ad_set;
+}
 
- private:
-  Store* store_;
-  std::string account_id_;
-  bool explicit_;
-  std::vector<std::string> page_;
-  size_t next_ = 0;
-  bool exhausted_ = false;
-};
+// Runs `decide_each`, handing its decisions to `queue` in chunks.
+absl::Status DecideInChunks(
+    absl::FunctionRef<absl::Status(absl::FunctionRef<absl::Status(Decision)>)> decide_each,
+    ChunkQueue<Decision>& queue) {
+  std::vector<Decision> pending;
+  auto keep = [&](Decision decision) -> absl::Status {
+    pending.push_back(std::move(decision));
+    if (pending.size() < kWriteChunk) return absl::OkStatus();
+    return queue.Push(std::exchange(pending, {}));
+  };
+  RETURN_IF_ERROR(decide_each(keep));
+  if (pending.empty()) return absl::OkStatus();
+  return queue.Push(std::move(pending));
+}
 
-// One run's staging in the store: it is published whole, or abandoned when
-// the run ends any other way (an error, a cancellation), so that a run
-// leaves either all of its decisions or none.
-class StagedRun {
- public:
-  StagedRun(Store* store, std::string evaluation_id)
-      : store_(store), evaluation_id_(std::move(evaluation_id)) {}
-  StagedRun(const StagedRun&) = delete;
-  StagedRun& operator=(const StagedRun&) = delete;
-  ~StagedRun() {
-    // A staging that could not be dropped is invisible and goes with the
-    // process; there is no one left to tell.
-    if (staged_ && !published_) store_->AbandonEvaluation(evaluation_id_).IgnoreError();
+// Writes every chunk of `queue` until its producer closes it.
+absl::Status WriteEachChunk(ChunkQueue<Decision>& queue, Store::DecisionWriter write) {
+  while (true) {
+    ASSIGN_OR_RETURN(std::optional<std::vector<Decision>> chunk, queue.Pop());
+    if (!chunk.has_value()) return absl::OkStatus();
+    RETURN_IF_ERROR(write(*chunk));
   }
-
-  // Stages `decisions` and empties it.
-  absl::Status Stage(std::vector<Decision>& decisions) {
-    staged_ = true;
-    RETURN_IF_ERROR(store_->StageDecisions(evaluation_id_, decisions));
-    decisions.clear();
-    return absl::OkStatus();
-  }
-
-  absl::Status Publish(const EvaluationRecord& record) {
-    RETURN_IF_ERROR(store_->PublishEvaluation(record));
-    published_ = true;
-    return absl::OkStatus();
-  }
-
- private:
-  Store* store_;
-  const std::string evaluation_id_;
-  bool staged_ = false;
-  bool published_ = false;
-};
+}
 
 std::string RecommendationFilterText(const RecommendationFilter& filter) {
   std::vector<std::string> actions;
@@ -129,9 +111,9 @@ absl::StatusOr<Week> Advisor::ResolveAsOfWeek(std::string_view as_of_week) const
   return week.value_or(Week::LastComplete(now));
 }
 
-absl::StatusOr<Decision> Advisor::DecideFor(const AdSetHistory& history, Week as_of) {
+absl::StatusOr<Decision> Advisor::DecideFor(const AdSetHistory& history, Week as_of,
+                                            const std::vector<ClimbTest>& tests) {
   const std::string& ad_set_id = history.back().ad_set_id;
-  ASSIGN_OR_RETURN(std::vector<ClimbTest> tests, store_->ClimbTestsOf(ad_set_id));
   std::optional<ClimbTestContext> context;
   if (const ClimbTest* governing = GoverningTest(tests, ad_set_id, as_of)) {
     const bool is_original = governing->original_ad_set_id == ad_set_id;
@@ -165,56 +147,89 @@ absl::StatusOr<EvaluationResult> Advisor::EvaluateAdSets(const EvaluationRequest
   for (size_t i = 0; i < request.ad_set_ids.size(); ++i) {
     RETURN_IF_ERROR(CheckRequiredId(absl::StrCat("ad_set_ids[", i, "]"), request.ad_set_ids[i]));
   }
+  const bool named = !request.ad_set_ids.empty();
 
   EvaluationResult result;
   result.evaluation_id = NewId("ev_");
   result.as_of_week = as_of;
   result.policy_version = policies_->For(request.account_id).version;
   const absl::Time evaluated_at = clock_();
-  std::vector<Decision> pending;
-  StagedRun run(store_, result.evaluation_id);
-  AdSetIdStream ids(store_, request.account_id, request.ad_set_ids);
-  while (true) {
-    if (request.check_cancelled) RETURN_IF_ERROR(request.check_cancelled());
-    ASSIGN_OR_RETURN(std::optional<std::string> id, ids.Next());
-    if (!id.has_value()) break;
-    ASSIGN_OR_RETURN(AdSetHistory history, store_->GetHistory(*id, std::nullopt, std::nullopt));
-    if (ids.is_explicit() && !request.account_id.empty() &&
-        history.back().account_id != request.account_id) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("ad_set_ids: ad set ", Quote(*id), " belongs to account ",
-                       Quote(history.back().account_id), ", not ", Quote(request.account_id)));
-    }
-    // An ad set that did not exist yet at the as-of week has nothing to say
-    // about it, unless someone asked for it by name.
-    if (!ids.is_explicit() && history.front().week > as_of) continue;
-    ASSIGN_OR_RETURN(Decision decision, DecideFor(history, as_of));
-    decision.recommendation.evaluation_id = result.evaluation_id;
-    decision.recommendation.evaluated_at = evaluated_at;
-    ++result.evaluated;
-    ++result.action_counts[decision.recommendation.action];
-    if (options_.after_each_decision) options_.after_each_decision(request, result.evaluated);
-    if (request.dry_run) {
+  // Decides for each ad set in turn and hands each decision to `keep`.
+  auto decide_each = [&](absl::FunctionRef<absl::Status(Decision)> keep) -> absl::Status {
+    auto decide = [&](const AdSetHistory& history,
+                      const std::vector<ClimbTest>& tests) -> absl::Status {
+      if (request.check_cancelled) RETURN_IF_ERROR(request.check_cancelled());
+      if (named && !request.account_id.empty() && history.back().account_id != request.account_id) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "ad_set_ids: ad set ", Quote(history.back().ad_set_id), " belongs to account ",
+            Quote(history.back().account_id), ", not ", Quote(request.account_id)));
+      }
+      // An ad set that did not exist yet at the as-of week has nothing to
+      // say about it, unless someone asked for it by name.
+      if (!named && history.front().week > as_of) return absl::OkStatus();
+      ASSIGN_OR_RETURN(Decision decision, DecideFor(history, as_of, tests));
+      decision.recommendation.evaluation_id = result.evaluation_id;
+      decision.recommendation.evaluated_at = evaluated_at;
+      ++result.evaluated;
+      ++result.action_counts[decision.recommendation.action];
+      if (options_.after_each_decision) options_.after_each_decision(request, result.evaluated);
+      return keep(std::move(decision));
+    };
+    if (named) return EvaluateNamed(request.ad_set_ids, decide);
+    ASSIGN_OR_RETURN(const ClimbTestsByAdSet tests, LoadClimbTests(store_, request.account_id));
+    const std::vector<ClimbTest> none;
+    return store_->ScanHistories(request.account_id, [&](const AdSetHistory& history) {
+      const auto found = tests.find(history.back().ad_set_id);
+      return decide(history, found == tests.end() ? none : found->second);
+    });
+  };
+
+  if (request.dry_run) {
+    auto answer = [&](Decision decision) {
       result.recommendations.push_back(std::move(decision.recommendation));
-      continue;
-    }
-    pending.push_back(std::move(decision));
-    if (pending.size() >= kStageChunk) RETURN_IF_ERROR(run.Stage(pending));
+      return absl::OkStatus();
+    };
+    RETURN_IF_ERROR(decide_each(answer));
+    return result;
   }
-  if (request.dry_run) return result;
-  RETURN_IF_ERROR(run.Stage(pending));
-  EvaluationRecord record;
-  record.evaluation_id = result.evaluation_id;
-  record.as_of_week = as_of;
-  record.account_id = request.account_id;
-  record.ad_set_ids = request.ad_set_ids;
-  record.policy_version = result.policy_version;
-  record.evaluated_at = evaluated_at;
-  record.evaluated = result.evaluated;
-  record.action_counts = result.action_counts;
-  record.duration = clock_() - evaluated_at;
-  RETURN_IF_ERROR(run.Publish(record));
+  // Deciding and writing each take about one core at 100,000 ad sets, so a
+  // producer thread reads and decides while this one writes (BENCHMARKS.md).
+  auto run = [&](Store::DecisionWriter write) -> absl::StatusOr<EvaluationRecord> {
+    ChunkQueue<Decision> queue(kChunksInFlight);
+    std::thread producer([&] { queue.Close(DecideInChunks(decide_each, queue)); });
+    const absl::Status written = WriteEachChunk(queue, write);
+    // Stops a producer that is still deciding after a failed write.
+    queue.Close(written);
+    producer.join();
+    RETURN_IF_ERROR(written);
+    EvaluationRecord record;
+    record.evaluation_id = result.evaluation_id;
+    record.as_of_week = as_of;
+    record.account_id = request.account_id;
+    record.ad_set_ids = request.ad_set_ids;
+    record.policy_version = result.policy_version;
+    record.evaluated_at = evaluated_at;
+    record.evaluated = result.evaluated;
+    record.action_counts = result.action_counts;
+    record.duration = clock_() - evaluated_at;
+    return record;
+  };
+  RETURN_IF_ERROR(store_->StoreEvaluation(run));
   return result;
+}
+
+absl::Status Advisor::EvaluateNamed(
+    std::vector<std::string> ad_set_ids,
+    absl::FunctionRef<absl::Status(const AdSetHistory&, const std::vector<ClimbTest>&)> evaluate) {
+  std::sort(ad_set_ids.begin(), ad_set_ids.end());
+  ad_set_ids.erase(std::unique(ad_set_ids.begin(), ad_set_ids.end()), ad_set_ids.end());
+  for (const std::string& id : ad_set_ids) {
+    ASSIGN_OR_RETURN(const AdSetHistory history,
+                     store_->GetHistory(id, std::nullopt, std::nullopt));
+    ASSIGN_OR_RETURN(const std::vector<ClimbTest> tests, store_->ClimbTestsOf(id));
+    RETURN_IF_ERROR(evaluate(history, tests));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<Recommendation> Advisor::GetRecommendation(std::string_view ad_set_id,

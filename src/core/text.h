@@ -13,6 +13,9 @@ namespace rung {
 inline absl::string_view AsAbsl(std::string_view text) {
   return absl::string_view(text.data(), text.size());
 }
+inline std::string_view AsStd(absl::string_view text) {
+  return std::string_view(text.data(), text.size());
+}
 
 // Renders caller-supplied text for an error or warning message: quoted with
 // `mark`, C-escaped, and cut after 64 bytes with the full length noted. A

@@ -49,7 +49,7 @@ absl::StatusOr<std::vector<ClimbTest>> SelectClimbTestRows(Connection& connectio
 absl::StatusOr<ClimbTest> CancelClimbTestRow(Connection& writer, const std::string& climb_test_id,
                                              Week week);
 
-// Applies what an evaluation of `week` found (see Store::PublishEvaluation). A
+// Applies what an evaluation of `week` found (see Store::StoreEvaluation). A
 // conclusion changes a test that is running or was judged at `week`; a
 // reopening one judged at `week`, unless another running test now involves
 // either of its ad sets (a later test superseded it). Neither touches a

@@ -5,6 +5,7 @@
 #include <limits>
 #include <utility>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/functional/function_ref.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -142,20 +143,74 @@ std::string EncodeEventCounts(const std::map<std::string, int64_t>& counts) {
 }
 
 absl::StatusOr<std::map<std::string, int64_t>> DecodeEventCounts(absl::string_view json) {
-  CanonicalJsonReader reader(json);
   std::map<std::string, int64_t> counts;
+  RETURN_IF_ERROR(DecodeEventCountsInto(json, &counts));
+  return counts;
+}
+
+namespace {
+
+// Reads a count at `*pos` as Count does; false for anything else.
+bool ReadPlainCount(absl::string_view json, size_t* pos, int64_t* count) {
+  const size_t start = *pos;
+  int64_t value = 0;
+  while (*pos < json.size() && absl::ascii_isdigit(static_cast<unsigned char>(json[*pos]))) {
+    const int digit = json[*pos] - '0';
+    if (value > (std::numeric_limits<int64_t>::max() - digit) / 10) return false;
+    value = value * 10 + digit;
+    ++*pos;
+  }
+  const size_t digits = *pos - start;
+  if (digits == 0 || (digits > 1 && json[start] == '0')) return false;
+  *count = value;
+  return true;
+}
+
+// Overwrites the counts of `counts` in place when `json` is the canonical
+// spelling of exactly its keys, none escaped; false, with `counts`
+// untouched, for anything else, which the full decoder then reads (and
+// reports, when it is wrong). Consecutive weeks of an ad set have the same
+// events, so a scan of every week mostly takes this path.
+bool UpdateCountsInPlace(absl::string_view json, std::map<std::string, int64_t>* counts) {
+  absl::InlinedVector<int64_t, 8> values;
+  size_t pos = 0;
+  auto consume = [&](char c) {
+    if (pos >= json.size() || json[pos] != c) return false;
+    ++pos;
+    return true;
+  };
+  if (!consume('{')) return false;
+  for (const auto& [name, count] : *counts) {
+    if (!values.empty() && !consume(',')) return false;
+    if (!consume('"') || json.substr(pos, name.size()) != name) return false;
+    pos += name.size();
+    int64_t value = 0;
+    if (!consume('"') || !consume(':') || !ReadPlainCount(json, &pos, &value)) return false;
+    values.push_back(value);
+  }
+  if (!consume('}') || pos != json.size()) return false;
+  auto value = values.begin();
+  for (auto& entry : *counts) entry.second = *value++;
+  return true;
+}
+
+}  // namespace
+
+absl::Status DecodeEventCountsInto(absl::string_view json, std::map<std::string, int64_t>* counts) {
+  if (!counts->empty() && UpdateCountsInPlace(json, counts)) return absl::OkStatus();
+  counts->clear();
+  CanonicalJsonReader reader(json);
   auto read_entry = [&]() -> absl::Status {
     ASSIGN_OR_RETURN(std::string name, reader.String());
-    if (!counts.empty() && !(counts.rbegin()->first < name)) {
+    if (!counts->empty() && !(counts->rbegin()->first < name)) {
       return reader.Error("keys not sorted or repeated");
     }
     RETURN_IF_ERROR(reader.Expect(':'));
     ASSIGN_OR_RETURN(const int64_t count, reader.Count());
-    counts.emplace_hint(counts.end(), std::move(name), count);
+    counts->emplace_hint(counts->end(), std::move(name), count);
     return absl::OkStatus();
   };
-  RETURN_IF_ERROR(reader.List('{', '}', read_entry));
-  return counts;
+  return reader.List('{', '}', read_entry);
 }
 
 std::string EncodeStringArray(const std::vector<std::string>& strings) {

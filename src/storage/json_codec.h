@@ -25,6 +25,11 @@ std::string EncodeEventCounts(const std::map<std::string, int64_t>& counts);
 // The inverse of EncodeEventCounts, strict: keys must be sorted and unique and
 // counts non-negative integers. DATA_LOSS otherwise, since we never write that.
 absl::StatusOr<std::map<std::string, int64_t>> DecodeEventCounts(absl::string_view json);
+// The same into `counts`, which is replaced. When its keys are those of
+// `json` already, as in consecutive weeks of one ad set, only the counts
+// change and nothing is allocated: a scan of every week stays cheap. On error
+// `counts` is unspecified.
+absl::Status DecodeEventCountsInto(absl::string_view json, std::map<std::string, int64_t>* counts);
 
 // ["first","with \"quotes\""]
 std::string EncodeStringArray(const std::vector<std::string>& strings);

@@ -24,28 +24,12 @@ namespace {
   "next_review_week, climb_test_id, learning_threshold, policy_version, evaluation_id, "     \
   "evaluated_at"
 
-// The staging of a run lives on the writer's connection only (TEMP), so no
-// reader sees it and no crash leaves it behind. It has the columns of
-// recommendations, whatever migrations add, and the run that staged the row;
-// the constraints are checked when a row is published.
-constexpr absl::string_view kCreateStaging =
-    "CREATE TEMP TABLE staged_recommendations AS "
-    "SELECT '' AS run_id, * FROM main.recommendations WHERE 0";
-constexpr absl::string_view kCreateStagingKey =
-    "CREATE UNIQUE INDEX temp.staged_recommendations_key "
-    "ON staged_recommendations (run_id, ad_set_id, as_of_week)";
-// A run that decides a week twice keeps the later decision, as publishing does.
-constexpr absl::string_view kStageRecommendation =
-    "INSERT OR REPLACE INTO temp.staged_recommendations (" RUNG_RECOMMENDATION_COLUMNS
-    ", run_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
-    "?17, ?18, ?19, ?20, ?21)";
 // REPLACE is delete-then-insert; the table has no other unique key, trigger
 // or reference that this could disturb.
-constexpr absl::string_view kPublishStaged =
-    "INSERT OR REPLACE INTO main.recommendations (" RUNG_RECOMMENDATION_COLUMNS
-    ") SELECT " RUNG_RECOMMENDATION_COLUMNS " FROM temp.staged_recommendations WHERE run_id = ?1";
-constexpr absl::string_view kDropStaged =
-    "DELETE FROM temp.staged_recommendations WHERE run_id = ?1";
+constexpr absl::string_view kUpsertRecommendation =
+    "INSERT OR REPLACE INTO recommendations (" RUNG_RECOMMENDATION_COLUMNS
+    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
+    "?19, ?20)";
 constexpr absl::string_view kSelectRecommendation =
     "SELECT " RUNG_RECOMMENDATION_COLUMNS
     " FROM recommendations WHERE ad_set_id = ?1 AND as_of_week = ?2";
@@ -268,34 +252,11 @@ absl::Status CheckStorableRecommendation(const Recommendation& r, absl::string_v
   return CheckTimestamp(r.evaluated_at, absl::StrCat(field, ".evaluated_at"));
 }
 
-absl::Status CreateRecommendationStaging(Connection& writer) {
-  constexpr absl::string_view kDoing = "creating the evaluation staging";
-  RETURN_IF_ERROR(writer.Exec(std::string(kCreateStaging), kDoing));
-  return writer.Exec(std::string(kCreateStagingKey), kDoing);
-}
-
-absl::Status StageRecommendationRow(Connection& writer, absl::string_view run_id,
-                                    const Recommendation& recommendation) {
-  constexpr absl::string_view kDoing = "staging recommendations";
-  ASSIGN_OR_RETURN(StatementLease stage, writer.Prepare(kStageRecommendation, kDoing));
-  BindRecommendation(*stage, recommendation);
-  stage->Bind(21, run_id);
-  return stage->Run(kDoing);
-}
-
-absl::Status PublishStagedRecommendationRows(Connection& writer, absl::string_view run_id) {
-  constexpr absl::string_view kDoing = "publishing recommendations";
-  ASSIGN_OR_RETURN(StatementLease publish, writer.Prepare(kPublishStaged, kDoing));
-  publish->Bind(1, run_id);
-  RETURN_IF_ERROR(publish->Run(kDoing));
-  return DropStagedRecommendationRows(writer, run_id);
-}
-
-absl::Status DropStagedRecommendationRows(Connection& writer, absl::string_view run_id) {
-  constexpr absl::string_view kDoing = "dropping staged recommendations";
-  ASSIGN_OR_RETURN(StatementLease drop, writer.Prepare(kDropStaged, kDoing));
-  drop->Bind(1, run_id);
-  return drop->Run(kDoing);
+absl::Status UpsertRecommendationRow(Connection& writer, const Recommendation& recommendation) {
+  constexpr absl::string_view kDoing = "storing recommendations";
+  ASSIGN_OR_RETURN(StatementLease upsert, writer.Prepare(kUpsertRecommendation, kDoing));
+  BindRecommendation(*upsert, recommendation);
+  return upsert->Run(kDoing);
 }
 
 absl::StatusOr<Recommendation> SelectRecommendationRow(Connection& connection,

@@ -25,21 +25,8 @@ namespace rung {
 absl::Status CheckStorableRecommendation(const Recommendation& recommendation,
                                          absl::string_view field);
 
-// Creates the writer connection's staging of recommendations, which no
-// other connection sees and which goes with the connection.
-absl::Status CreateRecommendationStaging(Connection& writer);
-
-// Stages the row of (ad set, as-of week) for run `run_id`, replacing one
-// the run staged before.
-absl::Status StageRecommendationRow(Connection& writer, absl::string_view run_id,
-                                    const Recommendation& recommendation);
-
-// Moves the rows staged for `run_id` into recommendations, each replacing
-// the row of its (ad set, as-of week).
-absl::Status PublishStagedRecommendationRows(Connection& writer, absl::string_view run_id);
-
-// Forgets the rows staged for `run_id`.
-absl::Status DropStagedRecommendationRows(Connection& writer, absl::string_view run_id);
+// Stores the row of (ad set, as-of week), replacing the one there.
+absl::Status UpsertRecommendationRow(Connection& writer, const Recommendation& recommendation);
 
 // The row of (ad set, week), or the ad set's latest when `week` is nullopt.
 // NOT_FOUND when there is none.

@@ -76,6 +76,8 @@ class Statement {
   double ColumnDouble(int column) const;
   // "" for NULL.
   std::string ColumnText(int column) const;
+  // The same without a copy: valid until the next Step or Reset.
+  absl::string_view ColumnView(int column) const;
 
   // Ends the current execution and forgets the bindings.
   void Reset();

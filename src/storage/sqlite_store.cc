@@ -11,10 +11,12 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
+#include "core/text.h"
 #include "rung/status_macros.h"
 #include "storage/climb_test_rows.h"
 #include "storage/connection_pool.h"
@@ -71,14 +73,31 @@ constexpr absl::string_view kUpdateWeek =
     "WHERE ad_set_id = ?1 AND week_start = ?2 AND (optimization_event IS NOT ?3 OR "
     "spend_micros IS NOT ?4 OR event_counts IS NOT ?5 OR reported_learning_status IS NOT ?6 OR "
     "learning_threshold_override IS NOT ?7 OR ladder IS NOT ?8 OR significant_edit IS NOT ?9)";
+// The columns ReadWeekInto reads, in its order.
+#define RUNG_HISTORY_COLUMNS                                                              \
+  "s.account_id, s.campaign_id, w.week_start, w.optimization_event, w.spend_micros, "     \
+  "w.event_counts, w.reported_learning_status, w.learning_threshold_override, w.ladder, " \
+  "w.significant_edit"
 constexpr absl::string_view kSelectHistory =
-    "SELECT s.account_id, s.campaign_id, w.week_start, w.optimization_event, w.spend_micros, "
-    "w.event_counts, w.reported_learning_status, w.learning_threshold_override, w.ladder, "
-    "w.significant_edit "
+    "SELECT " RUNG_HISTORY_COLUMNS
+    ", w.ad_set_id "
     "FROM ad_set_weeks AS w JOIN ad_sets AS s ON s.ad_set_id = w.ad_set_id "
     "WHERE w.ad_set_id = ?1 AND (?2 IS NULL OR w.week_start >= ?2) "
     "AND (?3 IS NULL OR w.week_start <= ?3) "
     "ORDER BY w.week_start";
+// Every ad set's weeks in one ordered pass: ad sets in id order on the
+// outside, so that each one's weeks come from a single seek.
+constexpr absl::string_view kScanHistories =
+    "SELECT " RUNG_HISTORY_COLUMNS
+    ", s.ad_set_id "
+    "FROM ad_sets AS s JOIN ad_set_weeks AS w ON w.ad_set_id = s.ad_set_id "
+    "ORDER BY s.ad_set_id, w.week_start";
+constexpr absl::string_view kScanHistoriesOfAccount =
+    "SELECT " RUNG_HISTORY_COLUMNS
+    ", s.ad_set_id "
+    "FROM ad_sets AS s JOIN ad_set_weeks AS w ON w.ad_set_id = s.ad_set_id "
+    "WHERE s.account_id = ?1 ORDER BY s.ad_set_id, w.week_start";
+#undef RUNG_HISTORY_COLUMNS
 constexpr absl::string_view kAdSetHasWeeks =
     "SELECT EXISTS (SELECT 1 FROM ad_set_weeks WHERE ad_set_id = ?1)";
 // Two statements rather than "?3 = '' OR account_id = ?3", which would keep
@@ -180,25 +199,63 @@ void BindWeek(Statement& statement, const AdSetWeek& record, const std::string& 
   statement.Bind(9, int64_t{record.significant_edit ? 1 : 0});
 }
 
-absl::StatusOr<AdSetWeek> ReadWeek(const Statement& row, absl::string_view ad_set_id) {
-  AdSetWeek week;
-  week.account_id = row.ColumnText(0);
-  week.campaign_id = row.ColumnText(1);
-  week.ad_set_id = std::string(ad_set_id);
-  const std::string week_start = row.ColumnText(2);
-  const std::string where = absl::StrFormat("ad set '%s' week %s", ad_set_id, week_start);
-  ASSIGN_OR_RETURN(week.week, CheckStored(Week::Parse(week_start), "week_start", where));
-  week.optimization_event = row.ColumnText(3);
-  if (!row.IsNull(4)) week.spend_micros = row.ColumnInt(4);
-  ASSIGN_OR_RETURN(week.event_counts,
-                   CheckStored(DecodeEventCounts(row.ColumnText(5)), "event_counts", where));
-  ASSIGN_OR_RETURN(week.reported_learning, CheckStored(LearningFromName(row.ColumnText(6)),
-                                                       "reported_learning_status", where));
-  ASSIGN_OR_RETURN(week.learning_threshold_override,
-                   CheckStored(ThresholdFromColumn(row, 7), "learning_threshold_override", where));
-  week.ladder = row.ColumnText(8);
-  week.significant_edit = row.ColumnInt(9) != 0;
-  return week;
+// A history row's columns, from kHistoryColumns, into `week`, reusing the
+// storage its strings and map hold already: a scan of every week decodes
+// into the same few records over and over. ad_set_id is left alone.
+absl::Status ReadWeekInto(const Statement& row, AdSetWeek* week) {
+  auto assign = [&](int column, std::string* field) {
+    const absl::string_view text = row.ColumnView(column);
+    field->assign(text.data(), text.size());
+  };
+  // The corrupt column's name, the row and the problem.
+  auto corrupt = [&](absl::string_view column, const absl::Status& problem) {
+    return absl::DataLossError(absl::StrFormat("stored %s of ad set '%s' week %s is corrupt: %s",
+                                               column, week->ad_set_id, row.ColumnView(2),
+                                               problem.message()));
+  };
+  assign(0, &week->account_id);
+  assign(1, &week->campaign_id);
+  absl::StatusOr<Week> week_start = Week::Parse(AsStd(row.ColumnView(2)));
+  if (!week_start.ok()) return corrupt("week_start", week_start.status());
+  week->week = *week_start;
+  assign(3, &week->optimization_event);
+  week->spend_micros.reset();
+  if (!row.IsNull(4)) week->spend_micros = row.ColumnInt(4);
+  if (absl::Status counts = DecodeEventCountsInto(row.ColumnView(5), &week->event_counts);
+      !counts.ok()) {
+    return corrupt("event_counts", counts);
+  }
+  absl::StatusOr<ReportedLearning> learning = LearningFromName(row.ColumnView(6));
+  if (!learning.ok()) return corrupt("reported_learning_status", learning.status());
+  week->reported_learning = *learning;
+  absl::StatusOr<std::optional<int32_t>> threshold = ThresholdFromColumn(row, 7);
+  if (!threshold.ok()) return corrupt("learning_threshold_override", threshold.status());
+  week->learning_threshold_override = *threshold;
+  assign(8, &week->ladder);
+  week->significant_edit = row.ColumnInt(9) != 0;
+  return absl::OkStatus();
+}
+
+// Steps `select` (kHistoryColumns, then the ad set id) through ad sets in
+// id order, handing each one's weeks to `visit` in one reused history.
+absl::Status VisitHistories(Statement& select, absl::string_view doing,
+                            absl::FunctionRef<absl::Status(const AdSetHistory&)> visit) {
+  AdSetHistory history;
+  size_t weeks = 0;
+  while (true) {
+    ASSIGN_OR_RETURN(const bool row, select.Step(doing));
+    const absl::string_view ad_set_id = row ? select.ColumnView(10) : "";
+    if (weeks > 0 && (!row || ad_set_id != history.front().ad_set_id)) {
+      history.resize(weeks);
+      RETURN_IF_ERROR(visit(history));
+      weeks = 0;
+    }
+    if (!row) return absl::OkStatus();
+    if (weeks == history.size()) history.emplace_back();
+    AdSetWeek& week = history[weeks++];
+    week.ad_set_id.assign(ad_set_id.data(), ad_set_id.size());
+    RETURN_IF_ERROR(ReadWeekInto(select, &week));
+  }
 }
 
 // --- Ingest, inside its transaction ---------------------------------------------
@@ -338,12 +395,6 @@ absl::Status IngestInTransaction(Connection& writer, const IngestBatch& batch,
 
 // --- Evaluations --------------------------------------------------------------------
 
-// A test update waiting for its run to be published, and the week it applies at.
-struct StagedTestUpdate {
-  TestUpdate update;
-  Week week;
-};
-
 absl::Status CheckDecisions(const std::vector<Decision>& decisions) {
   for (size_t i = 0; i < decisions.size(); ++i) {
     const std::string field = absl::StrCat("decisions[", i, "]");
@@ -352,6 +403,18 @@ absl::Status CheckDecisions(const std::vector<Decision>& decisions) {
     if (decisions[i].test_update.has_value()) {
       RETURN_IF_ERROR(
           CheckTestUpdate(*decisions[i].test_update, absl::StrCat(field, ".test_update")));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status WriteDecisions(Connection& writer, const std::vector<Decision>& decisions) {
+  RETURN_IF_ERROR(CheckDecisions(decisions));
+  for (const Decision& decision : decisions) {
+    RETURN_IF_ERROR(UpsertRecommendationRow(writer, decision.recommendation));
+    if (decision.test_update.has_value()) {
+      RETURN_IF_ERROR(
+          ApplyTestUpdate(writer, *decision.test_update, decision.recommendation.as_of_week));
     }
   }
   return absl::OkStatus();
@@ -415,12 +478,10 @@ class SqliteStore final : public Store {
     select->BindTextOrNull(2, from.has_value() ? from->ToString() : "");
     select->BindTextOrNull(3, to.has_value() ? to->ToString() : "");
     AdSetHistory history;
-    while (true) {
-      ASSIGN_OR_RETURN(const bool row, select->Step(kDoing));
-      if (!row) break;
-      ASSIGN_OR_RETURN(AdSetWeek week, ReadWeek(*select, ad_set_id));
-      history.push_back(std::move(week));
-    }
+    RETURN_IF_ERROR(VisitHistories(*select, kDoing, [&](const AdSetHistory& weeks) {
+      history = weeks;
+      return absl::OkStatus();
+    }));
     // Bounds that exclude every week are no reason for NOT_FOUND.
     if (history.empty()) {
       ASSIGN_OR_RETURN(const bool exists, reader->QueryExists(kAdSetHasWeeks, ad_set_id, kDoing));
@@ -429,6 +490,25 @@ class SqliteStore final : public Store {
       }
     }
     return history;
+  }
+
+  absl::Status ScanHistories(std::string_view account_id,
+                             absl::FunctionRef<absl::Status(const AdSetHistory&)> visit) override {
+    constexpr absl::string_view kDoing = "reading every ad set's history";
+    ConnectionPool::Lease reader = readers_.Acquire();
+    // One read transaction: every history as of one moment, whatever
+    // commits while the visitor works.
+    RETURN_IF_ERROR(reader->Exec("BEGIN", kDoing));
+    absl::Status status = [&]() -> absl::Status {
+      ASSIGN_OR_RETURN(
+          StatementLease select,
+          reader->Prepare(account_id.empty() ? kScanHistories : kScanHistoriesOfAccount, kDoing));
+      if (!account_id.empty()) select->Bind(1, std::string(account_id));
+      return VisitHistories(*select, kDoing, visit);
+    }();
+    const absl::Status ended = reader->Exec("COMMIT", kDoing);
+    if (status.ok()) status = ended;
+    return status;
   }
 
   absl::StatusOr<std::vector<std::string>> ListAdSetIds(const AdSetIdPageQuery& query) override {
@@ -452,59 +532,17 @@ class SqliteStore final : public Store {
     }
   }
 
-  absl::Status StageDecisions(std::string_view evaluation_id,
-                              const std::vector<Decision>& decisions) override {
-    // Checked before the transaction, so that a bad decision costs no lock.
-    RETURN_IF_ERROR(CheckDecisions(decisions));
-    if (decisions.empty()) return absl::OkStatus();
-    const std::string run_id(evaluation_id);
+  absl::Status StoreEvaluation(
+      absl::FunctionRef<absl::StatusOr<EvaluationRecord>(DecisionWriter)> run) override {
     absl::MutexLock lock(&writer_mu_);
-    RETURN_IF_ERROR(EnsureStaging());
-    const absl::Status staged =
-        writer_->InTempTransaction("staging decisions", [&]() -> absl::Status {
-          for (const Decision& decision : decisions) {
-            RETURN_IF_ERROR(StageRecommendationRow(*writer_, run_id, decision.recommendation));
-          }
-          return absl::OkStatus();
-        });
-    if (!staged.ok()) return staged;
-    std::vector<StagedTestUpdate>& updates = staged_test_updates_[run_id];
-    for (const Decision& decision : decisions) {
-      if (decision.test_update.has_value()) {
-        updates.push_back({*decision.test_update, decision.recommendation.as_of_week});
-      }
-    }
-    return absl::OkStatus();
-  }
-
-  absl::Status PublishEvaluation(const EvaluationRecord& evaluation) override {
-    RETURN_IF_ERROR(CheckStorableEvaluation(evaluation));
-    const std::string& run_id = evaluation.evaluation_id;
-    absl::MutexLock lock(&writer_mu_);
-    RETURN_IF_ERROR(EnsureStaging());
-    const auto updates = staged_test_updates_.find(run_id);
-    const absl::Status published =
-        writer_->InWriteTransaction("publishing an evaluation", [&]() -> absl::Status {
-          // First, so that a run recorded already changes nothing.
-          RETURN_IF_ERROR(InsertEvaluationRow(*writer_, evaluation));
-          RETURN_IF_ERROR(PublishStagedRecommendationRows(*writer_, run_id));
-          if (updates == staged_test_updates_.end()) return absl::OkStatus();
-          for (const StagedTestUpdate& staged : updates->second) {
-            RETURN_IF_ERROR(ApplyTestUpdate(*writer_, staged.update, staged.week));
-          }
-          return absl::OkStatus();
-        });
-    if (!published.ok()) return published;
-    if (updates != staged_test_updates_.end()) staged_test_updates_.erase(updates);
-    return absl::OkStatus();
-  }
-
-  absl::Status AbandonEvaluation(std::string_view evaluation_id) override {
-    const std::string run_id(evaluation_id);
-    absl::MutexLock lock(&writer_mu_);
-    RETURN_IF_ERROR(EnsureStaging());
-    staged_test_updates_.erase(run_id);
-    return DropStagedRecommendationRows(*writer_, run_id);
+    return writer_->InWriteTransaction("storing an evaluation", [&]() -> absl::Status {
+      ASSIGN_OR_RETURN(const EvaluationRecord record,
+                       run([&](const std::vector<Decision>& decisions) {
+                         return WriteDecisions(*writer_, decisions);
+                       }));
+      RETURN_IF_ERROR(CheckStorableEvaluation(record));
+      return InsertEvaluationRow(*writer_, record);
+    });
   }
 
   absl::StatusOr<Recommendation> GetRecommendation(std::string_view ad_set_id,
@@ -602,15 +640,6 @@ class SqliteStore final : public Store {
   }
 
  private:
-  // Made on first use rather than at open, when a test's own migrations may
-  // not have created the recommendations table it copies.
-  absl::Status EnsureStaging() ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu_) {
-    if (staging_created_) return absl::OkStatus();
-    RETURN_IF_ERROR(CreateRecommendationStaging(*writer_));
-    staging_created_ = true;
-    return absl::OkStatus();
-  }
-
   // Another process holding the write lock makes us UNAVAILABLE, which the
   // health check should say; with a short timeout, so that it says it soon.
   absl::Status ProbeWriteLock() ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_mu_) {
@@ -626,11 +655,6 @@ class SqliteStore final : public Store {
   const int busy_timeout_ms_;
   absl::Mutex writer_mu_;
   const std::unique_ptr<Connection> writer_ ABSL_GUARDED_BY(writer_mu_);
-  // The staged test updates of each run. They are few (one per ad set in a
-  // climb test), so they wait in memory, which a crash clears as it should.
-  absl::flat_hash_map<std::string, std::vector<StagedTestUpdate>> staged_test_updates_
-      ABSL_GUARDED_BY(writer_mu_);
-  bool staging_created_ ABSL_GUARDED_BY(writer_mu_) = false;
   ConnectionPool readers_;
 };
 
