@@ -58,8 +58,15 @@ constexpr Profile kProfiles[] = {
 };
 
 // Independent draws for one (ad set, week).
-enum Salt { kProfileDraw, kSpendKnownDraw, kReportsDraw, kEditDraw, kLadderDraw, kSpendDraw,
-            kCountDraw };
+enum Salt {
+  kProfileDraw,
+  kSpendKnownDraw,
+  kReportsDraw,
+  kEditDraw,
+  kLadderDraw,
+  kSpendDraw,
+  kCountDraw
+};
 
 uint64_t Mix(uint64_t x) {  // splitmix64's finalizer
   x += 0x9e3779b97f4a7c15ULL;

@@ -52,8 +52,8 @@ absl::StatusOr<httplib::Response> GetPage(httplib::Client& client, int page_size
 absl::Status ParsePage(const httplib::Response& response, int64_t page,
                        v1::ListRecommendationsResponse* parsed) {
   if (response.status != 200) {
-    return absl::InternalError(absl::StrCat("page ", page, ": HTTP ", response.status, ": ",
-                                            response.body));
+    return absl::InternalError(
+        absl::StrCat("page ", page, ": HTTP ", response.status, ": ", response.body));
   }
   const auto status = google::protobuf::util::JsonStringToMessage(response.body, parsed);
   if (!status.ok()) {
@@ -66,8 +66,8 @@ absl::Status ParsePage(const httplib::Response& response, int64_t page,
 absl::Status CheckOrder(const v1::ListRecommendationsResponse& page, std::string* last_id) {
   for (const v1::Recommendation& recommendation : page.recommendations()) {
     if (recommendation.ad_set_id() <= *last_id) {
-      return absl::InternalError(absl::StrCat("ad set '", recommendation.ad_set_id(),
-                                              "' came after '", *last_id, "'"));
+      return absl::InternalError(
+          absl::StrCat("ad set '", recommendation.ad_set_id(), "' came after '", *last_id, "'"));
     }
     *last_id = recommendation.ad_set_id();
   }
@@ -113,8 +113,8 @@ absl::Status RevalidatePages(httplib::Client& client, int page_size,
 
 }  // namespace
 
-absl::StatusOr<HttpFigures> WalkRecommendationPages(const std::string& http_address,
-                                                    int page_size, int64_t max_pages) {
+absl::StatusOr<HttpFigures> WalkRecommendationPages(const std::string& http_address, int page_size,
+                                                    int64_t max_pages) {
   ASSIGN_OR_RETURN(httplib::Client client, Connect(http_address));
   HttpFigures figures;
   ASSIGN_OR_RETURN(const std::vector<PageKey> keys,

@@ -24,8 +24,8 @@ struct HttpFigures {
 // on one keep-alive connection, parsing each page as a
 // ListRecommendationsResponse and checking that ad set ids only ascend; then
 // asks for the same pages again with their ETags. `max_pages` 0: no limit.
-absl::StatusOr<HttpFigures> WalkRecommendationPages(const std::string& http_address,
-                                                    int page_size, int64_t max_pages);
+absl::StatusOr<HttpFigures> WalkRecommendationPages(const std::string& http_address, int page_size,
+                                                    int64_t max_pages);
 
 }  // namespace rung::bench
 

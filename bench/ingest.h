@@ -26,8 +26,7 @@ struct IngestFigures {
 // built and encoded. Measures the wall time of the whole upload. Every batch
 // must be inserted whole (the database starts empty).
 absl::StatusOr<IngestFigures> IngestOverGrpc(const std::shared_ptr<grpc::Channel>& channel,
-                                             const DatasetSpec& spec, int batch_size,
-                                             int inflight);
+                                             const DatasetSpec& spec, int batch_size, int inflight);
 
 // The limit for the above: the same rows with the same batch boundaries into
 // a new database at `path` with rungd's schema, through the SQLite C API

@@ -116,7 +116,8 @@ class LoadRun {
   LoadFigures Run() {
     int slots = options_.inflight;
     if (options_.requests > 0) {
-      slots = static_cast<int>(std::min<int64_t>(slots, options_.warmup_requests + options_.requests));
+      slots =
+          static_cast<int>(std::min<int64_t>(slots, options_.warmup_requests + options_.requests));
     }
     {
       absl::MutexLock lock(&mu_);
@@ -180,9 +181,8 @@ class LoadRun {
     figures.requests = static_cast<int64_t>(latencies_ms_.size());
     figures.errors = errors_;
     figures.first_error = first_error_;
-    figures.seconds = options_.requests > 0
-                          ? absl::ToDoubleSeconds(last_measured_ - measure_start_)
-                          : absl::ToDoubleSeconds(options_.duration);
+    figures.seconds = options_.requests > 0 ? absl::ToDoubleSeconds(last_measured_ - measure_start_)
+                                            : absl::ToDoubleSeconds(options_.duration);
     figures.qps = figures.seconds > 0 ? figures.requests / figures.seconds : 0;
     std::sort(latencies_ms_.begin(), latencies_ms_.end());
     figures.p50_ms = Percentile(latencies_ms_, 0.50);

@@ -1,6 +1,7 @@
 #include "perf_recording.h"
 
 #include <signal.h>
+#include <sys/wait.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -54,7 +55,9 @@ absl::Status PerfRecording::Stop() {
   RETURN_IF_ERROR(Command("disable"));
   RETURN_IF_ERROR(perf_->Signal(SIGINT));
   ASSIGN_OR_RETURN(const int status, perf_->Wait(absl::Now() + kPerfTimeout));
-  if (status != 0) {
+  // perf writes its file, then re-raises the SIGINT it was stopped with.
+  const bool clean = status == 0 || (WIFSIGNALED(status) && WTERMSIG(status) == SIGINT);
+  if (!clean) {
     return absl::InternalError(absl::StrCat("perf record ", DescribeWaitStatus(status)));
   }
   return absl::OkStatus();

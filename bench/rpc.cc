@@ -27,9 +27,9 @@ absl::Status CheckServing(const std::shared_ptr<grpc::Channel>& channel, absl::T
   const grpc::Status status = stub.Check(&context, request, &response);
   if (!status.ok()) return FromGrpc(status, "health check");
   if (response.status() != grpc::health::v1::HealthCheckResponse::SERVING) {
-    return absl::UnavailableError(absl::StrCat(
-        "health check: ", grpc::health::v1::HealthCheckResponse::ServingStatus_Name(
-                              response.status())));
+    return absl::UnavailableError(
+        absl::StrCat("health check: ",
+                     grpc::health::v1::HealthCheckResponse::ServingStatus_Name(response.status())));
   }
   return absl::OkStatus();
 }

@@ -34,13 +34,16 @@
 
 // run
 ABSL_FLAG(std::string, rungd, "", "run: the rungd binary to measure");
-ABSL_FLAG(std::string, workdir, "", "run: an empty or missing directory for the databases and logs");
+ABSL_FLAG(std::string, workdir, "",
+          "run: an empty or missing directory for the databases and logs");
 ABSL_FLAG(int64_t, ad_sets, 0, "ad sets to generate (run), or to ask for (load)");
-ABSL_FLAG(int32_t, weeks, 12, "run: consecutive weeks per ad set, ending at the last complete week");
+ABSL_FLAG(int32_t, weeks, 12,
+          "run: consecutive weeks per ad set, ending at the last complete week");
 ABSL_FLAG(int32_t, batch, 1000, "run: records per IngestWeeks request (rungd accepts up to 5000)");
 ABSL_FLAG(int32_t, ingest_inflight, 2, "run: IngestWeeks requests outstanding at once");
 ABSL_FLAG(double, serve_seconds, 5, "run: measured seconds of each serving load");
-ABSL_FLAG(int64_t, serve_requests, 0, "run: measured requests of each serving load (overrides --serve_seconds)");
+ABSL_FLAG(int64_t, serve_requests, 0,
+          "run: measured requests of each serving load (overrides --serve_seconds)");
 ABSL_FLAG(int32_t, http_page_size, 1000, "run: page_size of GET /v1/recommendations");
 ABSL_FLAG(int64_t, http_pages_max, 0, "run: stop the HTTP walk after this many pages (0: all)");
 ABSL_FLAG(std::string, perf_dir, "",
@@ -188,9 +191,12 @@ class BenchRun {
     report_["batches"] = BatchCount(spec, config_.batch);
     report_["ingest_inflight"] = config_.ingest_inflight;
     report_["serve_inflight"] = config_.serve_inflight;
+    report_["serve_seconds"] = config_.serve_seconds;
+    report_["serve_requests"] = config_.serve_requests;
+    report_["warmup_requests"] = config_.warmup_requests;
     report_["profiled"] = !config_.perf_dir.empty();
-    ASSIGN_OR_RETURN(rungd_,
-                     RungdProcess::Start(config_.rungd, WorkPath("rung.db"), WorkPath("rungd.log")));
+    ASSIGN_OR_RETURN(
+        rungd_, RungdProcess::Start(config_.rungd, WorkPath("rung.db"), WorkPath("rungd.log")));
     channel_ = LoopbackChannel(rungd_->grpc_address());
     return absl::OkStatus();
   }
@@ -206,8 +212,9 @@ class BenchRun {
   }
 
   absl::Status IngestPhase() {
-    ASSIGN_OR_RETURN(const IngestFigures figures,
-                     IngestOverGrpc(channel_, config_.spec, config_.batch, config_.ingest_inflight));
+    ASSIGN_OR_RETURN(
+        const IngestFigures figures,
+        IngestOverGrpc(channel_, config_.spec, config_.batch, config_.ingest_inflight));
     report_["ingest_s"] = figures.seconds;
     report_["ingest_rows_per_s"] = figures.rows_per_second();
     return absl::OkStatus();
@@ -310,10 +317,9 @@ class BenchRun {
         recommendation["errors"].get<int64_t>() + health["errors"].get<int64_t>();
     report_["errors"] = errors;
     if (errors > 0) {
-      return absl::InternalError(
-          absl::StrCat(errors, " serving calls failed; first: ",
-                       recommendation["first_error"].get<std::string>(),
-                       health["first_error"].get<std::string>()));
+      return absl::InternalError(absl::StrCat(errors, " serving calls failed; first: ",
+                                              recommendation["first_error"].get<std::string>(),
+                                              health["first_error"].get<std::string>()));
     }
     return absl::OkStatus();
   }
@@ -333,8 +339,8 @@ class BenchRun {
     report_["http_304_pages_per_s"] = Ratio(http.not_modified_pages, http.not_modified_seconds);
     if (http.complete && http.recommendations != config_.spec.ad_sets) {
       return absl::InternalError(absl::StrCat("GET /v1/recommendations listed ",
-                                              http.recommendations, " of ",
-                                              config_.spec.ad_sets, " ad sets"));
+                                              http.recommendations, " of ", config_.spec.ad_sets,
+                                              " ad sets"));
     }
     return absl::OkStatus();
   }
@@ -350,12 +356,12 @@ class BenchRun {
     report_["db_bytes"] = FileSize(WorkPath("rung.db")) + FileSize(WorkPath("rung.db-wal"));
 
     const absl::Time start = absl::Now();
-    ASSIGN_OR_RETURN(std::unique_ptr<RungdProcess> restarted,
-                     RungdProcess::Start(config_.rungd, WorkPath("rung.db"),
-                                         WorkPath("rungd-restart.log")));
+    ASSIGN_OR_RETURN(
+        std::unique_ptr<RungdProcess> restarted,
+        RungdProcess::Start(config_.rungd, WorkPath("rung.db"), WorkPath("rungd-restart.log")));
     const absl::Time listening = absl::Now();
-    RETURN_IF_ERROR(CheckServing(LoopbackChannel(restarted->grpc_address()),
-                                 absl::Now() + kStartupDeadline));
+    RETURN_IF_ERROR(
+        CheckServing(LoopbackChannel(restarted->grpc_address()), absl::Now() + kStartupDeadline));
     const absl::Time serving = absl::Now();
     report_["startup_listening_s"] = absl::ToDoubleSeconds(listening - start);
     report_["startup_s"] = absl::ToDoubleSeconds(serving - start);
@@ -433,9 +439,12 @@ int LoadMain() {
     std::fprintf(stderr, "rung_bench load: %s\n", figures.status().ToString().c_str());
     return 1;
   }
-  Json json = {{"qps", figures->qps},         {"p50_ms", figures->p50_ms},
-               {"p99_ms", figures->p99_ms},   {"requests", figures->requests},
-               {"errors", figures->errors},   {"seconds", figures->seconds},
+  Json json = {{"qps", figures->qps},
+               {"p50_ms", figures->p50_ms},
+               {"p99_ms", figures->p99_ms},
+               {"requests", figures->requests},
+               {"errors", figures->errors},
+               {"seconds", figures->seconds},
                {"first_error", figures->first_error}};
   std::printf("%s\n", json.dump().c_str());
   return 0;

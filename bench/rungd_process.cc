@@ -40,9 +40,9 @@ absl::Status RungdProcess::AwaitAddresses(const std::string& log_path) {
   while (grpc_address_.empty() || http_address_.empty()) {
     absl::StatusOr<std::string> line = child_->ReadLine(deadline);
     if (!line.ok()) {
-      return absl::Status(line.status().code(),
-                          absl::StrCat("rungd did not start (", line.status().message(),
-                                       "); see ", log_path));
+      return absl::Status(
+          line.status().code(),
+          absl::StrCat("rungd did not start (", line.status().message(), "); see ", log_path));
     }
     absl::string_view text = *line;
     if (absl::ConsumePrefix(&text, "listening on ")) grpc_address_ = std::string(text);
