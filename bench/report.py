@@ -1,0 +1,371 @@
+#!/usr/bin/python3
+"""Writes BENCHMARKS.md from the JSON lines that `rung_bench run` printed.
+
+Medians are taken per size over the runs that succeeded; every ratio is the
+median of the ratios measured within each run (the machine is shared and
+noisy, so only figures from the same run are compared). A hand-written
+analysis is kept: the `## Analysis` section is read from --analysis (by
+default bench/analysis.md) whenever the report is written again.
+
+Standard library only, so that it runs with Debian's /usr/bin/python3.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# (label, key, comparison, limit, unit). `key` is a figure of one run.
+TARGETS = [
+    ("ingest ≥ 0.5× the bare SQLite upsert rate", "ingest_ratio", ">=", 0.5, "×"),
+    ("evaluate ≤ 2× the bare ordered scan", "evaluate_scan_ratio", "<=", 2.0, "×"),
+    ("GetRecommendation ≥ 0.6× the health-check QPS", "serve_ratio", ">=", 0.6, "×"),
+    ("GetRecommendation p99 ≤ 10 ms at 64 in flight", "recommendation_p99_ms", "<=", 10.0, " ms"),
+    ("peak RSS of rungd ≤ 256 MB", "peak_rss_mb", "<=", 256.0, " MB"),
+    ("start-up on the full database ≤ 1 s", "startup_s", "<=", 1.0, " s"),
+]
+
+# Per-size medians: (column header, key, format).
+MEDIAN_COLUMNS = [
+    ("ingest rows/s (rungd)", "ingest_rows_per_s", "{:,.0f}"),
+    ("bare upsert rows/s", "bare_rows_per_s", "{:,.0f}"),
+    ("ingest ratio", "ingest_ratio", "{:.2f}"),
+    ("evaluate s", "evaluate_s", "{:.3f}"),
+    ("scan s", "scan_s", "{:.3f}"),
+    ("evaluate/scan", "evaluate_scan_ratio", "{:.1f}"),
+    ("GetRecommendation QPS", "recommendation_qps", "{:,.0f}"),
+    ("p50 ms", "recommendation_p50_ms", "{:.2f}"),
+    ("p99 ms", "recommendation_p99_ms", "{:.2f}"),
+    ("health QPS", "health_qps", "{:,.0f}"),
+    ("serve ratio", "serve_ratio", "{:.2f}"),
+    ("HTTP pages/s", "http_pages_per_s", "{:.1f}"),
+    ("HTTP 304 pages/s", "http_304_pages_per_s", "{:.1f}"),
+    ("peak RSS MB", "peak_rss_mb", "{:.0f}"),
+    ("start-up s", "startup_s", "{:.3f}"),
+]
+
+# Scaling: (header, key, divisor key or None, format). A divisor gives the
+# time per row or per ad set in microseconds, which stays flat when the
+# phase grows linearly.
+SCALING_COLUMNS = [
+    ("ingest s", "ingest_s", None, "{:.2f}"),
+    ("µs/row", "ingest_s", "rows", "{:.2f}"),
+    ("bare s", "bare_s", None, "{:.2f}"),
+    ("µs/row", "bare_s", "rows", "{:.2f}"),
+    ("evaluate s", "evaluate_s", None, "{:.2f}"),
+    ("µs/ad set", "evaluate_s", "ad_sets", "{:.1f}"),
+    ("scan s", "scan_s", None, "{:.3f}"),
+    ("µs/row", "scan_s", "rows", "{:.3f}"),
+    ("HTTP walk s", "http_s", None, "{:.2f}"),
+    ("µs/ad set", "http_s", "ad_sets", "{:.1f}"),
+    ("peak RSS MB", "peak_rss_mb", None, "{:.0f}"),
+    ("start-up s", "startup_s", None, "{:.3f}"),
+    ("db MB", "db_mb", None, "{:.0f}"),
+    ("run wall s", "total_s", None, "{:.0f}"),
+]
+
+RUN_COLUMNS = [
+    ("ingest rows/s", "ingest_rows_per_s", "{:,.0f}"),
+    ("bare rows/s", "bare_rows_per_s", "{:,.0f}"),
+    ("ratio", "ingest_ratio", "{:.2f}"),
+    ("evaluate s", "evaluate_s", "{:.3f}"),
+    ("scan s", "scan_s", "{:.3f}"),
+    ("ratio", "evaluate_scan_ratio", "{:.1f}"),
+    ("GetRec QPS", "recommendation_qps", "{:,.0f}"),
+    ("p99 ms", "recommendation_p99_ms", "{:.2f}"),
+    ("health QPS", "health_qps", "{:,.0f}"),
+    ("ratio", "serve_ratio", "{:.2f}"),
+    ("HTTP pages/s", "http_pages_per_s", "{:.1f}"),
+    ("peak RSS MB", "peak_rss_mb", "{:.0f}"),
+    ("start-up s", "startup_s", "{:.3f}"),
+    ("errors", "errors", "{:d}"),
+]
+
+ANALYSIS_PLACEHOLDER = (
+    "_Not written yet. Put the analysis in `bench/analysis.md`: where a target is not met, "
+    "the profile that explains why and what would fix it. `scripts/bench` keeps it._\n"
+)
+
+
+def read_runs(path):
+    runs = []
+    with open(path, encoding="utf-8") as lines:
+        for number, line in enumerate(lines, 1):
+            if line.strip():
+                try:
+                    runs.append(json.loads(line))
+                except json.JSONDecodeError as error:
+                    sys.exit(f"{path}:{number}: not JSON: {error}")
+    for run in runs:
+        if "db_bytes" in run:
+            run["db_mb"] = run["db_bytes"] / (1024 * 1024)
+    return runs
+
+
+def succeeded(run):
+    return "error" not in run and run.get("errors", 0) == 0
+
+
+def by_size(runs):
+    sizes = {}
+    for run in runs:
+        sizes.setdefault(run["ad_sets"], []).append(run)
+    return dict(sorted(sizes.items()))
+
+
+def median(runs, key):
+    values = [run[key] for run in runs if key in run]
+    return statistics.median(values) if values else None
+
+
+def fmt(value, spec):
+    return "–" if value is None else spec.format(value)
+
+
+def table(headers, rows):
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def command_output(args):
+    try:
+        return subprocess.run(args, capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def read_file(path, default="unknown"):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except OSError:
+        return default
+
+
+def cpu_model():
+    for line in read_file("/proc/cpuinfo", "").splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown"
+
+
+def memory_gib():
+    for line in read_file("/proc/meminfo", "").splitlines():
+        if line.startswith("MemTotal:"):
+            return f"{int(line.split()[1]) / (1024 * 1024):.1f} GiB"
+    return "unknown"
+
+
+def filesystem(path):
+    lines = command_output(["df", "-T", path]).splitlines()
+    if len(lines) < 2:
+        return "unknown"
+    fields = lines[1].split()
+    return f"{fields[1]} ({fields[0]}, mounted on {fields[-1]})"
+
+
+def package_version(name):
+    return command_output(["dpkg-query", "-W", "-f=${Version}", name])
+
+
+def machine_rows(workdir):
+    return [
+        ("CPU", cpu_model()),
+        ("cores", str(os.cpu_count())),
+        ("memory", memory_gib()),
+        ("kernel", platform.release()),
+        ("Debian", read_file("/etc/debian_version").strip()),
+        ("filesystem of the work directory", f"`{workdir}`: {filesystem(workdir)}"),
+        ("SQLite (libsqlite3-0)", package_version("libsqlite3-0")),
+        ("gRPC (libgrpc++1.51)", package_version("libgrpc++1.51")),
+        ("protobuf (libprotobuf32)", package_version("libprotobuf32")),
+        ("compiler", command_output(["c++", "--version"]).splitlines()[0]),
+    ]
+
+
+def target_met(value, comparison, limit):
+    return value <= limit if comparison == "<=" else value >= limit
+
+
+def section_targets(sizes):
+    headers = ["target"] + [f"{size:,} ad sets" for size in sizes]
+    rows = []
+    for label, key, comparison, limit, unit in TARGETS:
+        cells = [label]
+        for runs in sizes.values():
+            value = median(runs, key)
+            if value is None:
+                cells.append("–")
+            else:
+                verdict = "MET" if target_met(value, comparison, limit) else "NOT MET"
+                cells.append(f"{value:.2f}{unit}: **{verdict}**")
+        rows.append(cells)
+    return ("## Targets\n\nEach cell is the median over the runs of that size; a ratio is "
+            "the median of the ratios measured within each run.\n\n" + table(headers, rows))
+
+
+def section_medians(sizes):
+    headers = ["ad sets", "runs"] + [header for header, _, _ in MEDIAN_COLUMNS]
+    rows = [[f"{size:,}", len(runs)] + [fmt(median(runs, key), spec)
+                                        for _, key, spec in MEDIAN_COLUMNS]
+            for size, runs in sizes.items()]
+    return "## Medians per size\n\n" + table(headers, rows)
+
+
+def scaled(runs, key, divisor):
+    values = [run[key] / run[divisor] * 1e6 if divisor else run[key]
+              for run in runs if key in run and (divisor is None or run.get(divisor))]
+    return statistics.median(values) if values else None
+
+
+def section_scaling(sizes):
+    headers = ["ad sets", "rows"] + [header for header, _, _, _ in SCALING_COLUMNS]
+    rows = [[f"{size:,}", f"{runs[0]['rows']:,}"] +
+            [fmt(scaled(runs, key, divisor), spec) for _, key, divisor, spec in SCALING_COLUMNS]
+            for size, runs in sizes.items()]
+    return ("## Scaling\n\nMedian seconds per phase, and the same divided by rows or ad sets: "
+            "a phase that grows linearly keeps a flat µs column. Peak RSS shows whether memory "
+            "stays flat as the data grows.\n\n" + table(headers, rows))
+
+
+def section_runs(runs):
+    headers = ["ad sets", "run"] + [header for header, _, _ in RUN_COLUMNS]
+    rows = []
+    counters = {}
+    for run in runs:
+        counters[run["ad_sets"]] = counters.get(run["ad_sets"], 0) + 1
+        rows.append([f"{run['ad_sets']:,}", counters[run["ad_sets"]]] +
+                    [fmt(run.get(key), spec) for _, key, spec in RUN_COLUMNS])
+    return "## Every run\n\nIn the order they ran, so the spread is visible.\n\n" + table(headers, rows)
+
+
+def section_failures(failed):
+    if not failed:
+        return ""
+    lines = [f"- {run.get('ad_sets', 0):,} ad sets: {run.get('error', 'serving errors')}"
+             for run in failed]
+    return ("## Failed runs\n\nLeft out of every median above.\n\n" + "\n".join(lines) + "\n")
+
+
+def section_actions(sizes):
+    size, runs = list(sizes.items())[-1]
+    actions = runs[0].get("evaluate_actions", {})
+    rows = [[name.removeprefix("ACTION_"), f"{count:,}"] for name, count in actions.items()]
+    return (f"## What the evaluation decided\n\nThe generated data is meant to reach many "
+            f"actions; at {size:,} ad sets the first run's evaluation answered:\n\n" +
+            table(["action", "ad sets"], rows))
+
+
+def section_profiles(profiles_dir):
+    if not profiles_dir or not os.path.isdir(profiles_dir):
+        return ""
+    names = sorted(name for name in os.listdir(profiles_dir)
+                   if name.startswith("profile-") and name.endswith(".txt"))
+    if not names:
+        return ""
+    parts = ["## Profiles of rungd\n\nFrom one extra run with `perf record` attached to rungd "
+             "for exactly the span of the phase (`scripts/bench --profile SIZE`); self time, "
+             "top entries. The figures of that run are left out of the tables above.\n"]
+    for name in names:
+        phase = name.removeprefix("profile-").removesuffix(".txt")
+        parts.append(f"### {phase}\n\n```\n{read_file(os.path.join(profiles_dir, name)).rstrip()}\n```\n")
+    return "\n".join(parts)
+
+
+def section_analysis(path):
+    text = read_file(path, "") if path else ""
+    body = text.strip()
+    if body.startswith("## Analysis"):
+        body = body.removeprefix("## Analysis").strip()
+    return "## Analysis\n\n" + (body + "\n" if body else ANALYSIS_PLACEHOLDER)
+
+
+def section_method(run):
+    load = (f"{run['serve_requests']:,} requests" if run.get("serve_requests")
+            else f"{run.get('serve_seconds', 5):g} s")
+    return f"""## What is measured
+
+One `rung_bench run` does, in order, against one fresh rungd (`--listen=127.0.0.1:0
+--http_listen=127.0.0.1:0`, no config, so the daemon's defaults: WAL, `synchronous=FULL`):
+
+- **Ingest**: N ad sets × {run['weeks']} weeks × 5 events (generated, seeded, a mix of funnel
+  profiles, about one account per 1000 ad sets) sent to `IngestWeeks` in batches of
+  {run['batch']:,} rows, {run['ingest_inflight']} requests in flight, so that the client encodes
+  one batch while rungd writes another; rows/s over the whole upload. **Limit**: the same
+  rows with the same batch boundaries into a new file with rungd's schema, through the
+  SQLite C API alone (one `BEGIN IMMEDIATE … COMMIT` per batch, prepared
+  `INSERT … ON CONFLICT DO UPDATE`, WAL, `synchronous=FULL`, foreign keys on); rows are
+  rendered before each batch and only the transactions are timed. Both databases are
+  then compared row by row (`same_rows_as_bare`).
+- **Evaluate**: a stored `EvaluateAdSets` of every ad set at the default as-of week, timed
+  by the client. **Limit**: one `SELECT … FROM ad_set_weeks ORDER BY ad_set_id,
+  week_start` over rungd's file through the C API (read-only, while rungd runs), reading
+  every column of every row.
+- **Serve**: `rung_bench load`, a separate process using the gRPC callback API with
+  {run['serve_inflight']} calls in flight on one channel: `GetRecommendation` of uniformly
+  random ad sets (latest week), then `grpc.health.v1.Health/Check` (**the limit**), each
+  for {load} after {run.get('warmup_requests', 0):,} warm-up calls. Every answer must be OK.
+- **HTTP**: `GET /v1/recommendations?page_size={run['http_page_size']}` through every
+  `nextPageToken` on one keep-alive connection (client parsing included), then the same
+  pages again with `If-None-Match` (each a 304).
+- **Memory and start-up**: rungd's `VmHWM` just before SIGTERM, over the whole run; then a
+  second rungd on the full database, timed from exec until it printed `listening on` and
+  a health check answered SERVING.
+
+Client and server share the machine's cores, as they would on one small host.
+"""
+
+
+def write_report(args):
+    runs = read_runs(args.results)
+    good = [run for run in runs if succeeded(run) and not run.get("profiled")]
+    failed = [run for run in runs if not succeeded(run)]
+    if not good:
+        sys.exit(f"{args.results}: no successful run to report")
+    sizes = by_size(good)
+    today = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    commit = command_output(["git", "-C", HERE, "rev-parse", "--short", "HEAD"])
+    commands = "\n".join(args.command) if args.command else "scripts/bench"
+    parts = [
+        "# Benchmarks\n",
+        f"Generated by `bench/report.py` on {today} from `{os.path.relpath(args.results)}` "
+        f"(commit {commit}); {len(good)} runs, medians of {min(len(r) for r in sizes.values())} "
+        "or more per size. Do not edit by hand except `bench/analysis.md`.\n",
+        "## How to repeat\n\n```sh\n" + commands + "\n```\n",
+        "## Machine\n\n" + table(["what", "value"], machine_rows(args.workdir)),
+        section_method(good[0]),
+        section_targets(sizes),
+        section_medians(sizes),
+        section_scaling(sizes),
+        section_actions(sizes),
+        section_runs(good),
+        section_failures(failed),
+        section_profiles(args.profiles),
+        section_analysis(args.analysis),
+    ]
+    with open(args.out, "w", encoding="utf-8") as out:
+        out.write("\n".join(part for part in parts if part))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--results", required=True, help="JSON lines of `rung_bench run`")
+    parser.add_argument("--out", default="BENCHMARKS.md")
+    parser.add_argument("--analysis", default=os.path.join(HERE, "analysis.md"),
+                        help="hand-written ## Analysis section to keep")
+    parser.add_argument("--workdir", default="/tmp", help="where the runs kept their databases")
+    parser.add_argument("--profiles", help="directory of profile-*.txt (perf report output)")
+    parser.add_argument("--command", action="append",
+                        help="a command that produced the results (repeatable)")
+    write_report(parser.parse_args())
+
+
+if __name__ == "__main__":
+    main()

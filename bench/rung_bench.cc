@@ -1,0 +1,470 @@
+// rung_bench: measures rungd against the limits of the machine it runs on
+// (issue 6). `run` does one full run and prints every figure as one JSON
+// line; `load` is the serving client, which `run` starts as a separate
+// process. scripts/bench runs it at several sizes and writes BENCHMARKS.md.
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "child_process.h"
+#include "dataset.h"
+#include "http_pages.h"
+#include "ingest.h"
+#include "load.h"
+#include "nlohmann/json.hpp"
+#include "perf_recording.h"
+#include "rpc.h"
+#include "rung/status_macros.h"
+#include "rung/v1/advisor_service.grpc.pb.h"
+#include "rungd_process.h"
+#include "sqlite_scan.h"
+
+// run
+ABSL_FLAG(std::string, rungd, "", "run: the rungd binary to measure");
+ABSL_FLAG(std::string, workdir, "",
+          "run: an empty or missing directory for the databases and logs");
+ABSL_FLAG(int64_t, ad_sets, 0, "ad sets to generate (run), or to ask for (load)");
+ABSL_FLAG(int32_t, weeks, 12,
+          "run: consecutive weeks per ad set, ending at the last complete week");
+ABSL_FLAG(int32_t, batch, 1000, "run: records per IngestWeeks request (rungd accepts up to 5000)");
+ABSL_FLAG(int32_t, ingest_inflight, 2, "run: IngestWeeks requests outstanding at once");
+ABSL_FLAG(double, serve_seconds, 5, "run: measured seconds of each serving load");
+ABSL_FLAG(int64_t, serve_requests, 0,
+          "run: measured requests of each serving load (overrides --serve_seconds)");
+ABSL_FLAG(int32_t, http_page_size, 1000, "run: page_size of GET /v1/recommendations");
+ABSL_FLAG(int64_t, http_pages_max, 0, "run: stop the HTTP walk after this many pages (0: all)");
+ABSL_FLAG(std::string, perf_dir, "",
+          "run: record `perf` profiles of rungd during ingest, evaluate and serve into this "
+          "directory (the figures of such a run are perturbed)");
+ABSL_FLAG(std::string, perf, "/usr/bin/perf", "run: the perf binary, with --perf_dir");
+// load
+ABSL_FLAG(std::string, address, "", "load: rungd's gRPC address, HOST:PORT");
+ABSL_FLAG(std::string, method, "health", "load: recommendation or health");
+ABSL_FLAG(std::string, ids_file, "", "load: ad set ids to ask for, one a line (else --ad_sets)");
+ABSL_FLAG(double, seconds, 5, "load: measured seconds");
+ABSL_FLAG(int64_t, requests, 0, "load: measured requests (overrides --seconds)");
+// both
+ABSL_FLAG(int32_t, inflight, 64, "calls outstanding at once while serving");
+ABSL_FLAG(int64_t, warmup_requests, 1000, "completed calls before a serving load is measured");
+ABSL_FLAG(uint64_t, seed, 1, "seed of the generated data and of the load's ad set picks");
+
+namespace rung::bench {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+constexpr absl::Duration kEvaluateDeadline = absl::Minutes(30);
+constexpr absl::Duration kStartupDeadline = absl::Seconds(60);
+// Beyond the load's own duration: its start and the calls' deadlines.
+constexpr absl::Duration kLoadSlack = absl::Seconds(120);
+
+double Ratio(double numerator, double denominator) {
+  return denominator > 0 ? numerator / denominator : 0;
+}
+
+double Megabytes(int64_t bytes) { return static_cast<double>(bytes) / (1024 * 1024); }
+
+int64_t FileSize(const std::string& path) {
+  struct stat info;
+  return stat(path.c_str(), &info) == 0 ? info.st_size : 0;
+}
+
+bool Exists(const std::string& path) {
+  struct stat info;
+  return stat(path.c_str(), &info) == 0;
+}
+
+absl::StatusOr<std::string> OwnExecutable() {
+  char path[4096];
+  const ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+  if (n < 0) return absl::InternalError("readlink /proc/self/exe failed");
+  return std::string(path, static_cast<size_t>(n));
+}
+
+// What `run` was asked to do, from its flags.
+struct RunConfig {
+  std::string rungd;
+  std::string workdir;
+  DatasetSpec spec;
+  int batch = 1000;
+  int ingest_inflight = 2;
+  int serve_inflight = 64;
+  int64_t warmup_requests = 1000;
+  double serve_seconds = 5;
+  int64_t serve_requests = 0;
+  int http_page_size = 1000;
+  int64_t http_pages_max = 0;
+  std::string perf_dir;
+  std::string perf;
+};
+
+absl::StatusOr<RunConfig> RunConfigFromFlags() {
+  RunConfig config;
+  config.rungd = absl::GetFlag(FLAGS_rungd);
+  config.workdir = absl::GetFlag(FLAGS_workdir);
+  config.spec.ad_sets = absl::GetFlag(FLAGS_ad_sets);
+  config.spec.weeks = absl::GetFlag(FLAGS_weeks);
+  config.spec.seed = absl::GetFlag(FLAGS_seed);
+  config.spec.last_week = Week::LastComplete(absl::Now());
+  config.batch = absl::GetFlag(FLAGS_batch);
+  config.ingest_inflight = absl::GetFlag(FLAGS_ingest_inflight);
+  config.serve_inflight = absl::GetFlag(FLAGS_inflight);
+  config.warmup_requests = absl::GetFlag(FLAGS_warmup_requests);
+  config.serve_seconds = absl::GetFlag(FLAGS_serve_seconds);
+  config.serve_requests = absl::GetFlag(FLAGS_serve_requests);
+  config.http_page_size = absl::GetFlag(FLAGS_http_page_size);
+  config.http_pages_max = absl::GetFlag(FLAGS_http_pages_max);
+  config.perf_dir = absl::GetFlag(FLAGS_perf_dir);
+  config.perf = absl::GetFlag(FLAGS_perf);
+  if (config.rungd.empty()) return absl::InvalidArgumentError("--rungd: required");
+  if (config.workdir.empty()) return absl::InvalidArgumentError("--workdir: required");
+  if (config.spec.ad_sets < 1) return absl::InvalidArgumentError("--ad_sets: must be at least 1");
+  if (config.spec.weeks < 1) return absl::InvalidArgumentError("--weeks: must be at least 1");
+  if (config.batch < 1 || config.batch > 5000) {
+    return absl::InvalidArgumentError("--batch: must be within 1..5000");
+  }
+  if (config.ingest_inflight < 1) {
+    return absl::InvalidArgumentError("--ingest_inflight: must be at least 1");
+  }
+  return config;
+}
+
+// One full run: each phase in order adds its figures to the report. Owns
+// the rungd child, which every early return kills.
+class BenchRun {
+ public:
+  explicit BenchRun(RunConfig config) : config_(std::move(config)) {}
+
+  absl::Status Run() {
+    const absl::Time start = absl::Now();
+    RETURN_IF_ERROR(Prepare());
+    RETURN_IF_ERROR(Profiled("ingest", [this] { return IngestPhase(); }));
+    RETURN_IF_ERROR(BarePhase());
+    RETURN_IF_ERROR(Profiled("evaluate", [this] { return EvaluatePhase(); }));
+    RETURN_IF_ERROR(ScanPhase());
+    RETURN_IF_ERROR(ServePhase());
+    RETURN_IF_ERROR(HttpPhase());
+    RETURN_IF_ERROR(MemoryAndStartupPhase());
+    report_["total_s"] = absl::ToDoubleSeconds(absl::Now() - start);
+    return absl::OkStatus();
+  }
+
+  Json& report() { return report_; }
+
+ private:
+  std::string WorkPath(const std::string& name) const {
+    return absl::StrCat(config_.workdir, "/", name);
+  }
+
+  absl::Status Prepare() {
+    if (mkdir(config_.workdir.c_str(), 0755) != 0 && errno != EEXIST) {
+      return absl::InvalidArgumentError(absl::StrCat("--workdir: cannot create ", config_.workdir));
+    }
+    for (const char* name : {"rung.db", "bare.db"}) {
+      if (Exists(WorkPath(name))) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("--workdir: ", WorkPath(name), " exists; give an empty directory"));
+      }
+    }
+    const DatasetSpec& spec = config_.spec;
+    report_["ad_sets"] = spec.ad_sets;
+    report_["weeks"] = spec.weeks;
+    report_["rows"] = spec.rows();
+    report_["accounts"] = spec.accounts();
+    report_["campaigns"] = spec.campaigns();
+    report_["last_week"] = spec.last_week.ToString();
+    report_["seed"] = spec.seed;
+    report_["batch"] = config_.batch;
+    report_["batches"] = BatchCount(spec, config_.batch);
+    report_["ingest_inflight"] = config_.ingest_inflight;
+    report_["serve_inflight"] = config_.serve_inflight;
+    report_["serve_seconds"] = config_.serve_seconds;
+    report_["serve_requests"] = config_.serve_requests;
+    report_["warmup_requests"] = config_.warmup_requests;
+    report_["profiled"] = !config_.perf_dir.empty();
+    ASSIGN_OR_RETURN(
+        rungd_, RungdProcess::Start(config_.rungd, WorkPath("rung.db"), WorkPath("rungd.log")));
+    channel_ = LoopbackChannel(rungd_->grpc_address());
+    return absl::OkStatus();
+  }
+
+  // Runs `phase`, recorded by perf when --perf_dir asks for profiles.
+  absl::Status Profiled(const std::string& name, const std::function<absl::Status()>& phase) {
+    if (config_.perf_dir.empty()) return phase();
+    ASSIGN_OR_RETURN(std::unique_ptr<PerfRecording> recording,
+                     PerfRecording::Start(config_.perf, rungd_->pid(),
+                                          absl::StrCat(config_.perf_dir, "/", name, ".perf.data")));
+    RETURN_IF_ERROR(phase());
+    return recording->Stop();
+  }
+
+  absl::Status IngestPhase() {
+    ASSIGN_OR_RETURN(
+        const IngestFigures figures,
+        IngestOverGrpc(channel_, config_.spec, config_.batch, config_.ingest_inflight));
+    report_["ingest_s"] = figures.seconds;
+    report_["ingest_rows_per_s"] = figures.rows_per_second();
+    return absl::OkStatus();
+  }
+
+  absl::Status BarePhase() {
+    ASSIGN_OR_RETURN(const IngestFigures figures,
+                     BareUpsert(WorkPath("bare.db"), config_.spec, config_.batch));
+    report_["bare_s"] = figures.seconds;
+    report_["bare_rows_per_s"] = figures.rows_per_second();
+    report_["ingest_ratio"] =
+        Ratio(report_["ingest_rows_per_s"].get<double>(), figures.rows_per_second());
+    report_["bare_db_bytes"] = FileSize(WorkPath("bare.db")) + FileSize(WorkPath("bare.db-wal"));
+    return absl::OkStatus();
+  }
+
+  absl::Status EvaluatePhase() {
+    auto stub = v1::AdvisorService::NewStub(channel_);
+    grpc::ClientContext context;
+    context.set_deadline(absl::ToChronoTime(absl::Now() + kEvaluateDeadline));
+    v1::EvaluateAdSetsRequest request;  // Stored, default as-of week, every ad set.
+    v1::EvaluateAdSetsResponse response;
+    const absl::Time start = absl::Now();
+    RETURN_IF_ERROR(FromGrpc(stub->EvaluateAdSets(&context, request, &response), "EvaluateAdSets"));
+    report_["evaluate_s"] = absl::ToDoubleSeconds(absl::Now() - start);
+    report_["evaluated"] = response.evaluated();
+    Json actions = Json::object();
+    for (const v1::ActionCount& count : response.action_counts()) {
+      actions[v1::Action_Name(count.action())] = count.count();
+    }
+    report_["evaluate_actions"] = actions;
+    if (response.evaluated() != config_.spec.ad_sets) {
+      return absl::InternalError(absl::StrCat("EvaluateAdSets evaluated ", response.evaluated(),
+                                              " of ", config_.spec.ad_sets, " ad sets"));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status ScanPhase() {
+    ASSIGN_OR_RETURN(const ScanFigures scan, ScanWeeks(WorkPath("rung.db"), ScanDepth::kTouch));
+    report_["scan_s"] = scan.seconds;
+    report_["scan_rows"] = scan.rows;
+    report_["evaluate_scan_ratio"] = Ratio(report_["evaluate_s"].get<double>(), scan.seconds);
+    // Not timed: that the limit stored exactly what rungd stored.
+    ASSIGN_OR_RETURN(const ScanFigures daemon, ScanWeeks(WorkPath("rung.db"), ScanDepth::kDigest));
+    ASSIGN_OR_RETURN(const ScanFigures bare, ScanWeeks(WorkPath("bare.db"), ScanDepth::kDigest));
+    report_["same_rows_as_bare"] = daemon.rows == bare.rows && daemon.fold == bare.fold;
+    if (scan.rows != config_.spec.rows()) {
+      return absl::InternalError(
+          absl::StrCat("rungd stored ", scan.rows, " of ", config_.spec.rows(), " rows"));
+    }
+    return absl::OkStatus();
+  }
+
+  // The load client runs in a process of its own, as a real client would.
+  absl::StatusOr<Json> RunLoadProcess(const std::string& method) {
+    ASSIGN_OR_RETURN(const std::string self, OwnExecutable());
+    ChildProcess::Options options;
+    options.argv = {self,
+                    "load",
+                    "--address=" + rungd_->grpc_address(),
+                    "--method=" + method,
+                    absl::StrCat("--inflight=", config_.serve_inflight),
+                    absl::StrCat("--warmup_requests=", config_.warmup_requests),
+                    absl::StrCat("--ad_sets=", config_.spec.ad_sets),
+                    absl::StrCat("--seed=", config_.spec.seed)};
+    options.argv.push_back(config_.serve_requests > 0
+                               ? absl::StrCat("--requests=", config_.serve_requests)
+                               : absl::StrCat("--seconds=", config_.serve_seconds));
+    ASSIGN_OR_RETURN(std::unique_ptr<ChildProcess> load, ChildProcess::Start(options));
+    const absl::Time deadline = absl::Now() + absl::Seconds(config_.serve_seconds) + kLoadSlack;
+    ASSIGN_OR_RETURN(const std::string output, load->ReadToEnd(deadline));
+    ASSIGN_OR_RETURN(const int status, load->Wait(deadline));
+    Json figures = Json::parse(output, nullptr, /*allow_exceptions=*/false);
+    if (status != 0 || figures.is_discarded() || !figures.is_object()) {
+      return absl::InternalError(absl::StrCat("rung_bench load --method=", method, " ",
+                                              DescribeWaitStatus(status), ", printed: ", output));
+    }
+    return figures;
+  }
+
+  void AddLoadFigures(const std::string& method, const Json& figures) {
+    for (const char* key : {"qps", "p50_ms", "p99_ms", "requests", "errors"}) {
+      report_[absl::StrCat(method, "_", key)] = figures.at(key);
+    }
+  }
+
+  absl::Status ServePhase() {
+    Json recommendation;
+    RETURN_IF_ERROR(Profiled("serve", [&]() -> absl::Status {
+      ASSIGN_OR_RETURN(recommendation, RunLoadProcess("recommendation"));
+      return absl::OkStatus();
+    }));
+    ASSIGN_OR_RETURN(const Json health, RunLoadProcess("health"));
+    AddLoadFigures("recommendation", recommendation);
+    AddLoadFigures("health", health);
+    report_["serve_ratio"] =
+        Ratio(recommendation["qps"].get<double>(), health["qps"].get<double>());
+    const int64_t errors =
+        recommendation["errors"].get<int64_t>() + health["errors"].get<int64_t>();
+    report_["errors"] = errors;
+    if (errors > 0) {
+      return absl::InternalError(absl::StrCat(errors, " serving calls failed; first: ",
+                                              recommendation["first_error"].get<std::string>(),
+                                              health["first_error"].get<std::string>()));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status HttpPhase() {
+    ASSIGN_OR_RETURN(const HttpFigures http,
+                     WalkRecommendationPages(rungd_->http_address(), config_.http_page_size,
+                                             config_.http_pages_max));
+    report_["http_page_size"] = config_.http_page_size;
+    report_["http_pages"] = http.pages;
+    report_["http_recommendations"] = http.recommendations;
+    report_["http_complete"] = http.complete;
+    report_["http_s"] = http.seconds;
+    report_["http_pages_per_s"] = Ratio(http.pages, http.seconds);
+    report_["http_recommendations_per_s"] = Ratio(http.recommendations, http.seconds);
+    report_["http_304_pages"] = http.not_modified_pages;
+    report_["http_304_pages_per_s"] = Ratio(http.not_modified_pages, http.not_modified_seconds);
+    if (http.complete && http.recommendations != config_.spec.ad_sets) {
+      return absl::InternalError(absl::StrCat("GET /v1/recommendations listed ",
+                                              http.recommendations, " of ", config_.spec.ad_sets,
+                                              " ad sets"));
+    }
+    return absl::OkStatus();
+  }
+
+  // Peak memory over everything above, then a second start on the full
+  // database: from exec until a health check answers SERVING.
+  absl::Status MemoryAndStartupPhase() {
+    ASSIGN_OR_RETURN(const int64_t peak, rungd_->PeakRssBytes());
+    report_["peak_rss_mb"] = Megabytes(peak);
+    channel_.reset();
+    RETURN_IF_ERROR(rungd_->Stop());
+    rungd_.reset();
+    report_["db_bytes"] = FileSize(WorkPath("rung.db")) + FileSize(WorkPath("rung.db-wal"));
+
+    const absl::Time start = absl::Now();
+    ASSIGN_OR_RETURN(
+        std::unique_ptr<RungdProcess> restarted,
+        RungdProcess::Start(config_.rungd, WorkPath("rung.db"), WorkPath("rungd-restart.log")));
+    const absl::Time listening = absl::Now();
+    RETURN_IF_ERROR(
+        CheckServing(LoopbackChannel(restarted->grpc_address()), absl::Now() + kStartupDeadline));
+    const absl::Time serving = absl::Now();
+    report_["startup_listening_s"] = absl::ToDoubleSeconds(listening - start);
+    report_["startup_s"] = absl::ToDoubleSeconds(serving - start);
+    ASSIGN_OR_RETURN(const int64_t startup_peak, restarted->PeakRssBytes());
+    report_["startup_rss_mb"] = Megabytes(startup_peak);
+    return restarted->Stop();
+  }
+
+  const RunConfig config_;
+  Json report_ = Json::object();
+  std::unique_ptr<RungdProcess> rungd_;
+  std::shared_ptr<grpc::Channel> channel_;
+};
+
+int RunMain() {
+  absl::StatusOr<RunConfig> config = RunConfigFromFlags();
+  if (!config.ok()) {
+    std::fprintf(stderr, "rung_bench run: %s\n", std::string(config.status().message()).c_str());
+    return 2;
+  }
+  BenchRun run(*std::move(config));
+  const absl::Status status = run.Run();
+  if (!status.ok()) run.report()["error"] = status.ToString();
+  std::printf("%s\n", run.report().dump().c_str());
+  if (!status.ok()) {
+    std::fprintf(stderr, "rung_bench run: %s\n", status.ToString().c_str());
+    return 1;
+  }
+  return 0;
+}
+
+absl::StatusOr<std::vector<std::string>> LoadAdSetIds() {
+  const std::string ids_file = absl::GetFlag(FLAGS_ids_file);
+  std::vector<std::string> ids;
+  if (ids_file.empty()) {
+    for (int64_t i = 0; i < absl::GetFlag(FLAGS_ad_sets); ++i) ids.push_back(AdSetId(i));
+    return ids;
+  }
+  std::ifstream in(ids_file);
+  if (!in) return absl::InvalidArgumentError(absl::StrCat("--ids_file: cannot read ", ids_file));
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) ids.push_back(line);
+  }
+  return ids;
+}
+
+absl::StatusOr<LoadOptions> LoadOptionsFromFlags() {
+  LoadOptions options;
+  options.address = absl::GetFlag(FLAGS_address);
+  if (options.address.empty()) return absl::InvalidArgumentError("--address: required");
+  const std::string method = absl::GetFlag(FLAGS_method);
+  if (method == "recommendation") {
+    options.method = LoadMethod::kRecommendation;
+    ASSIGN_OR_RETURN(options.ad_set_ids, LoadAdSetIds());
+  } else if (method != "health") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--method: '", method, "' is not recommendation or health"));
+  }
+  options.inflight = absl::GetFlag(FLAGS_inflight);
+  options.warmup_requests = absl::GetFlag(FLAGS_warmup_requests);
+  options.requests = absl::GetFlag(FLAGS_requests);
+  options.duration = absl::Seconds(absl::GetFlag(FLAGS_seconds));
+  options.seed = absl::GetFlag(FLAGS_seed);
+  return options;
+}
+
+int LoadMain() {
+  absl::StatusOr<LoadOptions> options = LoadOptionsFromFlags();
+  if (!options.ok()) {
+    std::fprintf(stderr, "rung_bench load: %s\n", std::string(options.status().message()).c_str());
+    return 2;
+  }
+  absl::StatusOr<LoadFigures> figures = RunLoad(*options);
+  if (!figures.ok()) {
+    std::fprintf(stderr, "rung_bench load: %s\n", figures.status().ToString().c_str());
+    return 1;
+  }
+  Json json = {{"qps", figures->qps},
+               {"p50_ms", figures->p50_ms},
+               {"p99_ms", figures->p99_ms},
+               {"requests", figures->requests},
+               {"errors", figures->errors},
+               {"seconds", figures->seconds},
+               {"first_error", figures->first_error}};
+  std::printf("%s\n", json.dump().c_str());
+  return 0;
+}
+
+}  // namespace
+}  // namespace rung::bench
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "rung_bench run --rungd=PATH --ad_sets=N --workdir=DIR [...]: one full benchmark run, "
+      "printed as one JSON line\n"
+      "rung_bench load --address=HOST:PORT --method=recommendation|health [...]: one serving "
+      "load, printed as one JSON line");
+  const std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  // A child that dies must fail a write, not kill the benchmark.
+  signal(SIGPIPE, SIG_IGN);
+  const std::string mode = args.size() == 2 ? args[1] : "";
+  if (mode == "run") return rung::bench::RunMain();
+  if (mode == "load") return rung::bench::LoadMain();
+  std::fprintf(stderr, "usage: rung_bench run|load --flags (see --help)\n");
+  return 2;
+}

@@ -1,0 +1,155 @@
+"""The benchmark harness at tiny size: it runs, its output parses and the
+report renders. Speed is never asserted; the machine is shared.
+
+Needs RUNGD and RUNG_BENCH (the built binaries), as ctest sets them.
+"""
+
+import json
+import math
+import os
+import subprocess
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+RUNGD = os.environ.get("RUNGD", "rungd")
+RUNG_BENCH = os.environ.get("RUNG_BENCH", "rung_bench")
+
+AD_SETS = 30
+WEEKS = 12
+REQUESTS = 300
+
+# Every figure a run reports, each a number >= 0.
+NUMERIC_KEYS = [
+    "ad_sets", "weeks", "rows", "accounts", "campaigns", "seed", "batch", "batches",
+    "ingest_inflight", "serve_inflight", "serve_seconds", "serve_requests", "warmup_requests",
+    "ingest_s", "ingest_rows_per_s", "bare_s", "bare_rows_per_s", "ingest_ratio",
+    "bare_db_bytes", "evaluate_s", "evaluated", "scan_s", "scan_rows", "evaluate_scan_ratio",
+    "recommendation_qps", "recommendation_p50_ms", "recommendation_p99_ms",
+    "recommendation_requests", "recommendation_errors", "health_qps", "health_p50_ms",
+    "health_p99_ms", "health_requests", "health_errors", "serve_ratio", "errors",
+    "http_page_size", "http_pages", "http_recommendations", "http_s", "http_pages_per_s",
+    "http_recommendations_per_s", "http_304_pages", "http_304_pages_per_s", "peak_rss_mb",
+    "db_bytes", "startup_listening_s", "startup_s", "startup_rss_mb", "total_s",
+]
+
+# The targets of issue 6, as the report must spell them.
+TARGET_LINES = [
+    "ingest ≥ 0.5× the bare SQLite upsert rate",
+    "evaluate ≤ 2× the bare ordered scan",
+    "GetRecommendation ≥ 0.6× the health-check QPS",
+    "GetRecommendation p99 ≤ 10 ms at 64 in flight",
+    "peak RSS of rungd ≤ 256 MB",
+    "start-up on the full database ≤ 1 s",
+]
+
+ANALYSIS_MARKER = "Hand-written: the evaluation reads every week twice."
+
+
+def run_bench(workdir, *extra):
+    return subprocess.run(
+        [RUNG_BENCH, "run", f"--rungd={RUNGD}", f"--ad_sets={AD_SETS}", f"--weeks={WEEKS}",
+         "--batch=7", f"--serve_requests={REQUESTS}", "--warmup_requests=50",
+         f"--workdir={workdir}", *extra],
+        capture_output=True, text=True, timeout=240)
+
+
+class BenchSmokeTest(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.done = run_bench(os.path.join(cls.tmp.name, "work"))
+        lines = cls.done.stdout.splitlines()
+        cls.figures = json.loads(lines[0]) if len(lines) == 1 else None
+        cls.results = os.path.join(cls.tmp.name, "results.jsonl")
+        with open(cls.results, "w", encoding="utf-8") as out:
+            out.write(cls.done.stdout)
+        analysis = os.path.join(cls.tmp.name, "analysis.md")
+        with open(analysis, "w", encoding="utf-8") as out:
+            out.write(f"## Analysis\n\n{ANALYSIS_MARKER}\n")
+        report = os.path.join(cls.tmp.name, "BENCHMARKS.md")
+        cls.report_run = subprocess.run(
+            ["/usr/bin/python3", os.path.join(HERE, "report.py"), "--results", cls.results,
+             "--out", report, "--analysis", analysis, "--workdir", cls.tmp.name,
+             "--command", "scripts/bench --sizes 30"],
+            capture_output=True, text=True, timeout=60)
+        cls.report = open(report, encoding="utf-8").read() if os.path.exists(report) else ""
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_run_succeeds_with_one_json_line(self):
+        self.assertEqual(self.done.returncode, 0, self.done.stderr)
+        self.assertIsNotNone(self.figures, self.done.stdout)
+        self.assertNotIn("error", self.figures)
+
+    def test_every_figure_is_a_sane_number(self):
+        for key in NUMERIC_KEYS:
+            with self.subTest(key=key):
+                self.assertIn(key, self.figures)
+                value = self.figures[key]
+                self.assertIsInstance(value, (int, float))
+                self.assertNotIsInstance(value, bool)
+                self.assertTrue(math.isfinite(value) and value >= 0, value)
+
+    def test_phases_took_time(self):
+        for key in ["ingest_s", "bare_s", "evaluate_s", "scan_s", "http_s", "startup_s",
+                    "recommendation_qps", "health_qps", "peak_rss_mb"]:
+            with self.subTest(key=key):
+                self.assertGreater(self.figures[key], 0)
+
+    def test_every_row_and_ad_set_is_accounted_for(self):
+        f = self.figures
+        self.assertEqual(f["rows"], AD_SETS * WEEKS)
+        self.assertEqual(f["evaluated"], AD_SETS)
+        self.assertEqual(f["scan_rows"], AD_SETS * WEEKS)
+        self.assertEqual(f["http_recommendations"], AD_SETS)
+        self.assertIs(f["http_complete"], True)
+        self.assertEqual(f["http_304_pages"], f["http_pages"])
+        # Batches of 7: several requests, the last one short.
+        self.assertEqual(f["batches"], -(-AD_SETS * WEEKS // 7))
+        self.assertIs(f["same_rows_as_bare"], True)
+
+    def test_serving_had_no_errors(self):
+        f = self.figures
+        self.assertEqual(f["errors"], 0)
+        self.assertEqual(f["recommendation_errors"], 0)
+        self.assertEqual(f["health_errors"], 0)
+        self.assertEqual(f["recommendation_requests"], REQUESTS)
+        self.assertEqual(f["health_requests"], REQUESTS)
+
+    def test_the_data_reaches_many_actions(self):
+        actions = self.figures["evaluate_actions"]
+        self.assertGreaterEqual(len(actions), 4, actions)
+        self.assertEqual(sum(actions.values()), AD_SETS)
+
+    def test_report_renders_every_target(self):
+        self.assertEqual(self.report_run.returncode, 0, self.report_run.stderr)
+        for line in TARGET_LINES:
+            with self.subTest(target=line):
+                row = next((row for row in self.report.splitlines()
+                            if row.startswith(f"| {line} |")), None)
+                self.assertIsNotNone(row, self.report)
+                self.assertRegex(row, r"\*\*(MET|NOT MET)\*\*")
+
+    def test_report_has_its_sections_and_keeps_the_analysis(self):
+        for heading in ["## Machine", "## How to repeat", "## Targets", "## Medians per size",
+                        "## Scaling", "## Every run", "## Analysis"]:
+            with self.subTest(heading=heading):
+                self.assertIn(heading, self.report)
+        analysis = self.report[self.report.index("## Analysis"):]
+        self.assertIn(ANALYSIS_MARKER, analysis)
+
+    def test_a_daemon_that_does_not_start_fails_the_run(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            done = subprocess.run(
+                [RUNG_BENCH, "run", "--rungd=/bin/false", "--ad_sets=3",
+                 f"--workdir={tmp}/work"], capture_output=True, text=True, timeout=60)
+        self.assertEqual(done.returncode, 1)
+        self.assertIn("rungd did not start", json.loads(done.stdout)["error"])
+
+
+if __name__ == "__main__":
+    unittest.main()
