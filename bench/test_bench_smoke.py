@@ -74,7 +74,10 @@ class BenchSmokeTest(unittest.TestCase):
              "--out", report, "--analysis", analysis, "--workdir", cls.tmp.name,
              "--command", "scripts/bench --sizes 30"],
             capture_output=True, text=True, timeout=60)
-        cls.report = open(report, encoding="utf-8").read() if os.path.exists(report) else ""
+        cls.report = ""
+        if os.path.exists(report):
+            with open(report, encoding="utf-8") as rendered:
+                cls.report = rendered.read()
 
     @classmethod
     def tearDownClass(cls):
