@@ -87,11 +87,11 @@ absl::Status StepToDone(sqlite3* db, sqlite3_stmt* statement, absl::string_view 
 }
 
 // rungd's connection settings, on a file that OpenSqliteStore already put
-// in WAL mode.
-absl::StatusOr<Database> OpenLikeRungd(const std::string& path) {
+// in WAL mode. `synchronous` is one of FULL, NORMAL or OFF.
+absl::StatusOr<Database> OpenLikeRungd(const std::string& path, const std::string& synchronous) {
   ASSIGN_OR_RETURN(Database db, OpenDatabase(path, SQLITE_OPEN_READWRITE));
   RETURN_IF_ERROR(Exec(db.get(), "PRAGMA journal_mode = WAL"));
-  RETURN_IF_ERROR(Exec(db.get(), "PRAGMA synchronous = FULL"));
+  RETURN_IF_ERROR(Exec(db.get(), "PRAGMA synchronous = " + synchronous));
   RETURN_IF_ERROR(Exec(db.get(), "PRAGMA foreign_keys = ON"));
   return db;
 }
@@ -99,8 +99,8 @@ absl::StatusOr<Database> OpenLikeRungd(const std::string& path) {
 // The ad set row once per ad set, as rungd does once per ad set and batch.
 class BareWriter {
  public:
-  static absl::StatusOr<BareWriter> Open(const std::string& path) {
-    ASSIGN_OR_RETURN(Database db, OpenLikeRungd(path));
+  static absl::StatusOr<BareWriter> Open(const std::string& path, const std::string& synchronous) {
+    ASSIGN_OR_RETURN(Database db, OpenLikeRungd(path, synchronous));
     ASSIGN_OR_RETURN(Statement insert_ad_set, Prepare(db.get(), kInsertAdSet));
     ASSIGN_OR_RETURN(Statement upsert_week, Prepare(db.get(), kUpsertWeek));
     return BareWriter(std::move(db), std::move(insert_ad_set), std::move(upsert_week));
@@ -170,9 +170,9 @@ absl::Status CreateSchema(const std::string& path) {
 }
 
 absl::StatusOr<IngestFigures> BareUpsert(const std::string& path, const DatasetSpec& spec,
-                                         int batch_size) {
+                                         int batch_size, const std::string& synchronous) {
   RETURN_IF_ERROR(CreateSchema(path));
-  ASSIGN_OR_RETURN(BareWriter writer, BareWriter::Open(path));
+  ASSIGN_OR_RETURN(BareWriter writer, BareWriter::Open(path, synchronous));
   IngestFigures figures;
   figures.rows = spec.rows();
   figures.batches = BatchCount(spec, batch_size);

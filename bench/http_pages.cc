@@ -83,7 +83,9 @@ absl::StatusOr<std::vector<PageKey>> WalkPages(httplib::Client& client, int page
   do {
     ASSIGN_OR_RETURN(const httplib::Response response, GetPage(client, page_size, token, {}));
     v1::ListRecommendationsResponse page;
+    const absl::Time parse_start = absl::Now();
     RETURN_IF_ERROR(ParsePage(response, figures->pages, &page));
+    figures->parse_seconds += absl::ToDoubleSeconds(absl::Now() - parse_start);
     RETURN_IF_ERROR(CheckOrder(page, &last_id));
     keys.push_back({token, response.get_header_value("ETag")});
     ++figures->pages;

@@ -13,6 +13,8 @@ struct HttpFigures {
   int64_t recommendations = 0;
   // The walk over every page, client parsing included.
   double seconds = 0;
+  // The part of `seconds` spent parsing the pages' JSON in this client.
+  double parse_seconds = 0;
   // The same pages again with If-None-Match: each must answer 304.
   int64_t not_modified_pages = 0;
   double not_modified_seconds = 0;

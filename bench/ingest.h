@@ -31,11 +31,12 @@ absl::StatusOr<IngestFigures> IngestOverGrpc(const std::shared_ptr<grpc::Channel
 // The limit for the above: the same rows with the same batch boundaries into
 // a new database at `path` with rungd's schema, through the SQLite C API
 // alone. Each batch is one BEGIN IMMEDIATE ... COMMIT of prepared upserts,
-// under rungd's settings (WAL, synchronous=FULL, foreign keys on). Rows are
+// under rungd's settings (WAL, foreign keys on, `synchronous`, which is FULL
+// unless told otherwise, as in rungd). Rows are
 // rendered to column values before each batch, and only the transactions
 // are timed.
 absl::StatusOr<IngestFigures> BareUpsert(const std::string& path, const DatasetSpec& spec,
-                                         int batch_size);
+                                         int batch_size, const std::string& synchronous);
 
 // Creates `path` with rungd's schema (every migration), the way rungd would.
 absl::Status CreateSchema(const std::string& path);

@@ -64,6 +64,7 @@ SCALING_COLUMNS = [
     ("µs/row", "scan_s", "rows", "{:.3f}"),
     ("HTTP walk s", "http_s", None, "{:.2f}"),
     ("µs/ad set", "http_s", "ad_sets", "{:.1f}"),
+    ("of which client parse s", "http_client_parse_s", None, "{:.2f}"),
     ("peak RSS MB", "peak_rss_mb", None, "{:.0f}"),
     ("start-up s", "startup_s", None, "{:.3f}"),
     ("db MB", "db_mb", None, "{:.0f}"),
@@ -301,7 +302,8 @@ One `rung_bench run` does, in order, against one fresh rungd (`--listen=127.0.0.
   one batch while rungd writes another; rows/s over the whole upload. **Limit**: the same
   rows with the same batch boundaries into a new file with rungd's schema, through the
   SQLite C API alone (one `BEGIN IMMEDIATE … COMMIT` per batch, prepared
-  `INSERT … ON CONFLICT DO UPDATE`, WAL, `synchronous=FULL`, foreign keys on); rows are
+  `INSERT … ON CONFLICT DO UPDATE`, WAL, `synchronous={run.get('bare_synchronous', 'FULL')}`,
+  foreign keys on); rows are
   rendered before each batch and only the transactions are timed. Both databases are
   then compared row by row (`same_rows_as_bare`).
 - **Evaluate**: a stored `EvaluateAdSets` of every ad set at the default as-of week, timed

@@ -5,8 +5,8 @@
 
 #include <signal.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <fstream>
 #include <functional>
@@ -40,6 +40,9 @@ ABSL_FLAG(int64_t, ad_sets, 0, "ad sets to generate (run), or to ask for (load)"
 ABSL_FLAG(int32_t, weeks, 12,
           "run: consecutive weeks per ad set, ending at the last complete week");
 ABSL_FLAG(int32_t, batch, 1000, "run: records per IngestWeeks request (rungd accepts up to 5000)");
+ABSL_FLAG(std::string, bare_synchronous, "FULL",
+          "run: PRAGMA synchronous of the bare upsert (FULL is rungd's default; NORMAL or OFF "
+          "show what the fsync per batch costs)");
 ABSL_FLAG(int32_t, ingest_inflight, 2, "run: IngestWeeks requests outstanding at once");
 ABSL_FLAG(double, serve_seconds, 5, "run: measured seconds of each serving load");
 ABSL_FLAG(int64_t, serve_requests, 0,
@@ -87,13 +90,6 @@ bool Exists(const std::string& path) {
   return stat(path.c_str(), &info) == 0;
 }
 
-absl::StatusOr<std::string> OwnExecutable() {
-  char path[4096];
-  const ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
-  if (n < 0) return absl::InternalError("readlink /proc/self/exe failed");
-  return std::string(path, static_cast<size_t>(n));
-}
-
 // What `run` was asked to do, from its flags.
 struct RunConfig {
   std::string rungd;
@@ -101,6 +97,7 @@ struct RunConfig {
   DatasetSpec spec;
   int batch = 1000;
   int ingest_inflight = 2;
+  std::string bare_synchronous;
   int serve_inflight = 64;
   int64_t warmup_requests = 1000;
   double serve_seconds = 5;
@@ -121,6 +118,7 @@ absl::StatusOr<RunConfig> RunConfigFromFlags() {
   config.spec.last_week = Week::LastComplete(absl::Now());
   config.batch = absl::GetFlag(FLAGS_batch);
   config.ingest_inflight = absl::GetFlag(FLAGS_ingest_inflight);
+  config.bare_synchronous = absl::GetFlag(FLAGS_bare_synchronous);
   config.serve_inflight = absl::GetFlag(FLAGS_inflight);
   config.warmup_requests = absl::GetFlag(FLAGS_warmup_requests);
   config.serve_seconds = absl::GetFlag(FLAGS_serve_seconds);
@@ -135,6 +133,10 @@ absl::StatusOr<RunConfig> RunConfigFromFlags() {
   if (config.spec.weeks < 1) return absl::InvalidArgumentError("--weeks: must be at least 1");
   if (config.batch < 1 || config.batch > 5000) {
     return absl::InvalidArgumentError("--batch: must be within 1..5000");
+  }
+  if (config.bare_synchronous != "FULL" && config.bare_synchronous != "NORMAL" &&
+      config.bare_synchronous != "OFF") {
+    return absl::InvalidArgumentError("--bare_synchronous: must be FULL, NORMAL or OFF");
   }
   if (config.ingest_inflight < 1) {
     return absl::InvalidArgumentError("--ingest_inflight: must be at least 1");
@@ -221,8 +223,10 @@ class BenchRun {
   }
 
   absl::Status BarePhase() {
-    ASSIGN_OR_RETURN(const IngestFigures figures,
-                     BareUpsert(WorkPath("bare.db"), config_.spec, config_.batch));
+    ASSIGN_OR_RETURN(
+        const IngestFigures figures,
+        BareUpsert(WorkPath("bare.db"), config_.spec, config_.batch, config_.bare_synchronous));
+    report_["bare_synchronous"] = config_.bare_synchronous;
     report_["bare_s"] = figures.seconds;
     report_["bare_rows_per_s"] = figures.rows_per_second();
     report_["ingest_ratio"] =
@@ -271,9 +275,9 @@ class BenchRun {
 
   // The load client runs in a process of its own, as a real client would.
   absl::StatusOr<Json> RunLoadProcess(const std::string& method) {
-    ASSIGN_OR_RETURN(const std::string self, OwnExecutable());
     ChildProcess::Options options;
-    options.argv = {self,
+    // This very binary, even if a rebuild replaced the file since it started.
+    options.argv = {"/proc/self/exe",
                     "load",
                     "--address=" + rungd_->grpc_address(),
                     "--method=" + method,
@@ -333,6 +337,7 @@ class BenchRun {
     report_["http_recommendations"] = http.recommendations;
     report_["http_complete"] = http.complete;
     report_["http_s"] = http.seconds;
+    report_["http_client_parse_s"] = http.parse_seconds;
     report_["http_pages_per_s"] = Ratio(http.pages, http.seconds);
     report_["http_recommendations_per_s"] = Ratio(http.recommendations, http.seconds);
     report_["http_304_pages"] = http.not_modified_pages;
