@@ -208,7 +208,7 @@ absl::Status Connection::InWriteTransaction(absl::string_view doing,
   return InTransaction("BEGIN IMMEDIATE", doing, body);
 }
 
-absl::Status Connection::InTempTransaction(absl::string_view doing,
+absl::Status Connection::InReadTransaction(absl::string_view doing,
                                            absl::FunctionRef<absl::Status()> body) {
   return InTransaction("BEGIN", doing, body);
 }

@@ -151,9 +151,9 @@ class Connection {
   // front, so a busy database fails here rather than halfway through.
   absl::Status InWriteTransaction(absl::string_view doing, absl::FunctionRef<absl::Status()> body);
 
-  // The same with a deferred BEGIN, for a body that writes only TEMP tables:
-  // those take no lock on the database file, so other writers go on.
-  absl::Status InTempTransaction(absl::string_view doing, absl::FunctionRef<absl::Status()> body);
+  // BEGIN, `body`, then the end of the transaction: whatever commits
+  // meanwhile, `body` reads the database as of one moment.
+  absl::Status InReadTransaction(absl::string_view doing, absl::FunctionRef<absl::Status()> body);
 
   // Copies the whole database to `destination`, a new file (INVALID_ARGUMENT
   // "destination_path: ..." when it exists or cannot be created), in one

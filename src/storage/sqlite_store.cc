@@ -496,19 +496,14 @@ class SqliteStore final : public Store {
                              absl::FunctionRef<absl::Status(const AdSetHistory&)> visit) override {
     constexpr absl::string_view kDoing = "reading every ad set's history";
     ConnectionPool::Lease reader = readers_.Acquire();
-    // One read transaction: every history as of one moment, whatever
-    // commits while the visitor works.
-    RETURN_IF_ERROR(reader->Exec("BEGIN", kDoing));
-    absl::Status status = [&]() -> absl::Status {
+    // Every history as of one moment, whatever commits while the visitor works.
+    return reader->InReadTransaction(kDoing, [&]() -> absl::Status {
       ASSIGN_OR_RETURN(
           StatementLease select,
           reader->Prepare(account_id.empty() ? kScanHistories : kScanHistoriesOfAccount, kDoing));
       if (!account_id.empty()) select->Bind(1, std::string(account_id));
       return VisitHistories(*select, kDoing, visit);
-    }();
-    const absl::Status ended = reader->Exec("COMMIT", kDoing);
-    if (status.ok()) status = ended;
-    return status;
+    });
   }
 
   absl::StatusOr<std::vector<std::string>> ListAdSetIds(const AdSetIdPageQuery& query) override {
@@ -606,12 +601,8 @@ class SqliteStore final : public Store {
     constexpr absl::string_view kDoing = "reading store statistics";
     StoreStats stats;
     ConnectionPool::Lease reader = readers_.Acquire();
-    // One read transaction, so that the figures describe one moment.
-    RETURN_IF_ERROR(reader->Exec("BEGIN", kDoing));
-    absl::Status status = ReadStats(*reader, &stats);
-    const absl::Status ended = reader->Exec("COMMIT", kDoing);
-    if (status.ok()) status = ended;
-    RETURN_IF_ERROR(status);
+    // The figures describe one moment.
+    RETURN_IF_ERROR(reader->InReadTransaction(kDoing, [&] { return ReadStats(*reader, &stats); }));
     stats.database_bytes = FileBytes(path_) + FileBytes(path_ + "-wal");
     return stats;
   }
