@@ -108,6 +108,27 @@ Recommendation With(Recommendation r, Action action, std::set<Flag> flags = {}) 
   return r;
 }
 
+// Test ct_1 of act_1, running since W(1): `original` against its "_dup".
+ClimbTest RunningTest(const std::string& original) {
+  ClimbTest test;
+  test.climb_test_id = "ct_1";
+  test.account_id = "act_1";
+  test.original_ad_set_id = original;
+  test.duplicate_ad_set_id = original + "_dup";
+  test.from_event = "AddToCart";
+  test.to_event = "InitiateCheckout";
+  test.start_week = W(1);
+  return test;
+}
+
+// What an evaluation that promotes ct_1 writes.
+TestUpdate PromoteTest() {
+  TestUpdate promote;
+  promote.climb_test_id = "ct_1";
+  promote.state = ClimbTestState::kPromoted;
+  return promote;
+}
+
 std::vector<Decision> Decisions(std::vector<Recommendation> recommendations) {
   std::vector<Decision> decisions;
   for (Recommendation& r : recommendations) {
@@ -398,20 +419,9 @@ TEST_F(RecommendationStoreTest, ListsInByteOrder) {
 
 TEST_F(RecommendationStoreTest, AFailingDecisionStoresNoneOfTheBatch) {
   ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
-  ClimbTest test;
-  test.climb_test_id = "ct_1";
-  test.account_id = "act_1";
-  test.original_ad_set_id = "as_ok";
-  test.duplicate_ad_set_id = "as_ok_dup";
-  test.from_event = "AddToCart";
-  test.to_event = "InitiateCheckout";
-  test.start_week = W(1);
-  ASSERT_OK(store->InsertClimbTest(test));
+  ASSERT_OK(store->InsertClimbTest(RunningTest("as_ok")));
   std::vector<Decision> decisions = Decisions({Full("as_ok", W(5)), Full("as_bad", W(5))});
-  TestUpdate promote;
-  promote.climb_test_id = "ct_1";
-  promote.state = ClimbTestState::kPromoted;
-  decisions[0].test_update = promote;
+  decisions[0].test_update = PromoteTest();
   {
     // The second insert fails inside the transaction, after the first
     // recommendation and the test update were written.
@@ -474,23 +484,12 @@ class EvaluationRunTest : public RecommendationStoreTest {
   void SetUp() override {
     RecommendationStoreTest::SetUp();
     ASSERT_OK_AND_ASSIGN(store_, OpenSqliteStore(Options()));
-    ClimbTest test;
-    test.climb_test_id = "ct_1";
-    test.account_id = "act_1";
-    test.original_ad_set_id = "as_2";
-    test.duplicate_ad_set_id = "as_2_dup";
-    test.from_event = "AddToCart";
-    test.to_event = "InitiateCheckout";
-    test.start_week = W(1);
-    ASSERT_OK(store_->InsertClimbTest(test));
+    ASSERT_OK(store_->InsertClimbTest(RunningTest("as_2")));
     ASSERT_OK(StoreRun(*store_, Run("ev_0"), Decisions({With(Full("as_1", W(3)), Action::kHold)})));
 
     decisions_ = Decisions(
         {With(Full("as_1", W(3)), Action::kAtTop), With(Full("as_2", W(3)), Action::kAtTop)});
-    TestUpdate promote;
-    promote.climb_test_id = "ct_1";
-    promote.state = ClimbTestState::kPromoted;
-    decisions_[1].test_update = promote;
+    decisions_[1].test_update = PromoteTest();
   }
 
   static EvaluationRecord Run(const std::string& evaluation_id) {
