@@ -23,5 +23,17 @@ TEST(QuoteTest, EscapesAndCutsLongInput) {
   EXPECT_EQ(quoted, "\"" + std::string(64, 'x') + "...\" (100 bytes)");
 }
 
+TEST(AppendZeroPaddedTest, PadsToTheWidthAndAppends) {
+  std::string text = "at ";
+  AppendZeroPadded(7, 4, &text);
+  EXPECT_EQ(text, "at 0007");
+  AppendZeroPadded(0, 2, &text);
+  EXPECT_EQ(text, "at 000700");
+  AppendZeroPadded(9999, 4, &text);
+  EXPECT_EQ(text, "at 0007009999");
+  AppendZeroPadded(123456, 6, &text);
+  EXPECT_EQ(text, "at 0007009999123456");
+}
+
 }  // namespace
 }  // namespace rung

@@ -22,6 +22,14 @@ std::string Quote(absl::string_view text, char mark) {
                       mark_text, " (", text.size(), " bytes)");
 }
 
+void AppendZeroPadded(int64_t value, int width, std::string* out) {
+  const size_t end = out->size() + static_cast<size_t>(width);
+  out->resize(end, '0');
+  for (size_t i = end; value > 0 && i > end - static_cast<size_t>(width); --i, value /= 10) {
+    (*out)[i - 1] = static_cast<char>('0' + value % 10);
+  }
+}
+
 std::string JsonQuote(absl::string_view text) {
   std::string out;
   out.reserve(text.size() + 2);

@@ -1,6 +1,7 @@
 #ifndef RUNG_CORE_TEXT_H_
 #define RUNG_CORE_TEXT_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,12 @@ inline std::string_view AsStd(absl::string_view text) {
 // `mark`, C-escaped, and cut after 64 bytes with the full length noted. A
 // binary or megabyte-long input must not garble or flood the message.
 std::string Quote(absl::string_view text, char mark = '"');
+
+// Appends `value` in decimal, zero-padded to `width` digits: the dates and
+// timestamps written for every stored row and read back for every answer,
+// where StrFormat's parsing of its format string was a measurable share.
+// `value` must be non-negative and fit in `width` digits.
+void AppendZeroPadded(int64_t value, int width, std::string* out);
 
 // `text` as a JSON string literal: quotes, backslashes and control bytes
 // escaped, UTF-8 passed through. The one JSON writer for logs and storage.

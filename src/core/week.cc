@@ -23,7 +23,14 @@ const char* WeekdayName(absl::Weekday day) {
 }
 
 std::string FormatDay(absl::CivilDay day) {
-  return absl::StrFormat("%04d-%02d-%02d", day.year(), day.month(), day.day());
+  std::string text;
+  text.reserve(10);
+  AppendZeroPadded(day.year(), 4, &text);
+  text += '-';
+  AppendZeroPadded(day.month(), 2, &text);
+  text += '-';
+  AppendZeroPadded(day.day(), 2, &text);
+  return text;
 }
 
 // Strict YYYY-MM-DD: absl::ParseCivilTime would also take "2026-1-5" and

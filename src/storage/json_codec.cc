@@ -278,8 +278,17 @@ std::string EncodeTimestamp(absl::Time time) {
   const int64_t fraction = ((micros % 1'000'000) + 1'000'000) % 1'000'000;
   const absl::CivilSecond civil =
       absl::ToCivilSecond(absl::FromUnixMicros(micros - fraction), absl::UTCTimeZone());
-  return absl::StrFormat("%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", civil.year(), civil.month(),
-                         civil.day(), civil.hour(), civil.minute(), civil.second(), fraction);
+  std::string text;
+  text.reserve(27);
+  const std::pair<int64_t, int> fields[] = {
+      {civil.year(), 4},   {civil.month(), 2},  {civil.day(), 2}, {civil.hour(), 2},
+      {civil.minute(), 2}, {civil.second(), 2}, {fraction, 6}};
+  constexpr absl::string_view kAfter = "--T::.Z";
+  for (size_t i = 0; i < kAfter.size(); ++i) {
+    AppendZeroPadded(fields[i].first, fields[i].second, &text);
+    text += kAfter[i];
+  }
+  return text;
 }
 
 absl::StatusOr<absl::Time> DecodeTimestamp(absl::string_view text) {

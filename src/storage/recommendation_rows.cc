@@ -236,20 +236,20 @@ absl::string_view ListStatement(const RecommendationQuery& query) {
 
 }  // namespace
 
-absl::Status CheckStorableRecommendation(const Recommendation& r, absl::string_view field) {
-  RETURN_IF_ERROR(CheckNotEmpty(r.ad_set_id, absl::StrCat(field, ".ad_set_id")));
-  RETURN_IF_ERROR(CheckNotEmpty(r.account_id, absl::StrCat(field, ".account_id")));
-  RETURN_IF_ERROR(CheckCounts(r.latest_counts, absl::StrCat(field, ".latest_counts")));
-  RETURN_IF_ERROR(CheckCounts(r.sustained_counts, absl::StrCat(field, ".sustained_counts")));
+absl::Status CheckStorableRecommendation(const Recommendation& r) {
+  RETURN_IF_ERROR(CheckNotEmpty(r.ad_set_id, "recommendation.ad_set_id"));
+  RETURN_IF_ERROR(CheckNotEmpty(r.account_id, "recommendation.account_id"));
+  RETURN_IF_ERROR(CheckCounts(r.latest_counts, "recommendation.latest_counts"));
+  RETURN_IF_ERROR(CheckCounts(r.sustained_counts, "recommendation.sustained_counts"));
   if (r.weeks_on_rung < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("%s.weeks_on_rung: must not be negative, got %d", field, r.weeks_on_rung));
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "recommendation.weeks_on_rung: must not be negative, got %d", r.weeks_on_rung));
   }
   if (r.learning_threshold < 0) {
     return absl::InvalidArgumentError(absl::StrFormat(
-        "%s.learning_threshold: must not be negative, got %d", field, r.learning_threshold));
+        "recommendation.learning_threshold: must not be negative, got %d", r.learning_threshold));
   }
-  return CheckTimestamp(r.evaluated_at, absl::StrCat(field, ".evaluated_at"));
+  return CheckTimestamp(r.evaluated_at, "recommendation.evaluated_at");
 }
 
 absl::Status UpsertRecommendationRow(Connection& writer, const Recommendation& recommendation) {

@@ -19,11 +19,10 @@
 
 namespace rung {
 
-// INVALID_ARGUMENT, naming `field` ("decisions[2].recommendation"), for a
+// INVALID_ARGUMENT, naming the field ("recommendation.account_id"), for a
 // recommendation that could not be stored or read back as it is: no ad set
 // or account, a negative count or number, an instant outside years 1-9999.
-absl::Status CheckStorableRecommendation(const Recommendation& recommendation,
-                                         absl::string_view field);
+absl::Status CheckStorableRecommendation(const Recommendation& recommendation);
 
 // Stores the row of (ad set, as-of week), replacing the one there.
 absl::Status UpsertRecommendationRow(Connection& writer, const Recommendation& recommendation);

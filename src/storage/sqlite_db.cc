@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <utility>
 
+#include "absl/base/call_once.h"
 #include "absl/strings/str_cat.h"
 #include "rung/status_macros.h"
 
@@ -125,8 +126,22 @@ void Statement::Reset() {
 
 // --- Connection --------------------------------------------------------------
 
+namespace {
+
+// SQLite's allocation statistics take a process-wide mutex on every malloc
+// and free, which the evaluation's reader and writer threads and every
+// serving thread then contend for; rungd reads none of those statistics.
+void TurnOffMemoryStatistics() {
+  static absl::once_flag once;
+  // Refused (SQLITE_MISUSE) once SQLite is initialized; then it stays on.
+  absl::call_once(once, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const std::string& path,
                                                              const ConnectionOptions& options) {
+  TurnOffMemoryStatistics();
   const int flags =
       SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE |
       (options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
