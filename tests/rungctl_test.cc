@@ -304,6 +304,11 @@ TEST(RungctlUsageTest, BadCommandLinesExitTwoWithTheProblemAndAUsageLine) {
   }
 }
 
+TEST(RungctlUsageTest, AnEmptyServerIsAUsageErrorNamingTheFlag) {
+  ExpectUsageError(RunRungctl({"health", "--server="}),
+                   "--server: empty; give host:port or unix:PATH");
+}
+
 TEST(RungctlUsageTest, UsageErrorNamesTheCommandsOwnUsage) {
   const Result result = RunRungctl({"recommendation"});
   EXPECT_THAT(result.err, HasSubstr("usage: rungctl recommendation AD_SET_ID [--as-of WEEK]"));
