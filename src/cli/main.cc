@@ -67,7 +67,7 @@ absl::StatusOr<SessionOptions> ReadSessionOptions(const Invocation& invocation) 
   options.server = FlagOrEnv(invocation, "--server", "RUNG_SERVER", kDefaultServer);
   // gRPC would only say that it could not create a channel.
   if (options.server.empty()) {
-    return absl::InvalidArgumentError("--server: empty; give host:port or unix:PATH");
+    return UsageError("--server: empty; give host:port or unix:PATH");
   }
   options.token = FlagOrEnv(invocation, "--token", "RUNG_TOKEN", "");
   ASSIGN_OR_RETURN(options.tls, ReadClientTls(invocation));
