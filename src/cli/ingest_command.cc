@@ -15,6 +15,7 @@
 #include "api/proto_convert.h"
 #include "cli/output.h"
 #include "core/digest.h"
+#include "core/text.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "nlohmann/json.hpp"
@@ -200,8 +201,7 @@ absl::Status RunIngest(const Invocation& invocation, Session& session) {
   ASSIGN_OR_RETURN(const std::string content, ReadInput(flags.path, session.in()));
   absl::StatusOr<ImportedFile> file = ParseImportFile(content, flags.path, flags.import);
   if (!file.ok()) {
-    return absl::Status(file.status().code(),
-                        absl::StrCat(flags.path, ": ", file.status().message()));
+    return WithMessagePrefix(absl::StrCat(flags.path, ": "), file.status());
   }
   ASSIGN_OR_RETURN(const std::vector<v1::AdSetWeek> weeks, ToMessages(file->records));
   ASSIGN_OR_RETURN(const std::string key, ImportKey(weeks, flags.batch_size));

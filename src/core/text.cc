@@ -22,6 +22,10 @@ std::string Quote(absl::string_view text, char mark) {
                       mark_text, " (", text.size(), " bytes)");
 }
 
+absl::Status WithMessagePrefix(absl::string_view prefix, const absl::Status& status) {
+  return absl::Status(status.code(), absl::StrCat(prefix, status.message()));
+}
+
 void AppendZeroPadded(int64_t value, int width, std::string* out) {
   const size_t end = out->size() + static_cast<size_t>(width);
   out->resize(end, '0');

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 
 namespace rung {
@@ -22,6 +23,10 @@ inline std::string_view AsStd(absl::string_view text) {
 // `mark`, C-escaped, and cut after 64 bytes with the full length noted. A
 // binary or megabyte-long input must not garble or flood the message.
 std::string Quote(absl::string_view text, char mark = '"');
+
+// `status` with `prefix` put before its message: how a caller names what a
+// lower layer's error was about (a file, a database, "decisions[3].").
+absl::Status WithMessagePrefix(absl::string_view prefix, const absl::Status& status);
 
 // Appends `value` in decimal, zero-padded to `width` digits: the dates and
 // timestamps written for every stored row and read back for every answer,

@@ -11,10 +11,6 @@ absl::Status CheckNotEmpty(absl::string_view value, absl::string_view field) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": must not be empty"));
 }
 
-absl::Status WithFieldPrefix(absl::string_view prefix, const absl::Status& status) {
-  return absl::Status(status.code(), absl::StrCat(prefix, status.message()));
-}
-
 absl::StatusOr<std::optional<Week>> OptionalWeekFromText(absl::string_view text) {
   if (text.empty()) return std::nullopt;
   ASSIGN_OR_RETURN(const Week week, Week::Parse(std::string_view(text.data(), text.size())));

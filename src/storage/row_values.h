@@ -16,10 +16,6 @@ namespace rung {
 // empty: the store refuses what no caller of it should send.
 absl::Status CheckNotEmpty(absl::string_view value, absl::string_view field);
 
-// `status` with `prefix` put before its message, which names a field: how a
-// check of one part reports the path of the whole ("decisions[3].").
-absl::Status WithFieldPrefix(absl::string_view prefix, const absl::Status& status);
-
 // A week column that may be NULL (read as ""): nullopt, or the parsed week.
 absl::StatusOr<std::optional<Week>> OptionalWeekFromText(absl::string_view text);
 

@@ -31,13 +31,19 @@ absl::Status SqliteStatus(int rc, absl::string_view errmsg, absl::string_view do
 class Connection;
 
 // A value the database holds but rungd never writes becomes DATA_LOSS that
-// names the column and the row (`where`).
+// names the column, the row (`where`) and the `problem` with it.
+inline absl::Status CorruptColumn(absl::string_view column, absl::string_view where,
+                                  const absl::Status& problem) {
+  return absl::DataLossError(
+      absl::StrCat("stored ", column, " of ", where, " is corrupt: ", problem.message()));
+}
+
+// `value`, or CorruptColumn for its error.
 template <typename T>
 absl::StatusOr<T> CheckStored(absl::StatusOr<T> value, absl::string_view column,
                               absl::string_view where) {
   if (value.ok()) return value;
-  return absl::DataLossError(
-      absl::StrCat("stored ", column, " of ", where, " is corrupt: ", value.status().message()));
+  return CorruptColumn(column, where, value.status());
 }
 
 // One prepared statement. Binding errors are kept and reported by the next

@@ -23,7 +23,6 @@
 #include "storage/json_codec.h"
 #include "storage/migrator.h"
 #include "storage/recommendation_rows.h"
-#include "storage/row_values.h"
 #include "storage/sqlite_db.h"
 
 namespace rung {
@@ -200,7 +199,7 @@ void BindWeek(Statement& statement, const AdSetWeek& record, const std::string& 
   statement.Bind(9, int64_t{record.significant_edit ? 1 : 0});
 }
 
-// A history row's columns, from kHistoryColumns, into `week`, reusing the
+// A history row's columns, from RUNG_HISTORY_COLUMNS, into `week`, reusing the
 // storage its strings and map hold already: a scan of every week decodes
 // into the same few records over and over. ad_set_id is left alone.
 absl::Status ReadWeekInto(const Statement& row, AdSetWeek* week) {
@@ -208,11 +207,11 @@ absl::Status ReadWeekInto(const Statement& row, AdSetWeek* week) {
     const absl::string_view text = row.ColumnView(column);
     field->assign(text.data(), text.size());
   };
-  // The corrupt column's name, the row and the problem.
+  // The row is named only for a corrupt column: a scan reads every week.
   auto corrupt = [&](absl::string_view column, const absl::Status& problem) {
-    return absl::DataLossError(absl::StrFormat("stored %s of ad set '%s' week %s is corrupt: %s",
-                                               column, week->ad_set_id, row.ColumnView(2),
-                                               problem.message()));
+    return CorruptColumn(column,
+                         absl::StrFormat("ad set '%s' week %s", week->ad_set_id, row.ColumnView(2)),
+                         problem);
   };
   assign(0, &week->account_id);
   assign(1, &week->campaign_id);
@@ -237,7 +236,7 @@ absl::Status ReadWeekInto(const Statement& row, AdSetWeek* week) {
   return absl::OkStatus();
 }
 
-// Steps `select` (kHistoryColumns, then the ad set id) through ad sets in
+// Steps `select` (RUNG_HISTORY_COLUMNS, then the ad set id) through ad sets in
 // id order, handing each one's weeks to `visit` in one reused history.
 absl::Status VisitHistories(Statement& select, absl::string_view doing,
                             absl::FunctionRef<absl::Status(const AdSetHistory&)> visit) {
@@ -404,7 +403,7 @@ absl::Status CheckDecisions(const std::vector<Decision>& decisions) {
     }
     // The path is spelled out only for a refusal: building it for every
     // decision of a large evaluation cost more than the checks.
-    if (!status.ok()) return WithFieldPrefix(absl::StrCat("decisions[", i, "]."), status);
+    if (!status.ok()) return WithMessagePrefix(absl::StrCat("decisions[", i, "]."), status);
   }
   return absl::OkStatus();
 }
@@ -660,8 +659,7 @@ absl::StatusOr<std::unique_ptr<Store>> OpenWithMigrations(
   RETURN_IF_ERROR(EnableWal(*writer, options.path));
   // Named, since rungd refuses to start on it and the operator must find it.
   if (const absl::Status migrated = Migrate(*writer, migrations); !migrated.ok()) {
-    return absl::Status(migrated.code(),
-                        absl::StrCat("'", options.path, "': ", migrated.message()));
+    return WithMessagePrefix(absl::StrCat("'", options.path, "': "), migrated);
   }
   connection_options.read_only = true;
   std::vector<std::unique_ptr<Connection>> readers;
