@@ -35,6 +35,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "sqlite3.h"
+#include "support/daemon_fixture.h"
 #include "support/temp_dir.h"
 #include "support/test_certs.h"
 
@@ -806,9 +807,7 @@ class RungctlTlsTest : public ::testing::Test {
   void StartWith(bool client_ca) {
     ASSERT_TRUE(certs_.ok());
     config::v1::Config config;
-    config.mutable_tls()->set_cert_file(certs_.Cert("server"));
-    config.mutable_tls()->set_key_file(certs_.Key("server"));
-    if (client_ca) config.mutable_tls()->set_client_ca_file(certs_.Cert("ca"));
+    certs_.SetServerTls(client_ca, &config);
     config::v1::TokenConfig* token = config.mutable_auth()->add_tokens();
     token->set_name("reader");
     // printf %s reader-secret | sha256sum
@@ -816,12 +815,8 @@ class RungctlTlsTest : public ::testing::Test {
     token->set_role(config::v1::ROLE_READER);
     absl::StatusOr<DaemonConfig> resolved = ResolveConfig(config);
     ASSERT_TRUE(resolved.ok()) << resolved.status();
-    ServerOptions options;
-    options.listen = "127.0.0.1:0";
-    options.http_listen = "";
-    options.db_path = dir_.File("rung.db");
-    options.config = *resolved;
-    auto server = Server::Start(options);
+    auto server =
+        test_support::StartLocalServer(dir_.File("rung.db"), *resolved, /*with_http=*/false);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
   }

@@ -13,6 +13,7 @@
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "httplib.h"
+#include "support/daemon_fixture.h"
 #include "support/temp_dir.h"
 #include "support/test_certs.h"
 
@@ -33,17 +34,10 @@ class TlsTest : public ::testing::Test {
 
   void StartWith(bool client_ca) {
     config::v1::Config config;
-    config.mutable_tls()->set_cert_file(certs_.Cert("server"));
-    config.mutable_tls()->set_key_file(certs_.Key("server"));
-    if (client_ca) config.mutable_tls()->set_client_ca_file(certs_.Cert("ca"));
+    certs_.SetServerTls(client_ca, &config);
     absl::StatusOr<DaemonConfig> resolved = ResolveConfig(config);
     ASSERT_TRUE(resolved.ok()) << resolved.status();
-    ServerOptions options;
-    options.listen = "127.0.0.1:0";
-    options.http_listen = "127.0.0.1:0";
-    options.db_path = dir_.File("rung.db");
-    options.config = *resolved;
-    auto server = Server::Start(options);
+    auto server = test_support::StartLocalServer(dir_.File("rung.db"), *resolved);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
   }

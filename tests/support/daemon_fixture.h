@@ -55,6 +55,19 @@ inline std::vector<v1::AdSetWeek> ScenarioRecords(const SpecScenario& scenario,
   return records;
 }
 
+// rungd on 127.0.0.1:0 over `db_path`, with HTTP on 127.0.0.1:0 unless
+// `with_http` is false.
+inline absl::StatusOr<std::unique_ptr<Server>> StartLocalServer(const std::string& db_path,
+                                                                const DaemonConfig& config,
+                                                                bool with_http = true) {
+  ServerOptions options;
+  options.listen = "127.0.0.1:0";
+  options.http_listen = with_http ? "127.0.0.1:0" : "";
+  options.db_path = db_path;
+  options.config = config;
+  return Server::Start(options);
+}
+
 class DaemonFixture : public ::testing::Test {
  protected:
   void SetUp() override { StartDaemon(DaemonConfig()); }
@@ -62,12 +75,7 @@ class DaemonFixture : public ::testing::Test {
   // (Re)starts the daemon with `config` on the same database.
   void StartDaemon(const DaemonConfig& config) {
     if (server_ != nullptr) server_->Shutdown(absl::ZeroDuration());
-    ServerOptions options;
-    options.listen = "127.0.0.1:0";
-    options.http_listen = "127.0.0.1:0";
-    options.db_path = dir_.File("rung.db");
-    options.config = config;
-    auto server = Server::Start(options);
+    auto server = StartLocalServer(dir_.File("rung.db"), config);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
     channel_ = grpc::CreateChannel(server_->grpc_address(), grpc::InsecureChannelCredentials());

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 
+#include "rung/config/v1/config.pb.h"
 #include "support/temp_dir.h"
 
 namespace rung::test_support {
@@ -30,6 +31,14 @@ class TestCerts {
   // "<name>.pem" and "<name>.key" for ca, server, client, other_ca, stranger.
   std::string Cert(const std::string& name) const { return dir_.File(name + ".pem"); }
   std::string Key(const std::string& name) const { return dir_.File(name + ".key"); }
+  // The daemon's TLS section for these certificates: the server's own and,
+  // with `client_ca`, the CA that client certificates must chain to (mTLS).
+  void SetServerTls(bool client_ca, config::v1::Config* config) const {
+    config->mutable_tls()->set_cert_file(Cert("server"));
+    config->mutable_tls()->set_key_file(Key("server"));
+    if (client_ca) config->mutable_tls()->set_client_ca_file(Cert("ca"));
+  }
+
   std::string Pem(const std::string& file) const {
     std::ifstream in(file);
     std::stringstream text;
