@@ -11,7 +11,7 @@ namespace {
 
 using ::testing::ElementsAre;
 
-std::vector<int> Drain(ChunkQueue<int>& queue) {
+std::vector<int> Drain(ChunkQueue<std::vector<int>>& queue) {
   std::vector<int> taken;
   while (true) {
     absl::StatusOr<std::optional<std::vector<int>>> chunk = queue.Pop();
@@ -21,7 +21,7 @@ std::vector<int> Drain(ChunkQueue<int>& queue) {
 }
 
 TEST(ChunkQueueTest, HandsOverEveryChunkInOrderThenEnds) {
-  ChunkQueue<int> queue(2);
+  ChunkQueue<std::vector<int>> queue(2);
   // More chunks than fit: the producer waits for the consumer.
   std::thread producer([&] {
     for (int i = 0; i < 50; ++i) ASSERT_TRUE(queue.Push({2 * i, 2 * i + 1}).ok());
@@ -36,7 +36,7 @@ TEST(ChunkQueueTest, HandsOverEveryChunkInOrderThenEnds) {
 }
 
 TEST(ChunkQueueTest, AProducerErrorReachesTheConsumerEvenWithChunksLeft) {
-  ChunkQueue<int> queue(4);
+  ChunkQueue<std::vector<int>> queue(4);
   ASSERT_TRUE(queue.Push({1}).ok());
   queue.Close(absl::DataLossError("bad row"));
 
@@ -46,7 +46,7 @@ TEST(ChunkQueueTest, AProducerErrorReachesTheConsumerEvenWithChunksLeft) {
 }
 
 TEST(ChunkQueueTest, AConsumerErrorStopsAProducerWaitingForRoom) {
-  ChunkQueue<int> queue(1);
+  ChunkQueue<std::vector<int>> queue(1);
   ASSERT_TRUE(queue.Push({1}).ok());
   absl::Status pushed;
   // Full: this push waits until the consumer gives up.
@@ -59,7 +59,7 @@ TEST(ChunkQueueTest, AConsumerErrorStopsAProducerWaitingForRoom) {
 }
 
 TEST(ChunkQueueTest, APushAfterTheConsumerFinishedIsCancelled) {
-  ChunkQueue<int> queue(1);
+  ChunkQueue<std::vector<int>> queue(1);
   queue.Close(absl::OkStatus());
 
   EXPECT_EQ(queue.Push({1}).code(), absl::StatusCode::kCancelled);
@@ -67,7 +67,7 @@ TEST(ChunkQueueTest, APushAfterTheConsumerFinishedIsCancelled) {
 }
 
 TEST(ChunkQueueTest, TheFirstCloseWins) {
-  ChunkQueue<int> queue(1);
+  ChunkQueue<std::vector<int>> queue(1);
   queue.Close(absl::DataLossError("first"));
   queue.Close(absl::OkStatus());
 

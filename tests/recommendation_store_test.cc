@@ -510,7 +510,9 @@ class EvaluationRunTest : public RecommendationStoreTest {
                               absl::StatusOr<EvaluationRecord> end) {
     return store_->StoreEvaluation(
         [&](Store::DecisionWriter write) -> absl::StatusOr<EvaluationRecord> {
-          for (const Decision& decision : decisions_) RETURN_IF_ERROR(write({decision}));
+          for (const Decision& decision : decisions_) {
+            RETURN_IF_ERROR(PrepareAndWrite(*store_, write, {decision}));
+          }
           before_end();
           return end;
         });
@@ -601,6 +603,26 @@ TEST_F(RecommendationStoreTest, RefusesARecommendationItCouldNotReadBack) {
   EXPECT_TRUE(HasStatus(anonymous_status, absl::StatusCode::kInvalidArgument,
                         "decisions[0].recommendation.ad_set_id: must not be empty"));
   EXPECT_EQ(QueryInt("SELECT count(*) FROM recommendations"), 0);
+}
+
+// What another store prepared means nothing to this one.
+class ForeignDecisions : public Store::PreparedDecisions {};
+
+TEST_F(RecommendationStoreTest, RefusesDecisionsPreparedElsewhere) {
+  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
+  EvaluationRecord run;
+  run.evaluation_id = "ev_1";
+  run.as_of_week = W(3);
+
+  const absl::Status stored =
+      store->StoreEvaluation([&](Store::DecisionWriter write) -> absl::StatusOr<EvaluationRecord> {
+        RETURN_IF_ERROR(write(ForeignDecisions()));
+        return run;
+      });
+
+  EXPECT_TRUE(HasStatus(stored, absl::StatusCode::kInvalidArgument,
+                        "decisions: not prepared by this store's PrepareDecisions"));
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM evaluations"), 0);
 }
 
 TEST_F(RecommendationStoreTest, ACorruptStoredValueIsDataLoss) {

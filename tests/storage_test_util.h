@@ -107,12 +107,21 @@ inline AdSetWeek Record(const std::string& ad_set_id, Week week, int64_t purchas
   return record;
 }
 
+// Prepares `decisions` with `store` and writes them with `write`, as an
+// evaluation does with each chunk.
+inline absl::Status PrepareAndWrite(const Store& store, Store::DecisionWriter write,
+                                    const std::vector<Decision>& decisions) {
+  ASSIGN_OR_RETURN(const std::unique_ptr<Store::PreparedDecisions> prepared,
+                   store.PrepareDecisions(decisions));
+  return write(*prepared);
+}
+
 // Stores the run `run` with `decisions`, as an evaluation stores them.
 inline absl::Status StoreRun(Store& store, const EvaluationRecord& run,
                              const std::vector<Decision>& decisions = {}) {
   return store.StoreEvaluation(
       [&](Store::DecisionWriter write) -> absl::StatusOr<EvaluationRecord> {
-        RETURN_IF_ERROR(write(decisions));
+        RETURN_IF_ERROR(PrepareAndWrite(store, write, decisions));
         return run;
       });
 }

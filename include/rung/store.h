@@ -133,9 +133,22 @@ class Store {
 
   // --- Evaluations -----------------------------------------------------------
 
-  // Stores the decisions of `write` in this call, in as many calls as it
-  // likes, each checked first (INVALID_ARGUMENT naming "decisions[i]...").
-  using DecisionWriter = absl::FunctionRef<absl::Status(const std::vector<Decision>&)>;
+  // Decisions checked and put into one store's own form, by its
+  // PrepareDecisions, for its DecisionWriter.
+  class PreparedDecisions {
+   public:
+    virtual ~PreparedDecisions() = default;
+  };
+
+  // Checks `decisions` (INVALID_ARGUMENT naming "decisions[i]...") and
+  // prepares them for this store's DecisionWriter. Reads and writes nothing
+  // and may run on any thread, so that a caller can prepare the next chunk
+  // while the last one is written. Thread-safe.
+  virtual absl::StatusOr<std::unique_ptr<PreparedDecisions>> PrepareDecisions(
+      const std::vector<Decision>& decisions) const = 0;
+
+  // Stores prepared decisions in this call, in as many calls as it likes.
+  using DecisionWriter = absl::FunctionRef<absl::Status(const PreparedDecisions&)>;
 
   // Stores one evaluation run whole or not at all. `run` executes inside one
   // write transaction: it hands its decisions to the DecisionWriter as it

@@ -2,6 +2,7 @@
 // it stored.
 
 #include <algorithm>
+#include <memory>
 #include <optional>
 #include <string>
 #include <thread>
@@ -61,27 +62,34 @@ absl::StatusOr<ClimbTestsByAdSet> LoadClimbTests(Store* store, const std::string
   return by_ad_set;
 }
 
-// Runs `decide_each`, handing its decisions to `queue` in chunks.
+using PreparedChunk = std::unique_ptr<Store::PreparedDecisions>;
+
+// Runs `decide_each`, handing its decisions to `queue` in chunks prepared
+// by `store`. Preparing here, on the thread that decides, leaves the writer
+// only the writing, and frees each decision on the thread that made it.
 absl::Status DecideInChunks(
     absl::FunctionRef<absl::Status(absl::FunctionRef<absl::Status(Decision)>)> decide_each,
-    ChunkQueue<Decision>& queue) {
+    const Store& store, ChunkQueue<PreparedChunk>& queue) {
   std::vector<Decision> pending;
+  auto hand_over = [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(PreparedChunk chunk, store.PrepareDecisions(pending));
+    pending.clear();
+    return queue.Push(std::move(chunk));
+  };
   auto keep = [&](Decision decision) -> absl::Status {
     pending.push_back(std::move(decision));
-    if (pending.size() < kWriteChunk) return absl::OkStatus();
-    return queue.Push(std::exchange(pending, {}));
+    return pending.size() < kWriteChunk ? absl::OkStatus() : hand_over();
   };
   RETURN_IF_ERROR(decide_each(keep));
-  if (pending.empty()) return absl::OkStatus();
-  return queue.Push(std::move(pending));
+  return pending.empty() ? absl::OkStatus() : hand_over();
 }
 
 // Writes every chunk of `queue` until its producer closes it.
-absl::Status WriteEachChunk(ChunkQueue<Decision>& queue, Store::DecisionWriter write) {
+absl::Status WriteEachChunk(ChunkQueue<PreparedChunk>& queue, Store::DecisionWriter write) {
   while (true) {
-    ASSIGN_OR_RETURN(std::optional<std::vector<Decision>> chunk, queue.Pop());
+    ASSIGN_OR_RETURN(std::optional<PreparedChunk> chunk, queue.Pop());
     if (!chunk.has_value()) return absl::OkStatus();
-    RETURN_IF_ERROR(write(*chunk));
+    RETURN_IF_ERROR(write(**chunk));
   }
 }
 
@@ -195,8 +203,8 @@ absl::StatusOr<EvaluationResult> Advisor::EvaluateAdSets(const EvaluationRequest
   // Deciding and writing each take about one core at 100,000 ad sets, so a
   // producer thread reads and decides while this one writes (BENCHMARKS.md).
   auto run = [&](Store::DecisionWriter write) -> absl::StatusOr<EvaluationRecord> {
-    ChunkQueue<Decision> queue(kChunksInFlight);
-    std::thread producer([&] { queue.Close(DecideInChunks(decide_each, queue)); });
+    ChunkQueue<PreparedChunk> queue(kChunksInFlight);
+    std::thread producer([&] { queue.Close(DecideInChunks(decide_each, *store_, queue)); });
     const absl::Status written = WriteEachChunk(queue, write);
     // Stops a producer that is still deciding after a failed write.
     queue.Close(written);

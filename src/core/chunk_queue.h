@@ -4,7 +4,6 @@
 #include <deque>
 #include <optional>
 #include <utility>
-#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -12,8 +11,8 @@
 
 namespace rung {
 
-// Hands chunks of work from one producer thread to one consumer thread,
-// holding at most `capacity` chunks, so that memory stays bounded when the
+// Hands chunks of work (each a T) from one producer thread to one consumer
+// thread, holding at most `capacity` chunks, so that memory stays bounded when the
 // consumer is the slower side. Either side may close it with a status; the
 // other side then gets that status instead of waiting forever. Thread-safe.
 template <typename T>
@@ -23,7 +22,7 @@ class ChunkQueue {
 
   // Waits while the queue is full. Once it is closed, answers the status it
   // was closed with (CANCELLED if that was OK: nobody takes chunks anymore).
-  absl::Status Push(std::vector<T> chunk) {
+  absl::Status Push(T chunk) {
     absl::MutexLock lock(&mu_);
     mu_.Await(absl::Condition(this, &ChunkQueue::HasRoomOrClosed));
     if (closed_) {
@@ -36,14 +35,14 @@ class ChunkQueue {
   // Waits while the queue is empty and open. The next chunk; nullopt once
   // it was closed with OK and every chunk was taken; the status it was
   // closed with otherwise.
-  absl::StatusOr<std::optional<std::vector<T>>> Pop() {
+  absl::StatusOr<std::optional<T>> Pop() {
     absl::MutexLock lock(&mu_);
     mu_.Await(absl::Condition(this, &ChunkQueue::HasChunkOrClosed));
     if (!closed_with_.ok()) return closed_with_;
-    if (chunks_.empty()) return std::optional<std::vector<T>>();
-    std::vector<T> chunk = std::move(chunks_.front());
+    if (chunks_.empty()) return std::optional<T>();
+    T chunk = std::move(chunks_.front());
     chunks_.pop_front();
-    return std::optional<std::vector<T>>(std::move(chunk));
+    return std::optional<T>(std::move(chunk));
   }
 
   // The first close wins: a later one cannot hide the error that ended it.
@@ -64,7 +63,7 @@ class ChunkQueue {
 
   const size_t capacity_;
   absl::Mutex mu_;
-  std::deque<std::vector<T>> chunks_ ABSL_GUARDED_BY(mu_);
+  std::deque<T> chunks_ ABSL_GUARDED_BY(mu_);
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
   absl::Status closed_with_ ABSL_GUARDED_BY(mu_);
 };

@@ -150,32 +150,7 @@ absl::Status CheckTimestamp(absl::Time time, absl::string_view field) {
                    " is outside years 1 to 9999"));
 }
 
-void BindRecommendation(Statement& statement, const Recommendation& r) {
-  statement.Bind(1, r.ad_set_id);
-  statement.Bind(2, r.as_of_week.ToString());
-  statement.Bind(3, r.account_id);
-  statement.Bind(4, r.ladder);
-  statement.Bind(5, AsAbsl(ActionName(r.action)));
-  statement.Bind(6, FlagMask(r.flags));
-  statement.Bind(7, EncodeFlags(r.flags));
-  statement.BindTextOrNull(8, r.current_event);
-  statement.BindTextOrNull(9, r.target_event);
-  statement.BindTextOrNull(
-      10, r.learning_status.has_value() ? AsAbsl(LearningStatusName(*r.learning_status)) : "");
-  statement.Bind(11, EncodeEventCounts(r.latest_counts));
-  statement.Bind(12, EncodeEventCounts(r.sustained_counts));
-  statement.Bind(13, EncodeReasons(r.reasons));
-  statement.Bind(14, int64_t{r.weeks_on_rung});
-  statement.BindTextOrNull(15,
-                           r.next_review_week.has_value() ? r.next_review_week->ToString() : "");
-  statement.BindTextOrNull(16, r.climb_test_id);
-  statement.Bind(17, int64_t{r.learning_threshold});
-  statement.Bind(18, r.policy_version);
-  statement.Bind(19, r.evaluation_id);
-  statement.Bind(20, EncodeTimestamp(r.evaluated_at));
-}
-
-// The inverse of BindRecommendation, from a row of RUNG_RECOMMENDATION_COLUMNS.
+// The inverse of AddRecommendationRow, from a row of RUNG_RECOMMENDATION_COLUMNS.
 absl::StatusOr<Recommendation> ReadRecommendation(const Statement& row) {
   Recommendation r;
   r.ad_set_id = row.ColumnText(0);
@@ -252,11 +227,35 @@ absl::Status CheckStorableRecommendation(const Recommendation& r) {
   return CheckTimestamp(r.evaluated_at, "recommendation.evaluated_at");
 }
 
-absl::Status UpsertRecommendationRow(Connection& writer, const Recommendation& recommendation) {
+void AddRecommendationRow(const Recommendation& r, ParameterRows& rows) {
+  rows.StartRow();
+  rows.AddText(r.ad_set_id);
+  rows.AddText(r.as_of_week.ToString());
+  rows.AddText(r.account_id);
+  rows.AddText(r.ladder);
+  rows.AddText(AsAbsl(ActionName(r.action)));
+  rows.AddInt(FlagMask(r.flags));
+  rows.AddText(EncodeFlags(r.flags));
+  rows.AddTextOrNull(r.current_event);
+  rows.AddTextOrNull(r.target_event);
+  rows.AddTextOrNull(r.learning_status.has_value() ? AsAbsl(LearningStatusName(*r.learning_status))
+                                                   : "");
+  rows.AddText(EncodeEventCounts(r.latest_counts));
+  rows.AddText(EncodeEventCounts(r.sustained_counts));
+  rows.AddText(EncodeReasons(r.reasons));
+  rows.AddInt(r.weeks_on_rung);
+  rows.AddTextOrNull(r.next_review_week.has_value() ? r.next_review_week->ToString() : "");
+  rows.AddTextOrNull(r.climb_test_id);
+  rows.AddInt(r.learning_threshold);
+  rows.AddText(r.policy_version);
+  rows.AddText(r.evaluation_id);
+  rows.AddText(EncodeTimestamp(r.evaluated_at));
+}
+
+absl::Status UpsertRecommendationRows(Connection& writer, const ParameterRows& rows) {
   constexpr absl::string_view kDoing = "storing recommendations";
   ASSIGN_OR_RETURN(StatementLease upsert, writer.Prepare(kUpsertRecommendation, kDoing));
-  BindRecommendation(*upsert, recommendation);
-  return upsert->Run(kDoing);
+  return rows.RunEach(*upsert, kDoing);
 }
 
 absl::StatusOr<Recommendation> SelectRecommendationRow(Connection& connection,

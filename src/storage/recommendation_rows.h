@@ -15,6 +15,7 @@
 #include "rung/recommendation.h"
 #include "rung/store.h"
 #include "rung/week.h"
+#include "storage/parameter_rows.h"
 #include "storage/sqlite_db.h"
 
 namespace rung {
@@ -24,8 +25,13 @@ namespace rung {
 // or account, a negative count or number, an instant outside years 1-9999.
 absl::Status CheckStorableRecommendation(const Recommendation& recommendation);
 
-// Stores the row of (ad set, as-of week), replacing the one there.
-absl::Status UpsertRecommendationRow(Connection& writer, const Recommendation& recommendation);
+// Appends the row of `recommendation` (checked by CheckStorableRecommendation)
+// to `rows`, for UpsertRecommendationRows.
+void AddRecommendationRow(const Recommendation& recommendation, ParameterRows& rows);
+
+// Stores each row of AddRecommendationRow under its (ad set, as-of week),
+// replacing the one there.
+absl::Status UpsertRecommendationRows(Connection& writer, const ParameterRows& rows);
 
 // The row of (ad set, week), or the ad set's latest when `week` is nullopt.
 // NOT_FOUND when there is none.

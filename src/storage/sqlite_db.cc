@@ -56,9 +56,13 @@ Statement::Statement(Connection* connection, sqlite3_stmt* stmt)
 
 Statement::~Statement() { sqlite3_finalize(stmt_); }
 
-void Statement::Bind(int index, absl::string_view value) {
-  const int rc =
-      sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+void Statement::Bind(int index, absl::string_view value) { BindText(index, value, true); }
+
+void Statement::BindUncopied(int index, absl::string_view value) { BindText(index, value, false); }
+
+void Statement::BindText(int index, absl::string_view value, bool copy) {
+  const int rc = sqlite3_bind_text64(stmt_, index, value.data(), value.size(),
+                                     copy ? SQLITE_TRANSIENT : SQLITE_STATIC, SQLITE_UTF8);
   if (bind_rc_ == SQLITE_OK) bind_rc_ = rc;
 }
 

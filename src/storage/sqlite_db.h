@@ -57,6 +57,8 @@ class Statement {
 
   // Parameters are 1-based, as in "?1". Text is copied.
   void Bind(int index, absl::string_view value);
+  // The same without the copy: `value` must stay unchanged until Reset.
+  void BindUncopied(int index, absl::string_view value);
   void Bind(int index, int64_t value);
   // A double keeps all its bits, +infinity included; NaN binds as NULL.
   void BindDouble(int index, double value);
@@ -89,6 +91,8 @@ class Statement {
   void Reset();
 
  private:
+  void BindText(int index, absl::string_view value, bool copy);
+
   Connection* connection_;
   sqlite3_stmt* stmt_;
   int bind_rc_ = 0;  // SQLITE_OK

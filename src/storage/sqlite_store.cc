@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,6 +23,7 @@
 #include "storage/connection_pool.h"
 #include "storage/json_codec.h"
 #include "storage/migrator.h"
+#include "storage/parameter_rows.h"
 #include "storage/recommendation_rows.h"
 #include "storage/sqlite_db.h"
 
@@ -395,30 +397,48 @@ absl::Status IngestInTransaction(Connection& writer, const IngestBatch& batch,
 
 // --- Evaluations --------------------------------------------------------------------
 
-absl::Status CheckDecisions(const std::vector<Decision>& decisions) {
-  for (size_t i = 0; i < decisions.size(); ++i) {
-    absl::Status status = CheckStorableRecommendation(decisions[i].recommendation);
-    if (status.ok() && decisions[i].test_update.has_value()) {
-      status = CheckTestUpdate(*decisions[i].test_update, "test_update");
+// Decisions as SqliteStore stores them: encoded on the thread that prepares
+// them, so that the writer only binds and steps, and frees a few buffers
+// rather than every string of every decision.
+class EncodedDecisions final : public Store::PreparedDecisions {
+ public:
+  // INVALID_ARGUMENT, naming "decisions[i]...", for the first that could
+  // not be stored.
+  static absl::StatusOr<std::unique_ptr<EncodedDecisions>> Encode(
+      const std::vector<Decision>& decisions) {
+    auto encoded = std::make_unique<EncodedDecisions>();
+    for (size_t i = 0; i < decisions.size(); ++i) {
+      const Decision& decision = decisions[i];
+      absl::Status status = CheckStorableRecommendation(decision.recommendation);
+      if (status.ok() && decision.test_update.has_value()) {
+        status = CheckTestUpdate(*decision.test_update, "test_update");
+      }
+      // The path is spelled out only for a refusal: building it for every
+      // decision of a large evaluation cost more than the checks.
+      if (!status.ok()) return WithMessagePrefix(absl::StrCat("decisions[", i, "]."), status);
+      AddRecommendationRow(decision.recommendation, encoded->recommendations_);
+      if (decision.test_update.has_value()) {
+        encoded->test_updates_.emplace_back(*decision.test_update,
+                                            decision.recommendation.as_of_week);
+      }
     }
-    // The path is spelled out only for a refusal: building it for every
-    // decision of a large evaluation cost more than the checks.
-    if (!status.ok()) return WithMessagePrefix(absl::StrCat("decisions[", i, "]."), status);
+    return encoded;
   }
-  return absl::OkStatus();
-}
 
-absl::Status WriteDecisions(Connection& writer, const std::vector<Decision>& decisions) {
-  RETURN_IF_ERROR(CheckDecisions(decisions));
-  for (const Decision& decision : decisions) {
-    RETURN_IF_ERROR(UpsertRecommendationRow(writer, decision.recommendation));
-    if (decision.test_update.has_value()) {
-      RETURN_IF_ERROR(
-          ApplyTestUpdate(writer, *decision.test_update, decision.recommendation.as_of_week));
+  // Recommendations first: test updates touch only climb_tests, so the
+  // order between the two tables does not matter within the transaction.
+  absl::Status Write(Connection& writer) const {
+    RETURN_IF_ERROR(UpsertRecommendationRows(writer, recommendations_));
+    for (const auto& [update, week] : test_updates_) {
+      RETURN_IF_ERROR(ApplyTestUpdate(writer, update, week));
     }
+    return absl::OkStatus();
   }
-  return absl::OkStatus();
-}
+
+ private:
+  ParameterRows recommendations_;
+  std::vector<std::pair<TestUpdate, Week>> test_updates_;
+};
 
 // --- Statistics -------------------------------------------------------------------
 
@@ -527,13 +547,25 @@ class SqliteStore final : public Store {
     }
   }
 
+  absl::StatusOr<std::unique_ptr<PreparedDecisions>> PrepareDecisions(
+      const std::vector<Decision>& decisions) const override {
+    ASSIGN_OR_RETURN(std::unique_ptr<EncodedDecisions> encoded,
+                     EncodedDecisions::Encode(decisions));
+    return std::unique_ptr<PreparedDecisions>(std::move(encoded));
+  }
+
   absl::Status StoreEvaluation(
       absl::FunctionRef<absl::StatusOr<EvaluationRecord>(DecisionWriter)> run) override {
     absl::MutexLock lock(&writer_mu_);
     return writer_->InWriteTransaction("storing an evaluation", [&]() -> absl::Status {
       ASSIGN_OR_RETURN(const EvaluationRecord record,
-                       run([&](const std::vector<Decision>& decisions) {
-                         return WriteDecisions(*writer_, decisions);
+                       run([&](const PreparedDecisions& decisions) -> absl::Status {
+                         const auto* encoded = dynamic_cast<const EncodedDecisions*>(&decisions);
+                         if (encoded == nullptr) {
+                           return absl::InvalidArgumentError(
+                               "decisions: not prepared by this store's PrepareDecisions");
+                         }
+                         return encoded->Write(*writer_);
                        }));
       RETURN_IF_ERROR(CheckStorableEvaluation(record));
       return InsertEvaluationRow(*writer_, record);
