@@ -350,6 +350,36 @@ TEST_F(SqliteStoreTest, ScanningVisitsEachAdSetsWholeHistoryInIdOrder) {
   EXPECT_THAT(ScanAll(*store, "act_9").value_or(std::vector<Visited>{{}}), IsEmpty());
 }
 
+TEST_F(SqliteStoreTest, ScanningPassesOverAdSetsWithoutWeeks) {
+  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
+  ASSERT_OK(
+      store->Ingest(Batch({Record("as_b", W(0), 1, "act_1"), Record("as_d", W(0), 1, "act_2")})));
+  ASSERT_OK_AND_ASSIGN(auto other, OpenOther(DbPath()));
+  ASSERT_OK(
+      other->Exec("INSERT INTO ad_sets VALUES ('as_a', 'act_7', 'c'), ('as_c', 'act_8', 'c'), "
+                  "('as_e', 'act_9', 'c')",
+                  "test"));
+
+  ASSERT_OK_AND_ASSIGN(const std::vector<Visited> all, ScanAll(*store, ""));
+
+  EXPECT_THAT(all, ElementsAre(Visited{"as_b", "act_1", {W(0)}}, Visited{"as_d", "act_2", {W(0)}}));
+}
+
+TEST_F(SqliteStoreTest, WeeksOfAnAdSetWithoutItsRowAreDataLoss) {
+  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
+  ASSERT_OK(store->Ingest(Batch({Record("as_a", W(0), 1), Record("as_c", W(0), 1)})));
+  ASSERT_OK_AND_ASSIGN(auto other, OpenOther(DbPath()));
+  // Only a tool that turns the foreign keys off can leave weeks behind.
+  ASSERT_OK(other->Exec("PRAGMA foreign_keys = OFF", "test"));
+  ASSERT_OK(other->Exec(absl::StrCat("INSERT INTO ad_set_weeks (ad_set_id, week_start, "
+                                     "optimization_event, event_counts) VALUES ('as_b', '",
+                                     W(0).ToString(), "', 'Purchase', '{}')"),
+                        "test"));
+
+  EXPECT_TRUE(HasStatus(StatusOf(ScanAll(*store, "")), absl::StatusCode::kDataLoss,
+                        "ad set 'as_b' has stored weeks but no row in ad_sets"));
+}
+
 TEST_F(SqliteStoreTest, ScanningReadsEveryFieldAsGetHistoryDoes) {
   ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
   AdSetWeek full = Record("as_1", W(0), 12);

@@ -34,29 +34,33 @@ void AppendZeroPadded(int64_t value, int width, std::string* out) {
   }
 }
 
-std::string JsonQuote(absl::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 2);
-  out += '"';
+void AppendJsonQuoted(absl::string_view text, std::string* out) {
+  out->reserve(out->size() + text.size() + 2);
+  *out += '"';
   // Runs of plain characters are copied whole: reasons are long sentences
   // with hardly anything to escape, written once per ad set and evaluation.
   size_t plain_from = 0;
   for (size_t i = 0; i < text.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
     if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out.append(text.data() + plain_from, i - plain_from);
+    out->append(text.data() + plain_from, i - plain_from);
     plain_from = i + 1;
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default: absl::StrAppendFormat(&out, "\\u%04x", c);
+      case '"': *out += "\\\""; break;
+      case '\\': *out += "\\\\"; break;
+      case '\n': *out += "\\n"; break;
+      case '\r': *out += "\\r"; break;
+      case '\t': *out += "\\t"; break;
+      default: absl::StrAppendFormat(out, "\\u%04x", c);
     }
   }
-  out.append(text.data() + plain_from, text.size() - plain_from);
-  out += '"';
+  out->append(text.data() + plain_from, text.size() - plain_from);
+  *out += '"';
+}
+
+std::string JsonQuote(absl::string_view text) {
+  std::string out;
+  AppendJsonQuoted(text, &out);
   return out;
 }
 

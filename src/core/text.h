@@ -37,6 +37,8 @@ void AppendZeroPadded(int64_t value, int width, std::string* out);
 // `text` as a JSON string literal: quotes, backslashes and control bytes
 // escaped, UTF-8 passed through. The one JSON writer for logs and storage.
 std::string JsonQuote(absl::string_view text);
+// The same, appended to `out`: encoders of long documents build one string.
+void AppendJsonQuoted(absl::string_view text, std::string* out);
 
 }  // namespace rung
 

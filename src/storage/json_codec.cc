@@ -135,8 +135,9 @@ std::string EncodeEventCounts(const std::map<std::string, int64_t>& counts) {
   std::string out = "{";
   for (const auto& [name, count] : counts) {
     if (out.size() > 1) out.push_back(',');
-    out += JsonQuote(name);
-    absl::StrAppend(&out, ":", count);
+    AppendJsonQuoted(name, &out);
+    out.push_back(':');
+    absl::StrAppend(&out, count);
   }
   out.push_back('}');
   return out;
@@ -217,7 +218,7 @@ std::string EncodeStringArray(const std::vector<std::string>& strings) {
   std::string out = "[";
   for (const std::string& text : strings) {
     if (out.size() > 1) out.push_back(',');
-    out += JsonQuote(text);
+    AppendJsonQuoted(text, &out);
   }
   out.push_back(']');
   return out;
@@ -239,8 +240,11 @@ std::string EncodeReasons(const std::vector<Reason>& reasons) {
   std::string out = "[";
   for (const Reason& reason : reasons) {
     if (out.size() > 1) out.push_back(',');
-    absl::StrAppend(&out, "{\"rule\":", JsonQuote(reason.rule),
-                    ",\"message\":", JsonQuote(reason.message), "}");
+    out += "{\"rule\":";
+    AppendJsonQuoted(reason.rule, &out);
+    out += ",\"message\":";
+    AppendJsonQuoted(reason.message, &out);
+    out.push_back('}');
   }
   out.push_back(']');
   return out;

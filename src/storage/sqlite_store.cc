@@ -75,31 +75,35 @@ constexpr absl::string_view kUpdateWeek =
     "WHERE ad_set_id = ?1 AND week_start = ?2 AND (optimization_event IS NOT ?3 OR "
     "spend_micros IS NOT ?4 OR event_counts IS NOT ?5 OR reported_learning_status IS NOT ?6 OR "
     "learning_threshold_override IS NOT ?7 OR ladder IS NOT ?8 OR significant_edit IS NOT ?9)";
-// The columns ReadWeekInto reads, in its order.
-#define RUNG_HISTORY_COLUMNS                                                              \
-  "s.account_id, s.campaign_id, w.week_start, w.optimization_event, w.spend_micros, "     \
-  "w.event_counts, w.reported_learning_status, w.learning_threshold_override, w.ladder, " \
-  "w.significant_edit"
+// The columns ReadWeekInto reads, in its order, then the ad set's id.
+#define RUNG_WEEK_COLUMNS                                                                     \
+  "w.week_start, w.optimization_event, w.spend_micros, w.event_counts, "                      \
+  "w.reported_learning_status, w.learning_threshold_override, w.ladder, w.significant_edit, " \
+  "w.ad_set_id"
+// Then its owner, when the statement joins ad_sets itself.
+#define RUNG_OWNER_COLUMNS ", s.account_id, s.campaign_id "
+constexpr int kWeekAdSetIdColumn = 8;
+constexpr int kJoinedOwnerColumn = 9;
 constexpr absl::string_view kSelectHistory =
-    "SELECT " RUNG_HISTORY_COLUMNS
-    ", w.ad_set_id "
+    "SELECT " RUNG_WEEK_COLUMNS RUNG_OWNER_COLUMNS
     "FROM ad_set_weeks AS w JOIN ad_sets AS s ON s.ad_set_id = w.ad_set_id "
     "WHERE w.ad_set_id = ?1 AND (?2 IS NULL OR w.week_start >= ?2) "
     "AND (?3 IS NULL OR w.week_start <= ?3) "
     "ORDER BY w.week_start";
-// Every ad set's weeks in one ordered pass: ad sets in id order on the
-// outside, so that each one's weeks come from a single seek.
-constexpr absl::string_view kScanHistories =
-    "SELECT " RUNG_HISTORY_COLUMNS
-    ", s.ad_set_id "
-    "FROM ad_sets AS s JOIN ad_set_weeks AS w ON w.ad_set_id = s.ad_set_id "
-    "ORDER BY s.ad_set_id, w.week_start";
+// Every week of every ad set in one ordered pass, merged with kScanOwners
+// (both in ad set id order) rather than joined: a join seeks once per ad set.
+constexpr absl::string_view kScanWeeks =
+    "SELECT " RUNG_WEEK_COLUMNS " FROM ad_set_weeks AS w ORDER BY w.ad_set_id, w.week_start";
+constexpr absl::string_view kScanOwners =
+    "SELECT ad_set_id, account_id, campaign_id FROM ad_sets ORDER BY ad_set_id";
+// One account's ad sets are a small part of the table: found by its index,
+// each one's weeks come from a single seek.
 constexpr absl::string_view kScanHistoriesOfAccount =
-    "SELECT " RUNG_HISTORY_COLUMNS
-    ", s.ad_set_id "
+    "SELECT " RUNG_WEEK_COLUMNS RUNG_OWNER_COLUMNS
     "FROM ad_sets AS s JOIN ad_set_weeks AS w ON w.ad_set_id = s.ad_set_id "
     "WHERE s.account_id = ?1 ORDER BY s.ad_set_id, w.week_start";
-#undef RUNG_HISTORY_COLUMNS
+#undef RUNG_OWNER_COLUMNS
+#undef RUNG_WEEK_COLUMNS
 constexpr absl::string_view kAdSetHasWeeks =
     "SELECT EXISTS (SELECT 1 FROM ad_set_weeks WHERE ad_set_id = ?1)";
 // Two statements rather than "?3 = '' OR account_id = ?3", which would keep
@@ -201,10 +205,26 @@ void BindWeek(Statement& statement, const AdSetWeek& record, const std::string& 
   statement.Bind(9, int64_t{record.significant_edit ? 1 : 0});
 }
 
-// A history row's columns, from RUNG_HISTORY_COLUMNS, into `week`, reusing the
+// Week texts parsed once per read: the ad sets of a scan share a few dozen
+// weeks, and each parse is a civil-calendar conversion.
+class WeekParser {
+ public:
+  absl::StatusOr<Week> Parse(absl::string_view text) {
+    if (const auto found = parsed_.find(text); found != parsed_.end()) return found->second;
+    ASSIGN_OR_RETURN(const Week week, Week::Parse(AsStd(text)));
+    parsed_.emplace(text, week);
+    return week;
+  }
+
+ private:
+  absl::flat_hash_map<std::string, Week> parsed_;
+};
+
+// A history row's columns, from RUNG_WEEK_COLUMNS, into `week`, reusing the
 // storage its strings and map hold already: a scan of every week decodes
-// into the same few records over and over. ad_set_id is left alone.
-absl::Status ReadWeekInto(const Statement& row, AdSetWeek* week) {
+// into the same few records over and over. The ad set and its owner are
+// left alone.
+absl::Status ReadWeekInto(const Statement& row, WeekParser& weeks, AdSetWeek* week) {
   auto assign = [&](int column, std::string* field) {
     const absl::string_view text = row.ColumnView(column);
     field->assign(text.data(), text.size());
@@ -212,41 +232,68 @@ absl::Status ReadWeekInto(const Statement& row, AdSetWeek* week) {
   // The row is named only for a corrupt column: a scan reads every week.
   auto corrupt = [&](absl::string_view column, const absl::Status& problem) {
     return CorruptColumn(column,
-                         absl::StrFormat("ad set '%s' week %s", week->ad_set_id, row.ColumnView(2)),
+                         absl::StrFormat("ad set '%s' week %s", week->ad_set_id, row.ColumnView(0)),
                          problem);
   };
-  assign(0, &week->account_id);
-  assign(1, &week->campaign_id);
-  absl::StatusOr<Week> week_start = Week::Parse(AsStd(row.ColumnView(2)));
+  absl::StatusOr<Week> week_start = weeks.Parse(row.ColumnView(0));
   if (!week_start.ok()) return corrupt("week_start", week_start.status());
   week->week = *week_start;
-  assign(3, &week->optimization_event);
+  assign(1, &week->optimization_event);
   week->spend_micros.reset();
-  if (!row.IsNull(4)) week->spend_micros = row.ColumnInt(4);
-  if (absl::Status counts = DecodeEventCountsInto(row.ColumnView(5), &week->event_counts);
+  if (!row.IsNull(2)) week->spend_micros = row.ColumnInt(2);
+  if (absl::Status counts = DecodeEventCountsInto(row.ColumnView(3), &week->event_counts);
       !counts.ok()) {
     return corrupt("event_counts", counts);
   }
-  absl::StatusOr<ReportedLearning> learning = LearningFromName(row.ColumnView(6));
+  absl::StatusOr<ReportedLearning> learning = LearningFromName(row.ColumnView(4));
   if (!learning.ok()) return corrupt("reported_learning_status", learning.status());
   week->reported_learning = *learning;
-  absl::StatusOr<std::optional<int32_t>> threshold = ThresholdFromColumn(row, 7);
+  absl::StatusOr<std::optional<int32_t>> threshold = ThresholdFromColumn(row, 5);
   if (!threshold.ok()) return corrupt("learning_threshold_override", threshold.status());
   week->learning_threshold_override = *threshold;
-  assign(8, &week->ladder);
-  week->significant_edit = row.ColumnInt(9) != 0;
+  assign(6, &week->ladder);
+  week->significant_edit = row.ColumnInt(7) != 0;
   return absl::OkStatus();
 }
 
-// Steps `select` (RUNG_HISTORY_COLUMNS, then the ad set id) through ad sets in
-// id order, handing each one's weeks to `visit` in one reused history.
-absl::Status VisitHistories(Statement& select, absl::string_view doing,
+// Reads the owner of `ad_set_id` into `week`: from `select`'s own columns
+// when `owners` is null, else by stepping `owners` (kScanOwners, which must
+// be at or before that ad set) up to it.
+absl::Status ReadOwnerInto(const Statement& select, Statement* owners, absl::string_view doing,
+                           AdSetWeek* week) {
+  const Statement* row = &select;
+  int column = kJoinedOwnerColumn;
+  if (owners != nullptr) {
+    while (true) {
+      ASSIGN_OR_RETURN(const bool found, owners->Step(doing));
+      // Both cursors are in byte order, as SQLite compares TEXT.
+      if (!found || owners->ColumnView(0) > week->ad_set_id) {
+        return absl::DataLossError(absl::StrCat(doing, ": ad set '", week->ad_set_id,
+                                                "' has stored weeks but no row in ad_sets"));
+      }
+      if (owners->ColumnView(0) == week->ad_set_id) break;
+    }
+    row = owners;
+    column = 1;
+  }
+  const absl::string_view account_id = row->ColumnView(column);
+  const absl::string_view campaign_id = row->ColumnView(column + 1);
+  week->account_id.assign(account_id.data(), account_id.size());
+  week->campaign_id.assign(campaign_id.data(), campaign_id.size());
+  return absl::OkStatus();
+}
+
+// Steps `select` (RUNG_WEEK_COLUMNS, then the owner unless `owners` gives
+// it; see ReadOwnerInto) through ad sets in id order, handing each one's
+// weeks to `visit` in one reused history.
+absl::Status VisitHistories(Statement& select, Statement* owners, absl::string_view doing,
                             absl::FunctionRef<absl::Status(const AdSetHistory&)> visit) {
   AdSetHistory history;
   size_t weeks = 0;
+  WeekParser week_parser;
   while (true) {
     ASSIGN_OR_RETURN(const bool row, select.Step(doing));
-    const absl::string_view ad_set_id = row ? select.ColumnView(10) : "";
+    const absl::string_view ad_set_id = row ? select.ColumnView(kWeekAdSetIdColumn) : "";
     if (weeks > 0 && (!row || ad_set_id != history.front().ad_set_id)) {
       history.resize(weeks);
       RETURN_IF_ERROR(visit(history));
@@ -256,7 +303,13 @@ absl::Status VisitHistories(Statement& select, absl::string_view doing,
     if (weeks == history.size()) history.emplace_back();
     AdSetWeek& week = history[weeks++];
     week.ad_set_id.assign(ad_set_id.data(), ad_set_id.size());
-    RETURN_IF_ERROR(ReadWeekInto(select, &week));
+    if (weeks == 1) {
+      RETURN_IF_ERROR(ReadOwnerInto(select, owners, doing, &week));
+    } else {
+      week.account_id = history.front().account_id;
+      week.campaign_id = history.front().campaign_id;
+    }
+    RETURN_IF_ERROR(ReadWeekInto(select, week_parser, &week));
   }
 }
 
@@ -498,7 +551,7 @@ class SqliteStore final : public Store {
     select->BindTextOrNull(2, from.has_value() ? from->ToString() : "");
     select->BindTextOrNull(3, to.has_value() ? to->ToString() : "");
     AdSetHistory history;
-    RETURN_IF_ERROR(VisitHistories(*select, kDoing, [&](const AdSetHistory& weeks) {
+    RETURN_IF_ERROR(VisitHistories(*select, nullptr, kDoing, [&](const AdSetHistory& weeks) {
       history = weeks;
       return absl::OkStatus();
     }));
@@ -518,11 +571,14 @@ class SqliteStore final : public Store {
     ConnectionPool::Lease reader = readers_.Acquire();
     // Every history as of one moment, whatever commits while the visitor works.
     return reader->InReadTransaction(kDoing, [&]() -> absl::Status {
-      ASSIGN_OR_RETURN(
-          StatementLease select,
-          reader->Prepare(account_id.empty() ? kScanHistories : kScanHistoriesOfAccount, kDoing));
-      if (!account_id.empty()) select->Bind(1, std::string(account_id));
-      return VisitHistories(*select, kDoing, visit);
+      if (!account_id.empty()) {
+        ASSIGN_OR_RETURN(StatementLease select, reader->Prepare(kScanHistoriesOfAccount, kDoing));
+        select->Bind(1, std::string(account_id));
+        return VisitHistories(*select, nullptr, kDoing, visit);
+      }
+      ASSIGN_OR_RETURN(StatementLease weeks, reader->Prepare(kScanWeeks, kDoing));
+      ASSIGN_OR_RETURN(StatementLease owners, reader->Prepare(kScanOwners, kDoing));
+      return VisitHistories(*weeks, &*owners, kDoing, visit);
     });
   }
 
