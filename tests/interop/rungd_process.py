@@ -4,6 +4,7 @@ The daemon prints `listening on HOST:PORT` once it is serving; the tests wait
 for that line (with a deadline) instead of sleeping.
 """
 
+import atexit
 import os
 import queue
 import signal
@@ -25,6 +26,9 @@ class RungdProcess:
             stderr=subprocess.PIPE,
             text=True,
         )
+        # A failed assertion skips a test's own stop, and a failed setUpClass
+        # its tearDownClass: no daemon may outlive the test run.
+        atexit.register(self._kill_if_running)
         self.address = None
         self.http_address = None
         self.stdout_lines = []
@@ -42,6 +46,11 @@ class RungdProcess:
                 self.address = line[len("listening on "):].strip()
             elif line.startswith("http listening on "):
                 self.http_address = line[len("http listening on "):].strip()
+
+    def _kill_if_running(self):
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
 
     def _pump(self):
         for line in self.process.stdout:
