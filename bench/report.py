@@ -291,6 +291,11 @@ def section_analysis(path):
 def section_method(run):
     load = (f"{run['serve_requests']:,} requests" if run.get("serve_requests")
             else f"{run.get('serve_seconds', 5):g} s")
+    serve_rounds = run.get("serve_rounds", 1)
+    rounds = ("The two loads ran one after the other." if serve_rounds == 1 else
+              f"The two loads alternate in {serve_rounds} rounds, a new load process each, "
+              "so that both meet the same machine: its speed drifts over seconds. QPS is "
+              "over all rounds; p50 is the rounds' median p50 and p99 the worst round's.")
     return f"""## What is measured
 
 One `rung_bench run` does, in order, against one fresh rungd (`--listen=127.0.0.1:0
@@ -312,8 +317,9 @@ One `rung_bench run` does, in order, against one fresh rungd (`--listen=127.0.0.
   every column of every row.
 - **Serve**: `rung_bench load`, a separate process using the gRPC callback API with
   {run['serve_inflight']} calls in flight on one channel: `GetRecommendation` of uniformly
-  random ad sets (latest week), then `grpc.health.v1.Health/Check` (**the limit**), each
-  for {load} after {run.get('warmup_requests', 0):,} warm-up calls. Every answer must be OK.
+  random ad sets (latest week), and `grpc.health.v1.Health/Check` (**the limit**), each
+  for {load} in all, after {run.get('warmup_requests', 0):,} warm-up calls. {rounds}
+  Every answer must be OK.
 - **HTTP**: `GET /v1/recommendations?page_size={run['http_page_size']}` through every
   `nextPageToken` on one keep-alive connection (client parsing included), then the same
   pages again with `If-None-Match` (each a 304).

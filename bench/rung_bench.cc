@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <fstream>
@@ -47,6 +48,9 @@ ABSL_FLAG(int32_t, ingest_inflight, 2, "run: IngestWeeks requests outstanding at
 ABSL_FLAG(double, serve_seconds, 5, "run: measured seconds of each serving load");
 ABSL_FLAG(int64_t, serve_requests, 0,
           "run: measured requests of each serving load (overrides --serve_seconds)");
+ABSL_FLAG(int32_t, serve_rounds, 5,
+          "run: the two serving loads alternate in this many rounds, each round measuring its "
+          "share of --serve_seconds (or --serve_requests)");
 ABSL_FLAG(int32_t, http_page_size, 1000, "run: page_size of GET /v1/recommendations");
 ABSL_FLAG(int64_t, http_pages_max, 0, "run: stop the HTTP walk after this many pages (0: all)");
 ABSL_FLAG(std::string, perf_dir, "",
@@ -90,6 +94,33 @@ bool Exists(const std::string& path) {
   return stat(path.c_str(), &info) == 0;
 }
 
+// One load's rounds as one: calls, errors and seconds add up, so the QPS is
+// over every round. Percentiles cannot be merged from the rounds' own, so
+// p50 is the rounds' median p50 and p99 the worst round's p99.
+Json CombineRounds(const std::vector<Json>& rounds) {
+  int64_t requests = 0;
+  int64_t errors = 0;
+  double seconds = 0;
+  double p99_ms = 0;
+  std::vector<double> p50s;
+  std::string first_error;
+  for (const Json& round : rounds) {
+    requests += round.at("requests").get<int64_t>();
+    errors += round.at("errors").get<int64_t>();
+    seconds += round.at("seconds").get<double>();
+    p99_ms = std::max(p99_ms, round.at("p99_ms").get<double>());
+    p50s.push_back(round.at("p50_ms").get<double>());
+    if (first_error.empty()) first_error = round.at("first_error").get<std::string>();
+  }
+  std::sort(p50s.begin(), p50s.end());
+  return Json{{"qps", seconds > 0 ? requests / seconds : 0},
+              {"p50_ms", p50s.empty() ? 0 : p50s[p50s.size() / 2]},
+              {"p99_ms", p99_ms},
+              {"requests", requests},
+              {"errors", errors},
+              {"first_error", first_error}};
+}
+
 // What `run` was asked to do, from its flags.
 struct RunConfig {
   std::string rungd;
@@ -102,6 +133,7 @@ struct RunConfig {
   int64_t warmup_requests = 1000;
   double serve_seconds = 5;
   int64_t serve_requests = 0;
+  int serve_rounds = 5;
   int http_page_size = 1000;
   int64_t http_pages_max = 0;
   std::string perf_dir;
@@ -123,11 +155,16 @@ absl::StatusOr<RunConfig> RunConfigFromFlags() {
   config.warmup_requests = absl::GetFlag(FLAGS_warmup_requests);
   config.serve_seconds = absl::GetFlag(FLAGS_serve_seconds);
   config.serve_requests = absl::GetFlag(FLAGS_serve_requests);
+  config.serve_rounds = absl::GetFlag(FLAGS_serve_rounds);
   config.http_page_size = absl::GetFlag(FLAGS_http_page_size);
   config.http_pages_max = absl::GetFlag(FLAGS_http_pages_max);
   config.perf_dir = absl::GetFlag(FLAGS_perf_dir);
   config.perf = absl::GetFlag(FLAGS_perf);
   if (config.rungd.empty()) return absl::InvalidArgumentError("--rungd: required");
+  if (config.serve_rounds < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--serve_rounds: must be at least 1, got ", config.serve_rounds));
+  }
   if (config.workdir.empty()) return absl::InvalidArgumentError("--workdir: required");
   if (config.spec.ad_sets < 1) return absl::InvalidArgumentError("--ad_sets: must be at least 1");
   if (config.spec.weeks < 1) return absl::InvalidArgumentError("--weeks: must be at least 1");
@@ -195,6 +232,7 @@ class BenchRun {
     report_["serve_inflight"] = config_.serve_inflight;
     report_["serve_seconds"] = config_.serve_seconds;
     report_["serve_requests"] = config_.serve_requests;
+    report_["serve_rounds"] = config_.serve_rounds;
     report_["warmup_requests"] = config_.warmup_requests;
     report_["profiled"] = !config_.perf_dir.empty();
     ASSIGN_OR_RETURN(
@@ -274,7 +312,10 @@ class BenchRun {
   }
 
   // The load client runs in a process of its own, as a real client would.
+  // It measures one round's share of the serving load.
   absl::StatusOr<Json> RunLoadProcess(const std::string& method) {
+    const double seconds = config_.serve_seconds / config_.serve_rounds;
+    const int64_t requests = config_.serve_requests / config_.serve_rounds;
     ChildProcess::Options options;
     // This very binary, even if a rebuild replaced the file since it started.
     options.argv = {"/proc/self/exe",
@@ -286,10 +327,10 @@ class BenchRun {
                     absl::StrCat("--ad_sets=", config_.spec.ad_sets),
                     absl::StrCat("--seed=", config_.spec.seed)};
     options.argv.push_back(config_.serve_requests > 0
-                               ? absl::StrCat("--requests=", config_.serve_requests)
-                               : absl::StrCat("--seconds=", config_.serve_seconds));
+                               ? absl::StrCat("--requests=", std::max<int64_t>(requests, 1))
+                               : absl::StrCat("--seconds=", seconds));
     ASSIGN_OR_RETURN(std::unique_ptr<ChildProcess> load, ChildProcess::Start(options));
-    const absl::Time deadline = absl::Now() + absl::Seconds(config_.serve_seconds) + kLoadSlack;
+    const absl::Time deadline = absl::Now() + absl::Seconds(seconds) + kLoadSlack;
     ASSIGN_OR_RETURN(const std::string output, load->ReadToEnd(deadline));
     ASSIGN_OR_RETURN(const int status, load->Wait(deadline));
     Json figures = Json::parse(output, nullptr, /*allow_exceptions=*/false);
@@ -306,13 +347,25 @@ class BenchRun {
     }
   }
 
+  // The two loads alternate in rounds rather than running one after the
+  // other: on a shared machine speed drifts over seconds, and two phases of
+  // 5 s each measured that drift as much as the ratio.
   absl::Status ServePhase() {
-    Json recommendation;
-    RETURN_IF_ERROR(Profiled("serve", [&]() -> absl::Status {
-      ASSIGN_OR_RETURN(recommendation, RunLoadProcess("recommendation"));
-      return absl::OkStatus();
-    }));
-    ASSIGN_OR_RETURN(const Json health, RunLoadProcess("health"));
+    std::vector<Json> recommendation_rounds;
+    std::vector<Json> health_rounds;
+    for (int round = 0; round < config_.serve_rounds; ++round) {
+      auto recommendation = [&]() -> absl::Status {
+        ASSIGN_OR_RETURN(Json figures, RunLoadProcess("recommendation"));
+        recommendation_rounds.push_back(std::move(figures));
+        return absl::OkStatus();
+      };
+      // One round is enough for a profile, which shows shares, not speed.
+      RETURN_IF_ERROR(round == 0 ? Profiled("serve", recommendation) : recommendation());
+      ASSIGN_OR_RETURN(Json health, RunLoadProcess("health"));
+      health_rounds.push_back(std::move(health));
+    }
+    const Json recommendation = CombineRounds(recommendation_rounds);
+    const Json health = CombineRounds(health_rounds);
     AddLoadFigures("recommendation", recommendation);
     AddLoadFigures("health", health);
     report_["serve_ratio"] =

@@ -666,7 +666,8 @@ TEST(JsonCodecTest, RefusesWhatItNeverWrites) {
     EXPECT_TRUE(HasStatus(StatusOf(DecodeEventCounts(json)), absl::StatusCode::kDataLoss, ""))
         << json;
   }
-  const char* const bad_arrays[] = {R"(["a",])", R"([1])", R"(["a")", R"(["a"] )", R"({})"};
+  const char* const bad_arrays[] = {R"(["a",])", R"([1])",  R"(["a")", R"(["a"] )",
+                                    R"({})",     R"(["ab)", R"(["a\)", "[\"a\x01\"]"};
   for (const char* json : bad_arrays) {
     EXPECT_TRUE(HasStatus(StatusOf(DecodeStringArray(json)), absl::StatusCode::kDataLoss, ""))
         << json;
