@@ -187,6 +187,11 @@ class LoadRun {
     std::sort(latencies_ms_.begin(), latencies_ms_.end());
     figures.p50_ms = Percentile(latencies_ms_, 0.50);
     figures.p99_ms = Percentile(latencies_ms_, 0.99);
+    if (!latencies_ms_.empty()) {
+      for (int i = 0; i < kLatencyQuantiles; ++i) {
+        figures.quantiles_ms.push_back(Percentile(latencies_ms_, (i + 0.5) / kLatencyQuantiles));
+      }
+    }
     return figures;
   }
 
@@ -206,6 +211,25 @@ class LoadRun {
 };
 
 }  // namespace
+
+double PooledPercentile(const std::vector<LoadFigures>& loads, double fraction) {
+  std::vector<std::pair<double, double>> weighted;  // (latency, calls it stands for)
+  double total = 0;
+  for (const LoadFigures& load : loads) {
+    for (const double latency : load.quantiles_ms) {
+      const double calls = static_cast<double>(load.requests) / load.quantiles_ms.size();
+      weighted.emplace_back(latency, calls);
+      total += calls;
+    }
+  }
+  std::sort(weighted.begin(), weighted.end());
+  double below = 0;
+  for (const auto& [latency, calls] : weighted) {
+    below += calls;
+    if (below >= fraction * total) return latency;
+  }
+  return weighted.empty() ? 0 : weighted.back().first;
+}
 
 absl::StatusOr<LoadFigures> RunLoad(const LoadOptions& options) {
   if (options.inflight < 1) return absl::InvalidArgumentError("--inflight: must be at least 1");

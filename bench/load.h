@@ -40,8 +40,18 @@ struct LoadFigures {
   double qps = 0;
   double p50_ms = 0;
   double p99_ms = 0;
+  // The latency at each of kLatencyQuantiles evenly spaced ranks, each
+  // standing for an equal share of `requests`, so that loads measured in
+  // rounds can be pooled into percentiles of every call (PooledPercentile).
+  std::vector<double> quantiles_ms;
   std::string first_error;
 };
+
+inline constexpr int kLatencyQuantiles = 1000;
+
+// The `fraction` percentile of every call of several loads, from their
+// quantiles_ms, each weighted by its load's measured requests.
+double PooledPercentile(const std::vector<LoadFigures>& loads, double fraction);
 
 // Drives one method through the gRPC callback API: `inflight` slots each
 // start their next call from the completion of the last, and every call's

@@ -294,8 +294,8 @@ def section_method(run):
     serve_rounds = run.get("serve_rounds", 1)
     rounds = ("The two loads ran one after the other." if serve_rounds == 1 else
               f"The two loads alternate in {serve_rounds} rounds, a new load process each, "
-              "so that both meet the same machine: its speed drifts over seconds. QPS is "
-              "over all rounds; p50 is the rounds' median p50 and p99 the worst round's.")
+              "so that both meet the same machine: its speed drifts over seconds. QPS and "
+              "percentiles are over the calls of all rounds.")
     return f"""## What is measured
 
 One `rung_bench run` does, in order, against one fresh rungd (`--listen=127.0.0.1:0

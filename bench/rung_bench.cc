@@ -95,27 +95,26 @@ bool Exists(const std::string& path) {
 }
 
 // One load's rounds as one: calls, errors and seconds add up, so the QPS is
-// over every round. Percentiles cannot be merged from the rounds' own, so
-// p50 is the rounds' median p50 and p99 the worst round's p99.
+// over every round, and the percentiles are of every call.
 Json CombineRounds(const std::vector<Json>& rounds) {
-  int64_t requests = 0;
+  std::vector<LoadFigures> loads;
   int64_t errors = 0;
   double seconds = 0;
-  double p99_ms = 0;
-  std::vector<double> p50s;
   std::string first_error;
   for (const Json& round : rounds) {
-    requests += round.at("requests").get<int64_t>();
+    LoadFigures load;
+    load.requests = round.at("requests").get<int64_t>();
+    load.quantiles_ms = round.at("quantiles_ms").get<std::vector<double>>();
+    loads.push_back(std::move(load));
     errors += round.at("errors").get<int64_t>();
     seconds += round.at("seconds").get<double>();
-    p99_ms = std::max(p99_ms, round.at("p99_ms").get<double>());
-    p50s.push_back(round.at("p50_ms").get<double>());
     if (first_error.empty()) first_error = round.at("first_error").get<std::string>();
   }
-  std::sort(p50s.begin(), p50s.end());
+  int64_t requests = 0;
+  for (const LoadFigures& load : loads) requests += load.requests;
   return Json{{"qps", seconds > 0 ? requests / seconds : 0},
-              {"p50_ms", p50s.empty() ? 0 : p50s[p50s.size() / 2]},
-              {"p99_ms", p99_ms},
+              {"p50_ms", PooledPercentile(loads, 0.50)},
+              {"p99_ms", PooledPercentile(loads, 0.99)},
               {"requests", requests},
               {"errors", errors},
               {"first_error", first_error}};
@@ -503,6 +502,7 @@ int LoadMain() {
                {"requests", figures->requests},
                {"errors", figures->errors},
                {"seconds", figures->seconds},
+               {"quantiles_ms", figures->quantiles_ms},
                {"first_error", figures->first_error}};
   std::printf("%s\n", json.dump().c_str());
   return 0;
