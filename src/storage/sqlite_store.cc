@@ -256,9 +256,9 @@ absl::Status ReadWeekInto(const Statement& row, WeekParser& weeks, AdSetWeek* we
   return absl::OkStatus();
 }
 
-// Reads the owner of `ad_set_id` into `week`: from `select`'s own columns
-// when `owners` is null, else by stepping `owners` (kScanOwners, which must
-// be at or before that ad set) up to it.
+// Reads the owner of week->ad_set_id into `week`: from `select`'s own
+// columns when `owners` is null, else by stepping `owners` (kScanOwners,
+// which must be before that ad set) up to it.
 absl::Status ReadOwnerInto(const Statement& select, Statement* owners, absl::string_view doing,
                            AdSetWeek* week) {
   const Statement* row = &select;
