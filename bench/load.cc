@@ -216,8 +216,8 @@ double PooledPercentile(const std::vector<LoadFigures>& loads, double fraction) 
   std::vector<std::pair<double, double>> weighted;  // (latency, calls it stands for)
   double total = 0;
   for (const LoadFigures& load : loads) {
+    const double calls = static_cast<double>(load.requests) / load.quantiles_ms.size();
     for (const double latency : load.quantiles_ms) {
-      const double calls = static_cast<double>(load.requests) / load.quantiles_ms.size();
       weighted.emplace_back(latency, calls);
       total += calls;
     }

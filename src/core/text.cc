@@ -41,8 +41,8 @@ void AppendJsonQuoted(absl::string_view text, std::string* out) {
   // with hardly anything to escape, written once per ad set and evaluation.
   size_t plain_from = 0;
   for (size_t i = 0; i < text.size(); ++i) {
+    if (IsPlainJsonByte(text[i])) continue;
     const unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
     out->append(text.data() + plain_from, i - plain_from);
     plain_from = i + 1;
     switch (c) {

@@ -34,6 +34,12 @@ absl::Status WithMessagePrefix(absl::string_view prefix, const absl::Status& sta
 // `value` must be non-negative and fit in `width` digits.
 void AppendZeroPadded(int64_t value, int width, std::string* out);
 
+// True for a byte that a JSON string literal holds as itself: JsonQuote
+// escapes every other one, and the storage reader accepts no other unescaped.
+inline bool IsPlainJsonByte(char c) {
+  return static_cast<unsigned char>(c) >= 0x20 && c != '"' && c != '\\';
+}
+
 // `text` as a JSON string literal: quotes, backslashes and control bytes
 // escaped, UTF-8 passed through. The one JSON writer for logs and storage.
 std::string JsonQuote(absl::string_view text);

@@ -57,7 +57,7 @@ class CanonicalJsonReader {
       // recommendation decodes its reasons, long sentences with hardly an
       // escape in them.
       const size_t plain_from = pos_;
-      while (pos_ < text_.size() && IsPlain(text_[pos_])) ++pos_;
+      while (pos_ < text_.size() && IsPlainJsonByte(text_[pos_])) ++pos_;
       out.append(text_.data() + plain_from, pos_ - plain_from);
       if (pos_ == text_.size()) break;
       const char c = text_[pos_++];
@@ -89,10 +89,6 @@ class CanonicalJsonReader {
   }
 
  private:
-  static bool IsPlain(char c) {
-    return static_cast<unsigned char>(c) >= 0x20 && c != '"' && c != '\\';
-  }
-
   bool Consume(char c) {
     if (pos_ >= text_.size() || text_[pos_] != c) return false;
     ++pos_;
