@@ -12,11 +12,14 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "rung/status_macros.h"
 
 namespace rung::bench {
 namespace {
@@ -219,6 +222,52 @@ absl::StatusOr<int64_t> PeakRssBytes(pid_t pid) {
     return absl::InternalError(absl::StrCat(path, ": unreadable VmHWM line '", line, "'"));
   }
   return absl::NotFoundError(absl::StrCat(path, " has no VmHWM (has the process exited?)"));
+}
+
+namespace {
+
+// utime + stime from /proc/PID/stat, in clock ticks. The fields are counted
+// after the ")" that ends the command name, which may itself hold spaces.
+absl::StatusOr<int64_t> CpuTicks(pid_t pid) {
+  const std::string path = absl::StrCat("/proc/", pid, "/stat");
+  std::ifstream file(path);
+  std::string stat;
+  std::getline(file, stat);
+  const size_t name_end = stat.rfind(')');
+  if (name_end == std::string::npos) {
+    return absl::NotFoundError(absl::StrCat(path, " is unreadable (has the process exited?)"));
+  }
+  // After ")": state is field 3, utime field 14, stime field 15.
+  const std::vector<absl::string_view> fields =
+      absl::StrSplit(absl::string_view(stat).substr(name_end + 2), ' ');
+  int64_t utime = 0;
+  int64_t stime = 0;
+  if (fields.size() < 13 || !absl::SimpleAtoi(fields[11], &utime) ||
+      !absl::SimpleAtoi(fields[12], &stime)) {
+    return absl::InternalError(absl::StrCat(path, ": unexpected contents '", stat, "'"));
+  }
+  return utime + stime;
+}
+
+}  // namespace
+
+absl::StatusOr<absl::Duration> AwaitQuiet(pid_t pid, absl::Duration quiet_for,
+                                          absl::Time deadline) {
+  constexpr absl::Duration kPoll = absl::Milliseconds(10);
+  const absl::Time start = absl::Now();
+  absl::Time last_busy = start;
+  ASSIGN_OR_RETURN(int64_t ticks, CpuTicks(pid));
+  while (absl::Now() - last_busy < quiet_for) {
+    if (absl::Now() > deadline) {
+      return absl::DeadlineExceededError(absl::StrCat("process ", pid, " was still busy after ",
+                                                      absl::FormatDuration(absl::Now() - start)));
+    }
+    absl::SleepFor(kPoll);
+    ASSIGN_OR_RETURN(const int64_t now_ticks, CpuTicks(pid));
+    if (now_ticks != ticks) last_busy = absl::Now();
+    ticks = now_ticks;
+  }
+  return last_busy - start;
 }
 
 std::string DescribeWaitStatus(int status) {

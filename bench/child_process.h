@@ -73,6 +73,13 @@ class ChildProcess {
 // VmHWM of a running process: its peak resident set so far, in bytes.
 absl::StatusOr<int64_t> PeakRssBytes(pid_t pid);
 
+// Waits until a running process has used no CPU for `quiet_for`, and
+// answers how long it kept working after the call: the time until its last
+// CPU use. Background work of rungd (a checkpoint after a big commit) would
+// otherwise fall into the next measurement. DEADLINE_EXCEEDED when it is
+// still busy at `deadline`.
+absl::StatusOr<absl::Duration> AwaitQuiet(pid_t pid, absl::Duration quiet_for, absl::Time deadline);
+
 // The wait status in words, e.g. "exited with 1" or "killed by signal 9".
 std::string DescribeWaitStatus(int status);
 

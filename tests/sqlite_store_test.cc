@@ -674,5 +674,31 @@ TEST(JsonCodecTest, RefusesWhatItNeverWrites) {
   }
 }
 
+// The writer's commits only ask for checkpoints; a thread of the store's own
+// runs them (storage/checkpointer.h, tested on its own in checkpointer_test).
+TEST_F(SqliteStoreTest, CheckpointsRunBesideTheWriterNotInsideItsCommits) {
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<Store> store, OpenSqliteStore(Options()));
+  ASSERT_OK_AND_ASSIGN(const int64_t automatic,
+                       WriterPragmaForTest(*store, "PRAGMA wal_autocheckpoint"));
+  EXPECT_EQ(automatic, 0);
+
+  // About 25 records fill a page: enough batches to fill the log.
+  constexpr int kAdSets = 3000;
+  for (int week = 0; week < 12; ++week) {
+    std::vector<AdSetWeek> records;
+    for (int i = 0; i < kAdSets; ++i) {
+      records.push_back(Record(absl::StrCat("as_", i), W(week), i % 97));
+    }
+    ASSERT_OK(store->Ingest(Batch(std::move(records))));
+  }
+  ASSERT_OK_AND_ASSIGN(const Checkpointer::Stats checkpoints, WaitForCheckpointsForTest(*store));
+  EXPECT_GE(checkpoints.checkpoints, 1);
+  EXPECT_EQ(checkpoints.failures, 0);
+  EXPECT_EQ(checkpoints.last.copied_frames, checkpoints.last.wal_frames);
+  ASSERT_OK_AND_ASSIGN(const StoreStats stats, store->GetStats());
+  EXPECT_EQ(stats.wal_checkpoints, checkpoints.checkpoints);
+  EXPECT_EQ(stats.wal_checkpoint_failures, 0);
+}
+
 }  // namespace
 }  // namespace rung

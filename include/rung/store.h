@@ -93,6 +93,10 @@ struct StoreStats {
   int64_t weeks = 0;
   // The database file and its write-ahead log.
   int64_t database_bytes = 0;
+  // Background checkpoints of the write-ahead log since the store opened:
+  // those that ran, and those that failed (the log then keeps growing).
+  int64_t wal_checkpoints = 0;
+  int64_t wal_checkpoint_failures = 0;
   // When the last ingest that wrote something was committed.
   std::optional<absl::Time> last_ingest_time;
   // The most recent stored (not dry-run) evaluation.

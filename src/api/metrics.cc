@@ -192,6 +192,13 @@ MetricFamily GaugeFamily(std::string name, std::string help, std::vector<ClientM
   return {std::move(name), std::move(help), prometheus::MetricType::Gauge, std::move(values)};
 }
 
+ClientMetric CounterValue(int64_t value, Labels labels) {
+  ClientMetric metric;
+  for (const auto& [name, label_value] : labels) metric.label.push_back({name, label_value});
+  metric.counter.value = static_cast<double>(value);
+  return metric;
+}
+
 double UnixSeconds(absl::Time time) { return absl::ToDoubleSeconds(time - absl::UnixEpoch()); }
 
 // The domain gauges. Series without a value yet (no evaluation, no ingest)
@@ -206,6 +213,12 @@ std::vector<MetricFamily> StoreFamilies(const StoreStats& stats) {
       GaugeFamily("rung_database_size_bytes",
                   "Size of the SQLite database file and its write-ahead log.",
                   {GaugeValue(static_cast<double>(stats.database_bytes))}),
+      {"rung_wal_checkpoints_total",
+       "Background checkpoints of the write-ahead log since start, by result; while they "
+       "fail, the log grows.",
+       prometheus::MetricType::Counter,
+       {CounterValue(stats.wal_checkpoints, {{"result", "ok"}}),
+        CounterValue(stats.wal_checkpoint_failures, {{"result", "failed"}})}},
   };
   std::vector<ClientMetric> by_action;
   for (int i = 0; i < kActionCount; ++i) {

@@ -308,6 +308,30 @@ absl::StatusOr<int64_t> Connection::BackupTo(const std::string& destination,
 
 int64_t Connection::Changes() const { return sqlite3_changes64(db_); }
 
+void Connection::OnCommit(std::function<void(int wal_frames)> hook) {
+  commit_hook_ = std::move(hook);
+  if (!commit_hook_) {
+    sqlite3_wal_hook(db_, nullptr, nullptr);
+    return;
+  }
+  sqlite3_wal_hook(
+      db_,
+      [](void* self, sqlite3*, const char*, int wal_frames) {
+        static_cast<Connection*>(self)->commit_hook_(wal_frames);
+        return SQLITE_OK;
+      },
+      this);
+}
+
+absl::StatusOr<Connection::CheckpointResult> Connection::CheckpointPassive(
+    absl::string_view doing) {
+  CheckpointResult result;
+  const int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE,
+                                           &result.wal_frames, &result.copied_frames);
+  if (rc != SQLITE_OK) return Error(rc, doing);
+  return result;
+}
+
 void Connection::SetBusyTimeout(int ms) {
   sqlite3_busy_timeout(db_, ms);
   busy_timeout_ms_ = ms;

@@ -5,6 +5,7 @@
 // absl::Status and never leaks a handle or leaves a statement mid-step.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -174,6 +175,25 @@ class Connection {
   // Rows changed by the last INSERT, UPDATE or DELETE.
   int64_t Changes() const;
 
+  // Calls `hook` after each commit of this connection with the number of
+  // frames the write-ahead log then holds, on the committing thread, so it
+  // must be quick. Replaces SQLite's own automatic checkpoint, which would
+  // otherwise run inside the commit. An empty hook removes it (and does not
+  // bring the automatic checkpoint back).
+  void OnCommit(std::function<void(int wal_frames)> hook);
+
+  // What one checkpoint did, in WAL frames.
+  struct CheckpointResult {
+    // Frames in the log when it ran.
+    int wal_frames = 0;
+    // Of those, how many are now in the database file; fewer than
+    // wal_frames when a reader still needs older ones.
+    int copied_frames = 0;
+  };
+  // A PASSIVE checkpoint: copies what it can without waiting for readers or
+  // the writer. Both ends are synced to disk as `synchronous` asks.
+  absl::StatusOr<CheckpointResult> CheckpointPassive(absl::string_view doing);
+
   void SetBusyTimeout(int ms);
   int busy_timeout_ms() const { return busy_timeout_ms_; }
 
@@ -189,6 +209,7 @@ class Connection {
 
   sqlite3* db_;
   int busy_timeout_ms_ = 0;
+  std::function<void(int)> commit_hook_;
   absl::flat_hash_map<std::string, std::unique_ptr<Statement>> statements_;
 };
 

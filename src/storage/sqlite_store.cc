@@ -19,6 +19,7 @@
 #include "absl/synchronization/mutex.h"
 #include "core/text.h"
 #include "rung/status_macros.h"
+#include "storage/checkpointer.h"
 #include "storage/climb_test_rows.h"
 #include "storage/connection_pool.h"
 #include "storage/json_codec.h"
@@ -526,11 +527,15 @@ absl::Status ReadStats(Connection& reader, StoreStats* stats) {
 class SqliteStore final : public Store {
  public:
   SqliteStore(std::string path, std::unique_ptr<Connection> writer,
+              std::unique_ptr<Checkpointer> checkpointer,
               std::vector<std::unique_ptr<Connection>> readers, int busy_timeout_ms)
       : path_(std::move(path)),
         busy_timeout_ms_(busy_timeout_ms),
+        checkpointer_(std::move(checkpointer)),
         writer_(std::move(writer)),
-        readers_(std::move(readers)) {}
+        readers_(std::move(readers)) {
+    writer_->OnCommit([this](int wal_frames) { checkpointer_->AfterCommit(wal_frames); });
+  }
 
   absl::StatusOr<IngestSummary> Ingest(const IngestBatch& batch) override {
     IngestSummary summary;
@@ -692,6 +697,9 @@ class SqliteStore final : public Store {
     // The figures describe one moment.
     RETURN_IF_ERROR(reader->InReadTransaction(kDoing, [&] { return ReadStats(*reader, &stats); }));
     stats.database_bytes = FileBytes(path_) + FileBytes(path_ + "-wal");
+    const Checkpointer::Stats checkpoints = checkpointer_->stats();
+    stats.wal_checkpoints = checkpoints.checkpoints;
+    stats.wal_checkpoint_failures = checkpoints.failures;
     return stats;
   }
 
@@ -701,6 +709,8 @@ class SqliteStore final : public Store {
   }
 
   // For the test seams in sqlite_store.h.
+  Checkpointer& checkpointer() { return *checkpointer_; }
+
   absl::StatusOr<int64_t> WriterPragma(absl::string_view pragma) {
     absl::MutexLock lock(&writer_mu_);
     return writer_->QueryInt(pragma, pragma);
@@ -732,6 +742,8 @@ class SqliteStore final : public Store {
 
   const std::string path_;
   const int busy_timeout_ms_;
+  // Before the writer, whose commits call it, so that it outlives them.
+  const std::unique_ptr<Checkpointer> checkpointer_;
   absl::Mutex writer_mu_;
   const std::unique_ptr<Connection> writer_ ABSL_GUARDED_BY(writer_mu_);
   ConnectionPool readers_;
@@ -749,6 +761,9 @@ absl::StatusOr<std::unique_ptr<Store>> OpenWithMigrations(
   if (const absl::Status migrated = Migrate(*writer, migrations); !migrated.ok()) {
     return WithMessagePrefix(absl::StrCat("'", options.path, "': "), migrated);
   }
+  ASSIGN_OR_RETURN(std::unique_ptr<Connection> checkpoint_connection,
+                   Connection::Open(options.path, connection_options));
+  auto checkpointer = std::make_unique<Checkpointer>(std::move(checkpoint_connection));
   connection_options.read_only = true;
   std::vector<std::unique_ptr<Connection>> readers;
   for (int i = 0; i < options.reader_connections; ++i) {
@@ -756,8 +771,8 @@ absl::StatusOr<std::unique_ptr<Store>> OpenWithMigrations(
                      Connection::Open(options.path, connection_options));
     readers.push_back(std::move(reader));
   }
-  return std::make_unique<SqliteStore>(options.path, std::move(writer), std::move(readers),
-                                       options.busy_timeout_ms);
+  return std::make_unique<SqliteStore>(options.path, std::move(writer), std::move(checkpointer),
+                                       std::move(readers), options.busy_timeout_ms);
 }
 
 absl::StatusOr<SqliteStore*> AsSqliteStore(Store& store) {
@@ -785,6 +800,12 @@ absl::StatusOr<int64_t> WriterPragmaForTest(Store& store, absl::string_view prag
 absl::StatusOr<std::vector<int64_t>> ReaderPragmasForTest(Store& store, absl::string_view pragma) {
   ASSIGN_OR_RETURN(SqliteStore * sqlite_store, AsSqliteStore(store));
   return sqlite_store->ReaderPragmas(pragma);
+}
+
+absl::StatusOr<Checkpointer::Stats> WaitForCheckpointsForTest(Store& store) {
+  ASSIGN_OR_RETURN(SqliteStore * sqlite_store, AsSqliteStore(store));
+  sqlite_store->checkpointer().WaitUntilIdle();
+  return sqlite_store->checkpointer().stats();
 }
 
 }  // namespace rung

@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "rung/store.h"
+#include "storage/checkpointer.h"
 #include "storage/migrations.h"
 
 namespace rung {
@@ -27,6 +28,10 @@ absl::StatusOr<int64_t> WriterPragmaForTest(Store& store, absl::string_view prag
 
 // The same on every reader connection, one answer per reader.
 absl::StatusOr<std::vector<int64_t>> ReaderPragmasForTest(Store& store, absl::string_view pragma);
+
+// Waits until `store`'s background checkpoint is neither asked for nor under
+// way, and answers what its checkpoints have done so far.
+absl::StatusOr<Checkpointer::Stats> WaitForCheckpointsForTest(Store& store);
 
 }  // namespace rung
 
