@@ -7,6 +7,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/synchronization/mutex.h"
 #include "daemon/config.h"
 #include "daemon/log.h"
 #include "daemon/server.h"
@@ -49,6 +50,11 @@ int Fail(const absl::Status& status) {
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("rungd: the Rung Advisor daemon (gRPC, HTTP/JSON, SQLite)");
   absl::ParseCommandLine(argc, argv);
+  // Debian builds Abseil without NDEBUG, which leaves absl::Mutex's deadlock
+  // detector on: every lock, ours and gRPC's, then updates one process-wide
+  // graph under a global lock, about a tenth of rungd's CPU per call. The
+  // tests keep it on, which is where a lock-order bug should show up.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   const sigset_t signals = BlockShutdownSignals();
 
   absl::StatusOr<rung::DaemonConfig> config = rung::LoadDaemonConfig(absl::GetFlag(FLAGS_config));
