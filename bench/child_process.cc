@@ -207,22 +207,31 @@ absl::StatusOr<int> ChildProcess::Wait(absl::Time deadline) {
   return status;
 }
 
-absl::StatusOr<int64_t> PeakRssBytes(pid_t pid) {
+namespace {
+
+// A "Key:   123 kB" line of /proc/PID/status, in bytes.
+absl::StatusOr<int64_t> StatusKilobytes(pid_t pid, absl::string_view key) {
   const std::string path = absl::StrCat("/proc/", pid, "/status");
   std::ifstream status(path);
   std::string line;
   while (std::getline(status, line)) {
     absl::string_view rest = line;
-    if (!absl::ConsumePrefix(&rest, "VmHWM:")) continue;
+    if (!absl::ConsumePrefix(&rest, key) || !absl::ConsumePrefix(&rest, ":")) continue;
     rest = absl::StripAsciiWhitespace(rest);
     int64_t kilobytes = 0;
     if (absl::ConsumeSuffix(&rest, " kB") && absl::SimpleAtoi(rest, &kilobytes)) {
       return kilobytes * 1024;
     }
-    return absl::InternalError(absl::StrCat(path, ": unreadable VmHWM line '", line, "'"));
+    return absl::InternalError(absl::StrCat(path, ": unreadable ", key, " line '", line, "'"));
   }
-  return absl::NotFoundError(absl::StrCat(path, " has no VmHWM (has the process exited?)"));
+  return absl::NotFoundError(absl::StrCat(path, " has no ", key, " (has the process exited?)"));
 }
+
+}  // namespace
+
+absl::StatusOr<int64_t> PeakRssBytes(pid_t pid) { return StatusKilobytes(pid, "VmHWM"); }
+
+absl::StatusOr<int64_t> RssBytes(pid_t pid) { return StatusKilobytes(pid, "VmRSS"); }
 
 namespace {
 

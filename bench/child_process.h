@@ -72,6 +72,8 @@ class ChildProcess {
 
 // VmHWM of a running process: its peak resident set so far, in bytes.
 absl::StatusOr<int64_t> PeakRssBytes(pid_t pid);
+// VmRSS: its resident set now, in bytes.
+absl::StatusOr<int64_t> RssBytes(pid_t pid);
 
 // Waits until a running process has used no CPU for `quiet_for`, and
 // answers how long it kept working after the call: the time until its last

@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/util/json_util.h"
 #include "rung/status_macros.h"
@@ -123,6 +124,20 @@ absl::StatusOr<HttpFigures> WalkRecommendationPages(const std::string& http_addr
                    WalkPages(client, page_size, max_pages, &figures));
   RETURN_IF_ERROR(RevalidatePages(client, page_size, keys, &figures));
   return figures;
+}
+
+absl::StatusOr<double> ScrapeMetric(const std::string& http_address, const std::string& sample) {
+  ASSIGN_OR_RETURN(httplib::Client client, Connect(http_address));
+  httplib::Result result = client.Get("/metrics");
+  if (!result || result->status != 200) {
+    return absl::UnavailableError(absl::StrCat("GET /metrics on ", http_address, " failed"));
+  }
+  for (absl::string_view line : absl::StrSplit(result->body, '\n')) {
+    if (!absl::ConsumePrefix(&line, sample) || !absl::ConsumePrefix(&line, " ")) continue;
+    double value = 0;
+    if (absl::SimpleAtod(line, &value)) return value;
+  }
+  return absl::NotFoundError(absl::StrCat("/metrics has no sample ", sample));
 }
 
 }  // namespace rung::bench

@@ -29,6 +29,10 @@ struct HttpFigures {
 absl::StatusOr<HttpFigures> WalkRecommendationPages(const std::string& http_address, int page_size,
                                                     int64_t max_pages);
 
+// The value of one sample of rungd's /metrics, named as it is written there:
+// `rung_answer_cache_lookups_total{result="hit"}`. NOT_FOUND when absent.
+absl::StatusOr<double> ScrapeMetric(const std::string& http_address, const std::string& sample);
+
 }  // namespace rung::bench
 
 #endif  // RUNG_BENCH_HTTP_PAGES_H_

@@ -191,12 +191,16 @@ class BenchRun {
     RETURN_IF_ERROR(Prepare());
     RETURN_IF_ERROR(Profiled("ingest", [this] { return IngestPhase(); }));
     RETURN_IF_ERROR(AwaitQuietRungd("ingest_settle_s"));
+    RETURN_IF_ERROR(RecordRss("ingest"));
     RETURN_IF_ERROR(BarePhase());
     RETURN_IF_ERROR(Profiled("evaluate", [this] { return EvaluatePhase(); }));
     RETURN_IF_ERROR(AwaitQuietRungd("evaluate_settle_s"));
+    RETURN_IF_ERROR(RecordRss("evaluate"));
     RETURN_IF_ERROR(ScanPhase());
     RETURN_IF_ERROR(ServePhase());
+    RETURN_IF_ERROR(RecordRss("serve"));
     RETURN_IF_ERROR(HttpPhase());
+    RETURN_IF_ERROR(RecordRss("http"));
     RETURN_IF_ERROR(MemoryAndStartupPhase());
     report_["total_s"] = absl::ToDoubleSeconds(absl::Now() - start);
     return absl::OkStatus();
@@ -251,6 +255,16 @@ class BenchRun {
     ASSIGN_OR_RETURN(const absl::Duration busy,
                      AwaitQuiet(rungd_->pid(), kQuietFor, absl::Now() + kPatience));
     report_[key] = absl::ToDoubleSeconds(busy);
+    return absl::OkStatus();
+  }
+
+  // rungd's resident set now and its peak so far, after `phase`: where the
+  // peak of the whole run comes from.
+  absl::Status RecordRss(const std::string& phase) {
+    ASSIGN_OR_RETURN(const int64_t now, rungd_->RssBytes());
+    ASSIGN_OR_RETURN(const int64_t peak, rungd_->PeakRssBytes());
+    report_[absl::StrCat("rss_after_", phase, "_mb")] = Megabytes(now);
+    report_[absl::StrCat("peak_rss_after_", phase, "_mb")] = Megabytes(peak);
     return absl::OkStatus();
   }
 
@@ -325,8 +339,10 @@ class BenchRun {
   }
 
   // The load client runs in a process of its own, as a real client would.
-  // It measures one round's share of the serving load.
-  absl::StatusOr<Json> RunLoadProcess(const std::string& method) {
+  // It measures one round's share of the serving load. Each round picks other
+  // ad sets: a sequence asked again would find what rungd kept from the last
+  // round (api/answer_cache.h), which real dashboards do not hand it so neatly.
+  absl::StatusOr<Json> RunLoadProcess(const std::string& method, int round) {
     const double seconds = config_.serve_seconds / config_.serve_rounds;
     const int64_t requests = config_.serve_requests / config_.serve_rounds;
     ChildProcess::Options options;
@@ -338,7 +354,7 @@ class BenchRun {
                     absl::StrCat("--inflight=", config_.serve_inflight),
                     absl::StrCat("--warmup_requests=", config_.warmup_requests),
                     absl::StrCat("--ad_sets=", config_.spec.ad_sets),
-                    absl::StrCat("--seed=", config_.spec.seed)};
+                    absl::StrCat("--seed=", config_.spec.seed + round)};
     options.argv.push_back(config_.serve_requests > 0
                                ? absl::StrCat("--requests=", std::max<int64_t>(requests, 1))
                                : absl::StrCat("--seconds=", seconds));
@@ -360,21 +376,37 @@ class BenchRun {
     }
   }
 
+  // rungd's count of GetRecommendation answers found kept, and not, so far.
+  struct AnswerLookups {
+    double hits = 0;
+    double misses = 0;
+  };
+  absl::StatusOr<AnswerLookups> ScrapeAnswerLookups() const {
+    AnswerLookups lookups;
+    ASSIGN_OR_RETURN(lookups.hits, ScrapeMetric(rungd_->http_address(),
+                                                "rung_answer_cache_lookups_total{result=\"hit\"}"));
+    ASSIGN_OR_RETURN(
+        lookups.misses,
+        ScrapeMetric(rungd_->http_address(), "rung_answer_cache_lookups_total{result=\"miss\"}"));
+    return lookups;
+  }
+
   // The two loads alternate in rounds rather than running one after the
   // other: on a shared machine speed drifts over seconds, and two phases of
   // 5 s each measured that drift as much as the ratio.
   absl::Status ServePhase() {
+    ASSIGN_OR_RETURN(const AnswerLookups lookups_before, ScrapeAnswerLookups());
     std::vector<Json> recommendation_rounds;
     std::vector<Json> health_rounds;
     for (int round = 0; round < config_.serve_rounds; ++round) {
       auto recommendation = [&]() -> absl::Status {
-        ASSIGN_OR_RETURN(Json figures, RunLoadProcess("recommendation"));
+        ASSIGN_OR_RETURN(Json figures, RunLoadProcess("recommendation", round));
         recommendation_rounds.push_back(std::move(figures));
         return absl::OkStatus();
       };
       // One round is enough for a profile, which shows shares, not speed.
       RETURN_IF_ERROR(round == 0 ? Profiled("serve", recommendation) : recommendation());
-      ASSIGN_OR_RETURN(Json health, RunLoadProcess("health"));
+      ASSIGN_OR_RETURN(Json health, RunLoadProcess("health", round));
       health_rounds.push_back(std::move(health));
     }
     const Json recommendation = CombineRounds(recommendation_rounds);
@@ -383,6 +415,10 @@ class BenchRun {
     AddLoadFigures("health", health);
     report_["serve_ratio"] =
         Ratio(recommendation["qps"].get<double>(), health["qps"].get<double>());
+    ASSIGN_OR_RETURN(const AnswerLookups lookups_after, ScrapeAnswerLookups());
+    const double hits = lookups_after.hits - lookups_before.hits;
+    const double misses = lookups_after.misses - lookups_before.misses;
+    report_["answer_cache_hit_rate"] = Ratio(hits, hits + misses);
     const int64_t errors =
         recommendation["errors"].get<int64_t>() + health["errors"].get<int64_t>();
     report_["errors"] = errors;

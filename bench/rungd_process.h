@@ -27,6 +27,7 @@ class RungdProcess {
   const std::string& http_address() const { return http_address_; }
   pid_t pid() const { return child_->pid(); }
   absl::StatusOr<int64_t> PeakRssBytes() const { return bench::PeakRssBytes(pid()); }
+  absl::StatusOr<int64_t> RssBytes() const { return bench::RssBytes(pid()); }
 
   // SIGTERM, then waits for an exit with status 0.
   absl::Status Stop();

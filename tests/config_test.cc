@@ -22,13 +22,14 @@ TEST(ConfigTest, EmptyPathGivesTheDefaults) {
   EXPECT_EQ(config->storage.busy_timeout_ms, 5000);
   EXPECT_EQ(config->advisor.max_batch_size, 5000);
   EXPECT_EQ(config->advisor.max_page_size, 1000);
+  EXPECT_EQ(config->answer_cache_bytes, 128 << 20);
   EXPECT_EQ(config->log_level, LogLevel::kInfo);
 }
 
 TEST(ConfigTest, TextprotoValuesOverrideDefaults) {
   auto parsed = ParseConfigText(R"pb(
                                   storage { synchronous: "NORMAL" busy_timeout_ms: 250 }
-                                  limits { max_batch_size: 10 max_page_size: 50 }
+                                  limits { max_batch_size: 10 max_page_size: 50 answer_cache_mb: 0 }
                                   log { level: "debug" }
                                 )pb",
                                 /*json=*/false, "rungd.textproto");
@@ -39,6 +40,7 @@ TEST(ConfigTest, TextprotoValuesOverrideDefaults) {
   EXPECT_EQ(config->storage.busy_timeout_ms, 250);
   EXPECT_EQ(config->advisor.max_batch_size, 10);
   EXPECT_EQ(config->advisor.max_page_size, 50);
+  EXPECT_EQ(config->answer_cache_bytes, 0);  // 0 here is "none", not "the default"
   EXPECT_EQ(config->log_level, LogLevel::kDebug);
 }
 
@@ -79,6 +81,9 @@ TEST(ConfigTest, BadValuesNameTheirField) {
                         Case{"limits { max_page_size: -1 }", "limits.max_page_size"},
                         Case{"limits { max_message_bytes: 10 }",
                              "limits.max_message_bytes: must be at least 65536, got 10"},
+                        Case{"limits { answer_cache_mb: -1 }",
+                             "limits.answer_cache_mb: must be between 0 and 16384, got -1"},
+                        Case{"limits { answer_cache_mb: 100000 }", "limits.answer_cache_mb"},
                         Case{"log { level: \"loud\" }", "log.level"}}) {
     auto parsed = ParseConfigText(c.text, false, "x");
     ASSERT_TRUE(parsed.ok()) << c.text;

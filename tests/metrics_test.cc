@@ -305,6 +305,28 @@ TEST_F(MetricsTest, CountsCallsByMethodAndCodeAndReflectsTheData) {
   }
 }
 
+// gRPC and HTTP share one cache of GetRecommendation answers. Whether the
+// first lookup finds its answer depends on how far the fill after the
+// evaluation got (api/answer_warmer.h); the two after it must.
+TEST_F(MetricsTest, CountsKeptAnswersFoundAndMissed) {
+  const test_support::SpecScenario scenario = test_support::SpecScenarios().front();
+  Ingest(test_support::ScenarioRecords(scenario, "act_1", "as_1"));
+  MustEvaluate(test_support::WeekAt(2));
+
+  ASSERT_EQ(GetRecommendation("as_1"), grpc::StatusCode::OK);
+  ASSERT_EQ(GetRecommendation("as_1"), grpc::StatusCode::OK);
+  ASSERT_EQ(Http().Get("/v1/adsets/as_1/recommendation")->status, 200);
+  Exposition metrics = Scrape();
+  EXPECT_EQ(metrics.type["rung_answer_cache_lookups_total"], "counter");
+  const double hits =
+      metrics.Value("rung_answer_cache_lookups_total", {{"result", "hit"}}).value_or(-1);
+  const double misses =
+      metrics.Value("rung_answer_cache_lookups_total", {{"result", "miss"}}).value_or(-1);
+  EXPECT_EQ(hits + misses, 3);
+  EXPECT_GE(hits, 2);
+  EXPECT_GT(metrics.Value("rung_answer_cache_bytes").value_or(0), 0);
+}
+
 TEST_F(MetricsTest, HandlingHistogramsAgreeWithTheCounters) {
   Ingest(test_support::ScenarioRecords(test_support::SpecScenarios()[0], "act_1", "as_s1"));
   ASSERT_EQ(GetRecommendation("as_s1"), grpc::StatusCode::NOT_FOUND);  // not evaluated yet

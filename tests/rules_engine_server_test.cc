@@ -23,6 +23,8 @@
 namespace rung {
 namespace {
 
+using google::protobuf::util::MessageDifferencer;
+
 using ::testing::Contains;
 using ::testing::DoubleNear;
 using ::testing::HasSubstr;
@@ -233,6 +235,34 @@ TEST_F(RulesEngineServerTest, EvaluationHistoryKeepsEachWeek) {
   EXPECT_EQ(MustGetRecommendation("as_s3", WeekAt(2)).current_event(), "AddToCart");
   EXPECT_EQ(MustGetRecommendation("as_s3", WeekAt(1)).current_event(), "ViewContent");
   EXPECT_EQ(MustGetRecommendation("as_s3").as_of_week(), WeekAt(2));  // the latest
+}
+
+// GetRecommendation keeps its answers (api/answer_cache.h) until the next
+// stored evaluation, which must replace them at once.
+TEST_F(RulesEngineServerTest, AKeptAnswerGivesWayToTheNextEvaluation) {
+  IngestAllScenarios();
+  MustEvaluate(WeekAt(1));
+  const v1::Recommendation first = MustGetRecommendation("as_s3");
+  EXPECT_EQ(first.as_of_week(), WeekAt(1));
+  EXPECT_TRUE(MessageDifferencer::Equals(MustGetRecommendation("as_s3"), first));
+
+  MustEvaluate(WeekAt(2));
+  const v1::Recommendation latest = MustGetRecommendation("as_s3");
+  EXPECT_EQ(latest.as_of_week(), WeekAt(2));
+  EXPECT_EQ(latest.current_event(), "AddToCart");
+  EXPECT_NE(latest.evaluation_id(), first.evaluation_id());
+}
+
+// The same calls with no answers kept: the cache is an option, not a crutch.
+TEST_F(RulesEngineServerTest, AnswersAreRightWithoutTheCache) {
+  DaemonConfig config;
+  config.answer_cache_bytes = 0;
+  StartDaemon(config);
+  IngestAllScenarios();
+  MustEvaluate(WeekAt(1));
+  EXPECT_EQ(MustGetRecommendation("as_s3").as_of_week(), WeekAt(1));
+  MustEvaluate(WeekAt(2));
+  EXPECT_EQ(MustGetRecommendation("as_s3").as_of_week(), WeekAt(2));
 }
 
 TEST_F(RulesEngineServerTest, DefaultAsOfIsTheLastCompleteWeek) {

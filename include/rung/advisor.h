@@ -121,6 +121,10 @@ class Advisor {
   absl::StatusOr<Recommendation> GetRecommendation(std::string_view ad_set_id,
                                                    std::string_view as_of_week);
 
+  // Moves whenever stored recommendations may have changed; answers of
+  // GetRecommendation read under one version stay right until it moves.
+  int64_t RecommendationsVersion() const { return store_->RecommendationsVersion(); }
+
   // AIP-158 paging as for ListAdSets.
   absl::StatusOr<RecommendationPage> ListRecommendations(const RecommendationFilter& filter,
                                                          int page_size,

@@ -55,9 +55,14 @@ absl::Status AdvisorCalls::GetAdSetHistory(const v1::GetAdSetHistoryRequest& req
 
 absl::Status AdvisorCalls::GetRecommendation(const v1::GetRecommendationRequest& request,
                                              v1::GetRecommendationResponse* response) const {
+  // Read before the store: an answer must not outlive a change it missed.
+  const int64_t version = advisor_->RecommendationsVersion();
+  const std::string key = AnswerCache::KeyOf(request.ad_set_id(), request.as_of_week());
+  if (answers_ != nullptr && answers_->Find(version, key, response)) return absl::OkStatus();
   ASSIGN_OR_RETURN(Recommendation rec,
                    advisor_->GetRecommendation(request.ad_set_id(), request.as_of_week()));
   ToProto(rec, response->mutable_recommendation());
+  if (answers_ != nullptr) answers_->Keep(version, key, *response);
   return absl::OkStatus();
 }
 

@@ -2,6 +2,7 @@
 #define RUNG_API_ADVISOR_CALLS_H_
 
 #include "absl/status/status.h"
+#include "api/answer_cache.h"
 #include "rung/advisor.h"
 #include "rung/ladder.h"
 #include "rung/v1/advisor_service.pb.h"
@@ -14,9 +15,10 @@ namespace rung {
 // the same requests refused with the same words.
 class AdvisorCalls {
  public:
-  // `advisor` and `ladders` must outlive this object.
-  AdvisorCalls(Advisor* advisor, const LadderRegistry* ladders)
-      : advisor_(advisor), ladders_(ladders) {}
+  // `advisor`, `ladders` and `answers` (null: keep no answers) must outlive
+  // this object.
+  AdvisorCalls(Advisor* advisor, const LadderRegistry* ladders, AnswerCache* answers)
+      : advisor_(advisor), ladders_(ladders), answers_(answers) {}
 
   absl::Status GetAdSet(const v1::GetAdSetRequest& request, v1::GetAdSetResponse* response) const;
   absl::Status ListAdSets(const v1::ListAdSetsRequest& request,
@@ -35,6 +37,7 @@ class AdvisorCalls {
  private:
   Advisor* advisor_;
   const LadderRegistry* ladders_;
+  AnswerCache* answers_;
 };
 
 }  // namespace rung

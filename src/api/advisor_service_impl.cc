@@ -128,8 +128,11 @@ namespace rung {
 grpc::ServerUnaryReactor* AdvisorServiceImpl::EvaluateAdSets(
     grpc::CallbackServerContext* context, const v1::EvaluateAdSetsRequest* request,
     v1::EvaluateAdSetsResponse* response) {
-  return Serve(context, "EvaluateAdSets",
-               [&] { return Evaluate(*context, advisor_, *request, response); });
+  return Serve(context, "EvaluateAdSets", [&] {
+    const absl::Status evaluated = Evaluate(*context, advisor_, *request, response);
+    if (evaluated.ok() && !request->dry_run() && warmer_ != nullptr) warmer_->Refill();
+    return evaluated;
+  });
 }
 
 grpc::ServerUnaryReactor* AdvisorServiceImpl::GetRecommendation(

@@ -3,6 +3,7 @@
 
 #include "absl/strings/string_view.h"
 #include "api/advisor_calls.h"
+#include "api/answer_warmer.h"
 #include "core/access.h"
 #include "rung/advisor.h"
 #include "rung/v1/advisor_service.grpc.pb.h"
@@ -14,9 +15,11 @@ namespace rung {
 // status.
 class AdvisorServiceImpl final : public v1::AdvisorService::CallbackService {
  public:
-  // `advisor`, `ladders` and `access` must outlive the service.
-  AdvisorServiceImpl(Advisor* advisor, const LadderRegistry* ladders, const AccessControl* access)
-      : advisor_(advisor), calls_(advisor, ladders), access_(access) {}
+  // `advisor`, `ladders`, `answers` and `warmer` (both null when answers are
+  // not kept) and `access` must outlive the service.
+  AdvisorServiceImpl(Advisor* advisor, const LadderRegistry* ladders, AnswerCache* answers,
+                     AnswerWarmer* warmer, const AccessControl* access)
+      : advisor_(advisor), calls_(advisor, ladders, answers), warmer_(warmer), access_(access) {}
 
   grpc::ServerUnaryReactor* IngestWeeks(grpc::CallbackServerContext* context,
                                         const v1::IngestWeeksRequest* request,
@@ -66,6 +69,7 @@ class AdvisorServiceImpl final : public v1::AdvisorService::CallbackService {
   Advisor* advisor_;
   // The reads, shared with the HTTP routes.
   const AdvisorCalls calls_;
+  AnswerWarmer* warmer_;
   const AccessControl* access_;
 };
 

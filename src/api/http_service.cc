@@ -201,7 +201,8 @@ Reply Scrape(Metrics* metrics) {
 }
 
 std::vector<Route> MakeRoutes(const HttpBackends& backends) {
-  auto calls = std::make_shared<const AdvisorCalls>(backends.advisor, backends.ladders);
+  auto calls =
+      std::make_shared<const AdvisorCalls>(backends.advisor, backends.ladders, backends.answers);
   // Binds a handler to the shared calls.
   auto with_calls =
       [calls](absl::StatusOr<Reply> (*handler)(const AdvisorCalls&, const RouteCall&)) {

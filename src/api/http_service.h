@@ -1,6 +1,7 @@
 #ifndef RUNG_API_HTTP_SERVICE_H_
 #define RUNG_API_HTTP_SERVICE_H_
 
+#include "api/answer_cache.h"
 #include "api/metrics.h"
 #include "core/access.h"
 #include "rung/advisor.h"
@@ -17,6 +18,8 @@ namespace rung {
 struct HttpBackends {
   Advisor* advisor = nullptr;
   const LadderRegistry* ladders = nullptr;
+  // Shared with the gRPC service; null when answers are not kept.
+  AnswerCache* answers = nullptr;
   // For /healthz, which probes the database itself.
   Store* store = nullptr;
   Metrics* metrics = nullptr;

@@ -253,6 +253,20 @@ std::vector<MetricFamily> StoreFamilies(const StoreStats& stats) {
   return families;
 }
 
+std::vector<MetricFamily> AnswerCacheFamilies(const AnswerCache::Stats& stats) {
+  return {
+      {"rung_answer_cache_lookups_total",
+       "GetRecommendation answers looked up among those kept since the last evaluation, by "
+       "result.",
+       prometheus::MetricType::Counter,
+       {CounterValue(stats.hits, {{"result", "hit"}}),
+        CounterValue(stats.misses, {{"result", "miss"}})}},
+      GaugeFamily("rung_answer_cache_bytes",
+                  "Memory held by kept GetRecommendation answers (limits.answer_cache_mb caps it).",
+                  {GaugeValue(static_cast<double>(stats.bytes))}),
+  };
+}
+
 }  // namespace
 
 GrpcMethodName SplitFullMethodName(absl::string_view full_method) {
@@ -262,8 +276,9 @@ GrpcMethodName SplitFullMethodName(absl::string_view full_method) {
   return {std::string(full_method.substr(0, slash)), std::string(full_method.substr(slash + 1))};
 }
 
-Metrics::Metrics(Advisor* advisor)
+Metrics::Metrics(Advisor* advisor, const AnswerCache* answers)
     : advisor_(advisor),
+      answers_(answers),
       registry_(std::make_shared<prometheus::Registry>()),
       grpc_(std::make_unique<GrpcServerMetrics>(*registry_)),
       http_requests_(prometheus::BuildCounter()
@@ -314,6 +329,11 @@ std::string Metrics::Scrape() const {
                                  {GaugeValue(stats.ok() ? 1 : 0)}));
   if (stats.ok()) {
     for (MetricFamily& family : StoreFamilies(*stats)) families.push_back(std::move(family));
+  }
+  if (answers_ != nullptr) {
+    for (MetricFamily& family : AnswerCacheFamilies(answers_->stats())) {
+      families.push_back(std::move(family));
+    }
   }
   return prometheus::TextSerializer().Serialize(families);
 }

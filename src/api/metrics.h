@@ -6,6 +6,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "api/answer_cache.h"
 #include "grpcpp/support/server_interceptor.h"
 #include "prometheus/counter.h"
 #include "prometheus/family.h"
@@ -38,8 +39,9 @@ class GrpcServerMetrics;  // metrics.cc: the grpc_server_* families
 // methods are declared.
 class Metrics {
  public:
-  // `advisor` must outlive this object.
-  explicit Metrics(Advisor* advisor);
+  // `advisor` and `answers` (null when answers are not kept) must outlive
+  // this object.
+  Metrics(Advisor* advisor, const AnswerCache* answers);
   ~Metrics();
 
   // Declares the gRPC methods the server serves, before it starts. Only these
@@ -69,6 +71,7 @@ class Metrics {
 
  private:
   Advisor* advisor_;
+  const AnswerCache* answers_;
   std::shared_ptr<prometheus::Registry> registry_;
   std::unique_ptr<GrpcServerMetrics> grpc_;
   prometheus::Family<prometheus::Counter>& http_requests_;

@@ -56,6 +56,17 @@ absl::Status CheckMessageBytes(int value) {
   return absl::OkStatus();
 }
 
+// Up to 16 GiB: a typo of a few more digits is refused rather than trusted.
+constexpr int kMaxAnswerCacheMb = 16 * 1024;
+
+absl::Status CheckAnswerCacheMb(int value) {
+  if (value < 0 || value > kMaxAnswerCacheMb) {
+    return absl::InvalidArgumentError(absl::StrCat("limits.answer_cache_mb: must be between 0 and ",
+                                                   kMaxAnswerCacheMb, ", got ", value));
+  }
+  return absl::OkStatus();
+}
+
 // Proto3 scalars cannot tell "unset" from 0, so 0 means "the default".
 int OrDefault(int value, int fallback) { return value == 0 ? fallback : value; }
 
@@ -295,6 +306,10 @@ absl::StatusOr<DaemonConfig> ResolveConfig(const config::v1::Config& config) {
   resolved.advisor.max_page_size =
       OrDefault(limits.max_page_size(), resolved.advisor.max_page_size);
   resolved.max_message_bytes = OrDefault(limits.max_message_bytes(), resolved.max_message_bytes);
+  if (limits.has_answer_cache_mb()) {
+    RETURN_IF_ERROR(CheckAnswerCacheMb(limits.answer_cache_mb()));
+    resolved.answer_cache_bytes = int64_t{limits.answer_cache_mb()} << 20;
+  }
 
   if (!config.log().level().empty() && !ParseLogLevel(config.log().level(), &resolved.log_level)) {
     return absl::InvalidArgumentError(absl::StrCat(

@@ -37,6 +37,8 @@ struct DaemonConfig {
   std::shared_ptr<const PolicyBook> policies;  // path comes from --db, not from the file
   AdvisorOptions advisor;
   int max_message_bytes = 16 * 1024 * 1024;
+  // 0: GetRecommendation answers are not kept.
+  int64_t answer_cache_bytes = int64_t{128} << 20;
   int health_probe_interval_ms = 1000;
   LogLevel log_level = LogLevel::kInfo;
   // Empty: every call is open.

@@ -13,6 +13,8 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "api/advisor_service_impl.h"
+#include "api/answer_cache.h"
+#include "api/answer_warmer.h"
 #include "api/http_service.h"
 #include "api/metrics.h"
 #include "daemon/log.h"
@@ -170,9 +172,13 @@ class ServerImpl final : public Server {
     }
     advisor_ = std::make_unique<Advisor>(store_.get(), policies_.get(), options.config.advisor,
                                          [] { return absl::Now(); });
-    service_ =
-        std::make_unique<AdvisorServiceImpl>(advisor_.get(), &policies_->ladders(), &access_);
-    metrics_ = std::make_unique<Metrics>(advisor_.get());
+    if (options.config.answer_cache_bytes > 0) {
+      answers_ = std::make_unique<AnswerCache>(options.config.answer_cache_bytes);
+      warmer_ = std::make_unique<AnswerWarmer>(advisor_.get(), answers_.get());
+    }
+    service_ = std::make_unique<AdvisorServiceImpl>(advisor_.get(), &policies_->ladders(),
+                                                    answers_.get(), warmer_.get(), &access_);
+    metrics_ = std::make_unique<Metrics>(advisor_.get(), answers_.get());
     RETURN_IF_ERROR(StartGrpc(options));
     RETURN_IF_ERROR(StartHttp(options.http_listen, options.config.tls));
     health_monitor_ = std::make_unique<HealthMonitor>(
@@ -202,6 +208,8 @@ class ServerImpl final : public Server {
     }
     service_.reset();
     metrics_.reset();
+    warmer_.reset();
+    answers_.reset();
     advisor_.reset();
     store_.reset();  // closes SQLite after the last call is done with it
   }
@@ -246,9 +254,9 @@ class ServerImpl final : public Server {
       return absl::InvalidArgumentError(absl::StrCat("tls: the HTTP server cannot use '",
                                                      tls.cert_file, "' and '", tls.key_file, "'"));
     }
-    RegisterHttpRoutes(
-        {advisor_.get(), &policies_->ladders(), store_.get(), metrics_.get(), &access_},
-        http_.get());
+    RegisterHttpRoutes({advisor_.get(), &policies_->ladders(), answers_.get(), store_.get(),
+                        metrics_.get(), &access_},
+                       http_.get());
     const int port = parsed.port == 0
                          ? http_->bind_to_any_port(parsed.host)
                          : (http_->bind_to_port(parsed.host, parsed.port) ? parsed.port : -1);
@@ -269,6 +277,8 @@ class ServerImpl final : public Server {
   std::unique_ptr<Store> store_;
   std::shared_ptr<const PolicyBook> policies_;
   std::unique_ptr<Advisor> advisor_;
+  std::unique_ptr<AnswerCache> answers_;
+  std::unique_ptr<AnswerWarmer> warmer_;
   std::unique_ptr<AdvisorServiceImpl> service_;
   // Outlives both servers, which record into it.
   std::unique_ptr<Metrics> metrics_;

@@ -1,6 +1,7 @@
 #include "storage/sqlite_store.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <limits>
@@ -11,6 +12,7 @@
 #include <utility>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/cleanup/cleanup.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
 #include "absl/strings/match.h"
@@ -618,6 +620,11 @@ class SqliteStore final : public Store {
   absl::Status StoreEvaluation(
       absl::FunctionRef<absl::StatusOr<EvaluationRecord>(DecisionWriter)> run) override {
     absl::MutexLock lock(&writer_mu_);
+    // After the attempt, failed or not: a failed COMMIT may still have
+    // reached the file, and forgetting kept answers costs only rereads.
+    absl::Cleanup changed = [this] {
+      recommendations_version_.fetch_add(1, std::memory_order_acq_rel);
+    };
     return writer_->InWriteTransaction("storing an evaluation", [&]() -> absl::Status {
       ASSIGN_OR_RETURN(const EvaluationRecord record,
                        run([&](const PreparedDecisions& decisions) -> absl::Status {
@@ -643,6 +650,10 @@ class SqliteStore final : public Store {
       const RecommendationQuery& query) override {
     ConnectionPool::Lease reader = readers_.Acquire();
     return SelectRecommendationRows(*reader, query);
+  }
+
+  int64_t RecommendationsVersion() const override {
+    return recommendations_version_.load(std::memory_order_acquire);
   }
 
   absl::Status InsertClimbTest(const ClimbTest& test) override {
@@ -747,6 +758,7 @@ class SqliteStore final : public Store {
   absl::Mutex writer_mu_;
   const std::unique_ptr<Connection> writer_ ABSL_GUARDED_BY(writer_mu_);
   ConnectionPool readers_;
+  std::atomic<int64_t> recommendations_version_{0};
 };
 
 absl::StatusOr<std::unique_ptr<Store>> OpenWithMigrations(

@@ -1,0 +1,57 @@
+#ifndef RUNG_API_ANSWER_WARMER_H_
+#define RUNG_API_ANSWER_WARMER_H_
+
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "api/answer_cache.h"
+#include "rung/advisor.h"
+
+namespace rung {
+
+// Fills an AnswerCache with every ad set's latest answer after a stored
+// evaluation, on a thread of its own, so that the first dashboard poll after
+// an evaluation is answered from memory too. It reads the recommendations a
+// page at a time, as ListRecommendations does, and stops early once the
+// cache's budget is used up, or when a newer evaluation asks for a new fill.
+//
+// Thread-safe. Destroying it stops a fill after its current page.
+class AnswerWarmer {
+ public:
+  // `advisor` and `answers` must outlive this object.
+  AnswerWarmer(Advisor* advisor, AnswerCache* answers);
+  ~AnswerWarmer();
+  AnswerWarmer(const AnswerWarmer&) = delete;
+  AnswerWarmer& operator=(const AnswerWarmer&) = delete;
+
+  // Asks for a fill with what is stored now. Never waits for it.
+  void Refill();
+
+  // Returns once no fill is asked for or under way; the status of the last
+  // fill (OK when the budget ended it).
+  absl::Status WaitUntilIdle();
+
+ private:
+  void Run();
+  // One fill, which ends early (OK) when the budget is used up, another fill
+  // is asked for or the object goes away.
+  absl::Status Fill();
+  bool Interrupted() const;
+  bool Wanted() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return requested_ || stopping_; }
+  bool Idle() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return !requested_ && !running_; }
+
+  Advisor* const advisor_;
+  AnswerCache* const answers_;
+  mutable absl::Mutex mu_;
+  bool requested_ ABSL_GUARDED_BY(mu_) = false;
+  bool running_ ABSL_GUARDED_BY(mu_) = false;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Status last_fill_ ABSL_GUARDED_BY(mu_);
+  std::thread thread_;  // last: starts once everything above exists
+};
+
+}  // namespace rung
+
+#endif  // RUNG_API_ANSWER_WARMER_H_

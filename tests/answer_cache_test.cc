@@ -1,0 +1,123 @@
+// AnswerCache on its own: what it keeps, for which version, within which
+// budget. End to end (kept answers giving way to a new evaluation) is in
+// rules_engine_server_test and metrics_test.
+
+#include "api/answer_cache.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "rung/v1/advisor_service.pb.h"
+
+namespace rung {
+namespace {
+
+v1::GetRecommendationResponse Answer(const std::string& ad_set_id, const std::string& week) {
+  v1::GetRecommendationResponse answer;
+  v1::Recommendation* rec = answer.mutable_recommendation();
+  rec->set_ad_set_id(ad_set_id);
+  rec->set_as_of_week(week);
+  rec->set_action(v1::ACTION_HOLD);
+  (*rec->mutable_latest_counts())["Purchase"] = 12;
+  rec->add_reasons()->set_message(std::string(200, 'r'));
+  return answer;
+}
+
+TEST(AnswerCacheTest, GivesBackWhatItKeptForTheSameVersion) {
+  AnswerCache cache(1 << 20);
+  v1::GetRecommendationResponse found;
+  EXPECT_FALSE(cache.Find(0, "as_1", &found));
+
+  cache.Keep(0, "as_1", Answer("as_1", "2026-11-09"));
+  ASSERT_TRUE(cache.Find(0, "as_1", &found));
+  EXPECT_EQ(found.SerializeAsString(), Answer("as_1", "2026-11-09").SerializeAsString());
+  EXPECT_FALSE(cache.Find(0, "as_2", &found));
+
+  const AnswerCache::Stats stats = cache.stats();
+  EXPECT_EQ(stats.hits, 1);
+  EXPECT_EQ(stats.misses, 2);
+  EXPECT_EQ(stats.entries, 1);
+  EXPECT_GT(stats.bytes, static_cast<int64_t>(Answer("as_1", "2026-11-09").ByteSizeLong()));
+}
+
+TEST(AnswerCacheTest, AnotherVersionMissesAndANewerOneEmptiesIt) {
+  AnswerCache cache(1 << 20);
+  cache.Keep(3, "as_1", Answer("as_1", "2026-11-02"));
+  v1::GetRecommendationResponse found;
+  EXPECT_FALSE(cache.Find(4, "as_1", &found));
+  EXPECT_FALSE(cache.Find(2, "as_1", &found));
+  EXPECT_FALSE(found.has_recommendation());  // a miss leaves it alone
+
+  cache.Keep(4, "as_1", Answer("as_1", "2026-11-09"));
+  ASSERT_TRUE(cache.Find(4, "as_1", &found));
+  EXPECT_EQ(found.recommendation().as_of_week(), "2026-11-09");
+  EXPECT_EQ(cache.stats().entries, 1);
+}
+
+TEST(AnswerCacheTest, AnAnswerReadBeforeTheChangeIsNotKeptAfterIt) {
+  AnswerCache cache(1 << 20);
+  cache.Keep(5, "as_1", Answer("as_1", "2026-11-09"));
+  cache.Keep(4, "as_1", Answer("as_1", "2026-11-02"));
+  v1::GetRecommendationResponse found;
+  EXPECT_FALSE(cache.Find(4, "as_1", &found));
+  ASSERT_TRUE(cache.Find(5, "as_1", &found));
+  EXPECT_EQ(found.recommendation().as_of_week(), "2026-11-09");
+  EXPECT_EQ(cache.stats().entries, 1);
+}
+
+// Whatever a key's neighbours did, a lookup answers only from its version:
+// here every shard moves to version 2, which no answer of version 1 survives.
+TEST(AnswerCacheTest, EveryKeyAnswersOnlyFromItsOwnVersion) {
+  AnswerCache cache(1 << 20);
+  constexpr int kKeys = 200;  // spread over every shard
+  for (int i = 0; i < kKeys; ++i) {
+    const std::string id = absl::StrCat("as_", i);
+    const bool newer = i % 2 == 1;
+    cache.Keep(newer ? 2 : 1, id, Answer(id, newer ? "2026-11-09" : "2026-11-02"));
+  }
+  int found_newer = 0;
+  v1::GetRecommendationResponse found;
+  for (int i = 0; i < kKeys; ++i) {
+    const std::string id = absl::StrCat("as_", i);
+    EXPECT_FALSE(cache.Find(1, id, &found)) << id;
+    found.Clear();
+    if (cache.Find(2, id, &found)) {
+      EXPECT_EQ(found.recommendation().as_of_week(), "2026-11-09") << id;
+      ++found_newer;
+    }
+  }
+  EXPECT_EQ(found_newer, kKeys / 2);
+}
+
+TEST(AnswerCacheTest, StopsKeepingAtTheBudgetAndKeepsWhatItHas) {
+  const int64_t budget = 64 * 1024;
+  AnswerCache cache(budget);
+  constexpr int kOffered = 1000;  // about 300 KB of answers
+  for (int i = 0; i < kOffered; ++i) {
+    const std::string id = absl::StrCat("as_", i);
+    cache.Keep(0, id, Answer(id, "2026-11-09"));
+  }
+  const AnswerCache::Stats stats = cache.stats();
+  EXPECT_LE(stats.bytes, budget);
+  EXPECT_GT(stats.entries, 0);
+  EXPECT_LT(stats.entries, kOffered);
+
+  int found_count = 0;
+  v1::GetRecommendationResponse found;
+  for (int i = 0; i < kOffered; ++i) {
+    if (cache.Find(0, absl::StrCat("as_", i), &found)) ++found_count;
+  }
+  EXPECT_EQ(found_count, stats.entries);
+}
+
+TEST(AnswerCacheTest, ABudgetOfNothingKeepsNothing) {
+  AnswerCache cache(0);
+  cache.Keep(0, "as_1", Answer("as_1", "2026-11-09"));
+  v1::GetRecommendationResponse found;
+  EXPECT_FALSE(cache.Find(0, "as_1", &found));
+  EXPECT_EQ(cache.stats().entries, 0);
+}
+
+}  // namespace
+}  // namespace rung
