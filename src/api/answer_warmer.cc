@@ -15,45 +15,16 @@ constexpr int kPageSize = 1000;
 }  // namespace
 
 AnswerWarmer::AnswerWarmer(Advisor* advisor, AnswerCache* answers)
-    : advisor_(advisor), answers_(answers), thread_([this] { Run(); }) {}
-
-AnswerWarmer::~AnswerWarmer() {
-  {
-    absl::MutexLock lock(&mu_);
-    stopping_ = true;
-  }
-  thread_.join();
-}
-
-void AnswerWarmer::Refill() {
-  absl::MutexLock lock(&mu_);
-  requested_ = true;
-}
+    : advisor_(advisor), answers_(answers), worker_([this] {
+        absl::Status filled = Fill();
+        absl::MutexLock lock(&mu_);
+        last_fill_ = std::move(filled);
+      }) {}
 
 absl::Status AnswerWarmer::WaitUntilIdle() {
+  worker_.WaitUntilIdle();
   absl::MutexLock lock(&mu_);
-  mu_.Await(absl::Condition(this, &AnswerWarmer::Idle));
   return last_fill_;
-}
-
-bool AnswerWarmer::Interrupted() const {
-  absl::MutexLock lock(&mu_);
-  return requested_ || stopping_;
-}
-
-void AnswerWarmer::Run() {
-  absl::MutexLock lock(&mu_);
-  while (true) {
-    mu_.Await(absl::Condition(this, &AnswerWarmer::Wanted));
-    if (stopping_) return;
-    requested_ = false;
-    running_ = true;
-    mu_.Unlock();
-    absl::Status filled = Fill();
-    mu_.Lock();
-    running_ = false;
-    last_fill_ = std::move(filled);
-  }
 }
 
 absl::Status AnswerWarmer::Fill() {
@@ -62,7 +33,7 @@ absl::Status AnswerWarmer::Fill() {
   const int64_t version = advisor_->RecommendationsVersion();
   std::string page_token;
   do {
-    if (Interrupted()) return absl::OkStatus();
+    if (worker_.Superseded()) return absl::OkStatus();
     absl::StatusOr<RecommendationPage> page =
         advisor_->ListRecommendations(RecommendationFilter(), kPageSize, page_token);
     if (!page.ok()) return page.status();

@@ -1,12 +1,11 @@
 #ifndef RUNG_API_ANSWER_WARMER_H_
 #define RUNG_API_ANSWER_WARMER_H_
 
-#include <thread>
-
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "api/answer_cache.h"
+#include "core/background_worker.h"
 #include "rung/advisor.h"
 
 namespace rung {
@@ -22,34 +21,24 @@ class AnswerWarmer {
  public:
   // `advisor` and `answers` must outlive this object.
   AnswerWarmer(Advisor* advisor, AnswerCache* answers);
-  ~AnswerWarmer();
-  AnswerWarmer(const AnswerWarmer&) = delete;
-  AnswerWarmer& operator=(const AnswerWarmer&) = delete;
 
   // Asks for a fill with what is stored now. Never waits for it.
-  void Refill();
+  void Refill() { worker_.Request(); }
 
   // Returns once no fill is asked for or under way; the status of the last
   // fill (OK when the budget ended it).
   absl::Status WaitUntilIdle();
 
  private:
-  void Run();
   // One fill, which ends early (OK) when the budget is used up, another fill
   // is asked for or the object goes away.
   absl::Status Fill();
-  bool Interrupted() const;
-  bool Wanted() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return requested_ || stopping_; }
-  bool Idle() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return !requested_ && !running_; }
 
   Advisor* const advisor_;
   AnswerCache* const answers_;
   mutable absl::Mutex mu_;
-  bool requested_ ABSL_GUARDED_BY(mu_) = false;
-  bool running_ ABSL_GUARDED_BY(mu_) = false;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   absl::Status last_fill_ ABSL_GUARDED_BY(mu_);
-  std::thread thread_;  // last: starts once everything above exists
+  BackgroundWorker worker_;  // last: its thread uses everything above
 };
 
 }  // namespace rung

@@ -3,11 +3,11 @@
 
 #include <cstdint>
 #include <memory>
-#include <thread>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "core/background_worker.h"
 #include "storage/sqlite_db.h"
 
 namespace rung {
@@ -42,31 +42,23 @@ class Checkpointer {
   // `connection` is a read-write connection to the database, used by
   // nothing else.
   explicit Checkpointer(std::unique_ptr<Connection> connection);
-  ~Checkpointer();
-  Checkpointer(const Checkpointer&) = delete;
-  Checkpointer& operator=(const Checkpointer&) = delete;
 
   // For Connection::OnCommit of the writer: asks for a checkpoint when the
   // log holds kWalFramesThreshold frames or more. Never waits for one.
   void AfterCommit(int wal_frames);
 
   // Returns once no checkpoint is asked for or under way.
-  void WaitUntilIdle();
+  void WaitUntilIdle() { worker_.WaitUntilIdle(); }
 
   Stats stats() const;
 
  private:
-  void Run();
-  bool Wanted() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return requested_ || stopping_; }
-  bool Idle() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return !requested_ && !running_; }
+  void Checkpoint();
 
-  const std::unique_ptr<Connection> connection_;  // only the thread uses it
+  const std::unique_ptr<Connection> connection_;  // only the worker's thread uses it
   mutable absl::Mutex mu_;
-  bool requested_ ABSL_GUARDED_BY(mu_) = false;
-  bool running_ ABSL_GUARDED_BY(mu_) = false;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   Stats stats_ ABSL_GUARDED_BY(mu_);
-  std::thread thread_;  // last: starts once everything above exists
+  BackgroundWorker worker_;  // last: its thread uses everything above
 };
 
 }  // namespace rung
