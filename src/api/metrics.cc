@@ -192,11 +192,17 @@ MetricFamily GaugeFamily(std::string name, std::string help, std::vector<ClientM
   return {std::move(name), std::move(help), prometheus::MetricType::Gauge, std::move(values)};
 }
 
-ClientMetric CounterValue(int64_t value, Labels labels) {
-  ClientMetric metric;
-  for (const auto& [name, label_value] : labels) metric.label.push_back({name, label_value});
-  metric.counter.value = static_cast<double>(value);
-  return metric;
+// A counter family split by one label, `result`.
+MetricFamily CountersByResult(std::string name, std::string help,
+                              const std::vector<std::pair<std::string, int64_t>>& by_result) {
+  std::vector<ClientMetric> values;
+  for (const auto& [result, count] : by_result) {
+    ClientMetric metric;
+    metric.label.push_back({"result", result});
+    metric.counter.value = static_cast<double>(count);
+    values.push_back(std::move(metric));
+  }
+  return {std::move(name), std::move(help), prometheus::MetricType::Counter, std::move(values)};
 }
 
 double UnixSeconds(absl::Time time) { return absl::ToDoubleSeconds(time - absl::UnixEpoch()); }
@@ -213,12 +219,10 @@ std::vector<MetricFamily> StoreFamilies(const StoreStats& stats) {
       GaugeFamily("rung_database_size_bytes",
                   "Size of the SQLite database file and its write-ahead log.",
                   {GaugeValue(static_cast<double>(stats.database_bytes))}),
-      {"rung_wal_checkpoints_total",
-       "Background checkpoints of the write-ahead log since start, by result; while they "
-       "fail, the log grows.",
-       prometheus::MetricType::Counter,
-       {CounterValue(stats.wal_checkpoints, {{"result", "ok"}}),
-        CounterValue(stats.wal_checkpoint_failures, {{"result", "failed"}})}},
+      CountersByResult("rung_wal_checkpoints_total",
+                       "Background checkpoints of the write-ahead log since start, by result; "
+                       "while they fail, the log grows.",
+                       {{"ok", stats.wal_checkpoints}, {"failed", stats.wal_checkpoint_failures}}),
   };
   std::vector<ClientMetric> by_action;
   for (int i = 0; i < kActionCount; ++i) {
@@ -255,12 +259,10 @@ std::vector<MetricFamily> StoreFamilies(const StoreStats& stats) {
 
 std::vector<MetricFamily> AnswerCacheFamilies(const AnswerCache::Stats& stats) {
   return {
-      {"rung_answer_cache_lookups_total",
-       "GetRecommendation answers looked up among those kept since the last evaluation, by "
-       "result.",
-       prometheus::MetricType::Counter,
-       {CounterValue(stats.hits, {{"result", "hit"}}),
-        CounterValue(stats.misses, {{"result", "miss"}})}},
+      CountersByResult("rung_answer_cache_lookups_total",
+                       "GetRecommendation answers looked up among those kept since the last "
+                       "evaluation, by result.",
+                       {{"hit", stats.hits}, {"miss", stats.misses}}),
       GaugeFamily("rung_answer_cache_bytes",
                   "Memory held by kept GetRecommendation answers (limits.answer_cache_mb caps it).",
                   {GaugeValue(static_cast<double>(stats.bytes))}),
