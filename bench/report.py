@@ -346,7 +346,9 @@ def write_report(args):
         sys.exit(f"{args.results}: no successful run to report")
     sizes = by_size(good)
     today = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    commit = command_output(["git", "-C", HERE, "rev-parse", "--short", "HEAD"])
+    # The code that ran, which is not always what is checked out when the
+    # report is rendered again.
+    commit = args.commit or command_output(["git", "-C", HERE, "rev-parse", "--short", "HEAD"])
     commands = "\n".join(args.command) if args.command else "scripts/bench"
     parts = [
         "# Benchmarks\n",
@@ -376,6 +378,7 @@ def main():
     parser.add_argument("--analysis", default=os.path.join(HERE, "analysis.md"),
                         help="hand-written ## Analysis section to keep")
     parser.add_argument("--workdir", default="/tmp", help="where the runs kept their databases")
+    parser.add_argument("--commit", help="the commit the runs measured (default: HEAD now)")
     parser.add_argument("--profiles", help="directory of profile-*.txt (perf report output)")
     parser.add_argument("--command", action="append",
                         help="a command that produced the results (repeatable)")
