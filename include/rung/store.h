@@ -177,10 +177,10 @@ class Store {
   virtual absl::StatusOr<std::vector<Recommendation>> ListRecommendations(
       const RecommendationQuery& query) = 0;
 
-  // Grows after each commit of this store that changed stored
-  // recommendations, so that answers read under one version can be kept
-  // until it moves. Commits by another process on the same database are not
-  // counted. Thread-safe.
+  // Grows after every attempt of this store to store an evaluation (a failed
+  // COMMIT may still have reached the file), so that answers read under one
+  // version can be kept until it moves. Commits by another process on the
+  // same database are not counted. Thread-safe.
   virtual int64_t RecommendationsVersion() const = 0;
 
   // --- Climb tests -----------------------------------------------------------
