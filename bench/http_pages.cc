@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -126,18 +127,26 @@ absl::StatusOr<HttpFigures> WalkRecommendationPages(const std::string& http_addr
   return figures;
 }
 
-absl::StatusOr<double> ScrapeMetric(const std::string& http_address, const std::string& sample) {
+absl::StatusOr<std::vector<double>> ScrapeMetrics(const std::string& http_address,
+                                                  const std::vector<std::string>& samples) {
   ASSIGN_OR_RETURN(httplib::Client client, Connect(http_address));
   httplib::Result result = client.Get("/metrics");
   if (!result || result->status != 200) {
     return absl::UnavailableError(absl::StrCat("GET /metrics on ", http_address, " failed"));
   }
-  for (absl::string_view line : absl::StrSplit(result->body, '\n')) {
-    if (!absl::ConsumePrefix(&line, sample) || !absl::ConsumePrefix(&line, " ")) continue;
+  const std::vector<absl::string_view> lines = absl::StrSplit(result->body, '\n');
+  std::vector<double> values;
+  for (const std::string& sample : samples) {
+    const auto found = std::find_if(lines.begin(), lines.end(), [&](absl::string_view line) {
+      return absl::ConsumePrefix(&line, sample) && absl::ConsumePrefix(&line, " ");
+    });
     double value = 0;
-    if (absl::SimpleAtod(line, &value)) return value;
+    if (found == lines.end() || !absl::SimpleAtod(found->substr(sample.size() + 1), &value)) {
+      return absl::NotFoundError(absl::StrCat("/metrics has no sample ", sample));
+    }
+    values.push_back(value);
   }
-  return absl::NotFoundError(absl::StrCat("/metrics has no sample ", sample));
+  return values;
 }
 
 }  // namespace rung::bench

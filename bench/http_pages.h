@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 
@@ -29,9 +30,11 @@ struct HttpFigures {
 absl::StatusOr<HttpFigures> WalkRecommendationPages(const std::string& http_address, int page_size,
                                                     int64_t max_pages);
 
-// The value of one sample of rungd's /metrics, named as it is written there:
-// `rung_answer_cache_lookups_total{result="hit"}`. NOT_FOUND when absent.
-absl::StatusOr<double> ScrapeMetric(const std::string& http_address, const std::string& sample);
+// The values of samples of rungd's /metrics, from one scrape, in the order
+// asked; each named as it is written there:
+// `rung_answer_cache_lookups_total{result="hit"}`. NOT_FOUND names one absent.
+absl::StatusOr<std::vector<double>> ScrapeMetrics(const std::string& http_address,
+                                                  const std::vector<std::string>& samples);
 
 }  // namespace rung::bench
 

@@ -98,6 +98,7 @@ bool Exists(const std::string& path) {
 // over every round, and the percentiles are of every call.
 Json CombineRounds(const std::vector<Json>& rounds) {
   std::vector<LoadFigures> loads;
+  int64_t requests = 0;
   int64_t errors = 0;
   double seconds = 0;
   std::string first_error;
@@ -105,13 +106,12 @@ Json CombineRounds(const std::vector<Json>& rounds) {
     LoadFigures load;
     load.requests = round.at("requests").get<int64_t>();
     load.quantiles_ms = round.at("quantiles_ms").get<std::vector<double>>();
+    requests += load.requests;
     loads.push_back(std::move(load));
     errors += round.at("errors").get<int64_t>();
     seconds += round.at("seconds").get<double>();
     if (first_error.empty()) first_error = round.at("first_error").get<std::string>();
   }
-  int64_t requests = 0;
-  for (const LoadFigures& load : loads) requests += load.requests;
   return Json{{"qps", seconds > 0 ? requests / seconds : 0},
               {"p50_ms", PooledPercentile(loads, 0.50)},
               {"p99_ms", PooledPercentile(loads, 0.99)},
@@ -382,13 +382,11 @@ class BenchRun {
     double misses = 0;
   };
   absl::StatusOr<AnswerLookups> ScrapeAnswerLookups() const {
-    AnswerLookups lookups;
-    ASSIGN_OR_RETURN(lookups.hits, ScrapeMetric(rungd_->http_address(),
-                                                "rung_answer_cache_lookups_total{result=\"hit\"}"));
-    ASSIGN_OR_RETURN(
-        lookups.misses,
-        ScrapeMetric(rungd_->http_address(), "rung_answer_cache_lookups_total{result=\"miss\"}"));
-    return lookups;
+    ASSIGN_OR_RETURN(const std::vector<double> values,
+                     ScrapeMetrics(rungd_->http_address(),
+                                   {"rung_answer_cache_lookups_total{result=\"hit\"}",
+                                    "rung_answer_cache_lookups_total{result=\"miss\"}"}));
+    return AnswerLookups{values[0], values[1]};
   }
 
   // The two loads alternate in rounds rather than running one after the

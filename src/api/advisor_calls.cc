@@ -55,14 +55,21 @@ absl::Status AdvisorCalls::GetAdSetHistory(const v1::GetAdSetHistoryRequest& req
 
 absl::Status AdvisorCalls::GetRecommendation(const v1::GetRecommendationRequest& request,
                                              v1::GetRecommendationResponse* response) const {
+  if (answers_ == nullptr) return ReadRecommendation(request, response);
   // Read before the store: an answer must not outlive a change it missed.
   const int64_t version = advisor_->RecommendationsVersion();
   const std::string key = AnswerCache::KeyOf(request.ad_set_id(), request.as_of_week());
-  if (answers_ != nullptr && answers_->Find(version, key, response)) return absl::OkStatus();
+  if (answers_->Find(version, key, response)) return absl::OkStatus();
+  RETURN_IF_ERROR(ReadRecommendation(request, response));
+  answers_->Keep(version, key, *response);
+  return absl::OkStatus();
+}
+
+absl::Status AdvisorCalls::ReadRecommendation(const v1::GetRecommendationRequest& request,
+                                              v1::GetRecommendationResponse* response) const {
   ASSIGN_OR_RETURN(Recommendation rec,
                    advisor_->GetRecommendation(request.ad_set_id(), request.as_of_week()));
   ToProto(rec, response->mutable_recommendation());
-  if (answers_ != nullptr) answers_->Keep(version, key, *response);
   return absl::OkStatus();
 }
 

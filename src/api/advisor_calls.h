@@ -35,6 +35,10 @@ class AdvisorCalls {
                          v1::GetPolicyResponse* response) const;
 
  private:
+  // GetRecommendation from the store, without the kept answers.
+  absl::Status ReadRecommendation(const v1::GetRecommendationRequest& request,
+                                  v1::GetRecommendationResponse* response) const;
+
   Advisor* advisor_;
   const LadderRegistry* ladders_;
   AnswerCache* answers_;

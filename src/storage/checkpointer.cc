@@ -25,7 +25,6 @@ void Checkpointer::Checkpoint() {
     stats_.last = *result;
   } else {
     ++stats_.failures;
-    stats_.last_failure = result.status();
   }
 }
 

@@ -5,7 +5,6 @@
 #include <memory>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "core/background_worker.h"
 #include "storage/sqlite_db.h"
@@ -33,8 +32,6 @@ class Checkpointer {
   struct Stats {
     int64_t checkpoints = 0;
     int64_t failures = 0;
-    // OK until a checkpoint fails; then that failure.
-    absl::Status last_failure;
     // What the latest successful checkpoint did.
     Connection::CheckpointResult last;
   };

@@ -310,10 +310,6 @@ int64_t Connection::Changes() const { return sqlite3_changes64(db_); }
 
 void Connection::OnCommit(std::function<void(int wal_frames)> hook) {
   commit_hook_ = std::move(hook);
-  if (!commit_hook_) {
-    sqlite3_wal_hook(db_, nullptr, nullptr);
-    return;
-  }
   sqlite3_wal_hook(
       db_,
       [](void* self, sqlite3*, const char*, int wal_frames) {

@@ -178,8 +178,7 @@ class Connection {
   // Calls `hook` after each commit of this connection with the number of
   // frames the write-ahead log then holds, on the committing thread, so it
   // must be quick. Replaces SQLite's own automatic checkpoint, which would
-  // otherwise run inside the commit. An empty hook removes it (and does not
-  // bring the automatic checkpoint back).
+  // otherwise run inside the commit, and any hook set before.
   void OnCommit(std::function<void(int wal_frames)> hook);
 
   // What one checkpoint did, in WAL frames.
