@@ -376,24 +376,27 @@ class BenchRun {
     }
   }
 
-  // rungd's count of GetRecommendation answers found kept, and not, so far.
-  struct AnswerLookups {
+  // rungd's count of GetRecommendation answers found kept, and not, so far,
+  // and the memory the kept answers take.
+  struct KeptAnswers {
     double hits = 0;
     double misses = 0;
+    double bytes = 0;
   };
-  absl::StatusOr<AnswerLookups> ScrapeAnswerLookups() const {
-    ASSIGN_OR_RETURN(const std::vector<double> values,
-                     ScrapeMetrics(rungd_->http_address(),
-                                   {"rung_answer_cache_lookups_total{result=\"hit\"}",
-                                    "rung_answer_cache_lookups_total{result=\"miss\"}"}));
-    return AnswerLookups{values[0], values[1]};
+  absl::StatusOr<KeptAnswers> ScrapeKeptAnswers() const {
+    ASSIGN_OR_RETURN(
+        const std::vector<double> values,
+        ScrapeMetrics(rungd_->http_address(), {"rung_answer_cache_lookups_total{result=\"hit\"}",
+                                               "rung_answer_cache_lookups_total{result=\"miss\"}",
+                                               "rung_answer_cache_bytes"}));
+    return KeptAnswers{values[0], values[1], values[2]};
   }
 
   // The two loads alternate in rounds rather than running one after the
   // other: on a shared machine speed drifts over seconds, and two phases of
   // 5 s each measured that drift as much as the ratio.
   absl::Status ServePhase() {
-    ASSIGN_OR_RETURN(const AnswerLookups lookups_before, ScrapeAnswerLookups());
+    ASSIGN_OR_RETURN(const KeptAnswers before, ScrapeKeptAnswers());
     std::vector<Json> recommendation_rounds;
     std::vector<Json> health_rounds;
     for (int round = 0; round < config_.serve_rounds; ++round) {
@@ -413,10 +416,12 @@ class BenchRun {
     AddLoadFigures("health", health);
     report_["serve_ratio"] =
         Ratio(recommendation["qps"].get<double>(), health["qps"].get<double>());
-    ASSIGN_OR_RETURN(const AnswerLookups lookups_after, ScrapeAnswerLookups());
-    const double hits = lookups_after.hits - lookups_before.hits;
-    const double misses = lookups_after.misses - lookups_before.misses;
+    ASSIGN_OR_RETURN(const KeptAnswers after, ScrapeKeptAnswers());
+    const double hits = after.hits - before.hits;
+    const double misses = after.misses - before.misses;
     report_["answer_cache_hit_rate"] = Ratio(hits, hits + misses);
+    report_["answer_cache_mb"] = after.bytes / (1 << 20);
+    report_["answer_cache_bytes_per_ad_set"] = after.bytes / config_.spec.ad_sets;
     const int64_t errors =
         recommendation["errors"].get<int64_t>() + health["errors"].get<int64_t>();
     report_["errors"] = errors;

@@ -7,11 +7,15 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "rung/v1/advisor_service.pb.h"
+#include "support/sample_answers.h"
 
 namespace rung {
 namespace {
+
+using google::protobuf::util::MessageDifferencer;
 
 v1::GetRecommendationResponse Answer(const std::string& ad_set_id, const std::string& week) {
   v1::GetRecommendationResponse answer;
@@ -109,6 +113,51 @@ TEST(AnswerCacheTest, StopsKeepingAtTheBudgetAndKeepsWhatItHas) {
     if (cache.Find(0, absl::StrCat("as_", i), &found)) ++found_count;
   }
   EXPECT_EQ(found_count, stats.entries);
+}
+
+TEST(AnswerCacheTest, LearnsADictionaryAndKeepsLaterAnswersInHalfTheSpace) {
+  using test_support::SampleAnswer;
+  AnswerCache cache(64 << 20);
+  constexpr int kSamples = AnswerCache::kDictionarySamples;
+  for (int i = 0; i < kSamples - 1; ++i) cache.Keep(0, absl::StrCat("as_", i), SampleAnswer(i));
+  EXPECT_FALSE(cache.stats().compressing);
+  cache.Keep(0, absl::StrCat("as_", kSamples - 1), SampleAnswer(kSamples - 1));
+  const AnswerCache::Stats learnt = cache.stats();
+  EXPECT_TRUE(learnt.compressing);
+
+  for (int i = kSamples; i < 2 * kSamples; ++i) {
+    cache.Keep(0, absl::StrCat("as_", i), SampleAnswer(i));
+  }
+  const AnswerCache::Stats after = cache.stats();
+  EXPECT_EQ(after.entries, 2 * kSamples);
+  // As many answers again, each with the same allowance for its entry.
+  EXPECT_LT(after.bytes - learnt.bytes, learnt.bytes / 2);
+
+  // Plain and compressed alike come back as they were kept.
+  v1::GetRecommendationResponse found;
+  for (int i = 0; i < 2 * kSamples; ++i) {
+    found.Clear();
+    ASSERT_TRUE(cache.Find(0, absl::StrCat("as_", i), &found)) << i;
+    EXPECT_TRUE(MessageDifferencer::Equals(found, SampleAnswer(i))) << i;
+  }
+}
+
+// zstd learns nothing from empty samples; answers are then kept as they
+// come, and learning is not tried again.
+TEST(AnswerCacheTest, AnswersTooSmallToLearnFromAreKeptPlain) {
+  AnswerCache cache(64 << 20);
+  const v1::GetRecommendationResponse same;
+  constexpr int kSamples = AnswerCache::kDictionarySamples;
+  for (int i = 0; i < kSamples; ++i) cache.Keep(0, absl::StrCat("as_", i), same);
+  for (int i = kSamples; i < 2 * kSamples; ++i) {
+    cache.Keep(0, absl::StrCat("as_", i), test_support::SampleAnswer(i));
+  }
+  EXPECT_FALSE(cache.stats().compressing);
+  v1::GetRecommendationResponse found;
+  ASSERT_TRUE(cache.Find(0, "as_1", &found));
+  EXPECT_TRUE(MessageDifferencer::Equals(found, same));
+  ASSERT_TRUE(cache.Find(0, absl::StrCat("as_", 2 * kSamples - 1), &found));
+  EXPECT_TRUE(MessageDifferencer::Equals(found, test_support::SampleAnswer(2 * kSamples - 1)));
 }
 
 TEST(AnswerCacheTest, ABudgetOfNothingKeepsNothing) {

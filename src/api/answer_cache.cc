@@ -2,12 +2,27 @@
 
 #include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 
 namespace rung {
 namespace {
 
 // The hash table's slot and the two strings' headers, roughly.
 constexpr int64_t kEntryOverhead = 96;
+
+// Map entries in key order: answers then repeat each other byte for byte
+// where they agree, which is what the dictionary learns and finds.
+std::string Serialized(const google::protobuf::MessageLite& answer) {
+  std::string serialized;
+  {
+    google::protobuf::io::StringOutputStream stream(&serialized);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    answer.SerializeToCodedStream(&coded);
+  }
+  return serialized;
+}
 
 }  // namespace
 
@@ -24,15 +39,18 @@ AnswerCache::Shard& AnswerCache::ShardOf(absl::string_view key) {
 bool AnswerCache::Find(int64_t version, absl::string_view key,
                        google::protobuf::MessageLite* answer) {
   Shard& shard = ShardOf(key);
+  thread_local std::string serialized;
+  bool found = false;
   {
     absl::ReaderMutexLock lock(&shard.mu);
     if (shard.version == version) {
-      const auto found = shard.answers.find(key);
-      if (found != shard.answers.end() && answer->ParseFromString(found->second)) {
-        hits_.fetch_add(1, std::memory_order_relaxed);
-        return true;
-      }
+      const auto entry = shard.answers.find(key);
+      found = entry != shard.answers.end() && Unpack(entry->second, &serialized);
     }
+  }
+  if (found && answer->ParseFromString(serialized)) {
+    hits_.fetch_add(1, std::memory_order_relaxed);
+    return true;
   }
   misses_.fetch_add(1, std::memory_order_relaxed);
   return false;
@@ -41,8 +59,8 @@ bool AnswerCache::Find(int64_t version, absl::string_view key,
 bool AnswerCache::Keep(int64_t version, absl::string_view key,
                        const google::protobuf::MessageLite& answer) {
   Shard& shard = ShardOf(key);
-  std::string serialized = answer.SerializeAsString();
-  const int64_t entry_bytes = static_cast<int64_t>(key.size() + serialized.size()) + kEntryOverhead;
+  std::string packed = Pack(Serialized(answer));
+  const int64_t entry_bytes = static_cast<int64_t>(key.size() + packed.size()) + kEntryOverhead;
   absl::MutexLock lock(&shard.mu);
   if (version < shard.version) return true;  // read before the stored answers changed
   if (version > shard.version) {
@@ -51,12 +69,50 @@ bool AnswerCache::Keep(int64_t version, absl::string_view key,
     shard.version = version;
   }
   if (shard.bytes + entry_bytes > shard_budget_) return false;
-  if (shard.answers.try_emplace(key, std::move(serialized)).second) shard.bytes += entry_bytes;
+  if (shard.answers.try_emplace(key, std::move(packed)).second) shard.bytes += entry_bytes;
   return true;
+}
+
+std::string AnswerCache::Pack(std::string serialized) {
+  const AnswerCodec* codec = codec_.load(std::memory_order_acquire);
+  if (codec != nullptr) {
+    std::string packed(1, kCompressed);
+    if (codec->CompressTo(serialized, &packed)) return packed;
+  } else if (!learnt_.load(std::memory_order_acquire)) {
+    Learn(serialized);
+  }
+  serialized.insert(serialized.begin(), kPlain);
+  return serialized;
+}
+
+bool AnswerCache::Unpack(absl::string_view packed, std::string* serialized) const {
+  if (packed.empty()) return false;
+  const absl::string_view body = packed.substr(1);
+  if (packed.front() == kPlain) {
+    serialized->assign(body.data(), body.size());
+    return true;
+  }
+  const AnswerCodec* codec = codec_.load(std::memory_order_acquire);
+  return codec != nullptr && codec->Decompress(body, serialized);
+}
+
+void AnswerCache::Learn(const std::string& serialized) {
+  absl::MutexLock lock(&learning_mu_);
+  if (learnt_.load(std::memory_order_relaxed)) return;  // by another thread meanwhile
+  samples_.push_back(serialized);
+  if (static_cast<int>(samples_.size()) < kDictionarySamples) return;
+  absl::StatusOr<std::unique_ptr<const AnswerCodec>> codec = AnswerCodec::Train(samples_);
+  samples_ = {};
+  if (codec.ok()) {
+    codec_owner_ = *std::move(codec);
+    codec_.store(codec_owner_.get(), std::memory_order_release);
+  }                                                // else answers stay plain, as they were
+  learnt_.store(true, std::memory_order_release);  // once, even when nothing was learnt
 }
 
 AnswerCache::Stats AnswerCache::stats() const {
   Stats stats;
+  stats.compressing = codec_.load(std::memory_order_acquire) != nullptr;
   stats.hits = hits_.load(std::memory_order_relaxed);
   stats.misses = misses_.load(std::memory_order_relaxed);
   for (const Shard& shard : shards_) {

@@ -4,12 +4,15 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "api/answer_codec.h"
 #include "google/protobuf/message_lite.h"
 
 namespace rung {
@@ -24,7 +27,13 @@ namespace rung {
 // and keeping one under a newer version first empties the cache. Once the
 // budget is used up, new answers are not kept until the version changes;
 // nothing is evicted, since what is polled between two evaluations stays the
-// same. Thread-safe.
+// same.
+//
+// Answers are kept compressed with a dictionary learnt from the first
+// kDictionarySamples answers kept (AnswerCodec): a seventh of their size, so
+// that the default budget holds every answer of a large account. The
+// dictionary is learnt once; answers kept before it exists stay as they are.
+// Thread-safe.
 class AnswerCache {
  public:
   struct Stats {
@@ -33,7 +42,11 @@ class AnswerCache {
     int64_t entries = 0;
     // Answers and keys, with a fixed allowance per entry for the table.
     int64_t bytes = 0;
+    // Whether answers are kept compressed yet.
+    bool compressing = false;
   };
+
+  static constexpr int kDictionarySamples = 1000;
 
   explicit AnswerCache(int64_t budget_bytes);
 
@@ -52,6 +65,10 @@ class AnswerCache {
   Stats stats() const;
 
  private:
+  // The first byte of a kept answer: how the rest holds it.
+  static constexpr char kPlain = 'p';
+  static constexpr char kCompressed = 'z';
+
   // Shards, so that calls on different keys seldom wait for each other.
   static constexpr int kShards = 16;
   struct Shard {
@@ -63,7 +80,22 @@ class AnswerCache {
 
   Shard& ShardOf(absl::string_view key);
 
+  // The stored form of a serialized answer.
+  std::string Pack(std::string serialized);
+  bool Unpack(absl::string_view packed, std::string* serialized) const;
+  // Adds a sample, and learns the dictionary once there are enough.
+  void Learn(const std::string& serialized);
+
   const int64_t shard_budget_;
+  // Set once, and never freed before the cache: what it compressed is
+  // read without a lock.
+  std::atomic<const AnswerCodec*> codec_{nullptr};
+  // Set when learning is over, taught or not, so that keeping an answer
+  // then takes no lock beyond its shard's.
+  std::atomic<bool> learnt_{false};
+  absl::Mutex learning_mu_;
+  std::vector<std::string> samples_ ABSL_GUARDED_BY(learning_mu_);
+  std::unique_ptr<const AnswerCodec> codec_owner_ ABSL_GUARDED_BY(learning_mu_);
   std::array<Shard, kShards> shards_;
   std::atomic<int64_t> hits_{0};
   std::atomic<int64_t> misses_{0};
