@@ -20,7 +20,7 @@ namespace rung {
 // and decompresses with contexts of its own.
 class AnswerCodec {
  public:
-  // Fails when the samples are too few or too alike to learn from.
+  // Fails when zstd learns nothing from the samples: too few bytes in all.
   static absl::StatusOr<std::unique_ptr<const AnswerCodec>> Train(
       const std::vector<std::string>& samples);
 
