@@ -2,27 +2,13 @@
 
 #include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "api/proto_json.h"
 
 namespace rung {
 namespace {
 
 // The hash table's slot and the two strings' headers, roughly.
 constexpr int64_t kEntryOverhead = 96;
-
-// Map entries in key order: answers then repeat each other byte for byte
-// where they agree, which is what the dictionary learns and finds.
-std::string Serialized(const google::protobuf::MessageLite& answer) {
-  std::string serialized;
-  {
-    google::protobuf::io::StringOutputStream stream(&serialized);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    answer.SerializeToCodedStream(&coded);
-  }
-  return serialized;
-}
 
 }  // namespace
 
@@ -59,7 +45,9 @@ bool AnswerCache::Find(int64_t version, absl::string_view key,
 bool AnswerCache::Keep(int64_t version, absl::string_view key,
                        const google::protobuf::MessageLite& answer) {
   Shard& shard = ShardOf(key);
-  std::string packed = Pack(Serialized(answer));
+  // Map entries in key order: answers then repeat each other byte for byte
+  // where they agree, which is what the dictionary learns and finds.
+  std::string packed = Pack(DeterministicBinary(answer));
   const int64_t entry_bytes = static_cast<int64_t>(key.size() + packed.size()) + kEntryOverhead;
   absl::MutexLock lock(&shard.mu);
   if (version < shard.version) return true;  // read before the stored answers changed

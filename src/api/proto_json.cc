@@ -13,7 +13,9 @@ namespace {
 
 constexpr char kTypeUrlPrefix[] = "type.googleapis.com";
 
-std::string DeterministicBinary(const google::protobuf::Message& message) {
+}  // namespace
+
+std::string DeterministicBinary(const google::protobuf::MessageLite& message) {
   std::string binary;
   {  // The streams give back their unused buffer when destroyed.
     google::protobuf::io::StringOutputStream stream(&binary);
@@ -23,8 +25,6 @@ std::string DeterministicBinary(const google::protobuf::Message& message) {
   }
   return binary;
 }
-
-}  // namespace
 
 // MessageToJsonString walks maps in hash order; going through the
 // deterministic binary encoding and BinaryToJsonString sorts them.

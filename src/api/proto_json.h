@@ -13,6 +13,11 @@ enum class JsonLayout {
   kIndented,  // for people reading a terminal: rungctl --json
 };
 
+// The binary encoding with map entries in key order, so that equal messages
+// encode to equal bytes: what ProtoToJson renders from, and what the kept
+// answers are compressed from.
+std::string DeterministicBinary(const google::protobuf::MessageLite& message);
+
 // protobuf's JSON mapping as every caller of ours prints it: lowerCamelCase
 // names, enums by name, and zeros and empty strings present so that a client
 // need not know the defaults. Map entries come out in key order, because a
