@@ -1,6 +1,7 @@
 #ifndef RUNG_EVENTS_H_
 #define RUNG_EVENTS_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -27,6 +28,11 @@ absl::StatusOr<NormalizedEvent> NormalizeEventName(std::string_view raw);
 
 // True for Meta's standard event names such as "AddToCart".
 bool IsCanonicalEvent(std::string_view name);
+
+// The standard event of a Meta promoted_object.custom_event_type such as
+// "ADD_TO_CART" or "INITIATED_CHECKOUT"; nullopt for any other text
+// ("OTHER", a GA4 name). The same table gives the reverse for writing.
+std::optional<std::string> EventOfCustomEventType(std::string_view custom_event_type);
 
 // Priority of an Insights action_type among the aliases of one event, for the
 // Insights importer: omni_* (0), plain (1), offsite_conversion.fb_pixel_* (2),

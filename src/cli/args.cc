@@ -15,6 +15,7 @@ namespace rung::cli {
 namespace {
 
 constexpr absl::string_view kUsagePayload = "rung.cli/usage";
+constexpr absl::string_view kReportedPayload = "rung.cli/reported";
 
 const FlagSpec* FindFlag(absl::Span<const FlagSpec> flags, absl::string_view name) {
   for (const FlagSpec& flag : flags) {
@@ -205,6 +206,16 @@ absl::Status UsageError(absl::string_view message) {
 
 bool IsUsageError(const absl::Status& status) {
   return status.GetPayload(kUsagePayload).has_value();
+}
+
+absl::Status AlreadyReported() {
+  absl::Status status = absl::UnknownError("reported on stderr");
+  status.SetPayload(kReportedPayload, absl::Cord());
+  return status;
+}
+
+bool IsAlreadyReported(const absl::Status& status) {
+  return status.GetPayload(kReportedPayload).has_value();
 }
 
 absl::StatusOr<int> ParsePositiveInt(absl::string_view flag, absl::string_view text) {

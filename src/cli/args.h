@@ -97,6 +97,12 @@ std::string ProgramHelp(absl::Span<const CommandSpec> commands, absl::Span<const
 absl::Status UsageError(absl::string_view message);
 bool IsUsageError(const absl::Status& status);
 
+// A failure (exit 1) that the command has already told on stderr, one line
+// each, so that main adds none; for commands that can fail several times,
+// such as a sync of several accounts.
+absl::Status AlreadyReported();
+bool IsAlreadyReported(const absl::Status& status);
+
 // Flag values. Errors are usage errors naming the flag.
 absl::StatusOr<int> ParsePositiveInt(absl::string_view flag, absl::string_view text);
 // "30s", "5m", "1h30m", or plain seconds ("90").

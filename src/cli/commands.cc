@@ -19,6 +19,7 @@
 #include "cli/ingest_command.h"
 #include "cli/output.h"
 #include "cli/session.h"
+#include "cli/sync_command.h"
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/time_util.h"
 #include "rung/status_macros.h"
@@ -417,6 +418,28 @@ absl::Span<const CommandSpec> Commands() {
        "Insights API response, or an Ads Manager CSV export",
        kCallTimeout,
        RunIngest},
+      {"sync",
+       {},
+       {{"--account", FlagArity::kRepeated, "act_ID", "an ad account to pull (repeatable)"},
+        {"--since", FlagArity::kValue, "WEEK",
+         "first week to pull (default: 12 weeks back on an account's first sync, else the "
+         "last --weeks)"},
+        {"--weeks", FlagArity::kValue, "N",
+         "weeks re-pulled on later syncs, as Meta restates the last 28 days (default 4)"},
+        {"--graph-url", FlagArity::kValue, "URL", "default https://graph.facebook.com"},
+        {"--api-version", FlagArity::kValue, "V", "Graph API version (default v27.0)"},
+        {"--max-wait", FlagArity::kValue, "DURATION",
+         "longest wait for Meta per account, throttling and reports together (default 15m)"},
+        {"--meta-token-file", FlagArity::kValue, "PATH",
+         "file holding the Meta access token (default: $META_ACCESS_TOKEN)"},
+        {"--meta-app-secret-file", FlagArity::kValue, "PATH",
+         "file holding the app secret, for appsecret_proof (default: $META_APP_SECRET)"},
+        {"--batch-size", FlagArity::kValue, "N", "records per IngestWeeks call (default 500)"},
+        {"--async-above", FlagArity::kValue, "N",
+         "ad sets above which Insights are read through an async report (default 2000)"}},
+       "pulls ad accounts from Meta's Marketing API and stores their complete weeks",
+       kLongCallTimeout,
+       RunSync},
       {"evaluate",
        {},
        {kAsOfFlag,

@@ -13,11 +13,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "api/proto_convert.h"
+#include "cli/batch_naming.h"
 #include "cli/output.h"
-#include "core/digest.h"
 #include "core/text.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "nlohmann/json.hpp"
 #include "rung/import.h"
 #include "rung/status_macros.h"
@@ -28,7 +26,6 @@ namespace {
 
 constexpr int kDefaultBatchSize = 500;
 constexpr absl::string_view kDefaultRequestIdPrefix = "rungctl";
-constexpr size_t kKeyLength = 32;  // hex digits of the records' digest in a request id
 // Leaves room in kMaxRequestIdLength for "-<key>-<batch index>".
 constexpr size_t kMaxRequestIdPrefixLength = 80;
 
@@ -84,49 +81,14 @@ absl::StatusOr<std::vector<v1::AdSetWeek>> ToMessages(const std::vector<Imported
   return weeks;
 }
 
-// A digest of everything the batches will carry, so that the same import
-// gets the same request ids (and writes nothing the second time), while a
-// changed record or batch size gets new ones.
-absl::StatusOr<std::string> ImportKey(const std::vector<v1::AdSetWeek>& weeks, int batch_size) {
-  std::string bytes = absl::StrCat(batch_size, ";");
-  {
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);  // maps in a fixed order
-    for (const v1::AdSetWeek& week : weeks) {
-      coded.WriteVarint64(week.ByteSizeLong());
-      week.SerializeWithCachedSizes(&coded);
-    }
-  }
-  ASSIGN_OR_RETURN(std::string digest, Sha256Hex(bytes));
-  return digest.substr(0, kKeyLength);
-}
-
-// The daemon names records by their index in the batch, in errors and
-// warnings ("weeks[3].ad_set_id: ..."); people know them by their place in
-// the file ("line 7, ad_set_id: ...").
+// The daemon's "weeks[i]" of a batch that starts at record `offset`, as the
+// record's place in the file ("line 7").
 std::string NameRecords(absl::string_view message, const std::vector<ImportedRecord>& records,
                         size_t offset) {
-  constexpr absl::string_view kOpen = "weeks[";
-  std::string named;
-  for (size_t open = message.find(kOpen); open != absl::string_view::npos;
-       open = message.find(kOpen)) {
-    const size_t digits = open + kOpen.size();
-    const size_t close = message.find(']', digits);
-    size_t index = 0;
-    if (close == absl::string_view::npos ||
-        !absl::SimpleAtoi(message.substr(digits, close - digits), &index) ||
-        offset + index >= records.size()) {
-      absl::StrAppend(&named, message.substr(0, digits));  // not ours to rename
-      message.remove_prefix(digits);
-      continue;
-    }
-    absl::StrAppend(&named, message.substr(0, open), records[offset + index].source);
-    message.remove_prefix(close + 1);
-    if (absl::ConsumePrefix(&message, ".")) named += ", ";
-  }
-  absl::StrAppend(&named, message);
-  return named;
+  return cli::NameRecords(message, [&](size_t index) -> std::optional<std::string> {
+    if (offset + index >= records.size()) return std::nullopt;
+    return records[offset + index].source;
+  });
 }
 
 // What the accepted batches added up to.
@@ -204,7 +166,7 @@ absl::Status RunIngest(const Invocation& invocation, Session& session) {
     return WithMessagePrefix(absl::StrCat(flags.path, ": "), file.status());
   }
   ASSIGN_OR_RETURN(const std::vector<v1::AdSetWeek> weeks, ToMessages(file->records));
-  ASSIGN_OR_RETURN(const std::string key, ImportKey(weeks, flags.batch_size));
+  ASSIGN_OR_RETURN(const std::string key, BatchDigest(absl::StrCat(flags.batch_size), weeks));
 
   const size_t size = static_cast<size_t>(flags.batch_size);
   const int batches = static_cast<int>((weeks.size() + size - 1) / size);

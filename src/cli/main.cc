@@ -109,6 +109,7 @@ int Main(const std::vector<std::string>& args) {
   std::cout.flush();
   if (status.ok()) return EXIT_SUCCESS;
   if (IsUsageError(status)) return UsageFailure(status, invocation.command());
+  if (IsAlreadyReported(status)) return kExitFailure;
   std::cerr << "rungctl: " << status.message() << "\n";
   return kExitFailure;
 }

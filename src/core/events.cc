@@ -108,6 +108,13 @@ bool IsCanonicalEvent(std::string_view name) {
   return it != names.end() && it->second.kind == EventNameKind::kCanonical;
 }
 
+std::optional<std::string> EventOfCustomEventType(std::string_view custom_event_type) {
+  for (const StandardEvent& e : kStandardEvents) {
+    if (custom_event_type == e.custom_event_type) return std::string(e.canonical);
+  }
+  return std::nullopt;
+}
+
 int InsightsAliasPriority(std::string_view action_type) {
   if (absl::StartsWith(AsAbsl(action_type), kOmniPrefix)) return 0;
   if (absl::StartsWith(AsAbsl(action_type), kPixelPrefix)) return 2;

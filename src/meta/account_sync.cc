@@ -1,0 +1,370 @@
+#include "meta/account_sync.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "core/text.h"
+#include "import/fields.h"
+#include "import/insights_rows.h"
+#include "import/json_document.h"
+#include "meta/graph_error.h"
+#include "meta/json_members.h"
+#include "rung/status_macros.h"
+
+namespace rung::meta {
+namespace {
+
+using nlohmann::json;
+
+constexpr char kAdSetPageSize[] = "200";
+// Meta counts calls, not rows: large pages use less of the quota.
+constexpr char kInsightsPageSize[] = "500";
+constexpr char kInsightsFields[] =
+    "account_id,campaign_id,adset_id,adset_name,spend,actions,date_start,date_stop";
+constexpr char kJobCompleted[] = "Job Completed";
+constexpr char kLandingPageViewAction[] = "landing_page_view";
+constexpr char kPageView[] = "PageView";
+constexpr char kCustomConversionPrefix[] = "offsite_conversion.custom.";
+
+bool IsJobFailed(const std::string& status) {
+  return status == "Job Failed" || status == "Job Skipped";
+}
+
+std::string WeekRange(Week since, Week until) {
+  return absl::StrCat(R"({"since":")", since.ToString(), R"(","until":")",
+                      absl::FormatCivilTime(until.monday() + 6), R"("})");
+}
+
+// One account's sync; see SyncAccount.
+class AccountSyncer {
+ public:
+  AccountSyncer(GraphClient& graph, SyncTarget& target, const SyncOptions& options,
+                const SyncProgress& progress, AccountSyncReport* report)
+      : graph_(graph), target_(target), options_(options), progress_(progress), report_(*report) {}
+
+  absl::Status Run(absl::Time now) {
+    RETURN_IF_ERROR(ReadAccount());
+    RETURN_IF_ERROR(ChooseWeeks(now));
+    RETURN_IF_ERROR(ReadAdSets());
+    RETURN_IF_ERROR(LoadStoredEvents());
+    RETURN_IF_ERROR(PullInsights());
+    RETURN_IF_ERROR(Flush());
+    RETURN_IF_ERROR(StartClimbTests());
+    return target_.RecordAccountSync(account_);
+  }
+
+ private:
+  void Warn(std::string warning) {
+    if (report_.warning_count++ < kMaxWarnings) report_.warnings.push_back(std::move(warning));
+  }
+
+  absl::Status ReadAccount() {
+    ASSIGN_OR_RETURN(const json object, graph_.Get(report_.account_id,
+                                                   {{"fields", "id,name,currency,timezone_name"}}));
+    ASSIGN_OR_RETURN(account_, meta::ReadAccount(object));
+    account_.account_id = report_.account_id;
+    report_.name = account_.name;
+    if (!account_.time_zone.empty() && !absl::LoadTimeZone(account_.time_zone, &zone_)) {
+      Warn(absl::StrCat("time zone ", Quote(account_.time_zone),
+                        " is not known on this machine (is tzdata installed?); weeks are "
+                        "counted in UTC"));
+      account_.time_zone.clear();
+    }
+    report_.time_zone = account_.time_zone;
+    return absl::OkStatus();
+  }
+
+  absl::Status ChooseWeeks(absl::Time now) {
+    // Weeks end at Sunday midnight in the account's time zone; the week in
+    // progress there is never asked for.
+    until_ = Week::Containing(absl::ToCivilDay(now, zone_)).Previous();
+    if (options_.since.has_value()) {
+      since_ = *options_.since;
+    } else {
+      ASSIGN_OR_RETURN(const bool synced, target_.WasSynced(report_.account_id));
+      since_ = until_.Plus(1 - (synced ? options_.weeks : options_.first_sync_weeks));
+    }
+    if (until_ < since_) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--since ", since_.ToString(), " is after the last complete week, ",
+                       until_.ToString(), ", in the account's time zone"));
+    }
+    report_.since = since_;
+    report_.until = until_;
+    return absl::OkStatus();
+  }
+
+  absl::Status ReadAdSets() {
+    return graph_.ForEachPage(absl::StrCat(report_.account_id, "/adsets"),
+                              {{"fields", kAdSetFields}, {"limit", kAdSetPageSize}},
+                              [&](const json& data) {
+                                for (const json& item : data) {
+                                  absl::StatusOr<MetaAdSet> ad_set = ReadAdSet(item);
+                                  if (!ad_set.ok()) {
+                                    Warn(absl::StrCat("skipped: ", ad_set.status().message()));
+                                    continue;
+                                  }
+                                  ++report_.ad_sets;
+                                  std::string id = ad_set->id;
+                                  ad_sets_.emplace(std::move(id), *std::move(ad_set));
+                                }
+                                return absl::OkStatus();
+                              });
+  }
+
+  // Meta gives only today's event. Where it differs from what rungd holds,
+  // the stored weeks keep theirs (see EventOf).
+  absl::Status LoadStoredEvents() {
+    ASSIGN_OR_RETURN(stored_events_, target_.StoredEvents(report_.account_id));
+    for (const auto& [id, ad_set] : ad_sets_) {
+      const auto stored = stored_events_.find(id);
+      if (stored == stored_events_.end() || stored->second == ad_set.event) continue;
+      ASSIGN_OR_RETURN(changed_[id], target_.StoredWeekEvents(id));
+    }
+    return absl::OkStatus();
+  }
+
+  GraphParams InsightsParams() const {
+    return {{"level", "adset"},
+            {"fields", kInsightsFields},
+            {"time_increment", "7"},
+            {"time_range", WeekRange(since_, until_)}};
+  }
+
+  absl::Status PullInsights() {
+    PrepareReader();
+    const bool too_big = report_.ad_sets > options_.async_above_ad_sets;
+    if (!too_big) {
+      GraphParams params = InsightsParams();
+      params.emplace_back("limit", kInsightsPageSize);
+      const absl::Status direct =
+          graph_.ForEachPage(absl::StrCat(report_.account_id, "/insights"), params,
+                             [&](const json& data) { return ReadRows(data); });
+      if (!NeedsAsyncReport(direct)) return direct;
+    }
+    report_.async_report = true;
+    return PullAsyncReport();
+  }
+
+  // Meta answers code 1 subcode 99 ("reduce the amount of data"), or no
+  // answer in time, for an account too big to read at once.
+  static bool NeedsAsyncReport(const absl::Status& status) {
+    if (absl::IsDeadlineExceeded(status)) return true;
+    const std::optional<GraphError> error = GraphErrorOf(status);
+    return error.has_value() && error->code == 1 && error->subcode == 99;
+  }
+
+  void PrepareReader() {
+    reader_.CountActionTypeAs(kLandingPageViewAction, kPageView);
+    for (const auto& [id, ad_set] : ad_sets_) {
+      if (absl::StartsWith(ad_set.event, kCustomConversionPrefix)) {
+        reader_.CountActionTypeAs(ad_set.event, ad_set.event);
+      }
+    }
+  }
+
+  absl::Status PullAsyncReport() {
+    bool retried = false;
+    while (true) {
+      ASSIGN_OR_RETURN(const json run, graph_.Post(absl::StrCat(report_.account_id, "/insights"),
+                                                   InsightsParams()));
+      const std::string run_id = StringMember(run, "report_run_id");
+      if (run_id.empty()) {
+        return absl::FailedPreconditionError("Meta's async report answered no report_run_id");
+      }
+      ASSIGN_OR_RETURN(const std::string status, WaitForReport(run_id));
+      if (status == kJobCompleted) {
+        return graph_.ForEachPage(absl::StrCat(run_id, "/insights"), {{"limit", kInsightsPageSize}},
+                                  [&](const json& data) { return ReadRows(data); });
+      }
+      if (retried) {
+        return absl::UnavailableError(absl::StrCat("Meta's async report ", run_id, " ended with ",
+                                                   Quote(status), " twice; try again later"));
+      }
+      retried = true;  // Meta fails jobs now and then; once more, then give up
+    }
+  }
+
+  // Polls until the job is done or failed. Done is "Job Completed" AND 100%:
+  // Meta shows 100% while still "Job Running", and reading then fails.
+  absl::StatusOr<std::string> WaitForReport(const std::string& run_id) {
+    for (int poll = 0;; ++poll) {
+      ASSIGN_OR_RETURN(const json job,
+                       graph_.Get(run_id, {{"fields", "async_status,async_percent_completion"}}));
+      const std::string status = StringMember(job, "async_status");
+      const double percent = NumberMember(job, "async_percent_completion");
+      if ((status == kJobCompleted && percent >= 100) || IsJobFailed(status)) return status;
+      const absl::Status waited = graph_.Wait(graph_.Backoff(poll));
+      if (!waited.ok()) {
+        return absl::DeadlineExceededError(absl::StrCat("Meta's async report ", run_id,
+                                                        " was not done in time (", Quote(status),
+                                                        ", ", percent, "%): ", waited.message()));
+      }
+    }
+  }
+
+  absl::Status ReadRows(const json& data) {
+    for (const json& row : data) {
+      RETURN_IF_ERROR(ReadRow(row, importer::ElementPlace("insights data", report_.rows++)));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status ReadRow(const json& row, const std::string& place) {
+    const std::string ad_set_id = StringMember(row, "adset_id");
+    const auto meta = ad_sets_.find(ad_set_id);
+    const auto stored = stored_events_.find(ad_set_id);
+    std::string event;
+    if (meta != ad_sets_.end()) {
+      event = meta->second.event;
+    } else if (stored != stored_events_.end()) {
+      event = stored->second;  // gone from Meta's list (deleted, archived): keep its event
+    } else {
+      if (unknown_.insert(ad_set_id).second) {
+        Warn(absl::StrCat("ad set ", ad_set_id,
+                          " has Insights rows but is not among the account's ad sets, and rungd "
+                          "does not know its event; its rows were skipped"));
+      }
+      return absl::OkStatus();
+    }
+    absl::StatusOr<RawAdSetWeek> week = reader_.ReadRow(row, place, event);
+    if (!week.ok()) {
+      // Never stored under a week it does not cover.
+      Warn(absl::StrCat("refused: ", week.status().message()));
+      return absl::OkStatus();
+    }
+    ASSIGN_OR_RETURN(const Week start, Week::Parse(week->week_start));
+    if (start < since_ || start > until_) {
+      Warn(absl::StrCat(place, ": week ", start.ToString(), " is outside the weeks asked for (",
+                        since_.ToString(), " to ", until_.ToString(), "); refused"));
+      return absl::OkStatus();
+    }
+    if (meta != ad_sets_.end()) ApplyAdSet(meta->second, start, &*week);
+    batch_.push_back(*std::move(week));
+    if (batch_.size() >= static_cast<size_t>(options_.batch_size)) RETURN_IF_ERROR(Flush());
+    return absl::OkStatus();
+  }
+
+  // What only the ad set knows: which event the week ran on, and for the
+  // latest week what Meta says of it now.
+  void ApplyAdSet(const MetaAdSet& ad_set, Week start, RawAdSetWeek* week) {
+    const std::optional<Week> edit = EditWeek(ad_set);
+    week->optimization_event = EventOf(ad_set, start, edit);
+    week->significant_edit = edit.has_value() && *edit == start;
+    if (start == until_) {
+      week->reported_learning_status = ad_set.learning_status;
+      week->learning_threshold_override = ad_set.learning_threshold;
+    }
+    if (!ad_set.source_adset_id.empty() && week->spend_micros.value_or(0) > 0) {
+      auto [it, added] = first_spend_.emplace(ad_set.id, start);
+      if (!added) it->second = std::min(it->second, start);
+    }
+  }
+
+  std::optional<Week> EditWeek(const MetaAdSet& ad_set) const {
+    if (!ad_set.last_significant_edit.has_value()) return std::nullopt;
+    return Week::Containing(absl::ToCivilDay(*ad_set.last_significant_edit, zone_));
+  }
+
+  // Meta's event is today's. For an ad set whose stored event differs, a
+  // week keeps the event rungd holds for it (or, when it holds none, the
+  // ad set's stored event), unless the last significant edit (a change of
+  // event is one) shows that the week already ran on today's event.
+  std::string EventOf(const MetaAdSet& ad_set, Week start, std::optional<Week> edit) const {
+    const auto changed = changed_.find(ad_set.id);
+    if (changed == changed_.end()) return ad_set.event;
+    if (edit.has_value() && start >= *edit) return ad_set.event;
+    const auto stored_week = changed->second.find(start);
+    if (stored_week != changed->second.end()) return stored_week->second;
+    if (edit.has_value()) return stored_events_.at(ad_set.id);
+    return ad_set.event;
+  }
+
+  absl::Status Flush() {
+    if (batch_.empty()) return absl::OkStatus();
+    const std::string label = absl::StrCat(report_.account_id, ":", since_.ToString(), "..",
+                                           until_.ToString(), ":", batches_++);
+    absl::StatusOr<IngestSummary> summary = target_.Ingest(batch_, label);
+    if (!summary.ok()) {
+      return WithMessagePrefix(absl::StrCat("storing weeks ", batch_.front().week_start,
+                                            " of ad set ", batch_.front().ad_set_id, " on: "),
+                               summary.status());
+    }
+    report_.inserted += summary->inserted;
+    report_.updated += summary->updated;
+    report_.unchanged += summary->unchanged;
+    for (std::string& warning : summary->warnings) Warn(std::move(warning));
+    for (std::string& note : reader_.TakeNotes()) Warn(std::move(note));
+    batch_.clear();
+    if (progress_) progress_(report_);
+    return absl::OkStatus();
+  }
+
+  // Copies that optimize one rung above their source are climb tests someone
+  // started in Ads Manager; rungd decides the "one rung", and a pair it
+  // already knows, in any state, is never started again.
+  absl::Status StartClimbTests() {
+    if (first_spend_.empty()) return absl::OkStatus();
+    ASSIGN_OR_RETURN(const auto known, target_.ClimbTestPairs(report_.account_id));
+    std::vector<std::pair<std::string, Week>> copies(first_spend_.begin(), first_spend_.end());
+    std::sort(copies.begin(), copies.end());
+    for (const auto& [copy_id, start] : copies) {
+      const MetaAdSet& copy = ad_sets_.at(copy_id);
+      const std::string& source = copy.source_adset_id;
+      if (ad_sets_.count(source) == 0 || known.count({source, copy_id}) != 0) continue;
+      const absl::Status started = target_.StartClimbTest(source, copy_id, start);
+      if (started.ok()) {
+        report_.climb_tests_started.push_back({source, copy_id, copy.event, start});
+      } else if (absl::IsAlreadyExists(started)) {
+        Warn(absl::StrCat("copy ", copy_id, " of ", source,
+                          " looks like a climb test, but one of them is in a running test "
+                          "already; none started"));
+      } else if (!absl::IsFailedPrecondition(started) && !absl::IsNotFound(started)) {
+        return started;  // a plain copy (same rung, or not stored) is no test
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  GraphClient& graph_;
+  SyncTarget& target_;
+  const SyncOptions& options_;
+  const SyncProgress& progress_;
+  AccountSyncReport& report_;
+
+  MetaAccount account_;
+  absl::TimeZone zone_ = absl::UTCTimeZone();
+  Week since_;
+  Week until_;
+  absl::flat_hash_map<std::string, MetaAdSet> ad_sets_;
+  std::map<std::string, std::string> stored_events_;
+  absl::flat_hash_map<std::string, std::map<Week, std::string>> changed_;
+  absl::flat_hash_set<std::string> unknown_;
+  absl::flat_hash_map<std::string, Week> first_spend_;
+  ImportOptions import_options_;
+  importer::InsightsRowReader reader_{import_options_};
+  std::vector<RawAdSetWeek> batch_;
+  int batches_ = 0;
+};
+
+}  // namespace
+
+AccountSyncReport SyncAccount(GraphClient& graph, SyncTarget& target, const std::string& account_id,
+                              const SyncOptions& options, absl::Time now,
+                              const SyncProgress& progress) {
+  AccountSyncReport report;
+  report.account_id = importer::MetaAccountId(account_id);
+  const GraphStats before = graph.stats();
+  AccountSyncer syncer(graph, target, options, progress, &report);
+  report.status = graph.redactor().Redact(syncer.Run(now));
+  report.api_calls = graph.stats().calls - before.calls;
+  report.throttled = graph.stats().throttled - before.throttled;
+  return report;
+}
+
+}  // namespace rung::meta
