@@ -237,6 +237,7 @@ absl::Status GraphClient::WaitThrottled(const std::string& what, int attempt, co
   const absl::Status waited = Wait(wait);
   if (waited.ok()) {
     stats_.throttled += wait;
+    last_usage_ = Usage();  // what made Meta throttle is waited out
     return waited;
   }
   std::string limit = usage.limited_use_case.empty()
