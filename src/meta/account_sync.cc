@@ -361,7 +361,12 @@ AccountSyncReport SyncAccount(GraphClient& graph, SyncTarget& target, const std:
   report.account_id = importer::MetaAccountId(account_id);
   const GraphStats before = graph.stats();
   AccountSyncer syncer(graph, target, options, progress, &report);
-  report.status = graph.redactor().Redact(syncer.Run(now));
+  absl::Status status = syncer.Run(now);
+  if (absl::IsPermissionDenied(status)) {
+    status = WithMessagePrefix(
+        "the token may not read this account; it needs the ads_read permission: ", status);
+  }
+  report.status = graph.redactor().Redact(status);
   report.api_calls = graph.stats().calls - before.calls;
   report.throttled = graph.stats().throttled - before.throttled;
   return report;
