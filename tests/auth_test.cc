@@ -73,10 +73,12 @@ TEST(AccessTableTest, ReadsNeedReaderChangesWriterAndEvaluationAndBackupAdmin) {
       {"ListRecommendations", Role::kReader},
       {"ListClimbTests", Role::kReader},
       {"GetPolicy", Role::kReader},
+      {"GetAccount", Role::kReader},
       {"Metrics", Role::kReader},
       {"IngestWeeks", Role::kWriter},
       {"StartClimbTest", Role::kWriter},
       {"CancelClimbTest", Role::kWriter},
+      {"RecordAccountSync", Role::kWriter},
       {"EvaluateAdSets", Role::kAdmin},
       {"BackupDatabase", Role::kAdmin},
   };
@@ -171,10 +173,42 @@ TEST_F(AuthServerTest, EveryMethodRefusesStrangersAndWeakRolesAndServesTheRightO
       }
     }
   }
-  // Printed for RELIABILITY.md: 12 methods × 3 strangers, a reader on the 3
+  // Printed for RELIABILITY.md: 14 methods × 3 strangers, a reader on the 4
   // writer methods, a reader and a writer on the 2 admin methods.
   std::printf("unauthorized gRPC calls refused: %d\n", refused);
-  EXPECT_EQ(refused, 12 * 3 + 3 + 2 * 2);
+  EXPECT_EQ(refused, 14 * 3 + 4 + 2 * 2);
+}
+
+TEST_F(AuthServerTest, AReaderMayReadAnAccountButNotRecordItsSync) {
+  auto call = [&](const std::string& secret, auto method, const auto& request, auto* response) {
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", "Bearer " + secret);
+    return (stub_.get()->*method)(&context, request, response);
+  };
+  v1::RecordAccountSyncRequest record;
+  record.mutable_account()->set_account_id("act_1");
+  record.mutable_account()->set_time_zone("Europe/Berlin");
+  v1::GetAccountRequest get;
+  get.set_account_id("act_1");
+  v1::RecordAccountSyncResponse recorded;
+  v1::GetAccountResponse read;
+
+  const grpc::Status as_reader = call(
+      Secrets().at(Role::kReader), &v1::AdvisorService::Stub::RecordAccountSync, record, &recorded);
+  EXPECT_EQ(as_reader.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(as_reader.error_message(),
+            "RecordAccountSync needs role writer; the token has role reader");
+  EXPECT_EQ(call(Secrets().at(Role::kReader), &v1::AdvisorService::Stub::GetAccount, get, &read)
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  const grpc::Status as_writer = call(
+      Secrets().at(Role::kWriter), &v1::AdvisorService::Stub::RecordAccountSync, record, &recorded);
+  ASSERT_TRUE(as_writer.ok()) << as_writer.error_message();
+  const grpc::Status read_back =
+      call(Secrets().at(Role::kReader), &v1::AdvisorService::Stub::GetAccount, get, &read);
+  ASSERT_TRUE(read_back.ok()) << read_back.error_message();
+  EXPECT_EQ(read.account().time_zone(), "Europe/Berlin");
 }
 
 TEST_F(AuthServerTest, RefusedCallsAreCountedWithTheirCode) {

@@ -539,6 +539,50 @@ std::vector<GrpcCase> GrpcCases() {
        Calling<v1::BackupDatabaseRequest, v1::BackupDatabaseResponse>(
            &Stub::BackupDatabase, [](v1::BackupDatabaseRequest&) {}),
        kInvalid, "destination_path"},
+      {"RecordAccountSync_NoAccount",
+       Calling<v1::RecordAccountSyncRequest, v1::RecordAccountSyncResponse>(
+           &Stub::RecordAccountSync, [](v1::RecordAccountSyncRequest&) {}),
+       kInvalid, "account.account_id"},
+      {"RecordAccountSync_UnknownTimeZone",
+       Calling<v1::RecordAccountSyncRequest, v1::RecordAccountSyncResponse>(
+           &Stub::RecordAccountSync,
+           [](v1::RecordAccountSyncRequest& r) {
+             r.mutable_account()->set_account_id("act_1");
+             r.mutable_account()->set_time_zone("Pacific/Atlantis");
+           }),
+       kInvalid, "account.time_zone"},
+      {"RecordAccountSync_TimeZoneAsPath",
+       Calling<v1::RecordAccountSyncRequest, v1::RecordAccountSyncResponse>(
+           &Stub::RecordAccountSync,
+           [](v1::RecordAccountSyncRequest& r) {
+             r.mutable_account()->set_account_id("act_1");
+             r.mutable_account()->set_time_zone("/etc/localtime");
+           }),
+       kInvalid, "account.time_zone"},
+      {"RecordAccountSync_BadCurrency",
+       Calling<v1::RecordAccountSyncRequest, v1::RecordAccountSyncResponse>(
+           &Stub::RecordAccountSync,
+           [](v1::RecordAccountSyncRequest& r) {
+             r.mutable_account()->set_account_id("act_1");
+             r.mutable_account()->set_currency("euro");
+           }),
+       kInvalid, "account.currency"},
+      {"RecordAccountSync_LongName",
+       Calling<v1::RecordAccountSyncRequest, v1::RecordAccountSyncResponse>(
+           &Stub::RecordAccountSync,
+           [](v1::RecordAccountSyncRequest& r) {
+             r.mutable_account()->set_account_id("act_1");
+             r.mutable_account()->set_name(std::string(257, 'n'));
+           }),
+       kInvalid, "account.name"},
+      {"GetAccount_EmptyId",
+       Calling<v1::GetAccountRequest, v1::GetAccountResponse>(&Stub::GetAccount,
+                                                              [](v1::GetAccountRequest&) {}),
+       kInvalid, "account_id"},
+      {"GetAccount_Unknown",
+       Calling<v1::GetAccountRequest, v1::GetAccountResponse>(
+           &Stub::GetAccount, [](v1::GetAccountRequest& r) { r.set_account_id("act_nope"); }),
+       GrpcCode::NOT_FOUND, "act_nope"},
       {"BackupDatabase_MissingDirectory",
        Calling<v1::BackupDatabaseRequest, v1::BackupDatabaseResponse>(
            &Stub::BackupDatabase,

@@ -214,6 +214,49 @@ TEST_F(MigrationsTest, RefusesAFileThatIsNotSqliteWithoutTouchingIt) {
   EXPECT_EQ(ReadFile(DbPath()), bytes);
 }
 
+TEST_F(MigrationsTest, AccountsArriveOnADatabaseOfSchemaFiveWithItsDataKept) {
+  const std::vector<Migration>& embedded = EmbeddedMigrations();
+  ASSERT_GE(embedded.size(), 6u);
+  ASSERT_EQ(embedded[5].version, 6);
+  {
+    const std::vector<Migration> up_to_five(embedded.begin(), embedded.begin() + 5);
+    ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStoreForTest(Options(), up_to_five));
+    IngestBatch batch;
+    batch.records = {Record("as_1", W(0), 10)};
+    ASSERT_OK(store->Ingest(batch));
+  }
+  {
+    ASSERT_OK_AND_ASSIGN(auto db, OpenOther(DbPath()));
+    EXPECT_EQ(db->QueryInt("PRAGMA user_version", "test").value_or(-1), 5);
+    EXPECT_EQ(db->QueryInt("SELECT count(*) FROM sqlite_schema WHERE name = 'accounts'", "test")
+                  .value_or(-1),
+              0);
+  }
+
+  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
+
+  ASSERT_OK_AND_ASSIGN(auto db, OpenOther(DbPath()));
+  EXPECT_EQ(db->QueryInt("PRAGMA user_version", "test").value_or(-1), embedded.back().version);
+  EXPECT_EQ(
+      db->QueryText("SELECT name FROM schema_migrations WHERE version = 6", "test").value_or(""),
+      "accounts");
+  EXPECT_EQ(db->QueryInt("SELECT count(*) FROM pragma_table_list WHERE name = 'accounts' AND "
+                         "strict = 1",
+                         "test")
+                .value_or(-1),
+            1);
+  ASSERT_OK_AND_ASSIGN(const AdSetHistory history, store->GetHistory("as_1", {}, {}));
+  ASSERT_EQ(history.size(), 1u);
+  EXPECT_EQ(history[0], Record("as_1", W(0), 10));
+  AccountRecord account;
+  account.account_id = "act_1";
+  account.time_zone = "America/Los_Angeles";
+  account.last_sync_time = absl::FromUnixSeconds(1796000000);
+  ASSERT_OK(store->RecordAccountSync(account));
+  ASSERT_OK_AND_ASSIGN(const AccountRecord read, store->GetAccount("act_1"));
+  EXPECT_EQ(read, account);
+}
+
 TEST_F(MigrationsTest, AnEmptyFileBecomesADatabase) {
   { std::ofstream out(DbPath(), std::ios::binary); }
 

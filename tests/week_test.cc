@@ -103,6 +103,26 @@ TEST(WeekTest, LastCompleteIsThePreviousWeek) {
   EXPECT_EQ(Week::LastComplete(Utc(2026, 11, 16, 0, 0, 0)).ToString(), "2026-11-09");
 }
 
+TEST(WeekTest, LastCompleteInCountsOnTheZonesWallClock) {
+  absl::TimeZone los_angeles;
+  absl::TimeZone tokyo;
+  ASSERT_TRUE(absl::LoadTimeZone("America/Los_Angeles", &los_angeles));
+  ASSERT_TRUE(absl::LoadTimeZone("Asia/Tokyo", &tokyo));
+  // Monday 03:00 in UTC is still Sunday 19:00 in Los Angeles.
+  const absl::Time monday_utc = Utc(2026, 11, 30, 3, 0, 0);
+  EXPECT_EQ(Week::LastCompleteIn(monday_utc, los_angeles).ToString(), "2026-11-16");
+  EXPECT_EQ(Week::LastCompleteIn(monday_utc, absl::UTCTimeZone()).ToString(), "2026-11-23");
+  EXPECT_EQ(Week::LastCompleteIn(monday_utc, tokyo).ToString(), "2026-11-23");
+  // Sunday 20:00 in UTC is already Monday 05:00 in Tokyo.
+  const absl::Time sunday_utc = Utc(2026, 11, 29, 20, 0, 0);
+  EXPECT_EQ(Week::LastCompleteIn(sunday_utc, tokyo).ToString(), "2026-11-23");
+  EXPECT_EQ(Week::LastCompleteIn(sunday_utc, absl::UTCTimeZone()).ToString(), "2026-11-16");
+  // The week ends at midnight on the zone's own clock: 08:00 UTC in winter.
+  EXPECT_EQ(Week::LastCompleteIn(Utc(2026, 11, 30, 7, 59, 59), los_angeles).ToString(),
+            "2026-11-16");
+  EXPECT_EQ(Week::LastCompleteIn(Utc(2026, 11, 30, 8, 0, 0), los_angeles).ToString(), "2026-11-23");
+}
+
 TEST(WeekTest, Arithmetic) {
   const Week week = MustParse("2026-12-28");
   EXPECT_EQ(week.Next().ToString(), "2027-01-04");

@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "rung/account.h"
 #include "rung/ad_set_week.h"
 #include "rung/climb_test.h"
 #include "rung/ladder.h"
@@ -36,7 +37,8 @@ struct AdvisorOptions {
 };
 
 struct EvaluationRequest {
-  // A Monday, or empty for the last complete week.
+  // A Monday for every ad set, or empty for the last complete week: in each
+  // account's time zone where a sync recorded one, else in UTC.
   std::string as_of_week;
   // Empty: every account.
   std::string account_id;
@@ -49,8 +51,24 @@ struct EvaluationRequest {
   std::function<absl::Status()> check_cancelled;
 };
 
+// An account whose ad sets an evaluation judged at another week than its
+// as_of_week, because the last complete week in the account's time zone is
+// another one.
+struct AccountWeek {
+  std::string account_id;
+  Week as_of_week;
+  std::string time_zone;
+
+  friend bool operator==(const AccountWeek& a, const AccountWeek& b) {
+    return a.account_id == b.account_id && a.as_of_week == b.as_of_week &&
+           a.time_zone == b.time_zone;
+  }
+};
+
 struct EvaluationResult {
   std::string evaluation_id;
+  // The requested week; by default the last complete week in UTC, or in the
+  // requested account's time zone when a sync recorded one.
   Week as_of_week;
   // The request account's policy version (the deployment's when none); each
   // recommendation carries the version of its own account.
@@ -59,6 +77,9 @@ struct EvaluationResult {
   std::map<Action, int> action_counts;
   // Only for a dry run.
   std::vector<Recommendation> recommendations;
+  // The accounts judged at another week than as_of_week, in id order; empty
+  // when the request named its week.
+  std::vector<AccountWeek> account_weeks;
 };
 
 struct RecommendationFilter {
@@ -108,7 +129,7 @@ class Advisor {
                                                std::string_view from_week,
                                                std::string_view to_week);
 
-  // Decides for every selected ad set at the as-of week, and stores the
+  // Decides for every selected ad set at its as-of week, and stores the
   // whole run or, when it fails or is cancelled, nothing. Streams: ad sets
   // are read one at a time and staged in chunks, so memory does not grow
   // with the account (except a dry run's answer) and ingest is not held up
@@ -155,6 +176,14 @@ class Advisor {
   // existing); answers its size in bytes.
   absl::StatusOr<int64_t> BackupDatabase(std::string_view destination_path);
 
+  // Records that a sync of `account` from Meta finished: checks it (see
+  // ValidateAccount), stamps last_sync_time with the clock, and stores it in
+  // place of the account's earlier record. Answers what it stored.
+  absl::StatusOr<AccountRecord> RecordAccountSync(AccountRecord account);
+
+  // NOT_FOUND when no sync of the account was recorded.
+  absl::StatusOr<AccountRecord> GetAccount(std::string_view account_id);
+
  private:
   // Decides for one ad set; `history` is all of its weeks and `tests` every
   // climb test it took part in, oldest start first.
@@ -165,7 +194,6 @@ class Advisor {
   absl::Status EvaluateNamed(
       std::vector<std::string> ad_set_ids,
       absl::FunctionRef<absl::Status(const AdSetHistory&, const std::vector<ClimbTest>&)> evaluate);
-  absl::StatusOr<Week> ResolveAsOfWeek(std::string_view as_of_week) const;
   absl::CivilDay Today() const;
 
   Store* store_;

@@ -13,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "rung/account.h"
 #include "rung/ad_set_week.h"
 #include "rung/climb_test.h"
 #include "rung/decision.h"
@@ -202,6 +203,19 @@ class Store {
   // cancelled test is returned as it is; one already judged is
   // FAILED_PRECONDITION; an unknown id NOT_FOUND.
   virtual absl::StatusOr<ClimbTest> CancelClimbTest(std::string_view climb_test_id, Week week) = 0;
+
+  // --- Accounts --------------------------------------------------------------
+
+  // Stores `account` in place of whatever was recorded for its id.
+  // INVALID_ARGUMENT when it has no id or no last_sync_time.
+  virtual absl::Status RecordAccountSync(const AccountRecord& account) = 0;
+
+  // NOT_FOUND when no sync of the account was recorded.
+  virtual absl::StatusOr<AccountRecord> GetAccount(std::string_view account_id) = 0;
+
+  // Every recorded account, in id order. Accounts are few: an evaluation
+  // reads them all to learn their time zones.
+  virtual absl::StatusOr<std::vector<AccountRecord>> ListAccounts() = 0;
 
   // OK while the database answers reads and could take the write lock.
   virtual absl::Status Ping() = 0;

@@ -25,6 +25,10 @@ class Week {
   static Week Containing(absl::CivilDay day);
   // The last week that has fully ended at `now` (UTC).
   static Week LastComplete(absl::Time now);
+  // The last week that has fully ended at `now` on the wall clocks of `zone`:
+  // for a zone behind UTC, early on a Monday in UTC, the week before
+  // LastComplete's.
+  static Week LastCompleteIn(absl::Time now, absl::TimeZone zone);
 
   std::string ToString() const;
   absl::CivilDay monday() const { return monday_; }

@@ -104,4 +104,11 @@ absl::Status AdvisorCalls::GetPolicy(const v1::GetPolicyRequest& request,
   return absl::OkStatus();
 }
 
+absl::Status AdvisorCalls::GetAccount(const v1::GetAccountRequest& request,
+                                      v1::GetAccountResponse* response) const {
+  ASSIGN_OR_RETURN(AccountRecord account, advisor_->GetAccount(request.account_id()));
+  ToProto(account, response->mutable_account());
+  return absl::OkStatus();
+}
+
 }  // namespace rung

@@ -33,6 +33,8 @@ class AdvisorCalls {
                               v1::ListClimbTestsResponse* response) const;
   absl::Status GetPolicy(const v1::GetPolicyRequest& request,
                          v1::GetPolicyResponse* response) const;
+  absl::Status GetAccount(const v1::GetAccountRequest& request,
+                          v1::GetAccountResponse* response) const;
 
  private:
   // GetRecommendation from the store, without the kept answers.

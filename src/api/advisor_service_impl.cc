@@ -70,6 +70,9 @@ absl::Status Evaluate(const grpc::CallbackServerContext& context, Advisor* advis
   for (const Recommendation& rec : result->recommendations) {
     ToProto(rec, response->add_recommendations());
   }
+  for (const AccountWeek& account_week : result->account_weeks) {
+    ToProto(account_week, response->add_account_weeks());
+  }
   return absl::OkStatus();
 }
 
@@ -193,6 +196,23 @@ grpc::ServerUnaryReactor* AdvisorServiceImpl::BackupDatabase(
     }
     return size.status();
   });
+}
+
+grpc::ServerUnaryReactor* AdvisorServiceImpl::RecordAccountSync(
+    grpc::CallbackServerContext* context, const v1::RecordAccountSyncRequest* request,
+    v1::RecordAccountSyncResponse* response) {
+  return Serve(context, "RecordAccountSync", [&] {
+    absl::StatusOr<AccountRecord> stored =
+        advisor_->RecordAccountSync(FromProto(request->account()));
+    if (stored.ok()) ToProto(*stored, response->mutable_account());
+    return stored.status();
+  });
+}
+
+grpc::ServerUnaryReactor* AdvisorServiceImpl::GetAccount(grpc::CallbackServerContext* context,
+                                                         const v1::GetAccountRequest* request,
+                                                         v1::GetAccountResponse* response) {
+  return Serve(context, "GetAccount", [&] { return calls_.GetAccount(*request, response); });
 }
 
 }  // namespace rung

@@ -58,6 +58,12 @@ class AdvisorServiceImpl final : public v1::AdvisorService::CallbackService {
   grpc::ServerUnaryReactor* BackupDatabase(grpc::CallbackServerContext* context,
                                            const v1::BackupDatabaseRequest* request,
                                            v1::BackupDatabaseResponse* response) override;
+  grpc::ServerUnaryReactor* RecordAccountSync(grpc::CallbackServerContext* context,
+                                              const v1::RecordAccountSyncRequest* request,
+                                              v1::RecordAccountSyncResponse* response) override;
+  grpc::ServerUnaryReactor* GetAccount(grpc::CallbackServerContext* context,
+                                       const v1::GetAccountRequest* request,
+                                       v1::GetAccountResponse* response) override;
 
  private:
   // Finishes the call with `answer()` when its token may call `method` (the

@@ -134,6 +134,29 @@ absl::Status ToProto(const RawAdSetWeek& raw, v1::AdSetWeek* out) {
   return absl::OkStatus();
 }
 
+AccountRecord FromProto(const v1::Account& account) {
+  AccountRecord record;
+  record.account_id = account.account_id();
+  record.name = account.name();
+  record.currency = account.currency();
+  record.time_zone = account.time_zone();
+  return record;
+}
+
+void ToProto(const AccountRecord& account, v1::Account* out) {
+  out->set_account_id(account.account_id);
+  out->set_name(account.name);
+  out->set_currency(account.currency);
+  out->set_time_zone(account.time_zone);
+  if (account.last_sync_time) *out->mutable_last_sync_time() = ToTimestamp(*account.last_sync_time);
+}
+
+void ToProto(const AccountWeek& account_week, v1::AccountWeek* out) {
+  out->set_account_id(account_week.account_id);
+  out->set_as_of_week(account_week.as_of_week.ToString());
+  out->set_time_zone(account_week.time_zone);
+}
+
 void ToProto(const AdSetWeek& week, v1::AdSetWeek* out) {
   out->set_account_id(week.account_id);
   out->set_campaign_id(week.campaign_id);

@@ -5,10 +5,13 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "rung/account.h"
 #include "rung/ad_set_week.h"
+#include "rung/advisor.h"
 #include "rung/climb_test.h"
 #include "rung/policy.h"
 #include "rung/recommendation.h"
+#include "rung/v1/account.pb.h"
 #include "rung/v1/ad_set.pb.h"
 #include "rung/v1/climb_test.pb.h"
 #include "rung/v1/policy.pb.h"
@@ -26,6 +29,12 @@ RawAdSetWeek FromProto(const v1::AdSetWeek& week);
 // name given twice with different counts. The rest is left to validation.
 absl::Status ToProto(const RawAdSetWeek& raw, v1::AdSetWeek* out);
 
+// Copies an account as sent, without judging it; last_sync_time is left
+// unset, since only the daemon's clock sets it.
+AccountRecord FromProto(const v1::Account& account);
+
+void ToProto(const AccountRecord& account, v1::Account* out);
+void ToProto(const AccountWeek& account_week, v1::AccountWeek* out);
 void ToProto(const AdSetWeek& week, v1::AdSetWeek* out);
 void ToProto(const AdSetSummary& summary, v1::AdSet* out);
 void ToProto(const Recommendation& recommendation, v1::Recommendation* out);

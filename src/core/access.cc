@@ -28,10 +28,12 @@ constexpr CallRole kCallRoles[] = {
     {"ListRecommendations", Role::kReader},
     {"ListClimbTests", Role::kReader},
     {"GetPolicy", Role::kReader},
+    {"GetAccount", Role::kReader},
     {"Metrics", Role::kReader},
     {"IngestWeeks", Role::kWriter},
     {"StartClimbTest", Role::kWriter},
     {"CancelClimbTest", Role::kWriter},
+    {"RecordAccountSync", Role::kWriter},
     {"EvaluateAdSets", Role::kAdmin},
     {"BackupDatabase", Role::kAdmin},
 };

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <tuple>
@@ -62,6 +63,62 @@ absl::StatusOr<ClimbTestsByAdSet> LoadClimbTests(Store* store, const std::string
   return by_ad_set;
 }
 
+// The weeks one evaluation judges at: one for every ad set, except those of
+// the accounts whose own time zone makes another week the last complete one.
+struct AsOfWeeks {
+  Week common;
+  // By account id.
+  absl::flat_hash_map<std::string, AccountWeek> elsewhere;
+
+  // The account's entry in `elsewhere`, or null when it is judged at `common`.
+  const AccountWeek* Elsewhere(const std::string& account_id) const {
+    const auto found = elsewhere.find(account_id);
+    return found == elsewhere.end() ? nullptr : &found->second;
+  }
+};
+
+// The last complete week at `now` of each account whose time zone a sync
+// recorded (only of `account_id` when it is not empty), read once per
+// evaluation rather than per ad set.
+absl::StatusOr<std::vector<AccountWeek>> LastCompleteWeeksOfAccounts(Store* store,
+                                                                     std::string_view account_id,
+                                                                     absl::Time now) {
+  ASSIGN_OR_RETURN(const std::vector<AccountRecord> accounts, store->ListAccounts());
+  std::vector<AccountWeek> weeks;
+  for (const AccountRecord& account : accounts) {
+    if (account.time_zone.empty()) continue;
+    if (!account_id.empty() && account.account_id != account_id) continue;
+    const absl::StatusOr<absl::TimeZone> zone = LoadAccountTimeZone(account.time_zone);
+    // The zone was loaded when its sync was recorded, so only a host whose
+    // time zone database lost it gets here. Counting in UTC instead would
+    // quietly judge a week that has not ended in the account.
+    if (!zone.ok()) {
+      return absl::FailedPreconditionError(absl::StrCat("account ", Quote(account.account_id),
+                                                        " has time zone ", zone.status().message(),
+                                                        "; install tzdata, or give as_of_week"));
+    }
+    weeks.push_back({account.account_id, Week::LastCompleteIn(now, *zone), account.time_zone});
+  }
+  return weeks;
+}
+
+// The requested week for everyone. Without one, the last complete week in
+// UTC, or in the requested account's time zone when a sync recorded one, and
+// each other account's own where that differs.
+absl::StatusOr<AsOfWeeks> ResolveAsOfWeeks(Store* store, std::optional<Week> requested,
+                                           std::string_view account_id, absl::Time now) {
+  if (requested.has_value()) return AsOfWeeks{*requested, {}};
+  ASSIGN_OR_RETURN(const std::vector<AccountWeek> accounts,
+                   LastCompleteWeeksOfAccounts(store, account_id, now));
+  AsOfWeeks weeks{Week::LastComplete(now), {}};
+  // Then `accounts` holds only the requested one, whose week is the answer's.
+  if (!account_id.empty() && !accounts.empty()) weeks.common = accounts.front().as_of_week;
+  for (const AccountWeek& account : accounts) {
+    if (account.as_of_week != weeks.common) weeks.elsewhere.emplace(account.account_id, account);
+  }
+  return weeks;
+}
+
 using PreparedChunk = std::unique_ptr<Store::PreparedDecisions>;
 
 // Runs `decide_each`, handing its decisions to `queue` in chunks prepared
@@ -111,14 +168,6 @@ std::string RecommendationFilterText(const RecommendationFilter& filter) {
 
 absl::CivilDay Advisor::Today() const { return absl::ToCivilDay(clock_(), absl::UTCTimeZone()); }
 
-absl::StatusOr<Week> Advisor::ResolveAsOfWeek(std::string_view as_of_week) const {
-  const absl::Time now = clock_();
-  ASSIGN_OR_RETURN(
-      std::optional<Week> week,
-      ParseStartedWeek("as_of_week", as_of_week, absl::ToCivilDay(now, absl::UTCTimeZone())));
-  return week.value_or(Week::LastComplete(now));
-}
-
 absl::StatusOr<Decision> Advisor::DecideFor(const AdSetHistory& history, Week as_of,
                                             const std::vector<ClimbTest>& tests) {
   const std::string& ad_set_id = history.back().ad_set_id;
@@ -146,7 +195,10 @@ absl::StatusOr<Decision> Advisor::DecideFor(const AdSetHistory& history, Week as
 }
 
 absl::StatusOr<EvaluationResult> Advisor::EvaluateAdSets(const EvaluationRequest& request) {
-  ASSIGN_OR_RETURN(const Week as_of, ResolveAsOfWeek(request.as_of_week));
+  const absl::Time now = clock_();
+  ASSIGN_OR_RETURN(const std::optional<Week> requested_week,
+                   ParseStartedWeek("as_of_week", request.as_of_week,
+                                    absl::ToCivilDay(now, absl::UTCTimeZone())));
   RETURN_IF_ERROR(CheckOptionalId("account_id", request.account_id));
   if (request.ad_set_ids.size() > static_cast<size_t>(options_.max_batch_size)) {
     return absl::ResourceExhaustedError(absl::StrCat("ad_set_ids: ", request.ad_set_ids.size(),
@@ -156,12 +208,16 @@ absl::StatusOr<EvaluationResult> Advisor::EvaluateAdSets(const EvaluationRequest
     RETURN_IF_ERROR(CheckRequiredId(absl::StrCat("ad_set_ids[", i, "]"), request.ad_set_ids[i]));
   }
   const bool named = !request.ad_set_ids.empty();
+  ASSIGN_OR_RETURN(const AsOfWeeks weeks,
+                   ResolveAsOfWeeks(store_, requested_week, request.account_id, now));
 
   EvaluationResult result;
   result.evaluation_id = NewId("ev_");
-  result.as_of_week = as_of;
+  result.as_of_week = weeks.common;
   result.policy_version = policies_->For(request.account_id).version;
   const absl::Time evaluated_at = clock_();
+  // Ids of the accounts in weeks.elsewhere that had an ad set judged.
+  std::set<std::string> judged_elsewhere;
   // Decides for each ad set in turn and hands each decision to `keep`.
   auto decide_each = [&](absl::FunctionRef<absl::Status(Decision)> keep) -> absl::Status {
     auto decide = [&](const AdSetHistory& history,
@@ -172,10 +228,13 @@ absl::StatusOr<EvaluationResult> Advisor::EvaluateAdSets(const EvaluationRequest
             "ad_set_ids: ad set ", Quote(history.back().ad_set_id), " belongs to account ",
             Quote(history.back().account_id), ", not ", Quote(request.account_id)));
       }
-      // An ad set that did not exist yet at the as-of week has nothing to
+      const AccountWeek* elsewhere = weeks.Elsewhere(history.back().account_id);
+      const Week as_of = elsewhere == nullptr ? weeks.common : elsewhere->as_of_week;
+      // An ad set that did not exist yet at its as-of week has nothing to
       // say about it, unless someone asked for it by name.
       if (!named && history.front().week > as_of) return absl::OkStatus();
       ASSIGN_OR_RETURN(Decision decision, DecideFor(history, as_of, tests));
+      if (elsewhere != nullptr) judged_elsewhere.insert(elsewhere->account_id);
       decision.recommendation.evaluation_id = result.evaluation_id;
       decision.recommendation.evaluated_at = evaluated_at;
       ++result.evaluated;
@@ -192,12 +251,20 @@ absl::StatusOr<EvaluationResult> Advisor::EvaluateAdSets(const EvaluationRequest
     });
   };
 
+  // Once every ad set is decided.
+  auto answer_account_weeks = [&] {
+    for (const std::string& id : judged_elsewhere) {
+      result.account_weeks.push_back(weeks.elsewhere.at(id));
+    }
+  };
+
   if (request.dry_run) {
     auto answer = [&](Decision decision) {
       result.recommendations.push_back(std::move(decision.recommendation));
       return absl::OkStatus();
     };
     RETURN_IF_ERROR(decide_each(answer));
+    answer_account_weeks();
     return result;
   }
   // Deciding and writing each take about one core at 100,000 ad sets, so a
@@ -212,7 +279,7 @@ absl::StatusOr<EvaluationResult> Advisor::EvaluateAdSets(const EvaluationRequest
     RETURN_IF_ERROR(written);
     EvaluationRecord record;
     record.evaluation_id = result.evaluation_id;
-    record.as_of_week = as_of;
+    record.as_of_week = weeks.common;
     record.account_id = request.account_id;
     record.ad_set_ids = request.ad_set_ids;
     record.policy_version = result.policy_version;
@@ -223,6 +290,7 @@ absl::StatusOr<EvaluationResult> Advisor::EvaluateAdSets(const EvaluationRequest
     return record;
   };
   RETURN_IF_ERROR(store_->StoreEvaluation(run));
+  answer_account_weeks();
   return result;
 }
 

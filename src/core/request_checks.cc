@@ -22,6 +22,18 @@ absl::Status CheckRequiredId(std::string_view field, std::string_view id) {
   return CheckOptionalId(field, id);
 }
 
+absl::Status CheckStoredId(std::string_view field, std::string_view id) {
+  for (size_t i = 0; i < id.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(id[i]);
+    if (c < 0x21 || c > 0x7E) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          AsAbsl(field), ": contains a space, control or non-ASCII character at index ", i,
+          "; ids use printable ASCII only"));
+    }
+  }
+  return CheckRequiredId(field, id);
+}
+
 absl::StatusOr<std::optional<Week>> ParseOptionalWeek(std::string_view field,
                                                       std::string_view text) {
   if (text.empty()) return std::optional<Week>();

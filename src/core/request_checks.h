@@ -20,6 +20,10 @@ absl::Status CheckRequiredId(std::string_view field, std::string_view id);
 // As CheckRequiredId, but empty is fine (an absent filter).
 absl::Status CheckOptionalId(std::string_view field, std::string_view id);
 
+// As CheckRequiredId, and also INVALID_ARGUMENT for a byte outside printable
+// ASCII: for ids that are stored, and so end up in URLs, logs and CSV files.
+absl::Status CheckStoredId(std::string_view field, std::string_view id);
+
 // nullopt for empty text; INVALID_ARGUMENT ("field: ...") for a non-Monday.
 absl::StatusOr<std::optional<Week>> ParseOptionalWeek(std::string_view field,
                                                       std::string_view text);

@@ -97,22 +97,11 @@ class WarningCollector {
   std::vector<Entry> entries_;
 };
 
-// Ids end up in URLs, logs and CSV files, hence printable ASCII only.
+// The record's path is spelled out only for a refusal: every record has three ids.
 absl::Status CheckId(absl::string_view id, size_t index, absl::string_view field) {
-  if (id.empty()) return FieldError(index, field, "must not be empty");
-  for (size_t i = 0; i < id.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(id[i]);
-    if (c < 0x21 || c > 0x7E) {
-      return FieldError(index, field,
-                        absl::StrCat("contains a space, control or non-ASCII character at index ",
-                                     i, "; ids use printable ASCII only"));
-    }
-  }
-  if (id.size() > kMaxIdLength) {
-    return FieldError(index, field,
-                      absl::StrCat("is ", id.size(), " characters; at most ", kMaxIdLength));
-  }
-  return absl::OkStatus();
+  const absl::Status status = CheckStoredId(AsStd(field), AsStd(id));
+  if (status.ok()) return status;
+  return WithMessagePrefix(absl::StrCat("weeks[", index, "]."), status);
 }
 
 absl::StatusOr<Week> CheckWeek(const std::string& text, size_t index, absl::CivilDay today) {

@@ -75,8 +75,10 @@ Week Week::Containing(absl::CivilDay day) {
   return Week(absl::PrevWeekday(day + 1, absl::Weekday::monday));
 }
 
-Week Week::LastComplete(absl::Time now) {
-  return Containing(absl::ToCivilDay(now, absl::UTCTimeZone())).Previous();
+Week Week::LastComplete(absl::Time now) { return LastCompleteIn(now, absl::UTCTimeZone()); }
+
+Week Week::LastCompleteIn(absl::Time now, absl::TimeZone zone) {
+  return Containing(absl::ToCivilDay(now, zone)).Previous();
 }
 
 std::string Week::ToString() const { return FormatDay(monday_); }

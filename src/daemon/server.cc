@@ -170,8 +170,10 @@ class ServerImpl final : public Server {
                        PolicyBook::Create(Policy(), {}, LadderRegistry::BuiltIn()));
       policies_ = std::make_shared<const PolicyBook>(std::move(defaults));
     }
+    Clock clock = options.clock;
+    if (!clock) clock = [] { return absl::Now(); };
     advisor_ = std::make_unique<Advisor>(store_.get(), policies_.get(), options.config.advisor,
-                                         [] { return absl::Now(); });
+                                         std::move(clock));
     if (options.config.answer_cache_bytes > 0) {
       answers_ = std::make_unique<AnswerCache>(options.config.answer_cache_bytes);
       warmer_ = std::make_unique<AnswerWarmer>(advisor_.get(), answers_.get());

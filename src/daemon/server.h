@@ -7,6 +7,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "daemon/config.h"
+#include "rung/advisor.h"
 
 namespace rung {
 
@@ -18,6 +19,9 @@ struct ServerOptions {
   // Without tokens, an address other than loopback is refused unless this is
   // set (--insecure_allow_unauthenticated_non_loopback).
   bool allow_unauthenticated_non_loopback = false;
+  // The Advisor's clock; unset: absl::Now. A test seam for what depends on
+  // the day and the hour, such as the default as-of week.
+  Clock clock;
 };
 
 // True for addresses only this machine can reach: 127.0.0.0/8, ::1,

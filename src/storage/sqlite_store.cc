@@ -21,6 +21,7 @@
 #include "absl/synchronization/mutex.h"
 #include "core/text.h"
 #include "rung/status_macros.h"
+#include "storage/account_rows.h"
 #include "storage/checkpointer.h"
 #include "storage/climb_test_rows.h"
 #include "storage/connection_pool.h"
@@ -686,6 +687,23 @@ class SqliteStore final : public Store {
       return absl::OkStatus();
     }));
     return cancelled;
+  }
+
+  absl::Status RecordAccountSync(const AccountRecord& account) override {
+    RETURN_IF_ERROR(CheckStorableAccount(account));
+    absl::MutexLock lock(&writer_mu_);
+    return writer_->InWriteTransaction("recording an account sync",
+                                       [&] { return UpsertAccountRow(*writer_, account); });
+  }
+
+  absl::StatusOr<AccountRecord> GetAccount(std::string_view account_id) override {
+    ConnectionPool::Lease reader = readers_.Acquire();
+    return SelectAccountRow(*reader, std::string(account_id));
+  }
+
+  absl::StatusOr<std::vector<AccountRecord>> ListAccounts() override {
+    ConnectionPool::Lease reader = readers_.Acquire();
+    return SelectAccountRows(*reader);
   }
 
   absl::Status Ping() override {

@@ -56,11 +56,13 @@ inline std::vector<v1::AdSetWeek> ScenarioRecords(const SpecScenario& scenario,
 }
 
 // rungd on 127.0.0.1:0 over `db_path`, with HTTP on 127.0.0.1:0 unless
-// `with_http` is false.
+// `with_http` is false, and on `clock` when it is set.
 inline absl::StatusOr<std::unique_ptr<Server>> StartLocalServer(const std::string& db_path,
                                                                 const DaemonConfig& config,
-                                                                bool with_http = true) {
+                                                                bool with_http = true,
+                                                                Clock clock = nullptr) {
   ServerOptions options;
+  options.clock = std::move(clock);
   options.listen = "127.0.0.1:0";
   options.http_listen = with_http ? "127.0.0.1:0" : "";
   options.db_path = db_path;
@@ -75,7 +77,7 @@ class DaemonFixture : public ::testing::Test {
   // (Re)starts the daemon with `config` on the same database.
   void StartDaemon(const DaemonConfig& config) {
     if (server_ != nullptr) server_->Shutdown(absl::ZeroDuration());
-    auto server = StartLocalServer(dir_.File("rung.db"), config);
+    auto server = StartLocalServer(dir_.File("rung.db"), config, /*with_http=*/true, clock_);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
     channel_ = grpc::CreateChannel(server_->grpc_address(), grpc::InsecureChannelCredentials());
@@ -122,6 +124,8 @@ class DaemonFixture : public ::testing::Test {
   }
 
   TempDir dir_;
+  // The daemon's clock from the next StartDaemon on; unset: the real one.
+  Clock clock_;
   std::unique_ptr<Server> server_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::AdvisorService::Stub> stub_;
