@@ -420,7 +420,8 @@ absl::Span<const CommandSpec> Commands() {
        RunIngest},
       {"sync",
        {},
-       {{"--account", FlagArity::kRepeated, "act_ID", "an ad account to pull (repeatable)"},
+       {{"--account", FlagArity::kRepeated, "act_ID",
+         "an ad account to pull (repeatable, or a comma list)"},
         {"--since", FlagArity::kValue, "WEEK",
          "first week to pull (default: 12 weeks back on an account's first sync, else the "
          "last --weeks)"},

@@ -12,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "api/proto_convert.h"
 #include "cli/batch_naming.h"
@@ -69,9 +70,14 @@ absl::StatusOr<int> IntFlag(const Invocation& invocation, absl::string_view flag
 
 absl::StatusOr<SyncFlags> ReadFlags(const Invocation& invocation) {
   SyncFlags flags;
-  for (const std::string& account : invocation.Values("--account")) {
-    ASSIGN_OR_RETURN(std::string id, AccountFlag(account));
-    flags.accounts.push_back(std::move(id));
+  // A comma list too, so that one setting (RUNG_SYNC_ACCOUNTS in deploy/)
+  // can name them all.
+  for (const std::string& value : invocation.Values("--account")) {
+    for (absl::string_view account : absl::StrSplit(value, ',', absl::SkipWhitespace())) {
+      ASSIGN_OR_RETURN(std::string id,
+                       AccountFlag(std::string(absl::StripAsciiWhitespace(account))));
+      flags.accounts.push_back(std::move(id));
+    }
   }
   if (flags.accounts.empty()) return UsageError("--account: give at least one (act_ID)");
   if (invocation.Has("--since")) {

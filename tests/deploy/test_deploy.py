@@ -65,7 +65,7 @@ class FlagCheck:
 
 
 class SystemdUnitsTest(unittest.TestCase, FlagCheck):
-    UNITS = ["rungd.service", "rung-evaluate.service", "rung-evaluate.timer"]
+    UNITS = ["rungd.service", "rung-evaluate.service", "rung-evaluate.timer", "rung-sync.service"]
 
     def unit(self, name):
         return read("systemd", name)
@@ -110,7 +110,7 @@ class SystemdUnitsTest(unittest.TestCase, FlagCheck):
         self.assertIn("Unit=rung-evaluate.service", self.unit("rung-evaluate.timer"))
 
     def test_exec_start_flags_exist(self):
-        for name in ["rungd.service", "rung-evaluate.service"]:
+        for name in ["rungd.service", "rung-evaluate.service", "rung-sync.service"]:
             with self.subTest(unit=name):
                 self.assert_flags_exist(self.exec_start(name))
 
@@ -122,14 +122,58 @@ class SystemdUnitsTest(unittest.TestCase, FlagCheck):
         self.assert_rungctl_accepts(self.exec_start("rung-evaluate.service"))
 
 
+    def test_the_evaluation_starts_after_the_sync_without_needing_it(self):
+        evaluate = self.unit("rung-evaluate.service")
+        self.assertRegex(evaluate, r"(?m)^Wants=.*\brung-sync\.service\b")
+        self.assertRegex(evaluate, r"(?m)^After=.*\brung-sync\.service\b")
+        self.assertNotRegex(evaluate, r"(?m)^Requires=.*rung-sync")
+
+    def test_the_sync_reads_the_token_from_a_credential_and_talks_to_the_daemon(self):
+        sync = self.unit("rung-sync.service")
+        self.assertIn("LoadCredential=meta-token:/etc/rung/meta-token", sync)
+        self.assertNotIn("META_ACCESS_TOKEN", sync)
+        argv = self.exec_start("rung-sync.service")
+        self.assertEqual(argv[1], "sync")
+        listen = [a for a in self.exec_start("rungd.service") if a.startswith("--listen=")]
+        self.assertIn("--server=" + listen[0].split("=", 1)[1], argv)
+        assert_sync_accepts(self, argv, {"RUNG_SYNC_ACCOUNTS": "act_1,act_2"})
+
+
+def assert_sync_accepts(test, argv, env):
+    """rungctl sync takes argv as written, with systemd's or Kubernetes'
+    variables filled in: with Meta out of reach it fails each account (exit
+    1), not on usage (exit 2)."""
+    with tempfile.TemporaryDirectory() as credentials:
+        with open(os.path.join(credentials, "access-token"), "w", encoding="utf-8") as f:
+            f.write("token\n")
+        values = dict(env, CREDENTIALS_DIRECTORY=credentials)
+        args = []
+        for arg in argv[1:]:
+            for name, value in values.items():
+                arg = arg.replace("${%s}" % name, value).replace("$(%s)" % name, value)
+            arg = re.sub(r"=/etc/rung-meta/access-token$", "=" + credentials + "/access-token", arg)
+            arg = arg.replace(credentials + "/meta-token", credentials + "/access-token")
+            args.append(arg)
+        result = subprocess.run(
+            [RUNGCTL, *args, "--graph-url=http://127.0.0.1:1", "--max-wait=1s"],
+            capture_output=True, text=True, timeout=60,
+        )
+    test.assertEqual(result.returncode, 1, result.stderr)
+    for account in values["RUNG_SYNC_ACCOUNTS"].split(","):
+        test.assertIn(f"rungctl: {account}: ", result.stderr)
+
+
 class KubernetesManifestsTest(unittest.TestCase, FlagCheck):
     @classmethod
     def setUpClass(cls):
         cls.kustomization = yaml.safe_load(read("kustomization.yaml"))
         cls.docs = {}
+        cls.cron_jobs = {}
         for resource in cls.kustomization["resources"]:
             for doc in yaml.safe_load_all(read(resource)):
-                cls.docs[doc["kind"]] = doc
+                if doc["kind"] == "CronJob":
+                    cls.cron_jobs[doc["metadata"]["name"]] = doc
+                cls.docs.setdefault(doc["kind"], doc)
 
     def test_every_resource_parses_and_is_named(self):
         self.assertEqual(
@@ -160,8 +204,10 @@ class KubernetesManifestsTest(unittest.TestCase, FlagCheck):
 
     def test_container_flags_exist(self):
         self.assert_flags_exist(["/usr/local/bin/rungd", *self.container()["args"]])
-        job = self.docs["CronJob"]["spec"]["jobTemplate"]["spec"]["template"]["spec"]
-        self.assert_flags_exist(job["containers"][0]["command"])
+        self.assertEqual(set(self.cron_jobs), {"rung-evaluate", "rung-sync"})
+        for cron_job in self.cron_jobs.values():
+            job = cron_job["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+            self.assert_flags_exist(job["containers"][0]["command"])
 
     def test_volumes_name_the_claim_and_the_config_map(self):
         pod = self.docs["Deployment"]["spec"]["template"]["spec"]
@@ -189,7 +235,7 @@ class KubernetesManifestsTest(unittest.TestCase, FlagCheck):
             self.assertIn(port["targetPort"], port_names)
 
     def test_the_cron_job_evaluates_weekly_through_the_service(self):
-        spec = self.docs["CronJob"]["spec"]
+        spec = self.cron_jobs["rung-evaluate"]["spec"]
         minute, hour, day, month, weekday = spec["schedule"].split()
         self.assertEqual((day, month, weekday), ("*", "*", "1"))
         self.assertEqual(spec["concurrencyPolicy"], "Forbid")
@@ -198,6 +244,36 @@ class KubernetesManifestsTest(unittest.TestCase, FlagCheck):
         grpc_port = {p["name"]: p["port"] for p in self.docs["Service"]["spec"]["ports"]}["grpc"]
         self.assertIn(f"--server={self.docs['Service']['metadata']['name']}:{grpc_port}", command)
         self.assert_rungctl_accepts(command)
+
+    def test_the_sync_ends_before_the_evaluation_starts(self):
+        sync = self.cron_jobs["rung-sync"]["spec"]
+        evaluate = self.cron_jobs["rung-evaluate"]["spec"]
+        s_minute, s_hour, *s_days = sync["schedule"].split()
+        e_minute, e_hour, *e_days = evaluate["schedule"].split()
+        self.assertEqual(s_days, e_days)
+        self.assertEqual(sync["timeZone"], evaluate["timeZone"])
+        gap = (int(e_hour) * 60 + int(e_minute)) - (int(s_hour) * 60 + int(s_minute))
+        # The Job's deadline counts from its start, which may come late.
+        latest_end = (sync["startingDeadlineSeconds"]
+                      + sync["jobTemplate"]["spec"]["activeDeadlineSeconds"])
+        self.assertLess(latest_end, gap * 60)
+
+    def test_the_sync_reads_the_token_from_the_mounted_secret(self):
+        pod = self.cron_jobs["rung-sync"]["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+        container = pod["containers"][0]
+        command = container["command"]
+        self.assertEqual(command[:2], ["/usr/local/bin/rungctl", "sync"])
+        env = {e["name"]: e for e in container["env"]}
+        self.assertNotIn("META_ACCESS_TOKEN", env)
+        token_flag = [a for a in command if a.startswith("--meta-token-file=")][0]
+        mounts = {m["name"]: m["mountPath"] for m in container["volumeMounts"]}
+        volumes = {v["name"]: v for v in pod["volumes"]}
+        self.assertEqual(os.path.dirname(token_flag.split("=", 1)[1]), mounts["meta"])
+        self.assertEqual(volumes["meta"]["secret"]["secretName"], "rung-meta")
+        grpc_port = {p["name"]: p["port"] for p in self.docs["Service"]["spec"]["ports"]}["grpc"]
+        self.assertIn(f"--server={self.docs['Service']['metadata']['name']}:{grpc_port}", command)
+        assert_sync_accepts(self, command, {"RUNG_SYNC_ACCOUNTS": env["RUNG_SYNC_ACCOUNTS"]["value"]})
+
 
 
 def install_lists(dockerfile):
@@ -248,7 +324,6 @@ def dependency_closure(packages):
 
 # Packages every debian:12-slim image has.
 SLIM_BASE = {"libc6", "libgcc-s1", "libstdc++6", "zlib1g"}
-
 
 class DockerfileTest(unittest.TestCase):
     @classmethod
