@@ -63,6 +63,9 @@ TEST(ClassifyFailureTest, ThrottlingCodesAndSubcodes) {
 
 TEST(ClassifyFailureTest, AsyncReportCodes) {
   EXPECT_EQ(Classify(1, 99), GraphFailure::kTooMuchData);
+  // Meta answers this one with HTTP 500 (facebook-python-business-sdk #470),
+  // which must not make it a plain transient failure.
+  EXPECT_EQ(Classify(1, 99, false, /*http_status=*/500), GraphFailure::kTooMuchData);
   EXPECT_EQ(Classify(2601, 1815107), GraphFailure::kReportNotReady);
   EXPECT_EQ(Classify(2601), GraphFailure::kOther);
 }

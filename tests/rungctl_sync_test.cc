@@ -425,3 +425,39 @@ TEST_F(RungctlSyncTest, BadUsageExitsTwo) {
 
 }  // namespace
 }  // namespace rung
+
+namespace rung {
+namespace {
+
+TEST_F(RungctlSyncTest, ANewEventDoesNotRewriteTheWeeksStoredBeforeTheChange) {
+  const Week last = LastComplete(kBerlin);
+  FakeAdSet ad_set = AdSet("1001001", "ADD_TO_CART");
+  graph_.AddAccount(AccountWithRows("1001", kBerlin, {ad_set}));
+  // rungd already holds the ad set on ViewContent for the last 12 weeks.
+  std::string csv =
+      "account_id,campaign_id,ad_set_id,week_start,optimization_event,spend_micros,"
+      "count.AddToCart\n";
+  for (int back = 11; back >= 0; --back) {
+    absl::StrAppend(&csv, "act_1001,120,1001001,", last.Plus(-back).ToString(),
+                    ",ViewContent,1000000,85\n");
+  }
+  const std::string file = dir_.File("history.csv");
+  std::ofstream(file) << csv;
+  ASSERT_EQ(Run({"ingest", file}).exit_code, 0);
+  // Meta now says AddToCart, changed (a significant edit) in the week before last.
+  graph_.EditAccount("1001", [&](FakeAccount& account) {
+    account.ad_sets[0].learning_status = "LEARNING";  // learning_stage_info carries the edit
+    account.ad_sets[0].last_sig_edit_ts = absl::ToUnixSeconds(
+        absl::FromCivil(absl::CivilSecond(last.Previous().monday() + 1), absl::UTCTimeZone()));
+  });
+  ASSERT_EQ(Sync({"act_1001"}, {"--since", last.Plus(-5).ToString()}).exit_code, 0);
+  const json weeks = History("1001001");
+  ASSERT_EQ(weeks.size(), 12u);
+  for (const json& week : weeks) {
+    const bool after_change = week["weekStart"] >= last.Previous().ToString();
+    EXPECT_EQ(week["optimizationEvent"], after_change ? "AddToCart" : "ViewContent") << week;
+  }
+}
+
+}  // namespace
+}  // namespace rung

@@ -54,6 +54,9 @@ GraphFailure ClassifyFailure(int http_status, const std::optional<GraphError>& e
   const int64_t subcode = error->subcode;
   if (code == 190) return GraphFailure::kInvalidToken;
   if (IsThrottlingCode(code, subcode)) return GraphFailure::kThrottled;
+  // Meta sends this one with HTTP 500 (reported in facebook-python-business-sdk
+  // #470), though meta-connector.md shows errors with 400: it is checked
+  // before the 5xx rule, or it would be retried instead of read async.
   if (code == 1 && subcode == 99) return GraphFailure::kTooMuchData;
   if (code == 2601 && subcode == 1815107) return GraphFailure::kReportNotReady;
   if (IsPermissionCode(code)) return GraphFailure::kMissingPermission;
