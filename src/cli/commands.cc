@@ -81,14 +81,11 @@ absl::Status ListPages(const Invocation& invocation, Session& session,
     request.set_page_size(page_size);
   }
   request.set_page_token(invocation.Value(kPageTokenFlag.name));
-  while (true) {
-    Response page;
-    RETURN_IF_ERROR(session.Call(method, request, &page));
+  return session.ForEachPage(method, std::move(request), [&](const Response& page) {
     merged->MergeFrom(page);
     merged->set_next_page_token(page.next_page_token());
-    if (page.next_page_token().empty() || !invocation.Has(kAllFlag.name)) return absl::OkStatus();
-    request.set_page_token(page.next_page_token());
-  }
+    return invocation.Has(kAllFlag.name);
+  });
 }
 
 // After a table that stopped at a page boundary: how to see the rest.

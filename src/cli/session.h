@@ -48,6 +48,22 @@ class Session {
     return Failure((stub.*method)(&context, request, response));
   }
 
+  // Calls a List method page after page from `request`'s page_token, handing
+  // each answer to `visit`, which answers whether to read on; stops after
+  // the last page.
+  template <typename Stub, typename Request, typename Response, typename Visit>
+  absl::Status ForEachPage(grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                                        Response*),
+                           Request request, Visit visit) {
+    while (true) {
+      Response page;
+      const absl::Status status = Call(method, request, &page);
+      if (!status.ok()) return status;
+      if (!visit(page) || page.next_page_token().empty()) return absl::OkStatus();
+      request.set_page_token(page.next_page_token());
+    }
+  }
+
   // --json: print machine-readable answers instead of tables.
   bool json() const { return options_.json; }
   std::istream& in() { return in_; }

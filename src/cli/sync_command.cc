@@ -132,14 +132,13 @@ class DaemonTarget : public meta::SyncTarget {
     v1::ListAdSetsRequest request;
     request.set_account_id(account_id);
     request.set_page_size(kListPageSize);
-    do {
-      v1::ListAdSetsResponse response;
-      RETURN_IF_ERROR(session_.Call(&v1::AdvisorService::Stub::ListAdSets, request, &response));
-      for (const v1::AdSet& ad_set : response.ad_sets()) {
-        events[ad_set.ad_set_id()] = ad_set.optimization_event();
-      }
-      request.set_page_token(response.next_page_token());
-    } while (!request.page_token().empty());
+    RETURN_IF_ERROR(session_.ForEachPage(
+        &v1::AdvisorService::Stub::ListAdSets, request, [&](const v1::ListAdSetsResponse& page) {
+          for (const v1::AdSet& ad_set : page.ad_sets()) {
+            events[ad_set.ad_set_id()] = ad_set.optimization_event();
+          }
+          return true;
+        }));
     return events;
   }
 
@@ -188,14 +187,14 @@ class DaemonTarget : public meta::SyncTarget {
     v1::ListClimbTestsRequest request;
     request.set_account_id(account_id);
     request.set_page_size(kListPageSize);
-    do {
-      v1::ListClimbTestsResponse response;
-      RETURN_IF_ERROR(session_.Call(&v1::AdvisorService::Stub::ListClimbTests, request, &response));
-      for (const v1::ClimbTest& test : response.climb_tests()) {
-        pairs.emplace(test.original_ad_set_id(), test.duplicate_ad_set_id());
-      }
-      request.set_page_token(response.next_page_token());
-    } while (!request.page_token().empty());
+    RETURN_IF_ERROR(session_.ForEachPage(&v1::AdvisorService::Stub::ListClimbTests, request,
+                                         [&](const v1::ListClimbTestsResponse& page) {
+                                           for (const v1::ClimbTest& test : page.climb_tests()) {
+                                             pairs.emplace(test.original_ad_set_id(),
+                                                           test.duplicate_ad_set_id());
+                                           }
+                                           return true;
+                                         }));
     return pairs;
   }
 
