@@ -2,6 +2,7 @@
 // paging, retries, throttling, Meta's error classes, appsecret_proof and
 // redaction. Waits go to a recording GraphEnv, so no test sleeps.
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,24 @@ class GraphClientTest : public ::testing::Test {
                            });
     if (!status.ok()) return status;
     return ids;
+  }
+
+  // Every page of act_`id`'s Insights from `since` to `until`.
+  static absl::Status InsightsPages(GraphClient& client, const std::string& id,
+                                    const std::string& since, const std::string& until,
+                                    const std::string& limit,
+                                    const std::function<void(const json& data)>& visit) {
+    return client.ForEachPage(
+        absl::StrCat("act_", id, "/insights"),
+        {{"level", "adset"},
+         {"fields", "adset_id,date_start,date_stop"},
+         {"time_increment", "7"},
+         {"time_range", absl::StrCat(R"({"since":")", since, R"(","until":")", until, R"("})")},
+         {"limit", limit}},
+        [&](const json& data) {
+          visit(data);
+          return absl::OkStatus();
+        });
   }
 
   FakeGraph graph_;
@@ -146,17 +165,10 @@ TEST_F(GraphClientTest, AnEmptyPageWithNextIsFollowed) {
   int rows = 0;
   int pages = 0;
   const absl::Status status =
-      client.ForEachPage("act_1002/insights",
-                         {{"level", "adset"},
-                          {"fields", "adset_id,date_start,date_stop"},
-                          {"time_increment", "7"},
-                          {"time_range", R"({"since":"2026-11-02","until":"2026-11-22"})"},
-                          {"limit", "2"}},
-                         [&](const json& data) {
-                           ++pages;
-                           rows += static_cast<int>(data.size());
-                           return absl::OkStatus();
-                         });
+      InsightsPages(client, "1002", "2026-11-02", "2026-11-22", "2", [&](const json& data) {
+        ++pages;
+        rows += static_cast<int>(data.size());
+      });
   ASSERT_TRUE(status.ok()) << status;
   EXPECT_EQ(rows, 3);
   EXPECT_EQ(pages, 3);  // 2 rows, none, 1 row
@@ -172,16 +184,7 @@ TEST_F(GraphClientTest, ARepeatedCursorIsCaught) {
   GraphClient client = Client();
   int pages = 0;
   const absl::Status status =
-      client.ForEachPage("act_1003/insights",
-                         {{"level", "adset"},
-                          {"fields", "adset_id"},
-                          {"time_increment", "7"},
-                          {"time_range", R"({"since":"2026-11-02","until":"2026-11-15"})"},
-                          {"limit", "1"}},
-                         [&](const json&) {
-                           ++pages;
-                           return absl::OkStatus();
-                         });
+      InsightsPages(client, "1003", "2026-11-02", "2026-11-15", "1", [&](const json&) { ++pages; });
   EXPECT_TRUE(absl::IsAborted(status)) << status;
   EXPECT_THAT(status.message(), HasSubstr("cursor"));
   EXPECT_LE(pages, 3);
