@@ -459,5 +459,15 @@ TEST_F(RungctlSyncTest, ANewEventDoesNotRewriteTheWeeksStoredBeforeTheChange) {
   }
 }
 
+TEST_F(RungctlSyncTest, ARowThatMetaRepeatsIsStoredOnceWithItsLaterValues) {
+  const Week last = LastComplete(kBerlin);
+  FakeAccount account = AccountWithRows("1001", kBerlin, {AdSet("1001001", "ADD_TO_CART")});
+  account.rows.push_back(Row("1001001", last, 70, 9));
+  graph_.AddAccount(account);
+  const json report = AccountReport(ParseJson(Sync({"act_1001"})), "act_1001");
+  EXPECT_EQ(report["inserted"], 12);
+  EXPECT_EQ(History("1001001").back()["eventCounts"]["AddToCart"], "70");
+}
+
 }  // namespace
 }  // namespace rung

@@ -146,6 +146,9 @@ class AccountSyncer {
           graph_.ForEachPage(absl::StrCat(report_.account_id, "/insights"), params,
                              [&](const json& data) { return ReadRows(data); });
       if (!NeedsAsyncReport(direct)) return direct;
+      // The report reads every row again; what is not stored yet goes with it.
+      batch_.clear();
+      in_batch_.clear();
     }
     report_.async_report = true;
     return PullAsyncReport();
@@ -245,9 +248,21 @@ class AccountSyncer {
       return absl::OkStatus();
     }
     if (meta != ad_sets_.end()) ApplyAdSet(meta->second, start, &*week);
-    batch_.push_back(*std::move(week));
+    Keep(*std::move(week));
     if (batch_.size() >= static_cast<size_t>(options_.batch_size)) RETURN_IF_ERROR(Flush());
     return absl::OkStatus();
+  }
+
+  // rungd refuses a batch that holds an (ad set, week) twice; should Meta's
+  // pages repeat a row, the later one stands, as a later sync's would.
+  void Keep(RawAdSetWeek week) {
+    auto [it, added] =
+        in_batch_.emplace(absl::StrCat(week.ad_set_id, "/", week.week_start), batch_.size());
+    if (added) {
+      batch_.push_back(std::move(week));
+    } else {
+      batch_[it->second] = std::move(week);
+    }
   }
 
   // What only the ad set knows: which event the week ran on, and for the
@@ -301,6 +316,7 @@ class AccountSyncer {
     for (std::string& warning : summary->warnings) Warn(std::move(warning));
     for (std::string& note : reader_.TakeNotes()) Warn(std::move(note));
     batch_.clear();
+    in_batch_.clear();
     if (progress_) progress_(report_);
     return absl::OkStatus();
   }
@@ -349,6 +365,7 @@ class AccountSyncer {
   ImportOptions import_options_;
   importer::InsightsRowReader reader_{import_options_};
   std::vector<RawAdSetWeek> batch_;
+  absl::flat_hash_map<std::string, size_t> in_batch_;  // "ad set/week" -> index in batch_
   int batches_ = 0;
 };
 

@@ -253,7 +253,11 @@ absl::StatusOr<json> GraphClient::Call(HttpRequest request, const std::string& w
   int retries = 0;
   int throttled = 0;
   while (true) {
-    RETURN_IF_ERROR(redactor_.Redact(SlowDownIfNearLimit()));
+    const absl::Status slowed = SlowDownIfNearLimit();
+    if (!slowed.ok()) {
+      return redactor_.Redact(WithMessagePrefix(
+          absl::StrCat(what, ": Meta's usage headers are near their limit; "), slowed));
+    }
     ++stats_.calls;
     absl::StatusOr<HttpResponse> response = transport_->Send(request);
     std::string failure_text;
