@@ -533,7 +533,7 @@ absl::Span<const FlagSpec> CommonFlags() {
        "the private key of --tls-cert, PEM (default $RUNG_TLS_KEY)"},
       {"--json", FlagArity::kSwitch, "", "print the answer as JSON"},
       {"--timeout", FlagArity::kValue, "DURATION",
-       "deadline of each call, e.g. 30s or 5m (default 30s; 300s for evaluate and backup)"},
+       "deadline of each call, e.g. 30s or 5m (default 30s; 300s for evaluate, sync and backup)"},
       {"--help", FlagArity::kSwitch, "", "explain the command"},
   };
   return kFlags;
