@@ -217,8 +217,7 @@ FakeInsightsRow MakeRow(int64_t global, int week, absl::CivilDay first_monday) {
   FakeInsightsRow row;
   row.ad_set_id = AdSetId(global);
   row.date_start = absl::FormatCivilTime(first_monday + 7 * week);
-  row.spend =
-      absl::StrCat(figures.cents / 100, ".", absl::StrFormat("%02d", figures.cents % 100));
+  row.spend = absl::StrCat(figures.cents / 100, ".", absl::StrFormat("%02d", figures.cents % 100));
   row.actions.push_back({kPageViewAction, absl::StrCat(figures.page_views)});
   for (const FunnelEvent& event : kFunnel) {
     AddEvent(event.name, event.omni, figures.page_views / event.divisor, row.actions);
@@ -237,7 +236,8 @@ absl::CivilDay FirstMonday(const Options& options) {
 bool WriteCsv(const Options& options) {
   std::ofstream out(options.write_csv, std::ios::binary);
   out << "account_id,campaign_id,ad_set_id,week_start,optimization_event,spend_micros,"
-         "reported_learning_status,count." << kPageView;
+         "reported_learning_status,count."
+      << kPageView;
   for (const FunnelEvent& event : kFunnel) out << ",count." << event.event;
   out << "\n";
   const absl::CivilDay first_monday = FirstMonday(options);
@@ -252,9 +252,9 @@ bool WriteCsv(const Options& options) {
         const bool latest = week == options.weeks - 1;
         line.clear();
         absl::StrAppend(&line, account_id, ",", ad_set.campaign_id, ",", ad_set.id, ",",
-                        absl::FormatCivilTime(first_monday + 7 * week), ",",
-                        EventOf(global).event, ",", figures.cents * 10000, ",",
-                        latest ? ad_set.learning_status : "", ",", figures.page_views);
+                        absl::FormatCivilTime(first_monday + 7 * week), ",", EventOf(global).event,
+                        ",", figures.cents * 10000, ",", latest ? ad_set.learning_status : "", ",",
+                        figures.page_views);
         for (const FunnelEvent& event : kFunnel) {
           const int64_t count = figures.page_views / event.divisor;
           absl::StrAppend(&line, ",", count > 0 ? absl::StrCat(count) : "");
