@@ -274,9 +274,11 @@ def render_section(runs, command, commit):
 
 Issue 18: `rungctl sync` of one account of N ad sets × {weeks} weeks from a local fake
 Graph API that answers at once, against `rungctl ingest` of the same rows from a
-rung-csv file. Written by `scripts/bench-sync` (`bench/sync_bench.py render`) on
-{today} from `bench/results/sync.jsonl`, commit {commit}; `scripts/bench` keeps this
-section when it writes the rest of the file. Do not edit it by hand.
+rung-csv file.
+
+Written by `scripts/bench-sync` (`bench/sync_bench.py render`) on {today} from
+`bench/results/sync.jsonl` (commit {commit}). `scripts/bench` keeps this section when it
+writes the rest of the file. Do not edit it by hand except `bench/sync_analysis.md`.
 
 ### How to repeat
 
