@@ -7,6 +7,10 @@ noisy, so only figures from the same run are compared). A hand-written
 analysis is kept: the `## Analysis` section is read from --analysis (by
 default bench/analysis.md) whenever the report is written again.
 
+The section of the sync benchmark (bench/sync_bench.py), from
+SYNC_SECTION_HEADING to the end of the file, is written by scripts/bench-sync
+and kept as it is whenever this report is written again.
+
 Standard library only, so that it runs with Debian's /usr/bin/python3.
 """
 
@@ -97,6 +101,9 @@ RUN_COLUMNS = [
     ("start-up s", "startup_s", "{:.3f}"),
     ("errors", "errors", "{:d}"),
 ]
+
+# Where the sync benchmark's section starts; it runs to the end of the file.
+SYNC_SECTION_HEADING = "## rungctl sync against rungctl ingest"
 
 ANALYSIS_PLACEHOLDER = (
     "_Not written yet. Put the analysis in `bench/analysis.md`: where a target is not met, "
@@ -341,6 +348,18 @@ Client and server share the machine's cores, as they would on one small host.
 """
 
 
+def sync_section_start(text):
+    """Where the sync benchmark's heading starts a line of `text`, or -1."""
+    # The newline found before the heading is the one put in front of text.
+    return ("\n" + text).find(f"\n{SYNC_SECTION_HEADING}\n")
+
+
+def kept_sync_section(path):
+    text = read_file(path, "")
+    start = sync_section_start(text)
+    return text[start:] if start >= 0 else ""
+
+
 def write_report(args):
     runs = read_runs(args.results)
     good = [run for run in runs if succeeded(run) and not run.get("profiled")]
@@ -369,6 +388,7 @@ def write_report(args):
         section_failures(failed),
         section_profiles(args.profiles),
         section_analysis(args.analysis),
+        kept_sync_section(args.out),
     ]
     with open(args.out, "w", encoding="utf-8") as out:
         out.write("\n".join(part for part in parts if part))

@@ -1,7 +1,8 @@
-"""The benchmark harness at tiny size: it runs, its output parses and the
-report renders. Speed is never asserted; the machine is shared.
+"""The benchmark harnesses at tiny size: they run, their output parses and
+the report renders. Speed is never asserted; the machine is shared.
 
-Needs RUNGD and RUNG_BENCH (the built binaries), as ctest sets them.
+Needs RUNGD, RUNG_BENCH, RUNGCTL and FAKE_GRAPH (the built binaries), as
+ctest sets them.
 """
 
 import json
@@ -14,6 +15,8 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 RUNGD = os.environ.get("RUNGD", "rungd")
 RUNG_BENCH = os.environ.get("RUNG_BENCH", "rung_bench")
+RUNGCTL = os.environ.get("RUNGCTL", "rungctl")
+FAKE_GRAPH = os.environ.get("FAKE_GRAPH", "fake_graph")
 
 AD_SETS = 30
 WEEKS = 12
@@ -50,6 +53,8 @@ TARGET_LINES = [
 ]
 
 ANALYSIS_MARKER = "Hand-written: the evaluation reads every week twice."
+SYNC_HEADING = "## rungctl sync against rungctl ingest"
+SYNC_MARKER = "Rendered by scripts/bench-sync, kept by scripts/bench."
 
 
 def run_bench(workdir, *extra):
@@ -75,6 +80,8 @@ class BenchSmokeTest(unittest.TestCase):
         with open(analysis, "w", encoding="utf-8") as out:
             out.write(f"## Analysis\n\n{ANALYSIS_MARKER}\n")
         report = os.path.join(cls.tmp.name, "BENCHMARKS.md")
+        with open(report, "w", encoding="utf-8") as out:
+            out.write(f"# Benchmarks\n\nAn older report.\n\n{SYNC_HEADING}\n\n{SYNC_MARKER}\n")
         cls.report_run = subprocess.run(
             ["/usr/bin/python3", os.path.join(HERE, "report.py"), "--results", cls.results,
              "--out", report, "--analysis", analysis, "--workdir", cls.tmp.name,
@@ -154,6 +161,11 @@ class BenchSmokeTest(unittest.TestCase):
         analysis = self.report[self.report.index("## Analysis"):]
         self.assertIn(ANALYSIS_MARKER, analysis)
 
+    def test_report_keeps_the_sync_section_and_drops_the_rest(self):
+        self.assertTrue(self.report.endswith(f"{SYNC_HEADING}\n\n{SYNC_MARKER}\n"), self.report)
+        self.assertEqual(self.report.count(SYNC_HEADING), 1)
+        self.assertNotIn("An older report.", self.report)
+
     def test_a_daemon_that_does_not_start_fails_the_run(self):
         with tempfile.TemporaryDirectory() as tmp:
             done = subprocess.run(
@@ -161,6 +173,91 @@ class BenchSmokeTest(unittest.TestCase):
                  f"--workdir={tmp}/work"], capture_output=True, text=True, timeout=60)
         self.assertEqual(done.returncode, 1)
         self.assertIn("rungd did not start", json.loads(done.stdout)["error"])
+
+
+SYNC_AD_SETS = 20
+
+# Every figure of a sync run, each a number >= 0.
+SYNC_NUMERIC_KEYS = [
+    "ad_sets", "weeks", "rows", "csv_mb", "sync_s", "sync_rungctl_rss_mb", "sync_rungctl_cpu_s",
+    "sync_rungd_cpu_s", "sync_rungd_rss_mb", "sync_fake_graph_cpu_s", "api_calls", "inserted",
+    "warning_count", "sync_rows_read", "sync_elapsed_s", "ingest_s", "ingest_rungctl_rss_mb",
+    "ingest_rungctl_cpu_s", "ingest_rungd_cpu_s", "ingest_rungd_rss_mb", "ingest_records",
+    "ingest_inserted", "ratio", "ratio_without_fake", "sync_weeks_stored", "ingest_weeks_stored",
+    "total_s",
+]
+
+
+class SyncBenchSmokeTest(unittest.TestCase):
+    """bench/sync_bench.py (scripts/bench-sync) at 20 ad sets, one run."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.done = subprocess.run(
+            ["/usr/bin/python3", os.path.join(HERE, "sync_bench.py"), "run", "--rungd", RUNGD,
+             "--rungctl", RUNGCTL, "--fake-graph", FAKE_GRAPH, f"--ad-sets={SYNC_AD_SETS}",
+             f"--weeks={WEEKS}", f"--workdir={cls.tmp.name}"],
+            capture_output=True, text=True, timeout=120)
+        lines = cls.done.stdout.splitlines()
+        cls.figures = json.loads(lines[0]) if len(lines) == 1 else None
+        cls.results = os.path.join(cls.tmp.name, "sync.jsonl")
+        with open(cls.results, "w", encoding="utf-8") as out:
+            out.write(cls.done.stdout)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def render(self, report):
+        return subprocess.run(
+            ["/usr/bin/python3", os.path.join(HERE, "sync_bench.py"), "render", "--results",
+             self.results, "--out", report, "--analysis", os.path.join(self.tmp.name, "none.md"),
+             "--command", "scripts/bench-sync --ad-sets 20", "--commit", "abc1234"],
+            capture_output=True, text=True, timeout=60)
+
+    def test_run_succeeds_with_one_json_line(self):
+        self.assertEqual(self.done.returncode, 0, self.done.stderr)
+        self.assertIsNotNone(self.figures, self.done.stdout)
+        self.assertNotIn("error", self.figures)
+
+    def test_every_figure_is_a_sane_number(self):
+        for key in SYNC_NUMERIC_KEYS:
+            with self.subTest(key=key):
+                self.assertIn(key, self.figures)
+                value = self.figures[key]
+                self.assertIsInstance(value, (int, float))
+                self.assertNotIsInstance(value, bool)
+                self.assertTrue(math.isfinite(value) and value >= 0, value)
+
+    def test_sync_and_ingest_store_the_same_weeks(self):
+        f = self.figures
+        self.assertEqual(f["rows"], SYNC_AD_SETS * WEEKS)
+        self.assertEqual(f["sync_rows_read"], f["rows"])
+        self.assertEqual(f["ingest_records"], f["rows"])
+        self.assertEqual(f["sync_weeks_stored"], f["rows"])
+        self.assertEqual(f["ingest_weeks_stored"], f["sync_weeks_stored"])
+        self.assertIs(f["same_weeks"], True)
+
+    def test_section_replaces_itself_and_keeps_the_rest(self):
+        report = os.path.join(self.tmp.name, "BENCHMARKS.md")
+        with open(report, "w", encoding="utf-8") as out:
+            out.write(f"# Benchmarks\n\n## Analysis\n\n{ANALYSIS_MARKER}\n")
+        for _ in range(2):
+            done = self.render(report)
+            self.assertEqual(done.returncode, 0, done.stderr)
+        with open(report, encoding="utf-8") as rendered:
+            text = rendered.read()
+        self.assertTrue(text.startswith(f"# Benchmarks\n\n## Analysis\n\n{ANALYSIS_MARKER}\n"))
+        self.assertEqual(text.count(SYNC_HEADING), 1)
+        for target in ["sync ≤ 2× ingest", "rungctl peak RSS < 100 MB"]:
+            with self.subTest(target=target):
+                row = next((row for row in text.splitlines() if row.startswith(f"| {target}")),
+                           None)
+                self.assertIsNotNone(row, text)
+                self.assertRegex(row, r"\*\*(MET|NOT MET)\*\*")
+        self.assertIn("scripts/bench-sync --ad-sets 20", text)
+        self.assertIn("abc1234", text)
 
 
 if __name__ == "__main__":
