@@ -396,7 +396,7 @@ TEST_F(RungctlSyncTest, ProgressGoesToATerminalOnly) {
   terminal.stderr_is_terminal = true;
   const Result shown = Sync({"act_1001"}, {"--batch-size", "5"}, terminal);
   EXPECT_EQ(shown.exit_code, 0) << shown;
-  EXPECT_THAT(shown.err, HasSubstr("act_1001: 12 rows read"));
+  EXPECT_THAT(shown.err, HasSubstr("act_1001: 12 weeks stored"));
   const Result piped = Sync({"act_1001"});
   EXPECT_EQ(piped.err, "");
 }

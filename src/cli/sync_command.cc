@@ -282,9 +282,8 @@ void PrintReport(const meta::AccountSyncReport& report, std::ostream& out) {
 }
 
 // Drawn over itself on a terminal's stderr.
-void ShowProgress(Session& session, const meta::AccountSyncReport& report) {
-  session.err() << "\r\033[K" << report.account_id << ": " << report.rows << " rows read, "
-                << report.inserted + report.updated + report.unchanged << " weeks stored"
+void ShowProgress(Session& session, const std::string& account_id, int weeks_stored) {
+  session.err() << "\r\033[K" << account_id << ": " << weeks_stored << " weeks stored"
                 << std::flush;
 }
 
@@ -298,7 +297,9 @@ absl::Status RunSync(const Invocation& invocation, Session& session) {
   DaemonTarget target(session);
   meta::SyncProgress progress;
   if (session.err_is_terminal()) {
-    progress = [&session](const meta::AccountSyncReport& report) { ShowProgress(session, report); };
+    progress = [&session](const std::string& account_id, int weeks_stored) {
+      ShowProgress(session, account_id, weeks_stored);
+    };
   }
   for (size_t i = 0; i < flags.accounts.size(); ++i) {
     // One client per account: each gets its own --max-wait.

@@ -13,6 +13,7 @@
 #include "import/insights_rows.h"
 #include "import/json_document.h"
 #include "meta/graph_error.h"
+#include "meta/ingest_pipeline.h"
 #include "meta/json_members.h"
 #include "rung/status_macros.h"
 
@@ -52,8 +53,7 @@ class AccountSyncer {
     RETURN_IF_ERROR(ChooseWeeks(now));
     RETURN_IF_ERROR(ReadAdSets());
     RETURN_IF_ERROR(LoadStoredEvents());
-    RETURN_IF_ERROR(PullInsights());
-    RETURN_IF_ERROR(Flush());
+    RETURN_IF_ERROR(StoreInsights());
     RETURN_IF_ERROR(StartClimbTests());
     return target_.RecordAccountSync(account_);
   }
@@ -127,6 +127,29 @@ class AccountSyncer {
       ASSIGN_OR_RETURN(changed_[id], target_.StoredWeekEvents(id));
     }
     return absl::OkStatus();
+  }
+
+  // Pages are read here while the pipeline stores the batches before them.
+  absl::Status StoreInsights() {
+    const std::string account_id = report_.account_id;
+    std::function<void(int)> stored;
+    if (progress_) {
+      stored = [this, account_id](int weeks) { progress_(account_id, weeks); };
+    }
+    pipeline_.emplace(target_, std::move(stored));
+    absl::Status pulled = PullInsights();
+    if (pulled.ok()) pulled = Flush();
+    // Whatever was queued before a failure is still stored: it is valid data.
+    absl::StatusOr<IngestSummary> totals = pipeline_->Finish();
+    pipeline_.reset();
+    if (totals.ok()) {
+      report_.inserted = totals->inserted;
+      report_.updated = totals->updated;
+      report_.unchanged = totals->unchanged;
+      for (std::string& warning : totals->warnings) Warn(std::move(warning));
+    }
+    RETURN_IF_ERROR(pulled);
+    return totals.status();
   }
 
   GraphParams InsightsParams() const {
@@ -302,23 +325,11 @@ class AccountSyncer {
 
   absl::Status Flush() {
     if (batch_.empty()) return absl::OkStatus();
-    const std::string label = absl::StrCat(report_.account_id, ":", since_.ToString(), "..",
-                                           until_.ToString(), ":", batches_++);
-    absl::StatusOr<IngestSummary> summary = target_.Ingest(batch_, label);
-    if (!summary.ok()) {
-      return WithMessagePrefix(absl::StrCat("storing weeks ", batch_.front().week_start,
-                                            " of ad set ", batch_.front().ad_set_id, " on: "),
-                               summary.status());
-    }
-    report_.inserted += summary->inserted;
-    report_.updated += summary->updated;
-    report_.unchanged += summary->unchanged;
-    for (std::string& warning : summary->warnings) Warn(std::move(warning));
     for (std::string& note : reader_.TakeNotes()) Warn(std::move(note));
-    batch_.clear();
     in_batch_.clear();
-    if (progress_) progress_(report_);
-    return absl::OkStatus();
+    return pipeline_->Add(std::exchange(batch_, {}),
+                          absl::StrCat(report_.account_id, ":", since_.ToString(), "..",
+                                       until_.ToString(), ":", batches_++));
   }
 
   // Copies that optimize one rung above their source are climb tests someone
@@ -364,6 +375,7 @@ class AccountSyncer {
   absl::flat_hash_map<std::string, Week> first_spend_;
   ImportOptions import_options_;
   importer::InsightsRowReader reader_{import_options_};
+  std::optional<IngestPipeline> pipeline_;
   std::vector<RawAdSetWeek> batch_;
   absl::flat_hash_map<std::string, size_t> in_batch_;  // "ad set/week" -> index in batch_
   int batches_ = 0;

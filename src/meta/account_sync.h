@@ -97,8 +97,9 @@ struct AccountSyncReport {
 
 inline constexpr int kMaxWarnings = 50;
 
-// Called after each stored batch, for a progress line.
-using SyncProgress = std::function<void(const AccountSyncReport&)>;
+// Called after each stored batch with the weeks stored so far, for a
+// progress line; on the thread that stores them.
+using SyncProgress = std::function<void(const std::string& account_id, int weeks_stored)>;
 
 // Syncs `account_id` ("act_" and digits) as of `now`: pulls its complete
 // weeks (never the week in progress, counted in the account's time zone)

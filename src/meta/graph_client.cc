@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <future>
+#include <optional>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
@@ -18,6 +20,7 @@
 #include "absl/synchronization/mutex.h"
 #include "core/text.h"
 #include "meta/graph_error.h"
+#include "meta/json_members.h"
 #include "rung/status_macros.h"
 
 namespace rung::meta {
@@ -319,36 +322,50 @@ absl::StatusOr<std::string> GraphClient::NextPageUrl(const std::string& next) co
   return absl::StrCat(next.substr(0, question), "?", query, query.empty() ? "" : "&", AuthParams());
 }
 
+absl::StatusOr<std::optional<HttpRequest>> GraphClient::NextPage(const json& page,
+                                                                 const std::string& what,
+                                                                 PagesSeen* seen) const {
+  const json* paging = MemberOf(page, "paging");
+  const json* next = paging == nullptr ? nullptr : MemberOf(*paging, "next");
+  if (next == nullptr || !next->is_string()) return std::optional<HttpRequest>();
+  absl::StatusOr<std::string> url = NextPageUrl(next->get<std::string>());
+  if (!url.ok()) return redactor_.Redact(url.status());
+  if (!seen->insert(*url).second) {
+    return absl::AbortedError(
+        absl::StrCat(what,
+                     ": Meta answered a paging cursor it had answered before; stopped rather than "
+                     "read the same pages forever"));
+  }
+  HttpRequest request;
+  request.url = *std::move(url);
+  return std::optional<HttpRequest>(std::move(request));
+}
+
 absl::Status GraphClient::ForEachPage(absl::string_view path, const GraphParams& params,
                                       absl::FunctionRef<absl::Status(const json& data)> visit) {
   const std::string what = Describe(HttpRequest::Method::kGet, path);
-  HttpRequest request;
-  request.url = Url(path, params);
-  absl::flat_hash_set<std::string> seen;
+  HttpRequest first;
+  first.url = Url(path, params);
+  auto fetch = [this, &what](HttpRequest request) {
+    return std::async(std::launch::async,
+                      [this, &what, request = std::move(request)] { return Call(request, what); });
+  };
+  PagesSeen seen;
+  std::future<absl::StatusOr<json>> fetching = fetch(std::move(first));
   while (true) {
-    ASSIGN_OR_RETURN(const json page, Call(request, what));
-    const auto data = page.find("data");
-    if (!page.is_object() || data == page.end() || !data->is_array()) {
+    ASSIGN_OR_RETURN(const json page, fetching.get());
+    const json* data = MemberOf(page, "data");
+    if (data == nullptr || !data->is_array()) {
       return absl::FailedPreconditionError(
           absl::StrCat(what, ": Meta's answer has no \"data\" list"));
     }
+    ASSIGN_OR_RETURN(std::optional<HttpRequest> next, NextPage(page, what, &seen));
+    // The next page is on its way while this one is read; a future from
+    // std::async waits for its thread when it goes out of scope, also when
+    // `visit` fails.
+    if (next.has_value()) fetching = fetch(*std::move(next));
     RETURN_IF_ERROR(visit(*data));
-    const json* next = nullptr;
-    if (const auto paging = page.find("paging"); paging != page.end() && paging->is_object()) {
-      if (const auto it = paging->find("next"); it != paging->end() && it->is_string()) {
-        next = &*it;
-      }
-    }
-    if (next == nullptr) return absl::OkStatus();
-    absl::StatusOr<std::string> url = NextPageUrl(next->get<std::string>());
-    if (!url.ok()) return redactor_.Redact(url.status());
-    request.url = *std::move(url);
-    if (!seen.insert(request.url).second) {
-      return absl::AbortedError(absl::StrCat(
-          what,
-          ": Meta answered a paging cursor it had answered before; stopped rather than "
-          "read the same pages forever"));
-    }
+    if (!next.has_value()) return absl::OkStatus();
   }
 }
 

@@ -7,10 +7,12 @@
 // every secret from every message (meta-connector.md).
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -97,6 +99,9 @@ class GraphClient {
   // `visit` gets each page's "data" array (which may be empty while more
   // pages follow). A cursor that comes back a second time is ABORTED rather
   // than followed forever; a next page on another host is not followed.
+  // The next page is fetched on another thread while `visit` reads this
+  // one (Meta and the JSON parse were half of a sync's time), so `visit`
+  // must not use this client.
   absl::Status ForEachPage(absl::string_view path, const GraphParams& params,
                            absl::FunctionRef<absl::Status(const nlohmann::json& data)> visit);
 
@@ -110,15 +115,22 @@ class GraphClient {
   const Redactor& redactor() const { return redactor_; }
 
  private:
+  // One request with its retries, waits and Meta's error classes.
   absl::StatusOr<nlohmann::json> Call(HttpRequest request, const std::string& what);
-  // One exchange; nullopt-like retry decisions are made by Call.
+  // Waits before a call while a usage header showed more than 75%.
   absl::Status SlowDownIfNearLimit();
+  // Waits as Meta's throttling asks; RESOURCE_EXHAUSTED past max_wait.
   absl::Status WaitThrottled(const std::string& what, int attempt, const Usage& usage,
                              const std::string& meta_error);
   std::string Url(absl::string_view path, const GraphParams& params) const;
   std::string AuthParams() const;
   // paging.next, checked and with our own credentials in place of Meta's.
   absl::StatusOr<std::string> NextPageUrl(const std::string& next) const;
+  using PagesSeen = absl::flat_hash_set<std::string>;
+  // The request for the page after `page`; nullopt after the last page.
+  absl::StatusOr<std::optional<HttpRequest>> NextPage(const nlohmann::json& page,
+                                                      const std::string& what,
+                                                      PagesSeen* seen) const;
 
   HttpTransport* transport_;
   GraphEnv* env_;

@@ -44,10 +44,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* bytes, size_t size) {
   if (error.has_value()) rung::meta::DescribeGraphError(*error);
 
   const std::string header(body);
-  const rung::meta::Usage usage = rung::meta::ParseUsageHeaders(
-      {{"x-business-use-case-usage", header},
-       {"x-ad-account-usage", header},
-       {"x-fb-ads-insights-throttle", header}});
+  const rung::meta::Usage usage =
+      rung::meta::ParseUsageHeaders({{"x-business-use-case-usage", header},
+                                     {"x-ad-account-usage", header},
+                                     {"x-fb-ads-insights-throttle", header}});
   FUZZ_CHECK(usage.regain_access >= absl::ZeroDuration());
 
   const json document = json::parse(body.begin(), body.end(), nullptr, false);
