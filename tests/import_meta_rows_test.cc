@@ -90,7 +90,7 @@ TEST(EventAliasesTest, EqualReportsCountOnce) {
   aliases.Add("Purchase", "purchase", 1, 7);
   aliases.Add("Purchase", "offsite_conversion.fb_pixel_purchase", 2, 7);
   std::vector<std::string> notes;
-  const auto counts = aliases.Resolve("data[0]", &notes);
+  const auto counts = aliases.Resolve([] { return std::string("data[0]"); }, &notes);
   ASSERT_TRUE(counts.ok()) << counts.status();
   EXPECT_THAT(*counts, ElementsAre(Pair("Purchase", 7), Pair("AddToCart", 30)));
   EXPECT_THAT(notes, IsEmpty());
@@ -103,7 +103,8 @@ TEST(EventAliasesTest, TheBestPriorityWinsADisagreementAndItIsNoted) {
   aliases.Add("Purchase", "omni_purchase", 0, 9);
   aliases.Add("Purchase", "onsite_web_purchase", 3, 7);
   std::vector<std::string> notes;
-  const auto counts = aliases.Resolve("data[4] (ad set as_1, week 2026-10-05)", &notes);
+  const auto counts =
+      aliases.Resolve([] { return std::string("data[4] (ad set as_1, week 2026-10-05)"); }, &notes);
   ASSERT_TRUE(counts.ok()) << counts.status();
   EXPECT_THAT(*counts, ElementsAre(Pair("Purchase", 9)));
   ASSERT_EQ(notes.size(), 1u);
@@ -117,7 +118,7 @@ TEST(EventAliasesTest, EqualPrioritiesThatDisagreeFail) {
   aliases.Add("Subscribe", "omni_subscribe", 0, 4);
   aliases.Add("Subscribe", "subscribe_total", 0, 5);
   std::vector<std::string> notes;
-  const auto counts = aliases.Resolve("data[2]", &notes);
+  const auto counts = aliases.Resolve([] { return std::string("data[2]"); }, &notes);
   ASSERT_FALSE(counts.ok());
   EXPECT_THAT(std::string(counts.status().message()),
               HasSubstr("data[2]: Subscribe is reported twice with different counts, "

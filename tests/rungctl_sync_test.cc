@@ -211,14 +211,19 @@ TEST_F(RungctlSyncTest, TwoAccountsStoreExactlyTheirCompleteWeeksOnce) {
   }
   EXPECT_EQ(History("1002001").back()["optimizationEvent"], "InitiateCheckout");
 
-  // Only complete weeks were asked for: never the one in progress.
+  // Only complete weeks were asked for, in each account's own time zone:
+  // never the week in progress there.
+  int ranges = 0;
   for (const testing::RecordedRequest& request : graph_.requests()) {
     const auto range = request.params.find("time_range");
     if (range == request.params.end()) continue;
-    const json parsed = json::parse(range->second);
-    EXPECT_LE(parsed["until"].get<std::string>(),
-              absl::FormatCivilTime(LastComplete(kLosAngeles).monday() + 6));
+    ++ranges;
+    const char* zone = absl::StrContains(request.path, "act_1001") ? kBerlin : kLosAngeles;
+    EXPECT_EQ(json::parse(range->second)["until"].get<std::string>(),
+              absl::FormatCivilTime(LastComplete(zone).monday() + 6))
+        << request.path;
   }
+  EXPECT_GE(ranges, 2);  // each page of each account
   // The account is recorded with its time zone.
   const absl::StatusOr<v1::Account> account = StoredAccount("act_1002");
   ASSERT_TRUE(account.ok()) << account.status();

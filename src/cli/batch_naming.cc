@@ -4,8 +4,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "core/digest.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "rung/status_macros.h"
 
 namespace rung::cli {
@@ -15,21 +13,14 @@ constexpr size_t kKeyLength = 32;
 
 }  // namespace
 
-absl::StatusOr<std::string> BatchDigest(absl::string_view context,
-                                        const std::vector<v1::AdSetWeek>& weeks) {
-  std::string bytes = absl::StrCat(context, ";");
-  {
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);  // maps in a fixed order
-    for (const v1::AdSetWeek& week : weeks) {
-      coded.WriteVarint64(week.ByteSizeLong());
-      week.SerializeWithCachedSizes(&coded);
-    }
-  }
+namespace internal {
+
+absl::StatusOr<std::string> DigestKey(const std::string& bytes) {
   ASSIGN_OR_RETURN(std::string digest, Sha256Hex(bytes));
   return digest.substr(0, kKeyLength);
 }
+
+}  // namespace internal
 
 std::string NameRecords(absl::string_view message,
                         absl::FunctionRef<std::optional<std::string>(size_t index)> name_of) {

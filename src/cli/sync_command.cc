@@ -126,9 +126,9 @@ class DaemonTarget : public meta::SyncTarget {
     return response.account().has_last_sync_time();
   }
 
-  absl::StatusOr<std::map<std::string, std::string>> StoredEvents(
+  absl::StatusOr<absl::flat_hash_map<std::string, std::string>> StoredEvents(
       const std::string& account_id) override {
-    std::map<std::string, std::string> events;
+    absl::flat_hash_map<std::string, std::string> events;
     v1::ListAdSetsRequest request;
     request.set_account_id(account_id);
     request.set_page_size(kListPageSize);
@@ -160,8 +160,7 @@ class DaemonTarget : public meta::SyncTarget {
                                        const std::string& label) override {
     v1::IngestWeeksRequest request;
     for (const RawAdSetWeek& week : weeks) RETURN_IF_ERROR(ToProto(week, request.add_weeks()));
-    const std::vector<v1::AdSetWeek> messages(request.weeks().begin(), request.weeks().end());
-    ASSIGN_OR_RETURN(const std::string digest, BatchDigest(label, messages));
+    ASSIGN_OR_RETURN(const std::string digest, BatchDigest(label, request.weeks()));
     request.set_request_id(absl::StrCat(kRequestIdPrefix, digest));
     v1::IngestWeeksResponse response;
     auto name_of = [&](size_t index) -> std::optional<std::string> {

@@ -331,10 +331,13 @@ class AdsManagerReader {
       if (!count.ok()) return PlaceError(Place(row, cell), count.status().message());
       aliases.Add(column->event, table_.header[cell], column->priority, *count);
     }
-    ASSIGN_OR_RETURN(auto counts,
-                     aliases.Resolve(absl::StrCat("line ", row.line, " (ad set ", week.ad_set_id,
-                                                  ", week ", week.week_start, ")"),
-                                     &notes_));
+    ASSIGN_OR_RETURN(auto counts, aliases.Resolve(
+                                      [&] {
+                                        return absl::StrCat("line ", row.line, " (ad set ",
+                                                            week.ad_set_id, ", week ",
+                                                            week.week_start, ")");
+                                      },
+                                      &notes_));
     for (const auto& [cell, column] : layout_.events) {
       // A named view: C++17 lambdas cannot capture structured bindings (Clang refuses).
       const absl::string_view event = column->event;

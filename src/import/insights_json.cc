@@ -102,6 +102,31 @@ absl::StatusOr<std::string> RequiredActionField(const json& action, absl::string
   return std::move(*value);
 }
 
+// {action_type, value} of one action; errors name `place`.
+absl::StatusOr<std::pair<std::string, int64_t>> ReadAction(const json& action,
+                                                           const std::string& place) {
+  ASSIGN_OR_RETURN(std::string type, RequiredActionField(action, "action_type", place));
+  const std::string value_place = MemberPlace(place, "value");
+  const auto value = action.find("value");
+  ASSIGN_OR_RETURN(const std::optional<int64_t> count, value != action.end()
+                                                           ? OptionalInt64(*value, value_place)
+                                                           : std::optional<int64_t>());
+  if (!count) return PlaceError(value_place, "missing");
+  return std::make_pair(std::move(type), *count);
+}
+
+// The week of a row's dates. Checked without the places first, as in
+// ReadAction: they are built only to explain a refusal.
+absl::StatusOr<std::string> WeekOfRow(const std::string& start, const std::string& stop,
+                                      const std::string& place) {
+  absl::StatusOr<std::string> week =
+      WeekOfReportingDates(start, stop, {"", "", "date_start", kDateAdvice});
+  if (week.ok()) return week;
+  return WeekOfReportingDates(start, stop,
+                              {MemberPlace(place, "date_start"), MemberPlace(place, "date_stop"),
+                               "date_start", kDateAdvice});
+}
+
 }  // namespace
 
 absl::StatusOr<RawAdSetWeek> InsightsRowReader::ReadRow(const json& row, const std::string& place,
@@ -113,20 +138,19 @@ absl::StatusOr<RawAdSetWeek> InsightsRowReader::ReadRow(const json& row, const s
   ASSIGN_OR_RETURN(week.ad_set_id, AdSetId(row, place));
   ASSIGN_OR_RETURN(const std::string start, RequiredString(row, "date_start", place));
   ASSIGN_OR_RETURN(const std::string stop, RequiredString(row, "date_stop", place));
-  ASSIGN_OR_RETURN(week.week_start, WeekOfReportingDates(start, stop,
-                                                         {MemberPlace(place, "date_start"),
-                                                          MemberPlace(place, "date_stop"),
-                                                          "date_start", kDateAdvice}));
+  ASSIGN_OR_RETURN(week.week_start, WeekOfRow(start, stop, place));
   ASSIGN_OR_RETURN(week.spend_micros, Spend(row, place));
   ASSIGN_OR_RETURN(week.optimization_event, OptimizationEvent(row, place, optimization_event));
   ASSIGN_OR_RETURN(week.reported_learning_status, LearningStatus(row, place));
   EventAliases aliases;
   RETURN_IF_ERROR(AddActions(row, "actions", place, &aliases));
   RETURN_IF_ERROR(AddActions(row, "conversions", place, &aliases));
-  ASSIGN_OR_RETURN(week.event_counts,
-                   aliases.Resolve(absl::StrCat(place, " (ad set ", week.ad_set_id, ", week ",
-                                                week.week_start, ")"),
-                                   &notes_));
+  ASSIGN_OR_RETURN(week.event_counts, aliases.Resolve(
+                                          [&] {
+                                            return absl::StrCat(place, " (ad set ", week.ad_set_id,
+                                                                ", week ", week.week_start, ")");
+                                          },
+                                          &notes_));
   return week;
 }
 
@@ -176,22 +200,21 @@ absl::StatusOr<std::string> InsightsRowReader::OptimizationEvent(const json& row
 
 absl::Status InsightsRowReader::AddActions(const json& row, absl::string_view key,
                                            absl::string_view place, EventAliases* aliases) {
-  if (!row.contains(key) || row[key].is_null()) return absl::OkStatus();
-  const json& actions = row[key];
-  const std::string list_place = MemberPlace(place, key);
-  RETURN_IF_ERROR(CheckArray(actions, list_place));
+  const auto found = row.find(key);
+  if (found == row.end() || found->is_null()) return absl::OkStatus();
+  const json& actions = *found;
+  if (!actions.is_array()) return CheckArray(actions, MemberPlace(place, key));
   size_t index = 0;
   for (const json& action : actions) {
-    const std::string action_place = ElementPlace(list_place, index++);
-    ASSIGN_OR_RETURN(const std::string type,
-                     RequiredActionField(action, "action_type", action_place));
-    const std::string value_place = MemberPlace(action_place, "value");
-    ASSIGN_OR_RETURN(const std::optional<int64_t> count,
-                     action.contains("value") ? OptionalInt64(action["value"], value_place)
-                                              : std::optional<int64_t>());
-    if (!count) return PlaceError(value_place, "missing");
+    // Read without a place first: the names of places cost more than the
+    // reading, and only an error needs them (then it is read again with it).
+    absl::StatusOr<std::pair<std::string, int64_t>> read = ReadAction(action, "");
+    if (!read.ok()) read = ReadAction(action, ElementPlace(MemberPlace(place, key), index));
+    if (!read.ok()) return read.status();
+    ++index;
+    const auto& [type, count] = *read;
     if (const auto extra = extra_action_types_.find(type); extra != extra_action_types_.end()) {
-      aliases->Add(extra->second, type, kLowestAliasPriority, *count);
+      aliases->Add(extra->second, type, kLowestAliasPriority, count);
       continue;
     }
     const std::optional<ActionEvent> event = EventOfActionType(type, key == "conversions");
@@ -199,7 +222,7 @@ absl::Status InsightsRowReader::AddActions(const json& row, absl::string_view ke
       skipped_.insert(type);
       continue;
     }
-    aliases->Add(event->event, type, event->priority, *count);
+    aliases->Add(event->event, type, event->priority, count);
   }
   return absl::OkStatus();
 }

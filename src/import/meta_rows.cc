@@ -56,12 +56,15 @@ absl::StatusOr<std::string> WeekOfReportingDates(absl::string_view start, absl::
 
 std::optional<ActionEvent> EventOfActionType(absl::string_view action_type, bool from_conversions) {
   absl::string_view stem = action_type;
-  std::string spelling(action_type);
+  std::string converted;
   if (from_conversions && absl::ConsumeSuffix(&stem, "_total")) {
-    spelling = absl::StrCat("omni_", stem);
+    converted = absl::StrCat("omni_", stem);
   } else if (from_conversions && absl::ConsumeSuffix(&stem, "_website")) {
-    spelling = absl::StrCat("offsite_conversion.fb_pixel_", stem);
+    converted = absl::StrCat("offsite_conversion.fb_pixel_", stem);
   }
+  const std::string_view spelling = converted.empty()
+                                        ? std::string_view(action_type.data(), action_type.size())
+                                        : std::string_view(converted);
   absl::StatusOr<NormalizedEvent> event = NormalizeEventName(spelling);
   if (!event.ok() || event->kind == EventNameKind::kCustom) return std::nullopt;
   return ActionEvent{std::move(event->name), InsightsAliasPriority(spelling)};
@@ -76,7 +79,7 @@ void EventAliases::Add(absl::string_view event, absl::string_view name, int prio
 }
 
 absl::StatusOr<std::vector<std::pair<std::string, int64_t>>> EventAliases::Resolve(
-    absl::string_view row, std::vector<std::string>* notes) const {
+    absl::FunctionRef<std::string()> row, std::vector<std::string>* notes) const {
   std::vector<std::pair<std::string, int64_t>> counts;
   for (const auto& [event, unsorted] : events_) {
     std::vector<Report> reports = unsorted;
@@ -87,15 +90,15 @@ absl::StatusOr<std::vector<std::pair<std::string, int64_t>>> EventAliases::Resol
     for (size_t i = 1; i < reports.size(); ++i) {
       if (reports[i].count == best.count) continue;
       if (reports[i].priority == best.priority) {
-        return PlaceError(row, absl::StrCat(event, " is reported twice with different counts, ",
-                                            NameAndCount(best.name, best.count), " and ",
-                                            NameAndCount(reports[i].name, reports[i].count),
-                                            ", and neither name ranks above the other"));
+        return PlaceError(row(), absl::StrCat(event, " is reported twice with different counts, ",
+                                              NameAndCount(best.name, best.count), " and ",
+                                              NameAndCount(reports[i].name, reports[i].count),
+                                              ", and neither name ranks above the other"));
       }
       others.push_back(NameAndCount(reports[i].name, reports[i].count));
     }
     if (!others.empty()) {
-      notes->push_back(absl::StrCat(row, ": ", event, ": kept ",
+      notes->push_back(absl::StrCat(row(), ": ", event, ": kept ",
                                     NameAndCount(best.name, best.count), " over ",
                                     absl::StrJoin(others, ", "),
                                     " (names of one event are "

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
@@ -59,8 +60,9 @@ class EventAliases {
   // One count per event, in the order events were first added. Names of one
   // event that disagree add a note naming `row` and every value; names of
   // equal priority that disagree leave nothing to decide by and fail.
+  // `row` names the row, and is asked only when there is something to say.
   absl::StatusOr<std::vector<std::pair<std::string, int64_t>>> Resolve(
-      absl::string_view row, std::vector<std::string>* notes) const;
+      absl::FunctionRef<std::string()> row, std::vector<std::string>* notes) const;
 
  private:
   struct Report {

@@ -5,6 +5,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/container/node_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
@@ -40,6 +41,17 @@ std::string WeekRange(Week since, Week until) {
   return absl::StrCat(R"({"since":")", since.ToString(), R"(","until":")",
                       absl::FormatCivilTime(until.monday() + 6), R"("})");
 }
+
+// What reading an ad set's rows needs of it, and no more: every ad set of
+// the account is held while its rows stream by, so each costs about a
+// hundred bytes (BENCHMARKS.md measures rungctl's memory).
+struct AdSetFacts {
+  const std::string* event = nullptr;  // interned: a few distinct events per account
+  std::string learning_status;
+  std::optional<int64_t> learning_threshold;
+  std::optional<Week> edit_week;  // of the last significant edit
+  std::string source_adset_id;
+};
 
 // One account's sync; see SyncAccount.
 class AccountSyncer {
@@ -110,11 +122,22 @@ class AccountSyncer {
                                     continue;
                                   }
                                   ++report_.ad_sets;
-                                  std::string id = ad_set->id;
-                                  ad_sets_.emplace(std::move(id), *std::move(ad_set));
+                                  Hold(*std::move(ad_set));
                                 }
                                 return absl::OkStatus();
                               });
+  }
+
+  void Hold(MetaAdSet ad_set) {
+    AdSetFacts facts;
+    facts.event = &*events_.insert(std::move(ad_set.event)).first;
+    facts.learning_status = std::move(ad_set.learning_status);
+    facts.learning_threshold = ad_set.learning_threshold;
+    if (ad_set.last_significant_edit.has_value()) {
+      facts.edit_week = Week::Containing(absl::ToCivilDay(*ad_set.last_significant_edit, zone_));
+    }
+    facts.source_adset_id = std::move(ad_set.source_adset_id);
+    ad_sets_.emplace(std::move(ad_set.id), std::move(facts));
   }
 
   // Meta gives only today's event. Where it differs from what rungd holds,
@@ -123,7 +146,7 @@ class AccountSyncer {
     ASSIGN_OR_RETURN(stored_events_, target_.StoredEvents(report_.account_id));
     for (const auto& [id, ad_set] : ad_sets_) {
       const auto stored = stored_events_.find(id);
-      if (stored == stored_events_.end() || stored->second == ad_set.event) continue;
+      if (stored == stored_events_.end() || stored->second == *ad_set.event) continue;
       ASSIGN_OR_RETURN(changed_[id], target_.StoredWeekEvents(id));
     }
     return absl::OkStatus();
@@ -187,10 +210,8 @@ class AccountSyncer {
 
   void PrepareReader() {
     reader_.CountActionTypeAs(kLandingPageViewAction, kPageView);
-    for (const auto& [id, ad_set] : ad_sets_) {
-      if (absl::StartsWith(ad_set.event, kCustomConversionPrefix)) {
-        reader_.CountActionTypeAs(ad_set.event, ad_set.event);
-      }
+    for (const std::string& event : events_) {
+      if (absl::StartsWith(event, kCustomConversionPrefix)) reader_.CountActionTypeAs(event, event);
     }
   }
 
@@ -242,16 +263,19 @@ class AccountSyncer {
   }
 
   absl::Status ReadRow(const json& row, const std::string& place) {
-    const std::string ad_set_id = StringMember(row, "adset_id");
+    const json* id = MemberOf(row, "adset_id");
+    const absl::string_view ad_set_id = id != nullptr && id->is_string()
+                                            ? absl::string_view(id->get_ref<const std::string&>())
+                                            : "";
     const auto meta = ad_sets_.find(ad_set_id);
     const auto stored = stored_events_.find(ad_set_id);
     std::string event;
     if (meta != ad_sets_.end()) {
-      event = meta->second.event;
+      event = *meta->second.event;
     } else if (stored != stored_events_.end()) {
       event = stored->second;  // gone from Meta's list (deleted, archived): keep its event
     } else {
-      if (unknown_.insert(ad_set_id).second) {
+      if (unknown_.insert(std::string(ad_set_id)).second) {
         Warn(absl::StrCat("ad set ", ad_set_id,
                           " has Insights rows but is not among the account's ad sets, and rungd "
                           "does not know its event; its rows were skipped"));
@@ -270,7 +294,7 @@ class AccountSyncer {
                         since_.ToString(), " to ", until_.ToString(), "); refused"));
       return absl::OkStatus();
     }
-    if (meta != ad_sets_.end()) ApplyAdSet(meta->second, start, &*week);
+    if (meta != ad_sets_.end()) ApplyAdSet(meta->first, meta->second, start, &*week);
     Keep(*std::move(week));
     if (batch_.size() >= static_cast<size_t>(options_.batch_size)) RETURN_IF_ERROR(Flush());
     return absl::OkStatus();
@@ -290,37 +314,32 @@ class AccountSyncer {
 
   // What only the ad set knows: which event the week ran on, and for the
   // latest week what Meta says of it now.
-  void ApplyAdSet(const MetaAdSet& ad_set, Week start, RawAdSetWeek* week) {
-    const std::optional<Week> edit = EditWeek(ad_set);
-    week->optimization_event = EventOf(ad_set, start, edit);
-    week->significant_edit = edit.has_value() && *edit == start;
+  void ApplyAdSet(const std::string& id, const AdSetFacts& ad_set, Week start, RawAdSetWeek* week) {
+    week->optimization_event = EventOf(id, ad_set, start);
+    week->significant_edit = ad_set.edit_week == start;
     if (start == until_) {
       week->reported_learning_status = ad_set.learning_status;
       week->learning_threshold_override = ad_set.learning_threshold;
     }
     if (!ad_set.source_adset_id.empty() && week->spend_micros.value_or(0) > 0) {
-      auto [it, added] = first_spend_.emplace(ad_set.id, start);
+      auto [it, added] = first_spend_.emplace(id, start);
       if (!added) it->second = std::min(it->second, start);
     }
-  }
-
-  std::optional<Week> EditWeek(const MetaAdSet& ad_set) const {
-    if (!ad_set.last_significant_edit.has_value()) return std::nullopt;
-    return Week::Containing(absl::ToCivilDay(*ad_set.last_significant_edit, zone_));
   }
 
   // Meta's event is today's. For an ad set whose stored event differs, a
   // week keeps the event rungd holds for it (or, when it holds none, the
   // ad set's stored event), unless the last significant edit (a change of
   // event is one) shows that the week already ran on today's event.
-  std::string EventOf(const MetaAdSet& ad_set, Week start, std::optional<Week> edit) const {
-    const auto changed = changed_.find(ad_set.id);
-    if (changed == changed_.end()) return ad_set.event;
-    if (edit.has_value() && start >= *edit) return ad_set.event;
+  std::string EventOf(const std::string& id, const AdSetFacts& ad_set, Week start) const {
+    const auto changed = changed_.find(id);
+    const std::optional<Week>& edit = ad_set.edit_week;
+    if (changed == changed_.end()) return *ad_set.event;
+    if (edit.has_value() && start >= *edit) return *ad_set.event;
     const auto stored_week = changed->second.find(start);
     if (stored_week != changed->second.end()) return stored_week->second;
-    if (edit.has_value()) return stored_events_.at(ad_set.id);
-    return ad_set.event;
+    if (edit.has_value()) return stored_events_.at(id);
+    return *ad_set.event;
   }
 
   absl::Status Flush() {
@@ -341,12 +360,12 @@ class AccountSyncer {
     std::vector<std::pair<std::string, Week>> copies(first_spend_.begin(), first_spend_.end());
     std::sort(copies.begin(), copies.end());
     for (const auto& [copy_id, start] : copies) {
-      const MetaAdSet& copy = ad_sets_.at(copy_id);
+      const AdSetFacts& copy = ad_sets_.at(copy_id);
       const std::string& source = copy.source_adset_id;
       if (ad_sets_.count(source) == 0 || known.count({source, copy_id}) != 0) continue;
       const absl::Status started = target_.StartClimbTest(source, copy_id, start);
       if (started.ok()) {
-        report_.climb_tests_started.push_back({source, copy_id, copy.event, start});
+        report_.climb_tests_started.push_back({source, copy_id, *copy.event, start});
       } else if (absl::IsAlreadyExists(started)) {
         Warn(absl::StrCat("copy ", copy_id, " of ", source,
                           " looks like a climb test, but one of them is in a running test "
@@ -368,8 +387,9 @@ class AccountSyncer {
   absl::TimeZone zone_ = absl::UTCTimeZone();
   Week since_;
   Week until_;
-  absl::flat_hash_map<std::string, MetaAdSet> ad_sets_;
-  std::map<std::string, std::string> stored_events_;
+  absl::node_hash_set<std::string> events_;  // stable addresses for AdSetFacts::event
+  absl::flat_hash_map<std::string, AdSetFacts> ad_sets_;
+  absl::flat_hash_map<std::string, std::string> stored_events_;
   absl::flat_hash_map<std::string, std::map<Week, std::string>> changed_;
   absl::flat_hash_set<std::string> unknown_;
   absl::flat_hash_map<std::string, Week> first_spend_;

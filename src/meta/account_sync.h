@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -46,7 +47,7 @@ class SyncTarget {
   virtual ~SyncTarget() = default;
   virtual absl::StatusOr<bool> WasSynced(const std::string& account_id) = 0;
   // The event of each stored ad set's latest week, by ad set id.
-  virtual absl::StatusOr<std::map<std::string, std::string>> StoredEvents(
+  virtual absl::StatusOr<absl::flat_hash_map<std::string, std::string>> StoredEvents(
       const std::string& account_id) = 0;
   // The event of each stored week of one ad set.
   virtual absl::StatusOr<std::map<Week, std::string>> StoredWeekEvents(
