@@ -108,6 +108,10 @@ absl::Status Evaluate(const Invocation& invocation, Session& session) {
                             : absl::StrCat("evaluation ", response.evaluation_id()))
       << ": " << response.evaluated() << " ad sets as of " << response.as_of_week()
       << ", policy version " << response.policy_version() << "\n";
+  for (const v1::AccountWeek& account : response.account_weeks()) {
+    out << "  " << account.account_id() << ": as of " << account.as_of_week()
+        << ", the last week complete in " << account.time_zone() << "\n";
+  }
   std::vector<v1::ActionCount> counts(response.action_counts().begin(),
                                       response.action_counts().end());
   std::sort(counts.begin(), counts.end(),
