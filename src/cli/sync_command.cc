@@ -126,20 +126,20 @@ class DaemonTarget : public meta::SyncTarget {
     return response.account().has_last_sync_time();
   }
 
-  absl::StatusOr<absl::flat_hash_map<std::string, std::string>> StoredEvents(
-      const std::string& account_id) override {
-    absl::flat_hash_map<std::string, std::string> events;
+  absl::Status ForEachStoredEvent(
+      const std::string& account_id,
+      absl::FunctionRef<void(const std::string& ad_set_id, const std::string& event)> visit)
+      override {
     v1::ListAdSetsRequest request;
     request.set_account_id(account_id);
     request.set_page_size(kListPageSize);
-    RETURN_IF_ERROR(session_.ForEachPage(
-        &v1::AdvisorService::Stub::ListAdSets, request, [&](const v1::ListAdSetsResponse& page) {
-          for (const v1::AdSet& ad_set : page.ad_sets()) {
-            events[ad_set.ad_set_id()] = ad_set.optimization_event();
-          }
-          return true;
-        }));
-    return events;
+    return session_.ForEachPage(&v1::AdvisorService::Stub::ListAdSets, request,
+                                [&](const v1::ListAdSetsResponse& page) {
+                                  for (const v1::AdSet& ad_set : page.ad_sets()) {
+                                    visit(ad_set.ad_set_id(), ad_set.optimization_event());
+                                  }
+                                  return true;
+                                });
   }
 
   absl::StatusOr<std::map<Week, std::string>> StoredWeekEvents(

@@ -5,8 +5,9 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
-#include "absl/container/node_hash_set.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "core/text.h"
@@ -42,15 +43,46 @@ std::string WeekRange(Week since, Week until) {
                       absl::FormatCivilTime(until.monday() + 6), R"("})");
 }
 
-// What reading an ad set's rows needs of it, and no more: every ad set of
-// the account is held while its rows stream by, so each costs about a
-// hundred bytes (BENCHMARKS.md measures rungctl's memory).
+// Meta's ids are decimal numbers, held as such: every ad set of an account
+// is known while its rows stream by, so each must cost little (BENCHMARKS.md
+// measures rungctl's memory). nullopt for any other text, and for digits a
+// number would not give back as written (a leading zero).
+using MetaId = uint64_t;
+
+std::optional<MetaId> ParseMetaId(absl::string_view text) {
+  MetaId id = 0;
+  if (text.empty() || !absl::ascii_isdigit(static_cast<unsigned char>(text[0])) ||
+      (text.size() > 1 && text[0] == '0') || !absl::SimpleAtoi(text, &id)) {
+    return std::nullopt;
+  }
+  return id;
+}
+
+// The few distinct texts of many ad sets (events, learning statuses), each
+// held once and named by its index. Index 0 is "".
+class Interned {
+ public:
+  Interned() : texts_{""}, index_{{"", 0}} {}
+  uint16_t Of(const std::string& text) {
+    const auto [it, added] = index_.emplace(text, static_cast<uint16_t>(texts_.size()));
+    if (added) texts_.push_back(text);
+    return it->second;
+  }
+  const std::string& operator[](uint16_t index) const { return texts_[index]; }
+  const std::vector<std::string>& texts() const { return texts_; }
+
+ private:
+  std::vector<std::string> texts_;
+  absl::flat_hash_map<std::string, uint16_t> index_;
+};
+
+// What reading an ad set's rows needs of it, and no more: a few dozen bytes.
 struct AdSetFacts {
-  const std::string* event = nullptr;  // interned: a few distinct events per account
-  std::string learning_status;
+  uint16_t event = 0;            // in texts_
+  uint16_t learning_status = 0;  // in texts_; 0 when Meta gave none
   std::optional<int64_t> learning_threshold;
   std::optional<Week> edit_week;  // of the last significant edit
-  std::string source_adset_id;
+  MetaId source = 0;              // the ad set it was copied from; 0 when none
 };
 
 // One account's sync; see SyncAccount.
@@ -121,33 +153,47 @@ class AccountSyncer {
                                     Warn(absl::StrCat("skipped: ", ad_set.status().message()));
                                     continue;
                                   }
+                                  if (!Hold(*std::move(ad_set))) continue;
                                   ++report_.ad_sets;
-                                  Hold(*std::move(ad_set));
                                 }
                                 return absl::OkStatus();
                               });
   }
 
-  void Hold(MetaAdSet ad_set) {
+  // False, with a warning, for an id that is not Meta's.
+  bool Hold(MetaAdSet ad_set) {
+    const std::optional<MetaId> id = ParseMetaId(ad_set.id);
+    if (!id.has_value()) {
+      Warn(absl::StrCat("skipped: ad set ", Quote(ad_set.id), " has no Meta id"));
+      return false;
+    }
     AdSetFacts facts;
-    facts.event = &*events_.insert(std::move(ad_set.event)).first;
-    facts.learning_status = std::move(ad_set.learning_status);
+    facts.event = texts_.Of(ad_set.event);
+    facts.learning_status = texts_.Of(ad_set.learning_status);
     facts.learning_threshold = ad_set.learning_threshold;
     if (ad_set.last_significant_edit.has_value()) {
       facts.edit_week = Week::Containing(absl::ToCivilDay(*ad_set.last_significant_edit, zone_));
     }
-    facts.source_adset_id = std::move(ad_set.source_adset_id);
-    ad_sets_.emplace(std::move(ad_set.id), std::move(facts));
+    facts.source = ParseMetaId(ad_set.source_adset_id).value_or(0);
+    ad_sets_.emplace(*id, facts);
+    return true;
   }
 
   // Meta gives only today's event. Where it differs from what rungd holds,
   // the stored weeks keep theirs (see EventOf).
   absl::Status LoadStoredEvents() {
-    ASSIGN_OR_RETURN(stored_events_, target_.StoredEvents(report_.account_id));
-    for (const auto& [id, ad_set] : ad_sets_) {
-      const auto stored = stored_events_.find(id);
-      if (stored == stored_events_.end() || stored->second == *ad_set.event) continue;
-      ASSIGN_OR_RETURN(changed_[id], target_.StoredWeekEvents(id));
+    std::vector<MetaId> changed;
+    RETURN_IF_ERROR(target_.ForEachStoredEvent(
+        report_.account_id, [&](const std::string& ad_set_id, const std::string& event) {
+          const std::optional<MetaId> id = ParseMetaId(ad_set_id);
+          if (!id.has_value()) return;  // not an ad set of Meta's
+          const uint16_t stored = texts_.Of(event);
+          stored_events_.emplace(*id, stored);
+          const auto meta = ad_sets_.find(*id);
+          if (meta != ad_sets_.end() && meta->second.event != stored) changed.push_back(*id);
+        }));
+    for (const MetaId id : changed) {
+      ASSIGN_OR_RETURN(changed_[id], target_.StoredWeekEvents(absl::StrCat(id)));
     }
     return absl::OkStatus();
   }
@@ -210,7 +256,7 @@ class AccountSyncer {
 
   void PrepareReader() {
     reader_.CountActionTypeAs(kLandingPageViewAction, kPageView);
-    for (const std::string& event : events_) {
+    for (const std::string& event : texts_.texts()) {
       if (absl::StartsWith(event, kCustomConversionPrefix)) reader_.CountActionTypeAs(event, event);
     }
   }
@@ -263,20 +309,21 @@ class AccountSyncer {
   }
 
   absl::Status ReadRow(const json& row, const std::string& place) {
-    const json* id = MemberOf(row, "adset_id");
-    const absl::string_view ad_set_id = id != nullptr && id->is_string()
-                                            ? absl::string_view(id->get_ref<const std::string&>())
-                                            : "";
-    const auto meta = ad_sets_.find(ad_set_id);
-    const auto stored = stored_events_.find(ad_set_id);
+    const json* member = MemberOf(row, "adset_id");
+    const std::optional<MetaId> id = member != nullptr && member->is_string()
+                                         ? ParseMetaId(member->get_ref<const std::string&>())
+                                         : std::nullopt;
+    const auto meta = id.has_value() ? ad_sets_.find(*id) : ad_sets_.end();
+    const auto stored = id.has_value() ? stored_events_.find(*id) : stored_events_.end();
     std::string event;
     if (meta != ad_sets_.end()) {
-      event = *meta->second.event;
+      event = texts_[meta->second.event];
     } else if (stored != stored_events_.end()) {
-      event = stored->second;  // gone from Meta's list (deleted, archived): keep its event
+      event = texts_[stored->second];  // gone from Meta's list (deleted, archived): keep its event
     } else {
-      if (unknown_.insert(std::string(ad_set_id)).second) {
-        Warn(absl::StrCat("ad set ", ad_set_id,
+      const std::string text = member != nullptr ? member->dump() : "(none)";
+      if (unknown_.insert(text).second) {
+        Warn(absl::StrCat("ad set ", text,
                           " has Insights rows but is not among the account's ad sets, and rungd "
                           "does not know its event; its rows were skipped"));
       }
@@ -314,14 +361,14 @@ class AccountSyncer {
 
   // What only the ad set knows: which event the week ran on, and for the
   // latest week what Meta says of it now.
-  void ApplyAdSet(const std::string& id, const AdSetFacts& ad_set, Week start, RawAdSetWeek* week) {
+  void ApplyAdSet(MetaId id, const AdSetFacts& ad_set, Week start, RawAdSetWeek* week) {
     week->optimization_event = EventOf(id, ad_set, start);
     week->significant_edit = ad_set.edit_week == start;
     if (start == until_) {
-      week->reported_learning_status = ad_set.learning_status;
+      week->reported_learning_status = texts_[ad_set.learning_status];
       week->learning_threshold_override = ad_set.learning_threshold;
     }
-    if (!ad_set.source_adset_id.empty() && week->spend_micros.value_or(0) > 0) {
+    if (ad_set.source != 0 && week->spend_micros.value_or(0) > 0) {
       auto [it, added] = first_spend_.emplace(id, start);
       if (!added) it->second = std::min(it->second, start);
     }
@@ -331,15 +378,15 @@ class AccountSyncer {
   // week keeps the event rungd holds for it (or, when it holds none, the
   // ad set's stored event), unless the last significant edit (a change of
   // event is one) shows that the week already ran on today's event.
-  std::string EventOf(const std::string& id, const AdSetFacts& ad_set, Week start) const {
+  std::string EventOf(MetaId id, const AdSetFacts& ad_set, Week start) const {
     const auto changed = changed_.find(id);
     const std::optional<Week>& edit = ad_set.edit_week;
-    if (changed == changed_.end()) return *ad_set.event;
-    if (edit.has_value() && start >= *edit) return *ad_set.event;
+    if (changed == changed_.end()) return texts_[ad_set.event];
+    if (edit.has_value() && start >= *edit) return texts_[ad_set.event];
     const auto stored_week = changed->second.find(start);
     if (stored_week != changed->second.end()) return stored_week->second;
-    if (edit.has_value()) return stored_events_.at(id);
-    return *ad_set.event;
+    if (edit.has_value()) return texts_[stored_events_.at(id)];
+    return texts_[ad_set.event];
   }
 
   absl::Status Flush() {
@@ -357,15 +404,16 @@ class AccountSyncer {
   absl::Status StartClimbTests() {
     if (first_spend_.empty()) return absl::OkStatus();
     ASSIGN_OR_RETURN(const auto known, target_.ClimbTestPairs(report_.account_id));
-    std::vector<std::pair<std::string, Week>> copies(first_spend_.begin(), first_spend_.end());
+    std::vector<std::pair<MetaId, Week>> copies(first_spend_.begin(), first_spend_.end());
     std::sort(copies.begin(), copies.end());
-    for (const auto& [copy_id, start] : copies) {
-      const AdSetFacts& copy = ad_sets_.at(copy_id);
-      const std::string& source = copy.source_adset_id;
-      if (ad_sets_.count(source) == 0 || known.count({source, copy_id}) != 0) continue;
+    for (const auto& [copy, start] : copies) {
+      const AdSetFacts& facts = ad_sets_.at(copy);
+      const std::string copy_id = absl::StrCat(copy);
+      const std::string source = absl::StrCat(facts.source);
+      if (ad_sets_.count(facts.source) == 0 || known.count({source, copy_id}) != 0) continue;
       const absl::Status started = target_.StartClimbTest(source, copy_id, start);
       if (started.ok()) {
-        report_.climb_tests_started.push_back({source, copy_id, *copy.event, start});
+        report_.climb_tests_started.push_back({source, copy_id, texts_[facts.event], start});
       } else if (absl::IsAlreadyExists(started)) {
         Warn(absl::StrCat("copy ", copy_id, " of ", source,
                           " looks like a climb test, but one of them is in a running test "
@@ -387,12 +435,12 @@ class AccountSyncer {
   absl::TimeZone zone_ = absl::UTCTimeZone();
   Week since_;
   Week until_;
-  absl::node_hash_set<std::string> events_;  // stable addresses for AdSetFacts::event
-  absl::flat_hash_map<std::string, AdSetFacts> ad_sets_;
-  absl::flat_hash_map<std::string, std::string> stored_events_;
-  absl::flat_hash_map<std::string, std::map<Week, std::string>> changed_;
+  Interned texts_;
+  absl::flat_hash_map<MetaId, AdSetFacts> ad_sets_;
+  absl::flat_hash_map<MetaId, uint16_t> stored_events_;  // the latest stored week's event
+  absl::flat_hash_map<MetaId, std::map<Week, std::string>> changed_;
   absl::flat_hash_set<std::string> unknown_;
-  absl::flat_hash_map<std::string, Week> first_spend_;
+  absl::flat_hash_map<MetaId, Week> first_spend_;  // copies' first week with spend
   ImportOptions import_options_;
   importer::InsightsRowReader reader_{import_options_};
   std::optional<IngestPipeline> pipeline_;

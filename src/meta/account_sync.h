@@ -15,7 +15,7 @@
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -46,9 +46,11 @@ class SyncTarget {
  public:
   virtual ~SyncTarget() = default;
   virtual absl::StatusOr<bool> WasSynced(const std::string& account_id) = 0;
-  // The event of each stored ad set's latest week, by ad set id.
-  virtual absl::StatusOr<absl::flat_hash_map<std::string, std::string>> StoredEvents(
-      const std::string& account_id) = 0;
+  // Hands `visit` each stored ad set of the account with the event of its
+  // latest week, a page at a time: an account may hold many.
+  virtual absl::Status ForEachStoredEvent(
+      const std::string& account_id,
+      absl::FunctionRef<void(const std::string& ad_set_id, const std::string& event)> visit) = 0;
   // The event of each stored week of one ad set.
   virtual absl::StatusOr<std::map<Week, std::string>> StoredWeekEvents(
       const std::string& ad_set_id) = 0;
