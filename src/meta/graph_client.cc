@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <future>
 #include <optional>
+#include <thread>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
@@ -344,28 +344,42 @@ absl::StatusOr<std::optional<HttpRequest>> GraphClient::NextPage(const json& pag
 absl::Status GraphClient::ForEachPage(absl::string_view path, const GraphParams& params,
                                       absl::FunctionRef<absl::Status(const json& data)> visit) {
   const std::string what = Describe(HttpRequest::Method::kGet, path);
-  HttpRequest first;
-  first.url = Url(path, params);
-  auto fetch = [this, &what](HttpRequest request) {
-    return std::async(std::launch::async,
-                      [this, &what, request = std::move(request)] { return Call(request, what); });
-  };
+  // One page ahead, on one thread for the whole walk: a thread per page
+  // started each with an empty allocator cache.
+  ChunkQueue<json> pages(/*capacity=*/1);
+  std::thread fetcher([&] { pages.Close(FetchPages(Url(path, params), what, pages)); });
+  absl::Status status;
+  while (status.ok()) {
+    absl::StatusOr<std::optional<json>> page = pages.Pop();
+    if (!page.ok()) {
+      status = page.status();
+    } else if (!page->has_value()) {
+      break;
+    } else {
+      status = visit(*MemberOf(**page, "data"));
+    }
+  }
+  pages.Close(status);  // stops a fetcher that is still reading ahead
+  fetcher.join();
+  return status;
+}
+
+absl::Status GraphClient::FetchPages(std::string url, const std::string& what,
+                                     ChunkQueue<json>& pages) {
   PagesSeen seen;
-  std::future<absl::StatusOr<json>> fetching = fetch(std::move(first));
+  HttpRequest request;
+  request.url = std::move(url);
   while (true) {
-    ASSIGN_OR_RETURN(const json page, fetching.get());
+    ASSIGN_OR_RETURN(json page, Call(request, what));
     const json* data = MemberOf(page, "data");
     if (data == nullptr || !data->is_array()) {
       return absl::FailedPreconditionError(
           absl::StrCat(what, ": Meta's answer has no \"data\" list"));
     }
     ASSIGN_OR_RETURN(std::optional<HttpRequest> next, NextPage(page, what, &seen));
-    // The next page is on its way while this one is read; a future from
-    // std::async waits for its thread when it goes out of scope, also when
-    // `visit` fails.
-    if (next.has_value()) fetching = fetch(*std::move(next));
-    RETURN_IF_ERROR(visit(*data));
+    RETURN_IF_ERROR(pages.Push(std::move(page)));
     if (!next.has_value()) return absl::OkStatus();
+    request = *std::move(next);
   }
 }
 

@@ -18,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "core/chunk_queue.h"
 #include "meta/http_transport.h"
 #include "meta/usage_headers.h"
 #include "nlohmann/json.hpp"
@@ -126,6 +127,9 @@ class GraphClient {
   std::string AuthParams() const;
   // paging.next, checked and with our own credentials in place of Meta's.
   absl::StatusOr<std::string> NextPageUrl(const std::string& next) const;
+  // Fetches the pages from `url` on, following paging.next, into `pages`.
+  absl::Status FetchPages(std::string url, const std::string& what,
+                          ChunkQueue<nlohmann::json>& pages);
   using PagesSeen = absl::flat_hash_set<std::string>;
   // The request for the page after `page`; nullopt after the last page.
   absl::StatusOr<std::optional<HttpRequest>> NextPage(const nlohmann::json& page,
