@@ -65,7 +65,30 @@ def run_bench(workdir, *extra):
         capture_output=True, text=True, timeout=240)
 
 
-class BenchSmokeTest(unittest.TestCase):
+class RunFigures:
+    """What every benchmark run must give: one JSON line whose figures
+    (NUMERIC of the class) are all numbers >= 0. Needs self.done (the
+    finished process) and self.figures (its parsed line, or None)."""
+
+    NUMERIC = []
+
+    def test_run_succeeds_with_one_json_line(self):
+        self.assertEqual(self.done.returncode, 0, self.done.stderr)
+        self.assertIsNotNone(self.figures, self.done.stdout)
+        self.assertNotIn("error", self.figures)
+
+    def test_every_figure_is_a_sane_number(self):
+        for key in self.NUMERIC:
+            with self.subTest(key=key):
+                self.assertIn(key, self.figures)
+                value = self.figures[key]
+                self.assertIsInstance(value, (int, float))
+                self.assertNotIsInstance(value, bool)
+                self.assertTrue(math.isfinite(value) and value >= 0, value)
+
+
+class BenchSmokeTest(RunFigures, unittest.TestCase):
+    NUMERIC = NUMERIC_KEYS
 
     @classmethod
     def setUpClass(cls):
@@ -95,20 +118,6 @@ class BenchSmokeTest(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.tmp.cleanup()
-
-    def test_run_succeeds_with_one_json_line(self):
-        self.assertEqual(self.done.returncode, 0, self.done.stderr)
-        self.assertIsNotNone(self.figures, self.done.stdout)
-        self.assertNotIn("error", self.figures)
-
-    def test_every_figure_is_a_sane_number(self):
-        for key in NUMERIC_KEYS:
-            with self.subTest(key=key):
-                self.assertIn(key, self.figures)
-                value = self.figures[key]
-                self.assertIsInstance(value, (int, float))
-                self.assertNotIsInstance(value, bool)
-                self.assertTrue(math.isfinite(value) and value >= 0, value)
 
     def test_phases_took_time(self):
         for key in ["ingest_s", "bare_s", "evaluate_s", "scan_s", "http_s", "startup_s",
@@ -188,7 +197,8 @@ SYNC_NUMERIC_KEYS = [
 ]
 
 
-class SyncBenchSmokeTest(unittest.TestCase):
+class SyncBenchSmokeTest(RunFigures, unittest.TestCase):
+    NUMERIC = SYNC_NUMERIC_KEYS
     """bench/sync_bench.py (scripts/bench-sync) at 20 ad sets, one run."""
 
     @classmethod
@@ -215,20 +225,6 @@ class SyncBenchSmokeTest(unittest.TestCase):
              self.results, "--out", report, "--analysis", os.path.join(self.tmp.name, "none.md"),
              "--command", "scripts/bench-sync --ad-sets 20", "--commit", "abc1234"],
             capture_output=True, text=True, timeout=60)
-
-    def test_run_succeeds_with_one_json_line(self):
-        self.assertEqual(self.done.returncode, 0, self.done.stderr)
-        self.assertIsNotNone(self.figures, self.done.stdout)
-        self.assertNotIn("error", self.figures)
-
-    def test_every_figure_is_a_sane_number(self):
-        for key in SYNC_NUMERIC_KEYS:
-            with self.subTest(key=key):
-                self.assertIn(key, self.figures)
-                value = self.figures[key]
-                self.assertIsInstance(value, (int, float))
-                self.assertNotIsInstance(value, bool)
-                self.assertTrue(math.isfinite(value) and value >= 0, value)
 
     def test_sync_and_ingest_store_the_same_weeks(self):
         f = self.figures

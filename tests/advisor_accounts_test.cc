@@ -32,16 +32,11 @@ const absl::Time kSundayEveningUtc =
 
 Week At(const std::string& monday) { return Week::Parse(monday).value(); }
 
-class AdvisorAccountsTest : public StorageTest {
+class AdvisorAccountsTest : public AdvisorTest {
  protected:
   void SetUp() override {
-    StorageTest::SetUp();
-    ASSERT_OK_AND_ASSIGN(store_, OpenSqliteStore(Options()));
-    ASSERT_OK_AND_ASSIGN(PolicyBook policies,
-                         PolicyBook::Create(Policy(), {}, LadderRegistry::BuiltIn()));
-    policies_ = std::make_unique<PolicyBook>(std::move(policies));
-    advisor_ = std::make_unique<Advisor>(store_.get(), policies_.get(), AdvisorOptions(),
-                                         [this] { return now_; });
+    now_ = kMondayEarlyUtc;
+    AdvisorTest::SetUp();
   }
 
   // One ad set in each account, with weeks from 2026-11-02 to 2026-11-23,
@@ -80,11 +75,6 @@ class AdvisorAccountsTest : public StorageTest {
     }
     return weeks;
   }
-
-  absl::Time now_ = kMondayEarlyUtc;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<PolicyBook> policies_;
-  std::unique_ptr<Advisor> advisor_;
 };
 
 TEST_F(AdvisorAccountsTest, RecordAccountSyncStampsTheClockAndStores) {

@@ -27,18 +27,8 @@ constexpr int kAdSets = 30;
 
 std::string AdSetId(int i) { return absl::StrCat("as_", i); }
 
-class AnswerWarmerTest : public StorageTest {
+class AnswerWarmerTest : public AdvisorTest {
  protected:
-  void SetUp() override {
-    StorageTest::SetUp();
-    ASSERT_OK_AND_ASSIGN(store_, OpenSqliteStore(Options()));
-    ASSERT_OK_AND_ASSIGN(PolicyBook policies,
-                         PolicyBook::Create(Policy(), {}, LadderRegistry::BuiltIn()));
-    policies_ = std::make_unique<PolicyBook>(std::move(policies));
-    advisor_ = std::make_unique<Advisor>(store_.get(), policies_.get(), AdvisorOptions(),
-                                         [] { return absl::Now(); });
-  }
-
   // kAdSets ad sets, three weeks each, evaluated at the last.
   void StoreAnEvaluation() {
     IngestBatch batch;
@@ -52,10 +42,6 @@ class AnswerWarmerTest : public StorageTest {
     request.as_of_week = W(2).ToString();
     ASSERT_OK(advisor_->EvaluateAdSets(request));
   }
-
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<PolicyBook> policies_;
-  std::unique_ptr<Advisor> advisor_;
 };
 
 TEST_F(AnswerWarmerTest, KeepsWhatGetRecommendationWouldAnswer) {

@@ -21,7 +21,10 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "gtest/gtest.h"
+#include "rung/advisor.h"
 #include "rung/decision.h"
+#include "rung/ladder.h"
+#include "rung/policy.h"
 #include "rung/status_macros.h"
 #include "rung/store.h"
 #include "rung/week.h"
@@ -85,6 +88,26 @@ class StorageTest : public ::testing::Test {
 
  private:
   std::string dir_;
+};
+
+// A real SQLite file behind an Advisor with the built-in policy, for tests
+// of the Advisor's use cases. The Advisor asks `now_` for the time.
+class AdvisorTest : public StorageTest {
+ protected:
+  void SetUp() override {
+    StorageTest::SetUp();
+    ASSERT_OK_AND_ASSIGN(store_, OpenSqliteStore(Options()));
+    ASSERT_OK_AND_ASSIGN(PolicyBook policies,
+                         PolicyBook::Create(Policy(), {}, LadderRegistry::BuiltIn()));
+    policies_ = std::make_unique<PolicyBook>(std::move(policies));
+    advisor_ = std::make_unique<Advisor>(store_.get(), policies_.get(), AdvisorOptions(),
+                                         [this] { return now_; });
+  }
+
+  absl::Time now_ = absl::Now();
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<PolicyBook> policies_;
+  std::unique_ptr<Advisor> advisor_;
 };
 
 // So that failed expectations show weeks as dates.
