@@ -1,7 +1,11 @@
 #include "cli/args.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
+#include <fstream>
+#include <sstream>
 
 #include "absl/strings/cord.h"
 #include "absl/strings/match.h"
@@ -206,6 +210,16 @@ absl::Status UsageError(absl::string_view message) {
 
 bool IsUsageError(const absl::Status& status) {
   return status.GetPayload(kUsagePayload).has_value();
+}
+
+absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  std::ostringstream content;
+  if (file) content << file.rdbuf();
+  if (!file || file.bad()) {
+    return absl::NotFoundError(absl::StrCat("cannot read ", path, ": ", strerror(errno)));
+  }
+  return content.str();
 }
 
 absl::Status AlreadyReported() {

@@ -103,6 +103,10 @@ bool IsUsageError(const absl::Status& status);
 absl::Status AlreadyReported();
 bool IsAlreadyReported(const absl::Status& status);
 
+// The whole of the file at `path`. NOT_FOUND ("cannot read PATH: why") when
+// it cannot be opened or read.
+absl::StatusOr<std::string> ReadWholeFile(const std::string& path);
+
 // Flag values. Errors are usage errors naming the flag.
 absl::StatusOr<int> ParsePositiveInt(absl::string_view flag, absl::string_view text);
 // "30s", "5m", "1h30m", or plain seconds ("90").

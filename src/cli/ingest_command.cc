@@ -1,9 +1,6 @@
 #include "cli/ingest_command.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -57,15 +54,9 @@ absl::StatusOr<IngestFlags> ReadFlags(const Invocation& invocation) {
 }
 
 absl::StatusOr<std::string> ReadInput(const std::string& path, std::istream& in) {
+  if (path != "-") return ReadWholeFile(path);
   std::ostringstream content;
-  if (path == "-") {
-    content << in.rdbuf();
-  } else {
-    std::ifstream file(path, std::ios::binary);
-    if (!file)
-      return absl::NotFoundError(absl::StrCat("cannot read ", path, ": ", strerror(errno)));
-    content << file.rdbuf();
-  }
+  content << in.rdbuf();
   return content.str();
 }
 

@@ -6,9 +6,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -39,13 +37,11 @@ absl::StatusOr<std::string> ReadPemFlag(const Invocation& invocation, absl::stri
                                         const char* variable) {
   const std::string path = FlagOrEnv(invocation, flag, variable, "");
   if (path.empty()) return std::string();
-  std::ifstream file(path, std::ios::binary);
-  std::stringstream text;
-  text << file.rdbuf();
-  if (!file || text.str().empty()) {
+  absl::StatusOr<std::string> pem = ReadWholeFile(path);
+  if (!pem.ok() || pem->empty()) {
     return absl::NotFoundError(absl::StrCat(flag, ": cannot read '", path, "'"));
   }
-  return text.str();
+  return pem;
 }
 
 absl::StatusOr<ClientTls> ReadClientTls(const Invocation& invocation) {

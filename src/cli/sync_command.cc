@@ -1,9 +1,7 @@
 #include "cli/sync_command.h"
 
 #include <cstdlib>
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -11,7 +9,6 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "api/proto_convert.h"
@@ -41,11 +38,9 @@ absl::StatusOr<std::string> ReadSecret(const Invocation& invocation, absl::strin
                                        const char* variable) {
   if (invocation.Has(flag)) {
     const std::string path = invocation.Value(flag);
-    std::ifstream file(path, std::ios::binary);
-    std::stringstream text;
-    text << file.rdbuf();
-    if (!file) return UsageError(absl::StrCat(flag, ": cannot read '", path, "'"));
-    return std::string(absl::StripTrailingAsciiWhitespace(text.str()));
+    absl::StatusOr<std::string> text = ReadWholeFile(path);
+    if (!text.ok()) return UsageError(absl::StrCat(flag, ": cannot read '", path, "'"));
+    return std::string(absl::StripTrailingAsciiWhitespace(*text));
   }
   const char* value = std::getenv(variable);
   return std::string(absl::StripTrailingAsciiWhitespace(value == nullptr ? "" : value));
