@@ -2,7 +2,7 @@
 // copied is read from the database file's size, which grows only when a
 // checkpoint writes pages into it.
 
-#include "storage/checkpointer.h"
+#include "storage/sqlite/checkpointer.h"
 
 #include <cstdint>
 #include <filesystem>
@@ -10,7 +10,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
-#include "storage/sqlite_db.h"
+#include "storage/sqlite/sqlite_db.h"
 #include "storage_test_util.h"
 
 namespace rung {

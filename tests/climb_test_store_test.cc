@@ -22,7 +22,7 @@
 #include "rung/recommendation.h"
 #include "rung/store.h"
 #include "storage/json_codec.h"
-#include "storage/sqlite_db.h"
+#include "storage/sqlite/sqlite_db.h"
 #include "storage_test_util.h"
 
 namespace rung {

@@ -13,9 +13,9 @@
 #include "core/digest.h"
 #include "gtest/gtest.h"
 #include "rung/store.h"
-#include "storage/migrator.h"
-#include "storage/sqlite_db.h"
-#include "storage/sqlite_store.h"
+#include "storage/sqlite/migrator.h"
+#include "storage/sqlite/sqlite_db.h"
+#include "storage/sqlite/sqlite_store.h"
 #include "storage_test_util.h"
 
 namespace rung {
@@ -34,7 +34,7 @@ TEST_F(MigrationsTest, FreshDatabaseGetsEveryMigrationWithItsChecksum) {
   ASSERT_OK(OpenSqliteStore(Options()));
 
   ASSERT_OK_AND_ASSIGN(auto db, OpenOther(DbPath()));
-  const std::vector<Migration>& embedded = EmbeddedMigrations();
+  const std::vector<Migration>& embedded = SqliteMigrations();
   ASSERT_FALSE(embedded.empty());
   ASSERT_OK_AND_ASSIGN(StatementLease rows,
                        db->Prepare("SELECT version, name, checksum, applied_at "
@@ -82,9 +82,9 @@ TEST_F(MigrationsTest, ReopeningAppliesNothingAndKeepsTheData) {
   EXPECT_EQ(
       db->QueryInt("SELECT count(*) FROM schema_migrations WHERE applied_at = 'marker'", "test")
           .value_or(-1),
-      static_cast<int64_t>(EmbeddedMigrations().size()));
+      static_cast<int64_t>(SqliteMigrations().size()));
   EXPECT_EQ(db->QueryInt("SELECT count(*) FROM schema_migrations", "test").value_or(-1),
-            static_cast<int64_t>(EmbeddedMigrations().size()));
+            static_cast<int64_t>(SqliteMigrations().size()));
   ASSERT_OK_AND_ASSIGN(const AdSetHistory history, store->GetHistory("as_1", {}, {}));
   ASSERT_EQ(history.size(), 1u);
   EXPECT_EQ(history[0], Record("as_1", W(0), 10));
@@ -104,7 +104,7 @@ TEST_F(MigrationsTest, RefusesASchemaNewerThanItKnows) {
 
   EXPECT_TRUE(HasStatus(StatusOf(store), absl::StatusCode::kFailedPrecondition,
                         absl::StrCat("database schema version 999 is newer than this rungd knows (",
-                                     EmbeddedMigrations().back().version, "); upgrade rungd")));
+                                     SqliteMigrations().back().version, "); upgrade rungd")));
 }
 
 TEST_F(MigrationsTest, RefusesAMigrationEditedAfterItWasApplied) {
@@ -215,7 +215,7 @@ TEST_F(MigrationsTest, RefusesAFileThatIsNotSqliteWithoutTouchingIt) {
 }
 
 TEST_F(MigrationsTest, AccountsArriveOnADatabaseOfSchemaFiveWithItsDataKept) {
-  const std::vector<Migration>& embedded = EmbeddedMigrations();
+  const std::vector<Migration>& embedded = SqliteMigrations();
   ASSERT_GE(embedded.size(), 6u);
   ASSERT_EQ(embedded[5].version, 6);
   {

@@ -1,13 +1,13 @@
 // ParameterRows against a real SQLite file: what a row binds is what the
 // table then holds.
 
-#include "storage/parameter_rows.h"
+#include "storage/sqlite/parameter_rows.h"
 
 #include <memory>
 #include <string>
 
 #include "gtest/gtest.h"
-#include "storage/sqlite_db.h"
+#include "storage/sqlite/sqlite_db.h"
 #include "storage_test_util.h"
 
 namespace rung {

@@ -1,7 +1,7 @@
 // The SQLite store behind rung::Store: upserts, atomicity, idempotency,
 // reads, and how it reports a locked or full database.
 
-#include "storage/sqlite_store.h"
+#include "storage/sqlite/sqlite_store.h"
 
 #include <sqlite3.h>
 
@@ -22,7 +22,7 @@
 #include "gtest/gtest.h"
 #include "rung/store.h"
 #include "storage/json_codec.h"
-#include "storage/sqlite_db.h"
+#include "storage/sqlite/sqlite_db.h"
 #include "storage_test_util.h"
 
 namespace rung {

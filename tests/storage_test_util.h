@@ -28,7 +28,7 @@
 #include "rung/status_macros.h"
 #include "rung/store.h"
 #include "rung/week.h"
-#include "storage/sqlite_db.h"
+#include "storage/sqlite/sqlite_db.h"
 
 #define EXPECT_OK(expr) EXPECT_EQ(::rung::StatusOf(expr), ::absl::OkStatus())
 #define ASSERT_OK(expr) ASSERT_EQ(::rung::StatusOf(expr), ::absl::OkStatus())

@@ -6,15 +6,16 @@
 
 namespace rung {
 
-// One numbered schema step, embedded from migrations/NNNN_name.sql.
+// One numbered schema step, embedded from migrations/ENGINE/NNNN_name.sql.
 struct Migration {
   int version;
   std::string_view name;
   std::string_view sql;
 };
 
-// Every migration this binary knows, in version order. Generated at build time.
-const std::vector<Migration>& EmbeddedMigrations();
+// Every SQLite migration this binary knows, in version order. Generated at
+// build time.
+const std::vector<Migration>& SqliteMigrations();
 
 }  // namespace rung
 

@@ -1,5 +1,5 @@
-#ifndef RUNG_STORAGE_RECOMMENDATION_ROWS_H_
-#define RUNG_STORAGE_RECOMMENDATION_ROWS_H_
+#ifndef RUNG_STORAGE_SQLITE_RECOMMENDATION_ROWS_H_
+#define RUNG_STORAGE_SQLITE_RECOMMENDATION_ROWS_H_
 
 // The recommendations and evaluations tables (migration 0002): their SQL and
 // how a row encodes. Each function uses the connection it is given; writes
@@ -15,8 +15,8 @@
 #include "rung/recommendation.h"
 #include "rung/store.h"
 #include "rung/week.h"
-#include "storage/parameter_rows.h"
-#include "storage/sqlite_db.h"
+#include "storage/sqlite/parameter_rows.h"
+#include "storage/sqlite/sqlite_db.h"
 
 namespace rung {
 
@@ -54,4 +54,4 @@ absl::StatusOr<std::optional<EvaluationRecord>> SelectLatestEvaluationRow(Connec
 
 }  // namespace rung
 
-#endif  // RUNG_STORAGE_RECOMMENDATION_ROWS_H_
+#endif  // RUNG_STORAGE_SQLITE_RECOMMENDATION_ROWS_H_

@@ -1,5 +1,5 @@
-#ifndef RUNG_STORAGE_CHECKPOINTER_H_
-#define RUNG_STORAGE_CHECKPOINTER_H_
+#ifndef RUNG_STORAGE_SQLITE_CHECKPOINTER_H_
+#define RUNG_STORAGE_SQLITE_CHECKPOINTER_H_
 
 #include <cstdint>
 #include <memory>
@@ -7,7 +7,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "core/background_worker.h"
-#include "storage/sqlite_db.h"
+#include "storage/sqlite/sqlite_db.h"
 
 namespace rung {
 
@@ -60,4 +60,4 @@ class Checkpointer {
 
 }  // namespace rung
 
-#endif  // RUNG_STORAGE_CHECKPOINTER_H_
+#endif  // RUNG_STORAGE_SQLITE_CHECKPOINTER_H_

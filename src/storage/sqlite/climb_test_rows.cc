@@ -1,4 +1,4 @@
-#include "storage/climb_test_rows.h"
+#include "storage/sqlite/climb_test_rows.h"
 
 #include <cmath>
 #include <cstdint>

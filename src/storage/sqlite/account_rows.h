@@ -1,5 +1,5 @@
-#ifndef RUNG_STORAGE_ACCOUNT_ROWS_H_
-#define RUNG_STORAGE_ACCOUNT_ROWS_H_
+#ifndef RUNG_STORAGE_SQLITE_ACCOUNT_ROWS_H_
+#define RUNG_STORAGE_SQLITE_ACCOUNT_ROWS_H_
 
 // The accounts table (migration 0006): its SQL and how a row encodes. Each
 // function uses the connection it is given; the write expects the caller to
@@ -11,7 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "rung/account.h"
-#include "storage/sqlite_db.h"
+#include "storage/sqlite/sqlite_db.h"
 
 namespace rung {
 
@@ -31,4 +31,4 @@ absl::StatusOr<std::vector<AccountRecord>> SelectAccountRows(Connection& connect
 
 }  // namespace rung
 
-#endif  // RUNG_STORAGE_ACCOUNT_ROWS_H_
+#endif  // RUNG_STORAGE_SQLITE_ACCOUNT_ROWS_H_

@@ -1,4 +1,4 @@
-#include "storage/recommendation_rows.h"
+#include "storage/sqlite/recommendation_rows.h"
 
 #include <cstdint>
 #include <limits>

@@ -1,4 +1,4 @@
-#include "storage/sqlite_store.h"
+#include "storage/sqlite/sqlite_store.h"
 
 #include <algorithm>
 #include <atomic>
@@ -21,15 +21,15 @@
 #include "absl/synchronization/mutex.h"
 #include "core/text.h"
 #include "rung/status_macros.h"
-#include "storage/account_rows.h"
-#include "storage/checkpointer.h"
-#include "storage/climb_test_rows.h"
-#include "storage/connection_pool.h"
+#include "storage/sqlite/account_rows.h"
+#include "storage/sqlite/checkpointer.h"
+#include "storage/sqlite/climb_test_rows.h"
+#include "storage/sqlite/connection_pool.h"
 #include "storage/json_codec.h"
-#include "storage/migrator.h"
-#include "storage/parameter_rows.h"
-#include "storage/recommendation_rows.h"
-#include "storage/sqlite_db.h"
+#include "storage/sqlite/migrator.h"
+#include "storage/sqlite/parameter_rows.h"
+#include "storage/sqlite/recommendation_rows.h"
+#include "storage/sqlite/sqlite_db.h"
 
 namespace rung {
 namespace {
@@ -814,7 +814,7 @@ absl::StatusOr<SqliteStore*> AsSqliteStore(Store& store) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const SqliteStoreOptions& options) {
-  return OpenWithMigrations(options, EmbeddedMigrations());
+  return OpenWithMigrations(options, SqliteMigrations());
 }
 
 absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStoreForTest(

@@ -1,5 +1,5 @@
-#ifndef RUNG_STORAGE_CLIMB_TEST_ROWS_H_
-#define RUNG_STORAGE_CLIMB_TEST_ROWS_H_
+#ifndef RUNG_STORAGE_SQLITE_CLIMB_TEST_ROWS_H_
+#define RUNG_STORAGE_SQLITE_CLIMB_TEST_ROWS_H_
 
 // The climb_tests table (migration 0002): its SQL and how a row encodes.
 // Each function uses the connection it is given; writes expect the caller to
@@ -15,7 +15,7 @@
 #include "rung/decision.h"
 #include "rung/store.h"
 #include "rung/week.h"
-#include "storage/sqlite_db.h"
+#include "storage/sqlite/sqlite_db.h"
 
 namespace rung {
 
@@ -58,4 +58,4 @@ absl::Status ApplyTestUpdate(Connection& writer, const TestUpdate& update, Week 
 
 }  // namespace rung
 
-#endif  // RUNG_STORAGE_CLIMB_TEST_ROWS_H_
+#endif  // RUNG_STORAGE_SQLITE_CLIMB_TEST_ROWS_H_

@@ -1,5 +1,5 @@
-#ifndef RUNG_STORAGE_PARAMETER_ROWS_H_
-#define RUNG_STORAGE_PARAMETER_ROWS_H_
+#ifndef RUNG_STORAGE_SQLITE_PARAMETER_ROWS_H_
+#define RUNG_STORAGE_SQLITE_PARAMETER_ROWS_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -8,7 +8,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
-#include "storage/sqlite_db.h"
+#include "storage/sqlite/sqlite_db.h"
 
 namespace rung {
 
@@ -50,4 +50,4 @@ class ParameterRows {
 
 }  // namespace rung
 
-#endif  // RUNG_STORAGE_PARAMETER_ROWS_H_
+#endif  // RUNG_STORAGE_SQLITE_PARAMETER_ROWS_H_

@@ -1,4 +1,4 @@
-#include "storage/account_rows.h"
+#include "storage/sqlite/account_rows.h"
 
 #include <utility>
 

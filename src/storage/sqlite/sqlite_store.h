@@ -1,5 +1,5 @@
-#ifndef RUNG_STORAGE_SQLITE_STORE_H_
-#define RUNG_STORAGE_SQLITE_STORE_H_
+#ifndef RUNG_STORAGE_SQLITE_SQLITE_STORE_H_
+#define RUNG_STORAGE_SQLITE_SQLITE_STORE_H_
 
 // Test seams of the SQLite store, which the daemon does not use: they let
 // tests drive situations no real file or options can (an edited migration,
@@ -12,7 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "rung/store.h"
-#include "storage/checkpointer.h"
+#include "storage/sqlite/checkpointer.h"
 #include "storage/migrations.h"
 
 namespace rung {
@@ -35,4 +35,4 @@ absl::StatusOr<Checkpointer::Stats> WaitForCheckpointsForTest(Store& store);
 
 }  // namespace rung
 
-#endif  // RUNG_STORAGE_SQLITE_STORE_H_
+#endif  // RUNG_STORAGE_SQLITE_SQLITE_STORE_H_

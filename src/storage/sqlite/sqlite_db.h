@@ -1,5 +1,5 @@
-#ifndef RUNG_STORAGE_SQLITE_DB_H_
-#define RUNG_STORAGE_SQLITE_DB_H_
+#ifndef RUNG_STORAGE_SQLITE_SQLITE_DB_H_
+#define RUNG_STORAGE_SQLITE_SQLITE_DB_H_
 
 // Thin RAII wrappers over the SQLite C API, so that the store speaks in
 // absl::Status and never leaks a handle or leaves a statement mid-step.
@@ -214,4 +214,4 @@ class Connection {
 
 }  // namespace rung
 
-#endif  // RUNG_STORAGE_SQLITE_DB_H_
+#endif  // RUNG_STORAGE_SQLITE_SQLITE_DB_H_

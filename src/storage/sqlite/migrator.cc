@@ -1,4 +1,4 @@
-#include "storage/migrator.h"
+#include "storage/sqlite/migrator.h"
 
 #include <algorithm>
 

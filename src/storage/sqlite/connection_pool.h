@@ -1,12 +1,12 @@
-#ifndef RUNG_STORAGE_CONNECTION_POOL_H_
-#define RUNG_STORAGE_CONNECTION_POOL_H_
+#ifndef RUNG_STORAGE_SQLITE_CONNECTION_POOL_H_
+#define RUNG_STORAGE_SQLITE_CONNECTION_POOL_H_
 
 #include <memory>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
-#include "storage/sqlite_db.h"
+#include "storage/sqlite/sqlite_db.h"
 
 namespace rung {
 
@@ -51,4 +51,4 @@ class ConnectionPool {
 
 }  // namespace rung
 
-#endif  // RUNG_STORAGE_CONNECTION_POOL_H_
+#endif  // RUNG_STORAGE_SQLITE_CONNECTION_POOL_H_

@@ -1,5 +1,5 @@
-#ifndef RUNG_STORAGE_MIGRATOR_H_
-#define RUNG_STORAGE_MIGRATOR_H_
+#ifndef RUNG_STORAGE_SQLITE_MIGRATOR_H_
+#define RUNG_STORAGE_SQLITE_MIGRATOR_H_
 
 // Brings a database file to the schema this binary was built with, and
 // refuses files it must not touch: someone else's, a newer rungd's, or one
@@ -14,7 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "storage/migrations.h"
-#include "storage/sqlite_db.h"
+#include "storage/sqlite/sqlite_db.h"
 
 namespace rung {
 
@@ -37,4 +37,4 @@ absl::Status Migrate(Connection& writer, const std::vector<Migration>& migration
 
 }  // namespace rung
 
-#endif  // RUNG_STORAGE_MIGRATOR_H_
+#endif  // RUNG_STORAGE_SQLITE_MIGRATOR_H_

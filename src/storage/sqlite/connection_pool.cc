@@ -1,4 +1,4 @@
-#include "storage/connection_pool.h"
+#include "storage/sqlite/connection_pool.h"
 
 #include <utility>
 

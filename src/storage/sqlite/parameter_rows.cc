@@ -1,4 +1,4 @@
-#include "storage/parameter_rows.h"
+#include "storage/sqlite/parameter_rows.h"
 
 #include "rung/status_macros.h"
 

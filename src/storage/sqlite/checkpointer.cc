@@ -1,4 +1,4 @@
-#include "storage/checkpointer.h"
+#include "storage/sqlite/checkpointer.h"
 
 #include <utility>
 
