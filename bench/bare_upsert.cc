@@ -164,9 +164,7 @@ class BareWriter {
 }  // namespace
 
 absl::Status CreateSchema(const std::string& path) {
-  SqliteStoreOptions options;
-  options.path = path;
-  return OpenSqliteStore(options).status();
+  return OpenStore(path, StoreSettings()).status();
 }
 
 absl::StatusOr<IngestFigures> BareUpsert(const std::string& path, const DatasetSpec& spec,

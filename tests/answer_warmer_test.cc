@@ -52,7 +52,7 @@ TEST_F(AnswerWarmerTest, KeepsWhatGetRecommendationWouldAnswer) {
   ASSERT_OK(warmer.WaitUntilIdle());
 
   EXPECT_EQ(answers.stats().entries, kAdSets);
-  const int64_t version = advisor_->RecommendationsVersion();
+  ASSERT_OK_AND_ASSIGN(const int64_t version, advisor_->RecommendationsVersion());
   for (int i = 0; i < kAdSets; ++i) {
     v1::GetRecommendationResponse kept;
     ASSERT_TRUE(answers.Find(version, AnswerCache::KeyOf(AdSetId(i), ""), &kept)) << AdSetId(i);

@@ -22,13 +22,13 @@
 #include "absl/time/civil_time.h"
 #include "gtest/gtest.h"
 #include "rung/advisor.h"
-#include "rung/decision.h"
 #include "rung/ladder.h"
 #include "rung/policy.h"
 #include "rung/status_macros.h"
 #include "rung/store.h"
 #include "rung/week.h"
 #include "storage/sqlite/sqlite_db.h"
+#include "storage/sqlite/sqlite_store.h"
 
 #define EXPECT_OK(expr) EXPECT_EQ(::rung::StatusOf(expr), ::absl::OkStatus())
 #define ASSERT_OK(expr) ASSERT_EQ(::rung::StatusOf(expr), ::absl::OkStatus())
@@ -130,33 +130,22 @@ inline AdSetWeek Record(const std::string& ad_set_id, Week week, int64_t purchas
   return record;
 }
 
-// Prepares `decisions` with `store` and writes them with `write`, as an
-// evaluation does with each chunk.
-inline absl::Status PrepareAndWrite(const Store& store, Store::DecisionWriter write,
-                                    const std::vector<Decision>& decisions) {
-  ASSIGN_OR_RETURN(const std::unique_ptr<Store::PreparedDecisions> prepared,
-                   store.PrepareDecisions(decisions));
-  return write(*prepared);
-}
-
-// Stores the run `run` with `decisions`, as an evaluation stores them.
+// Stores the run `run` with `chunk`, as an evaluation stores its chunks.
 inline absl::Status StoreRun(Store& store, const EvaluationRecord& run,
-                             const std::vector<Decision>& decisions = {}) {
-  return store.StoreEvaluation(
-      [&](Store::DecisionWriter write) -> absl::StatusOr<EvaluationRecord> {
-        RETURN_IF_ERROR(PrepareAndWrite(store, write, decisions));
-        return run;
-      });
+                             const EvaluationChunk& chunk = {}) {
+  ASSIGN_OR_RETURN(std::unique_ptr<EvaluationWriter> writer, store.BeginEvaluation());
+  RETURN_IF_ERROR(writer->Write(chunk));
+  return writer->Commit(run);
 }
 
-// Stores `decisions` as a run of their own; the run's record is dated at the
+// Stores `chunk` as a run of its own; the run's record is dated at the
 // epoch, so that it is never the latest evaluation.
-inline absl::Status SaveDecisions(Store& store, const std::vector<Decision>& decisions) {
+inline absl::Status SaveChunk(Store& store, const EvaluationChunk& chunk) {
   static int runs = 0;
   EvaluationRecord run;
   run.evaluation_id = absl::StrCat("run_", ++runs);
-  run.evaluated = static_cast<int>(decisions.size());
-  return StoreRun(store, run, decisions);
+  run.evaluated = static_cast<int>(chunk.recommendations.size());
+  return StoreRun(store, run, chunk);
 }
 
 }  // namespace rung

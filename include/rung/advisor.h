@@ -26,6 +26,8 @@ namespace rung {
 using Clock = std::function<absl::Time()>;
 
 struct EvaluationRequest;
+struct AsOfWeeks;
+struct Decided;
 
 struct AdvisorOptions {
   int max_batch_size = 5000;
@@ -142,9 +144,10 @@ class Advisor {
   absl::StatusOr<Recommendation> GetRecommendation(std::string_view ad_set_id,
                                                    std::string_view as_of_week);
 
-  // Moves whenever stored recommendations may have changed; answers of
-  // GetRecommendation read under one version stay right until it moves.
-  int64_t RecommendationsVersion() const { return store_->RecommendationsVersion(); }
+  // Moves whenever stored recommendations may have changed, by any process
+  // on the database; answers of GetRecommendation read under one version
+  // stay right until it moves.
+  absl::StatusOr<int64_t> RecommendationsVersion() { return store_->RecommendationsVersion(); }
 
   // AIP-158 paging as for ListAdSets.
   absl::StatusOr<RecommendationPage> ListRecommendations(const RecommendationFilter& filter,
@@ -189,11 +192,18 @@ class Advisor {
   // climb test it took part in, oldest start first.
   absl::StatusOr<Decision> DecideFor(const AdSetHistory& history, Week as_of,
                                      const std::vector<ClimbTest>& tests);
-  // Hands `evaluate` each named ad set's history and climb tests, in id
-  // order, each id once.
-  absl::Status EvaluateNamed(
-      std::vector<std::string> ad_set_ids,
-      absl::FunctionRef<absl::Status(const AdSetHistory&, const std::vector<ClimbTest>&)> evaluate);
+  // Hands `evaluate` each named ad set's history, in id order, each id once.
+  absl::Status EvaluateNamed(std::vector<std::string> ad_set_ids,
+                             absl::FunctionRef<absl::Status(const AdSetHistory&)> evaluate);
+  // One attempt at a stored run: decides on a thread of its own while this
+  // one writes, and commits.
+  absl::Status StoreEvaluation(const EvaluationRequest& request, const AsOfWeeks& weeks,
+                               absl::Time evaluated_at, EvaluationResult& result);
+  // Decides for every selected ad set, counting into `result`, and hands
+  // each decision to `keep`.
+  absl::Status DecideEach(const EvaluationRequest& request, const AsOfWeeks& weeks,
+                          absl::Time evaluated_at, EvaluationResult& result,
+                          absl::FunctionRef<absl::Status(Decided)> keep);
   absl::CivilDay Today() const;
 
   Store* store_;

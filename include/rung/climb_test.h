@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "rung/week.h"
 
@@ -43,6 +45,42 @@ struct ClimbTest {
     return original_ad_set_id == ad_set_id || duplicate_ad_set_id == ad_set_id;
   }
 };
+
+// What an evaluation found about a test that governed an ad set: concluded
+// with these figures, or (when it was concluded at this very week and is now
+// still running, say after a correction) running again.
+struct TestUpdate {
+  std::string climb_test_id;
+  ClimbTestState state = ClimbTestState::kRunning;
+  std::optional<double> original_cost_per_macro;
+  std::optional<double> duplicate_cost_per_macro;
+  std::optional<int64_t> retest_baseline;
+};
+
+// --- How a test's state may change ------------------------------------------
+//
+// A test starts RUNNING. An evaluation of week w concludes it (PROMOTED or
+// KEPT_CURRENT at w); only an evaluation of that same week may judge it
+// again or find it running again, since a later week sees it concluded and
+// an earlier week sees it as it then ran. CancelClimbTest ends a running
+// test for good. At most one running test involves an ad set, in either role.
+
+// ALREADY_EXISTS, naming the ad set and the test, when a RUNNING test of
+// `tests` other than `candidate` involves either of its ad sets.
+absl::Status CheckNoRunningTestInvolves(const ClimbTest& candidate,
+                                        const std::vector<ClimbTest>& tests);
+
+// `test` cancelled at `week`: a cancelled test as it is, FAILED_PRECONDITION
+// for one already judged.
+absl::StatusOr<ClimbTest> Cancelled(const ClimbTest& test, Week week);
+
+// What an evaluation of `week` that found `finding` makes of `current`, or
+// nullopt when it changes nothing: a cancelled test is never touched, a
+// conclusion applies to a running test or one concluded at `week`, and a
+// reopening to one concluded at `week` unless another running test of
+// `others` (tests involving either of its ad sets) took its place.
+std::optional<ClimbTest> AfterFinding(const ClimbTest& current, const TestUpdate& finding,
+                                      Week week, const std::vector<ClimbTest>& others);
 
 // The test that governs `ad_set_id` at week `w`, or nullptr: one that has
 // started by w, involves the ad set, is not cancelled, and is running or was

@@ -38,17 +38,6 @@ struct DecisionInput {
   const std::vector<ClimbTest>* past_tests = nullptr;
 };
 
-// What a stored evaluation does to the governing test: conclude it with
-// these figures, or (when the test was concluded at this very week and is
-// now still running, say after a correction) reopen it.
-struct TestUpdate {
-  std::string climb_test_id;
-  ClimbTestState state = ClimbTestState::kRunning;
-  std::optional<double> original_cost_per_macro;
-  std::optional<double> duplicate_cost_per_macro;
-  std::optional<int64_t> retest_baseline;
-};
-
 struct Decision {
   Recommendation recommendation;
   // Set when a climb test governed the ad set.

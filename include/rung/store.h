@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/functional/function_ref.h"
@@ -87,38 +88,80 @@ struct EvaluationRecord {
   absl::Duration duration = absl::ZeroDuration();
 };
 
+// A counter that one engine keeps about its own upkeep (SQLite: background
+// checkpoints of its write-ahead log), exported under the engine's own name.
+struct EngineCounter {
+  // A Prometheus counter name, such as "rung_wal_checkpoints_total".
+  std::string name;
+  std::string help;
+  // Counts by the value of the label `result`.
+  std::vector<std::pair<std::string, int64_t>> by_result;
+};
+
 // What the store holds, for metrics: cheap enough to read on every scrape.
 struct StoreStats {
   int64_t ad_sets = 0;
   // Stored ad set weeks (records).
   int64_t weeks = 0;
-  // The database file and its write-ahead log.
+  // What the data takes on disk, as the engine measures it.
   int64_t database_bytes = 0;
-  // Background checkpoints of the write-ahead log since the store opened:
-  // those that ran, and those that failed (the log then keeps growing).
-  int64_t wal_checkpoints = 0;
-  int64_t wal_checkpoint_failures = 0;
   // When the last ingest that wrote something was committed.
   std::optional<absl::Time> last_ingest_time;
   // The most recent stored (not dry-run) evaluation.
   std::optional<EvaluationRecord> latest_evaluation;
+  std::vector<EngineCounter> engine_counters;
 };
 
-// Where ad set weeks live. The core knows only this interface.
-//
-// Error codes follow the API's table: NOT_FOUND for unknown ad sets,
-// INVALID_ARGUMENT ("weeks[i].field: ...") for records that contradict what
-// is stored, RESOURCE_EXHAUSTED for a full disk, UNAVAILABLE for a database
-// that is locked past the busy timeout or cannot be reached. Implementations
-// are safe for concurrent use.
-class Store {
- public:
-  virtual ~Store() = default;
+// An ad set of a batch that is stored under another account or campaign than
+// the batch's record of it names.
+struct OwnerConflict {
+  // The first record of the batch that names another owner than the one
+  // stored (or stored by an earlier record of the same batch).
+  size_t record_index = 0;
+  std::string stored_account_id;
+  std::string stored_campaign_id;
+};
 
-  // Upserts all records in one transaction, or none. With a request_id seen
-  // before, writes nothing and answers the first answer. A record whose ad set
-  // is stored under another account or campaign is refused.
-  virtual absl::StatusOr<IngestSummary> Ingest(const IngestBatch& batch) = 0;
+// What an ingest did: a summary of what it wrote, or the conflict that kept
+// it from writing anything.
+struct IngestOutcome {
+  IngestSummary summary;
+  std::optional<OwnerConflict> conflict;
+};
+
+// A change to a stored climb test, made only while the stored test is still
+// in `expected`'s state and conclusion week: the caller decided on it from
+// what it read (see core's climb test rules), and must not overwrite a
+// change that someone made since.
+struct ClimbTestChange {
+  ClimbTest expected;
+  ClimbTest next;
+};
+
+// Part of what one evaluation run stores.
+struct EvaluationChunk {
+  std::vector<Recommendation> recommendations;
+  std::vector<ClimbTestChange> test_changes;
+};
+
+// Every interface below follows the API's table of error codes: NOT_FOUND
+// for an unknown ad set, test or account; INVALID_ARGUMENT ("field: ...")
+// for a value no store can hold; RESOURCE_EXHAUSTED for a full disk;
+// UNAVAILABLE for a database that is busy past its timeout or cannot be
+// reached; ABORTED for a write that lost a race with a concurrent one and
+// may be retried from a fresh read. Implementations are safe for concurrent
+// use, also by several processes on one database.
+
+// The weekly records of ad sets.
+class AdSetWeekStore {
+ public:
+  virtual ~AdSetWeekStore() = default;
+
+  // Writes all records in one transaction, provided that each record's ad
+  // set is new or stored under the record's account and campaign; otherwise
+  // writes nothing and answers the first conflict. With a request_id seen
+  // before, writes nothing and answers the first summary.
+  virtual absl::StatusOr<IngestOutcome> Ingest(const IngestBatch& batch) = 0;
 
   // The ad set's weeks within [from, to] (open sides when nullopt), oldest
   // first. NOT_FOUND when the ad set has no week at all.
@@ -135,39 +178,37 @@ class Store {
 
   // Ad set ids in byte order, filtered by account.
   virtual absl::StatusOr<std::vector<std::string>> ListAdSetIds(const AdSetIdPageQuery& query) = 0;
+};
 
-  // --- Evaluations -----------------------------------------------------------
+// One evaluation run on its way into the store: its chunks are written as
+// they are decided, and none of them is seen by a read before Commit.
+// Destroying the writer without a successful Commit stores nothing. Used by
+// one thread at a time.
+class EvaluationWriter {
+ public:
+  virtual ~EvaluationWriter() = default;
 
-  // Decisions checked and put into one store's own form, by its
-  // PrepareDecisions, for its DecisionWriter.
-  class PreparedDecisions {
-   public:
-    virtual ~PreparedDecisions() = default;
-  };
+  // Upserts each recommendation under its (ad set, as-of week), replacing an
+  // earlier one, and makes each test change. INVALID_ARGUMENT naming
+  // "recommendations[i]..." or "test_changes[i]..." of the chunk; ABORTED
+  // when a test is no longer in its change's expected state.
+  virtual absl::Status Write(const EvaluationChunk& chunk) = 0;
 
-  // Checks `decisions` (INVALID_ARGUMENT naming "decisions[i]...") and
-  // prepares them for this store's DecisionWriter. Reads and writes nothing
-  // and may run on any thread, so that a caller can prepare the next chunk
-  // while the last one is written. Thread-safe.
-  virtual absl::StatusOr<std::unique_ptr<PreparedDecisions>> PrepareDecisions(
-      const std::vector<Decision>& decisions) const = 0;
+  // Appends `record` to the evaluation history and publishes the run whole.
+  // ALREADY_EXISTS when the run is recorded already; ABORTED when a
+  // concurrent evaluation won a race (run the evaluation again).
+  virtual absl::Status Commit(const EvaluationRecord& record) = 0;
+};
 
-  // Stores prepared decisions in this call, in as many calls as it likes.
-  using DecisionWriter = absl::FunctionRef<absl::Status(const PreparedDecisions&)>;
+// Recommendations and the evaluation runs that made them.
+class RecommendationStore {
+ public:
+  virtual ~RecommendationStore() = default;
 
-  // Stores one evaluation run whole or not at all. `run` executes inside one
-  // write transaction: it hands its decisions to the DecisionWriter as it
-  // makes them, and answers the run's record. Each recommendation is
-  // upserted under its (ad set, as-of week), replacing an earlier one; each
-  // test update applies at that week (a conclusion only to a test that is
-  // running or was concluded at that same week, a reopening only to one
-  // concluded at that week; a cancelled test is never touched); the record is
-  // appended to the evaluation history. No read sees any of it before the
-  // end. An error from `run`, or from storing, stores nothing and is
-  // returned; ALREADY_EXISTS when the run is recorded already. Other writes
-  // wait while `run` runs (there is one writer); reads do not.
-  virtual absl::Status StoreEvaluation(
-      absl::FunctionRef<absl::StatusOr<EvaluationRecord>(DecisionWriter)> run) = 0;
+  // Begins a run. Evaluations serialize: another one waits until this one is
+  // committed or dropped, or fails with ABORTED and is run again. Ingests
+  // and reads go on meanwhile, unless the engine has only one writer.
+  virtual absl::StatusOr<std::unique_ptr<EvaluationWriter>> BeginEvaluation() = 0;
 
   // The recommendation for (ad set, week), or the ad set's latest when `week`
   // is nullopt. NOT_FOUND when there is none.
@@ -178,16 +219,18 @@ class Store {
   virtual absl::StatusOr<std::vector<Recommendation>> ListRecommendations(
       const RecommendationQuery& query) = 0;
 
-  // Grows after every attempt of this store to store an evaluation (a failed
-  // COMMIT may still have reached the file), so that answers read under one
-  // version can be kept until it moves. Commits by another process on the
-  // same database are not counted. Thread-safe.
-  virtual int64_t RecommendationsVersion() const = 0;
+  // How many evaluations have been committed to the database, by any
+  // process: answers read under one version stay right until it moves.
+  virtual absl::StatusOr<int64_t> RecommendationsVersion() = 0;
+};
 
-  // --- Climb tests -----------------------------------------------------------
+class ClimbTestStore {
+ public:
+  virtual ~ClimbTestStore() = default;
 
-  // Stores a new RUNNING test. ALREADY_EXISTS when a running test already
-  // involves either ad set, in either role.
+  // Stores a new test, provided that no RUNNING test involves either of its
+  // ad sets in either role: ABORTED when one does (started since the caller
+  // looked), ALREADY_EXISTS when the id is taken.
   virtual absl::Status InsertClimbTest(const ClimbTest& test) = 0;
 
   // NOT_FOUND for an unknown id.
@@ -199,12 +242,15 @@ class Store {
   // Matching tests in id order, at most query.limit.
   virtual absl::StatusOr<std::vector<ClimbTest>> ListClimbTests(const ClimbTestQuery& query) = 0;
 
-  // Marks a running test CANCELLED, concluded at `week`, and returns it. A
-  // cancelled test is returned as it is; one already judged is
-  // FAILED_PRECONDITION; an unknown id NOT_FOUND.
-  virtual absl::StatusOr<ClimbTest> CancelClimbTest(std::string_view climb_test_id, Week week) = 0;
+  // Makes `change` on its own: NOT_FOUND for an unknown test, ABORTED when
+  // the test is no longer in the expected state.
+  virtual absl::Status UpdateClimbTest(const ClimbTestChange& change) = 0;
+};
 
-  // --- Accounts --------------------------------------------------------------
+// The ad accounts that a sync from Meta recorded.
+class AccountStore {
+ public:
+  virtual ~AccountStore() = default;
 
   // Stores `account` in place of whatever was recorded for its id.
   // INVALID_ARGUMENT when it has no id or no last_sync_time.
@@ -216,8 +262,14 @@ class Store {
   // Every recorded account, in id order. Accounts are few: an evaluation
   // reads them all to learn their time zones.
   virtual absl::StatusOr<std::vector<AccountRecord>> ListAccounts() = 0;
+};
 
-  // OK while the database answers reads and could take the write lock.
+// Keeping the database itself: health, figures and copies.
+class StoreAdmin {
+ public:
+  virtual ~StoreAdmin() = default;
+
+  // OK while the database answers reads and could take writes.
   virtual absl::Status Ping() = 0;
 
   virtual absl::StatusOr<StoreStats> GetStats() = 0;
@@ -225,22 +277,38 @@ class Store {
   // Copies the live database to `destination_path`, a file that must not
   // exist yet, while writers go on; the copy holds every write committed
   // before the call. Answers the copy's size in bytes. INVALID_ARGUMENT
-  // ("destination_path: ...") for a path that exists or cannot be created.
+  // ("destination_path: ...") for a path that exists or cannot be created;
+  // FAILED_PRECONDITION for an engine whose database is copied with its own
+  // tools.
   virtual absl::StatusOr<int64_t> Backup(const std::string& destination_path) = 0;
 };
 
-struct SqliteStoreOptions {
-  std::string path;
-  // "FULL", "NORMAL" or "OFF".
+// Where everything lives. The core knows only these interfaces; the engines
+// (src/storage/ENGINE/) implement them, and OpenStore picks one.
+class Store : public AdSetWeekStore,
+              public RecommendationStore,
+              public ClimbTestStore,
+              public AccountStore,
+              public StoreAdmin {};
+
+// What the config file says about storage. Each engine takes what applies
+// to it.
+struct StoreSettings {
+  // SQLite's synchronous mode: "FULL", "NORMAL" or "OFF".
   std::string synchronous = "FULL";
+  // How long a statement waits for a lock before UNAVAILABLE.
   int busy_timeout_ms = 5000;
+  // Connections kept for reads.
   int reader_connections = 4;
 };
 
-// Opens (creating when missing) and migrates the database. Refuses a file
-// that is not a Rung Advisor database, one whose schema is newer than this
-// binary knows, and one whose applied migration was edited.
-absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const SqliteStoreOptions& options);
+// Opens the store at `location`, creating and migrating its schema: a
+// PostgreSQL connection URI ("postgresql://...", libpq's syntax) or a SQLite
+// file path. Refuses a database that is not Rung Advisor's, one whose schema
+// is newer than this binary knows, and one whose applied migration was
+// edited.
+absl::StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& location,
+                                                 const StoreSettings& settings);
 
 }  // namespace rung
 

@@ -57,7 +57,7 @@ absl::Status AdvisorCalls::GetRecommendation(const v1::GetRecommendationRequest&
                                              v1::GetRecommendationResponse* response) const {
   if (answers_ == nullptr) return ReadRecommendation(request, response);
   // Read before the store: an answer must not outlive a change it missed.
-  const int64_t version = advisor_->RecommendationsVersion();
+  ASSIGN_OR_RETURN(const int64_t version, advisor_->RecommendationsVersion());
   const std::string key = AnswerCache::KeyOf(request.ad_set_id(), request.as_of_week());
   if (answers_->Find(version, key, response)) return absl::OkStatus();
   RETURN_IF_ERROR(ReadRecommendation(request, response));

@@ -30,7 +30,8 @@ absl::Status AnswerWarmer::WaitUntilIdle() {
 absl::Status AnswerWarmer::Fill() {
   // Read first: answers read after a newer evaluation are newer still, and
   // the cache takes them under this version only if nothing moved on.
-  const int64_t version = advisor_->RecommendationsVersion();
+  const absl::StatusOr<int64_t> version = advisor_->RecommendationsVersion();
+  if (!version.ok()) return version.status();
   std::string page_token;
   do {
     if (worker_.Superseded()) return absl::OkStatus();
@@ -40,7 +41,7 @@ absl::Status AnswerWarmer::Fill() {
     for (const Recommendation& rec : page->recommendations) {
       v1::GetRecommendationResponse answer;
       ToProto(rec, answer.mutable_recommendation());
-      if (!answers_->Keep(version, AnswerCache::KeyOf(rec.ad_set_id, ""), answer)) {
+      if (!answers_->Keep(*version, AnswerCache::KeyOf(rec.ad_set_id, ""), answer)) {
         return absl::OkStatus();  // the budget is used up
       }
     }

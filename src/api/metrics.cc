@@ -217,13 +217,13 @@ std::vector<MetricFamily> StoreFamilies(const StoreStats& stats) {
                   "Stored ad set weeks (one record per ad set and week).",
                   {GaugeValue(static_cast<double>(stats.weeks))}),
       GaugeFamily("rung_database_size_bytes",
-                  "Size of the SQLite database file and its write-ahead log.",
+                  "What the database takes on disk: SQLite's file and write-ahead log, or "
+                  "PostgreSQL's database.",
                   {GaugeValue(static_cast<double>(stats.database_bytes))}),
-      CountersByResult("rung_wal_checkpoints_total",
-                       "Background checkpoints of the write-ahead log since start, by result; "
-                       "while they fail, the log grows.",
-                       {{"ok", stats.wal_checkpoints}, {"failed", stats.wal_checkpoint_failures}}),
   };
+  for (const EngineCounter& counter : stats.engine_counters) {
+    families.push_back(CountersByResult(counter.name, counter.help, counter.by_result));
+  }
   std::vector<ClientMetric> by_action;
   for (int i = 0; i < kActionCount; ++i) {
     const Action action = static_cast<Action>(i);

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "core/page_token.h"
 #include "core/request_checks.h"
 #include "core/text.h"
@@ -15,6 +16,21 @@ namespace {
 
 // PATH_MAX on Linux.
 constexpr size_t kMaxPathLength = 4096;
+
+// An ad set belongs for life to the account and campaign it was first stored
+// under: moving it would mix two accounts' histories and climb tests.
+absl::Status OwnershipRefusal(const OwnerConflict& conflict, const AdSetWeek& record) {
+  auto refuse = [&](absl::string_view field, absl::string_view kind, const std::string& stored,
+                    const std::string& sent) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("weeks[%d].%s: ad set '%s' belongs to %s '%s', not '%s'",
+                        conflict.record_index, field, record.ad_set_id, kind, stored, sent));
+  };
+  if (conflict.stored_account_id != record.account_id) {
+    return refuse("account_id", "account", conflict.stored_account_id, record.account_id);
+  }
+  return refuse("campaign_id", "campaign", conflict.stored_campaign_id, record.campaign_id);
+}
 
 }  // namespace
 
@@ -35,7 +51,12 @@ absl::StatusOr<IngestSummary> Advisor::IngestWeeks(const std::vector<RawAdSetWee
   ingest.records = std::move(batch.records);
   ingest.warnings = std::move(batch.warnings);
   ingest.request_id = request_id;
-  return store_->Ingest(ingest);
+  ASSIGN_OR_RETURN(IngestOutcome outcome, store_->Ingest(ingest));
+  if (outcome.conflict.has_value()) {
+    const OwnerConflict& conflict = *outcome.conflict;
+    return OwnershipRefusal(conflict, ingest.records[conflict.record_index]);
+  }
+  return std::move(outcome.summary);
 }
 
 absl::StatusOr<AdSetSummary> Advisor::GetAdSet(std::string_view ad_set_id) {

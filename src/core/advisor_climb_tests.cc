@@ -3,11 +3,13 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "core/ids.h"
 #include "core/page_token.h"
 #include "core/request_checks.h"
+#include "core/retry.h"
 #include "core/text.h"
 #include "rung/advisor.h"
 #include "rung/history.h"
@@ -94,7 +96,16 @@ absl::StatusOr<ClimbTest> Advisor::StartClimbTest(std::string_view original_ad_s
   test.start_week = start;
   test.state = ClimbTestState::kRunning;
   test.create_time = clock_();
-  RETURN_IF_ERROR(store_->InsertClimbTest(test));
+  const absl::Status inserted = RetryWhileAborted([&]() -> absl::Status {
+    std::vector<ClimbTest> involving;
+    for (const std::string& ad_set_id : {test.original_ad_set_id, test.duplicate_ad_set_id}) {
+      ASSIGN_OR_RETURN(std::vector<ClimbTest> tests, store_->ClimbTestsOf(ad_set_id));
+      involving.insert(involving.end(), tests.begin(), tests.end());
+    }
+    RETURN_IF_ERROR(CheckNoRunningTestInvolves(test, involving));
+    return store_->InsertClimbTest(test);
+  });
+  if (!inserted.ok()) return inserted;
   return test;
 }
 
@@ -121,7 +132,16 @@ absl::StatusOr<ClimbTestPage> Advisor::ListClimbTests(std::string_view account_i
 
 absl::StatusOr<ClimbTest> Advisor::CancelClimbTest(std::string_view climb_test_id) {
   RETURN_IF_ERROR(CheckRequiredId("climb_test_id", climb_test_id));
-  return store_->CancelClimbTest(climb_test_id, Week::Containing(Today()));
+  const Week week = Week::Containing(Today());
+  ClimbTest cancelled;
+  const absl::Status status = RetryWhileAborted([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(const ClimbTest stored, store_->GetClimbTest(climb_test_id));
+    ASSIGN_OR_RETURN(cancelled, Cancelled(stored, week));
+    if (cancelled.state == stored.state) return absl::OkStatus();  // cancelled before
+    return store_->UpdateClimbTest({stored, cancelled});
+  });
+  if (!status.ok()) return status;
+  return cancelled;
 }
 
 }  // namespace rung

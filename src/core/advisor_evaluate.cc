@@ -19,12 +19,34 @@
 #include "core/ids.h"
 #include "core/page_token.h"
 #include "core/request_checks.h"
+#include "core/retry.h"
 #include "core/text.h"
 #include "rung/advisor.h"
 #include "rung/decision.h"
 #include "rung/status_macros.h"
 
 namespace rung {
+
+// The weeks one evaluation judges at: one for every ad set, except those of
+// the accounts whose own time zone makes another week the last complete one.
+struct AsOfWeeks {
+  Week common;
+  // By account id.
+  absl::flat_hash_map<std::string, AccountWeek> elsewhere;
+
+  // The account's entry in `elsewhere`, or null when it is judged at `common`.
+  const AccountWeek* Elsewhere(const std::string& account_id) const {
+    const auto found = elsewhere.find(account_id);
+    return found == elsewhere.end() ? nullptr : &found->second;
+  }
+};
+
+// One ad set's recommendation, and what it does to the test that governed it.
+struct Decided {
+  Recommendation recommendation;
+  std::optional<ClimbTestChange> test_change;
+};
+
 namespace {
 
 // Decisions go to the store in chunks of this many, so that memory stays
@@ -62,20 +84,6 @@ absl::StatusOr<ClimbTestsByAdSet> LoadClimbTests(Store* store, const std::string
   }
   return by_ad_set;
 }
-
-// The weeks one evaluation judges at: one for every ad set, except those of
-// the accounts whose own time zone makes another week the last complete one.
-struct AsOfWeeks {
-  Week common;
-  // By account id.
-  absl::flat_hash_map<std::string, AccountWeek> elsewhere;
-
-  // The account's entry in `elsewhere`, or null when it is judged at `common`.
-  const AccountWeek* Elsewhere(const std::string& account_id) const {
-    const auto found = elsewhere.find(account_id);
-    return found == elsewhere.end() ? nullptr : &found->second;
-  }
-};
 
 // The last complete week at `now` of each account whose time zone a sync
 // recorded (only of `account_id` when it is not empty), read once per
@@ -119,35 +127,87 @@ absl::StatusOr<AsOfWeeks> ResolveAsOfWeeks(Store* store, std::optional<Week> req
   return weeks;
 }
 
-using PreparedChunk = std::unique_ptr<Store::PreparedDecisions>;
+// The climb test changes of one run: each finding applied to its test as
+// the run last left it, so that the findings of both ad sets of a test, or a
+// later finding after an earlier one, build on each other. Used by the one
+// thread that decides.
+class TestChanges {
+ public:
+  // The change that `finding` at `week` makes, or nullopt. `involving` holds
+  // every test, as stored when the run began, of both of the test's ad sets.
+  std::optional<ClimbTestChange> Apply(const TestUpdate& finding, Week week,
+                                       const std::vector<ClimbTest>& involving) {
+    std::vector<ClimbTest> current;
+    for (const ClimbTest& stored : involving) current.push_back(Latest(stored));
+    const auto test = std::find_if(current.begin(), current.end(), [&](const ClimbTest& t) {
+      return t.climb_test_id == finding.climb_test_id;
+    });
+    if (test == current.end()) return std::nullopt;
+    std::optional<ClimbTest> next = AfterFinding(*test, finding, week, current);
+    if (!next.has_value()) return std::nullopt;
+    latest_[next->climb_test_id] = *next;
+    return ClimbTestChange{*test, *std::move(next)};
+  }
 
-// Runs `decide_each`, handing its decisions to `queue` in chunks prepared
-// by `store`. Preparing here, on the thread that decides, leaves the writer
-// only the writing, and frees each decision on the thread that made it.
+ private:
+  const ClimbTest& Latest(const ClimbTest& stored) const {
+    const auto found = latest_.find(stored.climb_test_id);
+    return found == latest_.end() ? stored : found->second;
+  }
+
+  absl::flat_hash_map<std::string, ClimbTest> latest_;
+};
+
+// Runs `decide_each`, handing what it decides to `queue` in chunks.
 absl::Status DecideInChunks(
-    absl::FunctionRef<absl::Status(absl::FunctionRef<absl::Status(Decision)>)> decide_each,
-    const Store& store, ChunkQueue<PreparedChunk>& queue) {
-  std::vector<Decision> pending;
+    absl::FunctionRef<absl::Status(absl::FunctionRef<absl::Status(Decided)>)> decide_each,
+    ChunkQueue<EvaluationChunk>& queue) {
+  EvaluationChunk pending;
   auto hand_over = [&]() -> absl::Status {
-    ASSIGN_OR_RETURN(PreparedChunk chunk, store.PrepareDecisions(pending));
-    pending.clear();
-    return queue.Push(std::move(chunk));
+    const absl::Status pushed = queue.Push(std::move(pending));
+    pending = EvaluationChunk();
+    return pushed;
   };
-  auto keep = [&](Decision decision) -> absl::Status {
-    pending.push_back(std::move(decision));
-    return pending.size() < kWriteChunk ? absl::OkStatus() : hand_over();
+  auto keep = [&](Decided decided) -> absl::Status {
+    pending.recommendations.push_back(std::move(decided.recommendation));
+    if (decided.test_change.has_value()) {
+      pending.test_changes.push_back(*std::move(decided.test_change));
+    }
+    return pending.recommendations.size() < kWriteChunk ? absl::OkStatus() : hand_over();
   };
   RETURN_IF_ERROR(decide_each(keep));
-  return pending.empty() ? absl::OkStatus() : hand_over();
+  return pending.recommendations.empty() ? absl::OkStatus() : hand_over();
 }
 
 // Writes every chunk of `queue` until its producer closes it.
-absl::Status WriteEachChunk(ChunkQueue<PreparedChunk>& queue, Store::DecisionWriter write) {
+absl::Status WriteEachChunk(ChunkQueue<EvaluationChunk>& queue, EvaluationWriter& writer) {
   while (true) {
-    ASSIGN_OR_RETURN(std::optional<PreparedChunk> chunk, queue.Pop());
+    ASSIGN_OR_RETURN(std::optional<EvaluationChunk> chunk, queue.Pop());
     if (!chunk.has_value()) return absl::OkStatus();
-    RETURN_IF_ERROR(write(**chunk));
+    RETURN_IF_ERROR(writer.Write(*chunk));
   }
+}
+
+// The test of `tests` that `finding` is about, or null without a finding.
+const ClimbTest* FindTest(const std::vector<ClimbTest>& tests,
+                          const std::optional<TestUpdate>& finding) {
+  if (!finding.has_value()) return nullptr;
+  for (const ClimbTest& test : tests) {
+    if (test.climb_test_id == finding->climb_test_id) return &test;
+  }
+  return nullptr;
+}
+
+// Every test that involves either ad set of `test`, each once.
+absl::StatusOr<std::vector<ClimbTest>> TestsOfPair(
+    const ClimbTest& test,
+    absl::FunctionRef<absl::StatusOr<std::vector<ClimbTest>>(const std::string&)> tests_of) {
+  ASSIGN_OR_RETURN(std::vector<ClimbTest> involving, tests_of(test.original_ad_set_id));
+  ASSIGN_OR_RETURN(const std::vector<ClimbTest> of_duplicate, tests_of(test.duplicate_ad_set_id));
+  for (const ClimbTest& other : of_duplicate) {
+    if (!other.Involves(test.original_ad_set_id)) involving.push_back(other);
+  }
+  return involving;
 }
 
 std::string RecommendationFilterText(const RecommendationFilter& filter) {
@@ -207,103 +267,127 @@ absl::StatusOr<EvaluationResult> Advisor::EvaluateAdSets(const EvaluationRequest
   for (size_t i = 0; i < request.ad_set_ids.size(); ++i) {
     RETURN_IF_ERROR(CheckRequiredId(absl::StrCat("ad_set_ids[", i, "]"), request.ad_set_ids[i]));
   }
-  const bool named = !request.ad_set_ids.empty();
   ASSIGN_OR_RETURN(const AsOfWeeks weeks,
                    ResolveAsOfWeeks(store_, requested_week, request.account_id, now));
-
   EvaluationResult result;
   result.evaluation_id = NewId("ev_");
   result.as_of_week = weeks.common;
   result.policy_version = policies_->For(request.account_id).version;
   const absl::Time evaluated_at = clock_();
-  // Ids of the accounts in weeks.elsewhere that had an ad set judged.
-  std::set<std::string> judged_elsewhere;
-  // Decides for each ad set in turn and hands each decision to `keep`.
-  auto decide_each = [&](absl::FunctionRef<absl::Status(Decision)> keep) -> absl::Status {
-    auto decide = [&](const AdSetHistory& history,
-                      const std::vector<ClimbTest>& tests) -> absl::Status {
-      if (request.check_cancelled) RETURN_IF_ERROR(request.check_cancelled());
-      if (named && !request.account_id.empty() && history.back().account_id != request.account_id) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "ad_set_ids: ad set ", Quote(history.back().ad_set_id), " belongs to account ",
-            Quote(history.back().account_id), ", not ", Quote(request.account_id)));
-      }
-      const AccountWeek* elsewhere = weeks.Elsewhere(history.back().account_id);
-      const Week as_of = elsewhere == nullptr ? weeks.common : elsewhere->as_of_week;
-      // An ad set that did not exist yet at its as-of week has nothing to
-      // say about it, unless someone asked for it by name.
-      if (!named && history.front().week > as_of) return absl::OkStatus();
-      ASSIGN_OR_RETURN(Decision decision, DecideFor(history, as_of, tests));
-      if (elsewhere != nullptr) judged_elsewhere.insert(elsewhere->account_id);
-      decision.recommendation.evaluation_id = result.evaluation_id;
-      decision.recommendation.evaluated_at = evaluated_at;
-      ++result.evaluated;
-      ++result.action_counts[decision.recommendation.action];
-      if (options_.after_each_decision) options_.after_each_decision(request, result.evaluated);
-      return keep(std::move(decision));
-    };
-    if (named) return EvaluateNamed(request.ad_set_ids, decide);
-    ASSIGN_OR_RETURN(const ClimbTestsByAdSet tests, LoadClimbTests(store_, request.account_id));
-    const std::vector<ClimbTest> none;
-    return store_->ScanHistories(request.account_id, [&](const AdSetHistory& history) {
-      const auto found = tests.find(history.back().ad_set_id);
-      return decide(history, found == tests.end() ? none : found->second);
-    });
-  };
-
-  // Once every ad set is decided.
-  auto answer_account_weeks = [&] {
-    for (const std::string& id : judged_elsewhere) {
-      result.account_weeks.push_back(weeks.elsewhere.at(id));
-    }
-  };
-
   if (request.dry_run) {
-    auto answer = [&](Decision decision) {
-      result.recommendations.push_back(std::move(decision.recommendation));
+    RETURN_IF_ERROR(DecideEach(request, weeks, evaluated_at, result, [&](Decided decided) {
+      result.recommendations.push_back(std::move(decided.recommendation));
       return absl::OkStatus();
-    };
-    RETURN_IF_ERROR(decide_each(answer));
-    answer_account_weeks();
+    }));
     return result;
   }
-  // Deciding and writing each take about one core at 100,000 ad sets, so a
-  // producer thread reads and decides while this one writes (BENCHMARKS.md).
-  auto run = [&](Store::DecisionWriter write) -> absl::StatusOr<EvaluationRecord> {
-    ChunkQueue<PreparedChunk> queue(kChunksInFlight);
-    std::thread producer([&] { queue.Close(DecideInChunks(decide_each, *store_, queue)); });
-    const absl::Status written = WriteEachChunk(queue, write);
-    // Stops a producer that is still deciding after a failed write.
-    queue.Close(written);
-    producer.join();
-    RETURN_IF_ERROR(written);
-    EvaluationRecord record;
-    record.evaluation_id = result.evaluation_id;
-    record.as_of_week = weeks.common;
-    record.account_id = request.account_id;
-    record.ad_set_ids = request.ad_set_ids;
-    record.policy_version = result.policy_version;
-    record.evaluated_at = evaluated_at;
-    record.evaluated = result.evaluated;
-    record.action_counts = result.action_counts;
-    record.duration = clock_() - evaluated_at;
-    return record;
-  };
-  RETURN_IF_ERROR(store_->StoreEvaluation(run));
-  answer_account_weeks();
+  // A concurrent evaluation or climb test change makes the store answer
+  // ABORTED; the run then starts over from a fresh read.
+  RETURN_IF_ERROR(
+      RetryWhileAborted([&] { return StoreEvaluation(request, weeks, evaluated_at, result); }));
   return result;
 }
 
-absl::Status Advisor::EvaluateNamed(
-    std::vector<std::string> ad_set_ids,
-    absl::FunctionRef<absl::Status(const AdSetHistory&, const std::vector<ClimbTest>&)> evaluate) {
+absl::Status Advisor::StoreEvaluation(const EvaluationRequest& request, const AsOfWeeks& weeks,
+                                      absl::Time evaluated_at, EvaluationResult& result) {
+  // Begun before anything is read, so that an engine with one writer holds
+  // it for the whole run and nothing that the run reads changes meanwhile.
+  ASSIGN_OR_RETURN(std::unique_ptr<EvaluationWriter> writer, store_->BeginEvaluation());
+  // Deciding and writing each take about one core at 100,000 ad sets, so a
+  // producer thread reads and decides while this one writes (BENCHMARKS.md).
+  ChunkQueue<EvaluationChunk> queue(kChunksInFlight);
+  std::thread producer([&] {
+    queue.Close(DecideInChunks(
+        [&](absl::FunctionRef<absl::Status(Decided)> keep) {
+          return DecideEach(request, weeks, evaluated_at, result, keep);
+        },
+        queue));
+  });
+  const absl::Status written = WriteEachChunk(queue, *writer);
+  // Stops a producer that is still deciding after a failed write.
+  queue.Close(written);
+  producer.join();
+  RETURN_IF_ERROR(written);
+  EvaluationRecord record;
+  record.evaluation_id = result.evaluation_id;
+  record.as_of_week = weeks.common;
+  record.account_id = request.account_id;
+  record.ad_set_ids = request.ad_set_ids;
+  record.policy_version = result.policy_version;
+  record.evaluated_at = evaluated_at;
+  record.evaluated = result.evaluated;
+  record.action_counts = result.action_counts;
+  record.duration = clock_() - evaluated_at;
+  return writer->Commit(record);
+}
+
+absl::Status Advisor::DecideEach(const EvaluationRequest& request, const AsOfWeeks& weeks,
+                                 absl::Time evaluated_at, EvaluationResult& result,
+                                 absl::FunctionRef<absl::Status(Decided)> keep) {
+  result.evaluated = 0;
+  result.action_counts.clear();
+  result.account_weeks.clear();
+  const bool named = !request.ad_set_ids.empty();
+  // Ids of the accounts in weeks.elsewhere that had an ad set judged.
+  std::set<std::string> judged_elsewhere;
+  TestChanges changes;
+  ClimbTestsByAdSet tests_by_ad_set;
+  if (!named) {
+    ASSIGN_OR_RETURN(tests_by_ad_set, LoadClimbTests(store_, request.account_id));
+  }
+  // Every test of the ad set, as stored when the run began.
+  auto tests_of = [&](const std::string& ad_set_id) -> absl::StatusOr<std::vector<ClimbTest>> {
+    if (named) return store_->ClimbTestsOf(ad_set_id);
+    const auto found = tests_by_ad_set.find(ad_set_id);
+    return found == tests_by_ad_set.end() ? std::vector<ClimbTest>() : found->second;
+  };
+  auto decide = [&](const AdSetHistory& history) -> absl::Status {
+    if (request.check_cancelled) RETURN_IF_ERROR(request.check_cancelled());
+    const AdSetWeek& latest = history.back();
+    if (named && !request.account_id.empty() && latest.account_id != request.account_id) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("ad_set_ids: ad set ", Quote(latest.ad_set_id), " belongs to account ",
+                       Quote(latest.account_id), ", not ", Quote(request.account_id)));
+    }
+    const AccountWeek* elsewhere = weeks.Elsewhere(latest.account_id);
+    const Week as_of = elsewhere == nullptr ? weeks.common : elsewhere->as_of_week;
+    // An ad set that did not exist yet at its as-of week has nothing to
+    // say about it, unless someone asked for it by name.
+    if (!named && history.front().week > as_of) return absl::OkStatus();
+    ASSIGN_OR_RETURN(const std::vector<ClimbTest> tests, tests_of(latest.ad_set_id));
+    ASSIGN_OR_RETURN(Decision decision, DecideFor(history, as_of, tests));
+    if (elsewhere != nullptr) judged_elsewhere.insert(elsewhere->account_id);
+    Decided decided{std::move(decision.recommendation), std::nullopt};
+    if (const ClimbTest* test = FindTest(tests, decision.test_update); test != nullptr) {
+      ASSIGN_OR_RETURN(const std::vector<ClimbTest> involving, TestsOfPair(*test, tests_of));
+      decided.test_change = changes.Apply(*decision.test_update, as_of, involving);
+    }
+    decided.recommendation.evaluation_id = result.evaluation_id;
+    decided.recommendation.evaluated_at = evaluated_at;
+    ++result.evaluated;
+    ++result.action_counts[decided.recommendation.action];
+    if (options_.after_each_decision) options_.after_each_decision(request, result.evaluated);
+    return keep(std::move(decided));
+  };
+  if (named) {
+    RETURN_IF_ERROR(EvaluateNamed(request.ad_set_ids, decide));
+  } else {
+    RETURN_IF_ERROR(store_->ScanHistories(request.account_id, decide));
+  }
+  for (const std::string& id : judged_elsewhere) {
+    result.account_weeks.push_back(weeks.elsewhere.at(id));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Advisor::EvaluateNamed(std::vector<std::string> ad_set_ids,
+                                    absl::FunctionRef<absl::Status(const AdSetHistory&)> evaluate) {
   std::sort(ad_set_ids.begin(), ad_set_ids.end());
   ad_set_ids.erase(std::unique(ad_set_ids.begin(), ad_set_ids.end()), ad_set_ids.end());
   for (const std::string& id : ad_set_ids) {
     ASSIGN_OR_RETURN(const AdSetHistory history,
                      store_->GetHistory(id, std::nullopt, std::nullopt));
-    ASSIGN_OR_RETURN(const std::vector<ClimbTest> tests, store_->ClimbTestsOf(id));
-    RETURN_IF_ERROR(evaluate(history, tests));
+    RETURN_IF_ERROR(evaluate(history));
   }
   return absl::OkStatus();
 }

@@ -31,7 +31,7 @@ struct TlsFiles {
 
 // The config file with every default filled in and every value checked.
 struct DaemonConfig {
-  SqliteStoreOptions storage;
+  StoreSettings storage;
   // Set by ResolveConfig; when null, the server uses the ladder policy's
   // defaults and the built-in ladders.
   std::shared_ptr<const PolicyBook> policies;  // path comes from --db, not from the file

@@ -161,9 +161,7 @@ class ServerImpl final : public Server {
   absl::Status Init(const ServerOptions& options) {
     RETURN_IF_ERROR(CheckExposure(options));
     access_ = AccessControl(options.config.tokens);
-    SqliteStoreOptions storage = options.config.storage;
-    storage.path = options.db_path;
-    ASSIGN_OR_RETURN(store_, OpenSqliteStore(storage));
+    ASSIGN_OR_RETURN(store_, OpenStore(options.db_path, options.config.storage));
     policies_ = options.config.policies;
     if (policies_ == nullptr) {
       ASSIGN_OR_RETURN(PolicyBook defaults,

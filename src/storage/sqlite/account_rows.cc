@@ -42,15 +42,6 @@ absl::StatusOr<AccountRecord> ReadAccount(const Statement& row) {
 
 }  // namespace
 
-absl::Status CheckStorableAccount(const AccountRecord& account) {
-  RETURN_IF_ERROR(CheckNotEmpty(account.account_id, "account.account_id"));
-  if (!account.last_sync_time.has_value() || !TimestampInRange(*account.last_sync_time)) {
-    return absl::InvalidArgumentError(
-        "account.last_sync_time: must be set, within years 1 to 9999");
-  }
-  return absl::OkStatus();
-}
-
 absl::Status UpsertAccountRow(Connection& writer, const AccountRecord& account) {
   constexpr absl::string_view kDoing = "recording an account sync";
   ASSIGN_OR_RETURN(StatementLease upsert, writer.Prepare(kUpsertAccount, kDoing));

@@ -15,10 +15,6 @@
 
 namespace rung {
 
-// INVALID_ARGUMENT, naming the field, for an account without an id, or
-// without a last_sync_time within years 1 to 9999.
-absl::Status CheckStorableAccount(const AccountRecord& account);
-
 // Inserts the account, or replaces every column of its row.
 absl::Status UpsertAccountRow(Connection& writer, const AccountRecord& account);
 

@@ -22,19 +22,16 @@ namespace {
   "start_week, state, concluded_week, original_cost_per_macro, duplicate_cost_per_macro, "     \
   "retest_baseline, create_time"
 
+// Inserts nothing when a running test involves either ad set, in either
+// role: the partial unique indexes see only one role each.
 constexpr absl::string_view kInsertClimbTest =
     "INSERT INTO climb_tests (climb_test_id, account_id, original_ad_set_id, duplicate_ad_set_id, "
     "from_event, to_event, start_week, state, create_time) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'RUNNING', ?8)";
+    "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, 'RUNNING', ?8 WHERE NOT EXISTS (SELECT 1 FROM climb_tests "
+    "WHERE state = 'RUNNING' AND (original_ad_set_id IN (?3, ?4) OR duplicate_ad_set_id IN (?3, "
+    "?4)))";
 constexpr absl::string_view kClimbTestExists =
     "SELECT EXISTS (SELECT 1 FROM climb_tests WHERE climb_test_id = ?1)";
-// Either ad set, in either role: the partial unique indexes see only one
-// role each.
-constexpr absl::string_view kSelectRunningInvolving =
-    "SELECT climb_test_id, original_ad_set_id, duplicate_ad_set_id FROM climb_tests "
-    "WHERE state = 'RUNNING' AND (original_ad_set_id IN (?1, ?2) OR duplicate_ad_set_id IN (?1, "
-    "?2)) "
-    "ORDER BY climb_test_id LIMIT 1";
 constexpr absl::string_view kSelectClimbTest =
     "SELECT " RUNG_CLIMB_TEST_COLUMNS " FROM climb_tests WHERE climb_test_id = ?1";
 constexpr absl::string_view kSelectClimbTestsOf =
@@ -54,29 +51,11 @@ constexpr absl::string_view kListClimbTestsOfAccount =
 
 #undef RUNG_CLIMB_TEST_COLUMNS
 
-constexpr absl::string_view kCancelClimbTest =
-    "UPDATE climb_tests SET state = 'CANCELLED', concluded_week = ?2 "
-    "WHERE climb_test_id = ?1 AND state = 'RUNNING'";
-// A judgment may be judged again only by the evaluation of its own week: an
-// evaluation of a later week sees a concluded test, one of an earlier week
-// sees it as it then ran, and neither may rewrite it.
-constexpr absl::string_view kConcludeClimbTest =
-    "UPDATE climb_tests SET state = ?3, concluded_week = ?2, original_cost_per_macro = ?4, "
+// Changes the test only while it is in the state the caller read.
+constexpr absl::string_view kUpdateClimbTest =
+    "UPDATE climb_tests SET state = ?2, concluded_week = ?3, original_cost_per_macro = ?4, "
     "duplicate_cost_per_macro = ?5, retest_baseline = ?6 "
-    "WHERE climb_test_id = ?1 AND (state = 'RUNNING' OR "
-    "(state IN ('PROMOTED', 'KEPT_CURRENT') AND concluded_week = ?2))";
-// A test concluded at this week that the evaluation of this week finds still
-// running (say after a corrected record) runs again, unless a test started
-// since involves either ad set: two running tests on one ad set would be a
-// contradiction, and the later one already took its place.
-constexpr absl::string_view kReopenClimbTest =
-    "UPDATE climb_tests SET state = 'RUNNING', concluded_week = NULL, "
-    "original_cost_per_macro = NULL, duplicate_cost_per_macro = NULL, retest_baseline = NULL "
-    "WHERE climb_test_id = ?1 AND concluded_week = ?2 AND state IN ('PROMOTED', 'KEPT_CURRENT') "
-    "AND NOT EXISTS (SELECT 1 FROM climb_tests AS other WHERE other.state = 'RUNNING' AND "
-    "(other.original_ad_set_id IN (climb_tests.original_ad_set_id, "
-    "climb_tests.duplicate_ad_set_id) OR other.duplicate_ad_set_id IN "
-    "(climb_tests.original_ad_set_id, climb_tests.duplicate_ad_set_id)))";
+    "WHERE climb_test_id = ?1 AND state = ?7 AND concluded_week IS ?8";
 
 void BindCost(Statement& statement, int index, std::optional<double> cost) {
   if (cost.has_value()) {
@@ -135,84 +114,7 @@ absl::StatusOr<std::vector<ClimbTest>> ReadClimbTests(Statement& select, absl::s
   }
 }
 
-absl::Status CheckCost(std::optional<double> cost, absl::string_view field) {
-  if (!cost.has_value() || *cost >= 0) return absl::OkStatus();  // NaN fails >= 0
-  return absl::InvalidArgumentError(
-      absl::StrFormat("%s: must be a cost of at least 0 or +infinity, got %f", field, *cost));
-}
-
-// ALREADY_EXISTS naming the first of the test's ad sets that a running test
-// involves, and how.
-absl::Status CheckNoRunningTestInvolves(Connection& writer, const ClimbTest& test,
-                                        absl::string_view doing) {
-  ASSIGN_OR_RETURN(StatementLease select, writer.Prepare(kSelectRunningInvolving, doing));
-  select->Bind(1, test.original_ad_set_id);
-  select->Bind(2, test.duplicate_ad_set_id);
-  ASSIGN_OR_RETURN(const bool row, select->Step(doing));
-  if (!row) return absl::OkStatus();
-  const std::string running_id = select->ColumnText(0);
-  const std::string running_original = select->ColumnText(1);
-  for (const std::string* ad_set_id : {&test.original_ad_set_id, &test.duplicate_ad_set_id}) {
-    const absl::string_view role = *ad_set_id == running_original ? "original" : "duplicate";
-    if (*ad_set_id == running_original || *ad_set_id == select->ColumnText(2)) {
-      return absl::AlreadyExistsError(
-          absl::StrFormat("ad set '%s' is already the %s of running climb test '%s'", *ad_set_id,
-                          role, running_id));
-    }
-  }
-  return absl::InternalError(absl::StrFormat(
-      "%s: running climb test '%s' matched but involves neither ad set", doing, running_id));
-}
-
 }  // namespace
-
-absl::Status CheckNewClimbTest(const ClimbTest& test) {
-  RETURN_IF_ERROR(CheckNotEmpty(test.climb_test_id, "climb_test.climb_test_id"));
-  RETURN_IF_ERROR(CheckNotEmpty(test.account_id, "climb_test.account_id"));
-  RETURN_IF_ERROR(CheckNotEmpty(test.original_ad_set_id, "climb_test.original_ad_set_id"));
-  RETURN_IF_ERROR(CheckNotEmpty(test.duplicate_ad_set_id, "climb_test.duplicate_ad_set_id"));
-  RETURN_IF_ERROR(CheckNotEmpty(test.from_event, "climb_test.from_event"));
-  RETURN_IF_ERROR(CheckNotEmpty(test.to_event, "climb_test.to_event"));
-  if (test.original_ad_set_id == test.duplicate_ad_set_id) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "climb_test.duplicate_ad_set_id: '%s' is also the original", test.duplicate_ad_set_id));
-  }
-  if (test.state != ClimbTestState::kRunning) {
-    return absl::InvalidArgumentError(absl::StrCat("climb_test.state: a new test is RUNNING, not ",
-                                                   AsAbsl(ClimbTestStateName(test.state))));
-  }
-  if (test.concluded_week.has_value() || test.original_cost_per_macro.has_value() ||
-      test.duplicate_cost_per_macro.has_value() || test.retest_baseline.has_value()) {
-    return absl::InvalidArgumentError(
-        "climb_test: a new test has no concluded_week, costs or retest_baseline");
-  }
-  if (!TimestampInRange(test.create_time)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("climb_test.create_time: ",
-                     absl::FormatTime(absl::RFC3339_full, test.create_time, absl::UTCTimeZone()),
-                     " is outside years 1 to 9999"));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status CheckTestUpdate(const TestUpdate& update, absl::string_view field) {
-  RETURN_IF_ERROR(CheckNotEmpty(update.climb_test_id, absl::StrCat(field, ".climb_test_id")));
-  if (update.state == ClimbTestState::kCancelled) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, ".state: CANCELLED is no evaluation's finding; only CancelClimbTest cancels"));
-  }
-  // A reopening clears the figures, whatever it carries.
-  if (update.state == ClimbTestState::kRunning) return absl::OkStatus();
-  RETURN_IF_ERROR(
-      CheckCost(update.original_cost_per_macro, absl::StrCat(field, ".original_cost_per_macro")));
-  RETURN_IF_ERROR(
-      CheckCost(update.duplicate_cost_per_macro, absl::StrCat(field, ".duplicate_cost_per_macro")));
-  if (update.retest_baseline.has_value() && *update.retest_baseline < 0) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "%s.retest_baseline: must not be negative, got %d", field, *update.retest_baseline));
-  }
-  return absl::OkStatus();
-}
 
 absl::Status InsertClimbTestRow(Connection& writer, const ClimbTest& test) {
   constexpr absl::string_view kDoing = "storing a climb test";
@@ -222,7 +124,6 @@ absl::Status InsertClimbTestRow(Connection& writer, const ClimbTest& test) {
     return absl::AlreadyExistsError(
         absl::StrFormat("climb test '%s' already exists", test.climb_test_id));
   }
-  RETURN_IF_ERROR(CheckNoRunningTestInvolves(writer, test, kDoing));
   ASSIGN_OR_RETURN(StatementLease insert, writer.Prepare(kInsertClimbTest, kDoing));
   insert->Bind(1, test.climb_test_id);
   insert->Bind(2, test.account_id);
@@ -232,7 +133,11 @@ absl::Status InsertClimbTestRow(Connection& writer, const ClimbTest& test) {
   insert->Bind(6, test.to_event);
   insert->Bind(7, test.start_week.ToString());
   insert->Bind(8, EncodeTimestamp(test.create_time));
-  return insert->Run(kDoing);
+  RETURN_IF_ERROR(insert->Run(kDoing));
+  if (writer.Changes() == 1) return absl::OkStatus();
+  return absl::AbortedError(absl::StrFormat(
+      "climb test '%s' was not stored: a running test now involves ad set '%s' or '%s'",
+      test.climb_test_id, test.original_ad_set_id, test.duplicate_ad_set_id));
 }
 
 absl::StatusOr<ClimbTest> SelectClimbTestRow(Connection& connection,
@@ -277,58 +182,26 @@ absl::StatusOr<std::vector<ClimbTest>> SelectClimbTestRows(Connection& connectio
   return ReadClimbTests(*select, kDoing);
 }
 
-absl::StatusOr<ClimbTest> CancelClimbTestRow(Connection& writer, const std::string& climb_test_id,
-                                             Week week) {
-  constexpr absl::string_view kDoing = "cancelling a climb test";
-  ASSIGN_OR_RETURN(ClimbTest test, SelectClimbTestRow(writer, climb_test_id));
-  switch (test.state) {
-    case ClimbTestState::kCancelled: return test;
-    case ClimbTestState::kPromoted:
-    case ClimbTestState::kKeptCurrent:
-      return absl::FailedPreconditionError(absl::StrFormat(
-          "climb test '%s' was already judged %s at week %s; only a running test can be "
-          "cancelled",
-          climb_test_id, AsAbsl(ClimbTestStateName(test.state)),
-          test.concluded_week.has_value() ? test.concluded_week->ToString() : "?"));
-    case ClimbTestState::kRunning: break;
-  }
-  ASSIGN_OR_RETURN(StatementLease cancel, writer.Prepare(kCancelClimbTest, kDoing));
-  cancel->Bind(1, climb_test_id);
-  cancel->Bind(2, week.ToString());
-  RETURN_IF_ERROR(cancel->Run(kDoing));
-  if (writer.Changes() != 1) {
-    return absl::InternalError(
-        absl::StrFormat("%s: running climb test '%s' was not updated", kDoing, climb_test_id));
-  }
-  test.state = ClimbTestState::kCancelled;
-  test.concluded_week = week;
-  return test;
-}
-
-absl::Status ApplyTestUpdate(Connection& writer, const TestUpdate& update, Week week) {
+absl::Status UpdateClimbTestRow(Connection& writer, const ClimbTestChange& change) {
   constexpr absl::string_view kDoing = "updating a climb test";
-  switch (update.state) {
-    case ClimbTestState::kRunning: {
-      ASSIGN_OR_RETURN(StatementLease reopen, writer.Prepare(kReopenClimbTest, kDoing));
-      reopen->Bind(1, update.climb_test_id);
-      reopen->Bind(2, week.ToString());
-      return reopen->Run(kDoing);
-    }
-    case ClimbTestState::kPromoted:
-    case ClimbTestState::kKeptCurrent: {
-      ASSIGN_OR_RETURN(StatementLease conclude, writer.Prepare(kConcludeClimbTest, kDoing));
-      conclude->Bind(1, update.climb_test_id);
-      conclude->Bind(2, week.ToString());
-      conclude->Bind(3, AsAbsl(ClimbTestStateName(update.state)));
-      BindCost(*conclude, 4, update.original_cost_per_macro);
-      BindCost(*conclude, 5, update.duplicate_cost_per_macro);
-      conclude->Bind(6, update.retest_baseline);
-      return conclude->Run(kDoing);
-    }
-    case ClimbTestState::kCancelled: break;
-  }
-  return absl::InvalidArgumentError(absl::StrFormat(
-      "%s: climb test '%s' cannot be cancelled by an evaluation", kDoing, update.climb_test_id));
+  const ClimbTest& next = change.next;
+  ASSIGN_OR_RETURN(StatementLease update, writer.Prepare(kUpdateClimbTest, kDoing));
+  update->Bind(1, next.climb_test_id);
+  update->Bind(2, AsAbsl(ClimbTestStateName(next.state)));
+  update->BindTextOrNull(3, next.concluded_week.has_value() ? next.concluded_week->ToString() : "");
+  BindCost(*update, 4, next.original_cost_per_macro);
+  BindCost(*update, 5, next.duplicate_cost_per_macro);
+  update->Bind(6, next.retest_baseline);
+  update->Bind(7, AsAbsl(ClimbTestStateName(change.expected.state)));
+  update->BindTextOrNull(8, change.expected.concluded_week.has_value()
+                                ? change.expected.concluded_week->ToString()
+                                : "");
+  RETURN_IF_ERROR(update->Run(kDoing));
+  if (writer.Changes() == 1) return absl::OkStatus();
+  ASSIGN_OR_RETURN(const ClimbTest stored, SelectClimbTestRow(writer, next.climb_test_id));
+  return absl::AbortedError(absl::StrFormat(
+      "climb test '%s' is %s now, not %s as expected; read it again", next.climb_test_id,
+      AsAbsl(ClimbTestStateName(stored.state)), AsAbsl(ClimbTestStateName(change.expected.state))));
 }
 
 }  // namespace rung

@@ -133,23 +133,6 @@ absl::StatusOr<int> IntFromColumn(const Statement& row, int column) {
   return static_cast<int>(value);
 }
 
-absl::Status CheckCounts(const std::map<std::string, int64_t>& counts, absl::string_view field) {
-  for (const auto& [name, count] : counts) {
-    if (count < 0) {
-      return absl::InvalidArgumentError(
-          absl::StrFormat("%s[\"%s\"]: must not be negative, got %d", field, name, count));
-    }
-  }
-  return absl::OkStatus();
-}
-
-absl::Status CheckTimestamp(absl::Time time, absl::string_view field) {
-  if (TimestampInRange(time)) return absl::OkStatus();
-  return absl::InvalidArgumentError(
-      absl::StrCat(field, ": ", absl::FormatTime(absl::RFC3339_full, time, absl::UTCTimeZone()),
-                   " is outside years 1 to 9999"));
-}
-
 // The inverse of AddRecommendationRow, from a row of RUNG_RECOMMENDATION_COLUMNS.
 absl::StatusOr<Recommendation> ReadRecommendation(const Statement& row) {
   Recommendation r;
@@ -210,22 +193,6 @@ absl::string_view ListStatement(const RecommendationQuery& query) {
 }
 
 }  // namespace
-
-absl::Status CheckStorableRecommendation(const Recommendation& r) {
-  RETURN_IF_ERROR(CheckNotEmpty(r.ad_set_id, "recommendation.ad_set_id"));
-  RETURN_IF_ERROR(CheckNotEmpty(r.account_id, "recommendation.account_id"));
-  RETURN_IF_ERROR(CheckCounts(r.latest_counts, "recommendation.latest_counts"));
-  RETURN_IF_ERROR(CheckCounts(r.sustained_counts, "recommendation.sustained_counts"));
-  if (r.weeks_on_rung < 0) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "recommendation.weeks_on_rung: must not be negative, got %d", r.weeks_on_rung));
-  }
-  if (r.learning_threshold < 0) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "recommendation.learning_threshold: must not be negative, got %d", r.learning_threshold));
-  }
-  return CheckTimestamp(r.evaluated_at, "recommendation.evaluated_at");
-}
 
 void AddRecommendationRow(const Recommendation& r, ParameterRows& rows) {
   rows.StartRow();
@@ -294,22 +261,6 @@ absl::StatusOr<std::vector<Recommendation>> SelectRecommendationRows(
     ASSIGN_OR_RETURN(Recommendation recommendation, ReadRecommendation(*select));
     recommendations.push_back(std::move(recommendation));
   }
-}
-
-absl::Status CheckStorableEvaluation(const EvaluationRecord& evaluation) {
-  RETURN_IF_ERROR(CheckNotEmpty(evaluation.evaluation_id, "evaluation.evaluation_id"));
-  if (evaluation.evaluated < 0) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "evaluation.evaluated: must not be negative, got %d", evaluation.evaluated));
-  }
-  for (const auto& [action, count] : evaluation.action_counts) {
-    if (count < 0) {
-      return absl::InvalidArgumentError(
-          absl::StrFormat("evaluation.action_counts[%s]: must not be negative, got %d",
-                          AsAbsl(ActionName(action)), count));
-    }
-  }
-  return CheckTimestamp(evaluation.evaluated_at, "evaluation.evaluated_at");
 }
 
 absl::Status InsertEvaluationRow(Connection& writer, const EvaluationRecord& evaluation) {

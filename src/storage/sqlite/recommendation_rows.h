@@ -20,12 +20,8 @@
 
 namespace rung {
 
-// INVALID_ARGUMENT, naming the field ("recommendation.account_id"), for a
-// recommendation that could not be stored or read back as it is: no ad set
-// or account, a negative count or number, an instant outside years 1-9999.
-absl::Status CheckStorableRecommendation(const Recommendation& recommendation);
-
-// Appends the row of `recommendation` (checked by CheckStorableRecommendation)
+// Appends the row of `recommendation` (checked by CheckStorableRecommendation
+// of storage/store_checks.h)
 // to `rows`, for UpsertRecommendationRows.
 void AddRecommendationRow(const Recommendation& recommendation, ParameterRows& rows);
 
@@ -42,9 +38,6 @@ absl::StatusOr<Recommendation> SelectRecommendationRow(Connection& connection,
 // See Store::ListRecommendations. INVALID_ARGUMENT for a limit below 1.
 absl::StatusOr<std::vector<Recommendation>> SelectRecommendationRows(
     Connection& connection, const RecommendationQuery& query);
-
-// INVALID_ARGUMENT, naming the field, for a run that could not be stored.
-absl::Status CheckStorableEvaluation(const EvaluationRecord& evaluation);
 
 // Appends the run; ALREADY_EXISTS when its evaluation_id is stored.
 absl::Status InsertEvaluationRow(Connection& writer, const EvaluationRecord& evaluation);

@@ -235,14 +235,28 @@ absl::Status Connection::InReadTransaction(absl::string_view doing,
 absl::Status Connection::InTransaction(const char* begin, absl::string_view doing,
                                        absl::FunctionRef<absl::Status()> body) {
   RETURN_IF_ERROR(Exec(begin, doing));
-  absl::Status status = body();
-  if (status.ok()) status = Exec("COMMIT", doing);
+  const absl::Status status = body();
+  if (!status.ok()) {
+    RollbackIfOpen();
+    return status;
+  }
+  return Commit(doing);
+}
+
+absl::Status Connection::BeginWrite(absl::string_view doing) {
+  return Exec("BEGIN IMMEDIATE", doing);
+}
+
+absl::Status Connection::Commit(absl::string_view doing) {
+  const absl::Status status = Exec("COMMIT", doing);
+  if (!status.ok()) RollbackIfOpen();
+  return status;
+}
+
+void Connection::RollbackIfOpen() {
   // SQLite rolls back by itself after some errors (SQLITE_FULL, ...); a
   // second ROLLBACK would only add a "no transaction is active" error.
-  if (!status.ok() && sqlite3_get_autocommit(db_) == 0) {
-    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-  }
-  return status;
+  if (sqlite3_get_autocommit(db_) == 0) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
 namespace {

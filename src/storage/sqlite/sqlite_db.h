@@ -162,6 +162,14 @@ class Connection {
   // front, so a busy database fails here rather than halfway through.
   absl::Status InWriteTransaction(absl::string_view doing, absl::FunctionRef<absl::Status()> body);
 
+  // BEGIN IMMEDIATE for a write transaction that spans calls; end it with
+  // Commit or RollbackIfOpen.
+  absl::Status BeginWrite(absl::string_view doing);
+  // COMMIT, rolling back when it fails.
+  absl::Status Commit(absl::string_view doing);
+  // Ends an open transaction, keeping nothing of it.
+  void RollbackIfOpen();
+
   // BEGIN, `body`, then the end of the transaction: whatever commits
   // meanwhile, `body` reads the database as of one moment.
   absl::Status InReadTransaction(absl::string_view doing, absl::FunctionRef<absl::Status()> body);

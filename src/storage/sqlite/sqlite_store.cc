@@ -1,7 +1,6 @@
 #include "storage/sqlite/sqlite_store.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <limits>
@@ -12,7 +11,6 @@
 #include <utility>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/cleanup/cleanup.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
 #include "absl/strings/match.h"
@@ -21,15 +19,16 @@
 #include "absl/synchronization/mutex.h"
 #include "core/text.h"
 #include "rung/status_macros.h"
+#include "storage/json_codec.h"
 #include "storage/sqlite/account_rows.h"
 #include "storage/sqlite/checkpointer.h"
 #include "storage/sqlite/climb_test_rows.h"
 #include "storage/sqlite/connection_pool.h"
-#include "storage/json_codec.h"
 #include "storage/sqlite/migrator.h"
 #include "storage/sqlite/parameter_rows.h"
 #include "storage/sqlite/recommendation_rows.h"
 #include "storage/sqlite/sqlite_db.h"
+#include "storage/store_checks.h"
 
 namespace rung {
 namespace {
@@ -118,6 +117,9 @@ constexpr absl::string_view kListAdSetIdsOfAccount =
     "SELECT ad_set_id FROM ad_sets WHERE account_id = ?3 AND ad_set_id > ?1 "
     "ORDER BY ad_set_id LIMIT ?2";
 constexpr absl::string_view kPing = "SELECT count(*) FROM schema_migrations";
+constexpr absl::string_view kSelectVersion = "SELECT version FROM recommendations_version";
+constexpr absl::string_view kBumpVersion =
+    "UPDATE recommendations_version SET version = version + 1";
 
 enum class WeekChange { kInserted, kUpdated, kUnchanged };
 
@@ -377,30 +379,15 @@ absl::StatusOr<Owner> InsertOrLoadOwner(Connection& writer, const AdSetWeek& rec
   return Owner{select->ColumnText(0), select->ColumnText(1)};
 }
 
-absl::Status CheckOwner(const Owner& owner, const AdSetWeek& record, size_t index) {
-  auto refuse = [&](absl::string_view field, absl::string_view kind, const std::string& stored,
-                    const std::string& sent) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("weeks[%d].%s: ad set '%s' belongs to %s '%s', not '%s'", index, field,
-                        record.ad_set_id, kind, stored, sent));
-  };
-  if (owner.account_id != record.account_id) {
-    return refuse("account_id", "account", owner.account_id, record.account_id);
-  }
-  if (owner.campaign_id != record.campaign_id) {
-    return refuse("campaign_id", "campaign", owner.campaign_id, record.campaign_id);
-  }
-  return absl::OkStatus();
-}
-
-absl::Status EnsureAdSet(Connection& writer, const AdSetWeek& record, size_t index,
-                         OwnerCache* owners) {
+// The owner of the record's ad set: the record's own when the ad set is new.
+absl::StatusOr<const Owner*> OwnerOf(Connection& writer, const AdSetWeek& record,
+                                     OwnerCache* owners) {
   auto it = owners->find(record.ad_set_id);
   if (it == owners->end()) {
     ASSIGN_OR_RETURN(Owner owner, InsertOrLoadOwner(writer, record));
     it = owners->emplace(record.ad_set_id, std::move(owner)).first;
   }
-  return CheckOwner(it->second, record, index);
+  return &it->second;
 }
 
 // Runs one of the week statements; true when it changed the row.
@@ -430,8 +417,11 @@ int& CounterOf(IngestSummary& summary, WeekChange change) {
   return summary.unchanged;
 }
 
+// A record whose ad set has another owner sets outcome->conflict and fails,
+// which undoes the whole batch.
 absl::Status IngestInTransaction(Connection& writer, const IngestBatch& batch,
-                                 IngestSummary* summary) {
+                                 IngestOutcome* outcome) {
+  IngestSummary* summary = &outcome->summary;
   if (!batch.request_id.empty()) {
     ASSIGN_OR_RETURN(std::optional<IngestSummary> first, FindRequest(writer, batch.request_id));
     if (first.has_value()) {
@@ -442,8 +432,13 @@ absl::Status IngestInTransaction(Connection& writer, const IngestBatch& batch,
   }
   OwnerCache owners;
   for (size_t i = 0; i < batch.records.size(); ++i) {
-    RETURN_IF_ERROR(EnsureAdSet(writer, batch.records[i], i, &owners));
-    ASSIGN_OR_RETURN(const WeekChange change, UpsertWeek(writer, batch.records[i]));
+    const AdSetWeek& record = batch.records[i];
+    ASSIGN_OR_RETURN(const Owner* owner, OwnerOf(writer, record, &owners));
+    if (owner->account_id != record.account_id || owner->campaign_id != record.campaign_id) {
+      outcome->conflict = OwnerConflict{i, owner->account_id, owner->campaign_id};
+      return absl::AbortedError("an ad set of the batch has another owner");
+    }
+    ASSIGN_OR_RETURN(const WeekChange change, UpsertWeek(writer, record));
     ++CounterOf(*summary, change);
   }
   summary->warnings = batch.warnings;
@@ -451,51 +446,6 @@ absl::Status IngestInTransaction(Connection& writer, const IngestBatch& batch,
   if (batch.request_id.empty()) return absl::OkStatus();
   return RememberRequest(writer, batch.request_id, *summary);
 }
-
-// --- Evaluations --------------------------------------------------------------------
-
-// Decisions as SqliteStore stores them: encoded on the thread that prepares
-// them, so that the writer only binds and steps, and frees a few buffers
-// rather than every string of every decision.
-class EncodedDecisions final : public Store::PreparedDecisions {
- public:
-  // INVALID_ARGUMENT, naming "decisions[i]...", for the first that could
-  // not be stored.
-  static absl::StatusOr<std::unique_ptr<EncodedDecisions>> Encode(
-      const std::vector<Decision>& decisions) {
-    auto encoded = std::make_unique<EncodedDecisions>();
-    for (size_t i = 0; i < decisions.size(); ++i) {
-      const Decision& decision = decisions[i];
-      absl::Status status = CheckStorableRecommendation(decision.recommendation);
-      if (status.ok() && decision.test_update.has_value()) {
-        status = CheckTestUpdate(*decision.test_update, "test_update");
-      }
-      // The path is spelled out only for a refusal: building it for every
-      // decision of a large evaluation cost more than the checks.
-      if (!status.ok()) return WithMessagePrefix(absl::StrCat("decisions[", i, "]."), status);
-      AddRecommendationRow(decision.recommendation, encoded->recommendations_);
-      if (decision.test_update.has_value()) {
-        encoded->test_updates_.emplace_back(*decision.test_update,
-                                            decision.recommendation.as_of_week);
-      }
-    }
-    return encoded;
-  }
-
-  // Recommendations first: test updates touch only climb_tests, so the
-  // order between the two tables does not matter within the transaction.
-  absl::Status Write(Connection& writer) const {
-    RETURN_IF_ERROR(UpsertRecommendationRows(writer, recommendations_));
-    for (const auto& [update, week] : test_updates_) {
-      RETURN_IF_ERROR(ApplyTestUpdate(writer, update, week));
-    }
-    return absl::OkStatus();
-  }
-
- private:
-  ParameterRows recommendations_;
-  std::vector<std::pair<TestUpdate, Week>> test_updates_;
-};
 
 // --- Statistics -------------------------------------------------------------------
 
@@ -521,7 +471,63 @@ absl::Status ReadStats(Connection& reader, StoreStats* stats) {
   return absl::OkStatus();
 }
 
+EngineCounter CheckpointCounter(const Checkpointer::Stats& checkpoints) {
+  return {"rung_wal_checkpoints_total",
+          "Background checkpoints of the SQLite write-ahead log since start, by result; while "
+          "they fail, the log grows.",
+          {{"ok", checkpoints.checkpoints}, {"failed", checkpoints.failures}}};
+}
+
 // --- The store --------------------------------------------------------------------
+
+// One evaluation run in the writer's transaction. The run holds the writer,
+// as SQLite admits one at a time anyway, from BeginEvaluation until it is
+// committed or dropped.
+class SqliteEvaluationWriter final : public EvaluationWriter {
+ public:
+  // `writer_mu` is held, and the transaction begun, by the caller.
+  SqliteEvaluationWriter(absl::Mutex* writer_mu, Connection* writer)
+      : writer_mu_(writer_mu), writer_(writer) {}
+
+  ~SqliteEvaluationWriter() override {
+    writer_->RollbackIfOpen();
+    writer_mu_->Unlock();
+  }
+
+  absl::Status Write(const EvaluationChunk& chunk) override {
+    rows_.Clear();
+    for (size_t i = 0; i < chunk.recommendations.size(); ++i) {
+      const Recommendation& recommendation = chunk.recommendations[i];
+      // The path is spelled out only for a refusal: building it for every
+      // decision of a large evaluation cost more than the checks.
+      if (absl::Status status = CheckStorableRecommendation(recommendation); !status.ok()) {
+        return WithMessagePrefix(absl::StrCat("recommendations[", i, "]."), status);
+      }
+      AddRecommendationRow(recommendation, rows_);
+    }
+    RETURN_IF_ERROR(UpsertRecommendationRows(*writer_, rows_));
+    for (size_t i = 0; i < chunk.test_changes.size(); ++i) {
+      RETURN_IF_ERROR(
+          CheckStorableChange(chunk.test_changes[i], absl::StrCat("test_changes[", i, "]")));
+      RETURN_IF_ERROR(UpdateClimbTestRow(*writer_, chunk.test_changes[i]));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Commit(const EvaluationRecord& record) override {
+    constexpr absl::string_view kDoing = "storing an evaluation";
+    RETURN_IF_ERROR(CheckStorableEvaluation(record));
+    RETURN_IF_ERROR(InsertEvaluationRow(*writer_, record));
+    RETURN_IF_ERROR(writer_->Exec(std::string(kBumpVersion), kDoing));
+    return writer_->Commit(kDoing);
+  }
+
+ private:
+  absl::Mutex* const writer_mu_;
+  Connection* const writer_;
+  // Reused by every chunk, so that a run allocates its buffers once.
+  ParameterRows rows_;
+};
 
 // The Store over one SQLite file. Writes go through a single connection
 // behind a mutex, since SQLite admits one writer at a time anyway; reads go
@@ -540,12 +546,14 @@ class SqliteStore final : public Store {
     writer_->OnCommit([this](int wal_frames) { checkpointer_->AfterCommit(wal_frames); });
   }
 
-  absl::StatusOr<IngestSummary> Ingest(const IngestBatch& batch) override {
-    IngestSummary summary;
+  absl::StatusOr<IngestOutcome> Ingest(const IngestBatch& batch) override {
+    IngestOutcome outcome;
     absl::MutexLock lock(&writer_mu_);
-    RETURN_IF_ERROR(writer_->InWriteTransaction(
-        "ingesting a batch", [&] { return IngestInTransaction(*writer_, batch, &summary); }));
-    return summary;
+    const absl::Status status = writer_->InWriteTransaction(
+        "ingesting a batch", [&] { return IngestInTransaction(*writer_, batch, &outcome); });
+    if (outcome.conflict.has_value()) return outcome;
+    RETURN_IF_ERROR(status);
+    return outcome;
   }
 
   absl::StatusOr<AdSetHistory> GetHistory(std::string_view ad_set_id_view, std::optional<Week> from,
@@ -611,34 +619,13 @@ class SqliteStore final : public Store {
     }
   }
 
-  absl::StatusOr<std::unique_ptr<PreparedDecisions>> PrepareDecisions(
-      const std::vector<Decision>& decisions) const override {
-    ASSIGN_OR_RETURN(std::unique_ptr<EncodedDecisions> encoded,
-                     EncodedDecisions::Encode(decisions));
-    return std::unique_ptr<PreparedDecisions>(std::move(encoded));
-  }
-
-  absl::Status StoreEvaluation(
-      absl::FunctionRef<absl::StatusOr<EvaluationRecord>(DecisionWriter)> run) override {
-    absl::MutexLock lock(&writer_mu_);
-    // After the attempt, failed or not: a failed COMMIT may still have
-    // reached the file, and forgetting kept answers costs only rereads.
-    absl::Cleanup changed = [this] {
-      recommendations_version_.fetch_add(1, std::memory_order_acq_rel);
-    };
-    return writer_->InWriteTransaction("storing an evaluation", [&]() -> absl::Status {
-      ASSIGN_OR_RETURN(const EvaluationRecord record,
-                       run([&](const PreparedDecisions& decisions) -> absl::Status {
-                         const auto* encoded = dynamic_cast<const EncodedDecisions*>(&decisions);
-                         if (encoded == nullptr) {
-                           return absl::InvalidArgumentError(
-                               "decisions: not prepared by this store's PrepareDecisions");
-                         }
-                         return encoded->Write(*writer_);
-                       }));
-      RETURN_IF_ERROR(CheckStorableEvaluation(record));
-      return InsertEvaluationRow(*writer_, record);
-    });
+  absl::StatusOr<std::unique_ptr<EvaluationWriter>> BeginEvaluation() override {
+    writer_mu_.Lock();
+    if (absl::Status begun = writer_->BeginWrite("storing an evaluation"); !begun.ok()) {
+      writer_mu_.Unlock();
+      return begun;
+    }
+    return std::make_unique<SqliteEvaluationWriter>(&writer_mu_, writer_.get());
   }
 
   absl::StatusOr<Recommendation> GetRecommendation(std::string_view ad_set_id,
@@ -653,8 +640,9 @@ class SqliteStore final : public Store {
     return SelectRecommendationRows(*reader, query);
   }
 
-  int64_t RecommendationsVersion() const override {
-    return recommendations_version_.load(std::memory_order_acquire);
+  absl::StatusOr<int64_t> RecommendationsVersion() override {
+    ConnectionPool::Lease reader = readers_.Acquire();
+    return reader->QueryInt(kSelectVersion, "reading the recommendations version");
   }
 
   absl::Status InsertClimbTest(const ClimbTest& test) override {
@@ -679,14 +667,11 @@ class SqliteStore final : public Store {
     return SelectClimbTestRows(*reader, query);
   }
 
-  absl::StatusOr<ClimbTest> CancelClimbTest(std::string_view climb_test_id, Week week) override {
-    ClimbTest cancelled;
+  absl::Status UpdateClimbTest(const ClimbTestChange& change) override {
+    RETURN_IF_ERROR(CheckStorableChange(change, "change"));
     absl::MutexLock lock(&writer_mu_);
-    RETURN_IF_ERROR(writer_->InWriteTransaction("cancelling a climb test", [&]() -> absl::Status {
-      ASSIGN_OR_RETURN(cancelled, CancelClimbTestRow(*writer_, std::string(climb_test_id), week));
-      return absl::OkStatus();
-    }));
-    return cancelled;
+    return writer_->InWriteTransaction("updating a climb test",
+                                       [&] { return UpdateClimbTestRow(*writer_, change); });
   }
 
   absl::Status RecordAccountSync(const AccountRecord& account) override {
@@ -711,8 +696,8 @@ class SqliteStore final : public Store {
       ConnectionPool::Lease reader = readers_.Acquire();
       RETURN_IF_ERROR(reader->QueryInt(kPing, "pinging the database").status());
     }
-    // A held mutex means an ingest is under way, which says enough about
-    // the write lock; waiting for it would stall the health check.
+    // A held mutex means a write is under way, which says enough about the
+    // write lock; waiting for it would stall the health check.
     if (!writer_mu_.TryLock()) return absl::OkStatus();
     const absl::Status status = ProbeWriteLock();
     writer_mu_.Unlock();
@@ -726,9 +711,7 @@ class SqliteStore final : public Store {
     // The figures describe one moment.
     RETURN_IF_ERROR(reader->InReadTransaction(kDoing, [&] { return ReadStats(*reader, &stats); }));
     stats.database_bytes = FileBytes(path_) + FileBytes(path_ + "-wal");
-    const Checkpointer::Stats checkpoints = checkpointer_->stats();
-    stats.wal_checkpoints = checkpoints.checkpoints;
-    stats.wal_checkpoint_failures = checkpoints.failures;
+    stats.engine_counters.push_back(CheckpointCounter(checkpointer_->stats()));
     return stats;
   }
 
@@ -739,23 +722,6 @@ class SqliteStore final : public Store {
 
   // For the test seams in sqlite_store.h.
   Checkpointer& checkpointer() { return *checkpointer_; }
-
-  absl::StatusOr<int64_t> WriterPragma(absl::string_view pragma) {
-    absl::MutexLock lock(&writer_mu_);
-    return writer_->QueryInt(pragma, pragma);
-  }
-
-  absl::StatusOr<std::vector<int64_t>> ReaderPragmas(absl::string_view pragma) {
-    // Holding every lease at once is what makes each reader answer once.
-    std::vector<ConnectionPool::Lease> leases;
-    for (size_t i = 0; i < readers_.size(); ++i) leases.push_back(readers_.Acquire());
-    std::vector<int64_t> answers;
-    for (const ConnectionPool::Lease& reader : leases) {
-      ASSIGN_OR_RETURN(const int64_t answer, reader->QueryInt(pragma, pragma));
-      answers.push_back(answer);
-    }
-    return answers;
-  }
 
  private:
   // Another process holding the write lock makes us UNAVAILABLE, which the
@@ -773,10 +739,10 @@ class SqliteStore final : public Store {
   const int busy_timeout_ms_;
   // Before the writer, whose commits call it, so that it outlives them.
   const std::unique_ptr<Checkpointer> checkpointer_;
+  // Held by an evaluation from BeginEvaluation until its writer is dropped.
   absl::Mutex writer_mu_;
   const std::unique_ptr<Connection> writer_ ABSL_GUARDED_BY(writer_mu_);
   ConnectionPool readers_;
-  std::atomic<int64_t> recommendations_version_{0};
 };
 
 absl::StatusOr<std::unique_ptr<Store>> OpenWithMigrations(
@@ -820,16 +786,6 @@ absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStore(const SqliteStoreOptions&
 absl::StatusOr<std::unique_ptr<Store>> OpenSqliteStoreForTest(
     const SqliteStoreOptions& options, const std::vector<Migration>& migrations) {
   return OpenWithMigrations(options, migrations);
-}
-
-absl::StatusOr<int64_t> WriterPragmaForTest(Store& store, absl::string_view pragma) {
-  ASSIGN_OR_RETURN(SqliteStore * sqlite_store, AsSqliteStore(store));
-  return sqlite_store->WriterPragma(pragma);
-}
-
-absl::StatusOr<std::vector<int64_t>> ReaderPragmasForTest(Store& store, absl::string_view pragma) {
-  ASSIGN_OR_RETURN(SqliteStore * sqlite_store, AsSqliteStore(store));
-  return sqlite_store->ReaderPragmas(pragma);
 }
 
 absl::StatusOr<Checkpointer::Stats> WaitForCheckpointsForTest(Store& store) {

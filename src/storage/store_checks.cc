@@ -1,0 +1,126 @@
+#include "storage/store_checks.h"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "core/text.h"
+#include "rung/status_macros.h"
+#include "storage/json_codec.h"
+#include "storage/row_values.h"
+
+namespace rung {
+namespace {
+
+absl::Status CheckCounts(const std::map<std::string, int64_t>& counts, absl::string_view field) {
+  for (const auto& [name, count] : counts) {
+    if (count < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("%s[\"%s\"]: must not be negative, got %d", field, name, count));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckTimestamp(absl::Time time, absl::string_view field) {
+  if (TimestampInRange(time)) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat(field, ": ", absl::FormatTime(absl::RFC3339_full, time, absl::UTCTimeZone()),
+                   " is outside years 1 to 9999"));
+}
+
+absl::Status CheckCost(std::optional<double> cost, absl::string_view field) {
+  if (!cost.has_value() || *cost >= 0) return absl::OkStatus();  // NaN fails >= 0
+  return absl::InvalidArgumentError(
+      absl::StrFormat("%s: must be a cost of at least 0 or +infinity, got %f", field, *cost));
+}
+
+}  // namespace
+
+absl::Status CheckStorableRecommendation(const Recommendation& r) {
+  RETURN_IF_ERROR(CheckNotEmpty(r.ad_set_id, "recommendation.ad_set_id"));
+  RETURN_IF_ERROR(CheckNotEmpty(r.account_id, "recommendation.account_id"));
+  RETURN_IF_ERROR(CheckCounts(r.latest_counts, "recommendation.latest_counts"));
+  RETURN_IF_ERROR(CheckCounts(r.sustained_counts, "recommendation.sustained_counts"));
+  if (r.weeks_on_rung < 0) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "recommendation.weeks_on_rung: must not be negative, got %d", r.weeks_on_rung));
+  }
+  if (r.learning_threshold < 0) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "recommendation.learning_threshold: must not be negative, got %d", r.learning_threshold));
+  }
+  return CheckTimestamp(r.evaluated_at, "recommendation.evaluated_at");
+}
+
+absl::Status CheckStorableEvaluation(const EvaluationRecord& evaluation) {
+  RETURN_IF_ERROR(CheckNotEmpty(evaluation.evaluation_id, "evaluation.evaluation_id"));
+  if (evaluation.evaluated < 0) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "evaluation.evaluated: must not be negative, got %d", evaluation.evaluated));
+  }
+  for (const auto& [action, count] : evaluation.action_counts) {
+    if (count < 0) {
+      return absl::InvalidArgumentError(
+          absl::StrFormat("evaluation.action_counts[%s]: must not be negative, got %d",
+                          AsAbsl(ActionName(action)), count));
+    }
+  }
+  return CheckTimestamp(evaluation.evaluated_at, "evaluation.evaluated_at");
+}
+
+absl::Status CheckNewClimbTest(const ClimbTest& test) {
+  RETURN_IF_ERROR(CheckNotEmpty(test.climb_test_id, "climb_test.climb_test_id"));
+  RETURN_IF_ERROR(CheckNotEmpty(test.account_id, "climb_test.account_id"));
+  RETURN_IF_ERROR(CheckNotEmpty(test.original_ad_set_id, "climb_test.original_ad_set_id"));
+  RETURN_IF_ERROR(CheckNotEmpty(test.duplicate_ad_set_id, "climb_test.duplicate_ad_set_id"));
+  RETURN_IF_ERROR(CheckNotEmpty(test.from_event, "climb_test.from_event"));
+  RETURN_IF_ERROR(CheckNotEmpty(test.to_event, "climb_test.to_event"));
+  if (test.original_ad_set_id == test.duplicate_ad_set_id) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "climb_test.duplicate_ad_set_id: '%s' is also the original", test.duplicate_ad_set_id));
+  }
+  if (test.state != ClimbTestState::kRunning) {
+    return absl::InvalidArgumentError(absl::StrCat("climb_test.state: a new test is RUNNING, not ",
+                                                   AsAbsl(ClimbTestStateName(test.state))));
+  }
+  if (test.concluded_week.has_value() || test.original_cost_per_macro.has_value() ||
+      test.duplicate_cost_per_macro.has_value() || test.retest_baseline.has_value()) {
+    return absl::InvalidArgumentError(
+        "climb_test: a new test has no concluded_week, costs or retest_baseline");
+  }
+  return CheckTimestamp(test.create_time, "climb_test.create_time");
+}
+
+absl::Status CheckStorableChange(const ClimbTestChange& change, absl::string_view field) {
+  const ClimbTest& next = change.next;
+  if (next.climb_test_id != change.expected.climb_test_id) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%s.next.climb_test_id: '%s' is not the expected test's '%s'", field,
+                        next.climb_test_id, change.expected.climb_test_id));
+  }
+  RETURN_IF_ERROR(CheckNotEmpty(next.climb_test_id, absl::StrCat(field, ".next.climb_test_id")));
+  RETURN_IF_ERROR(CheckCost(next.original_cost_per_macro,
+                            absl::StrCat(field, ".next.original_cost_per_macro")));
+  RETURN_IF_ERROR(CheckCost(next.duplicate_cost_per_macro,
+                            absl::StrCat(field, ".next.duplicate_cost_per_macro")));
+  if (next.retest_baseline.has_value() && *next.retest_baseline < 0) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "%s.next.retest_baseline: must not be negative, got %d", field, *next.retest_baseline));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckStorableAccount(const AccountRecord& account) {
+  RETURN_IF_ERROR(CheckNotEmpty(account.account_id, "account.account_id"));
+  if (!account.last_sync_time.has_value() || !TimestampInRange(*account.last_sync_time)) {
+    return absl::InvalidArgumentError(
+        "account.last_sync_time: must be set, within years 1 to 9999");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace rung

@@ -1,0 +1,38 @@
+#ifndef RUNG_STORAGE_STORE_CHECKS_H_
+#define RUNG_STORAGE_STORE_CHECKS_H_
+
+// What every engine refuses to store, checked alike: the store refuses what
+// no caller of it should send, or what could not be read back as it is.
+// Each answers INVALID_ARGUMENT naming the field.
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "rung/account.h"
+#include "rung/climb_test.h"
+#include "rung/recommendation.h"
+#include "rung/store.h"
+
+namespace rung {
+
+// No ad set or account, a negative count or number, an instant outside
+// years 1-9999 ("recommendation.account_id: ...").
+absl::Status CheckStorableRecommendation(const Recommendation& recommendation);
+
+// No id, a negative count, an instant outside years 1-9999.
+absl::Status CheckStorableEvaluation(const EvaluationRecord& evaluation);
+
+// A missing id, event or ad set, one ad set in both roles, or a test that is
+// not new (not RUNNING, or with conclusion fields set).
+absl::Status CheckNewClimbTest(const ClimbTest& test);
+
+// A change of another test than it expects, or to figures no test can have:
+// a negative cost (other than +infinity) or retest baseline. `field` names
+// the change ("test_changes[2]").
+absl::Status CheckStorableChange(const ClimbTestChange& change, absl::string_view field);
+
+// No id or no last_sync_time within years 1-9999.
+absl::Status CheckStorableAccount(const AccountRecord& account);
+
+}  // namespace rung
+
+#endif  // RUNG_STORAGE_STORE_CHECKS_H_
