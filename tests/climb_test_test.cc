@@ -241,3 +241,133 @@ INSTANTIATE_TEST_SUITE_P(
 
 }  // namespace
 }  // namespace rung
+
+namespace rung {
+namespace {
+
+TestUpdate Finding(ClimbTestState state, std::string id = "ct_1") {
+  TestUpdate finding;
+  finding.climb_test_id = std::move(id);
+  finding.state = state;
+  if (state != ClimbTestState::kRunning) {
+    finding.original_cost_per_macro = 10.0;
+    finding.duplicate_cost_per_macro = 9.0;
+  }
+  return finding;
+}
+
+// A test on other ad sets, one of which is `shared`, in the role given.
+ClimbTest Rival(std::string id, ClimbTestState state, std::string original, std::string duplicate) {
+  ClimbTest rival = MakeTest(std::move(id), 3, state);
+  rival.original_ad_set_id = std::move(original);
+  rival.duplicate_ad_set_id = std::move(duplicate);
+  return rival;
+}
+
+TEST(CheckNoRunningTestInvolvesTest, NamesTheAdSetTheRoleAndTheTest) {
+  const ClimbTest candidate = MakeTest("ct_new", 5);  // as_1 -> as_2
+  EXPECT_TRUE(CheckNoRunningTestInvolves(candidate, {}).ok());
+  const absl::Status as_duplicate = CheckNoRunningTestInvolves(
+      candidate, {Rival("ct_old", ClimbTestState::kRunning, "as_9", "as_2")});
+  EXPECT_EQ(as_duplicate.code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(as_duplicate.message(),
+            "ad set 'as_2' is already the duplicate of running climb test 'ct_old'");
+  const absl::Status as_original = CheckNoRunningTestInvolves(
+      candidate, {Rival("ct_old", ClimbTestState::kRunning, "as_1", "as_7")});
+  EXPECT_EQ(as_original.message(),
+            "ad set 'as_1' is already the original of running climb test 'ct_old'");
+}
+
+TEST(CheckNoRunningTestInvolvesTest, IgnoresEndedTestsAndTheCandidateItself) {
+  const ClimbTest candidate = MakeTest("ct_new", 5);
+  EXPECT_TRUE(
+      CheckNoRunningTestInvolves(
+          candidate, {Rival("ct_a", ClimbTestState::kCancelled, "as_1", "as_2"),
+                      Rival("ct_b", ClimbTestState::kKeptCurrent, "as_2", "as_1"), candidate})
+          .ok());
+}
+
+TEST(CancelledTest, EndsARunningTestAtTheWeek) {
+  const absl::StatusOr<ClimbTest> cancelled = Cancelled(MakeTest("ct_1", 2), W(4));
+  ASSERT_TRUE(cancelled.ok()) << cancelled.status();
+  EXPECT_EQ(cancelled->state, ClimbTestState::kCancelled);
+  EXPECT_EQ(cancelled->concluded_week, W(4));
+}
+
+TEST(CancelledTest, KeepsACancelledTestAsItIs) {
+  const ClimbTest before = MakeTest("ct_1", 2, ClimbTestState::kCancelled, 3);
+  const absl::StatusOr<ClimbTest> again = Cancelled(before, W(6));
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->concluded_week, W(3));
+}
+
+TEST(CancelledTest, RefusesAJudgedTest) {
+  const absl::StatusOr<ClimbTest> refused =
+      Cancelled(MakeTest("ct_1", 2, ClimbTestState::kPromoted, 4), W(6));
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(refused.status().message(), "climb test 'ct_1' was already judged PROMOTED at week " +
+                                            W(4).ToString() +
+                                            "; only a running test can be cancelled");
+}
+
+TEST(AfterFindingTest, ConcludesARunningTestWithTheFindingsFigures) {
+  const std::optional<ClimbTest> next =
+      AfterFinding(MakeTest("ct_1", 2), Finding(ClimbTestState::kPromoted), W(4), {});
+  ASSERT_TRUE(next.has_value());
+  EXPECT_EQ(next->state, ClimbTestState::kPromoted);
+  EXPECT_EQ(next->concluded_week, W(4));
+  EXPECT_EQ(next->original_cost_per_macro, 10.0);
+  EXPECT_EQ(next->duplicate_cost_per_macro, 9.0);
+}
+
+TEST(AfterFindingTest, JudgesAgainOnlyAtTheJudgingWeek) {
+  const ClimbTest judged = MakeTest("ct_1", 2, ClimbTestState::kPromoted, 4);
+  const std::optional<ClimbTest> same_week =
+      AfterFinding(judged, Finding(ClimbTestState::kKeptCurrent), W(4), {});
+  ASSERT_TRUE(same_week.has_value());
+  EXPECT_EQ(same_week->state, ClimbTestState::kKeptCurrent);
+  EXPECT_FALSE(AfterFinding(judged, Finding(ClimbTestState::kKeptCurrent), W(5), {}).has_value());
+  EXPECT_FALSE(AfterFinding(judged, Finding(ClimbTestState::kKeptCurrent), W(3), {}).has_value());
+}
+
+TEST(AfterFindingTest, ChangesNothingWhenTheFindingIsWhatIsStored) {
+  ClimbTest judged = MakeTest("ct_1", 2, ClimbTestState::kPromoted, 4);
+  judged.original_cost_per_macro = 10.0;
+  judged.duplicate_cost_per_macro = 9.0;
+  EXPECT_FALSE(AfterFinding(judged, Finding(ClimbTestState::kPromoted), W(4), {}).has_value());
+  EXPECT_FALSE(
+      AfterFinding(MakeTest("ct_1", 2), Finding(ClimbTestState::kRunning), W(4), {}).has_value());
+}
+
+TEST(AfterFindingTest, ReopensATestJudgedAtTheWeekThatRunsAgain) {
+  ClimbTest judged = MakeTest("ct_1", 2, ClimbTestState::kKeptCurrent, 4);
+  judged.retest_baseline = 40;
+  const std::optional<ClimbTest> next =
+      AfterFinding(judged, Finding(ClimbTestState::kRunning), W(4), {judged});
+  ASSERT_TRUE(next.has_value());
+  EXPECT_EQ(next->state, ClimbTestState::kRunning);
+  EXPECT_FALSE(next->concluded_week.has_value());
+  EXPECT_FALSE(next->retest_baseline.has_value());
+  EXPECT_FALSE(AfterFinding(judged, Finding(ClimbTestState::kRunning), W(5), {}).has_value());
+}
+
+TEST(AfterFindingTest, DoesNotReopenATestThatALaterRunningTestReplaced) {
+  const ClimbTest judged = MakeTest("ct_1", 2, ClimbTestState::kKeptCurrent, 4);
+  const ClimbTest later = Rival("ct_2", ClimbTestState::kRunning, "as_2", "as_8");
+  EXPECT_FALSE(
+      AfterFinding(judged, Finding(ClimbTestState::kRunning), W(4), {judged, later}).has_value());
+}
+
+TEST(AfterFindingTest, NeverTouchesACancelledTest) {
+  const ClimbTest cancelled = MakeTest("ct_1", 2, ClimbTestState::kCancelled, 4);
+  for (const ClimbTestState state : {ClimbTestState::kRunning, ClimbTestState::kPromoted,
+                                     ClimbTestState::kKeptCurrent, ClimbTestState::kCancelled}) {
+    EXPECT_FALSE(AfterFinding(cancelled, Finding(state), W(4), {}).has_value())
+        << ClimbTestStateName(state);
+  }
+  EXPECT_FALSE(
+      AfterFinding(MakeTest("ct_1", 2), Finding(ClimbTestState::kCancelled), W(4), {}).has_value());
+}
+
+}  // namespace
+}  // namespace rung
