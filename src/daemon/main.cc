@@ -2,6 +2,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
 #include "absl/flags/flag.h"
@@ -9,14 +10,19 @@
 #include "absl/flags/usage.h"
 #include "absl/synchronization/mutex.h"
 #include "daemon/config.h"
+#include "daemon/database_flag.h"
 #include "daemon/log.h"
 #include "daemon/server.h"
+#include "storage/database_uri.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "gRPC address: host:port (port 0 picks a free port) or unix:PATH");
 ABSL_FLAG(std::string, http_listen, "127.0.0.1:8080",
           "HTTP address for dashboards, host:port; empty turns HTTP off");
-ABSL_FLAG(std::string, db, "rung.db", "SQLite file, created with its schema when missing");
+ABSL_FLAG(std::string, db, "",
+          "database: a SQLite file, created with its schema when missing, or a PostgreSQL "
+          "URI (postgresql://...); when not given, $RUNG_DB, else rung.db. A password on "
+          "the command line is overwritten in argv once read: prefer RUNG_DB or PGPASSFILE");
 ABSL_FLAG(std::string, config, "",
           "config file: textproto, or JSON when it ends in .json (see deploy/rungd.textproto)");
 ABSL_FLAG(bool, insecure_allow_unauthenticated_non_loopback, false,
@@ -38,18 +44,22 @@ sigset_t BlockShutdownSignals() {
   return signals;
 }
 
-int Fail(const absl::Status& status) {
-  rung::Log(rung::LogLevel::kError, "rungd cannot start",
-            {{"error", std::string(status.message())}});
-  std::fprintf(stderr, "rungd: %s\n", std::string(status.message()).c_str());
+// `database` is the location as given: the message never shows its password.
+int Fail(const absl::Status& status, const std::string& database = "") {
+  const std::string message = rung::HideDatabasePassword(std::string(status.message()), database);
+  rung::Log(rung::LogLevel::kError, "rungd cannot start", {{"error", message}});
+  std::fprintf(stderr, "rungd: %s\n", message.c_str());
   return 1;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage("rungd: the Rung Advisor daemon (gRPC, HTTP/JSON, SQLite)");
+  absl::SetProgramUsageMessage(
+      "rungd: the Rung Advisor daemon (gRPC, HTTP/JSON; SQLite or PostgreSQL)");
   absl::ParseCommandLine(argc, argv);
+  // Before anything can stall or fail: ps shows argv for as long as rungd runs.
+  rung::ScrubDatabasePasswords(argc, argv);
   // Debian builds Abseil without NDEBUG, which leaves absl::Mutex's deadlock
   // detector on: every lock, ours and gRPC's, then updates one process-wide
   // graph under a global lock, about a tenth of rungd's CPU per call. The
@@ -64,12 +74,12 @@ int main(int argc, char** argv) {
   rung::ServerOptions options;
   options.listen = absl::GetFlag(FLAGS_listen);
   options.http_listen = absl::GetFlag(FLAGS_http_listen);
-  options.db_path = absl::GetFlag(FLAGS_db);
+  options.db_path = rung::ResolveDatabase(absl::GetFlag(FLAGS_db), std::getenv);
   options.config = *config;
   options.allow_unauthenticated_non_loopback =
       absl::GetFlag(FLAGS_insecure_allow_unauthenticated_non_loopback);
   absl::StatusOr<std::unique_ptr<rung::Server>> server = rung::Server::Start(options);
-  if (!server.ok()) return Fail(server.status());
+  if (!server.ok()) return Fail(server.status(), options.db_path);
 
   // Scripts and tests wait for this exact line on stdout.
   std::printf("listening on %s\n", (*server)->grpc_address().c_str());
@@ -80,7 +90,7 @@ int main(int argc, char** argv) {
   rung::Log(rung::LogLevel::kInfo, "rungd started",
             {{"grpc", (*server)->grpc_address()},
              {"http", (*server)->http_address()},
-             {"db", options.db_path},
+             {"db", rung::RedactDatabasePassword(options.db_path)},
              {"tokens", static_cast<int>(options.config.tokens.size())},
              {"tls", !options.config.tls.enabled()               ? "off"
                      : options.config.tls.client_ca_file.empty() ? "tls"

@@ -4,11 +4,14 @@ a Docker engine or a Kubernetes cluster:
 - the systemd units pass `systemd-analyze verify` with no warning at all, and
   the flags they pass exist in the built binaries;
 - the Kubernetes manifests parse as YAML and fit together (labels, ports,
-  probes, the volume claim, the config map, the CronJob's server address);
+  probes, the volume claim, the config map, the CronJob's server address),
+  and so does the PostgreSQL overlay, merged onto them as kustomize would;
+- compose.yaml starts rungd on PostgreSQL once PostgreSQL is healthy;
 - the Dockerfile's runtime packages provide every shared library that the
   built rungd and rungctl load, and its build packages are the project's.
 """
 
+import hashlib
 import os
 import re
 import shlex
@@ -163,6 +166,82 @@ def assert_sync_accepts(test, argv, env):
         test.assertIn(f"rungctl: {account}: ", result.stderr)
 
 
+# --- A kustomize of our own: just what deploy/ uses -------------------------
+# Resources (files, or folders with a kustomization.yaml), strategic merge
+# patches (lists of objects merged by their key, `$patch: delete`) and the
+# namespace. kubectl is not here; this is enough to check what the overlay
+# makes of the base.
+
+# The merge key of each list of objects the manifests patch.
+MERGE_KEYS = {"containers": "name", "volumes": "name", "env": "name", "ports": "containerPort",
+              "volumeMounts": "mountPath"}
+# Replaced whole rather than merged, as Kubernetes' retainKeys strategy does.
+RETAIN_KEYS = {"strategy"}
+
+
+def merge(base, patch):
+    """`patch` merged into `base` (a new object), a strategic merge patch."""
+    if not isinstance(base, dict) or not isinstance(patch, dict):
+        return patch
+    merged = dict(base)
+    for key, value in patch.items():
+        if key in RETAIN_KEYS:
+            merged[key] = value
+        elif key in MERGE_KEYS and isinstance(value, list) and key in merged:
+            merged[key] = merge_list(merged[key], value, MERGE_KEYS[key])
+        elif key in merged:
+            merged[key] = merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def merge_list(base, patch, merge_key):
+    items = list(base)
+    for item in patch:
+        index = next((i for i, old in enumerate(items) if old.get(merge_key) == item.get(merge_key)),
+                     None)
+        if item.get("$patch") == "delete":
+            if index is None:
+                raise AssertionError(f"$patch: delete of {item}: no such item")
+            del items[index]
+        elif index is None:
+            items.append(item)
+        else:
+            items[index] = merge(items[index], item)
+    return items
+
+
+def kustomize(folder):
+    """The resources that `kubectl kustomize folder` builds, as a list."""
+    with open(os.path.join(folder, "kustomization.yaml"), encoding="utf-8") as f:
+        kustomization = yaml.safe_load(f)
+    docs = []
+    for resource in kustomization.get("resources", []):
+        path = os.path.normpath(os.path.join(folder, resource))
+        if os.path.isdir(path):
+            docs.extend(kustomize(path))
+        else:
+            with open(path, encoding="utf-8") as f:
+                docs.extend(yaml.safe_load_all(f))
+    for patch_entry in kustomization.get("patches", []):
+        with open(os.path.join(folder, patch_entry["path"]), encoding="utf-8") as f:
+            patch = yaml.safe_load(f)
+        targets = [i for i, doc in enumerate(docs)
+                   if (doc["kind"], doc["metadata"]["name"])
+                   == (patch["kind"], patch["metadata"]["name"])]
+        if len(targets) != 1:
+            raise AssertionError(f"{patch_entry['path']}: {len(targets)} targets")
+        if patch.get("$patch") == "delete":
+            del docs[targets[0]]
+        else:
+            docs[targets[0]] = merge(docs[targets[0]], patch)
+    for doc in docs:
+        if "namespace" in kustomization and doc["kind"] != "Namespace":
+            doc.setdefault("metadata", {})["namespace"] = kustomization["namespace"]
+    return docs
+
+
 class KubernetesManifestsTest(unittest.TestCase, FlagCheck):
     @classmethod
     def setUpClass(cls):
@@ -276,6 +355,158 @@ class KubernetesManifestsTest(unittest.TestCase, FlagCheck):
 
 
 
+def env_of(container):
+    return {e["name"]: e for e in container.get("env", [])}
+
+
+class PostgresOverlayTest(unittest.TestCase, FlagCheck):
+    OVERLAY = os.path.join(DEPLOY, "k8s", "overlays", "postgres")
+
+    @classmethod
+    def setUpClass(cls):
+        cls.base = kustomize(DEPLOY)
+        cls.docs = kustomize(cls.OVERLAY)
+        cls.by_kind = {}
+        for doc in cls.docs:
+            cls.by_kind.setdefault(doc["kind"], []).append(doc)
+
+    def deployment(self):
+        [deployment] = self.by_kind["Deployment"]
+        return deployment
+
+    def container(self):
+        return self.deployment()["spec"]["template"]["spec"]["containers"][0]
+
+    def test_what_it_names_exists_and_builds_on_the_base(self):
+        with open(os.path.join(self.OVERLAY, "kustomization.yaml"), encoding="utf-8") as f:
+            kustomization = yaml.safe_load(f)
+        self.assertEqual(os.path.normpath(os.path.join(self.OVERLAY, kustomization["resources"][0])),
+                         os.path.normpath(DEPLOY))
+        for name in kustomization["resources"][1:] + [p["path"] for p in kustomization["patches"]]:
+            self.assertTrue(os.path.isfile(os.path.join(self.OVERLAY, name)), name)
+        self.assertEqual(kustomization["namespace"], "rung")
+        # Everything of the base but the claim, and a disruption budget.
+        base = {(d["kind"], d["metadata"]["name"]) for d in self.base}
+        overlay = {(d["kind"], d["metadata"]["name"]) for d in self.docs}
+        self.assertEqual(base - overlay, {("PersistentVolumeClaim", "rungd-data")})
+        self.assertEqual(overlay - base, {("PodDisruptionBudget", "rungd")})
+
+    def test_two_replicas_roll_without_losing_one(self):
+        spec = self.deployment()["spec"]
+        self.assertEqual(spec["replicas"], 2)
+        self.assertEqual(spec["strategy"], {"type": "RollingUpdate",
+                                            "rollingUpdate": {"maxUnavailable": 0, "maxSurge": 1}})
+        [budget] = self.by_kind["PodDisruptionBudget"]
+        self.assertEqual(budget["apiVersion"], "policy/v1")
+        self.assertEqual(budget["spec"]["minAvailable"], 1)
+        labels = spec["template"]["metadata"]["labels"]
+        self.assertLessEqual(budget["spec"]["selector"]["matchLabels"].items(), labels.items())
+
+    def test_replicas_prefer_different_nodes(self):
+        pod = self.deployment()["spec"]["template"]["spec"]
+        labels = self.deployment()["spec"]["template"]["metadata"]["labels"]
+        [term] = pod["affinity"]["podAntiAffinity"]["preferredDuringSchedulingIgnoredDuringExecution"]
+        self.assertEqual(term["podAffinityTerm"]["topologyKey"], "kubernetes.io/hostname")
+        self.assertLessEqual(term["podAffinityTerm"]["labelSelector"]["matchLabels"].items(),
+                             labels.items())
+        for spread in pod["topologySpreadConstraints"]:
+            self.assertEqual(spread["whenUnsatisfiable"], "ScheduleAnyway")
+            self.assertLessEqual(spread["labelSelector"]["matchLabels"].items(), labels.items())
+
+    def test_the_database_comes_from_a_secret_and_no_volume(self):
+        self.assertNotIn("PersistentVolumeClaim", self.by_kind)
+        container = self.container()
+        self.assertEqual([a for a in container["args"] if a.split("=", 1)[0] == "--db"], [])
+        self.assertEqual(env_of(container)["RUNG_DB"]["valueFrom"]["secretKeyRef"],
+                         {"name": "rung-postgres", "key": "uri"})
+        pod = self.deployment()["spec"]["template"]["spec"]
+        for volume in pod["volumes"]:
+            self.assertNotIn("persistentVolumeClaim", volume)
+        # Every mount has its volume, and the CA is the same Secret's, optional.
+        volumes = {v["name"]: v for v in pod["volumes"]}
+        for mount in container["volumeMounts"]:
+            self.assertIn(mount["name"], volumes)
+        ca = volumes["postgres-ca"]["secret"]
+        self.assertEqual((ca["secretName"], ca["optional"]), ("rung-postgres", True))
+
+    def test_probes_ask_grpc_health_and_liveness_is_patient(self):
+        container = self.container()
+        grpc_port = {p["name"]: p["containerPort"] for p in container["ports"]}["grpc"]
+        readiness, liveness = container["readinessProbe"], container["livenessProbe"]
+        self.assertEqual(readiness["grpc"], {"port": grpc_port, "service": "rung.v1.AdvisorService"})
+        self.assertEqual(liveness["grpc"]["port"], grpc_port)
+        readiness_seconds = readiness["periodSeconds"] * readiness["failureThreshold"]
+        liveness_seconds = liveness["periodSeconds"] * liveness["failureThreshold"]
+        self.assertGreaterEqual(liveness_seconds, 300)
+        self.assertGreater(liveness_seconds, 10 * readiness_seconds)
+
+    def test_container_flags_exist(self):
+        self.assert_flags_exist(["/usr/local/bin/rungd", *self.container()["args"]])
+
+    def test_the_comments_say_how_to_make_the_secret_and_back_up(self):
+        text = read("k8s", "overlays", "postgres", "kustomization.yaml")
+        self.assertIn("kubectl -n rung create secret generic rung-postgres", text)
+        self.assertIn("sslmode=verify-full", text)
+        self.assertIn("FAILED_PRECONDITION", text)
+
+
+class ComposeTest(unittest.TestCase, FlagCheck):
+    @classmethod
+    def setUpClass(cls):
+        cls.compose = yaml.safe_load(read("compose.yaml"))
+        cls.services = cls.compose["services"]
+
+    def test_postgres_is_15_with_a_health_check_and_a_volume(self):
+        postgres = self.services["postgres"]
+        self.assertEqual(postgres["image"], "postgres:15")
+        self.assertIn("pg_isready", " ".join(postgres["healthcheck"]["test"]))
+        volume = postgres["volumes"][0].split(":")[0]
+        self.assertIn(volume, self.compose["volumes"])
+
+    def test_rungd_waits_for_a_healthy_postgres_and_reads_rung_db(self):
+        rungd = self.services["rungd"]
+        self.assertEqual(rungd["depends_on"], {"postgres": {"condition": "service_healthy"}})
+        environment = rungd["environment"]
+        env = self.services["postgres"]["environment"]
+        self.assertEqual(
+            environment["RUNG_DB"],
+            f"postgresql://{env['POSTGRES_USER']}:{env['POSTGRES_PASSWORD']}@postgres:5432/"
+            f"{env['POSTGRES_DB']}")
+        self.assertEqual(rungd["build"]["dockerfile"], "deploy/Dockerfile")
+        self.assertTrue(os.path.isfile(os.path.join(DEPLOY, rungd["build"]["context"],
+                                                    rungd["build"]["dockerfile"])))
+
+    def test_rungd_starts_with_its_token_config_on_the_published_ports(self):
+        rungd = self.services["rungd"]
+        argv = ["/usr/local/bin/rungd", *rungd["command"]]
+        self.assert_flags_exist(argv)
+        self.assertNotIn("--db", flag_names(argv))
+        config = [a for a in argv if a.startswith("--config=")][0].split("=", 1)[1]
+        mounts = dict(reversed(m.split(":")[:2]) for m in rungd["volumes"])
+        source = os.path.join(DEPLOY, mounts[config])
+        # The config parses, lists the demo token, and rungd starts beyond
+        # loopback with it (here on SQLite, in a scratch folder).
+        token = rungd["environment"]["RUNG_TOKEN"]
+        with open(source, encoding="utf-8") as f:
+            self.assertIn(hashlib.sha256(token.encode()).hexdigest(), f.read())
+        with tempfile.TemporaryDirectory() as scratch:
+            process = subprocess.Popen(
+                [RUNGD, "--listen=0.0.0.0:0", "--http_listen=", f"--config={source}",
+                 f"--db={scratch}/rung.db"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                text=True)
+            try:
+                line = process.stdout.readline()
+            finally:
+                process.terminate()
+                _, err = process.communicate(timeout=30)
+        self.assertTrue(line.startswith("listening on 0.0.0.0:"), err)
+        published = {p.rsplit(":", 1)[1] for p in rungd["ports"]}
+        listens = {a.rsplit(":", 1)[1] for a in argv if a.startswith(("--listen=", "--http_listen="))}
+        self.assertEqual(published, listens)
+        for port in rungd["ports"]:
+            self.assertTrue(port.startswith("127.0.0.1:"), port)
+
+
 def install_lists(dockerfile):
     """The package names of each `apt-get install` in the Dockerfile, in order."""
     text = dockerfile.replace("\\\n", " ")
@@ -352,6 +583,10 @@ class DockerfileTest(unittest.TestCase):
     def test_copied_sources_exist(self):
         for source in re.findall(r"(?m)^COPY (?!--from)(\S+)", self.dockerfile):
             self.assertTrue(os.path.exists(os.path.join(SOURCE_DIR, source)), source)
+
+    def test_the_runtime_has_the_postgresql_client_library(self):
+        self.assertIn("libpq5", self.runtime_packages)
+        self.assertIn("libpq-dev", self.build_packages)
 
     def test_entrypoint_flags_exist(self):
         entrypoint = yaml.safe_load(re.search(r"(?m)^ENTRYPOINT (.*)$", self.dockerfile).group(1))

@@ -18,13 +18,16 @@ RUNGD = os.environ.get("RUNGD", "rungd")
 class RungdProcess:
     """A rungd child process on a free port, with its gRPC address."""
 
-    def __init__(self, db_path, extra_args=(), start_timeout=30.0):
+    def __init__(self, db_path, extra_args=(), start_timeout=30.0, env=None):
+        """db_path None gives no --db; env adds to rungd's environment."""
         self.db_path = db_path
+        db_flag = [] if db_path is None else [f"--db={db_path}"]
         self.process = subprocess.Popen(
-            [RUNGD, "--listen=127.0.0.1:0", "--http_listen=127.0.0.1:0", f"--db={db_path}", *extra_args],
+            [RUNGD, "--listen=127.0.0.1:0", "--http_listen=127.0.0.1:0", *db_flag, *extra_args],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            env=None if env is None else {**os.environ, **env},
         )
         # A failed assertion skips a test's own stop, and a failed setUpClass
         # its tearDownClass: no daemon may outlive the test run.

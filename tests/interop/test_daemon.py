@@ -4,9 +4,12 @@ and refusals at start-up with a clear message."""
 import hashlib
 import os
 import random
+import errno
 import signal
 import sqlite3
+import subprocess
 import tempfile
+import time
 import unittest
 import urllib.request
 
@@ -15,7 +18,7 @@ import grpc
 import health_pb2
 import health_pb2_grpc
 
-from rungd_process import RungdProcess, run_rungd_expecting_failure
+from rungd_process import RUNGD, RungdProcess, run_rungd_expecting_failure
 
 
 class DaemonTest(unittest.TestCase):
@@ -166,6 +169,66 @@ class DaemonTest(unittest.TestCase):
         self.assertEqual(code, 1)
         self.assertIn("synchronus", err)
         self.assertIn("line 2", err)
+
+
+    def started_log_line(self, err):
+        return [line for line in err.splitlines() if '"msg":"rungd started"' in line][0]
+
+    def test_the_db_flag_wins_over_rung_db(self):
+        from_env = os.path.join(self.tmp.name, "from-env.db")
+        daemon = RungdProcess(self.db, env={"RUNG_DB": from_env})
+        code, err = daemon.stop()
+        self.assertEqual(code, 0, err)
+        self.assertTrue(os.path.exists(self.db))
+        self.assertFalse(os.path.exists(from_env))
+        self.assertIn(f'"db":"{self.db}"', self.started_log_line(err))
+
+    def test_without_the_db_flag_rung_db_names_the_database(self):
+        from_env = os.path.join(self.tmp.name, "from-env.db")
+        daemon = RungdProcess(None, env={"RUNG_DB": from_env})
+        code, err = daemon.stop()
+        self.assertEqual(code, 0, err)
+        self.assertTrue(os.path.exists(from_env))
+        self.assertFalse(os.path.exists(self.db))
+        self.assertIn(f'"db":"{from_env}"', self.started_log_line(err))
+
+    def test_a_password_in_db_leaves_argv_before_the_database_opens(self):
+        # The config is a FIFO: rungd, which reads it after its flags and
+        # before the database, waits there until this test writes it.
+        config = os.path.join(self.tmp.name, "config.fifo")
+        os.mkfifo(config)
+        uri = "postgresql://u:SECRET@127.0.0.1:1/x"
+        process = subprocess.Popen(
+            [RUNGD, "--listen=127.0.0.1:0", "--http_listen=", f"--db={uri}", f"--config={config}"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=self.tmp.name)
+        try:
+            writer = None
+            deadline = time.monotonic() + 30
+            while writer is None:
+                try:
+                    writer = os.open(config, os.O_WRONLY | os.O_NONBLOCK)
+                except OSError as e:  # ENXIO: rungd does not read it yet
+                    self.assertEqual(e.errno, errno.ENXIO)
+                    self.assertIsNone(process.poll(), "rungd exited before reading its config")
+                    self.assertLess(time.monotonic(), deadline, "rungd never opened its config")
+                    time.sleep(0.01)
+            with open(f"/proc/{process.pid}/cmdline", "rb") as f:
+                cmdline = f.read().split(b"\0")
+            self.assertIn(b"--db=postgresql://u:******@127.0.0.1:1/x", cmdline)
+            self.assertNotIn(b"SECRET", b" ".join(cmdline))
+            os.close(writer)  # an empty config: the defaults
+            # Without a PostgreSQL engine rungd cannot open it and exits; with
+            # one it may wait for the server, NOT_SERVING: stop it either way.
+            try:
+                out, err = process.communicate(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.terminate()
+                out, err = process.communicate(timeout=30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
+        self.assertNotIn("SECRET", out + err)
 
 
     def test_refuses_a_non_loopback_address_without_tokens(self):
