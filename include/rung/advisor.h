@@ -133,10 +133,11 @@ class Advisor {
 
   // Decides for every selected ad set at its as-of week, and stores the
   // whole run or, when it fails or is cancelled, nothing. Streams: ad sets
-  // are read one at a time and staged in chunks, so memory does not grow
-  // with the account (except a dry run's answer) and ingest is not held up
-  // while the run decides. A rerun of the same week replaces the earlier
-  // recommendations.
+  // are read one at a time and written in chunks, so memory does not grow
+  // with the account (except a dry run's answer). A rerun of the same week
+  // replaces the earlier recommendations. A run that loses a race with a
+  // concurrent evaluation or climb test change (ABORTED from the store)
+  // starts over from a fresh read, a few times at most.
   absl::StatusOr<EvaluationResult> EvaluateAdSets(const EvaluationRequest& request);
 
   // The stored recommendation of the week, or the latest when `as_of_week`
@@ -195,8 +196,7 @@ class Advisor {
   // Hands `evaluate` each named ad set's history, in id order, each id once.
   absl::Status EvaluateNamed(std::vector<std::string> ad_set_ids,
                              absl::FunctionRef<absl::Status(const AdSetHistory&)> evaluate);
-  // One attempt at a stored run: decides on a thread of its own while this
-  // one writes, and commits.
+  // One attempt at a stored run: decides, writes in chunks, and commits.
   absl::Status StoreEvaluation(const EvaluationRequest& request, const AsOfWeeks& weeks,
                                absl::Time evaluated_at, EvaluationResult& result);
   // Decides for every selected ad set, counting into `result`, and hands

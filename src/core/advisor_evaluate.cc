@@ -6,7 +6,6 @@
 #include <optional>
 #include <set>
 #include <string>
-#include <thread>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -15,7 +14,6 @@
 #include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "core/chunk_queue.h"
 #include "core/ids.h"
 #include "core/page_token.h"
 #include "core/request_checks.h"
@@ -52,9 +50,6 @@ namespace {
 // Decisions go to the store in chunks of this many, so that memory stays
 // small whatever the number of ad sets.
 constexpr size_t kWriteChunk = 256;
-// Chunks decided but not yet written, at most: enough to ride out a slow
-// write, few enough to keep memory flat.
-constexpr size_t kChunksInFlight = 4;
 // Climb tests are loaded in pages of this many.
 constexpr int kClimbTestPage = 1000;
 
@@ -158,15 +153,17 @@ class TestChanges {
   absl::flat_hash_map<std::string, ClimbTest> latest_;
 };
 
-// Runs `decide_each`, handing what it decides to `queue` in chunks.
+// Runs `decide_each`, handing what it decides to `write` in chunks, so that
+// memory stays small whatever the number of ad sets.
 absl::Status DecideInChunks(
     absl::FunctionRef<absl::Status(absl::FunctionRef<absl::Status(Decided)>)> decide_each,
-    ChunkQueue<EvaluationChunk>& queue) {
+    absl::FunctionRef<absl::Status(const EvaluationChunk&)> write) {
   EvaluationChunk pending;
   auto hand_over = [&]() -> absl::Status {
-    const absl::Status pushed = queue.Push(std::move(pending));
-    pending = EvaluationChunk();
-    return pushed;
+    const absl::Status written = write(pending);
+    pending.recommendations.clear();
+    pending.test_changes.clear();
+    return written;
   };
   auto keep = [&](Decided decided) -> absl::Status {
     pending.recommendations.push_back(std::move(decided.recommendation));
@@ -177,15 +174,6 @@ absl::Status DecideInChunks(
   };
   RETURN_IF_ERROR(decide_each(keep));
   return pending.recommendations.empty() ? absl::OkStatus() : hand_over();
-}
-
-// Writes every chunk of `queue` until its producer closes it.
-absl::Status WriteEachChunk(ChunkQueue<EvaluationChunk>& queue, EvaluationWriter& writer) {
-  while (true) {
-    ASSIGN_OR_RETURN(std::optional<EvaluationChunk> chunk, queue.Pop());
-    if (!chunk.has_value()) return absl::OkStatus();
-    RETURN_IF_ERROR(writer.Write(*chunk));
-  }
 }
 
 // The test of `tests` that `finding` is about, or null without a finding.
@@ -293,21 +281,11 @@ absl::Status Advisor::StoreEvaluation(const EvaluationRequest& request, const As
   // Begun before anything is read, so that an engine with one writer holds
   // it for the whole run and nothing that the run reads changes meanwhile.
   ASSIGN_OR_RETURN(std::unique_ptr<EvaluationWriter> writer, store_->BeginEvaluation());
-  // Deciding and writing each take about one core at 100,000 ad sets, so a
-  // producer thread reads and decides while this one writes (BENCHMARKS.md).
-  ChunkQueue<EvaluationChunk> queue(kChunksInFlight);
-  std::thread producer([&] {
-    queue.Close(DecideInChunks(
-        [&](absl::FunctionRef<absl::Status(Decided)> keep) {
-          return DecideEach(request, weeks, evaluated_at, result, keep);
-        },
-        queue));
-  });
-  const absl::Status written = WriteEachChunk(queue, *writer);
-  // Stops a producer that is still deciding after a failed write.
-  queue.Close(written);
-  producer.join();
-  RETURN_IF_ERROR(written);
+  RETURN_IF_ERROR(DecideInChunks(
+      [&](absl::FunctionRef<absl::Status(Decided)> keep) {
+        return DecideEach(request, weeks, evaluated_at, result, keep);
+      },
+      [&](const EvaluationChunk& chunk) { return writer->Write(chunk); }));
   EvaluationRecord record;
   record.evaluation_id = result.evaluation_id;
   record.as_of_week = weeks.common;

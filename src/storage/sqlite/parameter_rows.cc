@@ -4,12 +4,6 @@
 
 namespace rung {
 
-void ParameterRows::Clear() {
-  text_.clear();
-  values_.clear();
-  row_starts_.clear();
-}
-
 void ParameterRows::StartRow() { row_starts_.push_back(values_.size()); }
 
 void ParameterRows::AddInt(int64_t value) { values_.push_back({Kind::kInt, value, 0}); }

@@ -26,9 +26,6 @@ class ParameterRows {
   // Empty text adds NULL, as Statement::BindTextOrNull binds it.
   void AddTextOrNull(absl::string_view text);
 
-  // Forgets every row, keeping the buffers for the next.
-  void Clear();
-
   size_t rows() const { return row_starts_.size(); }
 
   // Runs `statement` once per row, in order, with that row's values bound
