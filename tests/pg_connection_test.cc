@@ -17,25 +17,7 @@
 namespace rung {
 namespace {
 
-using test_support::PostgresTest;
-
-class PgConnectionTest : public PostgresTest {
- protected:
-  void SetUp() override {
-    PostgresTest::SetUp();
-    if (HasFatalFailure()) return;
-    ASSERT_OK_AND_ASSIGN(db_, PgConnection::Connect(uri()));
-  }
-
-  // The one value of a one-row, one-column query.
-  std::string Scalar(const std::string& sql, const PgParams& params = {}) {
-    absl::StatusOr<PgResult> result = db_->Query(sql, params, "test");
-    if (!result.ok()) return absl::StrCat("error: ", result.status().ToString());
-    return std::string(result->Text(0, 0));
-  }
-
-  std::unique_ptr<PgConnection> db_;
-};
+using PgConnectionTest = test_support::PostgresTest;
 
 TEST_F(PgConnectionTest, ParametersRoundTripVerbatimAndAreNeverSpliced) {
   ASSERT_OK(db_->Exec("CREATE TABLE notes (id bigint PRIMARY KEY, body text)", "test"));

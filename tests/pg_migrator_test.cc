@@ -20,24 +20,7 @@
 namespace rung {
 namespace {
 
-using test_support::PostgresTest;
-
-class PgMigratorTest : public PostgresTest {
- protected:
-  void SetUp() override {
-    PostgresTest::SetUp();
-    if (HasFatalFailure()) return;
-    ASSERT_OK_AND_ASSIGN(db_, PgConnection::Connect(uri()));
-  }
-
-  std::string Scalar(const std::string& sql) {
-    absl::StatusOr<PgResult> result = db_->Query(sql, {}, "test");
-    if (!result.ok()) return absl::StrCat("error: ", result.status().ToString());
-    return std::string(result->Text(0, 0));
-  }
-
-  std::unique_ptr<PgConnection> db_;
-};
+using PgMigratorTest = test_support::PostgresTest;
 
 // The embedded migrations and then `extra`.
 std::vector<Migration> With(std::vector<Migration> extra) {

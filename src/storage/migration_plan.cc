@@ -1,6 +1,7 @@
 #include "storage/migration_plan.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_format.h"
@@ -56,6 +57,16 @@ absl::StatusOr<std::vector<const Migration*>> PendingMigrations(
     if (migration.version > highest) pending.push_back(&migration);
   }
   return pending;
+}
+
+absl::Status ApplyPending(absl::StatusOr<std::vector<AppliedMigration>> applied,
+                          const std::vector<Migration>& known,
+                          absl::FunctionRef<absl::Status(const Migration&)> apply) {
+  RETURN_IF_ERROR(applied.status());
+  ASSIGN_OR_RETURN(const std::vector<const Migration*> pending,
+                   PendingMigrations(std::move(applied).value(), known));
+  for (const Migration* migration : pending) RETURN_IF_ERROR(apply(*migration));
+  return absl::OkStatus();
 }
 
 }  // namespace rung

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "storage/migrations.h"
 
@@ -35,6 +37,13 @@ absl::StatusOr<std::string> MigrationChecksum(const Migration& migration);
 // is the one reported, since "upgrade rungd" is the likeliest cure.
 absl::StatusOr<std::vector<const Migration*>> PendingMigrations(
     std::vector<AppliedMigration> applied, const std::vector<Migration>& known);
+
+// The whole of migrating, given the engine's two parts: `applied` as it read
+// schema_migrations, and `apply`, which applies one migration and records it
+// in one transaction. Stops at the first error.
+absl::Status ApplyPending(absl::StatusOr<std::vector<AppliedMigration>> applied,
+                          const std::vector<Migration>& known,
+                          absl::FunctionRef<absl::Status(const Migration&)> apply);
 
 }  // namespace rung
 

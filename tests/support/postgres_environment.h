@@ -3,13 +3,16 @@
 
 // Including this header gives the test binary one PostgreSQL cluster
 // (support/postgres_server.h), started before its first test and removed
-// after its last, and PostgresTest, a fixture with a fresh database per test.
+// after its last, and PostgresTest, a fixture with a fresh database per test
+// and a connection to it.
 
 #include <memory>
 #include <string>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "storage/postgres/pg_connection.h"
 #include "support/postgres_server.h"
 #include "support/status_assertions.h"
 
@@ -40,11 +43,21 @@ class PostgresTest : public ::testing::Test {
   void SetUp() override {
     ASSERT_NE(PostgresEnvironment::server(), nullptr) << "the PostgreSQL cluster did not start";
     ASSERT_OK_AND_ASSIGN(uri_, server().CreateDatabase());
+    ASSERT_OK_AND_ASSIGN(db_, PgConnection::Connect(uri_));
+  }
+
+  // The one value of a one-row, one-column query on db_, or the error.
+  std::string Scalar(const std::string& sql, const PgParams& params = {}) {
+    absl::StatusOr<PgResult> result = db_->Query(sql, params, "test");
+    if (!result.ok()) return absl::StrCat("error: ", result.status().ToString());
+    return std::string(result->Text(0, 0));
   }
 
   static PostgresServer& server() { return *PostgresEnvironment::server(); }
   // The test's own database.
   const std::string& uri() const { return uri_; }
+
+  std::unique_ptr<PgConnection> db_;
 
  private:
   std::string uri_;

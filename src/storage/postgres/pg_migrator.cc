@@ -2,7 +2,6 @@
 
 #include <cstdint>
 #include <string>
-#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -111,11 +110,8 @@ absl::Status Apply(PgConnection& connection, const Migration& migration) {
 
 absl::Status MigratePostgres(PgConnection& connection, const std::vector<Migration>& migrations) {
   RETURN_IF_ERROR(ClaimDatabase(connection));
-  ASSIGN_OR_RETURN(std::vector<AppliedMigration> applied, ReadApplied(connection));
-  ASSIGN_OR_RETURN(const std::vector<const Migration*> pending,
-                   PendingMigrations(std::move(applied), migrations));
-  for (const Migration* migration : pending) RETURN_IF_ERROR(Apply(connection, *migration));
-  return absl::OkStatus();
+  return ApplyPending(ReadApplied(connection), migrations,
+                      [&](const Migration& migration) { return Apply(connection, migration); });
 }
 
 }  // namespace rung

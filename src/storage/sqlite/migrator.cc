@@ -1,7 +1,5 @@
 #include "storage/sqlite/migrator.h"
 
-#include <utility>
-
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "rung/status_macros.h"
@@ -98,11 +96,8 @@ absl::Status ClaimDatabase(Connection& writer, absl::string_view path) {
 }
 
 absl::Status Migrate(Connection& writer, const std::vector<Migration>& migrations) {
-  ASSIGN_OR_RETURN(std::vector<AppliedMigration> applied, ReadApplied(writer));
-  ASSIGN_OR_RETURN(const std::vector<const Migration*> pending,
-                   PendingMigrations(std::move(applied), migrations));
-  for (const Migration* migration : pending) RETURN_IF_ERROR(Apply(writer, *migration));
-  return absl::OkStatus();
+  return ApplyPending(ReadApplied(writer), migrations,
+                      [&](const Migration& migration) { return Apply(writer, migration); });
 }
 
 }  // namespace rung
