@@ -191,23 +191,23 @@ absl::string_view PgResult::Text(int row, int column) const {
                            static_cast<size_t>(PQgetlength(result_, row, column)));
 }
 
-std::string PgResult::ColumnName(int column) const {
+absl::Status PgResult::NotA(absl::string_view kind, int row, int column) const {
   const char* name = PQfname(result_, column);
-  return name == nullptr ? absl::StrCat("column ", column) : name;
+  return absl::DataLossError(
+      absl::StrCat("stored ", name == nullptr ? absl::StrCat("column ", column) : name, " of row ",
+                   row, " ('", Text(row, column), "') is not ", kind));
 }
 
 absl::StatusOr<int64_t> PgResult::Int64(int row, int column) const {
   int64_t value = 0;
   if (!IsNull(row, column) && absl::SimpleAtoi(Text(row, column), &value)) return value;
-  return absl::DataLossError(absl::StrCat("stored ", ColumnName(column), " of row ", row, " ('",
-                                          Text(row, column), "') is not an integer"));
+  return NotA("an integer", row, column);
 }
 
 absl::StatusOr<double> PgResult::Double(int row, int column) const {
   double value = 0;
   if (!IsNull(row, column) && absl::SimpleAtod(Text(row, column), &value)) return value;
-  return absl::DataLossError(absl::StrCat("stored ", ColumnName(column), " of row ", row, " ('",
-                                          Text(row, column), "') is not a number"));
+  return NotA("a number", row, column);
 }
 
 absl::StatusOr<bool> PgResult::Bool(int row, int column) const {
@@ -215,8 +215,7 @@ absl::StatusOr<bool> PgResult::Bool(int row, int column) const {
     if (Text(row, column) == "t") return true;
     if (Text(row, column) == "f") return false;
   }
-  return absl::DataLossError(absl::StrCat("stored ", ColumnName(column), " of row ", row, " ('",
-                                          Text(row, column), "') is not a boolean"));
+  return NotA("a boolean", row, column);
 }
 
 // --- PgConnection ------------------------------------------------------------

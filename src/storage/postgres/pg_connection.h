@@ -65,7 +65,8 @@ class PgResult {
 
  private:
   friend class PgConnection;
-  std::string ColumnName(int column) const;
+  // DATA_LOSS: the value at (row, column) is not a `kind`.
+  absl::Status NotA(absl::string_view kind, int row, int column) const;
 
   pg_result* result_;
 };
