@@ -27,9 +27,11 @@ namespace rung {
 std::string RedactConnectionUri(absl::string_view uri);
 
 // The one mapping from a PostgreSQL failure to the API's status codes, by
-// SQLSTATE: an empty `sqlstate` means that no server answered (connection
-// refused or lost). `doing` says what we were doing ("ingesting 3 weeks");
-// the message keeps PostgreSQL's primary message and the SQLSTATE.
+// SQLSTATE. libpq's own failures carry none: pass "08001" for a server that
+// could not be reached, "08006" for a connection that broke (both
+// UNAVAILABLE, which a retry may cure), and "" for the rest (INTERNAL).
+// `doing` says what we were doing ("ingesting 3 weeks"); the message keeps
+// PostgreSQL's primary message and the SQLSTATE.
 absl::Status PgStatus(absl::string_view sqlstate, absl::string_view message,
                       absl::string_view doing);
 
