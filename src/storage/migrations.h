@@ -16,6 +16,9 @@ struct Migration {
 // Every SQLite migration this binary knows, in version order. Generated at
 // build time.
 const std::vector<Migration>& SqliteMigrations();
+// The same for PostgreSQL, from migrations/postgres/; only in
+// rung_storage_postgres.
+const std::vector<Migration>& PostgresMigrations();
 
 }  // namespace rung
 

@@ -1,11 +1,9 @@
 #include "storage/sqlite/migrator.h"
 
-#include <algorithm>
-
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "core/digest.h"
 #include "rung/status_macros.h"
+#include "storage/migration_plan.h"
 
 namespace rung {
 namespace {
@@ -29,15 +27,6 @@ constexpr absl::string_view kSelectHighestApplied =
 constexpr absl::string_view kInsertApplied =
     "INSERT INTO schema_migrations (version, name, checksum, applied_at) "
     "VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))";
-
-struct AppliedMigration {
-  int64_t version;
-  std::string checksum;
-};
-
-std::string MigrationName(const Migration& migration) {
-  return absl::StrFormat("%04d_%s", migration.version, migration.name);
-}
 
 absl::Status CheckOwnership(absl::string_view path, int64_t application_id, bool has_objects,
                             bool has_schema_migrations) {
@@ -70,33 +59,9 @@ absl::StatusOr<std::vector<AppliedMigration>> ReadApplied(Connection& writer) {
   }
 }
 
-absl::Status VerifyApplied(const AppliedMigration& applied,
-                           const std::vector<Migration>& migrations) {
-  const int64_t known = migrations.empty() ? 0 : migrations.back().version;
-  if (applied.version > known) {
-    return absl::FailedPreconditionError(absl::StrFormat(
-        "database schema version %d is newer than this rungd knows (%d); upgrade rungd",
-        applied.version, known));
-  }
-  const auto migration =
-      std::find_if(migrations.begin(), migrations.end(),
-                   [&](const Migration& m) { return m.version == applied.version; });
-  if (migration == migrations.end()) {
-    return absl::FailedPreconditionError(absl::StrFormat(
-        "database has migration %d applied, which this rungd does not know", applied.version));
-  }
-  ASSIGN_OR_RETURN(const std::string checksum, Sha256Hex(migration->sql));
-  if (checksum != applied.checksum) {
-    return absl::FailedPreconditionError(
-        absl::StrFormat("migration %s was edited after it was applied (checksum %s != %s)",
-                        MigrationName(*migration), applied.checksum, checksum));
-  }
-  return absl::OkStatus();
-}
-
 absl::Status Apply(Connection& writer, const Migration& migration) {
   const std::string doing = absl::StrCat("applying migration ", MigrationName(migration));
-  ASSIGN_OR_RETURN(const std::string checksum, Sha256Hex(migration.sql));
+  ASSIGN_OR_RETURN(const std::string checksum, MigrationChecksum(migration));
   return writer.InWriteTransaction(doing, [&]() -> absl::Status {
     // Another rungd may have applied it since we looked.
     ASSIGN_OR_RETURN(const int64_t highest, writer.QueryInt(kSelectHighestApplied, doing));
@@ -131,15 +96,8 @@ absl::Status ClaimDatabase(Connection& writer, absl::string_view path) {
 }
 
 absl::Status Migrate(Connection& writer, const std::vector<Migration>& migrations) {
-  ASSIGN_OR_RETURN(const std::vector<AppliedMigration> applied, ReadApplied(writer));
-  for (const AppliedMigration& migration : applied) {
-    RETURN_IF_ERROR(VerifyApplied(migration, migrations));
-  }
-  const int64_t highest = applied.empty() ? 0 : applied.front().version;
-  for (const Migration& migration : migrations) {
-    if (migration.version > highest) RETURN_IF_ERROR(Apply(writer, migration));
-  }
-  return absl::OkStatus();
+  return ApplyPending(ReadApplied(writer), migrations,
+                      [&](const Migration& migration) { return Apply(writer, migration); });
 }
 
 }  // namespace rung

@@ -1,0 +1,186 @@
+// PostgreSQL's schema migrations against a real server: a fresh database,
+// reopening, the databases rungd refuses, and several rungd at once.
+
+#include "storage/postgres/pg_migrator.h"
+
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/barrier.h"
+#include "core/digest.h"
+#include "gtest/gtest.h"
+#include "storage/migrations.h"
+#include "storage/postgres/pg_connection.h"
+#include "support/postgres_environment.h"
+#include "support/status_assertions.h"
+
+namespace rung {
+namespace {
+
+using PgMigratorTest = test_support::PostgresTest;
+
+// The embedded migrations and then `extra`.
+std::vector<Migration> With(std::vector<Migration> extra) {
+  std::vector<Migration> migrations = PostgresMigrations();
+  migrations.insert(migrations.end(), extra.begin(), extra.end());
+  return migrations;
+}
+
+TEST_F(PgMigratorTest, FreshDatabaseGetsEveryMigrationWithItsChecksum) {
+  ASSERT_OK(MigratePostgres(*db_, PostgresMigrations()));
+
+  const std::vector<Migration>& embedded = PostgresMigrations();
+  ASSERT_FALSE(embedded.empty());
+  ASSERT_OK_AND_ASSIGN(const PgResult rows,
+                       db_->Query("SELECT version, name, checksum, applied_at > now() - "
+                                  "interval '1 minute' FROM schema_migrations ORDER BY version",
+                                  {}, "test"));
+  ASSERT_EQ(rows.rows(), static_cast<int>(embedded.size()));
+  for (int row = 0; row < rows.rows(); ++row) {
+    const Migration& migration = embedded[row];
+    EXPECT_EQ(rows.Int64(row, 0).value_or(-1), migration.version);
+    EXPECT_EQ(rows.Text(row, 1), std::string(migration.name));
+    ASSERT_OK_AND_ASSIGN(const std::string checksum, Sha256Hex(migration.sql));
+    EXPECT_EQ(rows.Text(row, 2), checksum);
+    EXPECT_TRUE(rows.Bool(row, 3).value_or(false));
+  }
+  EXPECT_EQ(Scalar("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND "
+                   "tablename IN ('ad_sets', 'ad_set_weeks', 'ingest_requests', 'ingest_log', "
+                   "'recommendations', 'evaluations', 'climb_tests', 'accounts')"),
+            "8");
+}
+
+TEST_F(PgMigratorTest, TheSchemaKeepsWhatSqlitesKeeps) {
+  ASSERT_OK(MigratePostgres(*db_, PostgresMigrations()));
+  ASSERT_OK(db_->Exec(
+      "INSERT INTO climb_tests (climb_test_id, account_id, original_ad_set_id, "
+      "duplicate_ad_set_id, from_event, to_event, start_week, state, create_time) "
+      "VALUES ('ct_1', 'act_1', 'as_1', 'as_2', 'AddToCart', 'InitiateCheckout', '2026-01-05', "
+      "'RUNNING', now())",
+      "test"));
+  // At most one running test per original.
+  EXPECT_EQ(db_->Exec("INSERT INTO climb_tests (climb_test_id, account_id, original_ad_set_id, "
+                      "duplicate_ad_set_id, from_event, to_event, start_week, state, "
+                      "create_time) VALUES ('ct_2', 'act_1', 'as_1', 'as_3', 'AddToCart', "
+                      "'InitiateCheckout', '2026-01-05', 'RUNNING', now())",
+                      "test")
+                .code(),
+            absl::StatusCode::kAlreadyExists);
+  // A judgment's cost may be +Infinity.
+  EXPECT_OK(
+      db_->Exec("UPDATE climb_tests SET state = 'PROMOTED', concluded_week = '2026-02-02', "
+                "original_cost_per_macro = 'Infinity', duplicate_cost_per_macro = 1.5",
+                "test"));
+  // Evaluations are numbered in the order they are stored.
+  ASSERT_OK(
+      db_->Exec("INSERT INTO evaluations (evaluation_id, as_of_week, ad_set_ids, policy_version, "
+                "evaluated_at, evaluated, action_counts) VALUES "
+                "('ev_b', '2026-01-05', '[]', 'p1', now(), 0, '{}'), "
+                "('ev_a', '2026-01-12', '[]', 'p1', now(), 0, '{}')",
+                "test"));
+  EXPECT_EQ(Scalar("SELECT evaluation_id FROM evaluations ORDER BY evaluation_seq DESC LIMIT 1"),
+            "ev_a");
+  // Ids order by bytes, as in SQLite, whatever the database's locale.
+  ASSERT_OK(
+      db_->Exec("INSERT INTO ad_sets VALUES ('b', 'act', 'c'), ('B', 'act', 'c'), "
+                "('a', 'act', 'c')",
+                "test"));
+  EXPECT_EQ(Scalar("SELECT string_agg(ad_set_id, ',' ORDER BY ad_set_id) FROM ad_sets"), "B,a,b");
+}
+
+TEST_F(PgMigratorTest, ReopeningAppliesNothingAndKeepsTheData) {
+  ASSERT_OK(MigratePostgres(*db_, PostgresMigrations()));
+  ASSERT_OK(
+      db_->Exec("INSERT INTO ad_sets VALUES ('as_1', 'act_1', 'cmp_1'); "
+                "UPDATE schema_migrations SET applied_at = '2000-01-01T00:00:00Z'",
+                "test"));
+
+  ASSERT_OK_AND_ASSIGN(const std::unique_ptr<PgConnection> again, PgConnection::Connect(uri()));
+  ASSERT_OK(MigratePostgres(*again, PostgresMigrations()));
+
+  EXPECT_EQ(Scalar("SELECT count(*) FROM schema_migrations WHERE applied_at <> "
+                   "'2000-01-01T00:00:00Z'"),
+            "0");
+  EXPECT_EQ(Scalar("SELECT ad_set_id FROM ad_sets"), "as_1");
+}
+
+TEST_F(PgMigratorTest, RefusesASchemaNewerThanItKnows) {
+  ASSERT_OK(MigratePostgres(*db_, PostgresMigrations()));
+  const int known = PostgresMigrations().back().version;
+  ASSERT_OK(
+      db_->Query("INSERT INTO schema_migrations (version, name, checksum) "
+                 "VALUES ($1, 'from_the_future', 'abc')",
+                 {absl::StrCat(known + 1)}, "test"));
+
+  const absl::Status status = MigratePostgres(*db_, PostgresMigrations());
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(status.message(),
+            absl::StrCat("database schema version ", known + 1, " is newer than this rungd knows (",
+                         known, "); upgrade rungd"));
+}
+
+TEST_F(PgMigratorTest, RefusesAMigrationEditedAfterItWasApplied) {
+  ASSERT_OK(MigratePostgres(*db_, PostgresMigrations()));
+  std::vector<Migration> edited = PostgresMigrations();
+  const std::string sql = std::string(edited.back().sql) + "\n-- an afterthought\n";
+  edited.back().sql = sql;
+
+  EXPECT_TRUE(HasStatus(MigratePostgres(*db_, edited), absl::StatusCode::kFailedPrecondition,
+                        "migration 0001_initial was edited after it was applied"));
+}
+
+TEST_F(PgMigratorTest, RefusesADatabaseThatIsNotOurs) {
+  ASSERT_OK(db_->Exec("CREATE TABLE invoices (id int)", "test"));
+
+  const absl::Status status = MigratePostgres(*db_, PostgresMigrations());
+  EXPECT_TRUE(HasStatus(status, absl::StatusCode::kFailedPrecondition,
+                        "is not a Rung Advisor database (it has tables but no schema_migrations)"));
+  EXPECT_TRUE(HasStatus(status, absl::StatusCode::kFailedPrecondition, "postgresql://rung:***@"));
+  EXPECT_FALSE(absl::StrContains(status.message(), server().password()));
+  EXPECT_EQ(Scalar("SELECT to_regclass('schema_migrations') IS NULL"), "t");
+}
+
+TEST_F(PgMigratorTest, AFailingMigrationLeavesThePreviousVersion) {
+  const std::vector<Migration> migrations =
+      With({{2, "broken", "CREATE TABLE half_done (x int); SELEC 1;"}});
+
+  EXPECT_TRUE(HasStatus(MigratePostgres(*db_, migrations), absl::StatusCode::kInternal,
+                        "applying migration 0002_broken: "));
+  EXPECT_EQ(Scalar("SELECT max(version) FROM schema_migrations"), "1");
+  EXPECT_EQ(Scalar("SELECT to_regclass('half_done') IS NULL"), "t");
+}
+
+TEST_F(PgMigratorTest, MigratorsStartedTogetherOnAFreshDatabaseApplyEachMigrationOnce) {
+  // Each migration leaves a row, so that one applied twice shows.
+  const std::vector<Migration> migrations = With({
+      {2, "counted", "CREATE TABLE applications (n int); INSERT INTO applications VALUES (2);"},
+      {3, "counted_again", "INSERT INTO applications VALUES (3);"},
+  });
+  constexpr int kMigrators = 4;
+  std::vector<std::unique_ptr<PgConnection>> connections;
+  for (int i = 0; i < kMigrators; ++i) {
+    ASSERT_OK_AND_ASSIGN(std::unique_ptr<PgConnection> connection, PgConnection::Connect(uri()));
+    connections.push_back(std::move(connection));
+  }
+  std::vector<absl::Status> results(kMigrators);
+  absl::Barrier* start = new absl::Barrier(kMigrators);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kMigrators; ++i) {
+    threads.emplace_back([&, i] {
+      if (start->Block()) delete start;
+      results[i] = MigratePostgres(*connections[i], migrations);
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+
+  for (const absl::Status& result : results) EXPECT_OK(result);
+  EXPECT_EQ(Scalar("SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations"),
+            "1,2,3");
+  EXPECT_EQ(Scalar("SELECT string_agg(n::text, ',' ORDER BY n) FROM applications"), "2,3");
+}
+
+}  // namespace
+}  // namespace rung

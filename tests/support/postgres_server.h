@@ -1,0 +1,81 @@
+#ifndef RUNG_TESTS_SUPPORT_POSTGRES_SERVER_H_
+#define RUNG_TESTS_SUPPORT_POSTGRES_SERVER_H_
+
+// A throwaway PostgreSQL cluster for tests: the newest server that Debian's
+// postgresql package installed (/usr/lib/postgresql/N/bin), initdb'd into a
+// fresh temporary directory, listening on 127.0.0.1 at a free port with its
+// socket inside that directory, fsync on, and removed with the object. No
+// system cluster is used or touched.
+//
+// PostgreSQL refuses to run as root, and CI runs as root: then initdb,
+// pg_ctl and the server run as the package's `postgres` user (or `nobody`),
+// who owns the directory. The superuser `rung` logs in with a random
+// password (scram-sha-256), so that tests see real authentication and can
+// check that no message repeats the password.
+//
+// One implementation of starting a cluster serves every test: C++ tests use
+// this class (support/postgres_environment.h gives a test binary one
+// cluster), and the Python tests, which start rungd as a child process, run
+// the rung_test_postgres program built from it (support/rung_test_postgres.cc,
+// wrapped by tests/interop/postgres_cluster.py).
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace rung::test_support {
+
+class PostgresServer {
+ public:
+  // initdb and start; waits until the server accepts connections. Takes one
+  // to two seconds.
+  static absl::StatusOr<std::unique_ptr<PostgresServer>> Start();
+  // Stops the server at once (immediate mode) and removes its directory.
+  ~PostgresServer();
+  PostgresServer(const PostgresServer&) = delete;
+  PostgresServer& operator=(const PostgresServer&) = delete;
+
+  // postgresql://rung:PASSWORD@127.0.0.1:PORT/DATABASE
+  std::string Uri(const std::string& database) const;
+  // A new, empty database of its own name; answers its URI.
+  absl::StatusOr<std::string> CreateDatabase();
+
+  // A fast shutdown (sessions are ended, then the server stops), for
+  // outage tests; the data directory and port are kept.
+  absl::Status Stop();
+  // Starts the stopped server again on the same data and port.
+  absl::Status StartAgain();
+
+  int port() const { return port_; }
+  const std::string& password() const { return password_; }
+
+  // Who runs the server's programs; defined in the .cc.
+  struct Account;
+
+ private:
+  PostgresServer(std::string bin_dir, std::string root, std::unique_ptr<Account> account);
+  absl::Status InitDb();
+  absl::Status StartOnFreePort();
+  absl::Status StartOn(int port);
+  // Runs bin_dir/`program` with `args` as the server's account; its output
+  // goes to root/`program`.log, which the error quotes.
+  absl::Status RunTool(const std::string& program, const std::vector<std::string>& args);
+  std::string DataDir() const { return root_ + "/data"; }
+  std::string SocketDir() const { return root_ + "/socket"; }
+  std::string ServerLog() const { return root_ + "/server.log"; }
+
+  const std::string bin_dir_;
+  const std::string root_;
+  const std::unique_ptr<Account> account_;
+  std::string password_;
+  int port_ = 0;
+  bool running_ = false;
+  int databases_ = 0;
+};
+
+}  // namespace rung::test_support
+
+#endif  // RUNG_TESTS_SUPPORT_POSTGRES_SERVER_H_
