@@ -74,15 +74,10 @@ TEST_F(PgMigratorTest, TheSchemaKeepsWhatSqlitesKeeps) {
       db_->Exec("UPDATE climb_tests SET state = 'PROMOTED', concluded_week = '2026-02-02', "
                 "original_cost_per_macro = 'Infinity', duplicate_cost_per_macro = 1.5",
                 "test"));
-  // Evaluations are numbered in the order they are stored.
-  ASSERT_OK(
-      db_->Exec("INSERT INTO evaluations (evaluation_id, as_of_week, ad_set_ids, policy_version, "
-                "evaluated_at, evaluated, action_counts) VALUES "
-                "('ev_b', '2026-01-05', '[]', 'p1', now(), 0, '{}'), "
-                "('ev_a', '2026-01-12', '[]', 'p1', now(), 0, '{}')",
-                "test"));
-  EXPECT_EQ(Scalar("SELECT evaluation_id FROM evaluations ORDER BY evaluation_seq DESC LIMIT 1"),
-            "ev_a");
+  // The recommendations version starts at no evaluation, in its one row.
+  EXPECT_EQ(Scalar("SELECT version FROM recommendations_version"), "0");
+  EXPECT_EQ(db_->Exec("INSERT INTO recommendations_version VALUES (2, 0)", "test").code(),
+            absl::StatusCode::kFailedPrecondition);
   // Ids order by bytes, as in SQLite, whatever the database's locale.
   ASSERT_OK(
       db_->Exec("INSERT INTO ad_sets VALUES ('b', 'act', 'c'), ('B', 'act', 'c'), "

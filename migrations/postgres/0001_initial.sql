@@ -1,6 +1,6 @@
 -- The whole schema, equal in meaning to SQLite's after its migrations
 -- 0001-0006 (migrations/sqlite/), in PostgreSQL's own types: weeks are the
--- date of their Monday, instants timestamptz, JSON jsonb. Enum values are
+-- date of their Monday, instants timestamptz. Enum values are
 -- their API names without the prefix, and empty text is stored as NULL where
 -- a column says so, so that the database reads without this program.
 --
@@ -8,8 +8,10 @@
 -- pages of ad sets continue after the last id by `>`, whatever the
 -- database's locale.
 --
--- jsonb keeps neither key order nor spacing: compare JSON columns as jsonb,
--- never as text.
+-- JSON values are text in one canonical spelling (no spaces, keys sorted;
+-- storage/json_codec.h), as in SQLite: the decoders are strict, and an
+-- ingest tells an unchanged week by comparing columns. jsonb would respell
+-- them, and checking them on every insert cost as much as the insert.
 
 -- An ad set belongs to one account and one campaign for life.
 CREATE TABLE ad_sets (
@@ -27,7 +29,7 @@ CREATE TABLE ad_set_weeks (
   -- NULL: spend unknown for that week.
   spend_micros                bigint  CHECK (spend_micros >= 0),
   -- From canonical or custom event name to count.
-  event_counts                jsonb   NOT NULL CHECK (jsonb_typeof(event_counts) = 'object'),
+  event_counts                text    NOT NULL,
   reported_learning_status    text    CHECK (reported_learning_status IN ('LEARNING', 'SUCCESS', 'FAIL')),
   learning_threshold_override bigint  CHECK (learning_threshold_override > 0),
   -- NULL: the ladder of the previous week applies.
@@ -43,7 +45,7 @@ CREATE TABLE ingest_requests (
   updated    bigint      NOT NULL,
   unchanged  bigint      NOT NULL,
   -- An array of strings.
-  warnings   jsonb       NOT NULL CHECK (jsonb_typeof(warnings) = 'array'),
+  warnings   text        NOT NULL,
   created_at timestamptz NOT NULL
 );
 
@@ -76,7 +78,7 @@ CREATE TABLE recommendations (
   -- Bit i set for the flag whose enum value is i, so that "any of these
   -- flags" is one AND in SQL; `flags` says the same in words, in enum order.
   flag_mask          bigint      NOT NULL CHECK (flag_mask >= 0),
-  flags              jsonb       NOT NULL,
+  flags              text        NOT NULL,
   -- NULL: the as-of week has no record.
   current_event      text,
   -- NULL unless the action moves to another event.
@@ -84,10 +86,10 @@ CREATE TABLE recommendations (
   -- NULL: the as-of week has no record.
   learning_status    text        CHECK (learning_status IN ('STUCK', 'NEAR_EXIT', 'EXITED', 'WELL_OPTIMIZED')),
   -- From event name to count.
-  latest_counts      jsonb       NOT NULL,
-  sustained_counts   jsonb       NOT NULL,
+  latest_counts      text        NOT NULL,
+  sustained_counts   text        NOT NULL,
   -- An array of {"rule": ..., "message": ...}, in the order the rules ran.
-  reasons            jsonb       NOT NULL,
+  reasons            text        NOT NULL,
   weeks_on_rung      bigint      NOT NULL CHECK (weeks_on_rung >= 0),
   next_review_week   date,
   -- NULL: no climb test governed the ad set.
@@ -110,21 +112,16 @@ CREATE INDEX recommendations_by_week ON recommendations (as_of_week, ad_set_id);
 -- and what it found, for audits and for "what changed since last week".
 CREATE TABLE evaluations (
   evaluation_id   text COLLATE "C" NOT NULL PRIMARY KEY,
-  -- The recommendations version: the stored evaluation with the highest
-  -- number is the latest. Numbers are drawn when the row is inserted, not
-  -- when it commits, so this holds only while evaluations are stored one at
-  -- a time (their transactions conflict); a rolled-back run leaves a gap.
-  evaluation_seq  bigint      GENERATED ALWAYS AS IDENTITY UNIQUE,
   as_of_week      date        NOT NULL,
   -- NULL: the run was not limited to one account.
   account_id      text,
   -- The ad set ids asked for; empty when the run was not limited to some.
-  ad_set_ids      jsonb       NOT NULL CHECK (jsonb_typeof(ad_set_ids) = 'array'),
+  ad_set_ids      text        NOT NULL,
   policy_version  text        NOT NULL,
   evaluated_at    timestamptz NOT NULL,
   evaluated       bigint      NOT NULL CHECK (evaluated >= 0),
   -- From action name to how many ad sets got it.
-  action_counts   jsonb       NOT NULL CHECK (jsonb_typeof(action_counts) = 'object'),
+  action_counts   text        NOT NULL,
   duration_micros bigint      NOT NULL DEFAULT 0 CHECK (duration_micros >= 0)
 );
 
@@ -187,3 +184,15 @@ CREATE TABLE accounts (
   -- The daemon's clock when it recorded the sync.
   last_sync_time timestamptz NOT NULL
 );
+
+-- How many evaluations have been committed, so that every replica can tell
+-- whether the answers it kept are still current. A run bumps it first
+-- thing in its transaction: the row lock makes a concurrent run wait for
+-- this one, and then fail its serialization check and start over, so runs
+-- are stored one at a time without an advisory lock.
+CREATE TABLE recommendations_version (
+  id      integer NOT NULL PRIMARY KEY CHECK (id = 1),
+  version bigint  NOT NULL CHECK (version >= 0)
+);
+
+INSERT INTO recommendations_version (id, version) VALUES (1, 0);
