@@ -544,6 +544,7 @@ class PgEvaluationWriter final : public EvaluationWriter {
 // kept in `pending` until a row of another ad set (or the end) comes.
 class HistoryGrouper {
  public:
+  // `visit` must outlive the grouper.
   explicit HistoryGrouper(absl::FunctionRef<absl::Status(const AdSetHistory&)> visit)
       : visit_(visit) {}
 
@@ -603,10 +604,12 @@ class PostgresStore final : public Store {
         db->Query(kSelectHistory, {Text(AsAbsl(ad_set_id)), OptionalWeek(from), OptionalWeek(to)},
                   kDoing));
     AdSetHistory history;
-    HistoryGrouper grouper([&](const AdSetHistory& found) {
+    // Named: the grouper keeps only a reference to it.
+    auto keep = [&](const AdSetHistory& found) {
       history = found;
       return absl::OkStatus();
-    });
+    };
+    HistoryGrouper grouper(keep);
     for (int i = 0; i < weeks.rows(); ++i) RETURN_IF_ERROR(grouper.Add(PgRow(weeks, i)));
     RETURN_IF_ERROR(grouper.Flush());
     if (!history.empty()) return history;
