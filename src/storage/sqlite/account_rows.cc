@@ -7,6 +7,7 @@
 #include "rung/status_macros.h"
 #include "storage/json_codec.h"
 #include "storage/row_values.h"
+#include "storage/store_errors.h"
 
 namespace rung {
 namespace {
@@ -59,10 +60,7 @@ absl::StatusOr<AccountRecord> SelectAccountRow(Connection& connection,
   ASSIGN_OR_RETURN(StatementLease select, connection.Prepare(kSelectAccount, kDoing));
   select->Bind(1, account_id);
   ASSIGN_OR_RETURN(const bool row, select->Step(kDoing));
-  if (!row) {
-    return absl::NotFoundError(absl::StrCat("account ", Quote(account_id, '\''),
-                                            " not found: no sync of it was recorded"));
-  }
+  if (!row) return AccountNotFound(account_id);
   return ReadAccount(*select);
 }
 
