@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/barrier.h"
 #include "absl/synchronization/mutex.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -500,12 +501,15 @@ TYPED_TEST(EvaluationLogContract, TheVersionCountsCommittedEvaluationsOnly) {
   EXPECT_EQ(version(), 2) << "a run of no recommendations counts too";
 }
 
-// Each run reads the version once it has begun, and stores it; as runs
-// serialize (or lose a race and are made again), no two stored runs can have
-// read the same version, and each run's recommendations come whole.
+// Each run reads the version once it has begun, and stores it in every
+// chunk; as runs serialize (or lose a race and are made again), no two
+// stored runs can have read the same version, and each run's
+// recommendations come whole.
 TYPED_TEST(EvaluationLogContract, ConcurrentRunsSerialize) {
   constexpr int kThreads = 4;
-  constexpr int kRunsPerThread = 10;
+  constexpr int kRunsPerThread = 50;
+  // Chunks, one ad set each: a run long enough for others to overlap it.
+  constexpr int kChunks = 20;
   Store& store = this->store();
   absl::Mutex mu;
   std::vector<std::string> failures;
@@ -513,21 +517,23 @@ TYPED_TEST(EvaluationLogContract, ConcurrentRunsSerialize) {
   auto run_once = [&](const std::string& id) -> absl::Status {
     ASSIGN_OR_RETURN(std::unique_ptr<EvaluationWriter> writer, store.BeginEvaluation());
     ASSIGN_OR_RETURN(const int64_t version, store.RecommendationsVersion());
-    Recommendation first = Full("as_1", W(3));
-    first.evaluation_id = id;
-    first.weeks_on_rung = static_cast<int>(version);
-    Recommendation second = first;
-    second.ad_set_id = "as_2";
-    RETURN_IF_ERROR(writer->Write(Chunk({first})));
-    RETURN_IF_ERROR(writer->Write(Chunk({second})));
+    for (int i = 0; i < kChunks; ++i) {
+      Recommendation r = Full(absl::StrCat("as_", i), W(3));
+      r.evaluation_id = id;
+      r.weeks_on_rung = static_cast<int>(version);
+      RETURN_IF_ERROR(writer->Write(Chunk({r})));
+    }
     RETURN_IF_ERROR(writer->Commit(EvaluationRun(id)));
     absl::MutexLock lock(&mu);
     versions_read.insert(version);
     return absl::OkStatus();
   };
+  // All threads start at once, so that their runs overlap from the first.
+  absl::Barrier start(kThreads);
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
+      start.Block();
       for (int r = 0; r < kRunsPerThread; ++r) {
         const std::string id = absl::StrCat("ev_", t, "_", r);
         absl::Status status;
@@ -548,10 +554,14 @@ TYPED_TEST(EvaluationLogContract, ConcurrentRunsSerialize) {
   for (int64_t v = 0; v < kThreads * kRunsPerThread; ++v) expected.insert(v);
   EXPECT_EQ(versions_read, expected);
   EXPECT_EQ(store.RecommendationsVersion().value_or(-1), kThreads * kRunsPerThread);
-  ASSERT_OK_AND_ASSIGN(const Recommendation as_1, store.GetRecommendation("as_1", W(3)));
-  ASSERT_OK_AND_ASSIGN(const Recommendation as_2, store.GetRecommendation("as_2", W(3)));
-  EXPECT_EQ(as_1.evaluation_id, as_2.evaluation_id);
-  EXPECT_EQ(as_1.weeks_on_rung, kThreads * kRunsPerThread - 1);
+  RecommendationQuery all = Query(W(3));
+  all.limit = kChunks + 1;
+  ASSERT_OK_AND_ASSIGN(const std::vector<Recommendation> stored, store.ListRecommendations(all));
+  ASSERT_EQ(stored.size(), static_cast<size_t>(kChunks));
+  for (const Recommendation& r : stored) {
+    EXPECT_EQ(r.evaluation_id, stored[0].evaluation_id) << r.ad_set_id;
+    EXPECT_EQ(r.weeks_on_rung, kThreads * kRunsPerThread - 1) << r.ad_set_id;
+  }
 }
 
 TYPED_TEST(EvaluationLogContract, IngestsGoOnBesideARun) {
