@@ -478,6 +478,37 @@ TYPED_TEST(EvaluationLogContract, RecordsEachEvaluationOnce) {
   EXPECT_EQ(store.RecommendationsVersion().value_or(-1), 1);
 }
 
+// As every engine's columns hold them: whole microseconds, what is finer
+// dropped toward the past (also before 1970).
+TYPED_TEST(EvaluationLogContract, InstantsKeepWholeMicroseconds) {
+  Store& store = this->store();
+  Recommendation r = Full("as_1", W(3));
+  r.evaluated_at = EvaluatedAt() + absl::Nanoseconds(999);
+  EvaluationRecord run = EvaluationRun("ev_1");
+  run.evaluated_at = absl::UnixEpoch() - absl::Nanoseconds(1);
+  run.duration = absl::Nanoseconds(1'234'567'999);
+  ClimbTest test = NewTest("ct_1", "as_1", "as_1_dup", W(1));
+  test.create_time = CreatedAt() + absl::Nanoseconds(500);
+  AccountRecord account;
+  account.account_id = "act_1";
+  account.last_sync_time = EvaluatedAt() + absl::Nanoseconds(1);
+
+  ASSERT_OK(StoreRun(store, run, Chunk({r})));
+  ASSERT_OK(store.InsertClimbTest(test));
+  ASSERT_OK(store.RecordAccountSync(account));
+
+  ASSERT_OK_AND_ASSIGN(const Recommendation read, store.GetRecommendation("as_1", W(3)));
+  EXPECT_EQ(read.evaluated_at, EvaluatedAt());
+  ASSERT_OK_AND_ASSIGN(const StoreStats stats, store.GetStats());
+  ASSERT_TRUE(stats.latest_evaluation.has_value());
+  EXPECT_EQ(stats.latest_evaluation->evaluated_at, absl::UnixEpoch() - absl::Microseconds(1));
+  EXPECT_EQ(stats.latest_evaluation->duration, absl::Microseconds(1'234'567));
+  ASSERT_OK_AND_ASSIGN(const ClimbTest read_test, store.GetClimbTest("ct_1"));
+  EXPECT_EQ(read_test.create_time, CreatedAt());
+  ASSERT_OK_AND_ASSIGN(const AccountRecord read_account, store.GetAccount("act_1"));
+  EXPECT_EQ(read_account.last_sync_time, EvaluatedAt());
+}
+
 TYPED_TEST(EvaluationLogContract, TheVersionCountsCommittedEvaluationsOnly) {
   Store& store = this->store();
   auto version = [&] { return store.RecommendationsVersion().value_or(-1); };

@@ -21,6 +21,7 @@
 #include "absl/time/clock.h"
 #include "core/text.h"
 #include "rung/status_macros.h"
+#include "storage/row_values.h"
 #include "storage/store_checks.h"
 #include "storage/store_errors.h"
 
@@ -106,6 +107,18 @@ bool Matches(const ClimbTest& test, const ClimbTestQuery& query) {
 // The order in which the other engines pick the latest evaluation.
 bool EvaluatedLater(const EvaluationRecord& a, const EvaluationRecord& b) {
   return std::tie(a.evaluated_at, a.evaluation_id) > std::tie(b.evaluated_at, b.evaluation_id);
+}
+
+// The values as an engine that keeps whole microseconds reads them back.
+Recommendation AsStored(Recommendation r) {
+  r.evaluated_at = StoredInstant(r.evaluated_at);
+  return r;
+}
+
+EvaluationRecord AsStored(EvaluationRecord evaluation) {
+  evaluation.evaluated_at = StoredInstant(evaluation.evaluated_at);
+  evaluation.duration = StoredDuration(evaluation.duration);
+  return evaluation;
 }
 
 class MemoryStore;
@@ -257,7 +270,8 @@ class MemoryStore final : public Store {
         return RunningTestInvolvesEither(test);
       }
     }
-    data_.climb_tests.emplace(test.climb_test_id, test);
+    ClimbTest& stored = data_.climb_tests.emplace(test.climb_test_id, test).first->second;
+    stored.create_time = StoredInstant(test.create_time);
     return absl::OkStatus();
   }
 
@@ -303,7 +317,9 @@ class MemoryStore final : public Store {
   absl::Status RecordAccountSync(const AccountRecord& account) override {
     RETURN_IF_ERROR(CheckStorableAccount(account));
     absl::MutexLock lock(&mu_);
-    data_.accounts[account.account_id] = account;
+    AccountRecord& stored = data_.accounts[account.account_id];
+    stored = account;
+    stored.last_sync_time = StoredInstant(*account.last_sync_time);
     return absl::OkStatus();
   }
 
@@ -360,11 +376,12 @@ class MemoryStore final : public Store {
     }
     RETURN_IF_ERROR(MakeChanges(data_.climb_tests, changes));
     for (const Recommendation& r : recommendations) {
-      data_.recommendations[r.ad_set_id].insert_or_assign(r.as_of_week, r);
+      data_.recommendations[r.ad_set_id].insert_or_assign(r.as_of_week, AsStored(r));
     }
     data_.evaluation_ids.insert(record.evaluation_id);
-    if (!data_.latest_evaluation.has_value() || EvaluatedLater(record, *data_.latest_evaluation)) {
-      data_.latest_evaluation = record;
+    EvaluationRecord stored = AsStored(record);
+    if (!data_.latest_evaluation.has_value() || EvaluatedLater(stored, *data_.latest_evaluation)) {
+      data_.latest_evaluation = std::move(stored);
     }
     ++data_.recommendations_version;
     return absl::OkStatus();
