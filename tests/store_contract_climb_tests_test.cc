@@ -3,11 +3,14 @@
 // from the state their caller read (alone or in an evaluation), and the
 // accounts a sync records.
 
+#include <algorithm>
 #include <cmath>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/barrier.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "store_contract.h"
@@ -313,6 +316,49 @@ TYPED_TEST(ClimbTestContract, RefusesAChangeNoTestCanTake) {
   ExpectSameTest(this->Get("ct_9"), ct_9);
   EXPECT_TRUE(HasStatus(StatusOf(store.GetRecommendation("as_x", W(5))),
                         absl::StatusCode::kNotFound, "no recommendation"));
+}
+
+// However they race, one of several tests on one ad set is stored, and one
+// of several changes from one read is made; the others are ABORTED.
+TYPED_TEST(ClimbTestContract, RacingWritesOfOneTestMakeOne) {
+  constexpr int kThreads = 4;
+  Store& store = this->store();
+  const ClimbTest test = NewTest("ct_0", "as_o", "as_d", W(1));
+  ASSERT_OK(store.InsertClimbTest(test));
+  absl::Barrier start(kThreads);
+  std::vector<absl::Status> inserted(kThreads);
+  std::vector<absl::Status> changed(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      const ClimbTest candidate =
+          NewTest(absl::StrCat("ct_", t + 1), "as_x", absl::StrCat("as_x", t), W(2));
+      const ClimbTest judged =
+          Judged(test, ClimbTestState::kPromoted, W(5), t, std::nullopt, std::nullopt);
+      start.Block();
+      inserted[t] = store.InsertClimbTest(candidate);
+      changed[t] = store.UpdateClimbTest({test, judged});
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+
+  auto count = [](const std::vector<absl::Status>& statuses, absl::StatusCode code) {
+    return std::count_if(statuses.begin(), statuses.end(),
+                         [&](const absl::Status& s) { return s.code() == code; });
+  };
+  EXPECT_EQ(count(inserted, absl::StatusCode::kOk), 1);
+  EXPECT_EQ(count(inserted, absl::StatusCode::kAborted), kThreads - 1);
+  EXPECT_EQ(count(changed, absl::StatusCode::kOk), 1);
+  EXPECT_EQ(count(changed, absl::StatusCode::kAborted), kThreads - 1);
+  ClimbTestQuery running;
+  running.state = ClimbTestState::kRunning;
+  EXPECT_EQ(Ids(store.ListClimbTests(running)).size(), 1u);
+  // The stored judgement is the one change that was made.
+  const auto winner =
+      std::find_if(changed.begin(), changed.end(), [](const absl::Status& s) { return s.ok(); });
+  ASSERT_NE(winner, changed.end());
+  EXPECT_EQ(this->Get("ct_0").original_cost_per_macro,
+            static_cast<double>(winner - changed.begin()));
 }
 
 // --- Accounts -----------------------------------------------------------------

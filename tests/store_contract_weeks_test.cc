@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/barrier.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
@@ -270,6 +271,35 @@ TYPED_TEST(IngestContract, ManyThreadsIngestAndReadAtOnce) {
   EXPECT_EQ(ids.size(), 1u + kWriters * kBatchesPerWriter);
   ASSERT_OK_AND_ASSIGN(const AdSetHistory history, store.GetHistory("as_3_19", {}, {}));
   EXPECT_THAT(WeeksOf(history), ElementsAre(W(0), W(1)));
+}
+
+// However the ingests of one request_id race, one writes and every one
+// answers what it wrote.
+TYPED_TEST(IngestContract, RacingReplaysWriteOnce) {
+  constexpr int kThreads = 4;
+  Store& store = this->store();
+  absl::Barrier start(kThreads);
+  std::vector<absl::StatusOr<IngestSummary>> answers(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      // Each thread's batch is another ad set, so the one written shows.
+      const IngestBatch batch =
+          Batch({Record(absl::StrCat("as_", t), W(0), 1), Record(absl::StrCat("as_", t), W(1), 2)},
+                "req-1");
+      start.Block();
+      answers[t] = Ingested(store, batch);
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+
+  for (const absl::StatusOr<IngestSummary>& answer : answers) {
+    ASSERT_OK(answer);
+    EXPECT_EQ(*answer, Summary(2, 0, 0));
+  }
+  ASSERT_OK_AND_ASSIGN(const StoreStats stats, store.GetStats());
+  EXPECT_EQ(stats.ad_sets, 1);
+  EXPECT_EQ(stats.weeks, 2);
 }
 
 // --- ScanHistories ------------------------------------------------------------
