@@ -5,15 +5,10 @@
 // suites of store_contract_*_test.cc run each test once per engine listed in
 // StoreEngines.
 //
-// An engine plugs in with one struct that opens a fresh, empty store:
-//
-//   struct PostgresEngine {
-//     static constexpr const char* kName = "Postgres";
-//     // `dir` is the test's own empty directory, removed after the test.
-//     static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& dir);
-//   };
-//
-// and its name in StoreEngines. Nothing else here knows which engine runs.
+// An engine plugs in with one struct that opens a fresh, empty store, whose
+// Open is given the test's own empty directory (removed after the test), in
+// store_contract_engines.h, and its name in StoreEngines there. Nothing else
+// here knows which engine runs.
 
 #include <cmath>
 #include <cstdint>
@@ -34,27 +29,18 @@
 #include "rung/climb_test.h"
 #include "rung/recommendation.h"
 #include "rung/store.h"
-#include "storage/memory/memory_store.h"
 #include "storage_test_util.h"
 
 namespace rung {
 
 // A SQLite file in the test's directory, opened as rungd opens it.
-struct SqliteEngine {
-  static constexpr const char* kName = "Sqlite";
-  static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& dir) {
-    return OpenStore(dir + "/rung.db", StoreSettings());
-  }
-};
-
-struct MemoryEngine {
-  static constexpr const char* kName = "Memory";
-  static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string&) {
-    return NewMemoryStore();
-  }
-};
-
-using StoreEngines = ::testing::Types<SqliteEngine, MemoryEngine>;
+// Writes `chunk` and, when that went well, commits `run`: the first error.
+// An engine may answer a chunk's problem at a later Write or at Commit.
+inline absl::Status WriteAndCommit(EvaluationWriter& writer, const EvaluationChunk& chunk,
+                                   const EvaluationRecord& run) {
+  RETURN_IF_ERROR(writer.Write(chunk));
+  return writer.Commit(run);
+}
 
 // Names each test instance after its engine ("IngestContract/Sqlite.…").
 struct EngineNames {

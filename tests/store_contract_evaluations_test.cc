@@ -15,6 +15,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "store_contract.h"
+#include "store_contract_engines.h"
 
 namespace rung {
 namespace {
@@ -393,7 +394,8 @@ TYPED_TEST(EvaluationRunContract, ATestChangedSinceTheRunReadItIsAborted) {
     ASSERT_OK_AND_ASSIGN(std::unique_ptr<EvaluationWriter> writer, this->store().BeginEvaluation());
     ASSERT_OK(writer->Write(this->FirstChunk()));
 
-    EXPECT_TRUE(HasStatus(writer->Write(this->SecondChunk()), absl::StatusCode::kAborted,
+    EXPECT_TRUE(HasStatus(WriteAndCommit(*writer, this->SecondChunk(), EvaluationRun("ev_1")),
+                          absl::StatusCode::kAborted,
                           "climb test 'ct_1' is CANCELLED now, not RUNNING as expected"));
   }
 

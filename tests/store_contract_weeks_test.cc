@@ -15,6 +15,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "store_contract.h"
+#include "store_contract_engines.h"
 
 namespace rung {
 namespace {

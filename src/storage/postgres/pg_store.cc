@@ -17,6 +17,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "core/retry.h"
 #include "core/text.h"
 #include "rung/status_macros.h"
 #include "storage/json_codec.h"
@@ -448,6 +449,22 @@ absl::Status IngestInTransaction(PgConnection& db, const IngestBatch& batch,
       .status();
 }
 
+// A write that reads nothing of its caller's: when it loses to a
+// concurrent transaction, running it again from the start is all a caller
+// could do, so it is done here. A conflict with what the caller read is
+// the caller's to retry (the conditional climb test writes, evaluations).
+//
+// READ COMMITTED, since every statement of these is an upsert or reads what
+// the upsert before it settled: INSERT ... ON CONFLICT waits for a
+// concurrent insert of the same key and then sees it. SERIALIZABLE made
+// ingests of disjoint ad sets fail each other through its page-level
+// predicate locks, four writers losing 40% of batches after five attempts.
+absl::Status InRetriedTransaction(PgConnection& db, absl::string_view doing,
+                                  absl::FunctionRef<absl::Status()> body) {
+  return RetryWhileAborted(
+      [&] { return db.InTransaction(PgIsolation::kReadCommitted, doing, body); });
+}
+
 // --- Evaluations --------------------------------------------------------------------
 
 absl::Status UpdateClimbTestRow(PgConnection& db, const ClimbTestChange& change) {
@@ -470,6 +487,20 @@ absl::Status UpdateClimbTestRow(PgConnection& db, const ClimbTestChange& change)
   return ClimbTestChangedSince(next.climb_test_id, now.state, change.expected.state);
 }
 
+// Which of `recommendations` a later one of the same (ad set, week)
+// replaces: one statement may not upsert a row twice, and the last of a key
+// wins.
+std::vector<bool> Superseded(const std::vector<Recommendation>& recommendations) {
+  std::vector<bool> superseded(recommendations.size());
+  absl::flat_hash_set<std::string> later_keys;
+  for (size_t i = recommendations.size(); i-- > 0;) {
+    const Recommendation& r = recommendations[i];
+    superseded[i] =
+        !later_keys.insert(absl::StrCat(r.ad_set_id, "@", r.as_of_week.ToString())).second;
+  }
+  return superseded;
+}
+
 // One run in a SERIALIZABLE transaction on a connection of its own, held
 // from BeginEvaluation until it is committed or dropped.
 class PgEvaluationWriter final : public EvaluationWriter {
@@ -486,11 +517,13 @@ class PgEvaluationWriter final : public EvaluationWriter {
 
   absl::Status Write(const EvaluationChunk& chunk) override {
     ArrayColumns columns(kRecommendationColumns);
+    const std::vector<bool> superseded = Superseded(chunk.recommendations);
     for (size_t i = 0; i < chunk.recommendations.size(); ++i) {
       const Recommendation& recommendation = chunk.recommendations[i];
       if (absl::Status status = CheckStorableRecommendation(recommendation); !status.ok()) {
         return WithMessagePrefix(absl::StrCat("recommendations[", i, "]."), status);
       }
+      if (superseded[i]) continue;
       columns.StartRow();
       EncodeRecommendation(recommendation, columns);
     }
@@ -563,10 +596,11 @@ class HistoryGrouper {
   WeekParser parser_;
 };
 
-// Several rungd may share the database: every write is one SERIALIZABLE
-// transaction, which answers ABORTED when it lost to a concurrent one (the
-// core then reads again and retries), and every multi-statement read is one
-// snapshot.
+// Several rungd may share the database. Ingests and account syncs are
+// upserts that retry here (InRetriedTransaction); evaluations and climb
+// test changes are SERIALIZABLE and answer ABORTED when they lost to a
+// concurrent transaction, so that the core reads again and retries; every
+// multi-statement read is one snapshot.
 class PostgresStore final : public Store {
  public:
   PostgresStore(const std::string& uri, int connections, const PgConnectOptions& options)
@@ -575,12 +609,13 @@ class PostgresStore final : public Store {
   absl::StatusOr<IngestOutcome> Ingest(const IngestBatch& batch) override {
     IngestOutcome outcome;
     ASSIGN_OR_RETURN(PgConnectionPool::Lease db, pool_.Acquire());
-    const absl::Status status =
-        db->InTransaction(PgIsolation::kSerializable, "ingesting a batch",
-                          [&] { return IngestInTransaction(*db, batch, &outcome); });
+    const absl::Status status = InRetriedTransaction(*db, "ingesting a batch", [&] {
+      outcome = IngestOutcome();
+      const absl::Status ingested = IngestInTransaction(*db, batch, &outcome);
+      // A concurrent first use of the same request_id: read it again.
+      return absl::IsAlreadyExists(ingested) ? absl::AbortedError(ingested.message()) : ingested;
+    });
     if (outcome.conflict.has_value()) return outcome;
-    // A concurrent first use of the same request_id: read it again.
-    if (absl::IsAlreadyExists(status)) return absl::AbortedError(status.message());
     RETURN_IF_ERROR(status);
     return outcome;
   }
@@ -750,7 +785,7 @@ class PostgresStore final : public Store {
   absl::Status RecordAccountSync(const AccountRecord& account) override {
     RETURN_IF_ERROR(CheckStorableAccount(account));
     ASSIGN_OR_RETURN(PgConnectionPool::Lease db, pool_.Acquire());
-    return db->InTransaction(PgIsolation::kSerializable, "recording an account sync", [&] {
+    return InRetriedTransaction(*db, "recording an account sync", [&] {
       return db
           ->Query(kUpsertAccount,
                   {account.account_id, TextOrNull(account.name), TextOrNull(account.currency),
