@@ -1,7 +1,9 @@
 """Interop: Debian's python3-grpcio (a client no one here wrote) against rungd.
 
 Stubs come from the system protoc and /usr/bin/grpc_python_plugin (built by
-CMake into build/python, which must be on PYTHONPATH).
+CMake into build/python, which must be on PYTHONPATH). The tests of what is
+stored run on each engine (SqliteInteropTest, PostgresInteropTest, ...);
+tokens and TLS do not depend on one and run on SQLite.
 """
 
 import hashlib
@@ -23,6 +25,7 @@ from rung.v1 import advisor_service_pb2_grpc as api_grpc
 from rung.v1 import climb_test_pb2
 from rung.v1 import recommendation_pb2 as rec
 
+from databases import PostgresEngine, SqliteEngine, close_shared_cluster
 from rungd_process import RungdProcess
 
 DEADLINE = 10.0
@@ -65,11 +68,14 @@ def scenario_week(ad_set_id, week_start, event, counts, account):
     return record
 
 
-class InteropTest(unittest.TestCase):
+class DaemonOnADatabase:
+    """A rungd of the class's engine (databases.py) on a database of its own."""
+
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        cls.daemon = RungdProcess(os.path.join(cls.tmp.name, "rung.db"))
+        cls.database = cls.new_database()
+        cls.addClassCleanup(cls.database.close)
+        cls.daemon = cls.database.start_rungd()
         cls.channel = grpc.insecure_channel(cls.daemon.address)
         cls.stub = api_grpc.AdvisorServiceStub(cls.channel)
 
@@ -77,8 +83,10 @@ class InteropTest(unittest.TestCase):
     def tearDownClass(cls):
         cls.channel.close()
         code, err = cls.daemon.stop()
-        cls.tmp.cleanup()
         assert code == 0, err
+
+
+class InteropCases(DaemonOnADatabase):
 
     def test_ingest_then_read_back(self):
         weeks = [week("py_1", "2026-08-24", 10), week("py_1", "2026-08-31", 11), week("py_1", "2026-09-07", 12)]
@@ -170,22 +178,8 @@ class InteropTest(unittest.TestCase):
             self.assertIn(name, methods)
 
 
-class RulesEngineInteropTest(unittest.TestCase):
+class RulesEngineInteropCases(DaemonOnADatabase):
     """The rules engine RPCs, on the spec's worked scenarios; each test owns its account."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        cls.daemon = RungdProcess(os.path.join(cls.tmp.name, "rung.db"))
-        cls.channel = grpc.insecure_channel(cls.daemon.address)
-        cls.stub = api_grpc.AdvisorServiceStub(cls.channel)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.channel.close()
-        code, err = cls.daemon.stop()
-        cls.tmp.cleanup()
-        assert code == 0, err
 
     def ingest(self, records):
         answer = self.stub.IngestWeeks(api.IngestWeeksRequest(weeks=records), timeout=DEADLINE)
@@ -341,6 +335,25 @@ class RulesEngineInteropTest(unittest.TestCase):
         self.assertStatus(grpc.StatusCode.NOT_FOUND, self.stub.CancelClimbTest,
                           api.CancelClimbTestRequest(climb_test_id="ct_no_such_test"))
 
+
+class SqliteInteropTest(SqliteEngine, InteropCases, unittest.TestCase):
+    pass
+
+
+class PostgresInteropTest(PostgresEngine, InteropCases, unittest.TestCase):
+    pass
+
+
+class SqliteRulesEngineInteropTest(SqliteEngine, RulesEngineInteropCases, unittest.TestCase):
+    pass
+
+
+class PostgresRulesEngineInteropTest(PostgresEngine, RulesEngineInteropCases, unittest.TestCase):
+    pass
+
+
+def tearDownModule():
+    close_shared_cluster()
 
 
 def sha256_hex(secret):
