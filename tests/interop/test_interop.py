@@ -68,6 +68,19 @@ def scenario_week(ad_set_id, week_start, event, counts, account):
     return record
 
 
+def paged_ad_set_ids(stub, account_id, page_size=2, max_pages=10):
+    """The account's ad set ids, read page by page with ListAdSets."""
+    seen, token = [], ""
+    for _ in range(max_pages):
+        page = stub.ListAdSets(
+            api.ListAdSetsRequest(account_id=account_id, page_size=page_size, page_token=token), timeout=DEADLINE)
+        seen += [a.ad_set_id for a in page.ad_sets]
+        token = page.next_page_token
+        if not token:
+            break
+    return seen
+
+
 class DaemonOnADatabase:
     """A rungd of the class's engine (databases.py) on a database of its own."""
 
@@ -111,15 +124,7 @@ class InteropCases(DaemonOnADatabase):
     def test_list_ad_sets_pages(self):
         weeks = [week(f"page_{i}", "2026-09-07", 5, account="act_pages") for i in range(5)]
         self.stub.IngestWeeks(api.IngestWeeksRequest(weeks=weeks), timeout=DEADLINE)
-        seen, token = [], ""
-        for _ in range(10):
-            page = self.stub.ListAdSets(
-                api.ListAdSetsRequest(account_id="act_pages", page_size=2, page_token=token), timeout=DEADLINE)
-            seen += [a.ad_set_id for a in page.ad_sets]
-            token = page.next_page_token
-            if not token:
-                break
-        self.assertEqual(seen, [f"page_{i}" for i in range(5)])
+        self.assertEqual(paged_ad_set_ids(self.stub, "act_pages"), [f"page_{i}" for i in range(5)])
 
     def test_bad_input_is_invalid_argument_naming_index_and_field(self):
         cases = [

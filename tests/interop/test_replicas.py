@@ -27,7 +27,7 @@ from rung.v1 import advisor_service_pb2_grpc as api_grpc
 from rung.v1 import recommendation_pb2 as rec
 
 from databases import PostgresDatabase, close_shared_cluster, shared_cluster
-from test_interop import SCENARIO_1_COUNTS, SEPTEMBER_WEEKS, scenario_week
+from test_interop import SCENARIO_1_COUNTS, SEPTEMBER_WEEKS, paged_ad_set_ids, scenario_week
 
 DEADLINE = 60.0
 BIG_WEEK = "2020-01-06"
@@ -137,15 +137,7 @@ class ReplicasTest(unittest.TestCase):
         self.assertEqual([w.week_start for w in history.weeks], SEPTEMBER_WEEKS)
         self.assertEqual(dict(history.weeks[-1].event_counts), SCENARIO_1_COUNTS)
         self.assertEqual(history.weeks[-1].spend_micros, 1_000_000_000)
-        seen, token = [], ""
-        for _ in range(10):
-            page = self.b.stub.ListAdSets(
-                api.ListAdSetsRequest(account_id="act_rep", page_size=2, page_token=token), timeout=DEADLINE)
-            seen += [a.ad_set_id for a in page.ad_sets]
-            token = page.next_page_token
-            if not token:
-                break
-        self.assertEqual(seen, [f"rep_{i}" for i in range(5)])
+        self.assertEqual(paged_ad_set_ids(self.b.stub, "act_rep"), [f"rep_{i}" for i in range(5)])
 
         # And the other way round, replacing a week B had read.
         changed = scenario_week("rep_3", SEPTEMBER_WEEKS[-1], "Purchase", {**SCENARIO_1_COUNTS, "Purchase": 13},
