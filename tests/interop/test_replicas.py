@@ -13,6 +13,7 @@ The database is read with psql where the API cannot say (evaluation runs,
 locks); no test sleeps to wait for something: each polls with a deadline.
 """
 
+import concurrent.futures
 import random
 import signal
 import threading
@@ -85,13 +86,14 @@ class ReplicasTest(unittest.TestCase):
     def setUp(self):
         self.database = PostgresDatabase(shared_cluster())
         self.addCleanup(self.database.close)
-        self.a = self.replica()
-        self.b = self.replica()
-
-    def replica(self):
-        replica = Replica(self.database)
-        self.addCleanup(self.stop_replica, replica)
-        return replica
+        # Both at once on the empty database, as a deployment rolls out:
+        # each migrates it, or finds that the other one did.
+        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+            starting = [pool.submit(Replica, self.database) for _ in range(2)]
+        for future in starting:
+            if future.exception() is None:
+                self.addCleanup(self.stop_replica, future.result())
+        self.a, self.b = [future.result() for future in starting]
 
     def stop_replica(self, replica):
         if replica.daemon.process.poll() is None:
