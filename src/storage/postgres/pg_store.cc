@@ -603,10 +603,12 @@ class PostgresStore final : public Store {
         db->Query(kSelectHistory, {Text(AsAbsl(ad_set_id)), OptionalWeek(from), OptionalWeek(to)},
                   kDoing));
     AdSetHistory history;
-    HistoryGrouper grouper([&](const AdSetHistory& found) {
+    // A named lambda: the grouper keeps only a FunctionRef to it.
+    auto keep = [&](const AdSetHistory& found) {
       history = found;
       return absl::OkStatus();
-    });
+    };
+    HistoryGrouper grouper(keep);
     for (int i = 0; i < weeks.rows(); ++i) RETURN_IF_ERROR(grouper.Add(PgRow(weeks, i)));
     RETURN_IF_ERROR(grouper.Flush());
     if (!history.empty()) return history;
