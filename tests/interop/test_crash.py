@@ -291,7 +291,7 @@ class SqliteCrashTest(SqliteEngine, CrashCases, unittest.TestCase):
 
 
 class PostgresCrashTest(PostgresEngine, CrashCases, unittest.TestCase):
-    ROUNDS = int(os.environ.get("RUNG_CRASH_ROUNDS_POSTGRES", "12"))
+    ROUNDS = int(os.environ.get("RUNG_CRASH_ROUNDS_POSTGRES", "20"))
     INTEGRITY_NOTE = ""
 
 
