@@ -544,6 +544,7 @@ class PgEvaluationWriter final : public EvaluationWriter {
 // kept in `pending` until a row of another ad set (or the end) comes.
 class HistoryGrouper {
  public:
+  // `visit` must outlive the grouper.
   explicit HistoryGrouper(absl::FunctionRef<absl::Status(const AdSetHistory&)> visit)
       : visit_(visit) {}
 
@@ -603,7 +604,7 @@ class PostgresStore final : public Store {
         db->Query(kSelectHistory, {Text(AsAbsl(ad_set_id)), OptionalWeek(from), OptionalWeek(to)},
                   kDoing));
     AdSetHistory history;
-    // A named lambda: the grouper keeps only a FunctionRef to it.
+    // Named: the grouper keeps only a reference to it.
     auto keep = [&](const AdSetHistory& found) {
       history = found;
       return absl::OkStatus();
