@@ -86,14 +86,20 @@ class ReplicasTest(unittest.TestCase):
     def setUp(self):
         self.database = PostgresDatabase(shared_cluster())
         self.addCleanup(self.database.close)
-        # Both at once on the empty database, as a deployment rolls out:
-        # each migrates it, or finds that the other one did.
+        self.a = Replica(self.database)
+        self.addCleanup(self.stop_replica, self.a)
+        self.b = Replica(self.database)
+        self.addCleanup(self.stop_replica, self.b)
+
+    def start_together(self, database):
+        """Two replicas started at once, as a deployment rolls out: on an
+        empty database, each migrates it or finds that the other one did."""
         with concurrent.futures.ThreadPoolExecutor(2) as pool:
-            starting = [pool.submit(Replica, self.database) for _ in range(2)]
+            starting = [pool.submit(Replica, database) for _ in range(2)]
         for future in starting:
             if future.exception() is None:
                 self.addCleanup(self.stop_replica, future.result())
-        self.a, self.b = [future.result() for future in starting]
+        return [future.result() for future in starting]
 
     def stop_replica(self, replica):
         if replica.daemon.process.poll() is None:
@@ -128,6 +134,17 @@ class ReplicasTest(unittest.TestCase):
             "SELECT count(*) FROM recommendations AS r "
             "WHERE NOT EXISTS (SELECT 1 FROM evaluations AS e WHERE e.evaluation_id = r.evaluation_id)")
         self.assertEqual(orphans, [("0",)], "recommendations of a run that was never recorded")
+
+    def test_replicas_started_together_on_empty_databases_both_serve(self):
+        # A race: a few draws.
+        for attempt in range(5):
+            with self.subTest(attempt=attempt):
+                database = PostgresDatabase(shared_cluster())
+                self.addCleanup(database.close)
+                replicas = self.start_together(database)
+                for replica in replicas:
+                    self.assertEqual(paged_ad_set_ids(replica.stub, "act_none"), [])
+                    self.stop_replica(replica)
 
     def test_weeks_written_on_one_replica_read_back_on_the_other(self):
         weeks = [scenario_week(f"rep_{i}", w, "Purchase", SCENARIO_1_COUNTS, "act_rep")
