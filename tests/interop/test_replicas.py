@@ -14,11 +14,13 @@ locks); no test sleeps to wait for something: each polls with a deadline.
 """
 
 import concurrent.futures
+import json
 import random
 import signal
 import threading
 import time
 import unittest
+import urllib.request
 
 import grpc
 
@@ -114,6 +116,12 @@ class ReplicasTest(unittest.TestCase):
         return replica.stub.GetRecommendation(
             api.GetRecommendationRequest(ad_set_id=ad_set_id), timeout=DEADLINE).recommendation
 
+    def http_recommendation(self, replica, ad_set_id):
+        """The dashboard's JSON answer, from the replica's HTTP port."""
+        url = f"http://{replica.daemon.http_address}/v1/adsets/{ad_set_id}/recommendation"
+        with urllib.request.urlopen(url, timeout=DEADLINE) as answer:
+            return json.loads(answer.read())
+
     def listed(self, replica, account):
         page = replica.stub.ListRecommendations(
             api.ListRecommendationsRequest(account_id=account), timeout=DEADLINE)
@@ -180,12 +188,15 @@ class ReplicasTest(unittest.TestCase):
                     # B serves (and keeps) the previous run's answer until A's next run.
                     for _ in range(2):
                         self.assertEqual(self.recommendation(self.b, "fresh"), served)
+                        self.assertEqual(self.http_recommendation(self.b, "fresh")["evaluationId"],
+                                         served.evaluation_id)
                         self.assertEqual(self.listed(self.b, account),
                                          [("fresh", served.action, served.evaluation_id)])
                 run = self.a.stub.EvaluateAdSets(
                     api.EvaluateAdSetsRequest(as_of_week=week, account_id=account), timeout=DEADLINE)
                 served = self.recommendation(self.b, "fresh")
                 self.assertEqual(served.evaluation_id, run.evaluation_id)
+                self.assertEqual(self.http_recommendation(self.b, "fresh")["evaluationId"], run.evaluation_id)
                 self.assertEqual(rec.Action.Name(served.action), rec.Action.Name(action))
                 self.assertEqual(self.listed(self.b, account), [("fresh", action, run.evaluation_id)])
                 self.assertEqual(self.recommendation(self.a, "fresh"), served)
