@@ -73,15 +73,14 @@ class Replica:
         self.channel = grpc.insecure_channel(self.daemon.address)
         self.stub = api_grpc.AdvisorServiceStub(self.channel)
 
-    def stop(self, sig=signal.SIGTERM):
-        if sig == signal.SIGKILL:
-            # Before the channel: closing it would cancel calls in flight.
-            answer = self.daemon.stop(sig)
-            self.channel.close()
-            return answer
+    def kill(self):
+        """SIGKILL; the channel stays open, so that calls in flight see the daemon go."""
+        self.daemon.stop(signal.SIGKILL)
+
+    def stop(self):
         # A draining daemon waits for open connections to go.
         self.channel.close()
-        return self.daemon.stop(sig)
+        return self.daemon.stop()
 
 
 class ReplicasTest(unittest.TestCase):
@@ -107,6 +106,7 @@ class ReplicasTest(unittest.TestCase):
         if replica.daemon.process.poll() is None:
             code, err = replica.stop()
             self.assertEqual(code, 0, err)
+        replica.channel.close()
 
     def ingest(self, replica, records, batch=5000):
         for start in range(0, len(records), batch):
@@ -246,7 +246,7 @@ class ReplicasTest(unittest.TestCase):
         wait_for(lambda: self.b_holds_a_write_lock_on_recommendations() or call.done(),
                  "B's run writes recommendations")
         self.assertFalse(call.done(), f"B's run of {run_time:.2f} s ended before the kill")
-        self.b.stop(signal.SIGKILL)
+        self.b.kill()
         with self.assertRaises(grpc.RpcError) as lost:
             call.result()
         self.assertEqual(lost.exception.code(), grpc.StatusCode.UNAVAILABLE)
