@@ -27,6 +27,7 @@
 #include "storage/row_codec.h"
 #include "storage/row_values.h"
 #include "storage/store_checks.h"
+#include "storage/store_errors.h"
 
 namespace rung {
 namespace {
@@ -326,11 +327,6 @@ absl::StatusOr<std::vector<T>> ReadAll(const PgResult& result,
   return values;
 }
 
-absl::Status CheckLimit(int limit) {
-  if (limit > 0) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrFormat("limit: must be positive, got %d", limit));
-}
-
 // --- Ingest, inside its transaction ------------------------------------------------
 
 struct Owner {
@@ -469,12 +465,9 @@ absl::Status UpdateClimbTestRow(PgConnection& db, const ClimbTestChange& change)
                kDoing));
   if (updated.affected_rows() == 1) return absl::OkStatus();
   ASSIGN_OR_RETURN(const PgResult stored, db.Query(kSelectClimbTest, {next.climb_test_id}, kDoing));
-  if (stored.rows() == 0) {
-    return absl::NotFoundError(absl::StrFormat("climb test '%s' not found", next.climb_test_id));
-  }
-  return absl::AbortedError(absl::StrFormat(
-      "climb test '%s' is %s now, not %s as expected; read it again", next.climb_test_id,
-      stored.Text(0, 7), AsAbsl(ClimbTestStateName(change.expected.state))));
+  if (stored.rows() == 0) return ClimbTestNotFound(next.climb_test_id);
+  ASSIGN_OR_RETURN(const ClimbTest now, ReadClimbTest(PgRow(stored, 0)));
+  return ClimbTestChangedSince(next.climb_test_id, now.state, change.expected.state);
 }
 
 // One run in a SERIALIZABLE transaction on a connection of its own, held
@@ -518,10 +511,7 @@ class PgEvaluationWriter final : public EvaluationWriter {
     RETURN_IF_ERROR(CheckStorableEvaluation(record));
     ASSIGN_OR_RETURN(const PgResult exists,
                      db_->Query(kEvaluationExists, {record.evaluation_id}, kDoing));
-    if (exists.Text(0, 0) == "t") {
-      return absl::AlreadyExistsError(
-          absl::StrFormat("evaluation '%s' is already recorded", record.evaluation_id));
-    }
+    if (exists.Text(0, 0) == "t") return EvaluationAlreadyRecorded(record.evaluation_id);
     RETURN_IF_ERROR(db_->Query(kInsertEvaluation,
                                {record.evaluation_id, record.as_of_week.ToString(),
                                 TextOrNull(record.account_id), EncodeStringArray(record.ad_set_ids),
@@ -616,9 +606,7 @@ class PostgresStore final : public Store {
     // Bounds that exclude every week are no reason for NOT_FOUND.
     ASSIGN_OR_RETURN(const PgResult exists,
                      db->Query(kAdSetHasWeeks, {Text(AsAbsl(ad_set_id))}, kDoing));
-    if (exists.Text(0, 0) != "t") {
-      return absl::NotFoundError(absl::StrCat("ad set '", AsAbsl(ad_set_id), "' not found"));
-    }
+    if (exists.Text(0, 0) != "t") return AdSetNotFound(AsAbsl(ad_set_id));
     return history;
   }
 
@@ -646,7 +634,7 @@ class PostgresStore final : public Store {
   }
 
   absl::StatusOr<std::vector<std::string>> ListAdSetIds(const AdSetIdPageQuery& query) override {
-    RETURN_IF_ERROR(CheckLimit(query.limit));
+    RETURN_IF_ERROR(CheckPageLimit(query.limit));
     ASSIGN_OR_RETURN(PgConnectionPool::Lease db, pool_.Acquire());
     ASSIGN_OR_RETURN(const PgResult ids, db->Query(kListAdSetIds,
                                                    {query.after_ad_set_id, Int(query.limit),
@@ -675,19 +663,13 @@ class PostgresStore final : public Store {
                         "reading a recommendation")
             : db->Query(kSelectLatestRecommendation, {Text(AsAbsl(ad_set_id))},
                         "reading a recommendation"));
-    if (found.rows() == 0) {
-      return absl::NotFoundError(
-          week.has_value()
-              ? absl::StrFormat("no recommendation for ad set '%s' at week %s", AsAbsl(ad_set_id),
-                                week->ToString())
-              : absl::StrFormat("no recommendation for ad set '%s'", AsAbsl(ad_set_id)));
-    }
+    if (found.rows() == 0) return RecommendationNotFound(AsAbsl(ad_set_id), week);
     return ReadRecommendation(PgRow(found, 0));
   }
 
   absl::StatusOr<std::vector<Recommendation>> ListRecommendations(
       const RecommendationQuery& query) override {
-    RETURN_IF_ERROR(CheckLimit(query.limit));
+    RETURN_IF_ERROR(CheckPageLimit(query.limit));
     std::vector<PgParam> actions;
     for (const Action action : query.actions) actions.push_back(Text(AsAbsl(ActionName(action))));
     int64_t mask = 0;
@@ -716,10 +698,7 @@ class PostgresStore final : public Store {
     return db->InTransaction(PgIsolation::kSerializable, kDoing, [&]() -> absl::Status {
       ASSIGN_OR_RETURN(const PgResult exists,
                        db->Query(kClimbTestExists, {test.climb_test_id}, kDoing));
-      if (exists.Text(0, 0) == "t") {
-        return absl::AlreadyExistsError(
-            absl::StrFormat("climb test '%s' already exists", test.climb_test_id));
-      }
+      if (exists.Text(0, 0) == "t") return ClimbTestAlreadyExists(test.climb_test_id);
       ASSIGN_OR_RETURN(const PgResult inserted,
                        db->Query(kInsertClimbTest,
                                  {test.climb_test_id, test.account_id, test.original_ad_set_id,
@@ -727,9 +706,7 @@ class PostgresStore final : public Store {
                                   test.start_week.ToString(), EncodeTimestamp(test.create_time)},
                                  kDoing));
       if (inserted.affected_rows() == 1) return absl::OkStatus();
-      return absl::AbortedError(absl::StrFormat(
-          "climb test '%s' was not stored: a running test now involves ad set '%s' or '%s'",
-          test.climb_test_id, test.original_ad_set_id, test.duplicate_ad_set_id));
+      return RunningTestInvolvesEither(test);
     });
   }
 
@@ -738,10 +715,7 @@ class PostgresStore final : public Store {
     ASSIGN_OR_RETURN(
         const PgResult found,
         db->Query(kSelectClimbTest, {Text(AsAbsl(climb_test_id))}, "reading a climb test"));
-    if (found.rows() == 0) {
-      return absl::NotFoundError(
-          absl::StrFormat("climb test '%s' not found", AsAbsl(climb_test_id)));
-    }
+    if (found.rows() == 0) return ClimbTestNotFound(AsAbsl(climb_test_id));
     return ReadClimbTest(PgRow(found, 0));
   }
 
@@ -753,7 +727,7 @@ class PostgresStore final : public Store {
   }
 
   absl::StatusOr<std::vector<ClimbTest>> ListClimbTests(const ClimbTestQuery& query) override {
-    RETURN_IF_ERROR(CheckLimit(query.limit));
+    RETURN_IF_ERROR(CheckPageLimit(query.limit));
     ASSIGN_OR_RETURN(PgConnectionPool::Lease db, pool_.Acquire());
     ASSIGN_OR_RETURN(
         const PgResult found,
@@ -790,10 +764,7 @@ class PostgresStore final : public Store {
     ASSIGN_OR_RETURN(PgConnectionPool::Lease db, pool_.Acquire());
     ASSIGN_OR_RETURN(const PgResult found,
                      db->Query(kSelectAccount, {Text(AsAbsl(account_id))}, "reading an account"));
-    if (found.rows() == 0) {
-      return absl::NotFoundError(absl::StrCat("account ", Quote(AsAbsl(account_id), '\''),
-                                              " not found: no sync of it was recorded"));
-    }
+    if (found.rows() == 0) return AccountNotFound(AsAbsl(account_id));
     return ReadAccount(PgRow(found, 0));
   }
 
