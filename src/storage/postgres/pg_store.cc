@@ -1,5 +1,6 @@
 #include "storage/postgres/pg_store.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -8,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -350,19 +352,33 @@ absl::StatusOr<std::optional<IngestSummary>> FindRequest(PgConnection& db,
   return summary;
 }
 
+// The records by (ad set, week): rows are locked in the order they are
+// written, so two batches that share ad sets lock them in one order and
+// wait for each other rather than deadlock.
+std::vector<const AdSetWeek*> InKeyOrder(const std::vector<AdSetWeek>& records) {
+  std::vector<const AdSetWeek*> sorted;
+  sorted.reserve(records.size());
+  for (const AdSetWeek& record : records) sorted.push_back(&record);
+  std::stable_sort(sorted.begin(), sorted.end(), [](const AdSetWeek* a, const AdSetWeek* b) {
+    return std::tie(a->ad_set_id, a->week) < std::tie(b->ad_set_id, b->week);
+  });
+  return sorted;
+}
+
 // Inserts the batch's new ad sets, each under its first record's owner, and
 // answers the owner of every ad set of the batch.
 absl::StatusOr<absl::flat_hash_map<std::string, Owner>> InsertAndLoadOwners(
     PgConnection& db, const std::vector<AdSetWeek>& records) {
   constexpr absl::string_view kDoing = "storing ad sets";
+  // By id, for one lock order; each under the owner its first record names.
+  std::map<absl::string_view, const AdSetWeek*> firsts;
+  for (const AdSetWeek& record : records) firsts.emplace(record.ad_set_id, &record);
   ArrayColumns ad_sets(3);
-  absl::flat_hash_set<std::string> seen;
-  for (const AdSetWeek& record : records) {
-    if (!seen.insert(record.ad_set_id).second) continue;
+  for (const auto& [ad_set_id, record] : firsts) {
     ad_sets.StartRow();
-    ad_sets.AddText(record.ad_set_id);
-    ad_sets.AddText(record.account_id);
-    ad_sets.AddText(record.campaign_id);
+    ad_sets.AddText(ad_set_id);
+    ad_sets.AddText(record->account_id);
+    ad_sets.AddText(record->campaign_id);
   }
   const PgParams params = ad_sets.Params();
   RETURN_IF_ERROR(db.Query(kInsertAdSets, params, kDoing).status());
@@ -390,7 +406,8 @@ std::optional<OwnerConflict> FirstConflict(const std::vector<AdSetWeek>& records
 
 absl::StatusOr<IngestSummary> UpsertWeeks(PgConnection& db, const std::vector<AdSetWeek>& records) {
   ArrayColumns weeks(9);
-  for (const AdSetWeek& record : records) {
+  for (const AdSetWeek* sorted : InKeyOrder(records)) {
+    const AdSetWeek& record = *sorted;
     weeks.StartRow();
     weeks.AddText(record.ad_set_id);
     weeks.AddText(record.week.ToString());
