@@ -20,6 +20,7 @@
 #include "rung/recommendation.h"
 #include "rung/store.h"
 #include "rung/validation.h"
+#include "rung/version_lease.h"
 
 namespace rung {
 
@@ -147,8 +148,11 @@ class Advisor {
 
   // Moves whenever stored recommendations may have changed, by any process
   // on the database; answers of GetRecommendation read under one version
-  // stay right until it moves.
-  absl::StatusOr<int64_t> RecommendationsVersion() { return store_->RecommendationsVersion(); }
+  // stay right until it moves. Read from the store at most every
+  // VersionLease::kReuse; EvaluateAdSets waits that long after its commit,
+  // so no call that starts after an evaluation was acknowledged, on any
+  // replica, gets an older version.
+  absl::StatusOr<int64_t> RecommendationsVersion() { return version_lease_.Get(); }
 
   // AIP-158 paging as for ListAdSets.
   absl::StatusOr<RecommendationPage> ListRecommendations(const RecommendationFilter& filter,
@@ -207,6 +211,7 @@ class Advisor {
   absl::CivilDay Today() const;
 
   Store* store_;
+  VersionLease version_lease_;
   const PolicyBook* policies_;
   AdvisorOptions options_;
   Clock clock_;

@@ -35,7 +35,11 @@ absl::Status OwnershipRefusal(const OwnerConflict& conflict, const AdSetWeek& re
 }  // namespace
 
 Advisor::Advisor(Store* store, const PolicyBook* policies, AdvisorOptions options, Clock clock)
-    : store_(store), policies_(policies), options_(options), clock_(std::move(clock)) {}
+    : store_(store),
+      version_lease_([store] { return store->RecommendationsVersion(); }),
+      policies_(policies),
+      options_(options),
+      clock_(std::move(clock)) {}
 
 absl::StatusOr<IngestSummary> Advisor::IngestWeeks(const std::vector<RawAdSetWeek>& weeks,
                                                    const std::string& request_id) {

@@ -273,6 +273,7 @@ absl::StatusOr<EvaluationResult> Advisor::EvaluateAdSets(const EvaluationRequest
   // ABORTED; the run then starts over from a fresh read.
   RETURN_IF_ERROR(
       RetryWhileAborted([&] { return StoreEvaluation(request, weeks, evaluated_at, result); }));
+  VersionLease::WaitOutLeases();
   return result;
 }
 

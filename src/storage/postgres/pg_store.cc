@@ -31,6 +31,7 @@
 #include "storage/row_values.h"
 #include "storage/store_checks.h"
 #include "storage/store_errors.h"
+#include "storage/write_pipeline.h"
 
 namespace rung {
 namespace {
@@ -64,11 +65,13 @@ const std::string kSelectHistory =
     "AND ($3::date IS NULL OR w.week_start <= $3::date) ORDER BY w.week_start";
 // Pages of every week in (ad set, week) order, each after the last row of
 // the one before, all in one snapshot: a cursor would need the server to
-// keep one open per scan, which not every engine of the protocol can.
+// keep one open per scan, which not every engine of the protocol can. The
+// bound on ad_sets too, since a generic plan otherwise walked ad_sets from
+// its first row for every page.
 const std::string kScanWeeksPage =
     "SELECT " RUNG_PG_WEEK_COLUMNS
     "WHERE ($1::text IS NULL OR s.account_id = $1) AND (w.ad_set_id, w.week_start) > ($2, "
-    "$3::date) ORDER BY w.ad_set_id, w.week_start LIMIT $4";
+    "$3::date) AND s.ad_set_id >= $2 ORDER BY w.ad_set_id, w.week_start LIMIT $4";
 #undef RUNG_PG_WEEK_COLUMNS
 const std::string kAdSetHasWeeks =
     "SELECT EXISTS (SELECT 1 FROM ad_set_weeks WHERE ad_set_id = $1)";
@@ -89,17 +92,19 @@ const std::string kInsertAdSets =
     "SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT (ad_set_id) DO NOTHING";
 const std::string kSelectOwners =
     "SELECT ad_set_id, account_id, campaign_id FROM ad_sets WHERE ad_set_id = ANY ($1::text[])";
-// One statement for a whole batch. `existing` sees the table as it was
-// before the statement, so it tells inserts from updates; an update happens
-// only when a value differs, so `written` leaves out weeks sent again.
+// The stored weeks of the batch's ad sets: by the leading column of the
+// primary key, whatever the plan, so that a batch costs the same however
+// large the table grows. (A join of the batch's keys against the table
+// turned into a scan of the whole table as it grew.)
+const std::string kSelectStoredWeeks =
+    "SELECT ad_set_id, week_start FROM ad_set_weeks WHERE ad_set_id = ANY ($1::text[])";
+// One statement for a whole batch; a week sent again unchanged is left
+// alone, so the rows it touched are the inserted and the updated ones.
 const std::string kUpsertWeeks =
-    "WITH input (ad_set_id, week_start, optimization_event, spend_micros, event_counts, "
-    "reported_learning_status, learning_threshold_override, ladder, significant_edit) AS ("
-    "SELECT * FROM unnest($1::text[], $2::date[], $3::text[], $4::bigint[], $5::text[], "
-    "$6::text[], $7::bigint[], $8::text[], $9::boolean[])), "
-    "existing AS (SELECT 1 FROM ad_set_weeks AS w JOIN input AS i "
-    "ON w.ad_set_id = i.ad_set_id AND w.week_start = i.week_start), "
-    "written AS (INSERT INTO ad_set_weeks AS w SELECT * FROM input "
+    "INSERT INTO ad_set_weeks AS w (ad_set_id, week_start, optimization_event, spend_micros, "
+    "event_counts, reported_learning_status, learning_threshold_override, ladder, "
+    "significant_edit) SELECT * FROM unnest($1::text[], $2::date[], $3::text[], $4::bigint[], "
+    "$5::text[], $6::text[], $7::bigint[], $8::text[], $9::boolean[]) "
     "ON CONFLICT (ad_set_id, week_start) DO UPDATE SET "
     "optimization_event = excluded.optimization_event, spend_micros = excluded.spend_micros, "
     "event_counts = excluded.event_counts, "
@@ -110,8 +115,7 @@ const std::string kUpsertWeeks =
     "w.learning_threshold_override, w.ladder, w.significant_edit) IS DISTINCT FROM "
     "(excluded.optimization_event, excluded.spend_micros, excluded.event_counts, "
     "excluded.reported_learning_status, excluded.learning_threshold_override, excluded.ladder, "
-    "excluded.significant_edit) RETURNING 1) "
-    "SELECT (SELECT count(*) FROM existing), (SELECT count(*) FROM written)";
+    "excluded.significant_edit)";
 
 // --- Recommendations and evaluations ------------------------------------------------
 
@@ -365,12 +369,9 @@ std::vector<const AdSetWeek*> InKeyOrder(const std::vector<AdSetWeek>& records) 
   return sorted;
 }
 
-// Inserts the batch's new ad sets, each under its first record's owner, and
-// answers the owner of every ad set of the batch.
-absl::StatusOr<absl::flat_hash_map<std::string, Owner>> InsertAndLoadOwners(
-    PgConnection& db, const std::vector<AdSetWeek>& records) {
-  constexpr absl::string_view kDoing = "storing ad sets";
-  // By id, for one lock order; each under the owner its first record names.
+// The batch's ad sets as the columns of ad_sets (id, account, campaign), by
+// id for one lock order, each under the owner its first record names.
+PgParams AdSetColumns(const std::vector<AdSetWeek>& records) {
   std::map<absl::string_view, const AdSetWeek*> firsts;
   for (const AdSetWeek& record : records) firsts.emplace(record.ad_set_id, &record);
   ArrayColumns ad_sets(3);
@@ -380,9 +381,16 @@ absl::StatusOr<absl::flat_hash_map<std::string, Owner>> InsertAndLoadOwners(
     ad_sets.AddText(record->account_id);
     ad_sets.AddText(record->campaign_id);
   }
-  const PgParams params = ad_sets.Params();
-  RETURN_IF_ERROR(db.Query(kInsertAdSets, params, kDoing).status());
-  ASSIGN_OR_RETURN(const PgResult stored, db.Query(kSelectOwners, {params[0]}, kDoing));
+  return ad_sets.Params();
+}
+
+// Inserts the batch's new ad sets (AdSetColumns) and answers the owner of
+// every ad set of the batch.
+absl::StatusOr<absl::flat_hash_map<std::string, Owner>> InsertAndLoadOwners(
+    PgConnection& db, const PgParams& ad_sets) {
+  constexpr absl::string_view kDoing = "storing ad sets";
+  RETURN_IF_ERROR(db.Query(kInsertAdSets, ad_sets, kDoing).status());
+  ASSIGN_OR_RETURN(const PgResult stored, db.Query(kSelectOwners, {ad_sets[0]}, kDoing));
   absl::flat_hash_map<std::string, Owner> owners;
   for (int i = 0; i < stored.rows(); ++i) {
     owners[std::string(stored.Text(i, 0))] =
@@ -404,7 +412,25 @@ std::optional<OwnerConflict> FirstConflict(const std::vector<AdSetWeek>& records
   return std::nullopt;
 }
 
-absl::StatusOr<IngestSummary> UpsertWeeks(PgConnection& db, const std::vector<AdSetWeek>& records) {
+// How many of `records` are stored already, by (ad set, week).
+absl::StatusOr<int> CountStored(PgConnection& db, const std::vector<AdSetWeek>& records,
+                                const PgParam& ad_set_ids) {
+  ASSIGN_OR_RETURN(const PgResult stored,
+                   db.Query(kSelectStoredWeeks, {ad_set_ids}, "reading stored weeks"));
+  absl::flat_hash_set<std::string> keys;
+  for (int i = 0; i < stored.rows(); ++i) {
+    keys.insert(absl::StrCat(stored.Text(i, 0), "@", stored.Text(i, 1)));
+  }
+  int count = 0;
+  for (const AdSetWeek& record : records) {
+    count += keys.contains(absl::StrCat(record.ad_set_id, "@", record.week.ToString())) ? 1 : 0;
+  }
+  return count;
+}
+
+absl::StatusOr<IngestSummary> UpsertWeeks(PgConnection& db, const std::vector<AdSetWeek>& records,
+                                          const PgParam& ad_set_ids) {
+  ASSIGN_OR_RETURN(const int stored, CountStored(db, records, ad_set_ids));
   ArrayColumns weeks(9);
   for (const AdSetWeek* sorted : InKeyOrder(records)) {
     const AdSetWeek& record = *sorted;
@@ -421,13 +447,12 @@ absl::StatusOr<IngestSummary> UpsertWeeks(PgConnection& db, const std::vector<Ad
     weeks.AddTextOrNull(record.ladder);
     weeks.AddText(record.significant_edit ? "t" : "f");
   }
-  ASSIGN_OR_RETURN(const PgResult counts,
+  ASSIGN_OR_RETURN(const PgResult written,
                    db.Query(kUpsertWeeks, weeks.Params(), "storing ad set weeks"));
-  const PgRow row(counts, 0);
   const int total = static_cast<int>(records.size());
   IngestSummary summary;
-  summary.inserted = total - static_cast<int>(row.ColumnInt(0));
-  summary.updated = static_cast<int>(row.ColumnInt(1)) - summary.inserted;
+  summary.inserted = total - stored;
+  summary.updated = static_cast<int>(written.affected_rows()) - summary.inserted;
   summary.unchanged = total - summary.inserted - summary.updated;
   return summary;
 }
@@ -442,12 +467,13 @@ absl::Status IngestInTransaction(PgConnection& db, const IngestBatch& batch,
     }
   }
   if (!batch.records.empty()) {
-    ASSIGN_OR_RETURN(const auto owners, InsertAndLoadOwners(db, batch.records));
+    const PgParams ad_sets = AdSetColumns(batch.records);
+    ASSIGN_OR_RETURN(const auto owners, InsertAndLoadOwners(db, ad_sets));
     outcome->conflict = FirstConflict(batch.records, owners);
     if (outcome->conflict.has_value()) {
       return absl::AbortedError("an ad set of the batch has another owner");  // undoes it
     }
-    ASSIGN_OR_RETURN(outcome->summary, UpsertWeeks(db, batch.records));
+    ASSIGN_OR_RETURN(outcome->summary, UpsertWeeks(db, batch.records, ad_sets[0]));
   }
   outcome->summary.warnings = batch.warnings;
   const IngestSummary& summary = outcome->summary;
@@ -519,13 +545,21 @@ std::vector<bool> Superseded(const std::vector<Recommendation>& recommendations)
 }
 
 // One run in a SERIALIZABLE transaction on a connection of its own, held
-// from BeginEvaluation until it is committed or dropped.
+// from BeginEvaluation until it is committed or dropped. Write encodes on
+// the caller's thread; the pipeline sends each chunk while the next is
+// decided, so that the server's work overlaps rungd's.
 class PgEvaluationWriter final : public EvaluationWriter {
  public:
-  explicit PgEvaluationWriter(PgConnectionPool::Lease db) : db_(std::move(db)) {}
-  ~PgEvaluationWriter() override { db_->RollbackIfOpen(); }
+  explicit PgEvaluationWriter(PgConnectionPool::Lease db)
+      : db_(std::move(db)), pipeline_([this](EncodedChunk& chunk) { return WriteChunk(chunk); }) {}
 
-  // Begins the run's transaction and takes the evaluations' turn.
+  ~PgEvaluationWriter() override {
+    pipeline_.Stop();
+    db_->RollbackIfOpen();
+  }
+
+  // Begins the run's transaction and takes the evaluations' turn. Before
+  // any Write, so that the pipeline does not use the connection yet.
   absl::Status Start() {
     constexpr absl::string_view kDoing = "beginning an evaluation";
     RETURN_IF_ERROR(db_->Begin(PgIsolation::kSerializable, kDoing));
@@ -535,6 +569,7 @@ class PgEvaluationWriter final : public EvaluationWriter {
   absl::Status Write(const EvaluationChunk& chunk) override {
     ArrayColumns columns(kRecommendationColumns);
     const std::vector<bool> superseded = Superseded(chunk.recommendations);
+    EncodedChunk encoded;
     for (size_t i = 0; i < chunk.recommendations.size(); ++i) {
       const Recommendation& recommendation = chunk.recommendations[i];
       if (absl::Status status = CheckStorableRecommendation(recommendation); !status.ok()) {
@@ -543,22 +578,21 @@ class PgEvaluationWriter final : public EvaluationWriter {
       if (superseded[i]) continue;
       columns.StartRow();
       EncodeRecommendation(recommendation, columns);
-    }
-    if (!chunk.recommendations.empty()) {
-      RETURN_IF_ERROR(
-          db_->Query(kUpsertRecommendations, columns.Params(), "storing recommendations").status());
+      encoded.has_recommendations = true;
     }
     for (size_t i = 0; i < chunk.test_changes.size(); ++i) {
       RETURN_IF_ERROR(
           CheckStorableChange(chunk.test_changes[i], absl::StrCat("test_changes[", i, "]")));
-      RETURN_IF_ERROR(UpdateClimbTestRow(*db_, chunk.test_changes[i]));
     }
-    return absl::OkStatus();
+    encoded.recommendations = columns.Params();
+    encoded.test_changes = chunk.test_changes;
+    return pipeline_.Push(std::move(encoded));
   }
 
   absl::Status Commit(const EvaluationRecord& record) override {
     constexpr absl::string_view kDoing = "recording an evaluation";
     RETURN_IF_ERROR(CheckStorableEvaluation(record));
+    RETURN_IF_ERROR(pipeline_.Finish());
     ASSIGN_OR_RETURN(const PgResult exists,
                      db_->Query(kEvaluationExists, {record.evaluation_id}, kDoing));
     if (exists.Text(0, 0) == "t") return EvaluationAlreadyRecorded(record.evaluation_id);
@@ -574,7 +608,27 @@ class PgEvaluationWriter final : public EvaluationWriter {
   }
 
  private:
+  struct EncodedChunk {
+    bool has_recommendations = false;
+    PgParams recommendations;
+    std::vector<ClimbTestChange> test_changes;
+  };
+
+  // On the pipeline's thread.
+  absl::Status WriteChunk(const EncodedChunk& chunk) {
+    if (chunk.has_recommendations) {
+      RETURN_IF_ERROR(
+          db_->Query(kUpsertRecommendations, chunk.recommendations, "storing recommendations")
+              .status());
+    }
+    for (const ClimbTestChange& change : chunk.test_changes) {
+      RETURN_IF_ERROR(UpdateClimbTestRow(*db_, change));
+    }
+    return absl::OkStatus();
+  }
+
   PgConnectionPool::Lease db_;
+  WritePipeline<EncodedChunk> pipeline_;
 };
 
 // --- The store ----------------------------------------------------------------------

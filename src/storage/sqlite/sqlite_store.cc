@@ -8,7 +8,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <utility>
 
 #include "absl/base/thread_annotations.h"
@@ -18,7 +17,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
-#include "core/chunk_queue.h"
 #include "core/text.h"
 #include "rung/status_macros.h"
 #include "storage/json_codec.h"
@@ -33,6 +31,7 @@
 #include "storage/sqlite/sqlite_db.h"
 #include "storage/store_checks.h"
 #include "storage/store_errors.h"
+#include "storage/write_pipeline.h"
 
 namespace rung {
 namespace {
@@ -402,24 +401,18 @@ EngineCounter CheckpointCounter(const Checkpointer::Stats& checkpoints) {
 
 // One evaluation run in the writer's transaction. The run holds the writer,
 // as SQLite admits one at a time anyway, from BeginEvaluation until it is
-// committed or dropped.
-//
-// Encoding a chunk and writing it each take about one core at 100,000 ad
-// sets (BENCHMARKS.md), so Write encodes on the caller's thread, which also
-// frees the chunk it made, and a thread of the writer's own binds and steps
-// the encoded rows meanwhile.
+// committed or dropped. Write encodes on the caller's thread; the pipeline
+// binds and steps on its own.
 class SqliteEvaluationWriter final : public EvaluationWriter {
  public:
   // `writer_mu` is held, and the transaction begun, by the caller.
   SqliteEvaluationWriter(absl::Mutex* writer_mu, Connection* writer)
-      : writer_mu_(writer_mu), writer_(writer), queue_(kEncodedChunksInFlight), thread_([this] {
-          written_ = WriteEachChunk();
-          queue_.Close(written_);
-        }) {}
+      : writer_mu_(writer_mu),
+        writer_(writer),
+        pipeline_([this](EncodedChunk& chunk) { return WriteChunk(chunk); }) {}
 
   ~SqliteEvaluationWriter() override {
-    queue_.Close(absl::CancelledError("the evaluation was dropped"));
-    if (thread_.joinable()) thread_.join();
+    pipeline_.Stop();
     writer_->RollbackIfOpen();
     writer_mu_->Unlock();
   }
@@ -441,47 +434,36 @@ class SqliteEvaluationWriter final : public EvaluationWriter {
           CheckStorableChange(chunk.test_changes[i], absl::StrCat("test_changes[", i, "]")));
     }
     encoded.test_changes = chunk.test_changes;
-    return queue_.Push(std::move(encoded));
+    return pipeline_.Push(std::move(encoded));
   }
 
   absl::Status Commit(const EvaluationRecord& record) override {
     constexpr absl::string_view kDoing = "storing an evaluation";
     RETURN_IF_ERROR(CheckStorableEvaluation(record));
-    queue_.Close(absl::OkStatus());
-    thread_.join();
-    RETURN_IF_ERROR(written_);
+    RETURN_IF_ERROR(pipeline_.Finish());
     RETURN_IF_ERROR(InsertEvaluationRow(*writer_, record));
     RETURN_IF_ERROR(writer_->Exec(std::string(kBumpVersion), kDoing));
     return writer_->Commit(kDoing);
   }
 
  private:
-  // Enough to ride out a slow write, few enough to keep memory flat.
-  static constexpr size_t kEncodedChunksInFlight = 4;
-
   struct EncodedChunk {
     ParameterRows recommendations;
     std::vector<ClimbTestChange> test_changes;
   };
 
-  // On thread_, until the queue is closed.
-  absl::Status WriteEachChunk() {
-    while (true) {
-      ASSIGN_OR_RETURN(std::optional<EncodedChunk> chunk, queue_.Pop());
-      if (!chunk.has_value()) return absl::OkStatus();
-      RETURN_IF_ERROR(UpsertRecommendationRows(*writer_, chunk->recommendations));
-      for (const ClimbTestChange& change : chunk->test_changes) {
-        RETURN_IF_ERROR(UpdateClimbTestRow(*writer_, change));
-      }
+  // On the pipeline's thread.
+  absl::Status WriteChunk(const EncodedChunk& chunk) {
+    RETURN_IF_ERROR(UpsertRecommendationRows(*writer_, chunk.recommendations));
+    for (const ClimbTestChange& change : chunk.test_changes) {
+      RETURN_IF_ERROR(UpdateClimbTestRow(*writer_, change));
     }
+    return absl::OkStatus();
   }
 
   absl::Mutex* const writer_mu_;
   Connection* const writer_;
-  ChunkQueue<EncodedChunk> queue_;
-  // Written by thread_ only, read after joining it.
-  absl::Status written_;
-  std::thread thread_;
+  WritePipeline<EncodedChunk> pipeline_;
 };
 
 // The Store over one SQLite file. Writes go through a single connection
