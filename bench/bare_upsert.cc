@@ -4,10 +4,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "ingest.h"
+#include "rendered_rows.h"
 #include "rung/status_macros.h"
 #include "rung/store.h"
 #include "sqlite_handles.h"
-#include "storage/json_codec.h"
 
 namespace rung::bench {
 namespace {
@@ -25,38 +25,6 @@ constexpr absl::string_view kUpsertWeek =
     "reported_learning_status = excluded.reported_learning_status, "
     "learning_threshold_override = excluded.learning_threshold_override, "
     "ladder = excluded.ladder, significant_edit = excluded.significant_edit";
-
-// One row as column values, rendered before the clock starts: the text that
-// rungd stores (event counts in its canonical JSON, NULL for what is absent).
-struct RenderedRow {
-  AdSetWeek record;
-  std::string week_start;
-  std::string event_counts;
-  const char* learning = nullptr;  // NULL when not reported.
-};
-
-const char* LearningColumn(ReportedLearning learning) {
-  switch (learning) {
-    case ReportedLearning::kUnspecified: return nullptr;
-    case ReportedLearning::kLearning: return "LEARNING";
-    case ReportedLearning::kSuccess: return "SUCCESS";
-    case ReportedLearning::kFail: return "FAIL";
-  }
-  return nullptr;
-}
-
-std::vector<RenderedRow> RenderBatch(const DatasetSpec& spec, const RowRange& rows) {
-  std::vector<RenderedRow> rendered;
-  rendered.reserve(static_cast<size_t>(rows.size()));
-  for (int64_t row = rows.begin; row < rows.end; ++row) {
-    RenderedRow& out = rendered.emplace_back();
-    out.record = GenerateRow(spec, row);
-    out.week_start = out.record.week.ToString();
-    out.event_counts = EncodeEventCounts(out.record.event_counts);
-    out.learning = LearningColumn(out.record.reported_learning);
-  }
-  return rendered;
-}
 
 void BindText(sqlite3_stmt* statement, int index, const std::string& text) {
   sqlite3_bind_text(statement, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);

@@ -13,14 +13,6 @@ constexpr absl::string_view kScan =
     "FROM ad_set_weeks ORDER BY ad_set_id, week_start";
 constexpr int kColumns = 9;
 
-constexpr uint64_t kFnvPrime = 0x100000001b3ULL;
-constexpr uint64_t kFnvOffset = 0xcbf29ce484222325ULL;
-
-uint64_t Fnv(uint64_t hash, const unsigned char* bytes, int size) {
-  for (int i = 0; i < size; ++i) hash = (hash ^ bytes[i]) * kFnvPrime;
-  return hash;
-}
-
 // Text is read as a pointer and a length, integers as integers, whatever
 // their declared type: what a caller decoding the row must do at least.
 uint64_t TouchColumn(sqlite3_stmt* row, int column) {
