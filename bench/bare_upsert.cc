@@ -15,16 +15,10 @@ namespace {
 constexpr absl::string_view kInsertAdSet =
     "INSERT INTO ad_sets (ad_set_id, account_id, campaign_id) VALUES (?1, ?2, ?3) "
     "ON CONFLICT DO NOTHING";
-constexpr absl::string_view kUpsertWeek =
-    "INSERT INTO ad_set_weeks (ad_set_id, week_start, optimization_event, spend_micros, "
-    "event_counts, reported_learning_status, learning_threshold_override, ladder, "
-    "significant_edit) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
-    "ON CONFLICT (ad_set_id, week_start) DO UPDATE SET "
-    "optimization_event = excluded.optimization_event, spend_micros = excluded.spend_micros, "
-    "event_counts = excluded.event_counts, "
-    "reported_learning_status = excluded.reported_learning_status, "
-    "learning_threshold_override = excluded.learning_threshold_override, "
-    "ladder = excluded.ladder, significant_edit = excluded.significant_edit";
+std::string UpsertWeekSql() {
+  return absl::StrCat("INSERT INTO ad_set_weeks (", kWeekColumns,
+                      ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ", kWeekUpsertClause);
+}
 
 void BindText(sqlite3_stmt* statement, int index, const std::string& text) {
   sqlite3_bind_text(statement, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
@@ -70,7 +64,7 @@ class BareWriter {
   static absl::StatusOr<BareWriter> Open(const std::string& path, const std::string& synchronous) {
     ASSIGN_OR_RETURN(Database db, OpenLikeRungd(path, synchronous));
     ASSIGN_OR_RETURN(Statement insert_ad_set, Prepare(db.get(), kInsertAdSet));
-    ASSIGN_OR_RETURN(Statement upsert_week, Prepare(db.get(), kUpsertWeek));
+    ASSIGN_OR_RETURN(Statement upsert_week, Prepare(db.get(), UpsertWeekSql()));
     return BareWriter(std::move(db), std::move(insert_ad_set), std::move(upsert_week));
   }
 

@@ -21,24 +21,12 @@ constexpr char kInsertAdSets[] =
     "INSERT INTO ad_sets (ad_set_id, account_id, campaign_id) "
     "SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) "
     "ON CONFLICT DO NOTHING";
-constexpr char kUpsertWeeks[] =
-    "INSERT INTO ad_set_weeks (ad_set_id, week_start, optimization_event, spend_micros, "
-    "event_counts, reported_learning_status, learning_threshold_override, ladder, "
-    "significant_edit) "
-    "SELECT * FROM unnest($1::text[], $2::date[], $3::text[], $4::bigint[], $5::text[], "
-    "$6::text[], $7::bigint[], $8::text[], $9::boolean[]) "
-    "ON CONFLICT (ad_set_id, week_start) DO UPDATE SET "
-    "optimization_event = excluded.optimization_event, spend_micros = excluded.spend_micros, "
-    "event_counts = excluded.event_counts, "
-    "reported_learning_status = excluded.reported_learning_status, "
-    "learning_threshold_override = excluded.learning_threshold_override, "
-    "ladder = excluded.ladder, significant_edit = excluded.significant_edit";
-
-constexpr char kScan[] =
-    "SELECT ad_set_id, week_start, optimization_event, spend_micros, event_counts, "
-    "reported_learning_status, learning_threshold_override, ladder, significant_edit "
-    "FROM ad_set_weeks ORDER BY ad_set_id, week_start";
-constexpr int kColumns = 9;
+std::string UpsertWeeksSql() {
+  return absl::StrCat("INSERT INTO ad_set_weeks (", kWeekColumns, ") ",
+                      "SELECT * FROM unnest($1::text[], $2::date[], $3::text[], $4::bigint[], "
+                      "$5::text[], $6::text[], $7::bigint[], $8::text[], $9::boolean[]) ",
+                      kWeekUpsertClause);
+}
 
 // A PostgreSQL array literal in text, {"a","b",NULL}, built one element at a
 // time.
@@ -84,7 +72,7 @@ struct BatchParams {
 
 BatchParams RenderParams(const std::vector<RenderedRow>& rows) {
   ArrayText ad_set_ids, account_ids, campaign_ids;
-  std::vector<ArrayText> weeks(kColumns);
+  std::vector<ArrayText> weeks(kWeekColumnCount);
   const std::string* previous_ad_set = nullptr;
   for (const RenderedRow& row : rows) {
     const AdSetWeek& record = row.record;
@@ -130,7 +118,7 @@ uint64_t DigestColumn(uint64_t hash, const PGresult* result, int row, int column
 uint64_t FoldRows(uint64_t fold, const PGresult* result, ScanDepth depth) {
   const int rows = PQntuples(result);
   for (int row = 0; row < rows; ++row) {
-    for (int column = 0; column < kColumns; ++column) {
+    for (int column = 0; column < kWeekColumnCount; ++column) {
       fold = depth == ScanDepth::kTouch ? fold + TouchColumn(result, row, column)
                                         : DigestColumn(fold, result, row, column);
     }
@@ -138,14 +126,9 @@ uint64_t FoldRows(uint64_t fold, const PGresult* result, ScanDepth depth) {
   return fold;
 }
 
-struct ConnectionCloser {
-  void operator()(PGconn* conn) const { PQfinish(conn); }
-};
-struct ResultClearer {
-  void operator()(PGresult* result) const { PQclear(result); }
-};
-using Connection = std::unique_ptr<PGconn, ConnectionCloser>;
-using Result = std::unique_ptr<PGresult, ResultClearer>;
+// Raw libpq, since PgConnection has no single-row mode.
+using Connection = std::unique_ptr<PGconn, decltype(&PQfinish)>;
+using Result = std::unique_ptr<PGresult, decltype(&PQclear)>;
 
 absl::Status LibpqError(PGconn* conn, absl::string_view doing) {
   return absl::InternalError(absl::StrCat(doing, ": ", PQerrorMessage(conn)));
@@ -164,6 +147,7 @@ absl::StatusOr<IngestFigures> BarePostgresUpsert(const std::string& uri, const D
   IngestFigures figures;
   figures.rows = spec.rows();
   figures.batches = BatchCount(spec, batch_size);
+  const std::string upsert_weeks = UpsertWeeksSql();
   absl::Duration timed = absl::ZeroDuration();
   for (int64_t batch = 0; batch < figures.batches; ++batch) {
     const BatchParams params = RenderParams(RenderBatch(spec, BatchRows(spec, batch_size, batch)));
@@ -171,7 +155,7 @@ absl::StatusOr<IngestFigures> BarePostgresUpsert(const std::string& uri, const D
     const absl::Status written =
         db->InTransaction(PgIsolation::kReadCommitted, "upserting a batch", [&] {
           RETURN_IF_ERROR(db->Query(kInsertAdSets, params.ad_sets, "inserting ad sets").status());
-          return db->Query(kUpsertWeeks, params.weeks, "upserting ad set weeks").status();
+          return db->Query(upsert_weeks, params.weeks, "upserting ad set weeks").status();
         });
     RETURN_IF_ERROR(written);
     timed += absl::Now() - start;
@@ -181,7 +165,7 @@ absl::StatusOr<IngestFigures> BarePostgresUpsert(const std::string& uri, const D
 }
 
 absl::StatusOr<ScanFigures> ScanPostgresWeeks(const std::string& uri, ScanDepth depth) {
-  Connection conn(PQconnectdb(uri.c_str()));
+  Connection conn(PQconnectdb(uri.c_str()), &PQfinish);
   if (PQstatus(conn.get()) != CONNECTION_OK) {
     return absl::UnavailableError(
         absl::StrCat("connecting to ", RedactConnectionUri(uri), ": ", PQerrorMessage(conn.get())));
@@ -190,15 +174,17 @@ absl::StatusOr<ScanFigures> ScanPostgresWeeks(const std::string& uri, ScanDepth 
   // in 0.55 s, DECLARE ... FETCH 10000 in 1.0 s (each FETCH waits for a
   // round trip, while in single-row mode the server streams and the client
   // reads as it comes). Both keep memory flat.
+  const std::string scan = WeekScanSql();
   ScanFigures figures;
   figures.fold = kFnvOffset;
   const absl::Time start = absl::Now();
-  if (PQsendQuery(conn.get(), kScan) == 0) return LibpqError(conn.get(), "scanning ad_set_weeks");
+  if (PQsendQuery(conn.get(), scan.c_str()) == 0)
+    return LibpqError(conn.get(), "scanning ad_set_weeks");
   if (PQsetSingleRowMode(conn.get()) == 0) {
     return LibpqError(conn.get(), "entering single-row mode");
   }
   bool complete = false;
-  while (Result rows{PQgetResult(conn.get())}) {
+  while (Result rows{PQgetResult(conn.get()), &PQclear}) {
     const ExecStatusType status = PQresultStatus(rows.get());
     if (status == PGRES_SINGLE_TUPLE) {
       figures.fold = FoldRows(figures.fold, rows.get(), depth);
