@@ -6,6 +6,7 @@
 #include "core/text.h"
 #include "rung/status_macros.h"
 #include "storage/json_codec.h"
+#include "storage/row_codec.h"
 #include "storage/row_values.h"
 
 namespace rung {
@@ -27,18 +28,6 @@ constexpr absl::string_view kSelectAccounts =
     "SELECT " RUNG_ACCOUNT_COLUMNS " FROM accounts ORDER BY account_id";
 
 #undef RUNG_ACCOUNT_COLUMNS
-
-absl::StatusOr<AccountRecord> ReadAccount(const Statement& row) {
-  AccountRecord account;
-  account.account_id = row.ColumnText(0);
-  account.name = row.ColumnText(1);
-  account.currency = row.ColumnText(2);
-  account.time_zone = row.ColumnText(3);
-  ASSIGN_OR_RETURN(account.last_sync_time,
-                   CheckStored(DecodeTimestamp(row.ColumnText(4)), "last_sync_time",
-                               absl::StrCat("account ", Quote(account.account_id, '\''))));
-  return account;
-}
 
 }  // namespace
 

@@ -10,6 +10,7 @@
 #include "core/text.h"
 #include "rung/status_macros.h"
 #include "storage/json_codec.h"
+#include "storage/row_codec.h"
 #include "storage/row_values.h"
 
 namespace rung {
@@ -63,45 +64,6 @@ void BindCost(Statement& statement, int index, std::optional<double> cost) {
   } else {
     statement.BindNull(index);
   }
-}
-
-absl::StatusOr<std::optional<double>> CostFromColumn(const Statement& row, int column) {
-  if (row.IsNull(column)) return std::nullopt;
-  const double cost = row.ColumnDouble(column);
-  if (!(cost >= 0)) return absl::DataLossError(absl::StrCat(cost, " is not a cost"));
-  return cost;
-}
-
-absl::StatusOr<ClimbTestState> StateFromText(absl::string_view text) {
-  const std::optional<ClimbTestState> state =
-      ClimbTestStateFromName(std::string_view(text.data(), text.size()));
-  if (!state.has_value()) return absl::DataLossError(absl::StrCat("unknown state '", text, "'"));
-  return *state;
-}
-
-// The inverse of what the writes bind, from a row of RUNG_CLIMB_TEST_COLUMNS.
-absl::StatusOr<ClimbTest> ReadClimbTest(const Statement& row) {
-  ClimbTest test;
-  test.climb_test_id = row.ColumnText(0);
-  const std::string where = absl::StrFormat("climb test '%s'", test.climb_test_id);
-  test.account_id = row.ColumnText(1);
-  test.original_ad_set_id = row.ColumnText(2);
-  test.duplicate_ad_set_id = row.ColumnText(3);
-  test.from_event = row.ColumnText(4);
-  test.to_event = row.ColumnText(5);
-  ASSIGN_OR_RETURN(test.start_week,
-                   CheckStored(Week::Parse(row.ColumnText(6)), "start_week", where));
-  ASSIGN_OR_RETURN(test.state, CheckStored(StateFromText(row.ColumnText(7)), "state", where));
-  ASSIGN_OR_RETURN(test.concluded_week,
-                   CheckStored(OptionalWeekFromText(row.ColumnText(8)), "concluded_week", where));
-  ASSIGN_OR_RETURN(test.original_cost_per_macro,
-                   CheckStored(CostFromColumn(row, 9), "original_cost_per_macro", where));
-  ASSIGN_OR_RETURN(test.duplicate_cost_per_macro,
-                   CheckStored(CostFromColumn(row, 10), "duplicate_cost_per_macro", where));
-  if (!row.IsNull(11)) test.retest_baseline = row.ColumnInt(11);
-  ASSIGN_OR_RETURN(test.create_time,
-                   CheckStored(DecodeTimestamp(row.ColumnText(12)), "create_time", where));
-  return test;
 }
 
 absl::StatusOr<std::vector<ClimbTest>> ReadClimbTests(Statement& select, absl::string_view doing) {

@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "storage/row_codec.h"
 #include "storage/sqlite/sqlite_db.h"
 
 namespace rung {
@@ -17,14 +18,14 @@ namespace rung {
 // then costs a few allocations, however many rows and columns it holds, so
 // one thread can encode it and another bind it without either freeing what
 // the other allocated. Not thread-safe; hand it over whole.
-class ParameterRows {
+class ParameterRows final : public ColumnSink {
  public:
   // Begins the next row; the values added after it are its ?1, ?2, ...
   void StartRow();
-  void AddInt(int64_t value);
-  void AddText(absl::string_view text);
+  void AddInt(int64_t value) override;
+  void AddText(absl::string_view text) override;
   // Empty text adds NULL, as Statement::BindTextOrNull binds it.
-  void AddTextOrNull(absl::string_view text);
+  void AddTextOrNull(absl::string_view text) override;
 
   size_t rows() const { return row_starts_.size(); }
 

@@ -11,6 +11,7 @@
 #include "core/text.h"
 #include "rung/status_macros.h"
 #include "storage/json_codec.h"
+#include "storage/row_codec.h"
 #include "storage/row_values.h"
 
 namespace rung {
@@ -81,93 +82,6 @@ constexpr absl::string_view kSelectLatestEvaluation =
     "evaluated, action_counts, duration_micros FROM evaluations "
     "ORDER BY evaluated_at DESC, evaluation_id DESC LIMIT 1";
 
-int64_t FlagBit(Flag flag) { return int64_t{1} << static_cast<int>(flag); }
-
-int64_t FlagMask(const std::set<Flag>& flags) {
-  int64_t mask = 0;
-  for (const Flag flag : flags) mask |= FlagBit(flag);
-  return mask;
-}
-
-std::string EncodeFlags(const std::set<Flag>& flags) {
-  std::vector<std::string> names;
-  for (const Flag flag : flags) names.emplace_back(FlagName(flag));
-  return EncodeStringArray(names);
-}
-
-absl::StatusOr<std::set<Flag>> DecodeFlags(absl::string_view json, int64_t mask) {
-  ASSIGN_OR_RETURN(const std::vector<std::string> names, DecodeStringArray(json));
-  std::set<Flag> flags;
-  for (const std::string& name : names) {
-    const std::optional<Flag> flag = FlagFromName(name);
-    if (!flag.has_value()) return absl::DataLossError(absl::StrCat("unknown flag '", name, "'"));
-    flags.insert(*flag);
-  }
-  // The mask is what the filters read, so it must say what the names say.
-  if (FlagMask(flags) != mask) {
-    return absl::DataLossError(absl::StrCat(json, " does not match flag_mask ", mask));
-  }
-  return flags;
-}
-
-// Stored by name, so that the database reads without this program.
-absl::StatusOr<std::optional<LearningStatus>> LearningStatusFromText(absl::string_view text) {
-  if (text.empty()) return std::nullopt;  // NULL
-  const std::optional<LearningStatus> status =
-      LearningStatusFromName(std::string_view(text.data(), text.size()));
-  if (!status.has_value()) return absl::DataLossError(absl::StrCat("unknown value '", text, "'"));
-  return status;
-}
-
-absl::StatusOr<Action> ActionFromText(absl::string_view text) {
-  const std::optional<Action> action = ActionFromName(std::string_view(text.data(), text.size()));
-  if (!action.has_value()) return absl::DataLossError(absl::StrCat("unknown action '", text, "'"));
-  return *action;
-}
-
-absl::StatusOr<int> IntFromColumn(const Statement& row, int column) {
-  const int64_t value = row.ColumnInt(column);
-  if (value < 0 || value > std::numeric_limits<int>::max()) {
-    return absl::DataLossError(absl::StrCat(value, " is not a count"));
-  }
-  return static_cast<int>(value);
-}
-
-// The inverse of AddRecommendationRow, from a row of RUNG_RECOMMENDATION_COLUMNS.
-absl::StatusOr<Recommendation> ReadRecommendation(const Statement& row) {
-  Recommendation r;
-  r.ad_set_id = row.ColumnText(0);
-  const std::string week = row.ColumnText(1);
-  const std::string where =
-      absl::StrFormat("the recommendation of ad set '%s' week %s", r.ad_set_id, week);
-  ASSIGN_OR_RETURN(r.as_of_week, CheckStored(Week::Parse(week), "as_of_week", where));
-  r.account_id = row.ColumnText(2);
-  r.ladder = row.ColumnText(3);
-  ASSIGN_OR_RETURN(r.action, CheckStored(ActionFromText(row.ColumnText(4)), "action", where));
-  ASSIGN_OR_RETURN(r.flags,
-                   CheckStored(DecodeFlags(row.ColumnText(6), row.ColumnInt(5)), "flags", where));
-  r.current_event = row.ColumnText(7);
-  r.target_event = row.ColumnText(8);
-  ASSIGN_OR_RETURN(r.learning_status, CheckStored(LearningStatusFromText(row.ColumnText(9)),
-                                                  "learning_status", where));
-  ASSIGN_OR_RETURN(r.latest_counts,
-                   CheckStored(DecodeEventCounts(row.ColumnText(10)), "latest_counts", where));
-  ASSIGN_OR_RETURN(r.sustained_counts,
-                   CheckStored(DecodeEventCounts(row.ColumnText(11)), "sustained_counts", where));
-  ASSIGN_OR_RETURN(r.reasons, CheckStored(DecodeReasons(row.ColumnText(12)), "reasons", where));
-  ASSIGN_OR_RETURN(r.weeks_on_rung, CheckStored(IntFromColumn(row, 13), "weeks_on_rung", where));
-  ASSIGN_OR_RETURN(r.next_review_week, CheckStored(OptionalWeekFromText(row.ColumnText(14)),
-                                                   "next_review_week", where));
-  r.climb_test_id = row.ColumnText(15);
-  ASSIGN_OR_RETURN(r.learning_threshold,
-                   CheckStored(IntFromColumn(row, 16), "learning_threshold", where));
-  r.policy_version = row.ColumnText(17);
-  r.evaluation_id = row.ColumnText(18);
-  ASSIGN_OR_RETURN(r.evaluated_at,
-                   CheckStored(DecodeTimestamp(row.ColumnText(19)), "evaluated_at", where));
-  return r;
-}
-
 // Binds the parameters that the list statements share.
 void BindListParameters(Statement& statement, const RecommendationQuery& query) {
   if (query.as_of_week.has_value()) statement.Bind(1, query.as_of_week->ToString());
@@ -193,31 +107,6 @@ absl::string_view ListStatement(const RecommendationQuery& query) {
 }
 
 }  // namespace
-
-void AddRecommendationRow(const Recommendation& r, ParameterRows& rows) {
-  rows.StartRow();
-  rows.AddText(r.ad_set_id);
-  rows.AddText(r.as_of_week.ToString());
-  rows.AddText(r.account_id);
-  rows.AddText(r.ladder);
-  rows.AddText(AsAbsl(ActionName(r.action)));
-  rows.AddInt(FlagMask(r.flags));
-  rows.AddText(EncodeFlags(r.flags));
-  rows.AddTextOrNull(r.current_event);
-  rows.AddTextOrNull(r.target_event);
-  rows.AddTextOrNull(r.learning_status.has_value() ? AsAbsl(LearningStatusName(*r.learning_status))
-                                                   : "");
-  rows.AddText(EncodeEventCounts(r.latest_counts));
-  rows.AddText(EncodeEventCounts(r.sustained_counts));
-  rows.AddText(EncodeReasons(r.reasons));
-  rows.AddInt(r.weeks_on_rung);
-  rows.AddTextOrNull(r.next_review_week.has_value() ? r.next_review_week->ToString() : "");
-  rows.AddTextOrNull(r.climb_test_id);
-  rows.AddInt(r.learning_threshold);
-  rows.AddText(r.policy_version);
-  rows.AddText(r.evaluation_id);
-  rows.AddText(EncodeTimestamp(r.evaluated_at));
-}
 
 absl::Status UpsertRecommendationRows(Connection& writer, const ParameterRows& rows) {
   constexpr absl::string_view kDoing = "storing recommendations";
@@ -271,10 +160,6 @@ absl::Status InsertEvaluationRow(Connection& writer, const EvaluationRecord& eva
     return absl::AlreadyExistsError(
         absl::StrFormat("evaluation '%s' is already recorded", evaluation.evaluation_id));
   }
-  std::map<std::string, int64_t> action_counts;
-  for (const auto& [action, count] : evaluation.action_counts) {
-    action_counts.emplace(ActionName(action), count);
-  }
   ASSIGN_OR_RETURN(StatementLease insert, writer.Prepare(kInsertEvaluation, kDoing));
   insert->Bind(1, evaluation.evaluation_id);
   insert->Bind(2, evaluation.as_of_week.ToString());
@@ -283,7 +168,7 @@ absl::Status InsertEvaluationRow(Connection& writer, const EvaluationRecord& eva
   insert->Bind(5, evaluation.policy_version);
   insert->Bind(6, EncodeTimestamp(evaluation.evaluated_at));
   insert->Bind(7, int64_t{evaluation.evaluated});
-  insert->Bind(8, EncodeEventCounts(action_counts));
+  insert->Bind(8, EncodeActionCounts(evaluation.action_counts));
   insert->Bind(9, absl::ToInt64Microseconds(evaluation.duration));
   return insert->Run(kDoing);
 }
@@ -293,30 +178,7 @@ absl::StatusOr<std::optional<EvaluationRecord>> SelectLatestEvaluationRow(Connec
   ASSIGN_OR_RETURN(StatementLease select, reader.Prepare(kSelectLatestEvaluation, kDoing));
   ASSIGN_OR_RETURN(const bool row, select->Step(kDoing));
   if (!row) return std::nullopt;
-  EvaluationRecord evaluation;
-  evaluation.evaluation_id = select->ColumnText(0);
-  const std::string where = absl::StrCat("evaluation '", evaluation.evaluation_id, "'");
-  ASSIGN_OR_RETURN(evaluation.as_of_week,
-                   CheckStored(Week::Parse(select->ColumnText(1)), "as_of_week", where));
-  evaluation.account_id = select->ColumnText(2);
-  ASSIGN_OR_RETURN(evaluation.ad_set_ids,
-                   CheckStored(DecodeStringArray(select->ColumnText(3)), "ad_set_ids", where));
-  evaluation.policy_version = select->ColumnText(4);
-  ASSIGN_OR_RETURN(evaluation.evaluated_at,
-                   CheckStored(DecodeTimestamp(select->ColumnText(5)), "evaluated_at", where));
-  evaluation.evaluated = static_cast<int>(select->ColumnInt(6));
-  ASSIGN_OR_RETURN(const auto counts,
-                   CheckStored(DecodeEventCounts(select->ColumnText(7)), "action_counts", where));
-  for (const auto& [name, count] : counts) {
-    const std::optional<Action> action = ActionFromName(name);
-    if (!action.has_value()) {
-      return absl::DataLossError(absl::StrCat("stored action_counts of ", where,
-                                              " is corrupt: unknown action '", name, "'"));
-    }
-    evaluation.action_counts.emplace(*action, static_cast<int>(count));
-  }
-  evaluation.duration = absl::Microseconds(select->ColumnInt(8));
-  return evaluation;
+  return ReadEvaluation(*select);
 }
 
 }  // namespace rung

@@ -20,12 +20,8 @@
 
 namespace rung {
 
-// Appends the row of `recommendation` (checked by CheckStorableRecommendation
-// of storage/store_checks.h)
-// to `rows`, for UpsertRecommendationRows.
-void AddRecommendationRow(const Recommendation& recommendation, ParameterRows& rows);
-
-// Stores each row of AddRecommendationRow under its (ad set, as-of week),
+// Stores each row of EncodeRecommendation (storage/row_codec.h) under its
+// (ad set, as-of week),
 // replacing the one there.
 absl::Status UpsertRecommendationRows(Connection& writer, const ParameterRows& rows);
 

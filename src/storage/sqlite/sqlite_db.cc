@@ -112,8 +112,6 @@ int64_t Statement::ColumnInt(int column) const { return sqlite3_column_int64(stm
 
 double Statement::ColumnDouble(int column) const { return sqlite3_column_double(stmt_, column); }
 
-std::string Statement::ColumnText(int column) const { return std::string(ColumnView(column)); }
-
 absl::string_view Statement::ColumnView(int column) const {
   // column_text before column_bytes: the byte count is of the converted text.
   const unsigned char* text = sqlite3_column_text(stmt_, column);

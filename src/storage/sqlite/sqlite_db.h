@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "storage/row_view.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -31,25 +32,9 @@ absl::Status SqliteStatus(int rc, absl::string_view errmsg, absl::string_view do
 
 class Connection;
 
-// A value the database holds but rungd never writes becomes DATA_LOSS that
-// names the column, the row (`where`) and the `problem` with it.
-inline absl::Status CorruptColumn(absl::string_view column, absl::string_view where,
-                                  const absl::Status& problem) {
-  return absl::DataLossError(
-      absl::StrCat("stored ", column, " of ", where, " is corrupt: ", problem.message()));
-}
-
-// `value`, or CorruptColumn for its error.
-template <typename T>
-absl::StatusOr<T> CheckStored(absl::StatusOr<T> value, absl::string_view column,
-                              absl::string_view where) {
-  if (value.ok()) return value;
-  return CorruptColumn(column, where, value.status());
-}
-
 // One prepared statement. Binding errors are kept and reported by the next
 // Step, so that call sites can bind without checking every call.
-class Statement {
+class Statement final : public RowView {
  public:
   Statement(Connection* connection, sqlite3_stmt* stmt);
   ~Statement();
@@ -80,13 +65,11 @@ class Statement {
   // Steps to the end, for statements that return no rows.
   absl::Status Run(absl::string_view doing);
 
-  bool IsNull(int column) const;
-  int64_t ColumnInt(int column) const;
-  double ColumnDouble(int column) const;
-  // "" for NULL.
-  std::string ColumnText(int column) const;
-  // The same without a copy: valid until the next Step or Reset.
-  absl::string_view ColumnView(int column) const;
+  // The current row; a view is valid until the next Step or Reset.
+  bool IsNull(int column) const override;
+  int64_t ColumnInt(int column) const override;
+  double ColumnDouble(int column) const override;
+  absl::string_view ColumnView(int column) const override;
 
   // Ends the current execution and forgets the bindings.
   void Reset();

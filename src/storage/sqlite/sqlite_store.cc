@@ -22,6 +22,7 @@
 #include "core/text.h"
 #include "rung/status_macros.h"
 #include "storage/json_codec.h"
+#include "storage/row_codec.h"
 #include "storage/sqlite/account_rows.h"
 #include "storage/sqlite/checkpointer.h"
 #include "storage/sqlite/climb_test_rows.h"
@@ -39,13 +40,6 @@ namespace {
 constexpr int kPingBusyTimeoutMs = 100;
 
 constexpr absl::string_view kSynchronousModes[] = {"FULL", "NORMAL", "OFF"};
-
-// Stored as text, so that the database reads without this program.
-constexpr std::pair<ReportedLearning, absl::string_view> kLearningNames[] = {
-    {ReportedLearning::kLearning, "LEARNING"},
-    {ReportedLearning::kSuccess, "SUCCESS"},
-    {ReportedLearning::kFail, "FAIL"},
-};
 
 constexpr absl::string_view kSelectRequest =
     "SELECT inserted, updated, unchanged, warnings FROM ingest_requests WHERE request_id = ?1";
@@ -175,32 +169,6 @@ absl::Status EnableWal(Connection& writer, absl::string_view path) {
   return absl::OkStatus();
 }
 
-// --- Encoding of columns -------------------------------------------------------
-
-absl::string_view LearningName(ReportedLearning learning) {
-  for (const auto& [value, name] : kLearningNames) {
-    if (value == learning) return name;
-  }
-  return "";
-}
-
-absl::StatusOr<ReportedLearning> LearningFromName(absl::string_view name) {
-  if (name.empty()) return ReportedLearning::kUnspecified;  // NULL
-  for (const auto& [value, known] : kLearningNames) {
-    if (known == name) return value;
-  }
-  return absl::DataLossError(absl::StrCat("unknown value '", name, "'"));
-}
-
-absl::StatusOr<std::optional<int32_t>> ThresholdFromColumn(const Statement& row, int column) {
-  if (row.IsNull(column)) return std::nullopt;
-  const int64_t value = row.ColumnInt(column);
-  if (value < std::numeric_limits<int32_t>::min() || value > std::numeric_limits<int32_t>::max()) {
-    return absl::DataLossError(absl::StrCat(value, " does not fit in 32 bits"));
-  }
-  return static_cast<int32_t>(value);
-}
-
 void BindWeek(Statement& statement, const AdSetWeek& record, const std::string& event_counts) {
   statement.Bind(1, record.ad_set_id);
   statement.Bind(2, record.week.ToString());
@@ -211,57 +179,6 @@ void BindWeek(Statement& statement, const AdSetWeek& record, const std::string& 
   statement.Bind(7, record.learning_threshold_override);
   statement.BindTextOrNull(8, record.ladder);
   statement.Bind(9, int64_t{record.significant_edit ? 1 : 0});
-}
-
-// Week texts parsed once per read: the ad sets of a scan share a few dozen
-// weeks, and each parse is a civil-calendar conversion.
-class WeekParser {
- public:
-  absl::StatusOr<Week> Parse(absl::string_view text) {
-    if (const auto found = parsed_.find(text); found != parsed_.end()) return found->second;
-    ASSIGN_OR_RETURN(const Week week, Week::Parse(AsStd(text)));
-    parsed_.emplace(text, week);
-    return week;
-  }
-
- private:
-  absl::flat_hash_map<std::string, Week> parsed_;
-};
-
-// A history row's columns, from RUNG_WEEK_COLUMNS, into `week`, reusing the
-// storage its strings and map hold already: a scan of every week decodes
-// into the same few records over and over. The ad set and its owner are
-// left alone.
-absl::Status ReadWeekInto(const Statement& row, WeekParser& weeks, AdSetWeek* week) {
-  auto assign = [&](int column, std::string* field) {
-    const absl::string_view text = row.ColumnView(column);
-    field->assign(text.data(), text.size());
-  };
-  // The row is named only for a corrupt column: a scan reads every week.
-  auto corrupt = [&](absl::string_view column, const absl::Status& problem) {
-    return CorruptColumn(column,
-                         absl::StrFormat("ad set '%s' week %s", week->ad_set_id, row.ColumnView(0)),
-                         problem);
-  };
-  absl::StatusOr<Week> week_start = weeks.Parse(row.ColumnView(0));
-  if (!week_start.ok()) return corrupt("week_start", week_start.status());
-  week->week = *week_start;
-  assign(1, &week->optimization_event);
-  week->spend_micros.reset();
-  if (!row.IsNull(2)) week->spend_micros = row.ColumnInt(2);
-  if (absl::Status counts = DecodeEventCountsInto(row.ColumnView(3), &week->event_counts);
-      !counts.ok()) {
-    return corrupt("event_counts", counts);
-  }
-  absl::StatusOr<ReportedLearning> learning = LearningFromName(row.ColumnView(4));
-  if (!learning.ok()) return corrupt("reported_learning_status", learning.status());
-  week->reported_learning = *learning;
-  absl::StatusOr<std::optional<int32_t>> threshold = ThresholdFromColumn(row, 5);
-  if (!threshold.ok()) return corrupt("learning_threshold_override", threshold.status());
-  week->learning_threshold_override = *threshold;
-  assign(6, &week->ladder);
-  week->significant_edit = row.ColumnInt(7) != 0;
-  return absl::OkStatus();
 }
 
 // Reads the owner of week->ad_set_id into `week`: from `select`'s own
@@ -515,7 +432,8 @@ class SqliteEvaluationWriter final : public EvaluationWriter {
       if (absl::Status status = CheckStorableRecommendation(recommendation); !status.ok()) {
         return WithMessagePrefix(absl::StrCat("recommendations[", i, "]."), status);
       }
-      AddRecommendationRow(recommendation, encoded.recommendations);
+      encoded.recommendations.StartRow();
+      EncodeRecommendation(recommendation, encoded.recommendations);
     }
     for (size_t i = 0; i < chunk.test_changes.size(); ++i) {
       RETURN_IF_ERROR(
