@@ -231,7 +231,16 @@ def package_version(name):
     return command_output(["dpkg-query", "-W", "-f=${Version}", name])
 
 
-def machine_rows(workdir):
+def postgres_rows():
+    """The PostgreSQL server a run starts (the newest installed) and libpq."""
+    versions = [int(name) for name in os.listdir("/usr/lib/postgresql") if name.isdigit()] \
+        if os.path.isdir("/usr/lib/postgresql") else []
+    server = f"postgresql-{max(versions)}" if versions else "postgresql"
+    return [(f"PostgreSQL ({server})", package_version(server)),
+            ("libpq (libpq5)", package_version("libpq5"))]
+
+
+def machine_rows(workdir, postgres=False):
     return [
         ("CPU", cpu_model()),
         ("cores", str(os.cpu_count())),
@@ -243,7 +252,7 @@ def machine_rows(workdir):
         ("gRPC (libgrpc++1.51)", package_version("libgrpc++1.51")),
         ("protobuf (libprotobuf32)", package_version("libprotobuf32")),
         ("compiler", command_output(["c++", "--version"]).splitlines()[0]),
-    ]
+    ] + (postgres_rows() if postgres else [])
 
 
 def target_met(value, comparison, limit):
@@ -459,7 +468,7 @@ def write_report(args):
         f"{min(len(r) for s in engines.values() for r in s.values())} "
         "or more per size. Do not edit by hand except `bench/analysis.md`.\n",
         "## How to repeat\n\n```sh\n" + commands + "\n```\n",
-        "## Machine\n\n" + table(["what", "value"], machine_rows(args.workdir)),
+        "## Machine\n\n" + table(["what", "value"], machine_rows(args.workdir, "postgres" in engines)),
         section_method(next((run for run in good if engine_of(run) == "sqlite"), good[0]),
                        postgres_run),
         section_targets(engines),
