@@ -9,6 +9,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "core/retry.h"
 #include "gtest/gtest.h"
 #include "storage/postgres/pg_connection_pool.h"
 #include "support/postgres_environment.h"
@@ -124,9 +125,10 @@ TEST_F(PgConnectionTest, SerializationFailureIsAbortedAndARetrySucceeds) {
   ASSERT_OK_AND_ASSIGN(const std::unique_ptr<PgConnection> other, PgConnection::Connect(uri()));
   const std::string bump = "UPDATE counter SET n = n + $1 WHERE id = 1";
   std::vector<absl::Status> attempts;
-  const absl::Status status = RetryAborted(3, [&]() -> absl::Status {
+  const absl::Status status = RetryWhileAborted([&]() -> absl::Status {
     absl::Status attempt = db_->InTransaction(
-        PgIsolation::kSerializable, "bumping the counter", [&]() -> absl::Status {
+        PgIsolation::kSerializable, "bumping the counter",
+        [&]() -> absl::Status {
           // The snapshot is taken here, before the other transaction commits.
           RETURN_IF_ERROR(db_->Query("SELECT n FROM counter", {}, "reading").status());
           if (attempts.empty()) {
@@ -135,7 +137,8 @@ TEST_F(PgConnectionTest, SerializationFailureIsAbortedAndARetrySucceeds) {
             }));
           }
           return db_->Query(bump, {"1"}, "bumping").status();
-        });
+        },
+        3);
     attempts.push_back(attempt);
     return attempt;
   });

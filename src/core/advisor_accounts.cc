@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "core/request_checks.h"
+#include "core/retry.h"
 #include "rung/advisor.h"
 #include "rung/status_macros.h"
 
@@ -12,7 +13,8 @@ namespace rung {
 absl::StatusOr<AccountRecord> Advisor::RecordAccountSync(AccountRecord account) {
   RETURN_IF_ERROR(ValidateAccount(account));
   account.last_sync_time = clock_();
-  RETURN_IF_ERROR(store_->RecordAccountSync(account));
+  // ABORTED: a concurrent sync of the same account won; ours is newer.
+  RETURN_IF_ERROR(RetryWhileAborted([&] { return store_->RecordAccountSync(account); }));
   return account;
 }
 

@@ -12,8 +12,9 @@ inline constexpr int kWriteAttempts = 5;
 
 // Runs `attempt` until it answers something other than ABORTED (a write that
 // lost a race with a concurrent one, to be made again from a fresh read), at
-// most kWriteAttempts times; then answers its last status.
-absl::Status RetryWhileAborted(absl::FunctionRef<absl::Status()> attempt);
+// most `attempts` times; then answers its last status.
+absl::Status RetryWhileAborted(absl::FunctionRef<absl::Status()> attempt,
+                               int attempts = kWriteAttempts);
 
 }  // namespace rung
 

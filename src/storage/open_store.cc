@@ -1,13 +1,27 @@
 // OpenStore: the one place that knows which engines there are.
 
-#include "absl/strings/match.h"
 #include "rung/store.h"
+#include "storage/database_uri.h"
+#include "storage/postgres/pg_store.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace rung {
+namespace {
+
+// Room beside the readers for what holds a connection for long: an
+// evaluation's writer and its scan, an ingest.
+constexpr int kPostgresWriterConnections = 4;
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& location,
                                                  const StoreSettings& settings) {
+  if (IsPostgresUri(location)) {
+    PostgresStoreOptions options;
+    options.uri = location;
+    options.connections = settings.reader_connections + kPostgresWriterConnections;
+    return OpenPostgresStore(options);
+  }
   SqliteStoreOptions options;
   options.path = location;
   options.synchronous = settings.synchronous;

@@ -251,6 +251,9 @@ absl::StatusOr<std::unique_ptr<PgConnection>> PgConnection::Connect(
   // stderr, which is rungd's log; they never call for action.
   PQsetNoticeProcessor(
       connection->conn_, [](void*, const char*) {}, nullptr);
+  if (!options.session_setup.empty()) {
+    RETURN_IF_ERROR(connection->Exec(options.session_setup, "setting up the session"));
+  }
   return connection;
 }
 
@@ -314,20 +317,29 @@ absl::Status PgConnection::Commit(absl::string_view doing) {
   return absl::OkStatus();
 }
 
-absl::Status PgConnection::InTransaction(PgIsolation isolation, absl::string_view doing,
-                                         absl::FunctionRef<absl::Status()> body) {
-  RETURN_IF_ERROR(Exec(isolation == PgIsolation::kSerializable
-                           ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
-                           : "BEGIN ISOLATION LEVEL READ COMMITTED",
-                       doing));
-  absl::Status status = body();
-  if (status.ok()) status = Commit(doing);
+absl::Status PgConnection::Begin(PgIsolation isolation, absl::string_view doing) {
+  switch (isolation) {
+    case PgIsolation::kReadCommitted: return Exec("BEGIN ISOLATION LEVEL READ COMMITTED", doing);
+    case PgIsolation::kSerializable: return Exec("BEGIN ISOLATION LEVEL SERIALIZABLE", doing);
+    case PgIsolation::kSnapshot:
+      return Exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", doing);
+  }
+  return absl::InvalidArgumentError(absl::StrCat(doing, ": unknown isolation level"));
+}
+
+void PgConnection::RollbackIfOpen() {
   // A failed COMMIT has already ended the transaction; a lost connection
   // has no transaction left to end.
-  if (!status.ok() && PQtransactionStatus(conn_) != PQTRANS_IDLE &&
-      PQtransactionStatus(conn_) != PQTRANS_UNKNOWN) {
-    PQclear(PQexec(conn_, "ROLLBACK"));
-  }
+  const PGTransactionStatusType status = PQtransactionStatus(conn_);
+  if (status != PQTRANS_IDLE && status != PQTRANS_UNKNOWN) PQclear(PQexec(conn_, "ROLLBACK"));
+}
+
+absl::Status PgConnection::InTransaction(PgIsolation isolation, absl::string_view doing,
+                                         absl::FunctionRef<absl::Status()> body) {
+  RETURN_IF_ERROR(Begin(isolation, doing));
+  absl::Status status = body();
+  if (status.ok()) status = Commit(doing);
+  if (!status.ok()) RollbackIfOpen();
   return status;
 }
 
@@ -341,15 +353,6 @@ bool PgConnection::IsBroken() {
     PQconsumeInput(conn_);
   }
   return PQstatus(conn_) == CONNECTION_BAD;
-}
-
-absl::Status RetryAborted(int max_attempts, absl::FunctionRef<absl::Status()> attempt) {
-  absl::Status status;
-  for (int i = 0; i < max_attempts; ++i) {
-    status = attempt();
-    if (status.code() != absl::StatusCode::kAborted) return status;
-  }
-  return status;
 }
 
 }  // namespace rung

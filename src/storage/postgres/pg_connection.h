@@ -73,7 +73,13 @@ class PgResult {
   pg_result* result_;
 };
 
-enum class PgIsolation { kReadCommitted, kSerializable };
+enum class PgIsolation {
+  kReadCommitted,
+  kSerializable,
+  // REPEATABLE READ, READ ONLY: every statement reads as of one moment, and
+  // no read fails a serialization check.
+  kSnapshot,
+};
 
 struct PgConnectOptions {
   // Used unless the URI sets connect_timeout itself: libpq would otherwise
@@ -81,6 +87,8 @@ struct PgConnectOptions {
   int connect_timeout_seconds = 5;
   // Shown in pg_stat_activity, so that operators can tell rungd's sessions.
   std::string application_name = "rungd";
+  // Statements run once on every new connection, such as SET commands.
+  std::string session_setup;
 };
 
 // One libpq connection with its own cache of prepared statements. Not
@@ -112,6 +120,15 @@ class PgConnection {
   absl::Status InTransaction(PgIsolation isolation, absl::string_view doing,
                              absl::FunctionRef<absl::Status()> body);
 
+  // BEGIN at `isolation`, for a transaction that spans calls; end it with
+  // Commit or RollbackIfOpen.
+  absl::Status Begin(PgIsolation isolation, absl::string_view doing);
+  // COMMIT, which PostgreSQL answers with a silent ROLLBACK when a statement
+  // of the transaction failed: that is an error too.
+  absl::Status Commit(absl::string_view doing);
+  // Ends an open transaction, keeping nothing of it.
+  void RollbackIfOpen();
+
   // True when the connection is gone (server restarted, network lost): a
   // pool then drops it and connects anew. Reads what the server sent without
   // waiting, so that a server that went away while the connection sat idle
@@ -124,9 +141,6 @@ class PgConnection {
  private:
   PgConnection(pg_conn* conn, std::string target, std::string password);
   absl::StatusOr<std::string> PreparedName(const std::string& sql, absl::string_view doing);
-  // COMMIT, which PostgreSQL answers with a silent ROLLBACK when a statement
-  // of the transaction failed.
-  absl::Status Commit(absl::string_view doing);
   // The status for `result` (which may be null when libpq could not even
   // send), or OK when it is a success.
   absl::Status Check(pg_result* result, absl::string_view doing) const;
@@ -138,11 +152,6 @@ class PgConnection {
   std::string password_;
   absl::flat_hash_map<std::string, std::string> prepared_;
 };
-
-// Runs `attempt` until it answers anything but ABORTED, at most
-// `max_attempts` times: serializable transactions that lost a conflict must
-// be run again from their start.
-absl::Status RetryAborted(int max_attempts, absl::FunctionRef<absl::Status()> attempt);
 
 }  // namespace rung
 

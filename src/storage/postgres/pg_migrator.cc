@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "core/retry.h"
 #include "rung/status_macros.h"
 #include "storage/migration_plan.h"
 
@@ -41,11 +42,13 @@ const std::string kInsertApplied =
 // "look again".
 absl::Status InRetriedTransaction(PgConnection& connection, absl::string_view doing,
                                   absl::FunctionRef<absl::Status()> body) {
-  return RetryAborted(kMaxAttempts, [&]() -> absl::Status {
-    absl::Status status = connection.InTransaction(PgIsolation::kSerializable, doing, body);
-    if (absl::IsAlreadyExists(status)) return absl::AbortedError(status.message());
-    return status;
-  });
+  return RetryWhileAborted(
+      [&]() -> absl::Status {
+        absl::Status status = connection.InTransaction(PgIsolation::kSerializable, doing, body);
+        if (absl::IsAlreadyExists(status)) return absl::AbortedError(status.message());
+        return status;
+      },
+      kMaxAttempts);
 }
 
 absl::StatusOr<bool> QueryBool(PgConnection& connection, const std::string& sql,

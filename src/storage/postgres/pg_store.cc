@@ -1,0 +1,870 @@
+#include "storage/postgres/pg_store.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/functional/function_ref.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "core/text.h"
+#include "rung/status_macros.h"
+#include "storage/json_codec.h"
+#include "storage/migrations.h"
+#include "storage/postgres/pg_connection.h"
+#include "storage/postgres/pg_connection_pool.h"
+#include "storage/postgres/pg_migrator.h"
+#include "storage/row_codec.h"
+#include "storage/row_values.h"
+#include "storage/store_checks.h"
+
+namespace rung {
+namespace {
+
+// Every session reads weeks and instants in the spellings the decoders
+// expect, and commits durably whatever the server's default: an
+// acknowledged write is on disk.
+constexpr char kSessionSetup[] =
+    "SET DateStyle = ISO; SET TimeZone = 'UTC'; SET synchronous_commit = on";
+
+// An instant in json_codec's canonical spelling; the session is in UTC.
+#define RUNG_PG_TIME(column) "to_char(" column ", 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+
+// Rows per page of a scan: few round trips, and a page's memory stays small.
+constexpr int kScanPageRows = 10000;
+
+// --- Ad set weeks -----------------------------------------------------------------
+
+// The columns ReadWeekInto reads, then the ad set and its owner.
+#define RUNG_PG_WEEK_COLUMNS                                                                  \
+  "w.week_start, w.optimization_event, w.spend_micros, w.event_counts, "                      \
+  "w.reported_learning_status, w.learning_threshold_override, w.ladder, "                     \
+  "w.significant_edit::int, w.ad_set_id, s.account_id, s.campaign_id FROM ad_set_weeks AS w " \
+  "JOIN ad_sets AS s ON s.ad_set_id = w.ad_set_id "
+constexpr int kWeekAdSetIdColumn = 8;
+constexpr int kWeekOwnerColumn = 9;
+
+const std::string kSelectHistory =
+    "SELECT " RUNG_PG_WEEK_COLUMNS
+    "WHERE w.ad_set_id = $1 AND ($2::date IS NULL OR w.week_start >= $2::date) "
+    "AND ($3::date IS NULL OR w.week_start <= $3::date) ORDER BY w.week_start";
+// Pages of every week in (ad set, week) order, each after the last row of
+// the one before, all in one snapshot: a cursor would need the server to
+// keep one open per scan, which not every engine of the protocol can.
+const std::string kScanWeeksPage =
+    "SELECT " RUNG_PG_WEEK_COLUMNS
+    "WHERE ($1::text IS NULL OR s.account_id = $1) AND (w.ad_set_id, w.week_start) > ($2, "
+    "$3::date) ORDER BY w.ad_set_id, w.week_start LIMIT $4";
+#undef RUNG_PG_WEEK_COLUMNS
+const std::string kAdSetHasWeeks =
+    "SELECT EXISTS (SELECT 1 FROM ad_set_weeks WHERE ad_set_id = $1)";
+const std::string kListAdSetIds =
+    "SELECT ad_set_id FROM ad_sets WHERE ($3::text IS NULL OR account_id = $3) AND ad_set_id > $1 "
+    "ORDER BY ad_set_id LIMIT $2";
+
+const std::string kSelectRequest =
+    "SELECT inserted, updated, unchanged, warnings FROM ingest_requests WHERE request_id = $1";
+const std::string kInsertRequest =
+    "INSERT INTO ingest_requests (request_id, inserted, updated, unchanged, warnings, created_at) "
+    "VALUES ($1, $2, $3, $4, $5, now())";
+const std::string kInsertIngestLog =
+    "INSERT INTO ingest_log (request_id, committed_at, records, inserted, updated, unchanged) "
+    "VALUES ($1, clock_timestamp(), $2, $3, $4, $5)";
+const std::string kInsertAdSets =
+    "INSERT INTO ad_sets (ad_set_id, account_id, campaign_id) "
+    "SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT (ad_set_id) DO NOTHING";
+const std::string kSelectOwners =
+    "SELECT ad_set_id, account_id, campaign_id FROM ad_sets WHERE ad_set_id = ANY ($1::text[])";
+// One statement for a whole batch. `existing` sees the table as it was
+// before the statement, so it tells inserts from updates; an update happens
+// only when a value differs, so `written` leaves out weeks sent again.
+const std::string kUpsertWeeks =
+    "WITH input (ad_set_id, week_start, optimization_event, spend_micros, event_counts, "
+    "reported_learning_status, learning_threshold_override, ladder, significant_edit) AS ("
+    "SELECT * FROM unnest($1::text[], $2::date[], $3::text[], $4::bigint[], $5::text[], "
+    "$6::text[], $7::bigint[], $8::text[], $9::boolean[])), "
+    "existing AS (SELECT 1 FROM ad_set_weeks AS w JOIN input AS i "
+    "ON w.ad_set_id = i.ad_set_id AND w.week_start = i.week_start), "
+    "written AS (INSERT INTO ad_set_weeks AS w SELECT * FROM input "
+    "ON CONFLICT (ad_set_id, week_start) DO UPDATE SET "
+    "optimization_event = excluded.optimization_event, spend_micros = excluded.spend_micros, "
+    "event_counts = excluded.event_counts, "
+    "reported_learning_status = excluded.reported_learning_status, "
+    "learning_threshold_override = excluded.learning_threshold_override, "
+    "ladder = excluded.ladder, significant_edit = excluded.significant_edit "
+    "WHERE (w.optimization_event, w.spend_micros, w.event_counts, w.reported_learning_status, "
+    "w.learning_threshold_override, w.ladder, w.significant_edit) IS DISTINCT FROM "
+    "(excluded.optimization_event, excluded.spend_micros, excluded.event_counts, "
+    "excluded.reported_learning_status, excluded.learning_threshold_override, excluded.ladder, "
+    "excluded.significant_edit) RETURNING 1) "
+    "SELECT (SELECT count(*) FROM existing), (SELECT count(*) FROM written)";
+
+// --- Recommendations and evaluations ------------------------------------------------
+
+#define RUNG_PG_RECOMMENDATION_COLUMNS                                                       \
+  "ad_set_id, as_of_week, account_id, ladder, action, flag_mask, flags, current_event, "     \
+  "target_event, learning_status, latest_counts, sustained_counts, reasons, weeks_on_rung, " \
+  "next_review_week, climb_test_id, learning_threshold, policy_version, evaluation_id, "     \
+  "evaluated_at"
+#define RUNG_PG_SELECT_RECOMMENDATION                                                           \
+  "SELECT ad_set_id, as_of_week, account_id, ladder, action, flag_mask, flags, current_event, " \
+  "target_event, learning_status, latest_counts, sustained_counts, reasons, weeks_on_rung, "    \
+  "next_review_week, climb_test_id, learning_threshold, policy_version, "                       \
+  "evaluation_id, " RUNG_PG_TIME("evaluated_at") " FROM recommendations AS r "
+
+// A chunk of a run in one statement, its columns as arrays in
+// EncodeRecommendation's order.
+const std::string kUpsertRecommendations =
+    "INSERT INTO recommendations (" RUNG_PG_RECOMMENDATION_COLUMNS
+    ") SELECT * FROM unnest($1::text[], $2::date[], $3::text[], $4::text[], $5::text[], "
+    "$6::bigint[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], "
+    "$13::text[], $14::bigint[], $15::date[], $16::text[], $17::bigint[], $18::text[], "
+    "$19::text[], $20::timestamptz[]) "
+    "ON CONFLICT (ad_set_id, as_of_week) DO UPDATE SET account_id = excluded.account_id, "
+    "ladder = excluded.ladder, action = excluded.action, flag_mask = excluded.flag_mask, "
+    "flags = excluded.flags, current_event = excluded.current_event, "
+    "target_event = excluded.target_event, learning_status = excluded.learning_status, "
+    "latest_counts = excluded.latest_counts, sustained_counts = excluded.sustained_counts, "
+    "reasons = excluded.reasons, weeks_on_rung = excluded.weeks_on_rung, "
+    "next_review_week = excluded.next_review_week, climb_test_id = excluded.climb_test_id, "
+    "learning_threshold = excluded.learning_threshold, policy_version = excluded.policy_version, "
+    "evaluation_id = excluded.evaluation_id, evaluated_at = excluded.evaluated_at";
+constexpr int kRecommendationColumns = 20;
+#undef RUNG_PG_RECOMMENDATION_COLUMNS
+
+const std::string kSelectRecommendation =
+    RUNG_PG_SELECT_RECOMMENDATION "WHERE ad_set_id = $1 AND as_of_week = $2::date";
+const std::string kSelectLatestRecommendation =
+    RUNG_PG_SELECT_RECOMMENDATION "WHERE ad_set_id = $1 ORDER BY as_of_week DESC LIMIT 1";
+// $1 the week (NULL: each ad set's latest, chosen before the filters, so
+// that an ad set whose latest does not match is left out rather than
+// answered with an older one), $2 the last ad set of the page before, $3
+// the actions (NULL: any), $4 a flag mask (0: flags do not matter), $5 the
+// limit, $6 the account (NULL: any).
+const std::string kListRecommendations = RUNG_PG_SELECT_RECOMMENDATION
+    "WHERE ad_set_id > $2 AND ($6::text IS NULL OR account_id = $6) AND "
+    "as_of_week = coalesce($1::date, (SELECT max(l.as_of_week) FROM recommendations AS l "
+    "WHERE l.ad_set_id = r.ad_set_id)) AND ($3::text[] IS NULL OR action = ANY ($3::text[])) "
+    "AND ($4::bigint = 0 OR (flag_mask & $4::bigint) <> 0) ORDER BY ad_set_id LIMIT $5";
+#undef RUNG_PG_SELECT_RECOMMENDATION
+
+#define RUNG_PG_EVALUATION_COLUMNS                                                    \
+  "evaluation_id, as_of_week, account_id, ad_set_ids, policy_version, " RUNG_PG_TIME( \
+      "evaluated_at") ", evaluated, action_counts, duration_micros"
+const std::string kEvaluationExists =
+    "SELECT EXISTS (SELECT 1 FROM evaluations WHERE evaluation_id = $1)";
+const std::string kInsertEvaluation =
+    "INSERT INTO evaluations (evaluation_id, as_of_week, account_id, ad_set_ids, policy_version, "
+    "evaluated_at, evaluated, action_counts, duration_micros) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+const std::string kSelectLatestEvaluation =
+    "SELECT " RUNG_PG_EVALUATION_COLUMNS
+    " FROM evaluations ORDER BY evaluated_at DESC, evaluation_id DESC LIMIT 1";
+#undef RUNG_PG_EVALUATION_COLUMNS
+// First in a run's transaction: the row lock makes a concurrent run wait
+// for this one and then fail its serialization check.
+const std::string kBumpVersion = "UPDATE recommendations_version SET version = version + 1";
+const std::string kSelectVersion = "SELECT version FROM recommendations_version";
+
+// --- Climb tests and accounts ----------------------------------------------------
+
+#define RUNG_PG_CLIMB_TEST_COLUMNS                                                             \
+  "climb_test_id, account_id, original_ad_set_id, duplicate_ad_set_id, from_event, to_event, " \
+  "start_week, state, concluded_week, original_cost_per_macro, duplicate_cost_per_macro, "     \
+  "retest_baseline, " RUNG_PG_TIME("create_time") " FROM climb_tests "
+const std::string kClimbTestExists =
+    "SELECT EXISTS (SELECT 1 FROM climb_tests WHERE climb_test_id = $1)";
+// Inserts nothing when a running test involves either ad set, in either
+// role: the partial unique indexes see only one role each.
+const std::string kInsertClimbTest =
+    "INSERT INTO climb_tests (climb_test_id, account_id, original_ad_set_id, "
+    "duplicate_ad_set_id, from_event, to_event, start_week, state, create_time) "
+    "SELECT $1, $2, $3::text, $4::text, $5, $6, $7::date, 'RUNNING', $8::timestamptz "
+    "WHERE NOT EXISTS (SELECT 1 FROM climb_tests WHERE state = 'RUNNING' AND "
+    "(original_ad_set_id IN ($3, $4) OR duplicate_ad_set_id IN ($3, $4)))";
+const std::string kSelectClimbTest =
+    "SELECT " RUNG_PG_CLIMB_TEST_COLUMNS "WHERE climb_test_id = $1";
+const std::string kSelectClimbTestsOf =
+    "SELECT " RUNG_PG_CLIMB_TEST_COLUMNS
+    "WHERE original_ad_set_id = $1 OR duplicate_ad_set_id = $1 ORDER BY start_week, climb_test_id";
+const std::string kListClimbTests =
+    "SELECT " RUNG_PG_CLIMB_TEST_COLUMNS
+    "WHERE climb_test_id > $1 AND ($3::text IS NULL OR state = $3) AND "
+    "($4::text IS NULL OR account_id = $4) ORDER BY climb_test_id LIMIT $2";
+#undef RUNG_PG_CLIMB_TEST_COLUMNS
+// Changes the test only while it is in the state the caller read.
+const std::string kUpdateClimbTest =
+    "UPDATE climb_tests SET state = $2, concluded_week = $3::date, "
+    "original_cost_per_macro = $4::double precision, "
+    "duplicate_cost_per_macro = $5::double precision, retest_baseline = $6::bigint "
+    "WHERE climb_test_id = $1 AND state = $7 AND concluded_week IS NOT DISTINCT FROM $8::date";
+
+#define RUNG_PG_ACCOUNT_COLUMNS \
+  "account_id, name, currency, time_zone, " RUNG_PG_TIME("last_sync_time") " FROM accounts "
+const std::string kUpsertAccount =
+    "INSERT INTO accounts (account_id, name, currency, time_zone, last_sync_time) "
+    "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (account_id) DO UPDATE SET name = excluded.name, "
+    "currency = excluded.currency, time_zone = excluded.time_zone, "
+    "last_sync_time = excluded.last_sync_time";
+const std::string kSelectAccount = "SELECT " RUNG_PG_ACCOUNT_COLUMNS "WHERE account_id = $1";
+const std::string kSelectAccounts = "SELECT " RUNG_PG_ACCOUNT_COLUMNS "ORDER BY account_id";
+#undef RUNG_PG_ACCOUNT_COLUMNS
+
+const std::string kCountAdSets = "SELECT count(*) FROM ad_sets";
+const std::string kCountWeeks = "SELECT count(*) FROM ad_set_weeks";
+const std::string kDatabaseBytes = "SELECT pg_database_size(current_database())";
+const std::string kLastIngest =
+    "SELECT " RUNG_PG_TIME("committed_at") " FROM ingest_log ORDER BY ingest_id DESC LIMIT 1";
+const std::string kPing = "SELECT 1";
+#undef RUNG_PG_TIME
+
+// --- Parameters and rows ---------------------------------------------------------
+
+PgParam Text(absl::string_view text) { return std::string(text); }
+PgParam TextOrNull(absl::string_view text) {
+  return text.empty() ? PgParam() : PgParam(std::string(text));
+}
+PgParam Int(int64_t value) { return absl::StrCat(value); }
+PgParam OptionalWeek(const std::optional<Week>& week) {
+  return week.has_value() ? PgParam(week->ToString()) : PgParam();
+}
+
+// The shortest spelling that reads back as the same double; PostgreSQL
+// spells +infinity its own way.
+PgParam Cost(std::optional<double> cost) {
+  if (!cost.has_value()) return std::nullopt;
+  if (std::isinf(*cost)) return std::string("Infinity");
+  char buffer[32];
+  const auto [end, error] = std::to_chars(buffer, buffer + sizeof(buffer), *cost);
+  return std::string(buffer, end);
+}
+
+// An array parameter in PostgreSQL's text form, each element quoted: a value
+// never becomes SQL, only an element of the one parameter.
+PgParam ArrayOf(const std::vector<PgParam>& values) {
+  std::string literal = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) literal += ',';
+    if (!values[i].has_value()) {
+      literal += "NULL";
+      continue;
+    }
+    literal += '"';
+    for (const char c : *values[i]) {
+      if (c == '"' || c == '\\') literal += '\\';
+      literal += c;
+    }
+    literal += '"';
+  }
+  literal += '}';
+  return literal;
+}
+
+// Columns gathered into one array each, for an unnest() statement.
+class ArrayColumns final : public ColumnSink {
+ public:
+  explicit ArrayColumns(size_t columns) : columns_(columns) {}
+
+  void StartRow() { next_ = 0; }
+  void AddInt(int64_t value) override { Add(Int(value)); }
+  void AddText(absl::string_view text) override { Add(Text(text)); }
+  void AddTextOrNull(absl::string_view text) override { Add(TextOrNull(text)); }
+  void Add(PgParam value) { columns_[next_++].push_back(std::move(value)); }
+
+  PgParams Params() const {
+    PgParams params;
+    for (const std::vector<PgParam>& column : columns_) params.push_back(ArrayOf(column));
+    return params;
+  }
+
+ private:
+  std::vector<std::vector<PgParam>> columns_;
+  size_t next_ = 0;
+};
+
+// One row of a result, for the shared decoders.
+class PgRow final : public RowView {
+ public:
+  PgRow(const PgResult& result, int row) : result_(result), row_(row) {}
+
+  bool IsNull(int column) const override { return result_.IsNull(row_, column); }
+  // The schema holds only integers in these columns, so a failed parse is
+  // a NULL, which the callers check first.
+  int64_t ColumnInt(int column) const override {
+    int64_t value = 0;
+    return absl::SimpleAtoi(ColumnView(column), &value) ? value : 0;
+  }
+  double ColumnDouble(int column) const override {
+    double value = 0;
+    return absl::SimpleAtod(ColumnView(column), &value) ? value : 0;
+  }
+  absl::string_view ColumnView(int column) const override { return result_.Text(row_, column); }
+
+ private:
+  const PgResult& result_;
+  int row_;
+};
+
+template <typename T>
+absl::StatusOr<std::vector<T>> ReadAll(const PgResult& result,
+                                       absl::StatusOr<T> (*read)(const RowView&)) {
+  std::vector<T> values;
+  for (int i = 0; i < result.rows(); ++i) {
+    ASSIGN_OR_RETURN(T value, read(PgRow(result, i)));
+    values.push_back(std::move(value));
+  }
+  return values;
+}
+
+absl::Status CheckLimit(int limit) {
+  if (limit > 0) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrFormat("limit: must be positive, got %d", limit));
+}
+
+// --- Ingest, inside its transaction ------------------------------------------------
+
+struct Owner {
+  std::string account_id;
+  std::string campaign_id;
+};
+
+absl::StatusOr<std::optional<IngestSummary>> FindRequest(PgConnection& db,
+                                                         const std::string& request_id) {
+  ASSIGN_OR_RETURN(const PgResult found,
+                   db.Query(kSelectRequest, {request_id}, "looking up the request_id"));
+  if (found.rows() == 0) return std::nullopt;
+  const PgRow row(found, 0);
+  IngestSummary summary;
+  summary.inserted = static_cast<int>(row.ColumnInt(0));
+  summary.updated = static_cast<int>(row.ColumnInt(1));
+  summary.unchanged = static_cast<int>(row.ColumnInt(2));
+  ASSIGN_OR_RETURN(summary.warnings, CheckStored(DecodeStringArray(row.ColumnView(3)), "warnings",
+                                                 absl::StrCat("request_id '", request_id, "'")));
+  return summary;
+}
+
+// Inserts the batch's new ad sets, each under its first record's owner, and
+// answers the owner of every ad set of the batch.
+absl::StatusOr<absl::flat_hash_map<std::string, Owner>> InsertAndLoadOwners(
+    PgConnection& db, const std::vector<AdSetWeek>& records) {
+  constexpr absl::string_view kDoing = "storing ad sets";
+  ArrayColumns ad_sets(3);
+  absl::flat_hash_set<std::string> seen;
+  for (const AdSetWeek& record : records) {
+    if (!seen.insert(record.ad_set_id).second) continue;
+    ad_sets.StartRow();
+    ad_sets.AddText(record.ad_set_id);
+    ad_sets.AddText(record.account_id);
+    ad_sets.AddText(record.campaign_id);
+  }
+  const PgParams params = ad_sets.Params();
+  RETURN_IF_ERROR(db.Query(kInsertAdSets, params, kDoing).status());
+  ASSIGN_OR_RETURN(const PgResult stored, db.Query(kSelectOwners, {params[0]}, kDoing));
+  absl::flat_hash_map<std::string, Owner> owners;
+  for (int i = 0; i < stored.rows(); ++i) {
+    owners[std::string(stored.Text(i, 0))] =
+        Owner{std::string(stored.Text(i, 1)), std::string(stored.Text(i, 2))};
+  }
+  return owners;
+}
+
+std::optional<OwnerConflict> FirstConflict(const std::vector<AdSetWeek>& records,
+                                           const absl::flat_hash_map<std::string, Owner>& owners) {
+  for (size_t i = 0; i < records.size(); ++i) {
+    const auto owner = owners.find(records[i].ad_set_id);
+    if (owner == owners.end()) continue;  // cannot be: inserted just before
+    if (owner->second.account_id != records[i].account_id ||
+        owner->second.campaign_id != records[i].campaign_id) {
+      return OwnerConflict{i, owner->second.account_id, owner->second.campaign_id};
+    }
+  }
+  return std::nullopt;
+}
+
+absl::StatusOr<IngestSummary> UpsertWeeks(PgConnection& db, const std::vector<AdSetWeek>& records) {
+  ArrayColumns weeks(9);
+  for (const AdSetWeek& record : records) {
+    weeks.StartRow();
+    weeks.AddText(record.ad_set_id);
+    weeks.AddText(record.week.ToString());
+    weeks.AddText(record.optimization_event);
+    weeks.Add(record.spend_micros.has_value() ? Int(*record.spend_micros) : PgParam());
+    weeks.AddText(EncodeEventCounts(record.event_counts));
+    weeks.AddTextOrNull(LearningName(record.reported_learning));
+    weeks.Add(record.learning_threshold_override.has_value()
+                  ? Int(*record.learning_threshold_override)
+                  : PgParam());
+    weeks.AddTextOrNull(record.ladder);
+    weeks.AddText(record.significant_edit ? "t" : "f");
+  }
+  ASSIGN_OR_RETURN(const PgResult counts,
+                   db.Query(kUpsertWeeks, weeks.Params(), "storing ad set weeks"));
+  const PgRow row(counts, 0);
+  const int total = static_cast<int>(records.size());
+  IngestSummary summary;
+  summary.inserted = total - static_cast<int>(row.ColumnInt(0));
+  summary.updated = static_cast<int>(row.ColumnInt(1)) - summary.inserted;
+  summary.unchanged = total - summary.inserted - summary.updated;
+  return summary;
+}
+
+absl::Status IngestInTransaction(PgConnection& db, const IngestBatch& batch,
+                                 IngestOutcome* outcome) {
+  if (!batch.request_id.empty()) {
+    ASSIGN_OR_RETURN(std::optional<IngestSummary> first, FindRequest(db, batch.request_id));
+    if (first.has_value()) {
+      outcome->summary = *std::move(first);
+      return absl::OkStatus();
+    }
+  }
+  if (!batch.records.empty()) {
+    ASSIGN_OR_RETURN(const auto owners, InsertAndLoadOwners(db, batch.records));
+    outcome->conflict = FirstConflict(batch.records, owners);
+    if (outcome->conflict.has_value()) {
+      return absl::AbortedError("an ad set of the batch has another owner");  // undoes it
+    }
+    ASSIGN_OR_RETURN(outcome->summary, UpsertWeeks(db, batch.records));
+  }
+  outcome->summary.warnings = batch.warnings;
+  const IngestSummary& summary = outcome->summary;
+  RETURN_IF_ERROR(
+      db.Query(kInsertIngestLog,
+               {TextOrNull(batch.request_id), Int(static_cast<int64_t>(batch.records.size())),
+                Int(summary.inserted), Int(summary.updated), Int(summary.unchanged)},
+               "logging the ingest")
+          .status());
+  if (batch.request_id.empty()) return absl::OkStatus();
+  return db
+      .Query(kInsertRequest,
+             {batch.request_id, Int(summary.inserted), Int(summary.updated), Int(summary.unchanged),
+              EncodeStringArray(summary.warnings)},
+             "storing the request_id")
+      .status();
+}
+
+// --- Evaluations --------------------------------------------------------------------
+
+absl::Status UpdateClimbTestRow(PgConnection& db, const ClimbTestChange& change) {
+  constexpr absl::string_view kDoing = "updating a climb test";
+  const ClimbTest& next = change.next;
+  ASSIGN_OR_RETURN(
+      const PgResult updated,
+      db.Query(kUpdateClimbTest,
+               {next.climb_test_id, Text(AsAbsl(ClimbTestStateName(next.state))),
+                OptionalWeek(next.concluded_week), Cost(next.original_cost_per_macro),
+                Cost(next.duplicate_cost_per_macro),
+                next.retest_baseline.has_value() ? Int(*next.retest_baseline) : PgParam(),
+                Text(AsAbsl(ClimbTestStateName(change.expected.state))),
+                OptionalWeek(change.expected.concluded_week)},
+               kDoing));
+  if (updated.affected_rows() == 1) return absl::OkStatus();
+  ASSIGN_OR_RETURN(const PgResult stored, db.Query(kSelectClimbTest, {next.climb_test_id}, kDoing));
+  if (stored.rows() == 0) {
+    return absl::NotFoundError(absl::StrFormat("climb test '%s' not found", next.climb_test_id));
+  }
+  return absl::AbortedError(absl::StrFormat(
+      "climb test '%s' is %s now, not %s as expected; read it again", next.climb_test_id,
+      stored.Text(0, 7), AsAbsl(ClimbTestStateName(change.expected.state))));
+}
+
+// One run in a SERIALIZABLE transaction on a connection of its own, held
+// from BeginEvaluation until it is committed or dropped.
+class PgEvaluationWriter final : public EvaluationWriter {
+ public:
+  explicit PgEvaluationWriter(PgConnectionPool::Lease db) : db_(std::move(db)) {}
+  ~PgEvaluationWriter() override { db_->RollbackIfOpen(); }
+
+  // Begins the run's transaction and takes the evaluations' turn.
+  absl::Status Start() {
+    constexpr absl::string_view kDoing = "beginning an evaluation";
+    RETURN_IF_ERROR(db_->Begin(PgIsolation::kSerializable, kDoing));
+    return db_->Query(kBumpVersion, {}, kDoing).status();
+  }
+
+  absl::Status Write(const EvaluationChunk& chunk) override {
+    ArrayColumns columns(kRecommendationColumns);
+    for (size_t i = 0; i < chunk.recommendations.size(); ++i) {
+      const Recommendation& recommendation = chunk.recommendations[i];
+      if (absl::Status status = CheckStorableRecommendation(recommendation); !status.ok()) {
+        return WithMessagePrefix(absl::StrCat("recommendations[", i, "]."), status);
+      }
+      columns.StartRow();
+      EncodeRecommendation(recommendation, columns);
+    }
+    if (!chunk.recommendations.empty()) {
+      RETURN_IF_ERROR(
+          db_->Query(kUpsertRecommendations, columns.Params(), "storing recommendations").status());
+    }
+    for (size_t i = 0; i < chunk.test_changes.size(); ++i) {
+      RETURN_IF_ERROR(
+          CheckStorableChange(chunk.test_changes[i], absl::StrCat("test_changes[", i, "]")));
+      RETURN_IF_ERROR(UpdateClimbTestRow(*db_, chunk.test_changes[i]));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Commit(const EvaluationRecord& record) override {
+    constexpr absl::string_view kDoing = "recording an evaluation";
+    RETURN_IF_ERROR(CheckStorableEvaluation(record));
+    ASSIGN_OR_RETURN(const PgResult exists,
+                     db_->Query(kEvaluationExists, {record.evaluation_id}, kDoing));
+    if (exists.Text(0, 0) == "t") {
+      return absl::AlreadyExistsError(
+          absl::StrFormat("evaluation '%s' is already recorded", record.evaluation_id));
+    }
+    RETURN_IF_ERROR(db_->Query(kInsertEvaluation,
+                               {record.evaluation_id, record.as_of_week.ToString(),
+                                TextOrNull(record.account_id), EncodeStringArray(record.ad_set_ids),
+                                record.policy_version, EncodeTimestamp(record.evaluated_at),
+                                Int(record.evaluated), EncodeActionCounts(record.action_counts),
+                                Int(absl::ToInt64Microseconds(record.duration))},
+                               kDoing)
+                        .status());
+    return db_->Commit("storing an evaluation");
+  }
+
+ private:
+  PgConnectionPool::Lease db_;
+};
+
+// --- The store ----------------------------------------------------------------------
+
+// Calls `visit` with each ad set's weeks from one page of a scan. Weeks of
+// the ad set that the page ends in may go on in the next page, so they are
+// kept in `pending` until a row of another ad set (or the end) comes.
+class HistoryGrouper {
+ public:
+  explicit HistoryGrouper(absl::FunctionRef<absl::Status(const AdSetHistory&)> visit)
+      : visit_(visit) {}
+
+  absl::Status Add(const PgRow& row) {
+    const absl::string_view ad_set_id = row.ColumnView(kWeekAdSetIdColumn);
+    if (weeks_ > 0 && ad_set_id != pending_.front().ad_set_id) RETURN_IF_ERROR(Flush());
+    if (weeks_ == pending_.size()) pending_.emplace_back();
+    AdSetWeek& week = pending_[weeks_++];
+    week.ad_set_id.assign(ad_set_id.data(), ad_set_id.size());
+    week.account_id = row.ColumnText(kWeekOwnerColumn);
+    week.campaign_id = row.ColumnText(kWeekOwnerColumn + 1);
+    return ReadWeekInto(row, parser_, &week);
+  }
+
+  absl::Status Flush() {
+    if (weeks_ == 0) return absl::OkStatus();
+    pending_.resize(weeks_);
+    weeks_ = 0;
+    return visit_(pending_);
+  }
+
+ private:
+  absl::FunctionRef<absl::Status(const AdSetHistory&)> visit_;
+  AdSetHistory pending_;
+  size_t weeks_ = 0;
+  WeekParser parser_;
+};
+
+// Several rungd may share the database: every write is one SERIALIZABLE
+// transaction, which answers ABORTED when it lost to a concurrent one (the
+// core then reads again and retries), and every multi-statement read is one
+// snapshot.
+class PostgresStore final : public Store {
+ public:
+  PostgresStore(const std::string& uri, int connections, const PgConnectOptions& options)
+      : pool_(uri, static_cast<size_t>(connections), options), health_(uri, 1, options) {}
+
+  absl::StatusOr<IngestOutcome> Ingest(const IngestBatch& batch) override {
+    IngestOutcome outcome;
+    ASSIGN_OR_RETURN(PgConnectionPool::Lease db, pool_.Acquire());
+    const absl::Status status =
+        db->InTransaction(PgIsolation::kSerializable, "ingesting a batch",
+                          [&] { return IngestInTransaction(*db, batch, &outcome); });
+    if (outcome.conflict.has_value()) return outcome;
+    // A concurrent first use of the same request_id: read it again.
+    if (absl::IsAlreadyExists(status)) return absl::AbortedError(status.message());
+    RETURN_IF_ERROR(status);
+    return outcome;
+  }
+
+  absl::StatusOr<AdSetHistory> GetHistory(std::string_view ad_set_id, std::optional<Week> from,
+                                          std::optional<Week> to) override {
+    constexpr absl::string_view kDoing = "reading ad set history";
+    ASSIGN_OR_RETURN(PgConnectionPool::Lease db, pool_.Acquire());
+    ASSIGN_OR_RETURN(
+        const PgResult weeks,
+        db->Query(kSelectHistory, {Text(AsAbsl(ad_set_id)), OptionalWeek(from), OptionalWeek(to)},
+                  kDoing));
+    AdSetHistory history;
+    HistoryGrouper grouper([&](const AdSetHistory& found) {
+      history = found;
+      return absl::OkStatus();
+    });
+    for (int i = 0; i < weeks.rows(); ++i) RETURN_IF_ERROR(grouper.Add(PgRow(weeks, i)));
+    RETURN_IF_ERROR(grouper.Flush());
+    if (!history.empty()) return history;
+    // Bounds that exclude every week are no reason for NOT_FOUND.
+    ASSIGN_OR_RETURN(const PgResult exists,
+                     db->Query(kAdSetHasWeeks, {Text(AsAbsl(ad_set_id))}, kDoing));
+    if (exists.Text(0, 0) != "t") {
+      return absl::NotFoundError(absl::StrCat("ad set '", AsAbsl(ad_set_id), "' not found"));
+    }
+    return history;
+  }
+
+  absl::Status ScanHistories(std::string_view account_id,
+                             absl::FunctionRef<absl::Status(const AdSetHistory&)> visit) override {
+    constexpr absl::string_view kDoing = "reading every ad set's history";
+    ASSIGN_OR_RETURN(PgConnectionPool::Lease db, pool_.Acquire());
+    return db->InTransaction(PgIsolation::kSnapshot, kDoing, [&]() -> absl::Status {
+      HistoryGrouper grouper(visit);
+      // Before every id: "" sorts first in the C collation.
+      std::string after_ad_set_id;
+      std::string after_week = "0001-01-01";
+      while (true) {
+        ASSIGN_OR_RETURN(const PgResult page,
+                         db->Query(kScanWeeksPage,
+                                   {TextOrNull(AsAbsl(account_id)), after_ad_set_id, after_week,
+                                    Int(kScanPageRows)},
+                                   kDoing));
+        for (int i = 0; i < page.rows(); ++i) RETURN_IF_ERROR(grouper.Add(PgRow(page, i)));
+        if (page.rows() < kScanPageRows) return grouper.Flush();
+        after_ad_set_id = std::string(page.Text(page.rows() - 1, kWeekAdSetIdColumn));
+        after_week = std::string(page.Text(page.rows() - 1, 0));
+      }
+    });
+  }
+
+  absl::StatusOr<std::vector<std::string>> ListAdSetIds(const AdSetIdPageQuery& query) override {
+    RETURN_IF_ERROR(CheckLimit(query.limit));
+    ASSIGN_OR_RETURN(PgConnectionPool::Lease db, pool_.Acquire());
+    ASSIGN_OR_RETURN(const PgResult ids, db->Query(kListAdSetIds,
+                                                   {query.after_ad_set_id, Int(query.limit),
+                                                    TextOrNull(query.account_id)},
+                                                   "listing ad sets"));
+    std::vector<std::string> answer;
+    for (int i = 0; i < ids.rows(); ++i) answer.emplace_back(ids.Text(i, 0));
+    return answer;
+  }
+
+  absl::StatusOr<std::unique_ptr<EvaluationWriter>> BeginEvaluation() override {
+    ASSIGN_OR_RETURN(PgConnectionPool::Lease db, pool_.Acquire());
+    // The writer owns the lease, and with it the rollback of a failed start.
+    auto writer = std::make_unique<PgEvaluationWriter>(std::move(db));
+    RETURN_IF_ERROR(writer->Start());
+    return std::unique_ptr<EvaluationWriter>(std::move(writer));
+  }
+
+  absl::StatusOr<Recommendation> GetRecommendation(std::string_view ad_set_id,
+                                                   std::optional<Week> week) override {
+    ASSIGN_OR_RETURN(PgConnectionPool::Lease db, pool_.Acquire());
+    ASSIGN_OR_RETURN(
+        const PgResult found,
+        week.has_value()
+            ? db->Query(kSelectRecommendation, {Text(AsAbsl(ad_set_id)), week->ToString()},
+                        "reading a recommendation")
+            : db->Query(kSelectLatestRecommendation, {Text(AsAbsl(ad_set_id))},
+                        "reading a recommendation"));
+    if (found.rows() == 0) {
+      return absl::NotFoundError(
+          week.has_value()
+              ? absl::StrFormat("no recommendation for ad set '%s' at week %s", AsAbsl(ad_set_id),
+                                week->ToString())
+              : absl::StrFormat("no recommendation for ad set '%s'", AsAbsl(ad_set_id)));
+    }
+    return ReadRecommendation(PgRow(found, 0));
+  }
+
+  absl::StatusOr<std::vector<Recommendation>> ListRecommendations(
+      const RecommendationQuery& query) override {
+    RETURN_IF_ERROR(CheckLimit(query.limit));
+    std::vector<PgParam> actions;
+    for (const Action action : query.actions) actions.push_back(Text(AsAbsl(ActionName(action))));
+    int64_t mask = 0;
+    for (const Flag flag : query.flags) mask |= FlagBit(flag);
+    ASSIGN_OR_RETURN(PgConnectionPool::Lease db, pool_.Acquire());
+    ASSIGN_OR_RETURN(const PgResult found,
+                     db->Query(kListRecommendations,
+                               {OptionalWeek(query.as_of_week), query.after_ad_set_id,
+                                actions.empty() ? PgParam() : ArrayOf(actions), Int(mask),
+                                Int(query.limit), TextOrNull(query.account_id)},
+                               "listing recommendations"));
+    return ReadAll<Recommendation>(found, &ReadRecommendation);
+  }
+
+  absl::StatusOr<int64_t> RecommendationsVersion() override {
+    ASSIGN_OR_RETURN(PgConnectionPool::Lease db, pool_.Acquire());
+    ASSIGN_OR_RETURN(const PgResult version,
+                     db->Query(kSelectVersion, {}, "reading the recommendations version"));
+    return version.Int64(0, 0);
+  }
+
+  absl::Status InsertClimbTest(const ClimbTest& test) override {
+    constexpr absl::string_view kDoing = "storing a climb test";
+    RETURN_IF_ERROR(CheckNewClimbTest(test));
+    ASSIGN_OR_RETURN(PgConnectionPool::Lease db, pool_.Acquire());
+    return db->InTransaction(PgIsolation::kSerializable, kDoing, [&]() -> absl::Status {
+      ASSIGN_OR_RETURN(const PgResult exists,
+                       db->Query(kClimbTestExists, {test.climb_test_id}, kDoing));
+      if (exists.Text(0, 0) == "t") {
+        return absl::AlreadyExistsError(
+            absl::StrFormat("climb test '%s' already exists", test.climb_test_id));
+      }
+      ASSIGN_OR_RETURN(const PgResult inserted,
+                       db->Query(kInsertClimbTest,
+                                 {test.climb_test_id, test.account_id, test.original_ad_set_id,
+                                  test.duplicate_ad_set_id, test.from_event, test.to_event,
+                                  test.start_week.ToString(), EncodeTimestamp(test.create_time)},
+                                 kDoing));
+      if (inserted.affected_rows() == 1) return absl::OkStatus();
+      return absl::AbortedError(absl::StrFormat(
+          "climb test '%s' was not stored: a running test now involves ad set '%s' or '%s'",
+          test.climb_test_id, test.original_ad_set_id, test.duplicate_ad_set_id));
+    });
+  }
+
+  absl::StatusOr<ClimbTest> GetClimbTest(std::string_view climb_test_id) override {
+    ASSIGN_OR_RETURN(PgConnectionPool::Lease db, pool_.Acquire());
+    ASSIGN_OR_RETURN(
+        const PgResult found,
+        db->Query(kSelectClimbTest, {Text(AsAbsl(climb_test_id))}, "reading a climb test"));
+    if (found.rows() == 0) {
+      return absl::NotFoundError(
+          absl::StrFormat("climb test '%s' not found", AsAbsl(climb_test_id)));
+    }
+    return ReadClimbTest(PgRow(found, 0));
+  }
+
+  absl::StatusOr<std::vector<ClimbTest>> ClimbTestsOf(std::string_view ad_set_id) override {
+    ASSIGN_OR_RETURN(PgConnectionPool::Lease db, pool_.Acquire());
+    ASSIGN_OR_RETURN(const PgResult found, db->Query(kSelectClimbTestsOf, {Text(AsAbsl(ad_set_id))},
+                                                     "reading the climb tests of an ad set"));
+    return ReadAll<ClimbTest>(found, &ReadClimbTest);
+  }
+
+  absl::StatusOr<std::vector<ClimbTest>> ListClimbTests(const ClimbTestQuery& query) override {
+    RETURN_IF_ERROR(CheckLimit(query.limit));
+    ASSIGN_OR_RETURN(PgConnectionPool::Lease db, pool_.Acquire());
+    ASSIGN_OR_RETURN(
+        const PgResult found,
+        db->Query(
+            kListClimbTests,
+            {query.after_climb_test_id, Int(query.limit),
+             query.state.has_value() ? Text(AsAbsl(ClimbTestStateName(*query.state))) : PgParam(),
+             TextOrNull(query.account_id)},
+            "listing climb tests"));
+    return ReadAll<ClimbTest>(found, &ReadClimbTest);
+  }
+
+  absl::Status UpdateClimbTest(const ClimbTestChange& change) override {
+    RETURN_IF_ERROR(CheckStorableChange(change, "change"));
+    ASSIGN_OR_RETURN(PgConnectionPool::Lease db, pool_.Acquire());
+    return db->InTransaction(PgIsolation::kSerializable, "updating a climb test",
+                             [&] { return UpdateClimbTestRow(*db, change); });
+  }
+
+  absl::Status RecordAccountSync(const AccountRecord& account) override {
+    RETURN_IF_ERROR(CheckStorableAccount(account));
+    ASSIGN_OR_RETURN(PgConnectionPool::Lease db, pool_.Acquire());
+    return db->InTransaction(PgIsolation::kSerializable, "recording an account sync", [&] {
+      return db
+          ->Query(kUpsertAccount,
+                  {account.account_id, TextOrNull(account.name), TextOrNull(account.currency),
+                   TextOrNull(account.time_zone), EncodeTimestamp(*account.last_sync_time)},
+                  "recording an account sync")
+          .status();
+    });
+  }
+
+  absl::StatusOr<AccountRecord> GetAccount(std::string_view account_id) override {
+    ASSIGN_OR_RETURN(PgConnectionPool::Lease db, pool_.Acquire());
+    ASSIGN_OR_RETURN(const PgResult found,
+                     db->Query(kSelectAccount, {Text(AsAbsl(account_id))}, "reading an account"));
+    if (found.rows() == 0) {
+      return absl::NotFoundError(absl::StrCat("account ", Quote(AsAbsl(account_id), '\''),
+                                              " not found: no sync of it was recorded"));
+    }
+    return ReadAccount(PgRow(found, 0));
+  }
+
+  absl::StatusOr<std::vector<AccountRecord>> ListAccounts() override {
+    ASSIGN_OR_RETURN(PgConnectionPool::Lease db, pool_.Acquire());
+    ASSIGN_OR_RETURN(const PgResult found, db->Query(kSelectAccounts, {}, "listing accounts"));
+    return ReadAll<AccountRecord>(found, &ReadAccount);
+  }
+
+  // On a connection of its own, so that a health check never waits behind
+  // busy calls, and answers UNAVAILABLE while the server cannot be reached.
+  absl::Status Ping() override {
+    ASSIGN_OR_RETURN(PgConnectionPool::Lease db, health_.Acquire());
+    return db->Query(kPing, {}, "pinging the database").status();
+  }
+
+  absl::StatusOr<StoreStats> GetStats() override {
+    constexpr absl::string_view kDoing = "reading store statistics";
+    StoreStats stats;
+    ASSIGN_OR_RETURN(PgConnectionPool::Lease db, pool_.Acquire());
+    RETURN_IF_ERROR(db->InTransaction(PgIsolation::kSnapshot, kDoing, [&]() -> absl::Status {
+      ASSIGN_OR_RETURN(stats.ad_sets, QueryInt(*db, kCountAdSets, kDoing));
+      ASSIGN_OR_RETURN(stats.weeks, QueryInt(*db, kCountWeeks, kDoing));
+      ASSIGN_OR_RETURN(stats.database_bytes, QueryInt(*db, kDatabaseBytes, kDoing));
+      ASSIGN_OR_RETURN(const PgResult last_ingest, db->Query(kLastIngest, {}, kDoing));
+      if (last_ingest.rows() > 0) {
+        ASSIGN_OR_RETURN(stats.last_ingest_time,
+                         CheckStored(DecodeTimestamp(last_ingest.Text(0, 0)), "committed_at",
+                                     "the last ingest_log row"));
+      }
+      ASSIGN_OR_RETURN(const PgResult latest, db->Query(kSelectLatestEvaluation, {}, kDoing));
+      if (latest.rows() > 0) {
+        ASSIGN_OR_RETURN(stats.latest_evaluation, ReadEvaluation(PgRow(latest, 0)));
+      }
+      return absl::OkStatus();
+    }));
+    return stats;
+  }
+
+  absl::StatusOr<int64_t> Backup(const std::string& /*destination_path*/) override {
+    return absl::FailedPreconditionError(
+        "BackupDatabase copies SQLite files only; back up PostgreSQL with its own tools "
+        "(pg_dump, pg_basebackup, or your provider's snapshots)");
+  }
+
+ private:
+  static absl::StatusOr<int64_t> QueryInt(PgConnection& db, const std::string& sql,
+                                          absl::string_view doing) {
+    ASSIGN_OR_RETURN(const PgResult result, db.Query(sql, {}, doing));
+    return result.Int64(0, 0);
+  }
+
+  PgConnectionPool pool_;
+  PgConnectionPool health_;
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Store>> OpenPostgresStore(const PostgresStoreOptions& options) {
+  if (options.connections < 1) {
+    return absl::InvalidArgumentError(absl::StrFormat(
+        "storage.reader_connections: must be at least 1, got %d", options.connections));
+  }
+  PgConnectOptions connect;
+  connect.session_setup = kSessionSetup;
+  {
+    ASSIGN_OR_RETURN(const std::unique_ptr<PgConnection> db,
+                     PgConnection::Connect(options.uri, connect));
+    // Named, since rungd refuses to start on it and the operator must find it.
+    if (const absl::Status migrated = MigratePostgres(*db, PostgresMigrations()); !migrated.ok()) {
+      return WithMessagePrefix(absl::StrCat("'", db->target(), "': "), migrated);
+    }
+  }
+  return std::make_unique<PostgresStore>(options.uri, options.connections, connect);
+}
+
+}  // namespace rung
