@@ -277,6 +277,7 @@ class BenchRun {
         IngestOverGrpc(channel_, config_.spec, config_.batch, config_.ingest_inflight));
     report_["ingest_s"] = figures.seconds;
     report_["ingest_rows_per_s"] = figures.rows_per_second();
+    report_["ingest_retries"] = figures.retries;
     return absl::OkStatus();
   }
 
