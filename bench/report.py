@@ -271,6 +271,19 @@ def target_cells(per_size, sizes, key, comparison, limit, unit):
     return cells
 
 
+def retries_note(engines):
+    """How many ingest requests rungd answered ABORTED on PostgreSQL, per run."""
+    counts = [run.get("ingest_retries", 0) for per_size in engines["postgres"].values()
+              for run in per_size]
+    batches = [run["batches"] for per_size in engines["postgres"].values() for run in per_size]
+    def span(values):
+        low, high = min(values), max(values)
+        return f"{low:,}" if low == high else f"{low:,}–{high:,}"
+    return (f"On PostgreSQL the ingest client sent {span(counts)} requests again per run "
+            f"(of {span(batches)} batches), after rungd answered ABORTED (a serialization "
+            "failure it did not overcome itself); their time is in the ingest rate.")
+
+
 def section_targets(engines):
     sizes = sorted({size for per_size in engines.values() for size in per_size})
     headers = ["target"] + [f"{size:,} ad sets" for size in sizes]
@@ -279,9 +292,9 @@ def section_targets(engines):
         for engine, per_size in engines.items():
             name = label if engine == "sqlite" else POSTGRES_TARGET_LABELS[key]
             rows.append([name] + target_cells(per_size, sizes, key, comparison, limit, unit))
-    postgres = ("" if "postgres" not in engines else
-                " A PostgreSQL ratio is against the PostgreSQL limit of the same run (libpq "
-                "alone, on the same throwaway server), never against SQLite's.")
+    postgres = "" if "postgres" not in engines else (
+        " A PostgreSQL ratio is against the PostgreSQL limit of the same run (libpq alone, "
+        "on the same throwaway server), never against SQLite's. " + retries_note(engines))
     return ("## Targets\n\nEach cell is the median over the runs of that size; a ratio is "
             "the median of the ratios measured within each run." + postgres + "\n\n" +
             table(headers, rows))

@@ -28,7 +28,7 @@ NUMERIC_KEYS = [
     "ad_sets", "weeks", "rows", "accounts", "campaigns", "seed", "batch", "batches",
     "ingest_inflight", "serve_inflight", "serve_seconds", "serve_requests", "serve_rounds",
     "warmup_requests",
-    "ingest_s", "ingest_rows_per_s", "bare_s", "bare_rows_per_s", "ingest_ratio",
+    "ingest_s", "ingest_rows_per_s", "ingest_retries", "bare_s", "bare_rows_per_s", "ingest_ratio",
     "bare_db_bytes", "evaluate_s", "evaluated", "scan_s", "scan_rows", "evaluate_scan_ratio",
     "recommendation_qps", "recommendation_p50_ms", "recommendation_p99_ms",
     "recommendation_requests", "recommendation_errors", "health_qps", "health_p50_ms",
