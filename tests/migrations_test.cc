@@ -257,6 +257,32 @@ TEST_F(MigrationsTest, AccountsArriveOnADatabaseOfSchemaFiveWithItsDataKept) {
   EXPECT_EQ(read, account);
 }
 
+TEST_F(MigrationsTest, TheRecommendationsVersionStartsAtTheEvaluationsStoredBefore) {
+  const std::vector<Migration>& embedded = SqliteMigrations();
+  ASSERT_GE(embedded.size(), 7u);
+  ASSERT_EQ(embedded[6].version, 7);
+  {
+    const std::vector<Migration> up_to_six(embedded.begin(), embedded.begin() + 6);
+    ASSERT_OK(OpenSqliteStoreForTest(Options(), up_to_six));
+    // Written as a binary of schema six did, which had no version to bump.
+    ASSERT_OK_AND_ASSIGN(auto db, OpenOther(DbPath()));
+    ASSERT_OK(
+        db->Exec("INSERT INTO evaluations (evaluation_id, as_of_week, ad_set_ids, policy_version, "
+                 "evaluated_at, evaluated, action_counts) VALUES "
+                 "('ev_1', '2026-01-05', '[]', 'p', '2026-01-12T00:00:00.000000Z', 0, '{}'), "
+                 "('ev_2', '2026-01-12', '[]', 'p', '2026-01-19T00:00:00.000000Z', 0, '{}')",
+                 "test"));
+  }
+
+  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
+
+  EXPECT_EQ(store->RecommendationsVersion().value_or(-1), 2);
+  EvaluationRecord run;
+  run.evaluation_id = "ev_3";
+  ASSERT_OK(StoreRun(*store, run));
+  EXPECT_EQ(store->RecommendationsVersion().value_or(-1), 3);
+}
+
 TEST_F(MigrationsTest, AnEmptyFileBecomesADatabase) {
   { std::ofstream out(DbPath(), std::ios::binary); }
 

@@ -125,23 +125,23 @@ TEST_F(PgConnectionTest, SerializationFailureIsAbortedAndARetrySucceeds) {
   ASSERT_OK_AND_ASSIGN(const std::unique_ptr<PgConnection> other, PgConnection::Connect(uri()));
   const std::string bump = "UPDATE counter SET n = n + $1 WHERE id = 1";
   std::vector<absl::Status> attempts;
-  const absl::Status status = RetryWhileAborted([&]() -> absl::Status {
-    absl::Status attempt = db_->InTransaction(
-        PgIsolation::kSerializable, "bumping the counter",
-        [&]() -> absl::Status {
-          // The snapshot is taken here, before the other transaction commits.
-          RETURN_IF_ERROR(db_->Query("SELECT n FROM counter", {}, "reading").status());
-          if (attempts.empty()) {
-            RETURN_IF_ERROR(other->InTransaction(PgIsolation::kSerializable, "other", [&] {
-              return other->Query(bump, {"10"}, "other bump").status();
-            }));
-          }
-          return db_->Query(bump, {"1"}, "bumping").status();
-        },
-        3);
-    attempts.push_back(attempt);
-    return attempt;
-  });
+  const absl::Status status = RetryWhileAborted(
+      [&]() -> absl::Status {
+        absl::Status attempt = db_->InTransaction(
+            PgIsolation::kSerializable, "bumping the counter", [&]() -> absl::Status {
+              // The snapshot is taken here, before the other transaction commits.
+              RETURN_IF_ERROR(db_->Query("SELECT n FROM counter", {}, "reading").status());
+              if (attempts.empty()) {
+                RETURN_IF_ERROR(other->InTransaction(PgIsolation::kSerializable, "other", [&] {
+                  return other->Query(bump, {"10"}, "other bump").status();
+                }));
+              }
+              return db_->Query(bump, {"1"}, "bumping").status();
+            });
+        attempts.push_back(attempt);
+        return attempt;
+      },
+      3);
 
   ASSERT_OK(status);
   ASSERT_EQ(attempts.size(), 2u);

@@ -1,279 +1,95 @@
-// The SQLite store behind rung::Store: upserts, atomicity, idempotency,
-// reads, and how it reports a locked or full database.
+// What only the SQLite engine does, beyond the contract that
+// store_contract_*_test.cc checks for every engine: its options, a file
+// that is locked, unreachable or edited by another tool, the text its rows
+// hold, backups, checkpoints, and data that outlives the process.
 
 #include "storage/sqlite/sqlite_store.h"
 
 #include <sqlite3.h>
 
-#include <atomic>
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
-#include <map>
+#include <limits>
 #include <string>
-#include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
-#include "absl/time/clock.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rung/store.h"
-#include "storage/json_codec.h"
 #include "storage/sqlite/sqlite_db.h"
-#include "storage_test_util.h"
+#include "store_contract.h"
 
 namespace rung {
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
+using ::testing::Pair;
 
-using SqliteStoreTest = StorageTest;
+class SqliteStoreTest : public StorageTest {
+ protected:
+  // The first column of the first row of `sql`, read by a connection of its
+  // own; -1 (and a failure) when that does not work.
+  int64_t QueryInt(const std::string& sql) {
+    auto db = OpenOther(DbPath());
+    if (!db.ok()) {
+      ADD_FAILURE() << db.status();
+      return -1;
+    }
+    auto value = (*db)->QueryInt(sql, "test");
+    if (!value.ok()) {
+      ADD_FAILURE() << value.status();
+      return -1;
+    }
+    return *value;
+  }
 
-IngestBatch Batch(std::vector<AdSetWeek> records, std::string request_id = "") {
-  IngestBatch batch;
-  batch.records = std::move(records);
-  batch.request_id = std::move(request_id);
-  return batch;
-}
+  // Runs `sql` on a connection of its own, as another tool would.
+  void ExecOther(const std::string& sql) {
+    ASSERT_OK_AND_ASSIGN(auto db, OpenOther(DbPath()));
+    ASSERT_OK(db->Exec(sql, "test"));
+  }
+};
 
-IngestSummary Summary(int inserted, int updated, int unchanged) {
-  IngestSummary summary;
-  summary.inserted = inserted;
-  summary.updated = updated;
-  summary.unchanged = unchanged;
-  return summary;
-}
-
-std::vector<Week> WeeksOf(const AdSetHistory& history) {
-  std::vector<Week> weeks;
-  for (const AdSetWeek& record : history) weeks.push_back(record.week);
-  return weeks;
-}
-
-TEST_F(SqliteStoreTest, CountsInsertedUpdatedAndUnchangedRecords) {
-  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
-  ASSERT_OK_AND_ASSIGN(const IngestSummary first,
-                       store->Ingest(Batch({Record("as_1", W(0), 10), Record("as_1", W(1), 20)})));
-  EXPECT_EQ(first, Summary(2, 0, 0));
-
-  AdSetWeek changed = Record("as_1", W(1), 20);
-  changed.spend_micros = 1'000'000;
-  ASSERT_OK_AND_ASSIGN(
-      const IngestSummary second,
-      store->Ingest(Batch({Record("as_1", W(0), 10), changed, Record("as_2", W(0), 5)})));
-
-  EXPECT_EQ(second, Summary(1, 1, 1));
-}
-
-TEST_F(SqliteStoreTest, EveryFieldReadsBackAsWritten) {
-  AdSetWeek full = Record("as_1", W(0), 12);
-  full.spend_micros = 123'456'789;
-  full.event_counts = {{"AddToCart", 85}, {"Purchase", 12}, {"form.start:v2-b_c", 0}};
-  full.reported_learning = ReportedLearning::kFail;
-  full.learning_threshold_override = 30;
-  full.ladder = "lead_generation";
-  full.significant_edit = true;
-  AdSetWeek bare = Record("as_1", W(1), 0);
-  bare.event_counts.clear();
-  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
-  ASSERT_OK(store->Ingest(Batch({full, bare})));
-
-  ASSERT_OK_AND_ASSIGN(const AdSetHistory history, store->GetHistory("as_1", {}, {}));
-
-  EXPECT_THAT(history, ElementsAre(full, bare));
-}
-
-TEST_F(SqliteStoreTest, ACorrectedRecordReplacesTheStoredOne) {
-  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
-  ASSERT_OK(store->Ingest(Batch({Record("as_1", W(0), 10)})));
-  AdSetWeek corrected = Record("as_1", W(0), 12);
-  corrected.event_counts = {{"Purchase", 12}};
-  corrected.reported_learning = ReportedLearning::kLearning;
-
-  ASSERT_OK_AND_ASSIGN(const IngestSummary summary, store->Ingest(Batch({corrected})));
-
-  EXPECT_EQ(summary, Summary(0, 1, 0));
-  ASSERT_OK_AND_ASSIGN(const AdSetHistory history, store->GetHistory("as_1", {}, {}));
-  EXPECT_THAT(history, ElementsAre(corrected));
-}
-
-TEST_F(SqliteStoreTest, ABatchWithAConflictingRecordStoresNothing) {
-  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
-  ASSERT_OK(store->Ingest(Batch({Record("as_1", W(0), 10, "act_1")})));
-
-  const auto summary =
-      store->Ingest(Batch({Record("as_2", W(0), 1, "act_2"), Record("as_1", W(1), 11, "act_1"),
-                           Record("as_1", W(2), 12, "act_2")}));
-
-  EXPECT_TRUE(HasStatus(StatusOf(summary), absl::StatusCode::kInvalidArgument,
-                        "weeks[2].account_id: ad set 'as_1' belongs to account 'act_1', not "
-                        "'act_2'"));
-  EXPECT_TRUE(HasStatus(StatusOf(store->GetHistory("as_2", {}, {})), absl::StatusCode::kNotFound,
-                        "ad set 'as_2' not found"));
-  ASSERT_OK_AND_ASSIGN(const AdSetHistory history, store->GetHistory("as_1", {}, {}));
-  EXPECT_THAT(WeeksOf(history), ElementsAre(W(0)));
-  EXPECT_THAT(store->ListAdSetIds({}).value_or(std::vector<std::string>{"error"}),
-              ElementsAre("as_1"));
-}
-
-TEST_F(SqliteStoreTest, AnAdSetCannotChangeCampaignWithinABatch) {
-  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
-
-  const auto summary = store->Ingest(Batch(
-      {Record("as_1", W(0), 10, "act_1", "cmp_1"), Record("as_1", W(1), 11, "act_1", "cmp_2")}));
-
-  EXPECT_TRUE(HasStatus(StatusOf(summary), absl::StatusCode::kInvalidArgument,
-                        "weeks[1].campaign_id: ad set 'as_1' belongs to campaign 'cmp_1', not "
-                        "'cmp_2'"));
-  EXPECT_TRUE(HasStatus(StatusOf(store->GetHistory("as_1", {}, {})), absl::StatusCode::kNotFound,
-                        "ad set 'as_1' not found"));
-}
-
-TEST_F(SqliteStoreTest, AReplayedRequestIdAnswersTheFirstAnswerAndWritesNothing) {
-  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
-  IngestBatch first = Batch({Record("as_1", W(0), 10), Record("as_1", W(1), 11)}, "req-1");
-  first.warnings = {"custom event \"scroll_75\"", "back\\slash, tab\t, newline\n, caf\xc3\xa9"};
-  ASSERT_OK_AND_ASSIGN(const IngestSummary first_answer, store->Ingest(first));
-  IngestBatch different = Batch({Record("as_1", W(0), 99), Record("as_9", W(0), 1)}, "req-1");
-
-  ASSERT_OK_AND_ASSIGN(const IngestSummary replay_answer, store->Ingest(different));
-
-  IngestSummary expected = Summary(2, 0, 0);
-  expected.warnings = first.warnings;
-  EXPECT_EQ(first_answer, expected);
-  EXPECT_EQ(replay_answer, expected);
-  ASSERT_OK_AND_ASSIGN(const AdSetHistory history, store->GetHistory("as_1", {}, {}));
-  EXPECT_THAT(history, ElementsAre(first.records[0], first.records[1]));
-  EXPECT_TRUE(HasStatus(StatusOf(store->GetHistory("as_9", {}, {})), absl::StatusCode::kNotFound,
-                        "ad set 'as_9' not found"));
-}
-
-TEST_F(SqliteStoreTest, HistoryIsOldestFirstWithinInclusiveBounds) {
-  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
-  ASSERT_OK(store->Ingest(
-      Batch({Record("as_1", W(3), 3), Record("as_1", W(0), 0), Record("as_1", W(2), 2),
-             Record("as_1", W(1), 1), Record("as_2", W(1), 1)})));
-  auto weeks = [&](std::optional<Week> from, std::optional<Week> to) {
-    auto history = store->GetHistory("as_1", from, to);
-    EXPECT_OK(history);
-    return history.ok() ? WeeksOf(*history) : std::vector<Week>{};
-  };
-
-  EXPECT_THAT(weeks({}, {}), ElementsAre(W(0), W(1), W(2), W(3)));
-  EXPECT_THAT(weeks(W(1), W(2)), ElementsAre(W(1), W(2)));
-  EXPECT_THAT(weeks(W(2), {}), ElementsAre(W(2), W(3)));
-  EXPECT_THAT(weeks({}, W(0)), ElementsAre(W(0)));
-  EXPECT_THAT(weeks(W(5), W(9)), IsEmpty());
-  EXPECT_THAT(weeks(W(2), W(1)), IsEmpty());
-}
-
-TEST_F(SqliteStoreTest, AnUnknownAdSetIsNotFound) {
-  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
-  ASSERT_OK(store->Ingest(Batch({Record("as_1", W(0), 10)})));
-
-  EXPECT_TRUE(HasStatus(StatusOf(store->GetHistory("as_404", W(0), W(0))),
-                        absl::StatusCode::kNotFound, "ad set 'as_404' not found"));
-}
-
-TEST_F(SqliteStoreTest, ListsAdSetIdsByPageInByteOrder) {
-  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
-  ASSERT_OK(store->Ingest(Batch({Record("b", W(0), 1, "act_1"), Record("a", W(0), 1, "act_2"),
-                                 Record("B", W(0), 1, "act_1"), Record("c", W(0), 1, "act_2"),
-                                 Record("a_", W(0), 1, "act_1")})));
-  auto page = [&](std::string account_id, std::string after, int limit) {
-    AdSetIdPageQuery query;
-    query.account_id = std::move(account_id);
-    query.after_ad_set_id = std::move(after);
-    query.limit = limit;
-    auto ids = store->ListAdSetIds(query);
-    EXPECT_OK(ids);
-    return ids.value_or(std::vector<std::string>{"error"});
-  };
-
-  EXPECT_THAT(page("", "", 2), ElementsAre("B", "a"));
-  EXPECT_THAT(page("", "a", 2), ElementsAre("a_", "b"));
-  EXPECT_THAT(page("", "b", 2), ElementsAre("c"));
-  EXPECT_THAT(page("", "c", 2), IsEmpty());
-  EXPECT_THAT(page("act_1", "", 10), ElementsAre("B", "a_", "b"));
-  EXPECT_THAT(page("act_2", "a", 10), ElementsAre("c"));
-  EXPECT_THAT(page("act_3", "", 10), IsEmpty());
-}
-
-TEST_F(SqliteStoreTest, RefusesAPageWithoutALimit) {
-  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
-  AdSetIdPageQuery query;
-  query.limit = 0;
-
-  EXPECT_TRUE(HasStatus(StatusOf(store->ListAdSetIds(query)), absl::StatusCode::kInvalidArgument,
-                        "limit: must be positive, got 0"));
-}
+// --- Options and the file ------------------------------------------------------
 
 TEST_F(SqliteStoreTest, RefusesBadOptions) {
   SqliteStoreOptions bogus_synchronous = Options();
   bogus_synchronous.synchronous = "SOMETIMES";
   SqliteStoreOptions no_readers = Options();
   no_readers.reader_connections = 0;
+  SqliteStoreOptions negative_timeout = Options();
+  negative_timeout.busy_timeout_ms = -1;
+  SqliteStoreOptions in_memory = Options();
+  in_memory.path = ":memory:";
 
   EXPECT_TRUE(HasStatus(StatusOf(OpenSqliteStore(bogus_synchronous)),
                         absl::StatusCode::kInvalidArgument,
                         "storage.synchronous: 'SOMETIMES' is not one of FULL, NORMAL or OFF"));
   EXPECT_TRUE(HasStatus(StatusOf(OpenSqliteStore(no_readers)), absl::StatusCode::kInvalidArgument,
-                        "storage.reader_connections"));
+                        "storage.reader_connections: must be at least 1, got 0"));
+  EXPECT_TRUE(HasStatus(StatusOf(OpenSqliteStore(negative_timeout)),
+                        absl::StatusCode::kInvalidArgument,
+                        "storage.busy_timeout_ms: must not be negative, got -1"));
+  EXPECT_TRUE(HasStatus(StatusOf(OpenSqliteStore(in_memory)), absl::StatusCode::kInvalidArgument,
+                        "storage.path: ':memory:' is not a database file path"));
+  EXPECT_FALSE(std::filesystem::exists(DbPath()));
 }
 
-TEST_F(SqliteStoreTest, EveryConnectionGetsTheConfiguredPragmas) {
-  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
-
-  // synchronous: 2 is FULL, the default.
-  EXPECT_EQ(WriterPragmaForTest(*store, "PRAGMA synchronous").value_or(-1), 2);
-  EXPECT_THAT(ReaderPragmasForTest(*store, "PRAGMA synchronous").value_or(std::vector<int64_t>{}),
-              ElementsAre(2, 2, 2, 2));
-  EXPECT_EQ(WriterPragmaForTest(*store, "PRAGMA foreign_keys").value_or(-1), 1);
-  EXPECT_THAT(ReaderPragmasForTest(*store, "PRAGMA foreign_keys").value_or(std::vector<int64_t>{}),
-              ElementsAre(1, 1, 1, 1));
-  EXPECT_EQ(WriterPragmaForTest(*store, "PRAGMA busy_timeout").value_or(-1), 5000);
-  EXPECT_THAT(ReaderPragmasForTest(*store, "PRAGMA busy_timeout").value_or(std::vector<int64_t>{}),
-              ElementsAre(5000, 5000, 5000, 5000));
-}
-
-TEST_F(SqliteStoreTest, SynchronousIsConfigurable) {
+TEST_F(SqliteStoreTest, TakesTheSynchronousModeInAnyCase) {
   SqliteStoreOptions options = Options();
   options.synchronous = "normal";
-  options.reader_connections = 2;
+  options.reader_connections = 1;
+
   ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(options));
 
-  // 1 is NORMAL.
-  EXPECT_EQ(WriterPragmaForTest(*store, "PRAGMA synchronous").value_or(-1), 1);
-  EXPECT_THAT(ReaderPragmasForTest(*store, "PRAGMA synchronous").value_or(std::vector<int64_t>{}),
-              ElementsAre(1, 1));
-}
-
-TEST_F(SqliteStoreTest, ADatabaseLockedByAnotherWriterIsUnavailableUntilReleased) {
-  SqliteStoreOptions options = Options();
-  options.busy_timeout_ms = 200;
-  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(options));
-  ASSERT_OK_AND_ASSIGN(auto other, OpenOther(DbPath()));
-  ASSERT_OK(other->Exec("BEGIN IMMEDIATE", "test"));
-
-  const auto summary = store->Ingest(Batch({Record("as_1", W(0), 10)}));
-
-  EXPECT_TRUE(HasStatus(StatusOf(summary), absl::StatusCode::kUnavailable,
-                        "ingesting a batch: database is locked by another writer for more than "
-                        "200 ms (sqlite: database is locked)"));
-  EXPECT_TRUE(HasStatus(store->Ping(), absl::StatusCode::kUnavailable,
-                        "probing the write lock: database is locked by another writer for more "
-                        "than 100 ms"));
-
-  // The probe's short timeout is the probe's alone.
-  EXPECT_EQ(WriterPragmaForTest(*store, "PRAGMA busy_timeout").value_or(-1), 200);
-
-  ASSERT_OK(other->Exec("ROLLBACK", "test"));
   EXPECT_OK(store->Ping());
-  EXPECT_OK(store->Ingest(Batch({Record("as_1", W(0), 10)})));
 }
 
 TEST_F(SqliteStoreTest, APathThatCannotBeOpenedIsUnavailable) {
@@ -286,88 +102,121 @@ TEST_F(SqliteStoreTest, APathThatCannotBeOpenedIsUnavailable) {
                                      "database file)")));
 }
 
-TEST_F(SqliteStoreTest, AFullDiskIsResourceExhaustedAndKeepsEarlierData) {
-  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
-  ASSERT_OK(store->Ingest(Batch({Record("as_0", W(0), 10)})));
-  std::vector<AdSetWeek> many;
-  for (int i = 1; i <= 300; ++i) many.push_back(Record(absl::StrCat("as_", i), W(0), i));
-  ASSERT_OK_AND_ASSIGN(const int64_t pages, WriterPragmaForTest(*store, "PRAGMA page_count"));
-  ASSERT_OK(WriterPragmaForTest(*store, absl::StrCat("PRAGMA max_page_count = ", pages)));
+TEST_F(SqliteStoreTest, ADatabaseLockedByAnotherWriterIsUnavailableUntilReleased) {
+  SqliteStoreOptions options = Options();
+  options.busy_timeout_ms = 200;
+  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(options));
+  ASSERT_OK_AND_ASSIGN(auto other, OpenOther(DbPath()));
+  ASSERT_OK(other->Exec("BEGIN IMMEDIATE", "test"));
 
-  const auto full = store->Ingest(Batch(many));
+  const auto outcome = store->Ingest(Batch({Record("as_1", W(0), 10)}));
 
-  EXPECT_TRUE(
-      HasStatus(StatusOf(full), absl::StatusCode::kResourceExhausted, "database or disk is full"));
-  ASSERT_OK_AND_ASSIGN(const AdSetHistory history, store->GetHistory("as_0", {}, {}));
-  EXPECT_THAT(history, ElementsAre(Record("as_0", W(0), 10)));
-  EXPECT_THAT(store->ListAdSetIds({}).value_or(std::vector<std::string>{"error"}),
-              ElementsAre("as_0"));
+  EXPECT_TRUE(HasStatus(StatusOf(outcome), absl::StatusCode::kUnavailable,
+                        "ingesting a batch: database is locked by another writer for more than "
+                        "200 ms (sqlite: database is locked)"));
+  EXPECT_TRUE(HasStatus(store->Ping(), absl::StatusCode::kUnavailable,
+                        "probing the write lock: database is locked by another writer for more "
+                        "than 100 ms"));
+  // The probe's short timeout is the probe's alone: a write still waits 200 ms.
+  EXPECT_TRUE(HasStatus(StatusOf(store->Ingest(Batch({Record("as_1", W(0), 10)}))),
+                        absl::StatusCode::kUnavailable, "for more than 200 ms"));
+
+  ASSERT_OK(other->Exec("ROLLBACK", "test"));
   EXPECT_OK(store->Ping());
-
-  ASSERT_OK(WriterPragmaForTest(*store, "PRAGMA max_page_count = 1000000"));
-  ASSERT_OK_AND_ASSIGN(const IngestSummary summary, store->Ingest(Batch(many)));
-  EXPECT_EQ(summary, Summary(300, 0, 0));
+  EXPECT_OK(Ingested(*store, Batch({Record("as_1", W(0), 10)})));
 }
 
-// Each visited history, as (ad set id, account, weeks).
-struct Visited {
-  std::string ad_set_id;
-  std::string account_id;
-  std::vector<Week> weeks;
-  friend bool operator==(const Visited& a, const Visited& b) {
-    return a.ad_set_id == b.ad_set_id && a.account_id == b.account_id && a.weeks == b.weeks;
-  }
-};
+TEST_F(SqliteStoreTest, ALockedDatabaseRefusesARunBeforeItStarts) {
+  SqliteStoreOptions options = Options();
+  options.busy_timeout_ms = 100;
+  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(options));
+  ASSERT_OK_AND_ASSIGN(auto other, OpenOther(DbPath()));
+  ASSERT_OK(other->Exec("BEGIN IMMEDIATE", "test"));
 
-absl::StatusOr<std::vector<Visited>> ScanAll(Store& store, std::string_view account_id) {
-  std::vector<Visited> visited;
-  RETURN_IF_ERROR(store.ScanHistories(account_id, [&](const AdSetHistory& history) {
-    for (const AdSetWeek& week : history) {
-      if (week.ad_set_id != history.front().ad_set_id) {
-        return absl::InternalError("two ad sets in one history");
-      }
-    }
-    visited.push_back({history.front().ad_set_id, history.front().account_id, WeeksOf(history)});
+  // Refused before any work: a run would otherwise decide every ad set for
+  // nothing.
+  EXPECT_TRUE(HasStatus(StatusOf(store->BeginEvaluation()), absl::StatusCode::kUnavailable,
+                        "storing an evaluation: database is locked by another writer for more "
+                        "than 100 ms"));
+
+  ASSERT_OK(other->Exec("ROLLBACK", "test"));
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM evaluations"), 0);
+  // The refused run holds nothing.
+  ASSERT_OK(StoreRun(*store, EvaluationRun("ev_1"), Chunk({Full("as_1", W(3))})));
+  EXPECT_OK(store->GetRecommendation("as_1", W(3)));
+}
+
+TEST_F(SqliteStoreTest, DataOutlivesTheStore) {
+  const AccountRecord account = [] {
+    AccountRecord a;
+    a.account_id = "act_1";
+    a.time_zone = "Asia/Tokyo";
+    a.last_sync_time = EvaluatedAt();
+    return a;
+  }();
+  {
+    ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
+    ASSERT_OK(Ingested(*store, Batch({Record("as_1", W(0), 10)}, "req-1")));
+    ASSERT_OK(StoreRun(*store, EvaluationRun("ev_1"), Chunk({Full("as_1", W(3))})));
+    ASSERT_OK(store->InsertClimbTest(NewTest("ct_1", "as_1", "as_2", W(1))));
+    ASSERT_OK(store->RecordAccountSync(account));
+  }
+
+  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
+
+  EXPECT_THAT(store->GetHistory("as_1", {}, {}).value_or(AdSetHistory{}),
+              ElementsAre(Record("as_1", W(0), 10)));
+  EXPECT_OK(store->GetRecommendation("as_1", W(3)));
+  EXPECT_OK(store->GetClimbTest("ct_1"));
+  EXPECT_EQ(store->GetAccount("act_1").value_or(AccountRecord()), account);
+  EXPECT_EQ(store->RecommendationsVersion().value_or(-1), 1);
+  // The request id too: a replay after a restart writes nothing.
+  ASSERT_OK_AND_ASSIGN(const IngestSummary replay,
+                       Ingested(*store, Batch({Record("as_9", W(0), 1)}, "req-1")));
+  EXPECT_EQ(replay, Summary(1, 0, 0));
+  EXPECT_TRUE(HasStatus(StatusOf(store->GetHistory("as_9", {}, {})), absl::StatusCode::kNotFound,
+                        "ad set 'as_9' not found"));
+}
+
+TEST_F(SqliteStoreTest, AnotherProcessSeesTheVersionMove) {
+  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
+  ASSERT_OK_AND_ASSIGN(auto other, OpenSqliteStore(Options()));
+  ASSERT_EQ(other->RecommendationsVersion().value_or(-1), 0);
+
+  ASSERT_OK(StoreRun(*store, EvaluationRun("ev_1"), Chunk({Full("as_1", W(3))})));
+
+  EXPECT_EQ(other->RecommendationsVersion().value_or(-1), 1);
+  EXPECT_OK(other->GetRecommendation("as_1", W(3)));
+}
+
+// --- Rows that another tool wrote or broke ----------------------------------------
+
+// Each visited history, as (ad set id, weeks).
+absl::StatusOr<std::vector<std::pair<std::string, std::vector<Week>>>> ScanAll(Store& store) {
+  std::vector<std::pair<std::string, std::vector<Week>>> visited;
+  RETURN_IF_ERROR(store.ScanHistories("", [&](const AdSetHistory& history) {
+    visited.emplace_back(history.front().ad_set_id, WeeksOf(history));
     return absl::OkStatus();
   }));
   return visited;
 }
 
-TEST_F(SqliteStoreTest, ScanningVisitsEachAdSetsWholeHistoryInIdOrder) {
-  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
-  ASSERT_OK(store->Ingest(Batch({Record("as_b", W(2), 1, "act_1"), Record("as_a", W(1), 1, "act_2"),
-                                 Record("as_b", W(0), 1, "act_1"), Record("as_c", W(0), 1, "act_1"),
-                                 Record("as_a", W(0), 1, "act_2")})));
-
-  ASSERT_OK_AND_ASSIGN(const std::vector<Visited> all, ScanAll(*store, ""));
-  ASSERT_OK_AND_ASSIGN(const std::vector<Visited> act_1, ScanAll(*store, "act_1"));
-
-  EXPECT_THAT(
-      all, ElementsAre(Visited{"as_a", "act_2", {W(0), W(1)}},
-                       Visited{"as_b", "act_1", {W(0), W(2)}}, Visited{"as_c", "act_1", {W(0)}}));
-  EXPECT_THAT(
-      act_1, ElementsAre(Visited{"as_b", "act_1", {W(0), W(2)}}, Visited{"as_c", "act_1", {W(0)}}));
-  EXPECT_THAT(ScanAll(*store, "act_9").value_or(std::vector<Visited>{{}}), IsEmpty());
-}
-
 TEST_F(SqliteStoreTest, ScanningPassesOverAdSetsWithoutWeeks) {
   ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
-  ASSERT_OK(
-      store->Ingest(Batch({Record("as_b", W(0), 1, "act_1"), Record("as_d", W(0), 1, "act_2")})));
-  ASSERT_OK_AND_ASSIGN(auto other, OpenOther(DbPath()));
-  ASSERT_OK(
-      other->Exec("INSERT INTO ad_sets VALUES ('as_a', 'act_7', 'c'), ('as_c', 'act_8', 'c'), "
-                  "('as_e', 'act_9', 'c')",
-                  "test"));
+  ASSERT_OK(Ingested(*store,
+                     Batch({Record("as_b", W(0), 1, "act_1"), Record("as_d", W(0), 1, "act_2")})));
+  ExecOther(
+      "INSERT INTO ad_sets VALUES ('as_a', 'act_7', 'c'), ('as_c', 'act_8', 'c'), "
+      "('as_e', 'act_9', 'c')");
 
-  ASSERT_OK_AND_ASSIGN(const std::vector<Visited> all, ScanAll(*store, ""));
+  ASSERT_OK_AND_ASSIGN(const auto all, ScanAll(*store));
 
-  EXPECT_THAT(all, ElementsAre(Visited{"as_b", "act_1", {W(0)}}, Visited{"as_d", "act_2", {W(0)}}));
+  EXPECT_THAT(all, ElementsAre(Pair("as_b", ElementsAre(W(0))), Pair("as_d", ElementsAre(W(0)))));
 }
 
 TEST_F(SqliteStoreTest, WeeksOfAnAdSetWithoutItsRowAreDataLoss) {
   ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
-  ASSERT_OK(store->Ingest(Batch({Record("as_a", W(0), 1), Record("as_c", W(0), 1)})));
+  ASSERT_OK(Ingested(*store, Batch({Record("as_a", W(0), 1), Record("as_c", W(0), 1)})));
   ASSERT_OK_AND_ASSIGN(auto other, OpenOther(DbPath()));
   // Only a tool that turns the foreign keys off can leave weeks behind.
   ASSERT_OK(other->Exec("PRAGMA foreign_keys = OFF", "test"));
@@ -376,92 +225,98 @@ TEST_F(SqliteStoreTest, WeeksOfAnAdSetWithoutItsRowAreDataLoss) {
                                      W(0).ToString(), "', 'Purchase', '{}')"),
                         "test"));
 
-  EXPECT_TRUE(HasStatus(StatusOf(ScanAll(*store, "")), absl::StatusCode::kDataLoss,
+  EXPECT_TRUE(HasStatus(StatusOf(ScanAll(*store)), absl::StatusCode::kDataLoss,
                         "ad set 'as_b' has stored weeks but no row in ad_sets"));
 }
 
-TEST_F(SqliteStoreTest, ScanningReadsEveryFieldAsGetHistoryDoes) {
+TEST_F(SqliteStoreTest, ACorruptStoredValueIsDataLossNamingTheRow) {
   ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
-  AdSetWeek full = Record("as_1", W(0), 12);
-  full.spend_micros = 1'500'000;
-  full.reported_learning = ReportedLearning::kFail;
-  full.learning_threshold_override = 30;
-  full.ladder = "lead_generation";
-  full.significant_edit = true;
-  full.event_counts["Lead"] = 4;
-  // Other events the next week: the scan must not keep the first week's.
-  AdSetWeek next = Record("as_1", W(1), 0);
-  ASSERT_OK(store->Ingest(Batch({full, next, Record("as_2", W(0), 3)})));
-  ASSERT_OK_AND_ASSIGN(const AdSetHistory as_1, store->GetHistory("as_1", {}, {}));
-  ASSERT_OK_AND_ASSIGN(const AdSetHistory as_2, store->GetHistory("as_2", {}, {}));
+  ASSERT_OK(Ingested(*store, Batch({Record("as_1", W(0), 10)})));
+  ASSERT_OK(SaveChunk(*store, Chunk({Full("as_1", W(3)), Full("as_2", W(3))})));
+  AccountRecord account;
+  account.account_id = "act_1";
+  account.last_sync_time = EvaluatedAt();
+  ASSERT_OK(store->RecordAccountSync(account));
+  ExecOther(R"(UPDATE ad_set_weeks SET event_counts = '{"b":1,"a":2}')");
+  ExecOther(R"(UPDATE recommendations SET reasons = '[{"message":"m","rule":"r"}]' )"
+            "WHERE ad_set_id = 'as_1'");
+  ExecOther("UPDATE recommendations SET flag_mask = 1 WHERE ad_set_id = 'as_2'");
+  ExecOther("UPDATE accounts SET last_sync_time = '2026-11-30 03:00:00.123456Z'");
 
-  std::vector<AdSetHistory> scanned;
-  ASSERT_OK(store->ScanHistories("", [&](const AdSetHistory& history) {
-    scanned.push_back(history);
-    return absl::OkStatus();
-  }));
-
-  EXPECT_THAT(scanned, ElementsAre(as_1, as_2));
-  EXPECT_EQ(scanned[0][0], full);
-  EXPECT_EQ(scanned[0][1], next);
+  const std::string corrupt_week = absl::StrCat("stored event_counts of ad set 'as_1' week ",
+                                                W(0).ToString(), " is corrupt: keys not sorted");
+  EXPECT_TRUE(HasStatus(StatusOf(store->GetHistory("as_1", {}, {})), absl::StatusCode::kDataLoss,
+                        corrupt_week));
+  EXPECT_TRUE(HasStatus(StatusOf(ScanAll(*store)), absl::StatusCode::kDataLoss, corrupt_week));
+  EXPECT_TRUE(HasStatus(StatusOf(store->GetRecommendation("as_1", W(3))),
+                        absl::StatusCode::kDataLoss,
+                        absl::StrCat("stored reasons of the recommendation of ad set 'as_1' week ",
+                                     W(3).ToString(), R"( is corrupt: expected key "rule")")));
+  EXPECT_TRUE(HasStatus(StatusOf(store->GetRecommendation("as_2", W(3))),
+                        absl::StatusCode::kDataLoss, "does not match flag_mask 1"));
+  EXPECT_TRUE(HasStatus(StatusOf(store->GetAccount("act_1")), absl::StatusCode::kDataLoss,
+                        "stored last_sync_time of account 'act_1' is corrupt"));
+  EXPECT_EQ(store->ListAccounts().status().code(), absl::StatusCode::kDataLoss);
 }
 
-TEST_F(SqliteStoreTest, ScanningStopsAtTheVisitorsFirstError) {
+TEST_F(SqliteStoreTest, AFailingInsertInARunStoresNoneOfIt) {
   ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
-  ASSERT_OK(store->Ingest(Batch({Record("as_1", W(0), 1), Record("as_2", W(0), 1)})));
-  int visits = 0;
+  const ClimbTest test = NewTest("ct_1", "as_ok", "as_ok_dup", W(1));
+  ASSERT_OK(store->InsertClimbTest(test));
+  const EvaluationChunk chunk =
+      Chunk({Full("as_ok", W(5)), Full("as_bad", W(5))},
+            {{test, Judged(test, ClimbTestState::kPromoted, W(5), 2, 1)}});
+  // The second insert fails inside the transaction, after the first
+  // recommendation was written.
+  ExecOther(
+      "CREATE TRIGGER refuse_bad BEFORE INSERT ON recommendations "
+      "WHEN NEW.ad_set_id = 'as_bad' BEGIN SELECT RAISE(ABORT, 'refused by test'); END");
 
-  const absl::Status status = store->ScanHistories("", [&](const AdSetHistory&) {
-    ++visits;
-    return absl::CancelledError("enough");
-  });
+  const absl::Status status = SaveChunk(*store, chunk);
 
-  EXPECT_TRUE(HasStatus(status, absl::StatusCode::kCancelled, "enough"));
-  EXPECT_EQ(visits, 1);
-  // The reader it used is free again.
-  EXPECT_OK(store->GetHistory("as_2", {}, {}));
+  EXPECT_TRUE(HasStatus(status, absl::StatusCode::kInternal, "refused by test"));
+  EXPECT_TRUE(HasStatus(status, absl::StatusCode::kInternal, "storing recommendations"));
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM recommendations"), 0);
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM evaluations"), 0);
+  EXPECT_EQ(store->GetClimbTest("ct_1").value_or(ClimbTest()).state, ClimbTestState::kRunning);
+  ExecOther("DROP TRIGGER refuse_bad");
+  ASSERT_OK(SaveChunk(*store, chunk));
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM recommendations"), 2);
 }
 
-TEST_F(SqliteStoreTest, ACorruptStoredValueIsDataLoss) {
+TEST_F(SqliteStoreTest, TheSchemaRefusesTwoRunningTestsInOneRole) {
   ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
-  ASSERT_OK(store->Ingest(Batch({Record("as_1", W(0), 10)})));
+  ASSERT_OK(store->InsertClimbTest(NewTest("ct_1", "as_o", "as_d", W(1))));
   ASSERT_OK_AND_ASSIGN(auto other, OpenOther(DbPath()));
-  ASSERT_OK(other->Exec(R"(UPDATE ad_set_weeks SET event_counts = '{"b":1,"a":2}')", "test"));
+  auto insert = [&](const std::string& id, const std::string& original,
+                    const std::string& duplicate) {
+    return other->Exec(
+        absl::StrCat("INSERT INTO climb_tests (climb_test_id, account_id, original_ad_set_id, "
+                     "duplicate_ad_set_id, from_event, to_event, start_week, state, create_time) "
+                     "VALUES ('",
+                     id, "', 'act_1', '", original, "', '", duplicate,
+                     "', 'a', 'b', '2026-01-05', 'RUNNING', '2026-01-05T00:00:00.000000Z')"),
+        "test");
+  };
 
-  const std::string corrupt = absl::StrCat("stored event_counts of ad set 'as_1' week ",
-                                           W(0).ToString(), " is corrupt: keys not sorted");
-  EXPECT_TRUE(
-      HasStatus(StatusOf(store->GetHistory("as_1", {}, {})), absl::StatusCode::kDataLoss, corrupt));
-  EXPECT_TRUE(HasStatus(StatusOf(ScanAll(*store, "")), absl::StatusCode::kDataLoss, corrupt));
+  const absl::Status same_original = insert("ct_2", "as_o", "as_x");
+  const absl::Status same_duplicate = insert("ct_3", "as_x", "as_d");
+  const absl::Status different = insert("ct_4", "as_x", "as_y");
+
+  EXPECT_TRUE(HasStatus(same_original, absl::StatusCode::kInternal,
+                        "UNIQUE constraint failed: climb_tests.original_ad_set_id"));
+  EXPECT_TRUE(HasStatus(same_duplicate, absl::StatusCode::kInternal,
+                        "UNIQUE constraint failed: climb_tests.duplicate_ad_set_id"));
+  EXPECT_OK(different);
 }
 
-TEST_F(SqliteStoreTest, StatsCountWhatIsStoredAndWhenItLastLanded) {
-  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
-  ASSERT_OK_AND_ASSIGN(const StoreStats empty, store->GetStats());
-  EXPECT_EQ(empty.ad_sets, 0);
-  EXPECT_EQ(empty.weeks, 0);
-  EXPECT_FALSE(empty.last_ingest_time.has_value());
-  EXPECT_GT(empty.database_bytes, 0);
-
-  // SQLite's clock has millisecond steps.
-  const absl::Time before = absl::Now() - absl::Milliseconds(1);
-  ASSERT_OK(store->Ingest(
-      Batch({Record("as_1", W(0), 1), Record("as_1", W(1), 2), Record("as_2", W(0), 3)}, "r1")));
-  const absl::Time after = absl::Now();
-
-  ASSERT_OK_AND_ASSIGN(const StoreStats stats, store->GetStats());
-  EXPECT_EQ(stats.ad_sets, 2);
-  EXPECT_EQ(stats.weeks, 3);
-  ASSERT_TRUE(stats.last_ingest_time.has_value());
-  EXPECT_GE(*stats.last_ingest_time, before);
-  EXPECT_LE(*stats.last_ingest_time, after);
-}
+// --- What the rows hold, for tools that read the file without rungd ---------------
 
 TEST_F(SqliteStoreTest, EveryCommittedBatchIsLoggedButAReplayIsNot) {
   ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
-  ASSERT_OK(store->Ingest(Batch({Record("as_1", W(0), 1), Record("as_2", W(0), 3)}, "r1")));
-  ASSERT_OK(store->Ingest(Batch({Record("as_1", W(0), 1), Record("as_1", W(1), 2)})));
-  ASSERT_OK(store->Ingest(Batch({Record("as_1", W(0), 9)}, "r1")));  // a replay
+  ASSERT_OK(Ingested(*store, Batch({Record("as_1", W(0), 1), Record("as_2", W(0), 3)}, "r1")));
+  ASSERT_OK(Ingested(*store, Batch({Record("as_1", W(0), 1), Record("as_1", W(1), 2)})));
+  ASSERT_OK(Ingested(*store, Batch({Record("as_1", W(0), 9)}, "r1")));  // a replay
 
   ASSERT_OK_AND_ASSIGN(auto db, OpenOther(DbPath()));
   ASSERT_OK_AND_ASSIGN(
@@ -478,9 +333,143 @@ TEST_F(SqliteStoreTest, EveryCommittedBatchIsLoggedButAReplayIsNot) {
   EXPECT_THAT(logged, ElementsAre("r1 2 2 0 0", "- 2 1 0 1"));
 }
 
+TEST_F(SqliteStoreTest, ARecommendationRowReadsWithoutThisProgram) {
+  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
+  ASSERT_OK(SaveChunk(*store, Chunk({Full("as_full", W(3)), Bare("as_bare", W(3))})));
+  ASSERT_OK_AND_ASSIGN(auto db, OpenOther(DbPath()));
+  ASSERT_OK_AND_ASSIGN(StatementLease row,
+                       db->Prepare("SELECT action, flag_mask, flags, reasons, evaluated_at, "
+                                   "latest_counts, learning_status, next_review_week "
+                                   "FROM recommendations WHERE ad_set_id = 'as_full'",
+                                   "test"));
+  ASSERT_OK_AND_ASSIGN(const bool found, row->Step("test"));
+  ASSERT_TRUE(found);
+
+  EXPECT_EQ(row->ColumnText(0), "MOVE_DOWN");
+  // SHORT_HISTORY is bit 0, NEAR_EXIT bit 2, THRESHOLD_OVERRIDDEN bit 9.
+  EXPECT_EQ(row->ColumnInt(1), 1 + 4 + 512);
+  EXPECT_EQ(row->ColumnText(2), R"(["SHORT_HISTORY","NEAR_EXIT","THRESHOLD_OVERRIDDEN"])");
+  EXPECT_EQ(row->ColumnText(3),
+            R"([{"rule":"move_down","message":"Purchase: 12 a week < 50 for 3 weeks; )"
+            R"(InitiateCheckout: 61 >= 50"},{"rule":"flag.near_exit","message":"quote \" )"
+            "backslash \\\\ newline \\n caf\xc3\xa9\"}]");
+  EXPECT_EQ(row->ColumnText(4), "2026-01-12T09:30:00.123456Z");
+  EXPECT_EQ(row->ColumnText(5), R"({"AddToCart":85,"InitiateCheckout":61,"Purchase":12})");
+  EXPECT_EQ(row->ColumnText(6), "STUCK");
+  EXPECT_EQ(row->ColumnText(7), W(5).ToString());
+  // Empty text and absent values are NULL.
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM recommendations WHERE ad_set_id = 'as_bare' AND "
+                     "current_event IS NULL AND target_event IS NULL AND learning_status IS NULL "
+                     "AND next_review_week IS NULL AND climb_test_id IS NULL AND flag_mask = 0 "
+                     "AND flags = '[]' AND reasons = '[]' AND action = 'INSUFFICIENT_DATA' AND "
+                     "evaluated_at = '1970-01-01T00:00:00.000000Z'"),
+            1);
+}
+
+TEST_F(SqliteStoreTest, TheNewTablesAreStrictAndOnlyTheLargeRowsKeepARowid) {
+  ASSERT_OK(OpenSqliteStore(Options()));
+
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM pragma_table_list WHERE name IN "
+                     "('evaluations', 'climb_tests') AND strict = 1 AND wr = 1"),
+            2);
+  // Rows of about 800 bytes append faster to a rowid table (migration 0005).
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM pragma_table_list WHERE name = 'recommendations' "
+                     "AND strict = 1 AND wr = 0"),
+            1);
+}
+
+TEST_F(SqliteStoreTest, AnEvaluationRowReadsWithoutThisProgram) {
+  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
+  EvaluationRecord evaluation = EvaluationRun("ev_1");
+  evaluation.account_id = "act_1";
+  evaluation.ad_set_ids = {"as_1", "as_\"2\""};
+  evaluation.policy_version = "ladder-2026-01";
+  evaluation.evaluated = 2;
+  evaluation.action_counts = {{Action::kMoveDown, 1}, {Action::kAtTop, 1}};
+  EvaluationRecord unfiltered;
+  unfiltered.evaluation_id = "ev_2";
+  unfiltered.as_of_week = W(4);
+  ASSERT_OK(StoreRun(*store, evaluation));
+  ASSERT_OK(StoreRun(*store, unfiltered));
+
+  ASSERT_OK_AND_ASSIGN(auto db, OpenOther(DbPath()));
+  ASSERT_OK_AND_ASSIGN(
+      StatementLease rows,
+      db->Prepare("SELECT evaluation_id, as_of_week, account_id, ad_set_ids, policy_version, "
+                  "evaluated_at, evaluated, action_counts, account_id IS NULL "
+                  "FROM evaluations ORDER BY evaluation_id",
+                  "test"));
+  ASSERT_OK_AND_ASSIGN(bool row, rows->Step("test"));
+  ASSERT_TRUE(row);
+  EXPECT_EQ(rows->ColumnText(0), "ev_1");
+  EXPECT_EQ(rows->ColumnText(1), W(3).ToString());
+  EXPECT_EQ(rows->ColumnText(2), "act_1");
+  EXPECT_EQ(rows->ColumnText(3), R"(["as_1","as_\"2\""])");
+  EXPECT_EQ(rows->ColumnText(4), "ladder-2026-01");
+  EXPECT_EQ(rows->ColumnText(5), "2026-01-12T09:30:00.123456Z");
+  EXPECT_EQ(rows->ColumnInt(6), 2);
+  EXPECT_EQ(rows->ColumnText(7), R"({"AT_TOP":1,"MOVE_DOWN":1})");
+  ASSERT_OK_AND_ASSIGN(row, rows->Step("test"));
+  ASSERT_TRUE(row);
+  EXPECT_EQ(rows->ColumnText(0), "ev_2");
+  EXPECT_EQ(rows->ColumnInt(8), 1) << "an empty account_id is NULL";
+  EXPECT_EQ(rows->ColumnText(3), "[]");
+  EXPECT_EQ(rows->ColumnText(7), "{}");
+  ASSERT_OK_AND_ASSIGN(row, rows->Step("test"));
+  EXPECT_FALSE(row);
+}
+
+TEST_F(SqliteStoreTest, AClimbTestRowKeepsCostsAsNumbers) {
+  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
+  const ClimbTest test = NewTest("ct_1", "as_o", "as_d", W(2));
+  ASSERT_OK(store->InsertClimbTest(test));
+  ASSERT_OK(store->UpdateClimbTest(
+      {test, Judged(test, ClimbTestState::kKeptCurrent, W(5), 0.1 + 0.2, kInf, 41)}));
+
+  ASSERT_OK_AND_ASSIGN(auto db, OpenOther(DbPath()));
+  ASSERT_OK_AND_ASSIGN(
+      StatementLease row,
+      db->Prepare("SELECT original_cost_per_macro, duplicate_cost_per_macro, "
+                  "original_cost_per_macro > 0.3, state, create_time FROM climb_tests",
+                  "test"));
+  ASSERT_OK_AND_ASSIGN(const bool found, row->Step("test"));
+  ASSERT_TRUE(found);
+  EXPECT_EQ(row->ColumnDouble(0), 0.1 + 0.2) << "every bit of the double is kept";
+  EXPECT_EQ(row->ColumnDouble(1), std::numeric_limits<double>::infinity());
+  EXPECT_EQ(row->ColumnInt(2), 1) << "SQL reads the costs as numbers";
+  EXPECT_EQ(row->ColumnText(3), "KEPT_CURRENT");
+  EXPECT_EQ(row->ColumnText(4), "2026-01-05T08:00:00.654321Z");
+}
+
+TEST_F(SqliteStoreTest, WhatASyncDidNotSayIsNull) {
+  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
+  AccountRecord account;
+  account.account_id = "act_1";
+  account.name = "Acme";
+  account.last_sync_time = EvaluatedAt();
+  ASSERT_OK(store->RecordAccountSync(account));
+
+  EXPECT_EQ(QueryInt("SELECT count(*) FROM accounts WHERE currency IS NULL AND "
+                     "time_zone IS NULL AND last_sync_time = '2026-01-12T09:30:00.123456Z'"),
+            1);
+}
+
+// --- Statistics, backups and checkpoints -------------------------------------------
+
+TEST_F(SqliteStoreTest, DatabaseBytesAreTheFilesOnDisk) {
+  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
+  ASSERT_OK(Ingested(*store, Batch({Record("as_1", W(0), 1)})));
+
+  ASSERT_OK_AND_ASSIGN(const StoreStats stats, store->GetStats());
+
+  // The main file and, while it is there, the write-ahead log.
+  EXPECT_GE(stats.database_bytes, static_cast<int64_t>(std::filesystem::file_size(DbPath())));
+  EXPECT_GT(stats.database_bytes, 0);
+}
+
 TEST_F(SqliteStoreTest, ABackupIsAWholeDatabaseWithoutWhatWasNotCommitted) {
   ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
-  ASSERT_OK(store->Ingest(Batch({Record("as_1", W(0), 10), Record("as_1", W(1), 11)})));
+  ASSERT_OK(Ingested(*store, Batch({Record("as_1", W(0), 10), Record("as_1", W(1), 11)})));
   // Another writer in the middle of a transaction: the backup must neither
   // wait for it nor copy its rows.
   ASSERT_OK_AND_ASSIGN(auto other, OpenOther(DbPath()));
@@ -522,47 +511,32 @@ TEST_F(SqliteStoreTest, ABackupNeverOverwritesAFile) {
   EXPECT_FALSE(std::filesystem::exists(nowhere));
 }
 
-TEST_F(SqliteStoreTest, ManyThreadsIngestAndReadAtOnce) {
-  constexpr int kWriters = 4;
-  constexpr int kBatchesPerWriter = 20;
-  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
-  ASSERT_OK(store->Ingest(Batch({Record("seed", W(0), 1)})));
-  absl::Mutex mu;
-  std::vector<std::string> failures;
-  auto check = [&](const absl::Status& status) {
-    if (status.ok()) return;
-    absl::MutexLock lock(&mu);
-    failures.push_back(status.ToString());
-  };
-  std::atomic<int> writers_left{kWriters};
-  std::vector<std::thread> threads;
-  for (int w = 0; w < kWriters; ++w) {
-    threads.emplace_back([&, w] {
-      for (int b = 0; b < kBatchesPerWriter; ++b) {
-        const std::string id = absl::StrCat("as_", w, "_", b);
-        check(StatusOf(store->Ingest(Batch({Record(id, W(0), b), Record(id, W(1), b)}))));
-      }
-      --writers_left;
-    });
-  }
-  for (int r = 0; r < 2; ++r) {
-    threads.emplace_back([&] {
-      do {
-        check(StatusOf(store->GetHistory("seed", {}, {})));
-        check(StatusOf(store->ListAdSetIds({})));
-        check(store->Ping());
-      } while (writers_left > 0);
-    });
-  }
-  for (std::thread& thread : threads) thread.join();
+// The writer's commits only ask for checkpoints; a thread of the store's own
+// runs them (checkpointer_test tests it alone), and GetStats counts them.
+TEST_F(SqliteStoreTest, CheckpointsRunBesideTheWriterAndAreCounted) {
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<Store> store, OpenSqliteStore(Options()));
+  ASSERT_OK_AND_ASSIGN(const StoreStats before, store->GetStats());
+  ASSERT_EQ(before.engine_counters.size(), 1u);
+  EXPECT_EQ(before.engine_counters[0].name, "rung_wal_checkpoints_total");
+  EXPECT_THAT(before.engine_counters[0].by_result, ElementsAre(Pair("ok", 0), Pair("failed", 0)));
 
-  EXPECT_THAT(failures, IsEmpty());
-  AdSetIdPageQuery all;
-  all.limit = 1000;
-  ASSERT_OK_AND_ASSIGN(const std::vector<std::string> ids, store->ListAdSetIds(all));
-  EXPECT_EQ(ids.size(), 1u + kWriters * kBatchesPerWriter);
-  ASSERT_OK_AND_ASSIGN(const AdSetHistory history, store->GetHistory("as_3_19", {}, {}));
-  EXPECT_THAT(WeeksOf(history), ElementsAre(W(0), W(1)));
+  // About 25 records fill a page: enough batches to fill the log.
+  constexpr int kAdSets = 3000;
+  for (int week = 0; week < 12; ++week) {
+    std::vector<AdSetWeek> records;
+    for (int i = 0; i < kAdSets; ++i) {
+      records.push_back(Record(absl::StrCat("as_", i), W(week), i % 97));
+    }
+    ASSERT_OK(Ingested(*store, Batch(std::move(records))));
+  }
+  ASSERT_OK_AND_ASSIGN(const Checkpointer::Stats checkpoints, WaitForCheckpointsForTest(*store));
+  EXPECT_GE(checkpoints.checkpoints, 1);
+  EXPECT_EQ(checkpoints.failures, 0);
+  EXPECT_EQ(checkpoints.last.copied_frames, checkpoints.last.wal_frames);
+  ASSERT_OK_AND_ASSIGN(const StoreStats stats, store->GetStats());
+  ASSERT_EQ(stats.engine_counters.size(), 1u);
+  EXPECT_THAT(stats.engine_counters[0].by_result,
+              ElementsAre(Pair("ok", checkpoints.checkpoints), Pair("failed", 0)));
 }
 
 TEST(SqliteStatusTest, MapsResultCodesAndKeepsSqlitesMessage) {
@@ -590,114 +564,6 @@ TEST(SqliteStatusTest, MapsResultCodesAndKeepsSqlitesMessage) {
         SqliteStatus(c.rc, "what sqlite said", "doing it", 5000),
         absl::Status(c.code, absl::StrCat("doing it: ", c.what, " (sqlite: what sqlite said)")));
   }
-}
-
-TEST(JsonCodecTest, WritesOneCanonicalSpelling) {
-  EXPECT_EQ(EncodeEventCounts({{"Purchase", 12}, {"AddToCart", 85}}),
-            R"({"AddToCart":85,"Purchase":12})");
-  EXPECT_EQ(EncodeEventCounts({}), "{}");
-  EXPECT_EQ(EncodeStringArray({"a \"b\"", "c\\d\n"}), R"(["a \"b\"","c\\d\n"])");
-  EXPECT_EQ(EncodeStringArray({}), "[]");
-}
-
-TEST(JsonCodecTest, ReadsBackWhatItWrites) {
-  const std::map<std::string, int64_t> counts = {
-      {"", 0}, {"odd \"name\"\\\x01\x1f", 1}, {"caf\xc3\xa9", int64_t{1} << 62}};
-  const std::vector<std::string> strings = {"", "tab\t", "quote\" back\\", "caf\xc3\xa9"};
-
-  EXPECT_EQ(DecodeEventCounts(EncodeEventCounts(counts)).value_or(std::map<std::string, int64_t>{}),
-            counts);
-  EXPECT_EQ(DecodeStringArray(EncodeStringArray(strings)).value_or(std::vector<std::string>{}),
-            strings);
-  EXPECT_EQ(DecodeStringArray(R"(["\/\b\f\r\u0041"])").value_or(std::vector<std::string>{}),
-            std::vector<std::string>{"/\b\f\rA"});
-}
-
-TEST(JsonCodecTest, DecodingIntoAMapWithTheSameKeysOnlyChangesTheCounts) {
-  std::map<std::string, int64_t> counts = {{"AddToCart", 1}, {"Purchase", 2}};
-  const std::string* const add_to_cart = &counts.find("AddToCart")->first;
-
-  ASSERT_OK(DecodeEventCountsInto(R"({"AddToCart":30,"Purchase":4})", &counts));
-
-  EXPECT_EQ(counts, (std::map<std::string, int64_t>{{"AddToCart", 30}, {"Purchase", 4}}));
-  // The same node: nothing was allocated.
-  EXPECT_EQ(&counts.find("AddToCart")->first, add_to_cart);
-}
-
-TEST(JsonCodecTest, DecodingIntoAMapWithOtherKeysReplacesThem) {
-  const std::pair<const char*, std::map<std::string, int64_t>> cases[] = {
-      {R"({"AddToCart":3})", {{"AddToCart", 3}}},
-      {R"({"AddToCart":3,"Purchase":4,"Zeta":5})",
-       {{"AddToCart", 3}, {"Purchase", 4}, {"Zeta", 5}}},
-      {R"({"Lead":7})", {{"Lead", 7}}},
-      {R"({"Add\"ToCart":3,"Purchase":4})", {{"Add\"ToCart", 3}, {"Purchase", 4}}},
-      {"{}", {}},
-  };
-  for (const auto& [json, expected] : cases) {
-    std::map<std::string, int64_t> counts = {{"AddToCart", 1}, {"Purchase", 2}};
-    ASSERT_OK(DecodeEventCountsInto(json, &counts));
-    EXPECT_EQ(counts, expected) << json;
-  }
-}
-
-TEST(JsonCodecTest, DecodingIntoAMapRefusesWhatDecodingRefuses) {
-  const char* const bad[] = {R"({"AddToCart":01,"Purchase":2})", R"({"AddToCart":1,"Purchase":2)",
-                             R"({"AddToCart":1,"Purchase":-2})", R"({"AddToCart":1,"AddToCart":2})",
-                             R"({"AddToCart":1,"Purchase":99999999999999999999})"};
-  for (const char* json : bad) {
-    std::map<std::string, int64_t> counts = {{"AddToCart", 1}, {"Purchase", 2}};
-    EXPECT_TRUE(HasStatus(DecodeEventCountsInto(json, &counts), absl::StatusCode::kDataLoss, ""))
-        << json;
-  }
-}
-
-TEST(JsonCodecTest, RefusesWhatItNeverWrites) {
-  const char* const bad_counts[] = {
-      R"({"b":1,"a":2})", R"({"a":1,"a":1})",
-      R"({"a":-1})",      R"({"a":01})",
-      R"({"a": 1})",      R"({"a":1}x)",
-      R"({"a":1)",        R"(["a"])",
-      R"({"a":1.5})",     R"({"a\q":1})",
-      R"({"\u00e9":1})",  R"({"a":99999999999999999999})",
-      "{\"a\nb\":1}",     "",
-      R"({"a":1,})",
-  };
-  for (const char* json : bad_counts) {
-    EXPECT_TRUE(HasStatus(StatusOf(DecodeEventCounts(json)), absl::StatusCode::kDataLoss, ""))
-        << json;
-  }
-  const char* const bad_arrays[] = {R"(["a",])", R"([1])",  R"(["a")", R"(["a"] )",
-                                    R"({})",     R"(["ab)", R"(["a\)", "[\"a\x01\"]"};
-  for (const char* json : bad_arrays) {
-    EXPECT_TRUE(HasStatus(StatusOf(DecodeStringArray(json)), absl::StatusCode::kDataLoss, ""))
-        << json;
-  }
-}
-
-// The writer's commits only ask for checkpoints; a thread of the store's own
-// runs them (storage/checkpointer.h, tested on its own in checkpointer_test).
-TEST_F(SqliteStoreTest, CheckpointsRunBesideTheWriterNotInsideItsCommits) {
-  ASSERT_OK_AND_ASSIGN(std::unique_ptr<Store> store, OpenSqliteStore(Options()));
-  ASSERT_OK_AND_ASSIGN(const int64_t automatic,
-                       WriterPragmaForTest(*store, "PRAGMA wal_autocheckpoint"));
-  EXPECT_EQ(automatic, 0);
-
-  // About 25 records fill a page: enough batches to fill the log.
-  constexpr int kAdSets = 3000;
-  for (int week = 0; week < 12; ++week) {
-    std::vector<AdSetWeek> records;
-    for (int i = 0; i < kAdSets; ++i) {
-      records.push_back(Record(absl::StrCat("as_", i), W(week), i % 97));
-    }
-    ASSERT_OK(store->Ingest(Batch(std::move(records))));
-  }
-  ASSERT_OK_AND_ASSIGN(const Checkpointer::Stats checkpoints, WaitForCheckpointsForTest(*store));
-  EXPECT_GE(checkpoints.checkpoints, 1);
-  EXPECT_EQ(checkpoints.failures, 0);
-  EXPECT_EQ(checkpoints.last.copied_frames, checkpoints.last.wal_frames);
-  ASSERT_OK_AND_ASSIGN(const StoreStats stats, store->GetStats());
-  EXPECT_EQ(stats.wal_checkpoints, checkpoints.checkpoints);
-  EXPECT_EQ(stats.wal_checkpoint_failures, 0);
 }
 
 }  // namespace

@@ -46,6 +46,8 @@ class StorageTest : public ::testing::Test {
     std::filesystem::remove_all(dir_, ignored);
   }
 
+  // The test's own directory, empty at the start of the test.
+  const std::string& Dir() const { return dir_; }
   std::string DbPath() const { return dir_ + "/rung.db"; }
 
   SqliteStoreOptions Options() const {

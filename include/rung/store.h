@@ -189,9 +189,12 @@ class EvaluationWriter {
   virtual ~EvaluationWriter() = default;
 
   // Upserts each recommendation under its (ad set, as-of week), replacing an
-  // earlier one, and makes each test change. INVALID_ARGUMENT naming
-  // "recommendations[i]..." or "test_changes[i]..." of the chunk; ABORTED
-  // when a test is no longer in its change's expected state.
+  // earlier one (the last of one key in a run wins), and makes each test
+  // change. INVALID_ARGUMENT naming "recommendations[i]..." or
+  // "test_changes[i]..." of the chunk; ABORTED when a test is no longer in
+  // its change's expected state. An engine may answer a chunk's problem at
+  // a later Write or at Commit; after any error the run is over, and
+  // dropping the writer stores nothing of it.
   virtual absl::Status Write(const EvaluationChunk& chunk) = 0;
 
   // Appends `record` to the evaluation history and publishes the run whole.

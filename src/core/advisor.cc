@@ -7,7 +7,6 @@
 #include "absl/strings/str_format.h"
 #include "core/page_token.h"
 #include "core/request_checks.h"
-#include "core/retry.h"
 #include "core/text.h"
 #include "rung/history.h"
 #include "rung/status_macros.h"
@@ -52,13 +51,7 @@ absl::StatusOr<IngestSummary> Advisor::IngestWeeks(const std::vector<RawAdSetWee
   ingest.records = std::move(batch.records);
   ingest.warnings = std::move(batch.warnings);
   ingest.request_id = request_id;
-  IngestOutcome outcome;
-  // ABORTED: a concurrent write touched the same rows first; the batch is
-  // then applied over it, or answered as the replay it has become.
-  RETURN_IF_ERROR(RetryWhileAborted([&]() -> absl::Status {
-    ASSIGN_OR_RETURN(outcome, store_->Ingest(ingest));
-    return absl::OkStatus();
-  }));
+  ASSIGN_OR_RETURN(IngestOutcome outcome, store_->Ingest(ingest));
   if (outcome.conflict.has_value()) {
     const OwnerConflict& conflict = *outcome.conflict;
     return OwnershipRefusal(conflict, ingest.records[conflict.record_index]);

@@ -4,7 +4,6 @@
 #include <utility>
 
 #include "core/request_checks.h"
-#include "core/retry.h"
 #include "rung/advisor.h"
 #include "rung/status_macros.h"
 
@@ -13,8 +12,7 @@ namespace rung {
 absl::StatusOr<AccountRecord> Advisor::RecordAccountSync(AccountRecord account) {
   RETURN_IF_ERROR(ValidateAccount(account));
   account.last_sync_time = clock_();
-  // ABORTED: a concurrent sync of the same account won; ours is newer.
-  RETURN_IF_ERROR(RetryWhileAborted([&] { return store_->RecordAccountSync(account); }));
+  RETURN_IF_ERROR(store_->RecordAccountSync(account));
   return account;
 }
 

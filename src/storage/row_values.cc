@@ -11,6 +11,12 @@ absl::Status CheckNotEmpty(absl::string_view value, absl::string_view field) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": must not be empty"));
 }
 
+absl::Time StoredInstant(absl::Time time) { return absl::FromUnixMicros(absl::ToUnixMicros(time)); }
+
+absl::Duration StoredDuration(absl::Duration duration) {
+  return absl::Microseconds(absl::ToInt64Microseconds(duration));
+}
+
 absl::StatusOr<std::optional<Week>> OptionalWeekFromText(absl::string_view text) {
   if (text.empty()) return std::nullopt;
   ASSIGN_OR_RETURN(const Week week, Week::Parse(std::string_view(text.data(), text.size())));

@@ -4,16 +4,23 @@ The cluster is started by the same C++ code as the C++ tests' clusters
 (tests/support/postgres_server.h), run as the program rung_test_postgres
 ($RUNG_TEST_POSTGRES), so that there is one way of starting one: initdb into
 a temporary directory, a free port on 127.0.0.1, an unprivileged user when
-run as root. The program prints the URI of a fresh database, obeys "stop" and
-"start" on its stdin, and removes the cluster when its stdin closes.
+run as root. The program prints the URI of a fresh database, obeys "stop",
+"start" and "createdb" on its stdin, and removes the cluster when its stdin
+closes.
 
     with PostgresCluster() as cluster:
-        rungd = RungdProcess(..., extra_args=[f"--postgres={cluster.uri}"])
+        rungd = RungdProcess(None, env={"RUNG_DB": cluster.uri})
+        other = cluster.create_database()  # another empty database
         cluster.stop()   # an outage
         cluster.start()  # same data and port
+
+Tests read what rungd stored with psql (`rows`), the client Debian's
+postgresql package brings along with the server.
 """
 
 import atexit
+import csv
+import io
 import os
 import subprocess
 
@@ -55,6 +62,12 @@ class PostgresCluster:
         """Starts the stopped cluster again on the same data and port."""
         self._command("start", "started")
 
+    def create_database(self):
+        """A new, empty database on this cluster; answers its URI."""
+        self.process.stdin.write("createdb\n")
+        self.process.stdin.flush()
+        return self._answer("uri ")
+
     def close(self):
         """Stops the cluster and removes it; answers the program's exit code."""
         if self.process.stdin and not self.process.stdin.closed:
@@ -66,3 +79,19 @@ class PostgresCluster:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def psql(uri, sql):
+    """Runs `sql` with psql; answers the finished process (CSV on stdout)."""
+    return subprocess.run(
+        ["psql", "--no-psqlrc", "--csv", "--tuples-only", "--set=ON_ERROR_STOP=1", uri, "-c", sql],
+        capture_output=True, text=True, timeout=60,
+    )
+
+
+def rows(uri, sql):
+    """The rows `sql` answers, as tuples of strings (NULL and '' both read '')."""
+    done = psql(uri, sql)
+    if done.returncode != 0:
+        raise RuntimeError(f"psql failed ({done.returncode}) on {sql!r}: {done.stderr.strip()}")
+    return [tuple(row) for row in csv.reader(io.StringIO(done.stdout))]

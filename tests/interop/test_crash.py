@@ -6,11 +6,17 @@ even rounds once a random number of batches were acknowledged, in odd rounds
 at a random moment after an EvaluateAdSets call of a few thousand ad sets was
 sent. After the restart the database must hold every acknowledged batch whole,
 every other batch whole or not at all, every evaluation whole (its run and
-each of its recommendations) or not at all, and pass PRAGMA integrity_check.
+each of its recommendations) or not at all, and (SQLite) pass PRAGMA
+integrity_check.
+
+One implementation runs on each engine (databases.py): SqliteCrashTest on a
+file, PostgresCrashTest on a database of a throwaway cluster that lives on
+while rungd is killed and restarted on it.
 
 The kill moment is the test's random variable, drawn from a fixed seed; the
 test never sleeps to wait for something to happen. RUNG_CRASH_ROUNDS raises
-the round count for a long run (RUNG_CRASH_SEED changes the draw).
+the round count for a long run, RUNG_CRASH_ROUNDS_POSTGRES PostgreSQL's
+(RUNG_CRASH_SEED changes the draw).
 """
 
 import datetime
@@ -18,8 +24,6 @@ import json
 import os
 import random
 import signal
-import sqlite3
-import tempfile
 import threading
 import time
 import unittest
@@ -30,9 +34,8 @@ from rung.v1 import ad_set_pb2
 from rung.v1 import advisor_service_pb2 as api
 from rung.v1 import advisor_service_pb2_grpc as api_grpc
 
-from rungd_process import RungdProcess
+from databases import PostgresEngine, SqliteEngine, close_shared_cluster
 
-ROUNDS = int(os.environ.get("RUNG_CRASH_ROUNDS", "40"))
 SEED = int(os.environ.get("RUNG_CRASH_SEED", "20260105"))
 # Enough ad sets that an evaluation takes a while, so that kills land in it.
 SEEDED_AD_SETS = 3000
@@ -79,19 +82,17 @@ class Batch:
     def request(self):
         return api.IngestWeeksRequest(request_id=self.request_id, weeks=self.records)
 
-    def stored_count(self, db):
-        """How many of its records the database holds with exactly the values sent."""
+    def stored_count(self, stored):
+        """How many of its records `stored` (ad set id -> row of Round.stored_weeks)
+        holds with exactly the values sent."""
         found = 0
         for rec in self.records:
-            row = db.execute(
-                "SELECT optimization_event, spend_micros, event_counts FROM ad_set_weeks "
-                "WHERE ad_set_id = ? AND week_start = ?",
-                (rec.ad_set_id, rec.week_start),
-            ).fetchone()
+            row = stored.get(rec.ad_set_id)
             if row is None:
                 continue
-            if row != (rec.optimization_event, rec.spend_micros, row[2]) or json.loads(row[2]) != dict(
-                rec.event_counts
+            week_start, event, spend, counts = row
+            if (week_start, event, spend) != (rec.week_start, rec.optimization_event, str(rec.spend_micros)) or (
+                json.loads(counts) != dict(rec.event_counts)
             ):
                 raise AssertionError(f"{self.request_id}: {rec.ad_set_id} stored as {row}")
             found += 1
@@ -142,11 +143,33 @@ class Round:
             thread.join(DEADLINE)
         self.channel.close()
 
+    def stored_weeks(self, database):
+        """This round's stored weeks (ad set id -> week, event, spend, counts), in one query."""
+        prefix = f"as_r{self.round_number}_"
+        found = database.rows(
+            "SELECT ad_set_id, week_start, optimization_event, spend_micros, event_counts FROM ad_set_weeks "
+            "WHERE substr(ad_set_id, 1, ?) = ?",
+            (len(prefix), prefix),
+        )
+        return {row[0]: row[1:] for row in found}
 
-class CrashTest(unittest.TestCase):
+    def logged_requests(self, database):
+        """How often each of this round's request ids is in the idempotency log."""
+        prefix = f"crash-r{self.round_number}-"
+        logged = {}
+        for (request_id,) in database.rows(
+            "SELECT request_id FROM ingest_requests WHERE substr(request_id, 1, ?) = ?", (len(prefix), prefix)
+        ):
+            logged[request_id] = logged.get(request_id, 0) + 1
+        return logged
+
+
+class CrashCases:
+    """The crash test on a database of the class's engine (cls.new_database)."""
+
     def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory()
-        self.db_path = os.path.join(self.tmp.name, "rung.db")
+        self.database = self.new_database()
+        self.addCleanup(self.database.close)
         self.rng = random.Random(SEED)
         self.tally = {
             "acked batches": 0,
@@ -157,13 +180,6 @@ class CrashTest(unittest.TestCase):
             "unacked evaluations absent": 0,
             "kills within a measured evaluation time": 0,
         }
-
-    def tearDown(self):
-        self.tmp.cleanup()
-
-    def open_db(self):
-        # Read-only beside the restarted daemon, which recovered the WAL.
-        return sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True)
 
     def seed(self, daemon):
         """Ad sets for the evaluations to chew on, and the time one evaluation takes."""
@@ -199,11 +215,12 @@ class CrashTest(unittest.TestCase):
             self.tally["kills within a measured evaluation time"] += 1
         return acked
 
-    def check_batches(self, db, crash_round):
+    def check_batches(self, crash_round):
+        stored_weeks = crash_round.stored_weeks(self.database)
+        logged_requests = crash_round.logged_requests(self.database)
         for batch in crash_round.sent:
-            stored = batch.stored_count(db)
-            logged = db.execute("SELECT count(*) FROM ingest_requests WHERE request_id = ?", (batch.request_id,))
-            logged = logged.fetchone()[0]
+            stored = batch.stored_count(stored_weeks)
+            logged = logged_requests.get(batch.request_id, 0)
             whole = stored == len(batch.records) and logged == 1
             absent = stored == 0 and logged == 0
             if batch.request_id in crash_round.acked:
@@ -213,22 +230,24 @@ class CrashTest(unittest.TestCase):
                 self.assertTrue(whole or absent, f"{batch.request_id}: {stored} of {len(batch.records)} records")
                 self.tally["unacked batches whole" if whole else "unacked batches absent"] += 1
 
-    def check_evaluations(self, db, round_number, acked):
-        orphans = db.execute(
+    def check_evaluations(self, round_number, acked):
+        orphans = self.database.rows(
             "SELECT count(*) FROM recommendations AS r "
             "WHERE NOT EXISTS (SELECT 1 FROM evaluations AS e WHERE e.evaluation_id = r.evaluation_id)"
-        ).fetchone()[0]
-        self.assertEqual(orphans, 0, "recommendations of a run that was never recorded")
-        for evaluation_id, evaluated, rows in db.execute(
+        )
+        self.assertEqual(orphans, [("0",)], "recommendations of a run that was never recorded")
+        for evaluation_id, evaluated, rows in self.database.rows(
             "SELECT e.evaluation_id, e.evaluated, "
             "(SELECT count(*) FROM recommendations AS r WHERE r.evaluation_id = e.evaluation_id) FROM evaluations AS e"
         ):
             self.assertEqual(rows, evaluated, f"evaluation {evaluation_id}")
         if acked is None:
             return
-        runs = db.execute(
+        # Both engines answer a week as its ISO date.
+        [(runs,)] = self.database.rows(
             "SELECT count(*) FROM evaluations WHERE as_of_week = ?", (as_of_week(round_number),)
-        ).fetchone()[0]
+        )
+        runs = int(runs)
         if acked:
             self.assertEqual(runs, 1, f"round {round_number}: the acknowledged evaluation is missing")
             self.tally["acked evaluations"] += 1
@@ -236,9 +255,10 @@ class CrashTest(unittest.TestCase):
             self.tally["unacked evaluations whole" if runs else "unacked evaluations absent"] += 1
 
     def test_kill_9_loses_nothing_acknowledged_and_leaves_nothing_half(self):
-        daemon = RungdProcess(self.db_path)
+        daemon = self.database.start_rungd()
+        self.addCleanup(daemon.stop, signal.SIGKILL)
         run_time = self.seed(daemon)
-        for round_number in range(1, ROUNDS + 1):
+        for round_number in range(1, self.ROUNDS + 1):
             crash_round = Round(round_number, daemon.address, self.rng)
             crash_round.start()
             evaluation_acked = None
@@ -249,20 +269,34 @@ class CrashTest(unittest.TestCase):
                 evaluation_acked = self.kill_during_evaluation(daemon, round_number, run_time)
             crash_round.finish()
 
-            daemon = RungdProcess(self.db_path)
-            with self.open_db() as db:
-                self.assertEqual(db.execute("PRAGMA integrity_check").fetchone()[0], "ok")
-                self.check_batches(db, crash_round)
-                self.check_evaluations(db, round_number, evaluation_acked)
-            db.close()
+            daemon = self.database.start_rungd()
+            self.addCleanup(daemon.stop, signal.SIGKILL)
+            self.assertEqual(self.database.integrity_problems(), [])
+            self.check_batches(crash_round)
+            self.check_evaluations(round_number, evaluation_acked)
         code, err = daemon.stop(signal.SIGTERM)
         self.assertEqual(code, 0, err)
         summary = ", ".join(f"{name}: {count}" for name, count in self.tally.items())
         print(
-            f"\ncrash test: {ROUNDS} kill -9 rounds (seed {SEED}, evaluation of ~{SEEDED_AD_SETS} ad sets "
-            f"took {run_time:.2f} s); {summary}; nothing half stored; integrity_check ok after every restart",
+            f"\ncrash test on {self.ENGINE}: {self.ROUNDS} kill -9 rounds (seed {SEED}, evaluation of "
+            f"~{SEEDED_AD_SETS} ad sets took {run_time:.2f} s); {summary}; nothing half stored"
+            f"{self.INTEGRITY_NOTE}",
             flush=True,
         )
+
+
+class SqliteCrashTest(SqliteEngine, CrashCases, unittest.TestCase):
+    ROUNDS = int(os.environ.get("RUNG_CRASH_ROUNDS", "40"))
+    INTEGRITY_NOTE = "; integrity_check ok after every restart"
+
+
+class PostgresCrashTest(PostgresEngine, CrashCases, unittest.TestCase):
+    ROUNDS = int(os.environ.get("RUNG_CRASH_ROUNDS_POSTGRES", "20"))
+    INTEGRITY_NOTE = ""
+
+
+def tearDownModule():
+    close_shared_cluster()
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """Interop: Debian's python3-grpcio (a client no one here wrote) against rungd.
 
 Stubs come from the system protoc and /usr/bin/grpc_python_plugin (built by
-CMake into build/python, which must be on PYTHONPATH).
+CMake into build/python, which must be on PYTHONPATH). The tests of what is
+stored run on each engine (SqliteInteropTest, PostgresInteropTest, ...);
+tokens and TLS do not depend on one and run on SQLite.
 """
 
 import hashlib
@@ -23,6 +25,7 @@ from rung.v1 import advisor_service_pb2_grpc as api_grpc
 from rung.v1 import climb_test_pb2
 from rung.v1 import recommendation_pb2 as rec
 
+from databases import PostgresEngine, SqliteEngine, close_shared_cluster
 from rungd_process import RungdProcess
 
 DEADLINE = 10.0
@@ -65,11 +68,27 @@ def scenario_week(ad_set_id, week_start, event, counts, account):
     return record
 
 
-class InteropTest(unittest.TestCase):
+def paged_ad_set_ids(stub, account_id, page_size=2, max_pages=10):
+    """The account's ad set ids, read page by page with ListAdSets."""
+    seen, token = [], ""
+    for _ in range(max_pages):
+        page = stub.ListAdSets(
+            api.ListAdSetsRequest(account_id=account_id, page_size=page_size, page_token=token), timeout=DEADLINE)
+        seen += [a.ad_set_id for a in page.ad_sets]
+        token = page.next_page_token
+        if not token:
+            break
+    return seen
+
+
+class DaemonOnADatabase:
+    """A rungd of the class's engine (databases.py) on a database of its own."""
+
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        cls.daemon = RungdProcess(os.path.join(cls.tmp.name, "rung.db"))
+        cls.database = cls.new_database()
+        cls.addClassCleanup(cls.database.close)
+        cls.daemon = cls.database.start_rungd()
         cls.channel = grpc.insecure_channel(cls.daemon.address)
         cls.stub = api_grpc.AdvisorServiceStub(cls.channel)
 
@@ -77,8 +96,10 @@ class InteropTest(unittest.TestCase):
     def tearDownClass(cls):
         cls.channel.close()
         code, err = cls.daemon.stop()
-        cls.tmp.cleanup()
         assert code == 0, err
+
+
+class InteropCases(DaemonOnADatabase):
 
     def test_ingest_then_read_back(self):
         weeks = [week("py_1", "2026-08-24", 10), week("py_1", "2026-08-31", 11), week("py_1", "2026-09-07", 12)]
@@ -103,15 +124,7 @@ class InteropTest(unittest.TestCase):
     def test_list_ad_sets_pages(self):
         weeks = [week(f"page_{i}", "2026-09-07", 5, account="act_pages") for i in range(5)]
         self.stub.IngestWeeks(api.IngestWeeksRequest(weeks=weeks), timeout=DEADLINE)
-        seen, token = [], ""
-        for _ in range(10):
-            page = self.stub.ListAdSets(
-                api.ListAdSetsRequest(account_id="act_pages", page_size=2, page_token=token), timeout=DEADLINE)
-            seen += [a.ad_set_id for a in page.ad_sets]
-            token = page.next_page_token
-            if not token:
-                break
-        self.assertEqual(seen, [f"page_{i}" for i in range(5)])
+        self.assertEqual(paged_ad_set_ids(self.stub, "act_pages"), [f"page_{i}" for i in range(5)])
 
     def test_bad_input_is_invalid_argument_naming_index_and_field(self):
         cases = [
@@ -170,22 +183,8 @@ class InteropTest(unittest.TestCase):
             self.assertIn(name, methods)
 
 
-class RulesEngineInteropTest(unittest.TestCase):
+class RulesEngineInteropCases(DaemonOnADatabase):
     """The rules engine RPCs, on the spec's worked scenarios; each test owns its account."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        cls.daemon = RungdProcess(os.path.join(cls.tmp.name, "rung.db"))
-        cls.channel = grpc.insecure_channel(cls.daemon.address)
-        cls.stub = api_grpc.AdvisorServiceStub(cls.channel)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.channel.close()
-        code, err = cls.daemon.stop()
-        cls.tmp.cleanup()
-        assert code == 0, err
 
     def ingest(self, records):
         answer = self.stub.IngestWeeks(api.IngestWeeksRequest(weeks=records), timeout=DEADLINE)
@@ -341,6 +340,25 @@ class RulesEngineInteropTest(unittest.TestCase):
         self.assertStatus(grpc.StatusCode.NOT_FOUND, self.stub.CancelClimbTest,
                           api.CancelClimbTestRequest(climb_test_id="ct_no_such_test"))
 
+
+class SqliteInteropTest(SqliteEngine, InteropCases, unittest.TestCase):
+    pass
+
+
+class PostgresInteropTest(PostgresEngine, InteropCases, unittest.TestCase):
+    pass
+
+
+class SqliteRulesEngineInteropTest(SqliteEngine, RulesEngineInteropCases, unittest.TestCase):
+    pass
+
+
+class PostgresRulesEngineInteropTest(PostgresEngine, RulesEngineInteropCases, unittest.TestCase):
+    pass
+
+
+def tearDownModule():
+    close_shared_cluster()
 
 
 def sha256_hex(secret):

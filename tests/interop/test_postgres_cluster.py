@@ -1,16 +1,8 @@
 """postgres_cluster.py: the Python tests' PostgreSQL, checked with psql."""
 
-import subprocess
 import unittest
 
-from postgres_cluster import PostgresCluster
-
-
-def psql(uri, sql):
-    return subprocess.run(
-        ["psql", "--no-psqlrc", "--tuples-only", "--no-align", uri, "-c", sql],
-        capture_output=True, text=True, timeout=60,
-    )
+from postgres_cluster import PostgresCluster, psql, rows
 
 
 class PostgresClusterTest(unittest.TestCase):
@@ -25,6 +17,11 @@ class PostgresClusterTest(unittest.TestCase):
 
             answer = psql(cluster.uri, "SELECT x FROM t")
             self.assertEqual((answer.returncode, answer.stdout.strip()), (0, "7"))
+
+            other = cluster.create_database()
+            self.assertRegex(other, r"^postgresql://rung:[0-9a-f]+@127\.0\.0\.1:\d+/rung_test_2$")
+            self.assertEqual(rows(other, "SELECT count(*) FROM pg_tables WHERE tablename = 't'"), [("0",)])
+            self.assertEqual(rows(cluster.uri, "SELECT x, 'a,b' FROM t"), [("7", "a,b")])
         self.assertEqual(cluster.process.returncode, 0)
         self.assertNotEqual(psql(cluster.uri, "SELECT 1").returncode, 0)
 

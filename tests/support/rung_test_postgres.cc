@@ -4,9 +4,10 @@
 //
 // Prints "uri URI" (a fresh database) once the server accepts connections,
 // or a message on stderr and exits 1. Then reads commands from stdin, one a
-// line: "stop" (a fast shutdown, answers "stopped") and "start" (on the same
-// data and port, answers "started"), or "error MESSAGE" when one fails. When
-// stdin closes, the cluster is stopped and removed and the program exits 0.
+// line: "stop" (a fast shutdown, answers "stopped"), "start" (on the same
+// data and port, answers "started") and "createdb" (another fresh database,
+// answers "uri URI"), or "error MESSAGE" when one fails. When stdin closes,
+// the cluster is stopped and removed and the program exits 0.
 
 #include <iostream>
 #include <memory>
@@ -22,9 +23,23 @@ namespace {
 
 using rung::test_support::PostgresServer;
 
-absl::Status Obey(PostgresServer& server, const std::string& command) {
-  if (command == "stop") return server.Stop();
-  if (command == "start") return server.StartAgain();
+// The answer to one command, or why it failed.
+absl::StatusOr<std::string> Obey(PostgresServer& server, const std::string& command) {
+  if (command == "stop") {
+    absl::Status status = server.Stop();
+    if (!status.ok()) return status;
+    return "stopped";
+  }
+  if (command == "start") {
+    absl::Status status = server.StartAgain();
+    if (!status.ok()) return status;
+    return "started";
+  }
+  if (command == "createdb") {
+    absl::StatusOr<std::string> uri = server.CreateDatabase();
+    if (!uri.ok()) return uri.status();
+    return absl::StrCat("uri ", *uri);
+  }
   return absl::InvalidArgumentError(absl::StrCat("unknown command '", command, "'"));
 }
 
@@ -41,12 +56,13 @@ int main() {
   std::cout << "uri " << *uri << std::endl;
   std::string command;
   while (std::getline(std::cin, command)) {
-    const absl::Status status = Obey(**server, command);
-    if (status.ok()) {
-      std::cout << (command == "stop" ? "stopped" : "started") << std::endl;
+    const absl::StatusOr<std::string> answer = Obey(**server, command);
+    if (answer.ok()) {
+      std::cout << *answer << std::endl;
     } else {
       // One line, whatever the server's log quoted.
-      std::cout << "error " << absl::StrReplaceAll(status.ToString(), {{"\n", " "}}) << std::endl;
+      std::cout << "error " << absl::StrReplaceAll(answer.status().ToString(), {{"\n", " "}})
+                << std::endl;
     }
   }
   return 0;

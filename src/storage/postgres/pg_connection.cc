@@ -149,6 +149,10 @@ absl::Status PgStatus(absl::string_view sqlstate, absl::string_view message,
     return status(absl::StatusCode::kAborted, "conflict with a concurrent transaction; retry");
   }
   if (sqlstate == "23505") return status(absl::StatusCode::kAlreadyExists, "the row exists");
+  // A table or type that concurrent DDL created first.
+  if (sqlstate == "42P07" || sqlstate == "42710") {
+    return status(absl::StatusCode::kAlreadyExists, "the object exists");
+  }
   if (sqlstate == "53100") {
     return status(absl::StatusCode::kResourceExhausted, "the database server's disk is full");
   }

@@ -1,5 +1,6 @@
 #include "storage/postgres/pg_store.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -8,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -17,6 +19,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "core/retry.h"
 #include "core/text.h"
 #include "rung/status_macros.h"
 #include "storage/json_codec.h"
@@ -27,6 +30,7 @@
 #include "storage/row_codec.h"
 #include "storage/row_values.h"
 #include "storage/store_checks.h"
+#include "storage/store_errors.h"
 
 namespace rung {
 namespace {
@@ -326,11 +330,6 @@ absl::StatusOr<std::vector<T>> ReadAll(const PgResult& result,
   return values;
 }
 
-absl::Status CheckLimit(int limit) {
-  if (limit > 0) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrFormat("limit: must be positive, got %d", limit));
-}
-
 // --- Ingest, inside its transaction ------------------------------------------------
 
 struct Owner {
@@ -353,19 +352,33 @@ absl::StatusOr<std::optional<IngestSummary>> FindRequest(PgConnection& db,
   return summary;
 }
 
+// The records by (ad set, week): rows are locked in the order they are
+// written, so two batches that share ad sets lock them in one order and
+// wait for each other rather than deadlock.
+std::vector<const AdSetWeek*> InKeyOrder(const std::vector<AdSetWeek>& records) {
+  std::vector<const AdSetWeek*> sorted;
+  sorted.reserve(records.size());
+  for (const AdSetWeek& record : records) sorted.push_back(&record);
+  std::stable_sort(sorted.begin(), sorted.end(), [](const AdSetWeek* a, const AdSetWeek* b) {
+    return std::tie(a->ad_set_id, a->week) < std::tie(b->ad_set_id, b->week);
+  });
+  return sorted;
+}
+
 // Inserts the batch's new ad sets, each under its first record's owner, and
 // answers the owner of every ad set of the batch.
 absl::StatusOr<absl::flat_hash_map<std::string, Owner>> InsertAndLoadOwners(
     PgConnection& db, const std::vector<AdSetWeek>& records) {
   constexpr absl::string_view kDoing = "storing ad sets";
+  // By id, for one lock order; each under the owner its first record names.
+  std::map<absl::string_view, const AdSetWeek*> firsts;
+  for (const AdSetWeek& record : records) firsts.emplace(record.ad_set_id, &record);
   ArrayColumns ad_sets(3);
-  absl::flat_hash_set<std::string> seen;
-  for (const AdSetWeek& record : records) {
-    if (!seen.insert(record.ad_set_id).second) continue;
+  for (const auto& [ad_set_id, record] : firsts) {
     ad_sets.StartRow();
-    ad_sets.AddText(record.ad_set_id);
-    ad_sets.AddText(record.account_id);
-    ad_sets.AddText(record.campaign_id);
+    ad_sets.AddText(ad_set_id);
+    ad_sets.AddText(record->account_id);
+    ad_sets.AddText(record->campaign_id);
   }
   const PgParams params = ad_sets.Params();
   RETURN_IF_ERROR(db.Query(kInsertAdSets, params, kDoing).status());
@@ -393,7 +406,8 @@ std::optional<OwnerConflict> FirstConflict(const std::vector<AdSetWeek>& records
 
 absl::StatusOr<IngestSummary> UpsertWeeks(PgConnection& db, const std::vector<AdSetWeek>& records) {
   ArrayColumns weeks(9);
-  for (const AdSetWeek& record : records) {
+  for (const AdSetWeek* sorted : InKeyOrder(records)) {
+    const AdSetWeek& record = *sorted;
     weeks.StartRow();
     weeks.AddText(record.ad_set_id);
     weeks.AddText(record.week.ToString());
@@ -452,6 +466,22 @@ absl::Status IngestInTransaction(PgConnection& db, const IngestBatch& batch,
       .status();
 }
 
+// A write that reads nothing of its caller's: when it loses to a
+// concurrent transaction, running it again from the start is all a caller
+// could do, so it is done here. A conflict with what the caller read is
+// the caller's to retry (the conditional climb test writes, evaluations).
+//
+// READ COMMITTED, since every statement of these is an upsert or reads what
+// the upsert before it settled: INSERT ... ON CONFLICT waits for a
+// concurrent insert of the same key and then sees it. SERIALIZABLE made
+// ingests of disjoint ad sets fail each other through its page-level
+// predicate locks, four writers losing 40% of batches after five attempts.
+absl::Status InRetriedTransaction(PgConnection& db, absl::string_view doing,
+                                  absl::FunctionRef<absl::Status()> body) {
+  return RetryWhileAborted(
+      [&] { return db.InTransaction(PgIsolation::kReadCommitted, doing, body); });
+}
+
 // --- Evaluations --------------------------------------------------------------------
 
 absl::Status UpdateClimbTestRow(PgConnection& db, const ClimbTestChange& change) {
@@ -469,12 +499,23 @@ absl::Status UpdateClimbTestRow(PgConnection& db, const ClimbTestChange& change)
                kDoing));
   if (updated.affected_rows() == 1) return absl::OkStatus();
   ASSIGN_OR_RETURN(const PgResult stored, db.Query(kSelectClimbTest, {next.climb_test_id}, kDoing));
-  if (stored.rows() == 0) {
-    return absl::NotFoundError(absl::StrFormat("climb test '%s' not found", next.climb_test_id));
+  if (stored.rows() == 0) return ClimbTestNotFound(next.climb_test_id);
+  ASSIGN_OR_RETURN(const ClimbTest now, ReadClimbTest(PgRow(stored, 0)));
+  return ClimbTestChangedSince(next.climb_test_id, now.state, change.expected.state);
+}
+
+// Which of `recommendations` a later one of the same (ad set, week)
+// replaces: one statement may not upsert a row twice, and the last of a key
+// wins.
+std::vector<bool> Superseded(const std::vector<Recommendation>& recommendations) {
+  std::vector<bool> superseded(recommendations.size());
+  absl::flat_hash_set<std::string> later_keys;
+  for (size_t i = recommendations.size(); i-- > 0;) {
+    const Recommendation& r = recommendations[i];
+    superseded[i] =
+        !later_keys.insert(absl::StrCat(r.ad_set_id, "@", r.as_of_week.ToString())).second;
   }
-  return absl::AbortedError(absl::StrFormat(
-      "climb test '%s' is %s now, not %s as expected; read it again", next.climb_test_id,
-      stored.Text(0, 7), AsAbsl(ClimbTestStateName(change.expected.state))));
+  return superseded;
 }
 
 // One run in a SERIALIZABLE transaction on a connection of its own, held
@@ -493,11 +534,13 @@ class PgEvaluationWriter final : public EvaluationWriter {
 
   absl::Status Write(const EvaluationChunk& chunk) override {
     ArrayColumns columns(kRecommendationColumns);
+    const std::vector<bool> superseded = Superseded(chunk.recommendations);
     for (size_t i = 0; i < chunk.recommendations.size(); ++i) {
       const Recommendation& recommendation = chunk.recommendations[i];
       if (absl::Status status = CheckStorableRecommendation(recommendation); !status.ok()) {
         return WithMessagePrefix(absl::StrCat("recommendations[", i, "]."), status);
       }
+      if (superseded[i]) continue;
       columns.StartRow();
       EncodeRecommendation(recommendation, columns);
     }
@@ -518,10 +561,7 @@ class PgEvaluationWriter final : public EvaluationWriter {
     RETURN_IF_ERROR(CheckStorableEvaluation(record));
     ASSIGN_OR_RETURN(const PgResult exists,
                      db_->Query(kEvaluationExists, {record.evaluation_id}, kDoing));
-    if (exists.Text(0, 0) == "t") {
-      return absl::AlreadyExistsError(
-          absl::StrFormat("evaluation '%s' is already recorded", record.evaluation_id));
-    }
+    if (exists.Text(0, 0) == "t") return EvaluationAlreadyRecorded(record.evaluation_id);
     RETURN_IF_ERROR(db_->Query(kInsertEvaluation,
                                {record.evaluation_id, record.as_of_week.ToString(),
                                 TextOrNull(record.account_id), EncodeStringArray(record.ad_set_ids),
@@ -544,6 +584,7 @@ class PgEvaluationWriter final : public EvaluationWriter {
 // kept in `pending` until a row of another ad set (or the end) comes.
 class HistoryGrouper {
  public:
+  // `visit` must outlive the grouper.
   explicit HistoryGrouper(absl::FunctionRef<absl::Status(const AdSetHistory&)> visit)
       : visit_(visit) {}
 
@@ -572,10 +613,11 @@ class HistoryGrouper {
   WeekParser parser_;
 };
 
-// Several rungd may share the database: every write is one SERIALIZABLE
-// transaction, which answers ABORTED when it lost to a concurrent one (the
-// core then reads again and retries), and every multi-statement read is one
-// snapshot.
+// Several rungd may share the database. Ingests and account syncs are
+// upserts that retry here (InRetriedTransaction); evaluations and climb
+// test changes are SERIALIZABLE and answer ABORTED when they lost to a
+// concurrent transaction, so that the core reads again and retries; every
+// multi-statement read is one snapshot.
 class PostgresStore final : public Store {
  public:
   PostgresStore(const std::string& uri, int connections, const PgConnectOptions& options)
@@ -584,12 +626,13 @@ class PostgresStore final : public Store {
   absl::StatusOr<IngestOutcome> Ingest(const IngestBatch& batch) override {
     IngestOutcome outcome;
     ASSIGN_OR_RETURN(PgConnectionPool::Lease db, pool_.Acquire());
-    const absl::Status status =
-        db->InTransaction(PgIsolation::kSerializable, "ingesting a batch",
-                          [&] { return IngestInTransaction(*db, batch, &outcome); });
+    const absl::Status status = InRetriedTransaction(*db, "ingesting a batch", [&] {
+      outcome = IngestOutcome();
+      const absl::Status ingested = IngestInTransaction(*db, batch, &outcome);
+      // A concurrent first use of the same request_id: read it again.
+      return absl::IsAlreadyExists(ingested) ? absl::AbortedError(ingested.message()) : ingested;
+    });
     if (outcome.conflict.has_value()) return outcome;
-    // A concurrent first use of the same request_id: read it again.
-    if (absl::IsAlreadyExists(status)) return absl::AbortedError(status.message());
     RETURN_IF_ERROR(status);
     return outcome;
   }
@@ -603,19 +646,19 @@ class PostgresStore final : public Store {
         db->Query(kSelectHistory, {Text(AsAbsl(ad_set_id)), OptionalWeek(from), OptionalWeek(to)},
                   kDoing));
     AdSetHistory history;
-    HistoryGrouper grouper([&](const AdSetHistory& found) {
+    // Named: the grouper keeps only a reference to it.
+    auto keep = [&](const AdSetHistory& found) {
       history = found;
       return absl::OkStatus();
-    });
+    };
+    HistoryGrouper grouper(keep);
     for (int i = 0; i < weeks.rows(); ++i) RETURN_IF_ERROR(grouper.Add(PgRow(weeks, i)));
     RETURN_IF_ERROR(grouper.Flush());
     if (!history.empty()) return history;
     // Bounds that exclude every week are no reason for NOT_FOUND.
     ASSIGN_OR_RETURN(const PgResult exists,
                      db->Query(kAdSetHasWeeks, {Text(AsAbsl(ad_set_id))}, kDoing));
-    if (exists.Text(0, 0) != "t") {
-      return absl::NotFoundError(absl::StrCat("ad set '", AsAbsl(ad_set_id), "' not found"));
-    }
+    if (exists.Text(0, 0) != "t") return AdSetNotFound(AsAbsl(ad_set_id));
     return history;
   }
 
@@ -643,7 +686,7 @@ class PostgresStore final : public Store {
   }
 
   absl::StatusOr<std::vector<std::string>> ListAdSetIds(const AdSetIdPageQuery& query) override {
-    RETURN_IF_ERROR(CheckLimit(query.limit));
+    RETURN_IF_ERROR(CheckPageLimit(query.limit));
     ASSIGN_OR_RETURN(PgConnectionPool::Lease db, pool_.Acquire());
     ASSIGN_OR_RETURN(const PgResult ids, db->Query(kListAdSetIds,
                                                    {query.after_ad_set_id, Int(query.limit),
@@ -672,19 +715,13 @@ class PostgresStore final : public Store {
                         "reading a recommendation")
             : db->Query(kSelectLatestRecommendation, {Text(AsAbsl(ad_set_id))},
                         "reading a recommendation"));
-    if (found.rows() == 0) {
-      return absl::NotFoundError(
-          week.has_value()
-              ? absl::StrFormat("no recommendation for ad set '%s' at week %s", AsAbsl(ad_set_id),
-                                week->ToString())
-              : absl::StrFormat("no recommendation for ad set '%s'", AsAbsl(ad_set_id)));
-    }
+    if (found.rows() == 0) return RecommendationNotFound(AsAbsl(ad_set_id), week);
     return ReadRecommendation(PgRow(found, 0));
   }
 
   absl::StatusOr<std::vector<Recommendation>> ListRecommendations(
       const RecommendationQuery& query) override {
-    RETURN_IF_ERROR(CheckLimit(query.limit));
+    RETURN_IF_ERROR(CheckPageLimit(query.limit));
     std::vector<PgParam> actions;
     for (const Action action : query.actions) actions.push_back(Text(AsAbsl(ActionName(action))));
     int64_t mask = 0;
@@ -713,10 +750,7 @@ class PostgresStore final : public Store {
     return db->InTransaction(PgIsolation::kSerializable, kDoing, [&]() -> absl::Status {
       ASSIGN_OR_RETURN(const PgResult exists,
                        db->Query(kClimbTestExists, {test.climb_test_id}, kDoing));
-      if (exists.Text(0, 0) == "t") {
-        return absl::AlreadyExistsError(
-            absl::StrFormat("climb test '%s' already exists", test.climb_test_id));
-      }
+      if (exists.Text(0, 0) == "t") return ClimbTestAlreadyExists(test.climb_test_id);
       ASSIGN_OR_RETURN(const PgResult inserted,
                        db->Query(kInsertClimbTest,
                                  {test.climb_test_id, test.account_id, test.original_ad_set_id,
@@ -724,9 +758,7 @@ class PostgresStore final : public Store {
                                   test.start_week.ToString(), EncodeTimestamp(test.create_time)},
                                  kDoing));
       if (inserted.affected_rows() == 1) return absl::OkStatus();
-      return absl::AbortedError(absl::StrFormat(
-          "climb test '%s' was not stored: a running test now involves ad set '%s' or '%s'",
-          test.climb_test_id, test.original_ad_set_id, test.duplicate_ad_set_id));
+      return RunningTestInvolvesEither(test);
     });
   }
 
@@ -735,10 +767,7 @@ class PostgresStore final : public Store {
     ASSIGN_OR_RETURN(
         const PgResult found,
         db->Query(kSelectClimbTest, {Text(AsAbsl(climb_test_id))}, "reading a climb test"));
-    if (found.rows() == 0) {
-      return absl::NotFoundError(
-          absl::StrFormat("climb test '%s' not found", AsAbsl(climb_test_id)));
-    }
+    if (found.rows() == 0) return ClimbTestNotFound(AsAbsl(climb_test_id));
     return ReadClimbTest(PgRow(found, 0));
   }
 
@@ -750,7 +779,7 @@ class PostgresStore final : public Store {
   }
 
   absl::StatusOr<std::vector<ClimbTest>> ListClimbTests(const ClimbTestQuery& query) override {
-    RETURN_IF_ERROR(CheckLimit(query.limit));
+    RETURN_IF_ERROR(CheckPageLimit(query.limit));
     ASSIGN_OR_RETURN(PgConnectionPool::Lease db, pool_.Acquire());
     ASSIGN_OR_RETURN(
         const PgResult found,
@@ -773,7 +802,7 @@ class PostgresStore final : public Store {
   absl::Status RecordAccountSync(const AccountRecord& account) override {
     RETURN_IF_ERROR(CheckStorableAccount(account));
     ASSIGN_OR_RETURN(PgConnectionPool::Lease db, pool_.Acquire());
-    return db->InTransaction(PgIsolation::kSerializable, "recording an account sync", [&] {
+    return InRetriedTransaction(*db, "recording an account sync", [&] {
       return db
           ->Query(kUpsertAccount,
                   {account.account_id, TextOrNull(account.name), TextOrNull(account.currency),
@@ -787,10 +816,7 @@ class PostgresStore final : public Store {
     ASSIGN_OR_RETURN(PgConnectionPool::Lease db, pool_.Acquire());
     ASSIGN_OR_RETURN(const PgResult found,
                      db->Query(kSelectAccount, {Text(AsAbsl(account_id))}, "reading an account"));
-    if (found.rows() == 0) {
-      return absl::NotFoundError(absl::StrCat("account ", Quote(AsAbsl(account_id), '\''),
-                                              " not found: no sync of it was recorded"));
-    }
+    if (found.rows() == 0) return AccountNotFound(AsAbsl(account_id));
     return ReadAccount(PgRow(found, 0));
   }
 

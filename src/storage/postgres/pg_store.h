@@ -5,10 +5,10 @@
 //
 // What it relies on, so that engines speaking PostgreSQL's protocol can
 // follow: SERIALIZABLE transactions (a loser answers ABORTED and the core
-// runs it again), REPEATABLE READ snapshots for reads, INSERT ... ON
-// CONFLICT, unnest() of array parameters, row locks taken by UPDATE, and
-// partial unique indexes. No advisory locks, LISTEN/NOTIFY, temporary
-// tables or server-side cursors.
+// runs it again), READ COMMITTED upserts, REPEATABLE READ snapshots for
+// reads, INSERT ... ON CONFLICT, unnest() of array parameters, row locks
+// taken by UPDATE, and partial unique indexes. No advisory locks,
+// LISTEN/NOTIFY, temporary tables or server-side cursors.
 
 #include <memory>
 #include <string>

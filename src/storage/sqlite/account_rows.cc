@@ -8,6 +8,7 @@
 #include "storage/json_codec.h"
 #include "storage/row_codec.h"
 #include "storage/row_values.h"
+#include "storage/store_errors.h"
 
 namespace rung {
 namespace {
@@ -48,10 +49,7 @@ absl::StatusOr<AccountRecord> SelectAccountRow(Connection& connection,
   ASSIGN_OR_RETURN(StatementLease select, connection.Prepare(kSelectAccount, kDoing));
   select->Bind(1, account_id);
   ASSIGN_OR_RETURN(const bool row, select->Step(kDoing));
-  if (!row) {
-    return absl::NotFoundError(absl::StrCat("account ", Quote(account_id, '\''),
-                                            " not found: no sync of it was recorded"));
-  }
+  if (!row) return AccountNotFound(account_id);
   return ReadAccount(*select);
 }
 

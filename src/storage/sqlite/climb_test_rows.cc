@@ -12,6 +12,7 @@
 #include "storage/json_codec.h"
 #include "storage/row_codec.h"
 #include "storage/row_values.h"
+#include "storage/store_errors.h"
 
 namespace rung {
 namespace {
@@ -82,10 +83,7 @@ absl::Status InsertClimbTestRow(Connection& writer, const ClimbTest& test) {
   constexpr absl::string_view kDoing = "storing a climb test";
   ASSIGN_OR_RETURN(const bool exists,
                    writer.QueryExists(kClimbTestExists, test.climb_test_id, kDoing));
-  if (exists) {
-    return absl::AlreadyExistsError(
-        absl::StrFormat("climb test '%s' already exists", test.climb_test_id));
-  }
+  if (exists) return ClimbTestAlreadyExists(test.climb_test_id);
   ASSIGN_OR_RETURN(StatementLease insert, writer.Prepare(kInsertClimbTest, kDoing));
   insert->Bind(1, test.climb_test_id);
   insert->Bind(2, test.account_id);
@@ -97,9 +95,7 @@ absl::Status InsertClimbTestRow(Connection& writer, const ClimbTest& test) {
   insert->Bind(8, EncodeTimestamp(test.create_time));
   RETURN_IF_ERROR(insert->Run(kDoing));
   if (writer.Changes() == 1) return absl::OkStatus();
-  return absl::AbortedError(absl::StrFormat(
-      "climb test '%s' was not stored: a running test now involves ad set '%s' or '%s'",
-      test.climb_test_id, test.original_ad_set_id, test.duplicate_ad_set_id));
+  return RunningTestInvolvesEither(test);
 }
 
 absl::StatusOr<ClimbTest> SelectClimbTestRow(Connection& connection,
@@ -108,9 +104,7 @@ absl::StatusOr<ClimbTest> SelectClimbTestRow(Connection& connection,
   ASSIGN_OR_RETURN(StatementLease select, connection.Prepare(kSelectClimbTest, kDoing));
   select->Bind(1, climb_test_id);
   ASSIGN_OR_RETURN(const bool row, select->Step(kDoing));
-  if (!row) {
-    return absl::NotFoundError(absl::StrFormat("climb test '%s' not found", climb_test_id));
-  }
+  if (!row) return ClimbTestNotFound(climb_test_id);
   return ReadClimbTest(*select);
 }
 
@@ -125,10 +119,7 @@ absl::StatusOr<std::vector<ClimbTest>> SelectClimbTestRowsOf(Connection& connect
 absl::StatusOr<std::vector<ClimbTest>> SelectClimbTestRows(Connection& connection,
                                                            const ClimbTestQuery& query) {
   constexpr absl::string_view kDoing = "listing climb tests";
-  if (query.limit <= 0) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("limit: must be positive, got %d", query.limit));
-  }
+  RETURN_IF_ERROR(CheckPageLimit(query.limit));
   const bool by_account = !query.account_id.empty();
   ASSIGN_OR_RETURN(
       StatementLease select,
@@ -161,9 +152,7 @@ absl::Status UpdateClimbTestRow(Connection& writer, const ClimbTestChange& chang
   RETURN_IF_ERROR(update->Run(kDoing));
   if (writer.Changes() == 1) return absl::OkStatus();
   ASSIGN_OR_RETURN(const ClimbTest stored, SelectClimbTestRow(writer, next.climb_test_id));
-  return absl::AbortedError(absl::StrFormat(
-      "climb test '%s' is %s now, not %s as expected; read it again", next.climb_test_id,
-      AsAbsl(ClimbTestStateName(stored.state)), AsAbsl(ClimbTestStateName(change.expected.state))));
+  return ClimbTestChangedSince(next.climb_test_id, stored.state, change.expected.state);
 }
 
 }  // namespace rung

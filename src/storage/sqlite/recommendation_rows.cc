@@ -13,6 +13,7 @@
 #include "storage/json_codec.h"
 #include "storage/row_codec.h"
 #include "storage/row_values.h"
+#include "storage/store_errors.h"
 
 namespace rung {
 namespace {
@@ -125,22 +126,14 @@ absl::StatusOr<Recommendation> SelectRecommendationRow(Connection& connection,
   select->Bind(1, ad_set_id);
   if (week.has_value()) select->Bind(2, week->ToString());
   ASSIGN_OR_RETURN(const bool row, select->Step(kDoing));
-  if (!row) {
-    return absl::NotFoundError(
-        week.has_value() ? absl::StrFormat("no recommendation for ad set '%s' at week %s",
-                                           ad_set_id, week->ToString())
-                         : absl::StrFormat("no recommendation for ad set '%s'", ad_set_id));
-  }
+  if (!row) return RecommendationNotFound(ad_set_id, week);
   return ReadRecommendation(*select);
 }
 
 absl::StatusOr<std::vector<Recommendation>> SelectRecommendationRows(
     Connection& connection, const RecommendationQuery& query) {
   constexpr absl::string_view kDoing = "listing recommendations";
-  if (query.limit <= 0) {
-    return absl::InvalidArgumentError(
-        absl::StrFormat("limit: must be positive, got %d", query.limit));
-  }
+  RETURN_IF_ERROR(CheckPageLimit(query.limit));
   ASSIGN_OR_RETURN(StatementLease select, connection.Prepare(ListStatement(query), kDoing));
   BindListParameters(*select, query);
   std::vector<Recommendation> recommendations;
@@ -156,10 +149,7 @@ absl::Status InsertEvaluationRow(Connection& writer, const EvaluationRecord& eva
   constexpr absl::string_view kDoing = "recording an evaluation";
   ASSIGN_OR_RETURN(const bool exists,
                    writer.QueryExists(kEvaluationExists, evaluation.evaluation_id, kDoing));
-  if (exists) {
-    return absl::AlreadyExistsError(
-        absl::StrFormat("evaluation '%s' is already recorded", evaluation.evaluation_id));
-  }
+  if (exists) return EvaluationAlreadyRecorded(evaluation.evaluation_id);
   ASSIGN_OR_RETURN(StatementLease insert, writer.Prepare(kInsertEvaluation, kDoing));
   insert->Bind(1, evaluation.evaluation_id);
   insert->Bind(2, evaluation.as_of_week.ToString());

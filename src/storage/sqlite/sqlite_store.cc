@@ -32,6 +32,7 @@
 #include "storage/sqlite/recommendation_rows.h"
 #include "storage/sqlite/sqlite_db.h"
 #include "storage/store_checks.h"
+#include "storage/store_errors.h"
 
 namespace rung {
 namespace {
@@ -528,9 +529,7 @@ class SqliteStore final : public Store {
     // Bounds that exclude every week are no reason for NOT_FOUND.
     if (history.empty()) {
       ASSIGN_OR_RETURN(const bool exists, reader->QueryExists(kAdSetHasWeeks, ad_set_id, kDoing));
-      if (!exists) {
-        return absl::NotFoundError(absl::StrCat("ad set '", ad_set_id, "' not found"));
-      }
+      if (!exists) return AdSetNotFound(ad_set_id);
     }
     return history;
   }
@@ -554,10 +553,7 @@ class SqliteStore final : public Store {
 
   absl::StatusOr<std::vector<std::string>> ListAdSetIds(const AdSetIdPageQuery& query) override {
     constexpr absl::string_view kDoing = "listing ad sets";
-    if (query.limit <= 0) {
-      return absl::InvalidArgumentError(
-          absl::StrFormat("limit: must be positive, got %d", query.limit));
-    }
+    RETURN_IF_ERROR(CheckPageLimit(query.limit));
     const bool by_account = !query.account_id.empty();
     ConnectionPool::Lease reader = readers_.Acquire();
     ASSIGN_OR_RETURN(StatementLease select,

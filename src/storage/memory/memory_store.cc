@@ -1,0 +1,466 @@
+#include "storage/memory/memory_store.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "core/text.h"
+#include "rung/status_macros.h"
+#include "storage/row_values.h"
+#include "storage/store_checks.h"
+#include "storage/store_errors.h"
+
+namespace rung {
+namespace {
+
+// Who an ad set belongs to, for life.
+struct Owner {
+  std::string account_id;
+  std::string campaign_id;
+};
+
+// Tests by id. std::map's order is the byte order that the other engines
+// page by: std::string compares its chars as unsigned.
+using ClimbTests = std::map<std::string, ClimbTest, std::less<>>;
+
+// Everything the store holds.
+struct Data {
+  std::map<std::string, Owner, std::less<>> ad_sets;
+  std::map<std::string, std::map<Week, AdSetWeek>, std::less<>> weeks;
+  int64_t week_count = 0;
+  // The first answer to each request_id.
+  std::map<std::string, IngestSummary> requests;
+  std::optional<absl::Time> last_ingest_time;
+  std::map<std::string, std::map<Week, Recommendation>, std::less<>> recommendations;
+  std::set<std::string> evaluation_ids;
+  std::optional<EvaluationRecord> latest_evaluation;
+  int64_t recommendations_version = 0;
+  ClimbTests climb_tests;
+  std::map<std::string, AccountRecord, std::less<>> accounts;
+};
+
+// Makes `change` in `changed`, where the test is as earlier changes of the
+// same write left it, or else as `stored` holds it.
+absl::Status MakeChange(const ClimbTests& stored, const ClimbTestChange& change,
+                        ClimbTests& changed) {
+  const std::string& id = change.next.climb_test_id;
+  auto current = changed.find(id);
+  if (current == changed.end()) {
+    const auto found = stored.find(id);
+    if (found == stored.end()) return ClimbTestNotFound(id);
+    current = changed.emplace(id, found->second).first;
+  }
+  ClimbTest& test = current->second;
+  if (test.state != change.expected.state ||
+      test.concluded_week != change.expected.concluded_week) {
+    return ClimbTestChangedSince(id, test.state, change.expected.state);
+  }
+  // What a change may change: the rest of a test is fixed at its start.
+  test.state = change.next.state;
+  test.concluded_week = change.next.concluded_week;
+  test.original_cost_per_macro = change.next.original_cost_per_macro;
+  test.duplicate_cost_per_macro = change.next.duplicate_cost_per_macro;
+  test.retest_baseline = change.next.retest_baseline;
+  return absl::OkStatus();
+}
+
+// Makes every change of `changes`, in order, or none of them.
+absl::Status MakeChanges(ClimbTests& tests, const std::vector<ClimbTestChange>& changes) {
+  ClimbTests changed;
+  for (const ClimbTestChange& change : changes) {
+    RETURN_IF_ERROR(MakeChange(tests, change, changed));
+  }
+  for (auto& [id, test] : changed) tests[id] = std::move(test);
+  return absl::OkStatus();
+}
+
+bool Matches(const Recommendation& r, const RecommendationQuery& query) {
+  if (!query.account_id.empty() && r.account_id != query.account_id) return false;
+  if (!query.actions.empty() &&
+      std::find(query.actions.begin(), query.actions.end(), r.action) == query.actions.end()) {
+    return false;
+  }
+  return query.flags.empty() || std::any_of(query.flags.begin(), query.flags.end(),
+                                            [&](Flag flag) { return r.HasFlag(flag); });
+}
+
+bool Matches(const ClimbTest& test, const ClimbTestQuery& query) {
+  return (query.account_id.empty() || test.account_id == query.account_id) &&
+         (!query.state.has_value() || test.state == *query.state);
+}
+
+// The order in which the other engines pick the latest evaluation.
+bool EvaluatedLater(const EvaluationRecord& a, const EvaluationRecord& b) {
+  return std::tie(a.evaluated_at, a.evaluation_id) > std::tie(b.evaluated_at, b.evaluation_id);
+}
+
+// The values as an engine that keeps whole microseconds reads them back.
+Recommendation AsStored(Recommendation r) {
+  r.evaluated_at = StoredInstant(r.evaluated_at);
+  return r;
+}
+
+EvaluationRecord AsStored(EvaluationRecord evaluation) {
+  evaluation.evaluated_at = StoredInstant(evaluation.evaluated_at);
+  evaluation.duration = StoredDuration(evaluation.duration);
+  return evaluation;
+}
+
+class MemoryStore;
+
+// A run staged in the writer and applied under the store's lock at Commit,
+// so that no read sees part of it.
+class MemoryEvaluationWriter final : public EvaluationWriter {
+ public:
+  // `evaluation_mu` is held by the caller, and released when this is dropped.
+  MemoryEvaluationWriter(MemoryStore* store, absl::Mutex* evaluation_mu)
+      : store_(store), evaluation_mu_(evaluation_mu) {}
+  ~MemoryEvaluationWriter() override { evaluation_mu_->Unlock(); }
+
+  absl::Status Write(const EvaluationChunk& chunk) override;
+  absl::Status Commit(const EvaluationRecord& record) override;
+
+ private:
+  MemoryStore* const store_;
+  absl::Mutex* const evaluation_mu_;
+  std::vector<Recommendation> recommendations_;
+  std::vector<ClimbTestChange> test_changes_;
+  // The tests as the staged changes leave them, for the next chunk's checks.
+  ClimbTests changed_tests_;
+};
+
+class MemoryStore final : public Store {
+ public:
+  absl::StatusOr<IngestOutcome> Ingest(const IngestBatch& batch) override {
+    absl::MutexLock lock(&mu_);
+    IngestOutcome outcome;
+    if (!batch.request_id.empty()) {
+      if (const auto first = data_.requests.find(batch.request_id); first != data_.requests.end()) {
+        outcome.summary = first->second;
+        return outcome;
+      }
+    }
+    outcome.conflict = FindConflict(batch);
+    if (outcome.conflict.has_value()) return outcome;
+    for (const AdSetWeek& record : batch.records) {
+      data_.ad_sets.try_emplace(record.ad_set_id, Owner{record.account_id, record.campaign_id});
+      auto [stored, inserted] = data_.weeks[record.ad_set_id].try_emplace(record.week, record);
+      if (inserted) {
+        ++outcome.summary.inserted;
+        ++data_.week_count;
+      } else if (stored->second == record) {
+        ++outcome.summary.unchanged;
+      } else {
+        stored->second = record;
+        ++outcome.summary.updated;
+      }
+    }
+    outcome.summary.warnings = batch.warnings;
+    data_.last_ingest_time = absl::Now();
+    if (!batch.request_id.empty()) data_.requests.emplace(batch.request_id, outcome.summary);
+    return outcome;
+  }
+
+  absl::StatusOr<AdSetHistory> GetHistory(std::string_view ad_set_id, std::optional<Week> from,
+                                          std::optional<Week> to) override {
+    absl::MutexLock lock(&mu_);
+    const auto weeks = data_.weeks.find(ad_set_id);
+    if (weeks == data_.weeks.end()) return AdSetNotFound(AsAbsl(ad_set_id));
+    AdSetHistory history;
+    for (const auto& [week, record] : weeks->second) {
+      if ((!from.has_value() || week >= *from) && (!to.has_value() || week <= *to)) {
+        history.push_back(record);
+      }
+    }
+    return history;
+  }
+
+  absl::Status ScanHistories(std::string_view account_id,
+                             absl::FunctionRef<absl::Status(const AdSetHistory&)> visit) override {
+    // Copied under the lock, visited outside it: one moment's data, and a
+    // visitor free to call the store.
+    std::vector<AdSetHistory> histories;
+    {
+      absl::MutexLock lock(&mu_);
+      for (const auto& [ad_set_id, weeks] : data_.weeks) {
+        if (!account_id.empty() && data_.ad_sets.at(ad_set_id).account_id != account_id) continue;
+        AdSetHistory& history = histories.emplace_back();
+        for (const auto& [week, record] : weeks) history.push_back(record);
+      }
+    }
+    for (const AdSetHistory& history : histories) RETURN_IF_ERROR(visit(history));
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::vector<std::string>> ListAdSetIds(const AdSetIdPageQuery& query) override {
+    RETURN_IF_ERROR(CheckPageLimit(query.limit));
+    absl::MutexLock lock(&mu_);
+    std::vector<std::string> ids;
+    for (auto it = data_.ad_sets.upper_bound(query.after_ad_set_id);
+         it != data_.ad_sets.end() && static_cast<int>(ids.size()) < query.limit; ++it) {
+      if (query.account_id.empty() || it->second.account_id == query.account_id) {
+        ids.push_back(it->first);
+      }
+    }
+    return ids;
+  }
+
+  absl::StatusOr<std::unique_ptr<EvaluationWriter>> BeginEvaluation() override {
+    evaluation_mu_.Lock();
+    return std::make_unique<MemoryEvaluationWriter>(this, &evaluation_mu_);
+  }
+
+  absl::StatusOr<Recommendation> GetRecommendation(std::string_view ad_set_id,
+                                                   std::optional<Week> week) override {
+    absl::MutexLock lock(&mu_);
+    const Recommendation* found = nullptr;
+    if (const auto weeks = data_.recommendations.find(ad_set_id);
+        weeks != data_.recommendations.end()) {
+      found = Pick(weeks->second, week);
+    }
+    if (found == nullptr) return RecommendationNotFound(AsAbsl(ad_set_id), week);
+    return *found;
+  }
+
+  absl::StatusOr<std::vector<Recommendation>> ListRecommendations(
+      const RecommendationQuery& query) override {
+    RETURN_IF_ERROR(CheckPageLimit(query.limit));
+    absl::MutexLock lock(&mu_);
+    std::vector<Recommendation> listed;
+    for (auto it = data_.recommendations.upper_bound(query.after_ad_set_id);
+         it != data_.recommendations.end() && static_cast<int>(listed.size()) < query.limit; ++it) {
+      // The week is chosen before the filters apply: an ad set whose latest
+      // recommendation does not match is left out, not answered with an
+      // older one that does.
+      const Recommendation* r = Pick(it->second, query.as_of_week);
+      if (r != nullptr && Matches(*r, query)) listed.push_back(*r);
+    }
+    return listed;
+  }
+
+  absl::StatusOr<int64_t> RecommendationsVersion() override {
+    absl::MutexLock lock(&mu_);
+    return data_.recommendations_version;
+  }
+
+  absl::Status InsertClimbTest(const ClimbTest& test) override {
+    RETURN_IF_ERROR(CheckNewClimbTest(test));
+    absl::MutexLock lock(&mu_);
+    if (data_.climb_tests.count(test.climb_test_id) > 0) {
+      return ClimbTestAlreadyExists(test.climb_test_id);
+    }
+    for (const auto& [id, stored] : data_.climb_tests) {
+      if (stored.state == ClimbTestState::kRunning &&
+          (stored.Involves(test.original_ad_set_id) || stored.Involves(test.duplicate_ad_set_id))) {
+        return RunningTestInvolvesEither(test);
+      }
+    }
+    ClimbTest& stored = data_.climb_tests.emplace(test.climb_test_id, test).first->second;
+    stored.create_time = StoredInstant(test.create_time);
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<ClimbTest> GetClimbTest(std::string_view climb_test_id) override {
+    absl::MutexLock lock(&mu_);
+    const auto found = data_.climb_tests.find(climb_test_id);
+    if (found == data_.climb_tests.end()) return ClimbTestNotFound(AsAbsl(climb_test_id));
+    return found->second;
+  }
+
+  absl::StatusOr<std::vector<ClimbTest>> ClimbTestsOf(std::string_view ad_set_id) override {
+    std::vector<ClimbTest> tests;
+    {
+      absl::MutexLock lock(&mu_);
+      for (const auto& [id, test] : data_.climb_tests) {
+        if (test.Involves(ad_set_id)) tests.push_back(test);
+      }
+    }
+    // Already in id order, which breaks ties of start week.
+    std::stable_sort(tests.begin(), tests.end(), [](const ClimbTest& a, const ClimbTest& b) {
+      return a.start_week < b.start_week;
+    });
+    return tests;
+  }
+
+  absl::StatusOr<std::vector<ClimbTest>> ListClimbTests(const ClimbTestQuery& query) override {
+    RETURN_IF_ERROR(CheckPageLimit(query.limit));
+    absl::MutexLock lock(&mu_);
+    std::vector<ClimbTest> tests;
+    for (auto it = data_.climb_tests.upper_bound(query.after_climb_test_id);
+         it != data_.climb_tests.end() && static_cast<int>(tests.size()) < query.limit; ++it) {
+      if (Matches(it->second, query)) tests.push_back(it->second);
+    }
+    return tests;
+  }
+
+  absl::Status UpdateClimbTest(const ClimbTestChange& change) override {
+    RETURN_IF_ERROR(CheckStorableChange(change, "change"));
+    absl::MutexLock lock(&mu_);
+    return MakeChanges(data_.climb_tests, {change});
+  }
+
+  absl::Status RecordAccountSync(const AccountRecord& account) override {
+    RETURN_IF_ERROR(CheckStorableAccount(account));
+    absl::MutexLock lock(&mu_);
+    AccountRecord& stored = data_.accounts[account.account_id];
+    stored = account;
+    stored.last_sync_time = StoredInstant(*account.last_sync_time);
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<AccountRecord> GetAccount(std::string_view account_id) override {
+    absl::MutexLock lock(&mu_);
+    const auto found = data_.accounts.find(account_id);
+    if (found == data_.accounts.end()) return AccountNotFound(AsAbsl(account_id));
+    return found->second;
+  }
+
+  absl::StatusOr<std::vector<AccountRecord>> ListAccounts() override {
+    absl::MutexLock lock(&mu_);
+    std::vector<AccountRecord> accounts;
+    for (const auto& [id, account] : data_.accounts) accounts.push_back(account);
+    return accounts;
+  }
+
+  absl::Status Ping() override { return absl::OkStatus(); }
+
+  absl::StatusOr<StoreStats> GetStats() override {
+    absl::MutexLock lock(&mu_);
+    StoreStats stats;
+    stats.ad_sets = static_cast<int64_t>(data_.ad_sets.size());
+    stats.weeks = data_.week_count;
+    stats.database_bytes = ApproximateBytes();
+    stats.last_ingest_time = data_.last_ingest_time;
+    stats.latest_evaluation = data_.latest_evaluation;
+    return stats;
+  }
+
+  absl::StatusOr<int64_t> Backup(const std::string&) override {
+    return absl::FailedPreconditionError("the in-memory store has no database to copy");
+  }
+
+  // Makes a chunk's test changes in `changed`, which holds the tests as the
+  // run's earlier chunks left them, from what is stored now.
+  absl::Status CheckChanges(const std::vector<ClimbTestChange>& changes, ClimbTests& changed) {
+    absl::MutexLock lock(&mu_);
+    for (size_t i = 0; i < changes.size(); ++i) {
+      RETURN_IF_ERROR(CheckStorableChange(changes[i], absl::StrCat("test_changes[", i, "]")));
+      RETURN_IF_ERROR(MakeChange(data_.climb_tests, changes[i], changed));
+    }
+    return absl::OkStatus();
+  }
+
+  // Publishes a run whole: ALREADY_EXISTS for a recorded evaluation_id,
+  // ABORTED when a test changed since the run's Write checked it.
+  absl::Status Publish(const EvaluationRecord& record,
+                       const std::vector<Recommendation>& recommendations,
+                       const std::vector<ClimbTestChange>& changes) {
+    absl::MutexLock lock(&mu_);
+    if (data_.evaluation_ids.count(record.evaluation_id) > 0) {
+      return EvaluationAlreadyRecorded(record.evaluation_id);
+    }
+    RETURN_IF_ERROR(MakeChanges(data_.climb_tests, changes));
+    for (const Recommendation& r : recommendations) {
+      data_.recommendations[r.ad_set_id].insert_or_assign(r.as_of_week, AsStored(r));
+    }
+    data_.evaluation_ids.insert(record.evaluation_id);
+    EvaluationRecord stored = AsStored(record);
+    if (!data_.latest_evaluation.has_value() || EvaluatedLater(stored, *data_.latest_evaluation)) {
+      data_.latest_evaluation = std::move(stored);
+    }
+    ++data_.recommendations_version;
+    return absl::OkStatus();
+  }
+
+ private:
+  // The first record of the batch whose ad set is stored, or named by an
+  // earlier record, with another owner.
+  std::optional<OwnerConflict> FindConflict(const IngestBatch& batch)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    std::map<std::string_view, Owner> owners;
+    for (size_t i = 0; i < batch.records.size(); ++i) {
+      const AdSetWeek& record = batch.records[i];
+      auto [owner, is_new] = owners.try_emplace(record.ad_set_id);
+      if (is_new) {
+        const auto stored = data_.ad_sets.find(record.ad_set_id);
+        owner->second = stored != data_.ad_sets.end()
+                            ? stored->second
+                            : Owner{record.account_id, record.campaign_id};
+      }
+      if (owner->second.account_id != record.account_id ||
+          owner->second.campaign_id != record.campaign_id) {
+        return OwnerConflict{i, owner->second.account_id, owner->second.campaign_id};
+      }
+    }
+    return std::nullopt;
+  }
+
+  // Week `week` of `weeks`, or its latest when nullopt; nullptr when none.
+  static const Recommendation* Pick(const std::map<Week, Recommendation>& weeks,
+                                    std::optional<Week> week) {
+    if (weeks.empty()) return nullptr;
+    if (!week.has_value()) return &weeks.rbegin()->second;
+    const auto found = weeks.find(*week);
+    return found == weeks.end() ? nullptr : &found->second;
+  }
+
+  // What the records take, roughly: the figure only has to grow with them.
+  int64_t ApproximateBytes() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    int64_t recommendations = 0;
+    for (const auto& [id, weeks] : data_.recommendations) recommendations += weeks.size();
+    return data_.week_count * static_cast<int64_t>(sizeof(AdSetWeek)) +
+           recommendations * static_cast<int64_t>(sizeof(Recommendation)) +
+           static_cast<int64_t>(data_.climb_tests.size() * sizeof(ClimbTest) +
+                                data_.accounts.size() * sizeof(AccountRecord));
+  }
+
+  absl::Mutex mu_;
+  Data data_ ABSL_GUARDED_BY(mu_);
+  // Held by an evaluation from BeginEvaluation until its writer is dropped,
+  // so that evaluations serialize while ingests and reads go on.
+  absl::Mutex evaluation_mu_;
+};
+
+absl::Status MemoryEvaluationWriter::Write(const EvaluationChunk& chunk) {
+  for (size_t i = 0; i < chunk.recommendations.size(); ++i) {
+    if (absl::Status status = CheckStorableRecommendation(chunk.recommendations[i]); !status.ok()) {
+      return WithMessagePrefix(absl::StrCat("recommendations[", i, "]."), status);
+    }
+  }
+  ClimbTests changed = changed_tests_;
+  // Refused here as the other engines refuse it, and checked again at
+  // Commit, since a test may change in between.
+  RETURN_IF_ERROR(store_->CheckChanges(chunk.test_changes, changed));
+  // Staged only when the whole chunk is good.
+  changed_tests_ = std::move(changed);
+  recommendations_.insert(recommendations_.end(), chunk.recommendations.begin(),
+                          chunk.recommendations.end());
+  test_changes_.insert(test_changes_.end(), chunk.test_changes.begin(), chunk.test_changes.end());
+  return absl::OkStatus();
+}
+
+absl::Status MemoryEvaluationWriter::Commit(const EvaluationRecord& record) {
+  RETURN_IF_ERROR(CheckStorableEvaluation(record));
+  return store_->Publish(record, recommendations_, test_changes_);
+}
+
+}  // namespace
+
+std::unique_ptr<Store> NewMemoryStore() { return std::make_unique<MemoryStore>(); }
+
+}  // namespace rung

@@ -1,0 +1,50 @@
+#ifndef RUNG_STORAGE_STORE_ERRORS_H_
+#define RUNG_STORAGE_STORE_ERRORS_H_
+
+// The errors that every engine answers alike, worded once: callers and the
+// contract suite (tests/store_contract.h) see the same message whichever
+// engine is behind the Store.
+
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "rung/climb_test.h"
+#include "rung/week.h"
+
+namespace rung {
+
+// INVALID_ARGUMENT for a page of no rows: "limit: must be positive, got 0".
+absl::Status CheckPageLimit(int limit);
+
+// NOT_FOUND: "ad set 'as_1' not found".
+absl::Status AdSetNotFound(absl::string_view ad_set_id);
+
+// NOT_FOUND: "no recommendation for ad set 'as_1'" (at week ... when given).
+absl::Status RecommendationNotFound(absl::string_view ad_set_id, std::optional<Week> week);
+
+// NOT_FOUND: "climb test 'ct_1' not found".
+absl::Status ClimbTestNotFound(absl::string_view climb_test_id);
+
+// NOT_FOUND: "account 'act_1' not found: no sync of it was recorded".
+absl::Status AccountNotFound(absl::string_view account_id);
+
+// ALREADY_EXISTS for an evaluation_id recorded before.
+absl::Status EvaluationAlreadyRecorded(absl::string_view evaluation_id);
+
+// ALREADY_EXISTS for a climb_test_id taken before.
+absl::Status ClimbTestAlreadyExists(absl::string_view climb_test_id);
+
+// ABORTED for a new test that a running test (started since the caller
+// looked) keeps out.
+absl::Status RunningTestInvolvesEither(const ClimbTest& test);
+
+// ABORTED for a change to a test that is now in `stored_state`, no longer in
+// the state the caller expected.
+absl::Status ClimbTestChangedSince(absl::string_view climb_test_id, ClimbTestState stored_state,
+                                   ClimbTestState expected_state);
+
+}  // namespace rung
+
+#endif  // RUNG_STORAGE_STORE_ERRORS_H_

@@ -1,0 +1,173 @@
+// The text values the database holds beside plain columns
+// (storage/json_codec.h): one canonical spelling each, read back strictly.
+
+#include "storage/json_codec.h"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "gtest/gtest.h"
+#include "rung/recommendation.h"
+#include "storage_test_util.h"
+
+namespace rung {
+namespace {
+
+// 2026-01-12T09:30:00.123456Z.
+absl::Time EvaluatedAt() {
+  return absl::FromCivil(absl::CivilSecond(2026, 1, 12, 9, 30, 0), absl::UTCTimeZone()) +
+         absl::Microseconds(123456);
+}
+
+TEST(JsonCodecTest, WritesOneCanonicalSpelling) {
+  EXPECT_EQ(EncodeEventCounts({{"Purchase", 12}, {"AddToCart", 85}}),
+            R"({"AddToCart":85,"Purchase":12})");
+  EXPECT_EQ(EncodeEventCounts({}), "{}");
+  EXPECT_EQ(EncodeStringArray({"a \"b\"", "c\\d\n"}), R"(["a \"b\"","c\\d\n"])");
+  EXPECT_EQ(EncodeStringArray({}), "[]");
+}
+
+TEST(JsonCodecTest, ReadsBackWhatItWrites) {
+  const std::map<std::string, int64_t> counts = {
+      {"", 0}, {"odd \"name\"\\\x01\x1f", 1}, {"caf\xc3\xa9", int64_t{1} << 62}};
+  const std::vector<std::string> strings = {"", "tab\t", "quote\" back\\", "caf\xc3\xa9"};
+
+  EXPECT_EQ(DecodeEventCounts(EncodeEventCounts(counts)).value_or(std::map<std::string, int64_t>{}),
+            counts);
+  EXPECT_EQ(DecodeStringArray(EncodeStringArray(strings)).value_or(std::vector<std::string>{}),
+            strings);
+  EXPECT_EQ(DecodeStringArray(R"(["\/\b\f\r\u0041"])").value_or(std::vector<std::string>{}),
+            std::vector<std::string>{"/\b\f\rA"});
+}
+
+TEST(JsonCodecTest, DecodingIntoAMapWithTheSameKeysOnlyChangesTheCounts) {
+  std::map<std::string, int64_t> counts = {{"AddToCart", 1}, {"Purchase", 2}};
+  const std::string* const add_to_cart = &counts.find("AddToCart")->first;
+
+  ASSERT_OK(DecodeEventCountsInto(R"({"AddToCart":30,"Purchase":4})", &counts));
+
+  EXPECT_EQ(counts, (std::map<std::string, int64_t>{{"AddToCart", 30}, {"Purchase", 4}}));
+  // The same node: nothing was allocated.
+  EXPECT_EQ(&counts.find("AddToCart")->first, add_to_cart);
+}
+
+TEST(JsonCodecTest, DecodingIntoAMapWithOtherKeysReplacesThem) {
+  const std::pair<const char*, std::map<std::string, int64_t>> cases[] = {
+      {R"({"AddToCart":3})", {{"AddToCart", 3}}},
+      {R"({"AddToCart":3,"Purchase":4,"Zeta":5})",
+       {{"AddToCart", 3}, {"Purchase", 4}, {"Zeta", 5}}},
+      {R"({"Lead":7})", {{"Lead", 7}}},
+      {R"({"Add\"ToCart":3,"Purchase":4})", {{"Add\"ToCart", 3}, {"Purchase", 4}}},
+      {"{}", {}},
+  };
+  for (const auto& [json, expected] : cases) {
+    std::map<std::string, int64_t> counts = {{"AddToCart", 1}, {"Purchase", 2}};
+    ASSERT_OK(DecodeEventCountsInto(json, &counts));
+    EXPECT_EQ(counts, expected) << json;
+  }
+}
+
+TEST(JsonCodecTest, DecodingIntoAMapRefusesWhatDecodingRefuses) {
+  const char* const bad[] = {R"({"AddToCart":01,"Purchase":2})", R"({"AddToCart":1,"Purchase":2)",
+                             R"({"AddToCart":1,"Purchase":-2})", R"({"AddToCart":1,"AddToCart":2})",
+                             R"({"AddToCart":1,"Purchase":99999999999999999999})"};
+  for (const char* json : bad) {
+    std::map<std::string, int64_t> counts = {{"AddToCart", 1}, {"Purchase", 2}};
+    EXPECT_TRUE(HasStatus(DecodeEventCountsInto(json, &counts), absl::StatusCode::kDataLoss, ""))
+        << json;
+  }
+}
+
+TEST(JsonCodecTest, RefusesWhatItNeverWrites) {
+  const char* const bad_counts[] = {
+      R"({"b":1,"a":2})", R"({"a":1,"a":1})",
+      R"({"a":-1})",      R"({"a":01})",
+      R"({"a": 1})",      R"({"a":1}x)",
+      R"({"a":1)",        R"(["a"])",
+      R"({"a":1.5})",     R"({"a\q":1})",
+      R"({"\u00e9":1})",  R"({"a":99999999999999999999})",
+      "{\"a\nb\":1}",     "",
+      R"({"a":1,})",
+  };
+  for (const char* json : bad_counts) {
+    EXPECT_TRUE(HasStatus(StatusOf(DecodeEventCounts(json)), absl::StatusCode::kDataLoss, ""))
+        << json;
+  }
+  const char* const bad_arrays[] = {R"(["a",])", R"([1])",  R"(["a")", R"(["a"] )",
+                                    R"({})",     R"(["ab)", R"(["a\)", "[\"a\x01\"]"};
+  for (const char* json : bad_arrays) {
+    EXPECT_TRUE(HasStatus(StatusOf(DecodeStringArray(json)), absl::StatusCode::kDataLoss, ""))
+        << json;
+  }
+}
+
+TEST(ReasonsCodecTest, ReadsBackWhatItWrites) {
+  const std::vector<Reason> reasons = {
+      {"move_down", "12 < 50"}, {"", ""}, {"flag.\"odd\"", "tab\t back\\ caf\xc3\xa9"}};
+
+  EXPECT_EQ(EncodeReasons({}), "[]");
+  EXPECT_EQ(EncodeReasons({{"a", "b"}}), R"([{"rule":"a","message":"b"}])");
+  EXPECT_EQ(DecodeReasons(EncodeReasons(reasons)).value_or(std::vector<Reason>{}), reasons);
+  EXPECT_EQ(DecodeReasons("[]").value_or(std::vector<Reason>{{"x", "y"}}), std::vector<Reason>{});
+}
+
+TEST(ReasonsCodecTest, RefusesWhatItNeverWrites) {
+  const char* const bad[] = {
+      R"([{"message":"b","rule":"a"}])",         R"([{"rule":"a"}])",
+      R"([{"rule":"a","message":"b","x":"c"}])", R"([{"rule":"a","message":"b"},])",
+      R"([{"rule":"a", "message":"b"}])",        R"({"rule":"a","message":"b"})",
+      R"([{"rule":"a","message":1}])",           R"([{"rule":"a","message":"b"}] )",
+  };
+  for (const char* json : bad) {
+    EXPECT_EQ(DecodeReasons(json).status().code(), absl::StatusCode::kDataLoss) << json;
+  }
+}
+
+TEST(TimestampCodecTest, WritesUtcWithMicroseconds) {
+  EXPECT_EQ(EncodeTimestamp(EvaluatedAt()), "2026-01-12T09:30:00.123456Z");
+  EXPECT_EQ(EncodeTimestamp(absl::UnixEpoch()), "1970-01-01T00:00:00.000000Z");
+  // Sub-microsecond parts are dropped toward the past, also before 1970.
+  EXPECT_EQ(EncodeTimestamp(EvaluatedAt() + absl::Nanoseconds(999)), "2026-01-12T09:30:00.123456Z");
+  EXPECT_EQ(EncodeTimestamp(absl::UnixEpoch() - absl::Nanoseconds(1)),
+            "1969-12-31T23:59:59.999999Z");
+  EXPECT_EQ(EncodeTimestamp(absl::FromUnixMicros(-1'500'000)), "1969-12-31T23:59:58.500000Z");
+}
+
+TEST(TimestampCodecTest, ReadsBackWhatItWrites) {
+  const absl::TimeZone utc = absl::UTCTimeZone();
+  const absl::Time times[] = {
+      EvaluatedAt(),
+      absl::UnixEpoch(),
+      absl::FromUnixMicros(-1),
+      absl::FromCivil(absl::CivilSecond(1, 1, 1), utc),
+      absl::FromCivil(absl::CivilSecond(9999, 12, 31, 23, 59, 59), utc) +
+          absl::Microseconds(999999),
+  };
+  for (const absl::Time time : times) {
+    EXPECT_TRUE(TimestampInRange(time)) << time;
+    const std::string text = EncodeTimestamp(time);
+    EXPECT_EQ(DecodeTimestamp(text).value_or(absl::InfinitePast()), time) << text;
+  }
+  EXPECT_FALSE(TimestampInRange(absl::FromCivil(absl::CivilSecond(10000, 1, 1), utc)));
+  EXPECT_FALSE(TimestampInRange(absl::FromCivil(absl::CivilSecond(0, 12, 31), utc)));
+  EXPECT_FALSE(TimestampInRange(absl::InfiniteFuture()));
+}
+
+TEST(TimestampCodecTest, RefusesWhatItNeverWrites) {
+  const char* const bad[] = {
+      "2026-01-12T09:30:00Z",        "2026-01-12T09:30:00.123Z",    "2026-02-30T00:00:00.000000Z",
+      "2026-01-12 09:30:00.000000Z", "2026-01-12T09:30:00.000000z", "2026-01-12T24:00:00.000000Z",
+      "2026-01-12T09:30:00.000000",  "0000-01-01T00:00:00.000000Z", "",
+  };
+  for (const char* text : bad) {
+    EXPECT_EQ(DecodeTimestamp(text).status().code(), absl::StatusCode::kDataLoss) << text;
+  }
+}
+
+}  // namespace
+}  // namespace rung
