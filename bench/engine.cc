@@ -56,6 +56,10 @@ class SqliteEngine : public Engine {
     return FileSize(Path(which)) + FileSize(Path(which) + "-wal");
   }
 
+  absl::StatusOr<absl::Duration> AwaitQuiet(absl::Duration, absl::Time) override {
+    return absl::ZeroDuration();
+  }
+
  private:
   const std::string& Path(Which which) const {
     return which == Which::kRungd ? rungd_db_ : bare_db_;
@@ -94,6 +98,11 @@ class PostgresEngine : public Engine {
 
   absl::StatusOr<int64_t> DatabaseBytes(Which which) override {
     return PostgresDatabaseBytes(Uri(which));
+  }
+
+  absl::StatusOr<absl::Duration> AwaitQuiet(absl::Duration quiet_for,
+                                            absl::Time deadline) override {
+    return AwaitPostgresQuiet(rungd_db_, quiet_for, deadline);
   }
 
  private:

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "dataset.h"
 #include "ingest.h"
 #include "nlohmann/json.hpp"
@@ -42,6 +43,12 @@ class Engine {
   // two databases (kDigest).
   virtual absl::StatusOr<ScanFigures> Scan(Which which, ScanDepth depth) = 0;
   virtual absl::StatusOr<int64_t> DatabaseBytes(Which which) = 0;
+  // Waits until the engine has done no work of rungd's for `quiet_for`, and
+  // answers how long after the call it still worked: a PostgreSQL server
+  // runs rungd's statements in processes of its own, which waiting for rungd
+  // alone does not see. Zero for SQLite, which works inside rungd.
+  virtual absl::StatusOr<absl::Duration> AwaitQuiet(absl::Duration quiet_for,
+                                                    absl::Time deadline) = 0;
 };
 
 }  // namespace rung::bench

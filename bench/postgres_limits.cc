@@ -201,6 +201,31 @@ absl::StatusOr<ScanFigures> ScanPostgresWeeks(const std::string& uri, ScanDepth 
   return figures;
 }
 
+absl::StatusOr<absl::Duration> AwaitPostgresQuiet(const std::string& uri, absl::Duration quiet_for,
+                                                  absl::Time deadline) {
+  constexpr absl::Duration kPoll = absl::Milliseconds(10);
+  constexpr char kActive[] =
+      "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+      "AND backend_type = 'client backend' AND pid <> pg_backend_pid() AND state <> 'idle'";
+  PgConnectOptions options;
+  options.application_name = "rung_bench";
+  ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> db, PgConnection::Connect(uri, options));
+  const absl::Time start = absl::Now();
+  absl::Time last_busy = start;
+  while (absl::Now() - last_busy < quiet_for) {
+    ASSIGN_OR_RETURN(const PgResult active, db->Query(kActive, {}, "watching rungd's sessions"));
+    ASSIGN_OR_RETURN(const int64_t sessions, active.Int64(0, 0));
+    if (sessions > 0) last_busy = absl::Now();
+    if (absl::Now() > deadline) {
+      return absl::DeadlineExceededError(
+          absl::StrCat("PostgreSQL still ran rungd's statements after ",
+                       absl::FormatDuration(absl::Now() - start)));
+    }
+    absl::SleepFor(kPoll);
+  }
+  return last_busy - start;
+}
+
 absl::StatusOr<int64_t> PostgresDatabaseBytes(const std::string& uri) {
   PgConnectOptions options;
   options.application_name = "rung_bench";

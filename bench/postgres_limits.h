@@ -8,6 +8,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "dataset.h"
 #include "ingest.h"
 #include "scan_figures.h"
@@ -29,6 +30,13 @@ absl::StatusOr<IngestFigures> BarePostgresUpsert(const std::string& uri, const D
 // every column of every row, through libpq alone, streamed so that memory
 // stays flat. Times the statement from its start to its last row.
 absl::StatusOr<ScanFigures> ScanPostgresWeeks(const std::string& uri, ScanDepth depth);
+
+// Waits until no session on `uri`'s database but this one has been running
+// a statement for `quiet_for` (rungd's idle pooled connections do not
+// count, nor the server's own autovacuum), and answers how long after the call one still ran.
+// DEADLINE_EXCEEDED when one still runs at `deadline`.
+absl::StatusOr<absl::Duration> AwaitPostgresQuiet(const std::string& uri, absl::Duration quiet_for,
+                                                  absl::Time deadline);
 
 // pg_database_size of `uri`'s database.
 absl::StatusOr<int64_t> PostgresDatabaseBytes(const std::string& uri);

@@ -240,14 +240,26 @@ class BenchRun {
   }
 
   // rungd copies a big commit's log into the database file after answering
-  // (storage/checkpointer.h). Waiting for that keeps it out of the next
-  // phase's figures; how long it took goes into the report as `key`.
+  // (storage/checkpointer.h), and fills its kept answers after an
+  // evaluation, on PostgreSQL through statements the server runs. Waiting
+  // until both rungd and the engine are quiet at once keeps that out of the
+  // next phase's figures; how long it took goes into the report as `key`.
   absl::Status AwaitQuietRungd(const std::string& key) {
     constexpr absl::Duration kQuietFor = absl::Milliseconds(200);
-    constexpr absl::Duration kPatience = absl::Minutes(5);
-    ASSIGN_OR_RETURN(const absl::Duration busy,
-                     AwaitQuiet(rungd_->pid(), kQuietFor, absl::Now() + kPatience));
-    report_[key] = absl::ToDoubleSeconds(busy);
+    const absl::Time start = absl::Now();
+    const absl::Time deadline = start + absl::Minutes(5);
+    absl::Time last_busy = start;
+    while (true) {
+      const absl::Time round = absl::Now();
+      ASSIGN_OR_RETURN(const absl::Duration rungd_busy,
+                       AwaitQuiet(rungd_->pid(), kQuietFor, deadline));
+      last_busy = std::max(last_busy, round + rungd_busy);
+      const absl::Time server_round = absl::Now();
+      ASSIGN_OR_RETURN(const absl::Duration engine_busy, engine_->AwaitQuiet(kQuietFor, deadline));
+      if (engine_busy == absl::ZeroDuration()) break;
+      last_busy = std::max(last_busy, server_round + engine_busy);
+    }
+    report_[key] = absl::ToDoubleSeconds(last_busy - start);
     return absl::OkStatus();
   }
 
