@@ -4,10 +4,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "ingest.h"
+#include "rendered_rows.h"
 #include "rung/status_macros.h"
 #include "rung/store.h"
 #include "sqlite_handles.h"
-#include "storage/json_codec.h"
 
 namespace rung::bench {
 namespace {
@@ -15,47 +15,9 @@ namespace {
 constexpr absl::string_view kInsertAdSet =
     "INSERT INTO ad_sets (ad_set_id, account_id, campaign_id) VALUES (?1, ?2, ?3) "
     "ON CONFLICT DO NOTHING";
-constexpr absl::string_view kUpsertWeek =
-    "INSERT INTO ad_set_weeks (ad_set_id, week_start, optimization_event, spend_micros, "
-    "event_counts, reported_learning_status, learning_threshold_override, ladder, "
-    "significant_edit) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
-    "ON CONFLICT (ad_set_id, week_start) DO UPDATE SET "
-    "optimization_event = excluded.optimization_event, spend_micros = excluded.spend_micros, "
-    "event_counts = excluded.event_counts, "
-    "reported_learning_status = excluded.reported_learning_status, "
-    "learning_threshold_override = excluded.learning_threshold_override, "
-    "ladder = excluded.ladder, significant_edit = excluded.significant_edit";
-
-// One row as column values, rendered before the clock starts: the text that
-// rungd stores (event counts in its canonical JSON, NULL for what is absent).
-struct RenderedRow {
-  AdSetWeek record;
-  std::string week_start;
-  std::string event_counts;
-  const char* learning = nullptr;  // NULL when not reported.
-};
-
-const char* LearningColumn(ReportedLearning learning) {
-  switch (learning) {
-    case ReportedLearning::kUnspecified: return nullptr;
-    case ReportedLearning::kLearning: return "LEARNING";
-    case ReportedLearning::kSuccess: return "SUCCESS";
-    case ReportedLearning::kFail: return "FAIL";
-  }
-  return nullptr;
-}
-
-std::vector<RenderedRow> RenderBatch(const DatasetSpec& spec, const RowRange& rows) {
-  std::vector<RenderedRow> rendered;
-  rendered.reserve(static_cast<size_t>(rows.size()));
-  for (int64_t row = rows.begin; row < rows.end; ++row) {
-    RenderedRow& out = rendered.emplace_back();
-    out.record = GenerateRow(spec, row);
-    out.week_start = out.record.week.ToString();
-    out.event_counts = EncodeEventCounts(out.record.event_counts);
-    out.learning = LearningColumn(out.record.reported_learning);
-  }
-  return rendered;
+std::string UpsertWeekSql() {
+  return absl::StrCat("INSERT INTO ad_set_weeks (", kWeekColumns,
+                      ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ", kWeekUpsertClause);
 }
 
 void BindText(sqlite3_stmt* statement, int index, const std::string& text) {
@@ -102,7 +64,7 @@ class BareWriter {
   static absl::StatusOr<BareWriter> Open(const std::string& path, const std::string& synchronous) {
     ASSIGN_OR_RETURN(Database db, OpenLikeRungd(path, synchronous));
     ASSIGN_OR_RETURN(Statement insert_ad_set, Prepare(db.get(), kInsertAdSet));
-    ASSIGN_OR_RETURN(Statement upsert_week, Prepare(db.get(), kUpsertWeek));
+    ASSIGN_OR_RETURN(Statement upsert_week, Prepare(db.get(), UpsertWeekSql()));
     return BareWriter(std::move(db), std::move(insert_ad_set), std::move(upsert_week));
   }
 

@@ -14,6 +14,7 @@
 #include <fstream>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -74,8 +75,8 @@ absl::StatusOr<ChildPipes> OpenPipes(bool pipe_stdin) {
 
 // After fork, before exec: only async-signal-safe calls here. dup2 clears
 // O_CLOEXEC on the copies, so only stdin, stdout and stderr are inherited.
-[[noreturn]] void ExecChild(char* const* argv, const ChildPipes& pipes, const char* stderr_path,
-                            pid_t parent) {
+[[noreturn]] void ExecChild(char* const* argv, char* const* envp, const ChildPipes& pipes,
+                            const char* stderr_path, pid_t parent) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != parent) _exit(127);  // The parent died before prctl.
   if (dup2(pipes.stdout_write, STDOUT_FILENO) < 0) _exit(127);
@@ -84,8 +85,25 @@ absl::StatusOr<ChildPipes> OpenPipes(bool pipe_stdin) {
     const int err = open(stderr_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (err < 0 || dup2(err, STDERR_FILENO) < 0) _exit(127);
   }
-  execv(argv[0], argv);
+  execve(argv[0], argv, envp);
   _exit(127);
+}
+
+// Our environment with `extra` (NAME=VALUE) on top: an entry of the same
+// name is replaced. The strings point into environ and `extra`.
+std::vector<char*> ChildEnvironment(const std::vector<std::string>& extra) {
+  std::vector<char*> env;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    const absl::string_view text = *entry;
+    const bool replaced = std::any_of(extra.begin(), extra.end(), [&](const std::string& add) {
+      const size_t equals = add.find('=');
+      return absl::StartsWith(text, add.substr(0, equals + 1));
+    });
+    if (!replaced) env.push_back(*entry);
+  }
+  for (const std::string& add : extra) env.push_back(const_cast<char*>(add.c_str()));
+  env.push_back(nullptr);
+  return env;
 }
 
 }  // namespace
@@ -94,12 +112,13 @@ absl::StatusOr<std::unique_ptr<ChildProcess>> ChildProcess::Start(const Options&
   std::vector<char*> args;
   for (const std::string& arg : options.argv) args.push_back(const_cast<char*>(arg.c_str()));
   args.push_back(nullptr);
+  const std::vector<char*> env = ChildEnvironment(options.env);
   const char* stderr_path = options.stderr_path.empty() ? nullptr : options.stderr_path.c_str();
   absl::StatusOr<ChildPipes> pipes = OpenPipes(options.pipe_stdin);
   if (!pipes.ok()) return pipes.status();
   const pid_t parent = getpid();
   const pid_t pid = fork();
-  if (pid == 0) ExecChild(args.data(), *pipes, stderr_path, parent);
+  if (pid == 0) ExecChild(args.data(), env.data(), *pipes, stderr_path, parent);
   const absl::Status forked = pid < 0 ? ErrnoStatus("fork") : absl::OkStatus();
   close(pipes->stdout_write);
   if (pipes->stdin_read >= 0) close(pipes->stdin_read);

@@ -30,6 +30,9 @@ class ChildProcess {
     std::string stderr_path;
     // False: the child shares this process's stdin.
     bool pipe_stdin = false;
+    // NAME=VALUE entries set in the child's environment, on top of ours:
+    // for what must not show in `ps`, such as a database password.
+    std::vector<std::string> env;
   };
   static absl::StatusOr<std::unique_ptr<ChildProcess>> Start(const Options& options);
   ~ChildProcess();

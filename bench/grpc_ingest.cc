@@ -15,6 +15,12 @@ namespace rung::bench {
 namespace {
 
 constexpr absl::Duration kBatchDeadline = absl::Seconds(300);
+// ABORTED says "try again": the daemon rolled the batch back after losing a
+// race with a concurrent write (PostgreSQL's serialization failures), and
+// the request_id makes a repeat safe. A client retries, after a pause that
+// grows by kRetryPause each time.
+constexpr int kBatchAttempts = 10;
+constexpr absl::Duration kRetryPause = absl::Milliseconds(2);
 
 v1::IngestWeeksRequest BuildRequest(const DatasetSpec& spec, const RowRange& rows,
                                     int64_t batch_index) {
@@ -88,18 +94,26 @@ absl::StatusOr<IngestFigures> IngestOverGrpc(const std::shared_ptr<grpc::Channel
   figures.batches = BatchCount(spec, batch_size);
   BatchQueue queue(figures.batches);
   const absl::Time start = absl::Now();
+  std::atomic<int64_t> retries = 0;
   std::vector<std::thread> senders;
   for (int i = 0; i < inflight; ++i) {
     senders.emplace_back([&] {
       int64_t batch_index = 0;
       while (queue.Take(&batch_index)) {
         absl::Status sent = SendBatch(stub, spec, batch_size, batch_index);
+        for (int attempt = 1; sent.code() == absl::StatusCode::kAborted && attempt < kBatchAttempts;
+             ++attempt) {
+          retries.fetch_add(1, std::memory_order_relaxed);
+          absl::SleepFor(kRetryPause * attempt);
+          sent = SendBatch(stub, spec, batch_size, batch_index);
+        }
         if (!sent.ok()) queue.Fail(std::move(sent));
       }
     });
   }
   for (std::thread& sender : senders) sender.join();
   figures.seconds = absl::ToDoubleSeconds(absl::Now() - start);
+  figures.retries = retries.load();
   if (absl::Status error = queue.error(); !error.ok()) return error;
   return figures;
 }

@@ -16,6 +16,8 @@ struct IngestFigures {
   int64_t batches = 0;
   // Wall time of the part that is measured (see each function).
   double seconds = 0;
+  // Requests sent again after the daemon answered ABORTED (IngestOverGrpc).
+  int64_t retries = 0;
 
   double rows_per_second() const { return seconds > 0 ? rows / seconds : 0; }
 };
@@ -23,8 +25,9 @@ struct IngestFigures {
 // Sends every row to rungd's IngestWeeks in batches of `batch_size`, each
 // with a request_id of its own, from `inflight` threads that each keep one
 // call outstanding: while the daemon writes one batch, another is being
-// built and encoded. Measures the wall time of the whole upload. Every batch
-// must be inserted whole (the database starts empty).
+// built and encoded. Measures the wall time of the whole upload, retries
+// included: a batch answered ABORTED is sent again, up to 10 times in all.
+// Every batch must be inserted whole (the database starts empty).
 absl::StatusOr<IngestFigures> IngestOverGrpc(const std::shared_ptr<grpc::Channel>& channel,
                                              const DatasetSpec& spec, int batch_size, int inflight);
 

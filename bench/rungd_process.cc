@@ -20,11 +20,15 @@ constexpr absl::Duration kStopTimeout = absl::Seconds(60);
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<RungdProcess>> RungdProcess::Start(const std::string& rungd_path,
-                                                                  const std::string& db_path,
+                                                                  const std::string& db,
                                                                   const std::string& log_path) {
   ChildProcess::Options options;
-  options.argv = {rungd_path, "--listen=127.0.0.1:0", "--http_listen=127.0.0.1:0",
-                  "--db=" + db_path};
+  options.argv = {rungd_path, "--listen=127.0.0.1:0", "--http_listen=127.0.0.1:0"};
+  if (absl::StrContains(db, "://")) {
+    options.env.push_back("RUNG_DB=" + db);
+  } else {
+    options.argv.push_back("--db=" + db);
+  }
   options.stderr_path = log_path;
   absl::StatusOr<std::unique_ptr<ChildProcess>> child = ChildProcess::Start(options);
   if (!child.ok()) return child.status();

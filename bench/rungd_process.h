@@ -14,13 +14,15 @@
 namespace rung::bench {
 
 // A rungd child on loopback ports that the kernel picks, with no config
-// (loopback needs no tokens), logging to a file. Start() returns once rungd
+// (loopback needs no tokens), logging to a file. `db` is a SQLite file,
+// given as --db, or a URI (postgresql://...), given in RUNG_DB so that its
+// password stays out of argv. Start() returns once rungd
 // printed both of its "listening on" lines; Stop() drains it with SIGTERM,
 // and dropping it unstopped kills it.
 class RungdProcess {
  public:
   static absl::StatusOr<std::unique_ptr<RungdProcess>> Start(const std::string& rungd_path,
-                                                             const std::string& db_path,
+                                                             const std::string& db,
                                                              const std::string& log_path);
 
   const std::string& grpc_address() const { return grpc_address_; }

@@ -1,25 +1,13 @@
 #include "sqlite_scan.h"
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "rendered_rows.h"
 #include "rung/status_macros.h"
 #include "sqlite_handles.h"
 
 namespace rung::bench {
 namespace {
-
-constexpr absl::string_view kScan =
-    "SELECT ad_set_id, week_start, optimization_event, spend_micros, event_counts, "
-    "reported_learning_status, learning_threshold_override, ladder, significant_edit "
-    "FROM ad_set_weeks ORDER BY ad_set_id, week_start";
-constexpr int kColumns = 9;
-
-constexpr uint64_t kFnvPrime = 0x100000001b3ULL;
-constexpr uint64_t kFnvOffset = 0xcbf29ce484222325ULL;
-
-uint64_t Fnv(uint64_t hash, const unsigned char* bytes, int size) {
-  for (int i = 0; i < size; ++i) hash = (hash ^ bytes[i]) * kFnvPrime;
-  return hash;
-}
 
 // Text is read as a pointer and a length, integers as integers, whatever
 // their declared type: what a caller decoding the row must do at least.
@@ -40,7 +28,7 @@ uint64_t DigestColumn(uint64_t hash, sqlite3_stmt* row, int column) {
 }
 
 uint64_t FoldRow(uint64_t fold, sqlite3_stmt* row, ScanDepth depth) {
-  for (int column = 0; column < kColumns; ++column) {
+  for (int column = 0; column < kWeekColumnCount; ++column) {
     fold = depth == ScanDepth::kTouch ? fold + TouchColumn(row, column)
                                       : DigestColumn(fold, row, column);
   }
@@ -54,7 +42,7 @@ absl::StatusOr<ScanFigures> ScanWeeks(const std::string& path, ScanDepth depth) 
   ScanFigures figures;
   figures.fold = kFnvOffset;
   const absl::Time start = absl::Now();
-  ASSIGN_OR_RETURN(Statement scan, Prepare(db.get(), kScan));
+  ASSIGN_OR_RETURN(Statement scan, Prepare(db.get(), WeekScanSql()));
   int rc;
   while ((rc = sqlite3_step(scan.get())) == SQLITE_ROW) {
     figures.fold = FoldRow(figures.fold, scan.get(), depth);

@@ -1,5 +1,6 @@
-"""The benchmark harnesses at tiny size: they run, their output parses and
-the report renders. Speed is never asserted; the machine is shared.
+"""The benchmark harnesses at tiny size: they run, on SQLite and on a
+throwaway PostgreSQL cluster, their output parses and the report renders.
+Speed is never asserted; the machine is shared.
 
 Needs RUNGD, RUNG_BENCH, RUNGCTL and FAKE_GRAPH (the built binaries), as
 ctest sets them.
@@ -27,7 +28,7 @@ NUMERIC_KEYS = [
     "ad_sets", "weeks", "rows", "accounts", "campaigns", "seed", "batch", "batches",
     "ingest_inflight", "serve_inflight", "serve_seconds", "serve_requests", "serve_rounds",
     "warmup_requests",
-    "ingest_s", "ingest_rows_per_s", "bare_s", "bare_rows_per_s", "ingest_ratio",
+    "ingest_s", "ingest_rows_per_s", "ingest_retries", "bare_s", "bare_rows_per_s", "ingest_ratio",
     "bare_db_bytes", "evaluate_s", "evaluated", "scan_s", "scan_rows", "evaluate_scan_ratio",
     "recommendation_qps", "recommendation_p50_ms", "recommendation_p99_ms",
     "recommendation_requests", "recommendation_errors", "health_qps", "health_p50_ms",
@@ -50,6 +51,16 @@ TARGET_LINES = [
     "GetRecommendation p99 ≤ 10 ms at 64 in flight",
     "peak RSS of rungd ≤ 256 MB",
     "start-up on the full database ≤ 1 s",
+]
+
+# The same targets for PostgreSQL, each against its own limit.
+POSTGRES_TARGET_LINES = [
+    "PostgreSQL: ingest ≥ 0.5× the bare libpq upsert rate",
+    "PostgreSQL: evaluate ≤ 2× the bare ordered scan over libpq",
+    "PostgreSQL: GetRecommendation ≥ 0.6× the health-check QPS",
+    "PostgreSQL: GetRecommendation p99 ≤ 10 ms at 64 in flight",
+    "PostgreSQL: peak RSS of rungd ≤ 256 MB (the server's not counted)",
+    "PostgreSQL: start-up on the full database ≤ 1 s",
 ]
 
 ANALYSIS_MARKER = "Hand-written: the evaluation reads every week twice."
@@ -87,13 +98,21 @@ class RunFigures:
                 self.assertTrue(math.isfinite(value) and value >= 0, value)
 
 
-class BenchSmokeTest(RunFigures, unittest.TestCase):
+def target_row(report, label):
+    return next((row for row in report.splitlines() if row.startswith(f"| {label} |")), None)
+
+
+class BenchRunChecks(RunFigures):
+    """What a `rung_bench run` of AD_SETS ad sets on ENGINE must give, and
+    its report render. The subclass's setUpClass calls start()."""
+
     NUMERIC = NUMERIC_KEYS
+    ENGINE = "sqlite"
 
     @classmethod
-    def setUpClass(cls):
+    def start(cls):
         cls.tmp = tempfile.TemporaryDirectory()
-        cls.done = run_bench(os.path.join(cls.tmp.name, "work"))
+        cls.done = run_bench(os.path.join(cls.tmp.name, "work"), f"--engine={cls.ENGINE}")
         lines = cls.done.stdout.splitlines()
         cls.figures = json.loads(lines[0]) if len(lines) == 1 else None
         cls.results = os.path.join(cls.tmp.name, "results.jsonl")
@@ -118,6 +137,9 @@ class BenchSmokeTest(RunFigures, unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         cls.tmp.cleanup()
+
+    def test_the_run_names_its_engine(self):
+        self.assertEqual(self.figures["engine"], self.ENGINE)
 
     def test_phases_took_time(self):
         for key in ["ingest_s", "bare_s", "evaluate_s", "scan_s", "http_s", "startup_s",
@@ -153,14 +175,21 @@ class BenchSmokeTest(RunFigures, unittest.TestCase):
         self.assertGreaterEqual(len(actions), 4, actions)
         self.assertEqual(sum(actions.values()), AD_SETS)
 
+
+
+class BenchSmokeTest(BenchRunChecks, unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.start()
+
     def test_report_renders_every_target(self):
         self.assertEqual(self.report_run.returncode, 0, self.report_run.stderr)
         for line in TARGET_LINES:
             with self.subTest(target=line):
-                row = next((row for row in self.report.splitlines()
-                            if row.startswith(f"| {line} |")), None)
+                row = target_row(self.report, line)
                 self.assertIsNotNone(row, self.report)
                 self.assertRegex(row, r"\*\*(MET|NOT MET)\*\*")
+        self.assertNotIn("PostgreSQL:", self.report)
 
     def test_report_has_its_sections_and_keeps_the_analysis(self):
         for heading in ["## Machine", "## How to repeat", "## Targets", "## Medians per size",
@@ -182,6 +211,48 @@ class BenchSmokeTest(RunFigures, unittest.TestCase):
                  f"--workdir={tmp}/work"], capture_output=True, text=True, timeout=60)
         self.assertEqual(done.returncode, 1)
         self.assertIn("rungd did not start", json.loads(done.stdout)["error"])
+
+
+class PostgresBenchSmokeTest(BenchRunChecks, unittest.TestCase):
+    """The same run on a throwaway PostgreSQL cluster that rung_bench starts
+    itself, and a report of it beside a SQLite run."""
+
+    ENGINE = "postgres"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.start()
+
+    def test_the_limits_are_postgres_ones(self):
+        self.assertEqual(self.figures["bare_synchronous_commit"], "on")
+        self.assertNotIn("bare_synchronous", self.figures)
+
+    def test_report_renders_postgres_targets_beside_sqlite(self):
+        self.assertEqual(self.report_run.returncode, 0, self.report_run.stderr)
+        sqlite = dict(self.figures, engine="sqlite", ingest_ratio=0.25)
+        both = os.path.join(self.tmp.name, "both.jsonl")
+        with open(both, "w", encoding="utf-8") as out:
+            out.write(json.dumps(sqlite) + "\n" + self.done.stdout)
+        report = os.path.join(self.tmp.name, "BOTH.md")
+        done = subprocess.run(
+            ["/usr/bin/python3", os.path.join(HERE, "report.py"), "--results", both,
+             "--out", report, "--workdir", self.tmp.name],
+            capture_output=True, text=True, timeout=60)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        with open(report, encoding="utf-8") as rendered:
+            text = rendered.read()
+        for sqlite_line, postgres_line in zip(TARGET_LINES, POSTGRES_TARGET_LINES):
+            with self.subTest(target=postgres_line):
+                rows = text.splitlines()
+                sqlite_row = target_row(text, sqlite_line)
+                postgres_row = target_row(text, postgres_line)
+                self.assertIsNotNone(postgres_row, text)
+                self.assertRegex(postgres_row, r"\*\*(MET|NOT MET)\*\*")
+                # Next to the SQLite row of the same target.
+                self.assertEqual(rows.index(postgres_row), rows.index(sqlite_row) + 1)
+        # Each engine against its own limit: the SQLite row got its own ratio.
+        self.assertIn("0.25×", target_row(text, TARGET_LINES[0]))
+        self.assertIn(f"| {AD_SETS:,} PostgreSQL | 1 |", text)
 
 
 SYNC_AD_SETS = 20
