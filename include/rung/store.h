@@ -209,8 +209,8 @@ class RecommendationStore {
   virtual ~RecommendationStore() = default;
 
   // Begins a run. Evaluations serialize: another one waits until this one is
-  // committed or dropped, or fails with ABORTED and is run again. Ingests
-  // and reads go on meanwhile, unless the engine has only one writer.
+  // committed or dropped, or fails with ABORTED and is run again. Reads go
+  // on meanwhile; other writes may wait for the run, as the engine needs.
   virtual absl::StatusOr<std::unique_ptr<EvaluationWriter>> BeginEvaluation() = 0;
 
   // The recommendation for (ad set, week), or the ad set's latest when `week`
