@@ -42,5 +42,27 @@ TEST(VersionLeaseTest, AFailedReadIsAnsweredAndNotKept) {
   EXPECT_EQ(lease.Get().value_or(-1), 3);
 }
 
+TEST(VersionLeaseTest, OurOwnCommitEndsTheLeaseAndEveryReadUnderWay) {
+  int64_t stored = 1;
+  int reads = 0;
+  VersionLease* lease_ptr = nullptr;
+  VersionLease lease([&]() -> absl::StatusOr<int64_t> {
+    ++reads;
+    const int64_t seen = stored;
+    // This process commits while the read is under way.
+    if (reads == 2) {
+      stored = 2;
+      lease_ptr->Renew();
+    }
+    return seen;
+  });
+  lease_ptr = &lease;
+  ASSERT_EQ(lease.Get().value_or(-1), 1);
+  lease.Renew();
+  EXPECT_EQ(lease.Get().value_or(-1), 1);  // the read that the commit overtook
+  EXPECT_EQ(lease.Get().value_or(-1), 2);  // not kept: read again
+  EXPECT_EQ(reads, 3);
+}
+
 }  // namespace
 }  // namespace rung

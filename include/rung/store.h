@@ -225,6 +225,11 @@ class RecommendationStore {
   // How many evaluations have been committed to the database, by any
   // process: answers read under one version stay right until it moves.
   virtual absl::StatusOr<int64_t> RecommendationsVersion() = 0;
+
+  // Whether several processes serve from this database at once (replicas),
+  // so that an evaluation committed by one must reach the kept answers of
+  // the others too.
+  virtual bool SharedByProcesses() const = 0;
 };
 
 class ClimbTestStore {

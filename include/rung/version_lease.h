@@ -14,11 +14,13 @@ namespace rung {
 // The recommendations version, read from the database at most once per
 // kReuse by a process, so that serving a kept answer costs no round trip.
 //
-// It stays right across replicas through a commit wait: EvaluateAdSets
-// answers only kReuse after its commit (WaitOutLeases). A call that starts
-// after that answer can only be given a version whose read began after the
-// commit, which saw the new version. Both sides measure durations on their
-// own steady clock, so the replicas' clocks need not agree.
+// This process's own evaluations end the lease (Renew). Where replicas
+// share the database, it stays right across them through a commit wait:
+// EvaluateAdSets answers only kReuse after its commit (WaitOutLeases). A
+// call that starts after that answer can only be given a version whose read
+// began after the commit, which saw the new version. Both sides measure
+// durations on their own steady clock, so the replicas' clocks need not
+// agree.
 class VersionLease {
  public:
   static constexpr absl::Duration kReuse = absl::Milliseconds(50);
@@ -30,8 +32,12 @@ class VersionLease {
   // or a fresh one.
   absl::StatusOr<int64_t> Get();
 
-  // Returns once every lease taken before the call has run out; called by
-  // an evaluation after its commit and before it answers.
+  // Forgets the version and every read under way: called after this
+  // process committed an evaluation.
+  void Renew();
+
+  // Returns once every lease taken before the call has run out, in every
+  // process; called by an evaluation after its commit and before it answers.
   static void WaitOutLeases();
 
  private:
@@ -42,6 +48,8 @@ class VersionLease {
   bool held_ ABSL_GUARDED_BY(mu_) = false;
   int64_t version_ ABSL_GUARDED_BY(mu_) = 0;
   Clock::time_point read_began_ ABSL_GUARDED_BY(mu_);
+  // Reads that began before this may have missed a commit of ours.
+  Clock::time_point renewed_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace rung

@@ -273,7 +273,8 @@ absl::StatusOr<EvaluationResult> Advisor::EvaluateAdSets(const EvaluationRequest
   // ABORTED; the run then starts over from a fresh read.
   RETURN_IF_ERROR(
       RetryWhileAborted([&] { return StoreEvaluation(request, weeks, evaluated_at, result); }));
-  VersionLease::WaitOutLeases();
+  version_lease_.Renew();
+  if (store_->SharedByProcesses()) VersionLease::WaitOutLeases();
   return result;
 }
 

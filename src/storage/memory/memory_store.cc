@@ -253,6 +253,9 @@ class MemoryStore final : public Store {
     return listed;
   }
 
+  // Only this process can reach its memory.
+  bool SharedByProcesses() const override { return false; }
+
   absl::StatusOr<int64_t> RecommendationsVersion() override {
     absl::MutexLock lock(&mu_);
     return data_.recommendations_version;

@@ -797,6 +797,8 @@ class PostgresStore final : public Store {
     return version.Int64(0, 0);
   }
 
+  bool SharedByProcesses() const override { return true; }
+
   absl::Status InsertClimbTest(const ClimbTest& test) override {
     constexpr absl::string_view kDoing = "storing a climb test";
     RETURN_IF_ERROR(CheckNewClimbTest(test));

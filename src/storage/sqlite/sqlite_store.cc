@@ -577,6 +577,11 @@ class SqliteStore final : public Store {
     return reader->QueryInt(kSelectVersion, "reading the recommendations version");
   }
 
+  // One rungd serves a file (README, deploy/). A second process's
+  // evaluation would reach this one's kept answers within
+  // VersionLease::kReuse.
+  bool SharedByProcesses() const override { return false; }
+
   absl::Status InsertClimbTest(const ClimbTest& test) override {
     RETURN_IF_ERROR(CheckNewClimbTest(test));
     absl::MutexLock lock(&writer_mu_);
