@@ -15,6 +15,7 @@
 #include "gtest/gtest.h"
 #include "rung/store.h"
 #include "storage/postgres/pg_connection.h"
+#include "storage_test_util.h"
 #include "support/postgres_environment.h"
 #include "support/status_assertions.h"
 
@@ -22,19 +23,6 @@ namespace rung {
 namespace {
 
 using test_support::PostgresTest;
-
-Week W(int n) { return Week::Containing(absl::CivilDay(2026, 1, 5)).Plus(n); }
-
-AdSetWeek Record(const std::string& ad_set_id, Week week, int64_t purchases) {
-  AdSetWeek record;
-  record.account_id = "act_1";
-  record.campaign_id = "cmp_1";
-  record.ad_set_id = ad_set_id;
-  record.week = week;
-  record.optimization_event = "Purchase";
-  record.event_counts = {{"Purchase", purchases}};
-  return record;
-}
 
 Recommendation Advice(const std::string& ad_set_id, Week week, Action action,
                       const std::string& evaluation_id) {

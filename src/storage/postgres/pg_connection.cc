@@ -321,6 +321,11 @@ absl::Status PgConnection::Commit(absl::string_view doing) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<int64_t> PgConnection::QueryInt(const std::string& sql, absl::string_view doing) {
+  ASSIGN_OR_RETURN(const PgResult result, Query(sql, {}, doing));
+  return result.Int64(0, 0);
+}
+
 absl::Status PgConnection::Begin(PgIsolation isolation, absl::string_view doing) {
   switch (isolation) {
     case PgIsolation::kReadCommitted: return Exec("BEGIN ISOLATION LEVEL READ COMMITTED", doing);

@@ -113,6 +113,10 @@ class PgConnection {
   absl::StatusOr<PgResult> Query(const std::string& sql, const PgParams& params,
                                  absl::string_view doing);
 
+  // The first column of the first row of `sql`, a statement without
+  // parameters, as an integer; DATA_LOSS when it is not one.
+  absl::StatusOr<int64_t> QueryInt(const std::string& sql, absl::string_view doing);
+
   // BEGIN at `isolation`, `body`, COMMIT; ROLLBACK when body or COMMIT fails,
   // and then the first error is returned. Under kSerializable a conflict
   // with another transaction is ABORTED, at any statement or at COMMIT: run

@@ -57,19 +57,13 @@ absl::StatusOr<bool> QueryBool(PgConnection& connection, const std::string& sql,
   return result.Bool(0, 0);
 }
 
-absl::StatusOr<int64_t> QueryInt(PgConnection& connection, const std::string& sql,
-                                 absl::string_view doing) {
-  ASSIGN_OR_RETURN(const PgResult result, connection.Query(sql, {}, doing));
-  return result.Int64(0, 0);
-}
-
 absl::Status ClaimDatabase(PgConnection& connection) {
   const std::string doing =
       absl::StrCat("checking that '", connection.target(), "' is a Rung Advisor database");
   return InRetriedTransaction(connection, doing, [&]() -> absl::Status {
     ASSIGN_OR_RETURN(const bool ours, QueryBool(connection, kHasSchemaMigrations, doing));
     if (ours) return absl::OkStatus();
-    ASSIGN_OR_RETURN(const int64_t tables, QueryInt(connection, kCountOtherTables, doing));
+    ASSIGN_OR_RETURN(const int64_t tables, connection.QueryInt(kCountOtherTables, doing));
     if (tables > 0) {
       return absl::FailedPreconditionError(absl::StrFormat(
           "'%s' is not a Rung Advisor database (it has tables but no schema_migrations)",
@@ -95,7 +89,7 @@ absl::Status Apply(PgConnection& connection, const Migration& migration) {
   ASSIGN_OR_RETURN(const std::string checksum, MigrationChecksum(migration));
   return InRetriedTransaction(connection, doing, [&]() -> absl::Status {
     // Another rungd may have applied it since we looked.
-    ASSIGN_OR_RETURN(const int64_t highest, QueryInt(connection, kSelectHighestApplied, doing));
+    ASSIGN_OR_RETURN(const int64_t highest, connection.QueryInt(kSelectHighestApplied, doing));
     if (highest >= migration.version) return absl::OkStatus();
     // The row before the SQL: a rungd applying the same migration at the
     // same time waits on this row and then fails over it, instead of

@@ -792,9 +792,7 @@ class PostgresStore final : public Store {
 
   absl::StatusOr<int64_t> RecommendationsVersion() override {
     ASSIGN_OR_RETURN(PgConnectionPool::Lease db, pool_.Acquire());
-    ASSIGN_OR_RETURN(const PgResult version,
-                     db->Query(kSelectVersion, {}, "reading the recommendations version"));
-    return version.Int64(0, 0);
+    return db->QueryInt(kSelectVersion, "reading the recommendations version");
   }
 
   bool SharedByProcesses() const override { return true; }
@@ -894,9 +892,9 @@ class PostgresStore final : public Store {
     StoreStats stats;
     ASSIGN_OR_RETURN(PgConnectionPool::Lease db, pool_.Acquire());
     RETURN_IF_ERROR(db->InTransaction(PgIsolation::kSnapshot, kDoing, [&]() -> absl::Status {
-      ASSIGN_OR_RETURN(stats.ad_sets, QueryInt(*db, kCountAdSets, kDoing));
-      ASSIGN_OR_RETURN(stats.weeks, QueryInt(*db, kCountWeeks, kDoing));
-      ASSIGN_OR_RETURN(stats.database_bytes, QueryInt(*db, kDatabaseBytes, kDoing));
+      ASSIGN_OR_RETURN(stats.ad_sets, db->QueryInt(kCountAdSets, kDoing));
+      ASSIGN_OR_RETURN(stats.weeks, db->QueryInt(kCountWeeks, kDoing));
+      ASSIGN_OR_RETURN(stats.database_bytes, db->QueryInt(kDatabaseBytes, kDoing));
       ASSIGN_OR_RETURN(const PgResult last_ingest, db->Query(kLastIngest, {}, kDoing));
       if (last_ingest.rows() > 0) {
         ASSIGN_OR_RETURN(stats.last_ingest_time,
@@ -919,12 +917,6 @@ class PostgresStore final : public Store {
   }
 
  private:
-  static absl::StatusOr<int64_t> QueryInt(PgConnection& db, const std::string& sql,
-                                          absl::string_view doing) {
-    ASSIGN_OR_RETURN(const PgResult result, db.Query(sql, {}, doing));
-    return result.Int64(0, 0);
-  }
-
   PgConnectionPool pool_;
   PgConnectionPool health_;
 };
