@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/retry.h"
 #include "gtest/gtest.h"
+#include "rung/status_macros.h"
 #include "storage/postgres/pg_connection_pool.h"
 #include "support/postgres_environment.h"
 #include "support/status_assertions.h"
@@ -62,6 +63,43 @@ TEST_F(PgConnectionTest, NullsAndNumbersRoundTrip) {
   EXPECT_EQ(result.Double(0, 4).value_or(0), std::numeric_limits<double>::infinity());
   EXPECT_TRUE(result.Bool(0, 5).value_or(false));
   EXPECT_TRUE(HasStatus(result.Int64(0, 1).status(), absl::StatusCode::kDataLoss, "text"));
+}
+
+TEST_F(PgConnectionTest, StreamHandsOverEveryRowInOrderWithItsParameters) {
+  std::vector<int64_t> seen;
+  ASSERT_OK(db_->Stream("SELECT n, $1::text FROM generate_series(1, 2500) AS n ORDER BY n", {"tag"},
+                        "test", [&](const PgResult& row) -> absl::Status {
+                          EXPECT_EQ(row.rows(), 1);
+                          EXPECT_EQ(row.Text(0, 1), "tag");
+                          ASSIGN_OR_RETURN(const int64_t n, row.Int64(0, 0));
+                          seen.push_back(n);
+                          return absl::OkStatus();
+                        }));
+  ASSERT_EQ(seen.size(), 2500u);
+  for (size_t i = 0; i < seen.size(); ++i) ASSERT_EQ(seen[i], static_cast<int64_t>(i + 1));
+}
+
+TEST_F(PgConnectionTest, AStreamStopsAtTheVisitorsErrorAndLeavesTheConnectionUsable) {
+  int visited = 0;
+  // Far more rows than one read of the socket holds, so that the server is
+  // still sending when the visitor gives up.
+  const absl::Status stopped =
+      db_->Stream("SELECT n, repeat('x', 1000) FROM generate_series(1, 1000000) AS n", {}, "test",
+                  [&](const PgResult&) {
+                    return ++visited == 3 ? absl::DataLossError("enough") : absl::OkStatus();
+                  });
+
+  EXPECT_TRUE(HasStatus(stopped, absl::StatusCode::kDataLoss, "enough")) << stopped;
+  EXPECT_EQ(visited, 3);
+  EXPECT_EQ(Scalar("SELECT 41 + 1"), "42");
+}
+
+TEST_F(PgConnectionTest, AStreamThatTheServerRefusesSaysWhatWeWereDoing) {
+  const absl::Status refused = db_->Stream("SELECT * FROM no_such_table", {}, "scanning weeks",
+                                           [](const PgResult&) { return absl::OkStatus(); });
+
+  EXPECT_TRUE(HasStatus(refused, absl::StatusCode::kInternal, "scanning weeks")) << refused;
+  EXPECT_EQ(Scalar("SELECT 1"), "1");
 }
 
 TEST_F(PgConnectionTest, AffectedRowsCountsWhatAStatementChanged) {

@@ -195,7 +195,9 @@ class EvaluationWriter {
   // its change's expected state. An engine may answer a chunk's problem at
   // a later Write or at Commit; after any error the run is over, and
   // dropping the writer stores nothing of it.
-  virtual absl::Status Write(const EvaluationChunk& chunk) = 0;
+  // The chunk is the writer's: an engine may encode it on a thread of its
+  // own.
+  virtual absl::Status Write(EvaluationChunk chunk) = 0;
 
   // Appends `record` to the evaluation history and publishes the run whole.
   // ALREADY_EXISTS when the run is recorded already; ABORTED when a

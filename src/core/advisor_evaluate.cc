@@ -157,13 +157,10 @@ class TestChanges {
 // memory stays small whatever the number of ad sets.
 absl::Status DecideInChunks(
     absl::FunctionRef<absl::Status(absl::FunctionRef<absl::Status(Decided)>)> decide_each,
-    absl::FunctionRef<absl::Status(const EvaluationChunk&)> write) {
+    absl::FunctionRef<absl::Status(EvaluationChunk)> write) {
   EvaluationChunk pending;
   auto hand_over = [&]() -> absl::Status {
-    const absl::Status written = write(pending);
-    pending.recommendations.clear();
-    pending.test_changes.clear();
-    return written;
+    return write(std::exchange(pending, EvaluationChunk()));
   };
   auto keep = [&](Decided decided) -> absl::Status {
     pending.recommendations.push_back(std::move(decided.recommendation));
@@ -287,7 +284,7 @@ absl::Status Advisor::StoreEvaluation(const EvaluationRequest& request, const As
       [&](absl::FunctionRef<absl::Status(Decided)> keep) {
         return DecideEach(request, weeks, evaluated_at, result, keep);
       },
-      [&](const EvaluationChunk& chunk) { return writer->Write(chunk); }));
+      [&](EvaluationChunk chunk) { return writer->Write(std::move(chunk)); }));
   EvaluationRecord record;
   record.evaluation_id = result.evaluation_id;
   record.as_of_week = weeks.common;

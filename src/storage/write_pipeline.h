@@ -13,10 +13,10 @@
 namespace rung {
 
 // Writes an evaluation's chunks on a thread of its own while the caller
-// decides and encodes the next ones: at 100,000 ad sets each side takes
-// about a core (BENCHMARKS.md). The caller encodes, so the thread that made
-// a chunk's decisions also frees them, and the writing thread only binds
-// and sends what is ready.
+// decides the next ones (BENCHMARKS.md). Each engine puts the encoding where
+// a core is free: SQLite's caller encodes, since its writing thread binds
+// and steps; PostgreSQL's writing thread encodes, since it otherwise waits
+// for the server.
 template <typename Encoded>
 class WritePipeline {
  public:

@@ -132,7 +132,7 @@ class MemoryEvaluationWriter final : public EvaluationWriter {
       : store_(store), evaluation_mu_(evaluation_mu) {}
   ~MemoryEvaluationWriter() override { evaluation_mu_->Unlock(); }
 
-  absl::Status Write(const EvaluationChunk& chunk) override;
+  absl::Status Write(EvaluationChunk chunk) override;
   absl::Status Commit(const EvaluationRecord& record) override;
 
  private:
@@ -439,7 +439,7 @@ class MemoryStore final : public Store {
   absl::Mutex evaluation_mu_;
 };
 
-absl::Status MemoryEvaluationWriter::Write(const EvaluationChunk& chunk) {
+absl::Status MemoryEvaluationWriter::Write(EvaluationChunk chunk) {
   for (size_t i = 0; i < chunk.recommendations.size(); ++i) {
     if (absl::Status status = CheckStorableRecommendation(chunk.recommendations[i]); !status.ok()) {
       return WithMessagePrefix(absl::StrCat("recommendations[", i, "]."), status);
@@ -451,9 +451,11 @@ absl::Status MemoryEvaluationWriter::Write(const EvaluationChunk& chunk) {
   RETURN_IF_ERROR(store_->CheckChanges(chunk.test_changes, changed));
   // Staged only when the whole chunk is good.
   changed_tests_ = std::move(changed);
-  recommendations_.insert(recommendations_.end(), chunk.recommendations.begin(),
-                          chunk.recommendations.end());
-  test_changes_.insert(test_changes_.end(), chunk.test_changes.begin(), chunk.test_changes.end());
+  recommendations_.insert(recommendations_.end(),
+                          std::make_move_iterator(chunk.recommendations.begin()),
+                          std::make_move_iterator(chunk.recommendations.end()));
+  test_changes_.insert(test_changes_.end(), std::make_move_iterator(chunk.test_changes.begin()),
+                       std::make_move_iterator(chunk.test_changes.end()));
   return absl::OkStatus();
 }
 

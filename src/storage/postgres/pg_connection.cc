@@ -4,7 +4,9 @@
 #include <poll.h>
 
 #include <algorithm>
+#include <memory>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -124,6 +126,23 @@ std::string PasswordIn(const std::string& conninfo) {
 std::string OneLine(absl::string_view message) {
   return absl::StrReplaceAll(absl::StripAsciiWhitespace(message), {{"\n", " "}});
 }
+
+// `params` as libpq takes them: values (null for NULL), and the lengths
+// and formats that binary ones need. Valid while `params` is.
+struct LibpqParams {
+  explicit LibpqParams(const PgParams& params) {
+    for (const PgParam& param : params) {
+      values.push_back(param ? param->data() : nullptr);
+      lengths.push_back(param ? static_cast<int>(param->size()) : 0);
+      formats.push_back(param.binary() ? 1 : 0);
+    }
+  }
+  int count() const { return static_cast<int>(values.size()); }
+
+  std::vector<const char*> values;
+  std::vector<int> lengths;
+  std::vector<int> formats;
+};
 
 }  // namespace
 
@@ -302,13 +321,48 @@ absl::StatusOr<std::string> PgConnection::PreparedName(const std::string& sql,
 absl::StatusOr<PgResult> PgConnection::Query(const std::string& sql, const PgParams& params,
                                              absl::string_view doing) {
   ASSIGN_OR_RETURN(const std::string name, PreparedName(sql, doing));
-  std::vector<const char*> values;
-  values.reserve(params.size());
-  for (const PgParam& param : params) values.push_back(param ? param->c_str() : nullptr);
-  PgResult result(PQexecPrepared(conn_, name.c_str(), static_cast<int>(values.size()),
-                                 values.data(), nullptr, nullptr, /*resultFormat=*/0));
+  const LibpqParams values(params);
+  PgResult result(PQexecPrepared(conn_, name.c_str(), values.count(), values.values.data(),
+                                 values.lengths.data(), values.formats.data(),
+                                 /*resultFormat=*/0));
   RETURN_IF_ERROR(Check(result.result_, doing));
   return result;
+}
+
+absl::Status PgConnection::Stream(const std::string& sql, const PgParams& params,
+                                  absl::string_view doing,
+                                  absl::FunctionRef<absl::Status(const PgResult& row)> each_row) {
+  const LibpqParams values(params);
+  if (PQsendQueryParams(conn_, sql.c_str(), values.count(), nullptr, values.values.data(),
+                        values.lengths.data(), values.formats.data(), /*resultFormat=*/0) == 0) {
+    return Check(nullptr, doing);
+  }
+  absl::Status status;
+  if (PQsetSingleRowMode(conn_) == 0) {
+    status = absl::InternalError(absl::StrCat(doing, ": libpq refused single-row mode"));
+  }
+  // Every result is read, even after a failure, so that the connection is
+  // ready for the next statement.
+  while (pg_result* next = PQgetResult(conn_)) {
+    const PgResult result(next);
+    if (!status.ok()) continue;
+    const ExecStatusType result_status = PQresultStatus(result.result_);
+    if (result_status == PGRES_SINGLE_TUPLE) {
+      status = each_row(result);
+      if (!status.ok()) CancelStatement();
+    } else {
+      status = Check(result.result_, doing);
+    }
+  }
+  return status;
+}
+
+void PgConnection::CancelStatement() {
+  std::unique_ptr<PGcancel, decltype(&PQfreeCancel)> cancel(PQgetCancel(conn_), &PQfreeCancel);
+  // Best effort: when the request is lost, the rest of the rows are read
+  // and dropped instead.
+  char error[256];
+  if (cancel != nullptr) PQcancel(cancel.get(), error, sizeof(error));
 }
 
 absl::Status PgConnection::Commit(absl::string_view doing) {

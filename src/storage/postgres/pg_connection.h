@@ -35,9 +35,33 @@ std::string RedactConnectionUri(absl::string_view uri);
 absl::Status PgStatus(absl::string_view sqlstate, absl::string_view message,
                       absl::string_view doing);
 
-// One statement parameter in text format; nullopt is NULL. PostgreSQL parses
-// the text as the type the statement expects ("42", "2026-01-05", "{}").
-using PgParam = std::optional<std::string>;
+// One statement parameter, or NULL. Mostly text, which PostgreSQL parses as
+// the type the statement expects ("42", "2026-01-05"); or bytes in the
+// type's binary form, where parsing text would cost the server more than
+// the statement's own work (a large array, PgTextArray).
+class PgParam {
+ public:
+  PgParam() = default;                                      // NULL
+  PgParam(std::nullopt_t) {}                                // NOLINT: NULL, as for std::optional
+  PgParam(std::string text) : value_(std::move(text)) {}    // NOLINT: text is the usual form
+  PgParam(const char* text) : value_(std::string(text)) {}  // NOLINT
+
+  static PgParam Binary(std::string bytes) {
+    PgParam param(std::move(bytes));
+    param.binary_ = true;
+    return param;
+  }
+
+  bool has_value() const { return value_.has_value(); }
+  explicit operator bool() const { return has_value(); }
+  const std::string& operator*() const { return *value_; }
+  const std::string* operator->() const { return &*value_; }
+  bool binary() const { return binary_; }
+
+ private:
+  std::optional<std::string> value_;
+  bool binary_ = false;
+};
 using PgParams = std::vector<PgParam>;
 
 // The rows of one statement, freed with it.
@@ -113,6 +137,16 @@ class PgConnection {
   absl::StatusOr<PgResult> Query(const std::string& sql, const PgParams& params,
                                  absl::string_view doing);
 
+  // Runs `sql`, one statement with parameters, and calls `each_row` with
+  // every row as the server sends it (a result of one row), so that memory
+  // stays flat however many rows there are. One statement reads one
+  // snapshot, with no cursor for the server to keep. The statement is
+  // planned for these parameters each time: a scan runs seldom, and the
+  // plan then fits its filter. After `each_row` fails the statement is
+  // cancelled, and its error is returned.
+  absl::Status Stream(const std::string& sql, const PgParams& params, absl::string_view doing,
+                      absl::FunctionRef<absl::Status(const PgResult& row)> each_row);
+
   // The first column of the first row of `sql`, a statement without
   // parameters, as an integer; DATA_LOSS when it is not one.
   absl::StatusOr<int64_t> QueryInt(const std::string& sql, absl::string_view doing);
@@ -149,6 +183,9 @@ class PgConnection {
   // send), or OK when it is a success.
   absl::Status Check(pg_result* result, absl::string_view doing) const;
   std::string Scrub(std::string message) const;
+  // Asks the server to stop the statement under way; its error then ends
+  // the results.
+  void CancelStatement();
 
   pg_conn* conn_;
   std::string target_;

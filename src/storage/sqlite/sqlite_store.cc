@@ -417,7 +417,7 @@ class SqliteEvaluationWriter final : public EvaluationWriter {
     writer_mu_->Unlock();
   }
 
-  absl::Status Write(const EvaluationChunk& chunk) override {
+  absl::Status Write(EvaluationChunk chunk) override {
     EncodedChunk encoded;
     for (size_t i = 0; i < chunk.recommendations.size(); ++i) {
       const Recommendation& recommendation = chunk.recommendations[i];
@@ -433,7 +433,7 @@ class SqliteEvaluationWriter final : public EvaluationWriter {
       RETURN_IF_ERROR(
           CheckStorableChange(chunk.test_changes[i], absl::StrCat("test_changes[", i, "]")));
     }
-    encoded.test_changes = chunk.test_changes;
+    encoded.test_changes = std::move(chunk.test_changes);
     return pipeline_.Push(std::move(encoded));
   }
 
