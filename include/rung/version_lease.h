@@ -23,7 +23,7 @@ namespace rung {
 // agree.
 class VersionLease {
  public:
-  static constexpr absl::Duration kReuse = absl::Milliseconds(50);
+  static constexpr absl::Duration kReuse = absl::Milliseconds(10);
 
   // `read` reads the version from the database; it may run on many threads.
   explicit VersionLease(std::function<absl::StatusOr<int64_t>()> read) : read_(std::move(read)) {}
