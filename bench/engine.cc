@@ -60,6 +60,8 @@ class SqliteEngine : public Engine {
     return absl::ZeroDuration();
   }
 
+  absl::Status Settle(Which) override { return absl::OkStatus(); }
+
  private:
   const std::string& Path(Which which) const {
     return which == Which::kRungd ? rungd_db_ : bare_db_;
@@ -75,7 +77,7 @@ class PostgresEngine : public Engine {
  public:
   static absl::StatusOr<std::unique_ptr<Engine>> Start() {
     ASSIGN_OR_RETURN(std::unique_ptr<test_support::PostgresServer> server,
-                     test_support::PostgresServer::Start());
+                     test_support::PostgresServer::Start({"autovacuum=off"}));
     ASSIGN_OR_RETURN(std::string rungd_db, server->CreateDatabase());
     ASSIGN_OR_RETURN(std::string bare_db, server->CreateDatabase());
     return std::unique_ptr<Engine>(
@@ -85,7 +87,7 @@ class PostgresEngine : public Engine {
   const std::string& rungd_db() const override { return rungd_db_; }
 
   Json Describe() const override {
-    return Json{{"engine", "postgres"}, {"bare_synchronous_commit", "on"}};
+    return Json{{"engine", "postgres"}, {"bare_synchronous_commit", "on"}, {"autovacuum", "off"}};
   }
 
   absl::StatusOr<IngestFigures> BareUpsert(const DatasetSpec& spec, int batch_size) override {
@@ -104,6 +106,8 @@ class PostgresEngine : public Engine {
                                             absl::Time deadline) override {
     return AwaitPostgresQuiet(rungd_db_, quiet_for, deadline);
   }
+
+  absl::Status Settle(Which which) override { return VacuumPostgres(Uri(which)); }
 
  private:
   PostgresEngine(std::unique_ptr<test_support::PostgresServer> server, std::string rungd_db,

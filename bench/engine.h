@@ -49,6 +49,9 @@ class Engine {
   // alone does not see. Zero for SQLite, which works inside rungd.
   virtual absl::StatusOr<absl::Duration> AwaitQuiet(absl::Duration quiet_for,
                                                     absl::Time deadline) = 0;
+  // The upkeep that a database needs after a phase that loaded it, done
+  // untimed: PostgreSQL's VACUUM (ANALYZE); nothing for SQLite.
+  virtual absl::Status Settle(Which which) = 0;
 };
 
 }  // namespace rung::bench

@@ -235,4 +235,11 @@ absl::StatusOr<int64_t> PostgresDatabaseBytes(const std::string& uri) {
   return result.Int64(0, 0);
 }
 
+absl::Status VacuumPostgres(const std::string& uri) {
+  PgConnectOptions options;
+  options.application_name = "rung_bench";
+  ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> db, PgConnection::Connect(uri, options));
+  return db->Exec("VACUUM (ANALYZE)", "vacuuming the database");
+}
+
 }  // namespace rung::bench

@@ -41,6 +41,12 @@ absl::StatusOr<absl::Duration> AwaitPostgresQuiet(const std::string& uri, absl::
 // pg_database_size of `uri`'s database.
 absl::StatusOr<int64_t> PostgresDatabaseBytes(const std::string& uri);
 
+// VACUUM (ANALYZE) of `uri`'s database, as after any bulk load. The
+// benchmark's server runs without autovacuum, whose start a minute after a
+// load fell inside whichever timed phase came then, and swung the ratios
+// between runs (PostgreSQL ingest 0.19× in one, 0.91× in the next).
+absl::Status VacuumPostgres(const std::string& uri);
+
 }  // namespace rung::bench
 
 #endif  // RUNG_BENCH_POSTGRES_LIMITS_H_

@@ -188,9 +188,12 @@ class BenchRun {
     RETURN_IF_ERROR(Profiled("ingest", [this] { return IngestPhase(); }));
     RETURN_IF_ERROR(AwaitQuietRungd("ingest_settle_s"));
     RETURN_IF_ERROR(RecordRss("ingest"));
+    RETURN_IF_ERROR(engine_->Settle(Which::kRungd));
     RETURN_IF_ERROR(BarePhase());
+    RETURN_IF_ERROR(engine_->Settle(Which::kBare));
     RETURN_IF_ERROR(Profiled("evaluate", [this] { return EvaluatePhase(); }));
     RETURN_IF_ERROR(AwaitQuietRungd("evaluate_settle_s"));
+    RETURN_IF_ERROR(engine_->Settle(Which::kRungd));
     RETURN_IF_ERROR(RecordRss("evaluate"));
     RETURN_IF_ERROR(ScanPhase());
     RETURN_IF_ERROR(ServePhase());

@@ -137,10 +137,14 @@ std::string ReadTail(const std::string& path) {
 }  // namespace
 
 PostgresServer::PostgresServer(std::string bin_dir, std::string root,
-                               std::unique_ptr<Account> account)
-    : bin_dir_(std::move(bin_dir)), root_(std::move(root)), account_(std::move(account)) {}
+                               std::unique_ptr<Account> account, std::vector<std::string> settings)
+    : bin_dir_(std::move(bin_dir)),
+      root_(std::move(root)),
+      account_(std::move(account)),
+      settings_(std::move(settings)) {}
 
-absl::StatusOr<std::unique_ptr<PostgresServer>> PostgresServer::Start() {
+absl::StatusOr<std::unique_ptr<PostgresServer>> PostgresServer::Start(
+    std::vector<std::string> settings) {
   ASSIGN_OR_RETURN(std::string bin_dir, NewestBinDir());
   ASSIGN_OR_RETURN(const Account account, ServerAccount());
   std::string pattern = (std::filesystem::temp_directory_path() / "rung_pg_XXXXXX").string();
@@ -149,7 +153,8 @@ absl::StatusOr<std::unique_ptr<PostgresServer>> PostgresServer::Start() {
   }
   // From here on the destructor removes the directory.
   std::unique_ptr<PostgresServer> server(new PostgresServer(std::move(bin_dir), std::move(pattern),
-                                                            std::make_unique<Account>(account)));
+                                                            std::make_unique<Account>(account),
+                                                            std::move(settings)));
   RETURN_IF_ERROR(GiveTo(server->root_, account));
   RETURN_IF_ERROR(server->InitDb());
   if (mkdir(server->SocketDir().c_str(), 0700) != 0) {
@@ -203,9 +208,10 @@ absl::Status PostgresServer::StartOnFreePort() {
 }
 
 absl::Status PostgresServer::StartOn(int port) {
-  const std::string server_options =
+  std::string server_options =
       absl::StrCat("-p ", port, " -k '", SocketDir(),
                    "' -c listen_addresses=127.0.0.1 -c fsync=on -c synchronous_commit=on");
+  for (const std::string& setting : settings_) absl::StrAppend(&server_options, " -c ", setting);
   absl::Status status = RunTool("pg_ctl", {"start", "-w", "-t", kPgCtlWaitSeconds, "-D", DataDir(),
                                            "-l", ServerLog(), "-o", server_options});
   if (!status.ok()) {

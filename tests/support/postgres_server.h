@@ -31,8 +31,10 @@ namespace rung::test_support {
 class PostgresServer {
  public:
   // initdb and start; waits until the server accepts connections. Takes one
-  // to two seconds.
-  static absl::StatusOr<std::unique_ptr<PostgresServer>> Start();
+  // to two seconds. `settings` ("autovacuum=off") are the server's
+  // configuration beyond the defaults, kept by StartAgain.
+  static absl::StatusOr<std::unique_ptr<PostgresServer>> Start(
+      std::vector<std::string> settings = {});
   // Stops the server at once (immediate mode) and removes its directory.
   ~PostgresServer();
   PostgresServer(const PostgresServer&) = delete;
@@ -56,7 +58,8 @@ class PostgresServer {
   struct Account;
 
  private:
-  PostgresServer(std::string bin_dir, std::string root, std::unique_ptr<Account> account);
+  PostgresServer(std::string bin_dir, std::string root, std::unique_ptr<Account> account,
+                 std::vector<std::string> settings);
   absl::Status InitDb();
   absl::Status StartOnFreePort();
   absl::Status StartOn(int port);
@@ -70,6 +73,7 @@ class PostgresServer {
   const std::string bin_dir_;
   const std::string root_;
   const std::unique_ptr<Account> account_;
+  const std::vector<std::string> settings_;
   std::string password_;
   int port_ = 0;
   bool running_ = false;
