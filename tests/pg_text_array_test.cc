@@ -19,9 +19,9 @@ using PgTextArrayTest = test_support::PostgresTest;
 
 // The elements of `array` as the server reads them, NULL as nullopt.
 std::vector<std::optional<std::string>> RoundTrip(PgConnection& db, PgTextArray array) {
-  absl::StatusOr<PgResult> rows = db.Query(
-      "SELECT e FROM unnest($1::text[]) WITH ORDINALITY AS u(e, n) ORDER BY n",
-      {std::move(array).Param()}, "test");
+  absl::StatusOr<PgResult> rows =
+      db.Query("SELECT e FROM unnest($1::text[]) WITH ORDINALITY AS u(e, n) ORDER BY n",
+               {std::move(array).Param()}, "test");
   EXPECT_OK(rows.status());
   std::vector<std::optional<std::string>> elements;
   if (!rows.ok()) return elements;
@@ -61,9 +61,8 @@ TEST_F(PgTextArrayTest, EveryElementReadsBackVerbatimAndInOrder) {
 }
 
 TEST_F(PgTextArrayTest, AnEmptyArrayHasNoElements) {
-  ASSERT_OK_AND_ASSIGN(const PgResult result,
-                       db_->Query("SELECT cardinality($1::text[])", {PgTextArray().Param()},
-                                  "test"));
+  ASSERT_OK_AND_ASSIGN(const PgResult result, db_->Query("SELECT cardinality($1::text[])",
+                                                         {PgTextArray().Param()}, "test"));
   EXPECT_EQ(result.Int64(0, 0).value_or(-1), 0);
 }
 
