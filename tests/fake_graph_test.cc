@@ -385,9 +385,9 @@ TEST_F(FakeGraphTest, ACreatedAdSetIsReadableAndListedInItsCampaign) {
   const std::optional<FakeAdSet> stored = graph_.FindAdSet(id);
   ASSERT_TRUE(stored.has_value());
   EXPECT_EQ(stored->targeting, R"({"geo_locations":{"countries":["FR"]}})");
-  EXPECT_THAT(Column({Get(absl::StrCat("/v27.0/", kCampaignId, "/adsets"), {{"fields", "id,name"}})},
-                     "id"),
-              ElementsAre(kAdSetId, id));
+  EXPECT_THAT(
+      Column({Get(absl::StrCat("/v27.0/", kCampaignId, "/adsets"), {{"fields", "id,name"}})}, "id"),
+      ElementsAre(kAdSetId, id));
   EXPECT_EQ(Column({Get("/v27.0/act_1001/adsets")}, "id").size(), 4u);
   const std::vector<RecordedRequest> requests = graph_.requests();
   EXPECT_EQ(requests[0].method, "POST");

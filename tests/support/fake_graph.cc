@@ -464,11 +464,26 @@ Json AdSetJson(const std::string& account_id, const FakeAdSet& ad_set,
 }
 
 const std::set<std::string>& AdSetFields() {
-  static const auto* fields = new std::set<std::string>{
-      "id",           "name",          "account_id",      "campaign_id",      "optimization_goal",
-      "promoted_object", "learning_stage_info", "source_adset_id", "effective_status", "status",
-      "targeting",    "billing_event", "bid_strategy",    "bid_amount",       "daily_budget",
-      "lifetime_budget", "end_time",   "attribution_spec", "destination_type", "pacing_type"};
+  static const auto* fields = new std::set<std::string>{"id",
+                                                        "name",
+                                                        "account_id",
+                                                        "campaign_id",
+                                                        "optimization_goal",
+                                                        "promoted_object",
+                                                        "learning_stage_info",
+                                                        "source_adset_id",
+                                                        "effective_status",
+                                                        "status",
+                                                        "targeting",
+                                                        "billing_event",
+                                                        "bid_strategy",
+                                                        "bid_amount",
+                                                        "daily_budget",
+                                                        "lifetime_budget",
+                                                        "end_time",
+                                                        "attribution_spec",
+                                                        "destination_type",
+                                                        "pacing_type"};
   return *fields;
 }
 
@@ -522,7 +537,8 @@ bool HasCampaign(const Account& account, const std::string& campaign_id) {
 FakeAnswer AdSetNode(const Account& account, const FakeAdSet& ad_set,
                      const RecordedRequest& request) {
   const std::vector<std::string> fields = Fields(request.params);
-  if (auto unknown = UnknownField(fields, AdSetFields())) return NonexistingField(*unknown, "AdSet");
+  if (auto unknown = UnknownField(fields, AdSetFields()))
+    return NonexistingField(*unknown, "AdSet");
   return Ok(AdSetJson(account.data.id, ad_set, fields));
 }
 
@@ -548,8 +564,8 @@ std::optional<int64_t> PositiveInt(const std::string& text) {
 
 std::optional<FakeAnswer> CheckStatus(const std::string& status) {
   if (status == "ACTIVE" || status == "PAUSED") return std::nullopt;
-  return InvalidParameter(absl::StrCat("Param status: the fake serves ACTIVE and PAUSED, not '",
-                                       status, "'"));
+  return InvalidParameter(
+      absl::StrCat("Param status: the fake serves ACTIVE and PAUSED, not '", status, "'"));
 }
 
 // A member of a promoted_object as text; clients send ids as strings or numbers.
@@ -567,7 +583,8 @@ std::optional<FakeAnswer> ReadPromotedObject(const std::string& text, FakeAdSet*
   ad_set->custom_event_str = MemberText(promoted, "custom_event_str");
   ad_set->custom_conversion_id = MemberText(promoted, "custom_conversion_id");
   if (ad_set->custom_event_type == "OTHER" && ad_set->custom_event_str.empty()) {
-    return InvalidParameter("Invalid promoted_object: custom_event_type OTHER needs custom_event_str");
+    return InvalidParameter(
+        "Invalid promoted_object: custom_event_type OTHER needs custom_event_str");
   }
   return std::nullopt;
 }
@@ -638,7 +655,8 @@ FakeAnswer UpdateAdSet(const RecordedRequest& request, FakeAdSet& ad_set) {
       changed.status = changed.effective_status = value;
     } else if (name == "daily_budget") {
       const std::optional<int64_t> amount = PositiveInt(value);
-      if (!amount.has_value()) return InvalidParameter("Param daily_budget must be a positive integer");
+      if (!amount.has_value())
+        return InvalidParameter("Param daily_budget must be a positive integer");
       changed.daily_budget = *amount;
     } else {
       return InvalidParameter(
@@ -741,8 +759,7 @@ struct FakeGraph::State {
               std::optional<Cursor> next) const;
 };
 
-std::optional<FakeGraph::State::Scripted> FakeGraph::State::TakeScripted(
-    const std::string& path) {
+std::optional<FakeGraph::State::Scripted> FakeGraph::State::TakeScripted(const std::string& path) {
   for (auto it = scripted.begin(); it != scripted.end(); ++it) {
     if (!absl::EndsWith(path, it->path_suffix)) continue;
     Scripted taken = *it;
@@ -886,7 +903,8 @@ FakeAnswer FakeGraph::State::AccountNode(const Account& account,
 FakeAnswer FakeGraph::State::AdSets(const Account& account, const RecordedRequest& request,
                                     const std::string& campaign_id) const {
   const std::vector<std::string> fields = Fields(request.params);
-  if (auto unknown = UnknownField(fields, AdSetFields())) return NonexistingField(*unknown, "AdSet");
+  if (auto unknown = UnknownField(fields, AdSetFields()))
+    return NonexistingField(*unknown, "AdSet");
   auto page_request = ParsePageRequest(request.params);
   if (auto* error = std::get_if<FakeAnswer>(&page_request)) return *error;
   // effective_status=["ACTIVE","PAUSED"] filters, as on Meta.
@@ -922,9 +940,8 @@ FakeAnswer FakeGraph::State::Ads(const Account& account, const std::string& ad_s
   auto page_request = ParsePageRequest(request.params);
   if (auto* error = std::get_if<FakeAnswer>(&page_request)) return *error;
   const std::vector<FakeAd>& ads = account.data.ads;
-  const Page page =
-      TakePage(static_cast<int64_t>(ads.size()), std::get<PageRequest>(page_request),
-               [&](int64_t i) { return ads[i].adset_id == ad_set_id; });
+  const Page page = TakePage(static_cast<int64_t>(ads.size()), std::get<PageRequest>(page_request),
+                             [&](int64_t i) { return ads[i].adset_id == ad_set_id; });
   Json data = Json::array();
   for (const int64_t i : page.items) data.push_back(AdJson(ads[i], fields));
   return Ok({{"data", std::move(data)},
@@ -945,8 +962,8 @@ FakeAnswer FakeGraph::State::CreateAdSet(Account& account, const RecordedRequest
   ad_set.name = *Param(params, "name");
   ad_set.campaign_id = *Param(params, "campaign_id");
   if (!HasCampaign(account, ad_set.campaign_id)) {
-    return InvalidParameter(
-        absl::StrCat("Param campaign_id: campaign ", ad_set.campaign_id, " is not in this account"));
+    return InvalidParameter(absl::StrCat("Param campaign_id: campaign ", ad_set.campaign_id,
+                                         " is not in this account"));
   }
   if (auto error = ReadAdSetParams(params, &ad_set)) return *error;
   ad_set.id = absl::StrCat(next_object_id++);
