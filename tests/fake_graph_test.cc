@@ -303,6 +303,202 @@ TEST_F(FakeGraphTest, AdSetsFilterByEffectiveStatus) {
   EXPECT_THAT(Column({answer}, "id"), ElementsAre("23850000000000001"));
 }
 
+// --- What apply reads and writes ----------------------------------------------
+
+constexpr char kAdSetId[] = "23850000000000001";
+constexpr char kCampaignId[] = "cmp_23850000000000001";
+
+// Ad set kAdSetId with a budget and two ads, one paused; the third ad is in another ad set.
+void AddAds(FakeGraph& graph) {
+  graph.EditAccount("1001", [](FakeAccount& account) {
+    FakeAdSet& ad_set = account.ad_sets[1];
+    ad_set.daily_budget = 5000;
+    ad_set.bid_amount = 300;
+    ad_set.end_time = "2026-12-31T23:59:59+0100";
+    account.ads = {{"6001", "Ad one", "ACTIVE", kAdSetId, ""},
+                   {"6002", "Ad two", "PAUSED", kAdSetId, ""},
+                   {"6003", "Ad three", "ACTIVE", "23850000000000002", ""}};
+  });
+}
+
+Params NewAdSetParams() {
+  return {{"name", "Ad set 1 [rung AddToCart->InitiateCheckout r42]"},
+          {"campaign_id", kCampaignId},
+          {"optimization_goal", "OFFSITE_CONVERSIONS"},
+          {"billing_event", "IMPRESSIONS"},
+          {"bid_strategy", "LOWEST_COST_WITHOUT_CAP"},
+          {"targeting", R"({"geo_locations":{"countries":["FR"]}})"},
+          {"promoted_object", R"({"pixel_id":"700000000000001","custom_event_type":"OTHER",)"
+                              R"("custom_event_str":"QuizDone"})"},
+          {"daily_budget", "2500"},
+          {"status", "PAUSED"}};
+}
+
+TEST_F(FakeGraphTest, AdSetNodeAnswersTheSettingsAsked) {
+  AddAds(graph_);
+  const Answer answer =
+      Get(absl::StrCat("/v27.0/", kAdSetId),
+          {{"fields",
+            "name,campaign_id,effective_status,targeting,billing_event,optimization_goal,"
+            "bid_strategy,bid_amount,daily_budget,lifetime_budget,end_time,promoted_object,"
+            "attribution_spec,destination_type,pacing_type"}});
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  EXPECT_EQ(answer.json, Json::parse(R"({
+      "name":"Ad set 23850000000000001","campaign_id":"cmp_23850000000000001",
+      "effective_status":"ACTIVE",
+      "targeting":{"age_max":65,"age_min":18,"geo_locations":{"countries":["DE"]}},
+      "billing_event":"IMPRESSIONS","optimization_goal":"OFFSITE_CONVERSIONS",
+      "bid_strategy":"LOWEST_COST_WITHOUT_CAP","bid_amount":300,"daily_budget":"5000",
+      "end_time":"2026-12-31T23:59:59+0100",
+      "promoted_object":{"pixel_id":"700000000000001","custom_event_type":"ADD_TO_CART"},
+      "attribution_spec":[{"event_type":"CLICK_THROUGH","window_days":7},
+                          {"event_type":"VIEW_THROUGH","window_days":1}],
+      "destination_type":"WEBSITE","pacing_type":["standard"],
+      "id":"23850000000000001"})"));
+  EXPECT_EQ(Get(absl::StrCat("/v27.0/", kAdSetId), {{"fields", "name"}}).json,
+            Json::parse(R"({"name":"Ad set 23850000000000001","id":"23850000000000001"})"));
+  EXPECT_EQ(Get(absl::StrCat("/v27.0/", kAdSetId), {{"fields", "nme"}}).error()["code"], 100);
+}
+
+TEST_F(FakeGraphTest, AdsOfAnAdSetPage) {
+  AddAds(graph_);
+  const std::vector<Answer> pages =
+      AllPages(Get(absl::StrCat("/v27.0/", kAdSetId, "/ads"),
+                   {{"fields", "id,name,effective_status"}, {"limit", "1"}}));
+  ASSERT_EQ(pages.size(), 2u);
+  EXPECT_EQ(pages[0].json["data"][0],
+            Json::parse(R"({"id":"6001","name":"Ad one","effective_status":"ACTIVE"})"));
+  EXPECT_THAT(Column(pages, "effective_status"), ElementsAre("ACTIVE", "PAUSED"));
+}
+
+TEST_F(FakeGraphTest, ACreatedAdSetIsReadableAndListedInItsCampaign) {
+  const Answer created = Send("POST", "/v27.0/act_1001/adsets", NewAdSetParams());
+  ASSERT_EQ(created.status, 200) << created.body;
+  const std::string id = created.json["id"];
+  EXPECT_EQ(created.json.size(), 1u);
+  const Answer read = Get("/v27.0/" + id, {{"fields", "name,status,daily_budget,promoted_object"}});
+  EXPECT_EQ(read.json, Json::parse(absl::StrCat(R"({
+      "name":"Ad set 1 [rung AddToCart->InitiateCheckout r42]","status":"PAUSED",
+      "daily_budget":"2500","promoted_object":{"pixel_id":"700000000000001",
+      "custom_event_type":"OTHER","custom_event_str":"QuizDone"},"id":")",
+                                                id, R"("})")));
+  const std::optional<FakeAdSet> stored = graph_.FindAdSet(id);
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->targeting, R"({"geo_locations":{"countries":["FR"]}})");
+  EXPECT_THAT(
+      Column({Get(absl::StrCat("/v27.0/", kCampaignId, "/adsets"), {{"fields", "id,name"}})}, "id"),
+      ElementsAre(kAdSetId, id));
+  EXPECT_EQ(Column({Get("/v27.0/act_1001/adsets")}, "id").size(), 4u);
+  const std::vector<RecordedRequest> requests = graph_.requests();
+  EXPECT_EQ(requests[0].method, "POST");
+  EXPECT_EQ(requests[0].params.find("daily_budget")->second, "2500");
+}
+
+TEST_F(FakeGraphTest, ACreateWithoutARequiredParamIsCode100AndMakesNothing) {
+  for (const std::string missing : {"name", "campaign_id", "targeting", "billing_event"}) {
+    Params params = NewAdSetParams();
+    params.erase(missing);
+    const Answer answer = Send("POST", "/v27.0/act_1001/adsets", params);
+    EXPECT_EQ(answer.error()["code"], 100) << missing;
+    EXPECT_EQ(answer.error()["message"], "(#100) The parameter " + missing + " is required");
+  }
+  Params no_event = NewAdSetParams();
+  no_event.find("promoted_object")->second = R"({"pixel_id":"700000000000001"})";
+  EXPECT_EQ(Send("POST", "/v27.0/act_1001/adsets", no_event).error()["code"], 100);
+  EXPECT_EQ(Column({Get("/v27.0/act_1001/adsets")}, "id").size(), 3u);
+}
+
+TEST_F(FakeGraphTest, ACopiedAdGoesIntoTheAdSetAsked) {
+  AddAds(graph_);
+  const Answer copied = Send("POST", "/v27.0/6002/copies",
+                             {{"adset_id", "23850000000000003"}, {"status_option", "ACTIVE"}});
+  ASSERT_EQ(copied.status, 200) << copied.body;
+  const std::string id = copied.json["copied_ad_id"];
+  const std::vector<FakeAd> ads = graph_.AdsOf("23850000000000003");
+  ASSERT_EQ(ads.size(), 1u);
+  EXPECT_EQ(ads[0].id, id);
+  EXPECT_EQ(ads[0].effective_status, "ACTIVE");
+  EXPECT_EQ(ads[0].source_ad_id, "6002");
+  EXPECT_EQ(graph_.AdsOf(kAdSetId).size(), 2u);  // the original stays
+  EXPECT_EQ(Send("POST", "/v27.0/6002/copies", {{"adset_id", "999"}}).error()["code"], 100);
+}
+
+TEST_F(FakeGraphTest, AnUpdateChangesStatusAndDailyBudget) {
+  const std::string path = absl::StrCat("/v27.0/", kAdSetId);
+  const Answer answer = Send("POST", path, {{"status", "PAUSED"}, {"daily_budget", "7000"}});
+  EXPECT_EQ(answer.json, Json::parse(R"({"success":true})"));
+  EXPECT_EQ(Get(path, {{"fields", "status,effective_status,daily_budget"}}).json,
+            Json::parse(R"({"status":"PAUSED","effective_status":"PAUSED",
+                            "daily_budget":"7000","id":"23850000000000001"})"));
+  EXPECT_EQ(Send("POST", path, {{"status", "SOMETIMES"}}).error()["code"], 100);
+  EXPECT_EQ(Send("POST", path, {{"name", "renamed"}}).error()["code"], 100);
+}
+
+TEST_F(FakeGraphTest, ChangingTheEventOfAnAdSetIsRefusedWith3260011) {
+  const std::string path = absl::StrCat("/v27.0/", kAdSetId);
+  for (const Params& params :
+       {Params{{"promoted_object", R"({"pixel_id":"1","custom_event_type":"PURCHASE"})"}},
+        Params{{"optimization_goal", "LANDING_PAGE_VIEWS"}, {"status", "PAUSED"}}}) {
+    const Answer answer = Send("POST", path, params);
+    EXPECT_EQ(answer.status, 400);
+    EXPECT_EQ(answer.error()["code"], 100);
+    EXPECT_EQ(answer.error()["error_subcode"], 3260011);
+  }
+  const std::optional<FakeAdSet> unchanged = graph_.FindAdSet(kAdSetId);
+  ASSERT_TRUE(unchanged.has_value());
+  EXPECT_EQ(unchanged->custom_event_type, "ADD_TO_CART");
+  EXPECT_EQ(unchanged->status, "ACTIVE");  // all or nothing
+}
+
+TEST_F(FakeGraphTest, WritesAreCountedInTotalAndByPath) {
+  AddAds(graph_);
+  Send("POST", "/v27.0/act_1001/adsets", NewAdSetParams());
+  Send("POST", "/v27.0/6001/copies", {{"adset_id", kAdSetId}});
+  Send("POST", "/v27.0/6002/copies", {{"adset_id", kAdSetId}});
+  Send("POST", "/v27.0/act_1001/adsets", {});  // refused, still a call
+  Get("/v27.0/act_1001/adsets");
+  EXPECT_EQ(graph_.write_count(), 4);
+  EXPECT_EQ(graph_.write_count("/copies"), 2);
+  EXPECT_EQ(graph_.write_count("act_1001/adsets"), 2);
+  EXPECT_EQ(graph_.write_count("/6001/copies"), 1);
+}
+
+TEST_F(FakeGraphTest, DeniedAccountRefusesWritesOnItsObjects) {
+  AddAds(graph_);
+  graph_.DenyAccount("1001", 200);
+  const Answer write = Send("POST", absl::StrCat("/v27.0/", kAdSetId), {{"status", "PAUSED"}});
+  EXPECT_EQ(write.error()["code"], 200);
+  EXPECT_EQ(write.error()["message"],
+            "(#200) Requires ads_management permission to manage the object");
+  EXPECT_EQ(Send("POST", "/v27.0/6001/copies", {}).error()["code"], 200);
+  EXPECT_EQ(Get(absl::StrCat("/v27.0/", kAdSetId, "/ads")).error()["code"], 200);
+  EXPECT_EQ(graph_.FindAdSet(kAdSetId)->status, "ACTIVE");
+}
+
+TEST_F(FakeGraphTest, DenyWritesKeepsReadsAndAsyncReports) {
+  AddAds(graph_);
+  graph_.DenyWrites("1001");
+  for (const std::string& path : std::vector<std::string>{
+           "/v27.0/act_1001/adsets", absl::StrCat("/v27.0/", kAdSetId), "/v27.0/6001/copies"}) {
+    const Answer answer = Send("POST", path, NewAdSetParams());
+    EXPECT_EQ(answer.error()["code"], 200) << path;
+    EXPECT_THAT(answer.error()["message"].get<std::string>(), HasSubstr("ads_management")) << path;
+  }
+  EXPECT_EQ(Get(absl::StrCat("/v27.0/", kAdSetId), {{"fields", "name"}}).status, 200);
+  EXPECT_EQ(Send("POST", "/v27.0/act_1001/insights", InsightsParams()).status, 200);
+  EXPECT_EQ(Column({Get("/v27.0/act_1001/adsets")}, "id").size(), 3u);
+}
+
+TEST_F(FakeGraphTest, ScriptedAnswersApplyToPostsDoneOrNot) {
+  graph_.FailNext("act_1001/adsets", FakeGraph::ServerError());
+  EXPECT_EQ(Send("POST", "/v27.0/act_1001/adsets", NewAdSetParams()).status, 500);
+  EXPECT_EQ(Column({Get("/v27.0/act_1001/adsets")}, "id").size(), 3u);  // not done
+
+  graph_.LoseNextAnswer("act_1001/adsets", FakeGraph::ServerError());
+  EXPECT_EQ(Send("POST", "/v27.0/act_1001/adsets", NewAdSetParams()).status, 500);
+  EXPECT_EQ(Column({Get("/v27.0/act_1001/adsets")}, "id").size(), 4u);  // done, answer lost
+}
+
 // --- Insights ----------------------------------------------------------------
 
 TEST_F(FakeGraphTest, InsightsRowsByAdSetThenDateWithOnlyTheFieldsAsked) {

@@ -254,6 +254,40 @@ TEST_F(GraphClientTest, TransientFailuresGiveUpAfterFiveRetries) {
   EXPECT_EQ(client.stats().calls, 6);
 }
 
+// A create whose answer was lost may have been done: sent again, it could
+// make a second ad set.
+TEST_F(GraphClientTest, APostThatMustNotBeResentFailsAtOnceOnATransientFailure) {
+  graph_.AddAccount(Account("1001", 1));
+  graph_.LoseNextAnswer("act_1001/adsets", FakeGraph::ServerError());
+  GraphClient client = Client();
+  const GraphParams params = {{"name", "copy"},
+                              {"campaign_id", "120"},
+                              {"optimization_goal", "LANDING_PAGE_VIEWS"},
+                              {"billing_event", "IMPRESSIONS"},
+                              {"targeting", "{}"}};
+  const absl::Status status =
+      client.Post("act_1001/adsets", params, GraphClient::Resend::kNever).status();
+  EXPECT_TRUE(absl::IsUnavailable(status)) << status;
+  EXPECT_THAT(status.message(), HasSubstr("not sent again"));
+  EXPECT_EQ(graph_.write_count(), 1);
+  EXPECT_TRUE(env_.sleeps.empty());
+
+  graph_.FailNext("act_1001/adsets", FakeGraph::ServerError());
+  ASSERT_TRUE(client.Post("act_1001/adsets", params).ok());  // by default, sent again
+  EXPECT_EQ(graph_.write_count(), 3);
+}
+
+TEST_F(GraphClientTest, APostThatMustNotBeResentIsStillSentAgainWhenThrottled) {
+  graph_.AddAccount(Account("1001", 1));
+  graph_.FailNext("1001000", FakeGraph::Throttled(17, 1));
+  GraphClient client = Client();
+  const absl::StatusOr<json> answer =
+      client.Post("1001000", {{"status", "PAUSED"}}, GraphClient::Resend::kNever);
+  ASSERT_TRUE(answer.ok()) << answer.status();
+  EXPECT_EQ(graph_.write_count(), 2);
+  EXPECT_THAT(env_.sleeps, ElementsAre(absl::Minutes(1)));
+}
+
 TEST_F(GraphClientTest, MetasErrorClassesBecomeCodes) {
   graph_.AddAccount(Account("1001", 1));
   graph_.FailNext("act_1001", FakeGraph::Error(190, 463, "Error validating access token"));

@@ -196,12 +196,13 @@ absl::StatusOr<json> GraphClient::Get(absl::string_view path, const GraphParams&
   return Call(std::move(request), Describe(HttpRequest::Method::kGet, path));
 }
 
-absl::StatusOr<json> GraphClient::Post(absl::string_view path, const GraphParams& params) {
+absl::StatusOr<json> GraphClient::Post(absl::string_view path, const GraphParams& params,
+                                       Resend resend) {
   HttpRequest request;
   request.method = HttpRequest::Method::kPost;
   request.url = absl::StrCat(options_.base_url, "/", options_.api_version, "/", path);
   request.form_body = absl::StrCat(EncodeParams(params), params.empty() ? "" : "&", AuthParams());
-  return Call(std::move(request), Describe(HttpRequest::Method::kPost, path));
+  return Call(std::move(request), Describe(HttpRequest::Method::kPost, path), resend);
 }
 
 absl::Status GraphClient::Wait(absl::Duration duration) {
@@ -252,7 +253,8 @@ absl::Status GraphClient::WaitThrottled(const std::string& what, int attempt, co
       absl::FormatDuration(options_.max_wait), "); what was stored stays. ", meta_error));
 }
 
-absl::StatusOr<json> GraphClient::Call(HttpRequest request, const std::string& what) {
+absl::StatusOr<json> GraphClient::Call(HttpRequest request, const std::string& what,
+                                       Resend resend) {
   int retries = 0;
   int throttled = 0;
   while (true) {
@@ -295,9 +297,14 @@ absl::StatusOr<json> GraphClient::Call(HttpRequest request, const std::string& w
     } else {
       failure_text = std::string(response.status().message());
     }
+    const absl::StatusCode code =
+        response.ok() ? absl::StatusCode::kUnavailable : response.status().code();
+    if (resend == Resend::kNever) {
+      return redactor_.Redact(absl::Status(
+          code, absl::StrCat(what, ": ", failure_text,
+                             "; not sent again, since Meta may have done it already")));
+    }
     if (retries >= options_.max_retries) {
-      const absl::StatusCode code =
-          response.ok() ? absl::StatusCode::kUnavailable : response.status().code();
       return redactor_.Redact(absl::Status(
           code, absl::StrCat(what, ": failed ", retries + 1, " times; last: ", failure_text)));
     }

@@ -92,9 +92,22 @@ class GraphClient {
   GraphClient(HttpTransport* transport, GraphEnv* env, GraphCredentials credentials,
               GraphOptions options);
 
+  // Whether a call may be sent again after a failure that leaves unknown
+  // whether Meta did it: a transient answer (5xx, a body that is not JSON,
+  // is_transient, codes 1 and 2) or a broken connection. A throttled call is
+  // always sent again once waited for: Meta refused it without doing it.
+  enum class Resend {
+    kIfTransient,
+    // For a POST that makes something (an ad set, a copy of an ad): sent
+    // twice, it could make two. It fails at once, UNAVAILABLE (or
+    // DEADLINE_EXCEEDED on a timeout), and the caller finds out what Meta did.
+    kNever,
+  };
+
   // `path` is relative to the version: "act_1001", "act_1001/adsets".
   absl::StatusOr<nlohmann::json> Get(absl::string_view path, const GraphParams& params);
-  absl::StatusOr<nlohmann::json> Post(absl::string_view path, const GraphParams& params);
+  absl::StatusOr<nlohmann::json> Post(absl::string_view path, const GraphParams& params,
+                                      Resend resend = Resend::kIfTransient);
 
   // Reads an edge page by page, following paging.next until it is absent;
   // `visit` gets each page's "data" array (which may be empty while more
@@ -117,7 +130,8 @@ class GraphClient {
 
  private:
   // One request with its retries, waits and Meta's error classes.
-  absl::StatusOr<nlohmann::json> Call(HttpRequest request, const std::string& what);
+  absl::StatusOr<nlohmann::json> Call(HttpRequest request, const std::string& what,
+                                      Resend resend = Resend::kIfTransient);
   // Waits before a call while a usage header showed more than 75%.
   absl::Status SlowDownIfNearLimit();
   // Waits as Meta's throttling asks; RESOURCE_EXHAUSTED past max_wait.

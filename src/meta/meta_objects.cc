@@ -18,8 +18,20 @@ using importer::OptionalString;
 using nlohmann::json;
 
 constexpr char kPageViewGoal[] = "LANDING_PAGE_VIEWS";
+constexpr char kConversionGoal[] = "OFFSITE_CONVERSIONS";
 constexpr char kPageView[] = "PageView";
 constexpr char kCustomConversionActionPrefix[] = "offsite_conversion.custom.";
+constexpr char kOtherEventType[] = "OTHER";
+// The promoted_object members that name the event.
+constexpr const char* kEventMembers[] = {"custom_event_type", "custom_event_str",
+                                         "custom_conversion_id"};
+// Meta's custom_event_type values of the standard events that rungs use. Which
+// event each one is comes from the connector's table (EventOfCustomEventType),
+// so this list only says what Meta accepts.
+constexpr const char* kStandardEventTypes[] = {
+    "CONTENT_VIEW",          "SEARCH",           "ADD_TO_WISHLIST", "ADD_TO_CART",
+    "INITIATED_CHECKOUT",    "ADD_PAYMENT_INFO", "PURCHASE",        "LEAD",
+    "COMPLETE_REGISTRATION", "CONTACT",          "START_TRIAL",     "SUBSCRIBE"};
 
 absl::StatusOr<std::string> StringAt(const json& object, const char* key) {
   const auto it = object.find(key);
@@ -76,6 +88,52 @@ absl::Status ReadLearningStage(const json& item, MetaAdSet* ad_set) {
   return absl::OkStatus();
 }
 
+// A member kept as JSON text; empty when absent or null.
+std::string JsonTextAt(const json& object, const char* key) {
+  const auto it = object.find(key);
+  return it == object.end() || it->is_null() ? std::string() : it->dump();
+}
+
+// Money and bids: Meta writes them as strings of minor units; "0" is none.
+absl::StatusOr<std::optional<int64_t>> AmountAt(const json& object, const char* key) {
+  ASSIGN_OR_RETURN(std::optional<int64_t> amount, IntAt(object, key, key));
+  if (amount.has_value() && *amount <= 0) return std::optional<int64_t>();
+  return amount;
+}
+
+// A custom event's name, as apply writes it; empty for any other event.
+absl::StatusOr<std::string> CustomEventName(const json& item) {
+  const auto promoted = item.find("promoted_object");
+  if (promoted == item.end() || !promoted->is_object()) return std::string();
+  ASSIGN_OR_RETURN(const std::string type, StringAt(*promoted, "custom_event_type"));
+  if (type != kOtherEventType) return std::string();
+  return StringAt(*promoted, "custom_event_str");
+}
+
+absl::StatusOr<std::string> CustomEventTypeOf(const std::string& event) {
+  for (const char* type : kStandardEventTypes) {
+    if (EventOfCustomEventType(type) == event) return std::string(type);
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat(event, " has no custom_event_type that Meta can optimize for"));
+}
+
+// Sets in `promoted` the members that name `event`, a conversion event.
+absl::Status SetConversionEvent(const std::string& event, json* promoted) {
+  if (absl::StartsWith(event, kCustomConversionActionPrefix)) {
+    (*promoted)["custom_conversion_id"] = event.substr(sizeof(kCustomConversionActionPrefix) - 1);
+    return absl::OkStatus();
+  }
+  ASSIGN_OR_RETURN(const NormalizedEvent normalized, NormalizeEventName(event));
+  if (normalized.kind == EventNameKind::kCustom) {
+    (*promoted)["custom_event_type"] = kOtherEventType;
+    (*promoted)["custom_event_str"] = normalized.name;
+    return absl::OkStatus();
+  }
+  ASSIGN_OR_RETURN((*promoted)["custom_event_type"], CustomEventTypeOf(normalized.name));
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<MetaAccount> ReadAccount(const json& object) {
@@ -108,6 +166,64 @@ absl::StatusOr<MetaAdSet> ReadAdSet(const json& item) {
   ad_set.event = *std::move(event);
   RETURN_IF_ERROR(ReadLearningStage(item, &ad_set));
   return ad_set;
+}
+
+absl::StatusOr<AdSetSettings> ReadAdSetSettings(const json& object) {
+  RETURN_IF_ERROR(CheckObject(object, "ad set"));
+  AdSetSettings settings;
+  ASSIGN_OR_RETURN(settings.id, RequiredStringAt(object, "id"));
+  ASSIGN_OR_RETURN(settings.name, StringAt(object, "name"));
+  ASSIGN_OR_RETURN(settings.campaign_id, RequiredStringAt(object, "campaign_id"));
+  for (const auto& [key, field] :
+       {std::pair<const char*, std::string*>{"effective_status", &settings.effective_status},
+        {"optimization_goal", &settings.optimization_goal},
+        {"billing_event", &settings.billing_event},
+        {"bid_strategy", &settings.bid_strategy},
+        {"end_time", &settings.end_time},
+        {"destination_type", &settings.destination_type}}) {
+    ASSIGN_OR_RETURN(*field, StringAt(object, key));
+  }
+  for (const auto& [key, field] :
+       {std::pair<const char*, std::optional<int64_t>*>{"bid_amount", &settings.bid_amount},
+        {"daily_budget", &settings.daily_budget},
+        {"lifetime_budget", &settings.lifetime_budget}}) {
+    ASSIGN_OR_RETURN(*field, AmountAt(object, key));
+  }
+  settings.targeting = JsonTextAt(object, "targeting");
+  settings.promoted_object = JsonTextAt(object, "promoted_object");
+  settings.attribution_spec = JsonTextAt(object, "attribution_spec");
+  settings.pacing_type = JsonTextAt(object, "pacing_type");
+  ASSIGN_OR_RETURN(settings.event, CustomEventName(object));
+  if (!settings.event.empty()) return settings;
+  absl::StatusOr<std::string> event = OptimizationEvent(object, settings.optimization_goal);
+  if (!event.ok()) {
+    return absl::Status(event.status().code(),
+                        absl::StrCat("ad set ", settings.id, ": ", event.status().message()));
+  }
+  settings.event = *std::move(event);
+  return settings;
+}
+
+absl::StatusOr<Optimization> OptimizationFor(const std::string& event,
+                                             const AdSetSettings& original) {
+  json promoted = original.promoted_object.empty()
+                      ? json::object()
+                      : json::parse(original.promoted_object, nullptr, /*allow_exceptions=*/false);
+  if (!promoted.is_object()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("ad set ", original.id, ": promoted_object is no JSON object"));
+  }
+  for (const char* member : kEventMembers) promoted.erase(member);
+  Optimization optimization;
+  if (event == kPageView) {
+    optimization.goal = kPageViewGoal;
+  } else {
+    optimization.goal =
+        original.optimization_goal == kPageViewGoal ? kConversionGoal : original.optimization_goal;
+    RETURN_IF_ERROR(SetConversionEvent(event, &promoted));
+  }
+  if (!promoted.empty()) optimization.promoted_object = promoted.dump();
+  return optimization;
 }
 
 }  // namespace rung::meta

@@ -85,7 +85,14 @@ FakeAnswer UnknownObject(absl::string_view method, absl::string_view id) {
       "GraphMethodException");
 }
 
-FakeAnswer PermissionDenied(int code) {
+// `write`: what Meta answers a token that may read the object but not change it.
+FakeAnswer PermissionDenied(int code, bool write) {
+  if (write && code >= 200 && code <= 299) {
+    return FakeGraph::Error(code, 0,
+                            absl::StrCat("(#", code,
+                                         ") Requires ads_management permission to manage the "
+                                         "object"));
+  }
   std::string message;
   switch (code) {
     case 10: message = "(#10) Application does not have permission for this action"; break;
@@ -266,6 +273,7 @@ struct Account {
   std::optional<GeneratedAccount> generated;
   std::map<std::string, size_t> ad_set_position;  // stored accounts: id -> data.ad_sets index
   int deny_code = 0;
+  bool deny_writes = false;
   bool require_async = false;
   bool empty_insights_page = false;
   bool repeat_cursor = false;
@@ -403,7 +411,28 @@ Json AdSetJson(const std::string& account_id, const FakeAdSet& ad_set,
     if (field == "account_id") json[field] = account_id;
     if (field == "campaign_id") json[field] = ad_set.campaign_id;
     if (field == "optimization_goal") json[field] = ad_set.optimization_goal;
-    if (field == "effective_status" || field == "status") json[field] = ad_set.effective_status;
+    if (field == "effective_status") json[field] = ad_set.effective_status;
+    if (field == "status") json[field] = ad_set.status;
+    for (const auto& [name, value] :
+         {std::pair<const char*, const std::string*>{"billing_event", &ad_set.billing_event},
+          {"bid_strategy", &ad_set.bid_strategy},
+          {"end_time", &ad_set.end_time},
+          {"destination_type", &ad_set.destination_type}}) {
+      if (field == name && !value->empty()) json[field] = *value;
+    }
+    for (const auto& [name, value] :
+         {std::pair<const char*, const std::string*>{"targeting", &ad_set.targeting},
+          {"attribution_spec", &ad_set.attribution_spec},
+          {"pacing_type", &ad_set.pacing_type}}) {
+      if (field == name && !value->empty()) json[field] = Json::parse(*value);
+    }
+    // Meta writes money as strings of minor units, and bid_amount as a number.
+    for (const auto& [name, value] :
+         {std::pair<const char*, int64_t>{"daily_budget", ad_set.daily_budget},
+          {"lifetime_budget", ad_set.lifetime_budget}}) {
+      if (field == name && value > 0) json[field] = absl::StrCat(value);
+    }
+    if (field == "bid_amount" && ad_set.bid_amount > 0) json[field] = ad_set.bid_amount;
     if (field == "source_adset_id" && !ad_set.source_adset_id.empty()) {
       json[field] = ad_set.source_adset_id;
     }
@@ -412,6 +441,7 @@ Json AdSetJson(const std::string& account_id, const FakeAdSet& ad_set,
       if (!ad_set.custom_event_type.empty()) {
         promoted["custom_event_type"] = ad_set.custom_event_type;
       }
+      if (!ad_set.custom_event_str.empty()) promoted["custom_event_str"] = ad_set.custom_event_str;
       if (!ad_set.custom_conversion_id.empty()) {
         promoted["custom_conversion_id"] = ad_set.custom_conversion_id;
       }
@@ -433,6 +463,42 @@ Json AdSetJson(const std::string& account_id, const FakeAdSet& ad_set,
   return json;
 }
 
+const std::set<std::string>& AdSetFields() {
+  static const auto* fields = new std::set<std::string>{"id",
+                                                        "name",
+                                                        "account_id",
+                                                        "campaign_id",
+                                                        "optimization_goal",
+                                                        "promoted_object",
+                                                        "learning_stage_info",
+                                                        "source_adset_id",
+                                                        "effective_status",
+                                                        "status",
+                                                        "targeting",
+                                                        "billing_event",
+                                                        "bid_strategy",
+                                                        "bid_amount",
+                                                        "daily_budget",
+                                                        "lifetime_budget",
+                                                        "end_time",
+                                                        "attribution_spec",
+                                                        "destination_type",
+                                                        "pacing_type"};
+  return *fields;
+}
+
+Json AdJson(const FakeAd& ad, const std::vector<std::string>& fields) {
+  Json json = Json::object();
+  for (const std::string& field : fields) {
+    if (field == "name") json[field] = ad.name;
+    if (field == "effective_status" || field == "status") json[field] = ad.effective_status;
+    if (field == "adset_id") json[field] = ad.adset_id;
+    if (field == "source_ad_id" && !ad.source_ad_id.empty()) json[field] = ad.source_ad_id;
+  }
+  json["id"] = ad.id;
+  return json;
+}
+
 std::string Hmac256Hex(const std::string& key, const std::string& data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
@@ -451,6 +517,154 @@ std::optional<std::string> RequestToken(const RecordedRequest& request) {
     if (absl::StartsWith(it->second, scheme)) return it->second.substr(scheme.size());
   }
   return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------
+// Writes
+
+std::optional<FakeAnswer> Denied(const Account& account, bool write) {
+  if (account.deny_code != 0) return PermissionDenied(account.deny_code, write);
+  if (write && account.deny_writes) return PermissionDenied(200, true);
+  return std::nullopt;
+}
+
+// The fake knows a campaign by the ad sets in it.
+bool HasCampaign(const Account& account, const std::string& campaign_id) {
+  return std::any_of(account.data.ad_sets.begin(), account.data.ad_sets.end(),
+                     [&](const FakeAdSet& ad_set) { return ad_set.campaign_id == campaign_id; });
+}
+
+FakeAnswer AdSetNode(const Account& account, const FakeAdSet& ad_set,
+                     const RecordedRequest& request) {
+  const std::vector<std::string> fields = Fields(request.params);
+  if (auto unknown = UnknownField(fields, AdSetFields()))
+    return NonexistingField(*unknown, "AdSet");
+  return Ok(AdSetJson(account.data.id, ad_set, fields));
+}
+
+// Meta refuses to change the event an ad set optimizes for once it has been
+// published (acting-on-meta.md); the fake refuses it for every ad set, so that
+// a test fails whenever code tries.
+FakeAnswer EventLocked() {
+  FakeAnswer answer = FakeGraph::Error(100, 3260011, "Invalid parameter");
+  Json body = Json::parse(answer.body);
+  body["error"]["error_user_title"] = "Optimization Goal Can't Be Changed";
+  body["error"]["error_user_msg"] =
+      "The optimization goal and conversion event of an ad set can't be changed after it has "
+      "been published. Create a new ad set instead.";
+  answer.body = MetaJson(body);
+  return answer;
+}
+
+std::optional<int64_t> PositiveInt(const std::string& text) {
+  int64_t value = 0;
+  if (!absl::SimpleAtoi(text, &value) || value <= 0) return std::nullopt;
+  return value;
+}
+
+std::optional<FakeAnswer> CheckStatus(const std::string& status) {
+  if (status == "ACTIVE" || status == "PAUSED") return std::nullopt;
+  return InvalidParameter(
+      absl::StrCat("Param status: the fake serves ACTIVE and PAUSED, not '", status, "'"));
+}
+
+// A member of a promoted_object as text; clients send ids as strings or numbers.
+std::string MemberText(const Json& object, const char* key) {
+  const auto it = object.find(key);
+  if (it == object.end()) return "";
+  return it->is_string() ? it->get<std::string>() : it->dump();
+}
+
+std::optional<FakeAnswer> ReadPromotedObject(const std::string& text, FakeAdSet* ad_set) {
+  const Json promoted = Json::parse(text, nullptr, false);
+  if (!promoted.is_object()) return InvalidParameter("Param promoted_object must be a JSON object");
+  ad_set->pixel_id = MemberText(promoted, "pixel_id");
+  ad_set->custom_event_type = MemberText(promoted, "custom_event_type");
+  ad_set->custom_event_str = MemberText(promoted, "custom_event_str");
+  ad_set->custom_conversion_id = MemberText(promoted, "custom_conversion_id");
+  if (ad_set->custom_event_type == "OTHER" && ad_set->custom_event_str.empty()) {
+    return InvalidParameter(
+        "Invalid promoted_object: custom_event_type OTHER needs custom_event_str");
+  }
+  return std::nullopt;
+}
+
+// The optional parameters of a new ad set, checked, into `ad_set`.
+std::optional<FakeAnswer> ReadAdSetParams(const Params& params, FakeAdSet* ad_set) {
+  ad_set->optimization_goal = *Param(params, "optimization_goal");
+  ad_set->billing_event = *Param(params, "billing_event");
+  for (const auto& [name, field] :
+       {std::pair<const char*, std::string*>{"bid_strategy", &ad_set->bid_strategy},
+        {"end_time", &ad_set->end_time},
+        {"destination_type", &ad_set->destination_type},
+        {"status", &ad_set->status}}) {
+    if (auto value = Param(params, name)) *field = *value;
+  }
+  if (auto bad = CheckStatus(ad_set->status)) return bad;
+  ad_set->effective_status = ad_set->status;
+  for (const auto& [name, field, type] :
+       {std::tuple<const char*, std::string*, Json::value_t>{"targeting", &ad_set->targeting,
+                                                             Json::value_t::object},
+        {"attribution_spec", &ad_set->attribution_spec, Json::value_t::array},
+        {"pacing_type", &ad_set->pacing_type, Json::value_t::array}}) {
+    const std::optional<std::string> value = Param(params, name);
+    if (!value.has_value()) continue;
+    if (Json::parse(*value, nullptr, false).type() != type) {
+      return InvalidParameter(absl::StrCat("Param ", name, " must be JSON ",
+                                           type == Json::value_t::object ? "object" : "array"));
+    }
+    *field = *value;
+  }
+  for (const auto& [name, field] :
+       {std::pair<const char*, int64_t*>{"daily_budget", &ad_set->daily_budget},
+        {"lifetime_budget", &ad_set->lifetime_budget},
+        {"bid_amount", &ad_set->bid_amount}}) {
+    const std::optional<std::string> value = Param(params, name);
+    if (!value.has_value()) continue;
+    const std::optional<int64_t> amount = PositiveInt(*value);
+    if (!amount.has_value()) {
+      return InvalidParameter(absl::StrCat("Param ", name, " must be a positive integer"));
+    }
+    *field = *amount;
+  }
+  if (ad_set->daily_budget > 0 && ad_set->lifetime_budget > 0) {
+    return InvalidParameter("Only one of daily_budget and lifetime_budget can be set");
+  }
+  ad_set->pixel_id.clear();
+  if (auto promoted = Param(params, "promoted_object")) {
+    if (auto bad = ReadPromotedObject(*promoted, ad_set)) return bad;
+  }
+  if (ad_set->optimization_goal == "OFFSITE_CONVERSIONS" &&
+      (ad_set->pixel_id.empty() ||
+       (ad_set->custom_event_type.empty() && ad_set->custom_conversion_id.empty()))) {
+    return InvalidParameter(
+        "Invalid promoted_object: OFFSITE_CONVERSIONS needs pixel_id and custom_event_type or "
+        "custom_conversion_id");
+  }
+  return std::nullopt;
+}
+
+// POST /{ad_set_id}: the fake changes status and daily_budget, all or none.
+FakeAnswer UpdateAdSet(const RecordedRequest& request, FakeAdSet& ad_set) {
+  FakeAdSet changed = ad_set;
+  for (const auto& [name, value] : request.params) {
+    if (name == "access_token" || name == "appsecret_proof") continue;
+    if (name == "promoted_object" || name == "optimization_goal") return EventLocked();
+    if (name == "status") {
+      if (auto bad = CheckStatus(value)) return *bad;
+      changed.status = changed.effective_status = value;
+    } else if (name == "daily_budget") {
+      const std::optional<int64_t> amount = PositiveInt(value);
+      if (!amount.has_value())
+        return InvalidParameter("Param daily_budget must be a positive integer");
+      changed.daily_budget = *amount;
+    } else {
+      return InvalidParameter(
+          absl::StrCat("The fake changes status and daily_budget of an ad set, not ", name));
+    }
+  }
+  ad_set = std::move(changed);
+  return Ok({{"success", true}});
 }
 
 RecordedRequest Record(const httplib::Request& request) {
@@ -486,6 +700,15 @@ struct FakeGraph::State {
     std::string path_suffix;
     FakeAnswer answer;
     int times;
+    bool after_serving = false;  // LoseNextAnswer: serve the request, then answer this
+  };
+
+  // An ad set, ad or campaign of a stored account, found by its id.
+  struct Object {
+    enum class Kind { kAdSet, kAd, kCampaign };
+    Account* account = nullptr;
+    Kind kind = Kind::kAdSet;
+    size_t index = 0;  // into account->data.ad_sets or .ads; unused for a campaign
   };
 
   mutable absl::Mutex mu;
@@ -498,6 +721,9 @@ struct FakeGraph::State {
   bool recording ABSL_GUARDED_BY(mu) = true;
   std::vector<RecordedRequest> requests ABSL_GUARDED_BY(mu);
   int request_count ABSL_GUARDED_BY(mu) = 0;
+  std::map<std::string, int> writes ABSL_GUARDED_BY(mu);  // POSTs by path
+  // Ids of the ad sets and ads that POSTs make, Meta-sized.
+  int64_t next_object_id ABSL_GUARDED_BY(mu) = 120'210'000'000'000'001;
   std::atomic<bool> listen_returned{false};
 
   // Set before the server starts, read-only after.
@@ -505,12 +731,22 @@ struct FakeGraph::State {
 
   // The handlers below run with `mu` held: one request at a time.
 
-  std::optional<FakeAnswer> TakeScripted(const std::string& path) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+  std::optional<Scripted> TakeScripted(const std::string& path) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
   std::optional<FakeAnswer> CheckCredentials(const RecordedRequest& request) const;
   FakeAnswer Route(const RecordedRequest& request) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+  std::optional<Object> FindObject(const std::string& id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+  FakeAnswer ObjectRoute(const Object& object, const std::string& id, const std::string& edge,
+                         const RecordedRequest& request) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
   FakeAnswer AccountNode(const Account& account, const RecordedRequest& request) const;
-  FakeAnswer AdSets(const Account& account, const RecordedRequest& request) const
-      ABSL_SHARED_LOCKS_REQUIRED(mu);
+  // `campaign_id` non-empty: only that campaign's ad sets (GET /{campaign_id}/adsets).
+  FakeAnswer AdSets(const Account& account, const RecordedRequest& request,
+                    const std::string& campaign_id = "") const ABSL_SHARED_LOCKS_REQUIRED(mu);
+  FakeAnswer Ads(const Account& account, const std::string& ad_set_id,
+                 const RecordedRequest& request) const ABSL_SHARED_LOCKS_REQUIRED(mu);
+  FakeAnswer CreateAdSet(Account& account, const RecordedRequest& request)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
+  FakeAnswer CopyAd(Account& account, const FakeAd& source, const RecordedRequest& request)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
   FakeAnswer StartReport(Account& account, const RecordedRequest& request)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu);
   FakeAnswer ReportStatus(AsyncJob& job, const std::string& id, const RecordedRequest& request);
@@ -523,12 +759,12 @@ struct FakeGraph::State {
               std::optional<Cursor> next) const;
 };
 
-std::optional<FakeAnswer> FakeGraph::State::TakeScripted(const std::string& path) {
+std::optional<FakeGraph::State::Scripted> FakeGraph::State::TakeScripted(const std::string& path) {
   for (auto it = scripted.begin(); it != scripted.end(); ++it) {
     if (!absl::EndsWith(path, it->path_suffix)) continue;
-    FakeAnswer answer = it->answer;
+    Scripted taken = *it;
     if (--it->times <= 0) scripted.erase(it);
-    return answer;
+    return taken;
   }
   return std::nullopt;
 }
@@ -576,9 +812,11 @@ FakeAnswer FakeGraph::State::Route(const RecordedRequest& request) {
     const auto it = accounts.find(node.substr(4));
     if (it == accounts.end()) return UnknownObject(request.method, node);
     Account& account = it->second;
-    if (account.deny_code != 0) return PermissionDenied(account.deny_code);
+    // An async report only reads, though it is a POST.
+    if (auto denied = Denied(account, post && edge != "insights")) return *denied;
     if (get && edge.empty()) return AccountNode(account, request);
     if (get && edge == "adsets") return AdSets(account, request);
+    if (post && edge == "adsets") return CreateAdSet(account, request);
     if (get && edge == "insights") {
       if (account.require_async) return ReduceData();
       auto query = ParseInsightsQuery(request.params);
@@ -590,15 +828,58 @@ FakeAnswer FakeGraph::State::Route(const RecordedRequest& request) {
   }
 
   const auto job = jobs.find(node);
-  if (job == jobs.end()) return UnknownObject(request.method, node);
+  if (job == jobs.end()) {
+    const std::optional<Object> object = FindObject(node);
+    if (!object.has_value()) return UnknownObject(request.method, node);
+    if (auto denied = Denied(*object->account, post)) return *denied;
+    return ObjectRoute(*object, node, edge, request);
+  }
   const Account& account = accounts.at(job->second.account_id);
-  if (account.deny_code != 0) return PermissionDenied(account.deny_code);
+  if (auto denied = Denied(account, post)) return *denied;
   if (get && edge.empty()) return ReportStatus(job->second, node, request);
   if (get && edge == "insights") {
     if (job->second.shown().first != kJobCompleted) return ReportNotReady();
     return InsightsPage(account, job->second.query, request);
   }
   return UnknownObject(request.method, node);
+}
+
+std::optional<FakeGraph::State::Object> FakeGraph::State::FindObject(const std::string& id) {
+  for (auto& [account_id, account] : accounts) {
+    if (account.generated) continue;
+    const auto ad_set = account.ad_set_position.find(id);
+    if (ad_set != account.ad_set_position.end()) {
+      return Object{&account, Object::Kind::kAdSet, ad_set->second};
+    }
+    const std::vector<FakeAd>& ads = account.data.ads;
+    for (size_t i = 0; i < ads.size(); ++i) {
+      if (ads[i].id == id) return Object{&account, Object::Kind::kAd, i};
+    }
+    if (HasCampaign(account, id)) return Object{&account, Object::Kind::kCampaign, 0};
+  }
+  return std::nullopt;
+}
+
+FakeAnswer FakeGraph::State::ObjectRoute(const Object& object, const std::string& id,
+                                         const std::string& edge, const RecordedRequest& request) {
+  Account& account = *object.account;
+  const bool get = request.method == "GET";
+  switch (object.kind) {
+    case Object::Kind::kAdSet: {
+      FakeAdSet& ad_set = account.data.ad_sets[object.index];
+      if (get && edge.empty()) return AdSetNode(account, ad_set, request);
+      if (get && edge == "ads") return Ads(account, ad_set.id, request);
+      if (!get && edge.empty()) return UpdateAdSet(request, ad_set);
+      break;
+    }
+    case Object::Kind::kAd:
+      if (!get && edge == "copies") return CopyAd(account, account.data.ads[object.index], request);
+      break;
+    case Object::Kind::kCampaign:
+      if (get && edge == "adsets") return AdSets(account, request, id);
+      break;
+  }
+  return UnknownObject(request.method, id);
 }
 
 FakeAnswer FakeGraph::State::AccountNode(const Account& account,
@@ -619,14 +900,11 @@ FakeAnswer FakeGraph::State::AccountNode(const Account& account,
   return Ok(json);
 }
 
-FakeAnswer FakeGraph::State::AdSets(const Account& account, const RecordedRequest& request) const {
+FakeAnswer FakeGraph::State::AdSets(const Account& account, const RecordedRequest& request,
+                                    const std::string& campaign_id) const {
   const std::vector<std::string> fields = Fields(request.params);
-  if (auto unknown =
-          UnknownField(fields, {"id", "name", "account_id", "campaign_id", "optimization_goal",
-                                "promoted_object", "learning_stage_info", "source_adset_id",
-                                "effective_status", "status"})) {
+  if (auto unknown = UnknownField(fields, AdSetFields()))
     return NonexistingField(*unknown, "AdSet");
-  }
   auto page_request = ParsePageRequest(request.params);
   if (auto* error = std::get_if<FakeAnswer>(&page_request)) return *error;
   // effective_status=["ACTIVE","PAUSED"] filters, as on Meta.
@@ -639,8 +917,10 @@ FakeAnswer FakeGraph::State::AdSets(const Account& account, const RecordedReques
   std::vector<FakeAdSet> kept;
   const Page page =
       TakePage(AdSetCount(account), std::get<PageRequest>(page_request), [&](int64_t i) {
-        if (statuses.empty()) return true;
-        return statuses.count(AdSetAt(account, i).effective_status) > 0;
+        if (statuses.empty() && campaign_id.empty()) return true;
+        const FakeAdSet ad_set = AdSetAt(account, i);
+        return (statuses.empty() || statuses.count(ad_set.effective_status) > 0) &&
+               (campaign_id.empty() || ad_set.campaign_id == campaign_id);
       });
   Json data = Json::array();
   for (const int64_t i : page.items) {
@@ -648,6 +928,72 @@ FakeAnswer FakeGraph::State::AdSets(const Account& account, const RecordedReques
   }
   return Ok({{"data", std::move(data)},
              {"paging", Paging(request, page, std::get<PageRequest>(page_request), page.next)}});
+}
+
+FakeAnswer FakeGraph::State::Ads(const Account& account, const std::string& ad_set_id,
+                                 const RecordedRequest& request) const {
+  const std::vector<std::string> fields = Fields(request.params);
+  if (auto unknown = UnknownField(
+          fields, {"id", "name", "effective_status", "status", "adset_id", "source_ad_id"})) {
+    return NonexistingField(*unknown, "Ad");
+  }
+  auto page_request = ParsePageRequest(request.params);
+  if (auto* error = std::get_if<FakeAnswer>(&page_request)) return *error;
+  const std::vector<FakeAd>& ads = account.data.ads;
+  const Page page = TakePage(static_cast<int64_t>(ads.size()), std::get<PageRequest>(page_request),
+                             [&](int64_t i) { return ads[i].adset_id == ad_set_id; });
+  Json data = Json::array();
+  for (const int64_t i : page.items) data.push_back(AdJson(ads[i], fields));
+  return Ok({{"data", std::move(data)},
+             {"paging", Paging(request, page, std::get<PageRequest>(page_request), page.next)}});
+}
+
+FakeAnswer FakeGraph::State::CreateAdSet(Account& account, const RecordedRequest& request) {
+  const Params& params = request.params;
+  // Meta's default optimization_goal follows the campaign's objective, which the fake does
+  // not model: it asks for one.
+  for (const char* required :
+       {"name", "campaign_id", "billing_event", "optimization_goal", "targeting"}) {
+    if (!Param(params, required).has_value()) {
+      return InvalidParameter(absl::StrCat("The parameter ", required, " is required"));
+    }
+  }
+  FakeAdSet ad_set;
+  ad_set.name = *Param(params, "name");
+  ad_set.campaign_id = *Param(params, "campaign_id");
+  if (!HasCampaign(account, ad_set.campaign_id)) {
+    return InvalidParameter(absl::StrCat("Param campaign_id: campaign ", ad_set.campaign_id,
+                                         " is not in this account"));
+  }
+  if (auto error = ReadAdSetParams(params, &ad_set)) return *error;
+  ad_set.id = absl::StrCat(next_object_id++);
+  account.data.ad_sets.push_back(ad_set);
+  Reindex(account);
+  return Ok({{"id", ad_set.id}});
+}
+
+FakeAnswer FakeGraph::State::CopyAd(Account& account, const FakeAd& source,
+                                    const RecordedRequest& request) {
+  FakeAd copy = source;  // `source` lives in the vector the copy joins
+  copy.adset_id = Param(request.params, "adset_id").value_or(source.adset_id);
+  if (account.ad_set_position.count(copy.adset_id) == 0) {
+    return InvalidParameter(
+        absl::StrCat("Param adset_id: ad set ", copy.adset_id, " is not in this account"));
+  }
+  // Meta's default is PAUSED.
+  const std::string option = Param(request.params, "status_option").value_or("PAUSED");
+  if (option != "ACTIVE" && option != "PAUSED" && option != "INHERITED_FROM_SOURCE") {
+    return InvalidParameter(
+        "Param status_option must be one of {ACTIVE, PAUSED, INHERITED_FROM_SOURCE}");
+  }
+  if (option != "INHERITED_FROM_SOURCE") copy.effective_status = option;
+  copy.id = absl::StrCat(next_object_id++);
+  copy.source_ad_id = source.id;
+  // Ads Manager's naming; the API's default rename_options are not documented in detail.
+  copy.name = absl::StrCat(source.name, " - Copy");
+  account.data.ads.push_back(copy);
+  // Meta's reference: "Return: { copied_ad_id: numeric string }".
+  return Ok({{"copied_ad_id", copy.id}});
 }
 
 std::variant<InsightsQuery, FakeAnswer> FakeGraph::State::ParseInsightsQuery(
@@ -846,10 +1192,16 @@ void FakeGraph::Serve(const httplib::Request& request, httplib::Response& respon
     absl::MutexLock lock(&state_->mu);
     ++state_->request_count;
     if (state_->recording) state_->requests.push_back(recorded);
+    if (recorded.method == "POST") ++state_->writes[recorded.path];
     // Scripted answers come first, so a test can script even a 190 itself.
-    std::optional<FakeAnswer> scripted = state_->TakeScripted(recorded.path);
-    if (!scripted) scripted = state_->CheckCredentials(recorded);
-    answer = scripted ? *std::move(scripted) : state_->Route(recorded);
+    const std::optional<State::Scripted> scripted = state_->TakeScripted(recorded.path);
+    if (scripted && !scripted->after_serving) {
+      answer = scripted->answer;
+    } else {
+      std::optional<FakeAnswer> refused = state_->CheckCredentials(recorded);
+      answer = refused ? *std::move(refused) : state_->Route(recorded);
+      if (scripted) answer = scripted->answer;  // served, but the answer is lost
+    }
     headers = state_->usage_headers;
   }
   // The answer's own headers (a throttled answer's usage) win over the usage set for all.
@@ -900,6 +1252,11 @@ void FakeGraph::EditAccount(const std::string& id, const std::function<void(Fake
 void FakeGraph::FailNext(std::string path_suffix, FakeAnswer answer, int times) {
   absl::MutexLock lock(&state_->mu);
   state_->scripted.push_back({std::move(path_suffix), std::move(answer), times});
+}
+
+void FakeGraph::LoseNextAnswer(std::string path_suffix, FakeAnswer answer) {
+  absl::MutexLock lock(&state_->mu);
+  state_->scripted.push_back({std::move(path_suffix), std::move(answer), 1, true});
 }
 
 FakeAnswer FakeGraph::Error(int code, int subcode, std::string message, std::string type,
@@ -988,6 +1345,11 @@ void FakeGraph::DenyAccount(const std::string& id, int code) {
   state_->accounts.at(id).deny_code = code;
 }
 
+void FakeGraph::DenyWrites(const std::string& id) {
+  absl::MutexLock lock(&state_->mu);
+  state_->accounts.at(id).deny_writes = true;
+}
+
 void FakeGraph::RequireAsync(const std::string& id) {
   absl::MutexLock lock(&state_->mu);
   state_->accounts.at(id).require_async = true;
@@ -1028,6 +1390,35 @@ std::vector<RecordedRequest> FakeGraph::requests() const {
 int FakeGraph::request_count() const {
   absl::MutexLock lock(&state_->mu);
   return state_->request_count;
+}
+
+int FakeGraph::write_count(const std::string& path_suffix) const {
+  absl::MutexLock lock(&state_->mu);
+  int count = 0;
+  for (const auto& [path, writes] : state_->writes) {
+    if (absl::EndsWith(path, path_suffix)) count += writes;
+  }
+  return count;
+}
+
+std::optional<FakeAdSet> FakeGraph::FindAdSet(const std::string& id) const {
+  absl::MutexLock lock(&state_->mu);
+  for (const auto& [account_id, account] : state_->accounts) {
+    const auto it = account.ad_set_position.find(id);
+    if (it != account.ad_set_position.end()) return account.data.ad_sets[it->second];
+  }
+  return std::nullopt;
+}
+
+std::vector<FakeAd> FakeGraph::AdsOf(const std::string& ad_set_id) const {
+  absl::MutexLock lock(&state_->mu);
+  std::vector<FakeAd> ads;
+  for (const auto& [account_id, account] : state_->accounts) {
+    for (const FakeAd& ad : account.data.ads) {
+      if (ad.adset_id == ad_set_id) ads.push_back(ad);
+    }
+  }
+  return ads;
 }
 
 }  // namespace rung::testing

@@ -14,6 +14,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
@@ -52,6 +53,29 @@ struct FakeAdSet {
                                       // absent
   std::string source_adset_id;        // set on copies; empty: the member is absent
   std::string effective_status = "ACTIVE";
+  // What `rungctl apply` reads to copy an ad set. JSON members are JSON text; budgets and
+  // bid_amount are in the currency's minor unit, 0: the member is absent (a budget under a
+  // campaign budget).
+  std::string status = "ACTIVE";
+  std::string custom_event_str;  // promoted_object.custom_event_str, with custom_event_type OTHER
+  std::string targeting = R"({"age_max":65,"age_min":18,"geo_locations":{"countries":["DE"]}})";
+  std::string billing_event = "IMPRESSIONS";
+  std::string bid_strategy = "LOWEST_COST_WITHOUT_CAP";
+  int64_t bid_amount = 0;
+  int64_t daily_budget = 0;
+  int64_t lifetime_budget = 0;
+  std::string end_time;  // "2026-12-31T23:59:59+0100"; empty: absent
+  std::string attribution_spec =
+      R"([{"event_type":"CLICK_THROUGH","window_days":7},{"event_type":"VIEW_THROUGH","window_days":1}])";
+  std::string destination_type = "WEBSITE";
+  std::string pacing_type = R"(["standard"])";
+};
+
+struct FakeAd {
+  std::string id, name;
+  std::string effective_status = "ACTIVE";
+  std::string adset_id;
+  std::string source_ad_id;  // set on copies; empty: the member is absent
 };
 
 struct FakeAccount {
@@ -59,6 +83,7 @@ struct FakeAccount {
   std::string name = "Test account", currency = "EUR", timezone_name = "Europe/Berlin";
   std::vector<FakeAdSet> ad_sets;
   std::vector<FakeInsightsRow> rows;
+  std::vector<FakeAd> ads;  // of any of its ad sets, by adset_id
 };
 
 // An account too big to hold (benchmarks): its ad sets and rows are made on
@@ -104,8 +129,12 @@ class FakeGraph {
   void EditAccount(const std::string& id, const std::function<void(FakeAccount&)>& edit);
 
   // Scripted failures: the next `times` requests whose path ends with `path_suffix` (e.g.
-  // "/insights", "/adsets", "act_1001") get `answer` instead; they are consumed in order.
+  // "/insights", "/adsets", "act_1001") get `answer` instead; they are consumed in order. GETs
+  // and POSTs alike: a POST that fails so was not done.
   void FailNext(std::string path_suffix, FakeAnswer answer, int times = 1);
+  // The next request whose path ends with `path_suffix` is served, a write done, but `answer`
+  // goes back instead of Meta's: an answer lost after Meta acted (a timeout, a crash).
+  void LoseNextAnswer(std::string path_suffix, FakeAnswer answer);
   // Meta-shaped answers. Error includes fbtrace_id; subcode 0 leaves error_subcode out.
   static FakeAnswer Error(int code, int subcode, std::string message,
                           std::string type = "OAuthException", bool is_transient = false,
@@ -120,8 +149,12 @@ class FakeGraph {
   // absent.
   void SetUsageHeaders(std::string business_use_case, std::string ad_account,
                        std::string insights_throttle);
-  // Every call on this account answers `code` (10, 200, 294 …), missing permission.
+  // Every call on this account and its ad sets, ads and campaigns answers `code` (10, 200,
+  // 294 …), missing permission.
   void DenyAccount(const std::string& id, int code);
+  // A token with ads_read but no ads_management: writes (POSTs other than async Insights) on
+  // this account and its objects answer code 200; reads go on.
+  void DenyWrites(const std::string& id);
   // Synchronous Insights on this account answers code 1 subcode 99, so the client must use an
   // async report.
   void RequireAsync(const std::string& id);
@@ -143,6 +176,12 @@ class FakeGraph {
 
   std::vector<RecordedRequest> requests() const;  // every request received, in order
   int request_count() const;
+  // POSTs received (refused and scripted ones too) whose path ends with `path_suffix`; "": all.
+  int write_count(const std::string& path_suffix = "") const;
+
+  // Ad sets and ads as they are now, writes included; objects of AddAccount accounts only.
+  std::optional<FakeAdSet> FindAdSet(const std::string& id) const;
+  std::vector<FakeAd> AdsOf(const std::string& ad_set_id) const;
 
  private:
   struct State;
