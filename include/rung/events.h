@@ -34,6 +34,24 @@ bool IsCanonicalEvent(std::string_view name);
 // ("OTHER", a GA4 name). The same table gives the reverse for writing.
 std::optional<std::string> EventOfCustomEventType(std::string_view custom_event_type);
 
+// A custom conversion's event name is its Insights action type: this prefix
+// and the conversion's id.
+inline constexpr char kCustomConversionEventPrefix[] = "offsite_conversion.custom.";
+
+// How Meta's ad set API is told to optimize for `event` (acting-on-meta.md):
+// a standard event as promoted_object.custom_event_type, a custom conversion
+// ("offsite_conversion.custom.<id>") as custom_conversion_id, any other
+// custom event as custom_event_type OTHER with custom_event_str, and
+// PageView as the LANDING_PAGE_VIEWS goal with no event. Members that do
+// not apply are empty.
+struct MetaOptimization {
+  std::string optimization_goal;
+  std::string custom_event_type;
+  std::string custom_conversion_id;
+  std::string custom_event_str;
+};
+MetaOptimization MetaOptimizationOf(std::string_view event);
+
 // Priority of an Insights action_type among the aliases of one event, for the
 // Insights importer: omni_* (0), plain (1), offsite_conversion.fb_pixel_* (2),
 // onsite_web_* (3); other spellings sort after them (4).

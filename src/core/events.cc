@@ -115,6 +115,30 @@ std::optional<std::string> EventOfCustomEventType(std::string_view custom_event_
   return std::nullopt;
 }
 
+MetaOptimization MetaOptimizationOf(std::string_view event) {
+  constexpr char kConversionsGoal[] = "OFFSITE_CONVERSIONS";
+  MetaOptimization optimization;
+  if (event == "PageView") {
+    optimization.optimization_goal = "LANDING_PAGE_VIEWS";
+    return optimization;
+  }
+  optimization.optimization_goal = kConversionsGoal;
+  if (absl::StartsWith(AsAbsl(event), kCustomConversionEventPrefix)) {
+    optimization.custom_conversion_id =
+        std::string(event.substr(sizeof(kCustomConversionEventPrefix) - 1));
+    return optimization;
+  }
+  for (const StandardEvent& e : kStandardEvents) {
+    if (event == e.canonical) {
+      optimization.custom_event_type = e.custom_event_type;
+      return optimization;
+    }
+  }
+  optimization.custom_event_type = "OTHER";
+  optimization.custom_event_str = std::string(event);
+  return optimization;
+}
+
 int InsightsAliasPriority(std::string_view action_type) {
   if (absl::StartsWith(AsAbsl(action_type), kOmniPrefix)) return 0;
   if (absl::StartsWith(AsAbsl(action_type), kPixelPrefix)) return 2;

@@ -18,21 +18,11 @@ using importer::OptionalString;
 using nlohmann::json;
 
 constexpr char kPageViewGoal[] = "LANDING_PAGE_VIEWS";
-constexpr char kConversionGoal[] = "OFFSITE_CONVERSIONS";
 constexpr char kPageView[] = "PageView";
-constexpr char kCustomConversionActionPrefix[] = "offsite_conversion.custom.";
 constexpr char kOtherEventType[] = "OTHER";
 // The promoted_object members that name the event.
 constexpr const char* kEventMembers[] = {"custom_event_type", "custom_event_str",
                                          "custom_conversion_id"};
-// Meta's custom_event_type values of the standard events that rungs use. Which
-// event each one is comes from the connector's table (EventOfCustomEventType),
-// so this list only says what Meta accepts.
-constexpr const char* kStandardEventTypes[] = {
-    "CONTENT_VIEW",          "SEARCH",           "ADD_TO_WISHLIST", "ADD_TO_CART",
-    "INITIATED_CHECKOUT",    "ADD_PAYMENT_INFO", "PURCHASE",        "LEAD",
-    "COMPLETE_REGISTRATION", "CONTACT",          "START_TRIAL",     "SUBSCRIBE"};
-
 absl::StatusOr<std::string> StringAt(const json& object, const char* key) {
   const auto it = object.find(key);
   if (it == object.end()) return std::string();
@@ -59,7 +49,7 @@ absl::StatusOr<std::string> OptimizationEvent(const json& item, const std::strin
   if (promoted != item.end() && !promoted->is_null()) {
     RETURN_IF_ERROR(CheckObject(*promoted, "promoted_object"));
     ASSIGN_OR_RETURN(const std::string conversion, StringAt(*promoted, "custom_conversion_id"));
-    if (!conversion.empty()) return absl::StrCat(kCustomConversionActionPrefix, conversion);
+    if (!conversion.empty()) return absl::StrCat(kCustomConversionEventPrefix, conversion);
     ASSIGN_OR_RETURN(const std::string type, StringAt(*promoted, "custom_event_type"));
     if (!type.empty()) {
       if (std::optional<std::string> event = EventOfCustomEventType(type)) return *event;
@@ -108,30 +98,6 @@ absl::StatusOr<std::string> CustomEventName(const json& item) {
   ASSIGN_OR_RETURN(const std::string type, StringAt(*promoted, "custom_event_type"));
   if (type != kOtherEventType) return std::string();
   return StringAt(*promoted, "custom_event_str");
-}
-
-absl::StatusOr<std::string> CustomEventTypeOf(const std::string& event) {
-  for (const char* type : kStandardEventTypes) {
-    if (EventOfCustomEventType(type) == event) return std::string(type);
-  }
-  return absl::InvalidArgumentError(
-      absl::StrCat(event, " has no custom_event_type that Meta can optimize for"));
-}
-
-// Sets in `promoted` the members that name `event`, a conversion event.
-absl::Status SetConversionEvent(const std::string& event, json* promoted) {
-  if (absl::StartsWith(event, kCustomConversionActionPrefix)) {
-    (*promoted)["custom_conversion_id"] = event.substr(sizeof(kCustomConversionActionPrefix) - 1);
-    return absl::OkStatus();
-  }
-  ASSIGN_OR_RETURN(const NormalizedEvent normalized, NormalizeEventName(event));
-  if (normalized.kind == EventNameKind::kCustom) {
-    (*promoted)["custom_event_type"] = kOtherEventType;
-    (*promoted)["custom_event_str"] = normalized.name;
-    return absl::OkStatus();
-  }
-  ASSIGN_OR_RETURN((*promoted)["custom_event_type"], CustomEventTypeOf(normalized.name));
-  return absl::OkStatus();
 }
 
 }  // namespace
@@ -214,14 +180,20 @@ absl::StatusOr<Optimization> OptimizationFor(const std::string& event,
         absl::StrCat("ad set ", original.id, ": promoted_object is no JSON object"));
   }
   for (const char* member : kEventMembers) promoted.erase(member);
-  Optimization optimization;
-  if (event == kPageView) {
-    optimization.goal = kPageViewGoal;
-  } else {
-    optimization.goal =
-        original.optimization_goal == kPageViewGoal ? kConversionGoal : original.optimization_goal;
-    RETURN_IF_ERROR(SetConversionEvent(event, &promoted));
+  if (const absl::Status named = NormalizeEventName(event).status(); !named.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("event ", event, ": ", named.message()));
   }
+  // The event's members as the connector's table writes them
+  // (MetaOptimizationOf), in place of O's.
+  const MetaOptimization target = MetaOptimizationOf(event);
+  for (const auto& [member, value] :
+       {std::pair<const char*, const std::string&>{"custom_event_type", target.custom_event_type},
+        {"custom_event_str", target.custom_event_str},
+        {"custom_conversion_id", target.custom_conversion_id}}) {
+    if (!value.empty()) promoted[member] = value;
+  }
+  Optimization optimization;
+  optimization.goal = target.optimization_goal;
   if (!promoted.empty()) optimization.promoted_object = promoted.dump();
   return optimization;
 }
