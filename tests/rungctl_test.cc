@@ -154,6 +154,10 @@ TEST(RungctlUsageTest, BadCommandLinesExitTwoWithTheProblemAndAUsageLine) {
       {{"health", "--timeout", "0s"}, "--timeout: '0s' is not a positive duration"},
       {{"health", "--json=yes"}, "--json takes no value"},
       {{"evaluate", "--as-of"}, "--as-of needs a value (WEEK)"},
+      {{"plan"}, "give --account or --ad-set (one of the two)"},
+      {{"plan", "--account", "act_1", "--ad-set", "as_1"}, "give --account or --ad-set"},
+      {{"plan", "--account", "act_1", "--budget-share", "half"},
+       "--budget-share: 'half' is not a positive number"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(absl::StrJoin(c.args, " "));
@@ -376,6 +380,41 @@ TEST_F(RungctlTest, DryRunAnswersTheRecommendationsAndStoresNothing) {
   const json evaluation = ParseJson(Run({"evaluate", "--as-of", kWeek2, "--dry-run", "--json"}));
   EXPECT_EQ(evaluation["recommendations"].size(), 2u);
   ExpectFailure(Run({"recommendation", "as_stuck"}), "NOT_FOUND: ");
+}
+
+TEST_F(RungctlTest, PlanPrintsEachActionsCallsAndChangesNothing) {
+  SeedAndEvaluate();
+
+  const Result result = Run({"plan", "--account", "act_1"});
+
+  ExpectSuccess(result);
+  EXPECT_THAT(result.out, StartsWith("2 actions on Meta; nothing was changed."));
+  EXPECT_THAT(result.out,
+              HasSubstr(absl::StrCat("as_climb · ", kWeek2,
+                                     " · DUPLICATE_AND_CLIMB: duplicate "
+                                     "as_climb to climb from AddToCart to InitiateCheckout")));
+  EXPECT_THAT(result.out, HasSubstr("  3. POST act_1/adsets  create the duplicate D, paused"));
+  EXPECT_THAT(result.out, HasSubstr("promoted_object={O.promoted_object} with "
+                                    "custom_event_type=INITIATED_CHECKOUT"));
+  EXPECT_THAT(result.out, HasSubstr(absl::StrCat("key as_stuck@", kWeek2, "@MOVE_DOWN")));
+  // Planning stored nothing: the advice and the tests are as they were.
+  EXPECT_THAT(Run({"climb-test", "list"}).out, HasSubstr("no climb tests"));
+}
+
+TEST_F(RungctlTest, PlanJsonCarriesTheStepsAsData) {
+  SeedAndEvaluate();
+
+  const json plan = ParseJson(Run({"plan", "--ad-set", "as_stuck", "--json"}));
+
+  ASSERT_EQ(plan["plans"].size(), 1u);
+  const json& move = plan["plans"][0];
+  EXPECT_EQ(move["key"], absl::StrCat("as_stuck@", kWeek2, "@MOVE_DOWN"));
+  EXPECT_EQ(move["action"], "ACTION_MOVE_DOWN");
+  EXPECT_EQ(move["steps"][0]["method"], "GET");
+  EXPECT_EQ(move["steps"][0]["path"], "as_stuck");
+  EXPECT_EQ(move["steps"].back()["params"][0]["name"], "status");
+  EXPECT_EQ(move["steps"].back()["params"][0]["value"], "PAUSED");
+  ExpectFailure(Run({"plan", "--ad-set", "as_nowhere"}), "as_nowhere");
 }
 
 TEST_F(RungctlTest, EvaluateRefusalIsAOneLineFailure) {

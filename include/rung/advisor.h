@@ -13,6 +13,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "rung/account.h"
+#include "rung/action_plan.h"
 #include "rung/ad_set_week.h"
 #include "rung/climb_test.h"
 #include "rung/ladder.h"
@@ -57,6 +58,24 @@ struct EvaluationRequest {
 // An account whose ad sets an evaluation judged at another week than its
 // as_of_week, because the last complete week in the account's time zone is
 // another one.
+struct PlanRequest {
+  // One of the two: every ad set of the account whose advice acts on Meta,
+  // paged; or these ad sets, each with its plan or why there is none.
+  std::string account_id;
+  std::vector<std::string> ad_set_ids;
+  // A Monday, or empty for each ad set's latest advice.
+  std::string as_of_week;
+  // The share of O's daily budget that a new ad set gets: (0, 10].
+  double budget_share = 1.0;
+  int page_size = 0;
+  std::string page_token;
+};
+
+struct PlanPage {
+  std::vector<ActionPlan> plans;
+  std::string next_page_token;
+};
+
 struct AccountWeek {
   std::string account_id;
   Week as_of_week;
@@ -167,6 +186,11 @@ class Advisor {
                                            std::string_view duplicate_ad_set_id,
                                            std::string_view start_week);
 
+  // The steps that carry out the stored advice on Meta (acting-on-meta.md).
+  // Changes nothing and needs no Meta token. The two ad sets of a climb test
+  // share its verdict and get one plan, keyed by the original.
+  absl::StatusOr<PlanPage> PlanActions(const PlanRequest& request);
+
   absl::StatusOr<ClimbTestPage> ListClimbTests(std::string_view account_id,
                                                std::optional<ClimbTestState> state, int page_size,
                                                std::string_view page_token);
@@ -209,6 +233,8 @@ class Advisor {
                           absl::Time evaluated_at, EvaluationResult& result,
                           absl::FunctionRef<absl::Status(Decided)> keep);
   absl::CivilDay Today() const;
+  // The plan of `recommendation`, its test read from the store.
+  absl::StatusOr<ActionPlan> PlanFor(const Recommendation& recommendation, double budget_share);
 
   Store* store_;
   VersionLease version_lease_;

@@ -111,4 +111,19 @@ absl::Status AdvisorCalls::GetAccount(const v1::GetAccountRequest& request,
   return absl::OkStatus();
 }
 
+absl::Status AdvisorCalls::PlanActions(const v1::PlanActionsRequest& request,
+                                       v1::PlanActionsResponse* response) const {
+  PlanRequest plan;
+  plan.account_id = request.account_id();
+  plan.ad_set_ids.assign(request.ad_set_ids().begin(), request.ad_set_ids().end());
+  plan.as_of_week = request.as_of_week();
+  if (request.budget_share() != 0) plan.budget_share = request.budget_share();
+  plan.page_size = request.page_size();
+  plan.page_token = request.page_token();
+  ASSIGN_OR_RETURN(PlanPage page, advisor_->PlanActions(plan));
+  for (const ActionPlan& action : page.plans) ToProto(action, response->add_plans());
+  response->set_next_page_token(page.next_page_token);
+  return absl::OkStatus();
+}
+
 }  // namespace rung

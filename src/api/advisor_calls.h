@@ -35,6 +35,8 @@ class AdvisorCalls {
                          v1::GetPolicyResponse* response) const;
   absl::Status GetAccount(const v1::GetAccountRequest& request,
                           v1::GetAccountResponse* response) const;
+  absl::Status PlanActions(const v1::PlanActionsRequest& request,
+                           v1::PlanActionsResponse* response) const;
 
  private:
   // GetRecommendation from the store, without the kept answers.

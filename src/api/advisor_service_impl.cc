@@ -163,6 +163,12 @@ grpc::ServerUnaryReactor* AdvisorServiceImpl::StartClimbTest(
   });
 }
 
+grpc::ServerUnaryReactor* AdvisorServiceImpl::PlanActions(grpc::CallbackServerContext* context,
+                                                          const v1::PlanActionsRequest* request,
+                                                          v1::PlanActionsResponse* response) {
+  return Serve(context, "PlanActions", [&] { return calls_.PlanActions(*request, response); });
+}
+
 grpc::ServerUnaryReactor* AdvisorServiceImpl::ListClimbTests(
     grpc::CallbackServerContext* context, const v1::ListClimbTestsRequest* request,
     v1::ListClimbTestsResponse* response) {

@@ -46,6 +46,9 @@ class AdvisorServiceImpl final : public v1::AdvisorService::CallbackService {
   grpc::ServerUnaryReactor* StartClimbTest(grpc::CallbackServerContext* context,
                                            const v1::StartClimbTestRequest* request,
                                            v1::StartClimbTestResponse* response) override;
+  grpc::ServerUnaryReactor* PlanActions(grpc::CallbackServerContext* context,
+                                        const v1::PlanActionsRequest* request,
+                                        v1::PlanActionsResponse* response) override;
   grpc::ServerUnaryReactor* ListClimbTests(grpc::CallbackServerContext* context,
                                            const v1::ListClimbTestsRequest* request,
                                            v1::ListClimbTestsResponse* response) override;

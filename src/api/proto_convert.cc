@@ -235,6 +235,30 @@ void ToProto(const ClimbTest& test, v1::ClimbTest* out) {
   *out->mutable_create_time() = ToTimestamp(test.create_time);
 }
 
+void ToProto(const ActionPlan& plan, v1::ActionPlan* out) {
+  out->set_key(plan.key);
+  out->set_account_id(plan.account_id);
+  out->set_ad_set_id(plan.ad_set_id);
+  out->set_duplicate_ad_set_id(plan.duplicate_ad_set_id);
+  out->set_as_of_week(plan.as_of_week.ToString());
+  out->set_action(ToProto(plan.action));
+  out->set_current_event(plan.current_event);
+  out->set_target_event(plan.target_event);
+  out->set_summary(plan.summary);
+  for (const PlannedStep& step : plan.steps) {
+    v1::PlannedStep* planned = out->add_steps();
+    planned->set_method(step.method);
+    planned->set_path(step.path);
+    for (const auto& [name, value] : step.params) {
+      v1::PlannedParam* param = planned->add_params();
+      param->set_name(name);
+      param->set_value(value);
+    }
+    planned->set_purpose(step.purpose);
+    planned->set_condition(step.condition);
+  }
+}
+
 void ToProto(const EffectivePolicy& effective, const LadderRegistry& ladders, v1::Policy* out) {
   const Policy& policy = effective.policy;
   out->set_version(effective.version);

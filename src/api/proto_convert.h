@@ -12,6 +12,7 @@
 #include "rung/policy.h"
 #include "rung/recommendation.h"
 #include "rung/v1/account.pb.h"
+#include "rung/v1/action.pb.h"
 #include "rung/v1/ad_set.pb.h"
 #include "rung/v1/climb_test.pb.h"
 #include "rung/v1/policy.pb.h"
@@ -39,6 +40,7 @@ void ToProto(const AdSetWeek& week, v1::AdSetWeek* out);
 void ToProto(const AdSetSummary& summary, v1::AdSet* out);
 void ToProto(const Recommendation& recommendation, v1::Recommendation* out);
 void ToProto(const ClimbTest& test, v1::ClimbTest* out);
+void ToProto(const ActionPlan& plan, v1::ActionPlan* out);
 void ToProto(const EffectivePolicy& policy, const LadderRegistry& ladders, v1::Policy* out);
 
 // The core's enums and the API's, which list the same values in the same

@@ -18,6 +18,7 @@
 #include "absl/strings/str_join.h"
 #include "cli/ingest_command.h"
 #include "cli/output.h"
+#include "cli/plan_command.h"
 #include "cli/session.h"
 #include "cli/sync_command.h"
 #include "google/protobuf/text_format.h"
@@ -469,6 +470,17 @@ absl::Span<const CommandSpec> Commands() {
        "lists recommendations",
        kCallTimeout,
        ListRecommendations},
+      {"plan",
+       {},
+       {kAccountFlag,
+        {"--ad-set", FlagArity::kRepeated, "ID", "this ad set's plan (repeatable)"},
+        {"--as-of", FlagArity::kValue, "WEEK",
+         "that week's advice (default: each ad set's latest)"},
+        {"--budget-share", FlagArity::kValue, "X",
+         "share of the original's daily budget that a new ad set gets (default 1)"}},
+       "prints the steps that would carry out the stored advice on Meta; changes nothing",
+       kCallTimeout,
+       RunPlan},
       {"climb-test start",
        {"ORIGINAL", "DUPLICATE"},
        {{"--start", FlagArity::kValue, "WEEK", "the test's first week, a Monday (required)"}},

@@ -29,6 +29,7 @@ constexpr CallRole kCallRoles[] = {
     {"ListClimbTests", Role::kReader},
     {"GetPolicy", Role::kReader},
     {"GetAccount", Role::kReader},
+    {"PlanActions", Role::kReader},
     {"Metrics", Role::kReader},
     {"IngestWeeks", Role::kWriter},
     {"StartClimbTest", Role::kWriter},

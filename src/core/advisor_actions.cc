@@ -1,0 +1,108 @@
+// The Advisor's use case of acting on the advice: PlanActions.
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "core/request_checks.h"
+#include "core/text.h"
+#include "rung/action_plan.h"
+#include "rung/advisor.h"
+#include "rung/status_macros.h"
+
+namespace rung {
+namespace {
+
+constexpr double kMaxBudgetShare = 10.0;
+
+absl::Status CheckPlanRequest(const PlanRequest& request, int max_batch_size) {
+  if (request.account_id.empty() == request.ad_set_ids.empty()) {
+    return absl::InvalidArgumentError(
+        "account_id, ad_set_ids: give one of the two, an account or ad sets");
+  }
+  RETURN_IF_ERROR(CheckOptionalId("account_id", request.account_id));
+  if (request.ad_set_ids.size() > static_cast<size_t>(max_batch_size)) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("ad_set_ids: ", request.ad_set_ids.size(), " ids; at most ", max_batch_size));
+  }
+  for (size_t i = 0; i < request.ad_set_ids.size(); ++i) {
+    RETURN_IF_ERROR(CheckRequiredId(absl::StrCat("ad_set_ids[", i, "]"), request.ad_set_ids[i]));
+  }
+  if (!(request.budget_share > 0 && request.budget_share <= kMaxBudgetShare)) {
+    return absl::InvalidArgumentError(absl::StrCat("budget_share: ", request.budget_share,
+                                                   " is not in (0, ", kMaxBudgetShare, "]"));
+  }
+  if (!request.ad_set_ids.empty() && !request.page_token.empty()) {
+    return absl::InvalidArgumentError("page_token: plans of named ad sets come in one page");
+  }
+  return absl::OkStatus();
+}
+
+// The Monday of the week under way in the account's time zone, or in UTC
+// before a sync recorded one.
+absl::StatusOr<Week> CurrentWeekOf(Store* store, const std::string& account_id, absl::Time now) {
+  const absl::StatusOr<AccountRecord> account = store->GetAccount(account_id);
+  if (absl::IsNotFound(account.status())) return Week::LastComplete(now).Next();
+  RETURN_IF_ERROR(account.status());
+  if (account->time_zone.empty()) return Week::LastComplete(now).Next();
+  ASSIGN_OR_RETURN(const absl::TimeZone zone, LoadAccountTimeZone(account->time_zone));
+  return Week::LastCompleteIn(now, zone).Next();
+}
+
+}  // namespace
+
+absl::StatusOr<ActionPlan> Advisor::PlanFor(const Recommendation& recommendation,
+                                            double budget_share) {
+  std::optional<ClimbTest> test;
+  if (!recommendation.climb_test_id.empty()) {
+    absl::StatusOr<ClimbTest> stored = store_->GetClimbTest(recommendation.climb_test_id);
+    if (stored.ok()) {
+      test = *std::move(stored);
+    } else if (!absl::IsNotFound(stored.status())) {
+      return stored.status();
+    }
+  }
+  PlanSettings settings;
+  settings.budget_share = budget_share;
+  ASSIGN_OR_RETURN(settings.start_week, CurrentWeekOf(store_, recommendation.account_id, clock_()));
+  return PlanAction(recommendation, test.has_value() ? &*test : nullptr, settings);
+}
+
+absl::StatusOr<PlanPage> Advisor::PlanActions(const PlanRequest& request) {
+  RETURN_IF_ERROR(CheckPlanRequest(request, options_.max_batch_size));
+  PlanPage page;
+  // Both ad sets of a test carry its verdict, which is one plan.
+  absl::flat_hash_set<std::string> planned;
+  auto add = [&](ActionPlan plan) {
+    if (planned.insert(plan.key).second) page.plans.push_back(std::move(plan));
+  };
+  if (!request.ad_set_ids.empty()) {
+    for (const std::string& ad_set_id : request.ad_set_ids) {
+      ASSIGN_OR_RETURN(const Recommendation recommendation,
+                       GetRecommendation(ad_set_id, request.as_of_week));
+      ASSIGN_OR_RETURN(ActionPlan plan, PlanFor(recommendation, request.budget_share));
+      add(std::move(plan));
+    }
+    return page;
+  }
+  RecommendationFilter filter;
+  filter.account_id = request.account_id;
+  filter.as_of_week = request.as_of_week;
+  filter.actions = {Action::kDuplicateAndClimb, Action::kMoveDown, Action::kPromoteDuplicate,
+                    Action::kKeepCurrent};
+  ASSIGN_OR_RETURN(RecommendationPage advice,
+                   ListRecommendations(filter, request.page_size, request.page_token));
+  for (const Recommendation& recommendation : advice.recommendations) {
+    ASSIGN_OR_RETURN(ActionPlan plan, PlanFor(recommendation, request.budget_share));
+    // A duplicate's verdict is planned with its original, which the same
+    // account lists, perhaps on another page.
+    if (plan.ad_set_id != recommendation.ad_set_id) continue;
+    add(std::move(plan));
+  }
+  page.next_page_token = std::move(advice.next_page_token);
+  return page;
+}
+
+}  // namespace rung
