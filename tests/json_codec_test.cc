@@ -12,6 +12,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
+#include "rung/action_record.h"
 #include "rung/recommendation.h"
 #include "storage_test_util.h"
 
@@ -125,6 +126,51 @@ TEST(ReasonsCodecTest, RefusesWhatItNeverWrites) {
   };
   for (const char* json : bad) {
     EXPECT_EQ(DecodeReasons(json).status().code(), absl::StatusCode::kDataLoss) << json;
+  }
+}
+
+TEST(ActionStepsCodecTest, ReadsBackWhatItWrites) {
+  ActionStep copy;
+  copy.method = "POST";
+  copy.path = "/as_1/copies";
+  copy.params = {{"b", "1"}, {"a", ""}, {"b", "quote\" back\\ tab\t caf\xc3\xa9"}};
+  copy.result_id = "as_2";
+  copy.done_at = EvaluatedAt();
+  ActionStep failed;
+  failed.method = "GET";
+  failed.path = "/as_2";
+  failed.error = "HTTP 500\n{\"error\":1}";
+  const std::vector<ActionStep> steps = {copy, failed};
+
+  EXPECT_EQ(EncodeActionSteps({}), "[]");
+  EXPECT_EQ(EncodeActionSteps({copy}),
+            R"([{"method":"POST","path":"/as_1/copies","params":[["b","1"],["a",""],)"
+            R"(["b","quote\" back\\ tab\t caf)"
+            "\xc3\xa9"
+            R"("]],"result_id":"as_2","error":"",)"
+            R"("done_at":"2026-01-12T09:30:00.123456Z"}])");
+  EXPECT_EQ(DecodeActionSteps(EncodeActionSteps(steps)).value_or(std::vector<ActionStep>{}), steps);
+  EXPECT_EQ(DecodeActionSteps("[]").value_or(std::vector<ActionStep>{copy}),
+            std::vector<ActionStep>{});
+}
+
+TEST(ActionStepsCodecTest, RefusesWhatItNeverWrites) {
+  const std::string good = EncodeActionSteps({ActionStep{"GET", "/x", {{"a", "b"}}, "", "", {}}});
+  const std::string bad[] = {
+      good + " ",
+      R"([{"path":"/x","method":"GET","params":[],"result_id":"","error":"",)"
+      R"("done_at":"1970-01-01T00:00:00.000000Z"}])",
+      R"([{"method":"GET","path":"/x","params":{"a":"b"},"result_id":"","error":"",)"
+      R"("done_at":"1970-01-01T00:00:00.000000Z"}])",
+      R"([{"method":"GET","path":"/x","params":[["a"]],"result_id":"","error":"",)"
+      R"("done_at":"1970-01-01T00:00:00.000000Z"}])",
+      R"([{"method":"GET","path":"/x","params":[],"result_id":"","error":"",)"
+      R"("done_at":"1970-01-01T00:00:00Z"}])",
+      R"([{"method":"GET","path":"/x","params":[],"result_id":"","error":""}])",
+  };
+  EXPECT_OK(DecodeActionSteps(good).status());
+  for (const std::string& json : bad) {
+    EXPECT_EQ(DecodeActionSteps(json).status().code(), absl::StatusCode::kDataLoss) << json;
   }
 }
 

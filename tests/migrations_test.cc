@@ -283,6 +283,50 @@ TEST_F(MigrationsTest, TheRecommendationsVersionStartsAtTheEvaluationsStoredBefo
   EXPECT_EQ(store->RecommendationsVersion().value_or(-1), 3);
 }
 
+TEST_F(MigrationsTest, ActionsArriveOnADatabaseOfSchemaSevenWithItsDataKept) {
+  const std::vector<Migration>& embedded = SqliteMigrations();
+  ASSERT_GE(embedded.size(), 8u);
+  ASSERT_EQ(embedded[7].version, 8);
+  {
+    const std::vector<Migration> up_to_seven(embedded.begin(), embedded.begin() + 7);
+    ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStoreForTest(Options(), up_to_seven));
+    IngestBatch batch;
+    batch.records = {Record("as_1", W(0), 10)};
+    ASSERT_OK(store->Ingest(batch));
+  }
+
+  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
+
+  ASSERT_OK_AND_ASSIGN(auto db, OpenOther(DbPath()));
+  EXPECT_EQ(db->QueryInt("PRAGMA user_version", "test").value_or(-1), 8);
+  EXPECT_EQ(
+      db->QueryText("SELECT name FROM schema_migrations WHERE version = 8", "test").value_or(""),
+      "actions");
+  EXPECT_EQ(db->QueryInt("SELECT count(*) FROM pragma_table_list WHERE name = 'actions' AND "
+                         "strict = 1",
+                         "test")
+                .value_or(-1),
+            1);
+  ASSERT_OK_AND_ASSIGN(const AdSetHistory history, store->GetHistory("as_1", {}, {}));
+  ASSERT_EQ(history.size(), 1u);
+  EXPECT_EQ(history[0], Record("as_1", W(0), 10));
+  ActionRecord action;
+  action.action_id = "action_1";
+  action.key = "as_1@2026-01-05@HOLD";
+  action.account_id = "act_1";
+  action.ad_set_id = "as_1";
+  action.as_of_week = W(0);
+  action.action = Action::kHold;
+  action.updated_at = absl::FromUnixSeconds(1796000000);
+  ASSERT_OK_AND_ASSIGN(const ActionRecord stored, store->RecordAction(action));
+  EXPECT_EQ(stored.created_at, action.updated_at);
+  // A state that no ActionState names is refused by the table itself.
+  EXPECT_EQ(db->Exec("UPDATE actions SET state = 'PAUSED'", "test").code(),
+            absl::StatusCode::kInternal);
+  EXPECT_EQ(db->Exec("UPDATE actions SET steps = '{}'", "test").code(),
+            absl::StatusCode::kInternal);
+}
+
 TEST_F(MigrationsTest, AnEmptyFileBecomesADatabase) {
   { std::ofstream out(DbPath(), std::ios::binary); }
 

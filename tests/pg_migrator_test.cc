@@ -49,8 +49,8 @@ TEST_F(PgMigratorTest, FreshDatabaseGetsEveryMigrationWithItsChecksum) {
   }
   EXPECT_EQ(Scalar("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND "
                    "tablename IN ('ad_sets', 'ad_set_weeks', 'ingest_requests', 'ingest_log', "
-                   "'recommendations', 'evaluations', 'climb_tests', 'accounts')"),
-            "8");
+                   "'recommendations', 'evaluations', 'climb_tests', 'accounts', 'actions')"),
+            "9");
 }
 
 TEST_F(PgMigratorTest, TheSchemaKeepsWhatSqlitesKeeps) {
@@ -84,6 +84,14 @@ TEST_F(PgMigratorTest, TheSchemaKeepsWhatSqlitesKeeps) {
                 "('a', 'act', 'c')",
                 "test"));
   EXPECT_EQ(Scalar("SELECT string_agg(ad_set_id, ',' ORDER BY ad_set_id) FROM ad_sets"), "B,a,b");
+  // An action's state is one that ActionState names.
+  const std::string insert_action =
+      "INSERT INTO actions (action_id, account_id, ad_set_id, as_of_week, action, steps, "
+      "created_at, updated_at, key, state) VALUES ('a_1', 'act', 'as', '2026-01-05', 'HOLD', "
+      "'[]', now(), now(), ";
+  EXPECT_OK(db_->Exec(insert_action + "'k_1', 'DONE')", "test"));
+  EXPECT_EQ(db_->Exec(insert_action + "'k_2', 'PAUSED')", "test").code(),
+            absl::StatusCode::kFailedPrecondition);
 }
 
 TEST_F(PgMigratorTest, ReopeningAppliesNothingAndKeepsTheData) {
@@ -120,8 +128,8 @@ TEST_F(PgMigratorTest, RefusesASchemaNewerThanItKnows) {
 TEST_F(PgMigratorTest, RefusesAMigrationEditedAfterItWasApplied) {
   ASSERT_OK(MigratePostgres(*db_, PostgresMigrations()));
   std::vector<Migration> edited = PostgresMigrations();
-  const std::string sql = std::string(edited.back().sql) + "\n-- an afterthought\n";
-  edited.back().sql = sql;
+  const std::string sql = std::string(edited.front().sql) + "\n-- an afterthought\n";
+  edited.front().sql = sql;
 
   EXPECT_TRUE(HasStatus(MigratePostgres(*db_, edited), absl::StatusCode::kFailedPrecondition,
                         "migration 0001_initial was edited after it was applied"));
@@ -140,19 +148,19 @@ TEST_F(PgMigratorTest, RefusesADatabaseThatIsNotOurs) {
 
 TEST_F(PgMigratorTest, AFailingMigrationLeavesThePreviousVersion) {
   const std::vector<Migration> migrations =
-      With({{2, "broken", "CREATE TABLE half_done (x int); SELEC 1;"}});
+      With({{3, "broken", "CREATE TABLE half_done (x int); SELEC 1;"}});
 
   EXPECT_TRUE(HasStatus(MigratePostgres(*db_, migrations), absl::StatusCode::kInternal,
-                        "applying migration 0002_broken: "));
-  EXPECT_EQ(Scalar("SELECT max(version) FROM schema_migrations"), "1");
+                        "applying migration 0003_broken: "));
+  EXPECT_EQ(Scalar("SELECT max(version) FROM schema_migrations"), "2");
   EXPECT_EQ(Scalar("SELECT to_regclass('half_done') IS NULL"), "t");
 }
 
 TEST_F(PgMigratorTest, MigratorsStartedTogetherOnAFreshDatabaseApplyEachMigrationOnce) {
   // Each migration leaves a row, so that one applied twice shows.
   const std::vector<Migration> migrations = With({
-      {2, "counted", "CREATE TABLE applications (n int); INSERT INTO applications VALUES (2);"},
-      {3, "counted_again", "INSERT INTO applications VALUES (3);"},
+      {3, "counted", "CREATE TABLE applications (n int); INSERT INTO applications VALUES (3);"},
+      {4, "counted_again", "INSERT INTO applications VALUES (4);"},
   });
   constexpr int kMigrators = 4;
   std::vector<std::unique_ptr<PgConnection>> connections;
@@ -173,8 +181,8 @@ TEST_F(PgMigratorTest, MigratorsStartedTogetherOnAFreshDatabaseApplyEachMigratio
 
   for (const absl::Status& result : results) EXPECT_OK(result);
   EXPECT_EQ(Scalar("SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations"),
-            "1,2,3");
-  EXPECT_EQ(Scalar("SELECT string_agg(n::text, ',' ORDER BY n) FROM applications"), "2,3");
+            "1,2,3,4");
+  EXPECT_EQ(Scalar("SELECT string_agg(n::text, ',' ORDER BY n) FROM applications"), "3,4");
 }
 
 }  // namespace

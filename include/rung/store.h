@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "rung/account.h"
+#include "rung/action_record.h"
 #include "rung/ad_set_week.h"
 #include "rung/climb_test.h"
 #include "rung/decision.h"
@@ -274,6 +275,47 @@ class AccountStore {
   virtual absl::StatusOr<std::vector<AccountRecord>> ListAccounts() = 0;
 };
 
+// Which action records ListActions answers: those of one account (and one
+// ad set of it, when set), in key order after `after_key`.
+struct ActionQuery {
+  // The longest page: a record carries every step with its params.
+  static constexpr int kMaxLimit = 1000;
+
+  // Required.
+  std::string account_id;
+  // Empty: every ad set of the account.
+  std::string ad_set_id;
+  // Keys strictly after this one, in byte order; empty starts at the first.
+  std::string after_key;
+  int limit = 100;
+};
+
+// What `rungctl apply` did on Meta, one record per action key.
+class ActionStore {
+ public:
+  virtual ~ActionStore() = default;
+
+  // Stores `record` under its key. The first time, with its action_id and
+  // with created_at = updated_at; later, in place of the earlier record but
+  // keeping that one's action_id and created_at. The record's own
+  // created_at is not read: the store keeps when the key was first
+  // recorded, so that a caller cannot move it. Answers what is stored, as a
+  // read would (times in whole microseconds).
+  // INVALID_ARGUMENT naming the field ("action.key: ...") for a record
+  // without key, action_id, account or ad set, with a step without method
+  // or path, or with an instant outside years 1-9999; FAILED_PRECONDITION,
+  // storing nothing, when the key is recorded for another account or ad
+  // set.
+  virtual absl::StatusOr<ActionRecord> RecordAction(const ActionRecord& record) = 0;
+
+  // NOT_FOUND when the key was never recorded.
+  virtual absl::StatusOr<ActionRecord> GetAction(std::string_view key) = 0;
+
+  // Matching records in key order, at most query.limit. INVALID_ARGUMENT
+  // for a limit outside [1, ActionQuery::kMaxLimit] or an empty account.
+  virtual absl::StatusOr<std::vector<ActionRecord>> ListActions(const ActionQuery& query) = 0;
+};
+
 // Keeping the database itself: health, figures and copies.
 class StoreAdmin {
  public:
@@ -299,6 +341,7 @@ class Store : public AdSetWeekStore,
               public RecommendationStore,
               public ClimbTestStore,
               public AccountStore,
+              public ActionStore,
               public StoreAdmin {};
 
 // What the config file says about storage. Each engine takes what applies

@@ -26,15 +26,19 @@ class CanonicalJsonReader {
 
   // `open` item (',' item)* `close`, or `open` `close`, up to the end of text.
   absl::Status List(char open, char close, absl::FunctionRef<absl::Status()> item) {
-    RETURN_IF_ERROR(Expect(open));
-    if (!Consume(close)) {
-      do {
-        RETURN_IF_ERROR(item());
-      } while (Consume(','));
-      RETURN_IF_ERROR(Expect(close));
-    }
+    RETURN_IF_ERROR(NestedList(open, close, item));
     if (pos_ != text_.size()) return Error("trailing characters");
     return absl::OkStatus();
+  }
+
+  // The same inside a value, with more text after it.
+  absl::Status NestedList(char open, char close, absl::FunctionRef<absl::Status()> item) {
+    RETURN_IF_ERROR(Expect(open));
+    if (Consume(close)) return absl::OkStatus();
+    do {
+      RETURN_IF_ERROR(item());
+    } while (Consume(','));
+    return Expect(close);
   }
 
   // A key and its colon, in the one order the encoder writes.
@@ -270,6 +274,75 @@ absl::StatusOr<std::vector<Reason>> DecodeReasons(absl::string_view json) {
   };
   RETURN_IF_ERROR(reader.List('[', ']', read_reason));
   return reasons;
+}
+
+std::string EncodeActionSteps(const std::vector<ActionStep>& steps) {
+  std::string out = "[";
+  for (const ActionStep& step : steps) {
+    if (out.size() > 1) out.push_back(',');
+    out += "{\"method\":";
+    AppendJsonQuoted(step.method, &out);
+    out += ",\"path\":";
+    AppendJsonQuoted(step.path, &out);
+    out += ",\"params\":[";
+    for (size_t i = 0; i < step.params.size(); ++i) {
+      if (i > 0) out.push_back(',');
+      out.push_back('[');
+      AppendJsonQuoted(step.params[i].first, &out);
+      out.push_back(',');
+      AppendJsonQuoted(step.params[i].second, &out);
+      out.push_back(']');
+    }
+    out += "],\"result_id\":";
+    AppendJsonQuoted(step.result_id, &out);
+    out += ",\"error\":";
+    AppendJsonQuoted(step.error, &out);
+    out += ",\"done_at\":\"";
+    out += EncodeTimestamp(step.done_at);
+    out += "\"}";
+  }
+  out.push_back(']');
+  return out;
+}
+
+absl::StatusOr<std::vector<ActionStep>> DecodeActionSteps(absl::string_view json) {
+  CanonicalJsonReader reader(json);
+  std::vector<ActionStep> steps;
+  auto read_param = [&]() -> absl::Status {
+    std::pair<std::string, std::string> param;
+    RETURN_IF_ERROR(reader.Expect('['));
+    ASSIGN_OR_RETURN(param.first, reader.String());
+    RETURN_IF_ERROR(reader.Expect(','));
+    ASSIGN_OR_RETURN(param.second, reader.String());
+    RETURN_IF_ERROR(reader.Expect(']'));
+    steps.back().params.push_back(std::move(param));
+    return absl::OkStatus();
+  };
+  auto read_step = [&]() -> absl::Status {
+    ActionStep& step = steps.emplace_back();
+    RETURN_IF_ERROR(reader.Expect('{'));
+    RETURN_IF_ERROR(reader.Key("method"));
+    ASSIGN_OR_RETURN(step.method, reader.String());
+    RETURN_IF_ERROR(reader.Expect(','));
+    RETURN_IF_ERROR(reader.Key("path"));
+    ASSIGN_OR_RETURN(step.path, reader.String());
+    RETURN_IF_ERROR(reader.Expect(','));
+    RETURN_IF_ERROR(reader.Key("params"));
+    RETURN_IF_ERROR(reader.NestedList('[', ']', read_param));
+    RETURN_IF_ERROR(reader.Expect(','));
+    RETURN_IF_ERROR(reader.Key("result_id"));
+    ASSIGN_OR_RETURN(step.result_id, reader.String());
+    RETURN_IF_ERROR(reader.Expect(','));
+    RETURN_IF_ERROR(reader.Key("error"));
+    ASSIGN_OR_RETURN(step.error, reader.String());
+    RETURN_IF_ERROR(reader.Expect(','));
+    RETURN_IF_ERROR(reader.Key("done_at"));
+    ASSIGN_OR_RETURN(const std::string done_at, reader.String());
+    ASSIGN_OR_RETURN(step.done_at, DecodeTimestamp(done_at));
+    return reader.Expect('}');
+  };
+  RETURN_IF_ERROR(reader.List('[', ']', read_step));
+  return steps;
 }
 
 bool TimestampInRange(absl::Time time) {

@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "rung/action_record.h"
 #include "rung/recommendation.h"
 
 namespace rung {
@@ -42,6 +43,16 @@ std::string EncodeReasons(const std::vector<Reason>& reasons);
 
 // The inverse of EncodeReasons; DATA_LOSS for anything else.
 absl::StatusOr<std::vector<Reason>> DecodeReasons(absl::string_view json);
+
+// [{"method":"POST","path":"/as_1/copies","params":[["name","x"]],
+// "result_id":"as_2","error":"","done_at":"2026-01-12T09:30:00.123456Z"}]:
+// every field of every step, in that order. Params are pairs rather than an
+// object, since their order is the order they were sent in and a name may
+// repeat. done_at as EncodeTimestamp writes it (checked to be in range).
+std::string EncodeActionSteps(const std::vector<ActionStep>& steps);
+
+// The inverse of EncodeActionSteps; DATA_LOSS for anything else.
+absl::StatusOr<std::vector<ActionStep>> DecodeActionSteps(absl::string_view json);
 
 // "2026-01-12T09:30:00.123456Z": UTC, exactly six fraction digits, so that
 // text order is time order. Sub-microsecond parts are dropped (toward the

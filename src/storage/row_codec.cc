@@ -101,6 +101,12 @@ absl::StatusOr<ClimbTestState> StateFromText(absl::string_view text) {
   return *state;
 }
 
+absl::StatusOr<ActionState> ActionStateFromText(absl::string_view text) {
+  const std::optional<ActionState> state = ParseActionState(AsStd(text));
+  if (!state.has_value()) return absl::DataLossError(absl::StrCat("unknown state '", text, "'"));
+  return *state;
+}
+
 }  // namespace
 
 absl::string_view LearningName(ReportedLearning learning) {
@@ -218,6 +224,47 @@ absl::StatusOr<AccountRecord> ReadAccount(const RowView& row) {
                    CheckStored(DecodeTimestamp(row.ColumnText(4)), "last_sync_time",
                                absl::StrCat("account ", Quote(account.account_id, '\''))));
   return account;
+}
+
+void EncodeAction(const ActionRecord& record, ColumnSink& columns) {
+  columns.AddText(record.action_id);
+  columns.AddText(record.key);
+  columns.AddText(record.account_id);
+  columns.AddText(record.ad_set_id);
+  columns.AddTextOrNull(record.duplicate_ad_set_id);
+  columns.AddText(record.as_of_week.ToString());
+  columns.AddText(AsAbsl(ActionName(record.action)));
+  columns.AddTextOrNull(record.target_event);
+  columns.AddText(AsAbsl(ActionStateName(record.state)));
+  columns.AddTextOrNull(record.outcome);
+  columns.AddText(EncodeActionSteps(record.steps));
+  columns.AddTextOrNull(record.recorded_by);
+  columns.AddText(EncodeTimestamp(record.updated_at));
+}
+
+absl::StatusOr<ActionRecord> ReadAction(const RowView& row) {
+  ActionRecord record;
+  record.action_id = row.ColumnText(0);
+  record.key = row.ColumnText(1);
+  const std::string where = absl::StrCat("action ", Quote(record.key, '\''));
+  record.account_id = row.ColumnText(2);
+  record.ad_set_id = row.ColumnText(3);
+  record.duplicate_ad_set_id = row.ColumnText(4);
+  ASSIGN_OR_RETURN(record.as_of_week,
+                   CheckStored(Week::Parse(AsStd(row.ColumnView(5))), "as_of_week", where));
+  ASSIGN_OR_RETURN(record.action, CheckStored(ActionFromText(row.ColumnView(6)), "action", where));
+  record.target_event = row.ColumnText(7);
+  ASSIGN_OR_RETURN(record.state,
+                   CheckStored(ActionStateFromText(row.ColumnView(8)), "state", where));
+  record.outcome = row.ColumnText(9);
+  ASSIGN_OR_RETURN(record.steps,
+                   CheckStored(DecodeActionSteps(row.ColumnView(10)), "steps", where));
+  record.recorded_by = row.ColumnText(11);
+  ASSIGN_OR_RETURN(record.updated_at,
+                   CheckStored(DecodeTimestamp(row.ColumnView(12)), "updated_at", where));
+  ASSIGN_OR_RETURN(record.created_at,
+                   CheckStored(DecodeTimestamp(row.ColumnView(13)), "created_at", where));
+  return record;
 }
 
 void EncodeRecommendation(const Recommendation& r, ColumnSink& rows) {

@@ -18,6 +18,7 @@
 #include "absl/strings/string_view.h"
 #include "core/text.h"
 #include "rung/account.h"
+#include "rung/action_record.h"
 #include "rung/ad_set_week.h"
 #include "rung/climb_test.h"
 #include "rung/recommendation.h"
@@ -89,6 +90,15 @@ absl::StatusOr<ClimbTest> ReadClimbTest(const RowView& row);
 
 // From a row of account_id, name, currency, time_zone, last_sync_time.
 absl::StatusOr<AccountRecord> ReadAccount(const RowView& row);
+
+// The record's columns, in this order: action_id, key, account_id,
+// ad_set_id, duplicate_ad_set_id, as_of_week, action, target_event, state,
+// outcome, steps, recorded_by, updated_at (checked by CheckStorableAction).
+// Not created_at, which the store sets: the statement writes updated_at
+// there too when the key is new.
+void EncodeAction(const ActionRecord& record, ColumnSink& columns);
+// From a row of the same columns, then created_at.
+absl::StatusOr<ActionRecord> ReadAction(const RowView& row);
 
 // From a row of evaluation_id, as_of_week, account_id, ad_set_ids,
 // policy_version, evaluated_at, evaluated, action_counts, duration_micros.

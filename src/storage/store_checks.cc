@@ -11,6 +11,7 @@
 #include "rung/status_macros.h"
 #include "storage/json_codec.h"
 #include "storage/row_values.h"
+#include "storage/store_errors.h"
 
 namespace rung {
 namespace {
@@ -121,6 +122,26 @@ absl::Status CheckStorableAccount(const AccountRecord& account) {
         "account.last_sync_time: must be set, within years 1 to 9999");
   }
   return absl::OkStatus();
+}
+
+absl::Status CheckStorableAction(const ActionRecord& record) {
+  RETURN_IF_ERROR(CheckNotEmpty(record.key, "action.key"));
+  RETURN_IF_ERROR(CheckNotEmpty(record.action_id, "action.action_id"));
+  RETURN_IF_ERROR(CheckNotEmpty(record.account_id, "action.account_id"));
+  RETURN_IF_ERROR(CheckNotEmpty(record.ad_set_id, "action.ad_set_id"));
+  for (size_t i = 0; i < record.steps.size(); ++i) {
+    const ActionStep& step = record.steps[i];
+    const std::string field = absl::StrCat("action.steps[", i, "]");
+    RETURN_IF_ERROR(CheckNotEmpty(step.method, absl::StrCat(field, ".method")));
+    RETURN_IF_ERROR(CheckNotEmpty(step.path, absl::StrCat(field, ".path")));
+    RETURN_IF_ERROR(CheckTimestamp(step.done_at, absl::StrCat(field, ".done_at")));
+  }
+  return CheckTimestamp(record.updated_at, "action.updated_at");
+}
+
+absl::Status CheckActionQuery(const ActionQuery& query) {
+  RETURN_IF_ERROR(CheckNotEmpty(query.account_id, "action_query.account_id"));
+  return CheckPageLimit(query.limit, ActionQuery::kMaxLimit);
 }
 
 }  // namespace rung

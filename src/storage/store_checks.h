@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "rung/account.h"
+#include "rung/action_record.h"
 #include "rung/climb_test.h"
 #include "rung/recommendation.h"
 #include "rung/store.h"
@@ -32,6 +33,14 @@ absl::Status CheckStorableChange(const ClimbTestChange& change, absl::string_vie
 
 // No id or no last_sync_time within years 1-9999.
 absl::Status CheckStorableAccount(const AccountRecord& account);
+
+// No key, action_id, account or ad set, a step without method or path
+// ("action.steps[2].method: ..."), or an instant outside years 1-9999. The
+// record's created_at is not checked: the store sets it.
+absl::Status CheckStorableAction(const ActionRecord& record);
+
+// No account, or a limit outside [1, ActionQuery::kMaxLimit].
+absl::Status CheckActionQuery(const ActionQuery& query);
 
 }  // namespace rung
 

@@ -3,12 +3,20 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "core/text.h"
+#include "rung/status_macros.h"
 
 namespace rung {
 
 absl::Status CheckPageLimit(int limit) {
   if (limit > 0) return absl::OkStatus();
   return absl::InvalidArgumentError(absl::StrFormat("limit: must be positive, got %d", limit));
+}
+
+absl::Status CheckPageLimit(int limit, int max_limit) {
+  RETURN_IF_ERROR(CheckPageLimit(limit));
+  if (limit <= max_limit) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrFormat("limit: must be at most %d, got %d", max_limit, limit));
 }
 
 absl::Status AdSetNotFound(absl::string_view ad_set_id) {
@@ -30,6 +38,17 @@ absl::Status ClimbTestNotFound(absl::string_view climb_test_id) {
 absl::Status AccountNotFound(absl::string_view account_id) {
   return absl::NotFoundError(
       absl::StrCat("account ", Quote(account_id, '\''), " not found: no sync of it was recorded"));
+}
+
+absl::Status ActionNotFound(absl::string_view key) {
+  return absl::NotFoundError(absl::StrCat("action ", Quote(key, '\''), " not found"));
+}
+
+absl::Status ActionOwnedElsewhere(absl::string_view key, absl::string_view stored_account_id,
+                                  absl::string_view stored_ad_set_id) {
+  return absl::FailedPreconditionError(absl::StrCat(
+      "action ", Quote(key, '\''), " is recorded for account ", Quote(stored_account_id, '\''),
+      " and ad set ", Quote(stored_ad_set_id, '\''), "; a key keeps its owner"));
 }
 
 absl::Status EvaluationAlreadyRecorded(absl::string_view evaluation_id) {

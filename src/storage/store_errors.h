@@ -17,6 +17,9 @@ namespace rung {
 
 // INVALID_ARGUMENT for a page of no rows: "limit: must be positive, got 0".
 absl::Status CheckPageLimit(int limit);
+// The same, and for a page longer than `max_limit`: "limit: must be at most
+// 1000, got 1001".
+absl::Status CheckPageLimit(int limit, int max_limit);
 
 // NOT_FOUND: "ad set 'as_1' not found".
 absl::Status AdSetNotFound(absl::string_view ad_set_id);
@@ -29,6 +32,14 @@ absl::Status ClimbTestNotFound(absl::string_view climb_test_id);
 
 // NOT_FOUND: "account 'act_1' not found: no sync of it was recorded".
 absl::Status AccountNotFound(absl::string_view account_id);
+
+// NOT_FOUND: "action 'as_1@2026-01-05@MOVE_DOWN' not found".
+absl::Status ActionNotFound(absl::string_view key);
+
+// FAILED_PRECONDITION for a record of `key` that names another account or
+// ad set than the one it is stored under.
+absl::Status ActionOwnedElsewhere(absl::string_view key, absl::string_view stored_account_id,
+                                  absl::string_view stored_ad_set_id);
 
 // ALREADY_EXISTS for an evaluation_id recorded before.
 absl::Status EvaluationAlreadyRecorded(absl::string_view evaluation_id);

@@ -52,6 +52,8 @@ struct Data {
   int64_t recommendations_version = 0;
   ClimbTests climb_tests;
   std::map<std::string, AccountRecord, std::less<>> accounts;
+  // By key, in the byte order that the other engines list them in.
+  std::map<std::string, ActionRecord, std::less<>> actions;
 };
 
 // Makes `change` in `changed`, where the test is as earlier changes of the
@@ -119,6 +121,17 @@ EvaluationRecord AsStored(EvaluationRecord evaluation) {
   evaluation.evaluated_at = StoredInstant(evaluation.evaluated_at);
   evaluation.duration = StoredDuration(evaluation.duration);
   return evaluation;
+}
+
+ActionRecord AsStored(ActionRecord record) {
+  record.updated_at = StoredInstant(record.updated_at);
+  for (ActionStep& step : record.steps) step.done_at = StoredInstant(step.done_at);
+  return record;
+}
+
+bool Matches(const ActionRecord& record, const ActionQuery& query) {
+  return record.account_id == query.account_id &&
+         (query.ad_set_id.empty() || record.ad_set_id == query.ad_set_id);
 }
 
 class MemoryStore;
@@ -340,6 +353,43 @@ class MemoryStore final : public Store {
     return accounts;
   }
 
+  absl::StatusOr<ActionRecord> RecordAction(const ActionRecord& record) override {
+    RETURN_IF_ERROR(CheckStorableAction(record));
+    ActionRecord next = AsStored(record);
+    absl::MutexLock lock(&mu_);
+    auto [stored, is_new] = data_.actions.try_emplace(record.key);
+    if (is_new) {
+      next.created_at = next.updated_at;
+    } else {
+      const ActionRecord& first = stored->second;
+      if (first.account_id != record.account_id || first.ad_set_id != record.ad_set_id) {
+        return ActionOwnedElsewhere(record.key, first.account_id, first.ad_set_id);
+      }
+      next.action_id = first.action_id;
+      next.created_at = first.created_at;
+    }
+    stored->second = std::move(next);
+    return stored->second;
+  }
+
+  absl::StatusOr<ActionRecord> GetAction(std::string_view key) override {
+    absl::MutexLock lock(&mu_);
+    const auto found = data_.actions.find(key);
+    if (found == data_.actions.end()) return ActionNotFound(AsAbsl(key));
+    return found->second;
+  }
+
+  absl::StatusOr<std::vector<ActionRecord>> ListActions(const ActionQuery& query) override {
+    RETURN_IF_ERROR(CheckActionQuery(query));
+    absl::MutexLock lock(&mu_);
+    std::vector<ActionRecord> records;
+    for (auto it = data_.actions.upper_bound(query.after_key);
+         it != data_.actions.end() && static_cast<int>(records.size()) < query.limit; ++it) {
+      if (Matches(it->second, query)) records.push_back(it->second);
+    }
+    return records;
+  }
+
   absl::Status Ping() override { return absl::OkStatus(); }
 
   absl::StatusOr<StoreStats> GetStats() override {
@@ -429,7 +479,8 @@ class MemoryStore final : public Store {
     return data_.week_count * static_cast<int64_t>(sizeof(AdSetWeek)) +
            recommendations * static_cast<int64_t>(sizeof(Recommendation)) +
            static_cast<int64_t>(data_.climb_tests.size() * sizeof(ClimbTest) +
-                                data_.accounts.size() * sizeof(AccountRecord));
+                                data_.accounts.size() * sizeof(AccountRecord) +
+                                data_.actions.size() * sizeof(ActionRecord));
   }
 
   absl::Mutex mu_;

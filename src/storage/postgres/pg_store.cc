@@ -236,6 +236,44 @@ const std::string kSelectAccount = "SELECT " RUNG_PG_ACCOUNT_COLUMNS "WHERE acco
 const std::string kSelectAccounts = "SELECT " RUNG_PG_ACCOUNT_COLUMNS "ORDER BY account_id";
 #undef RUNG_PG_ACCOUNT_COLUMNS
 
+// --- Actions ---------------------------------------------------------------------
+
+// The columns ReadAction reads, in its order.
+#define RUNG_PG_ACTION_COLUMNS                                                       \
+  "action_id, key, account_id, ad_set_id, duplicate_ad_set_id, as_of_week, action, " \
+  "target_event, state, outcome, steps, recorded_by, " RUNG_PG_TIME(                 \
+      "updated_at") ", " RUNG_PG_TIME("created_at")
+// One statement, so that two replicas recording one key at once need no
+// retry: under READ COMMITTED the second insert waits for the first and
+// then updates the row the first made, judged by its WHERE against that
+// row. A new key is created_at its updated_at ($13 twice); a stored one
+// keeps its action_id and created_at, and is replaced only while the
+// record names its owner, so that a record for another owner changes
+// nothing and answers no row. The arbiter is the primary key: a probe of
+// its index, whatever the statistics say.
+const std::string kUpsertAction =
+    "INSERT INTO actions AS a (action_id, key, account_id, ad_set_id, duplicate_ad_set_id, "
+    "as_of_week, action, target_event, state, outcome, steps, recorded_by, updated_at, "
+    "created_at) VALUES ($1, $2, $3, $4, $5, $6::date, $7, $8, $9, $10, $11, $12, "
+    "$13::timestamptz, $13::timestamptz) "
+    "ON CONFLICT (key) DO UPDATE SET duplicate_ad_set_id = excluded.duplicate_ad_set_id, "
+    "as_of_week = excluded.as_of_week, action = excluded.action, "
+    "target_event = excluded.target_event, state = excluded.state, outcome = excluded.outcome, "
+    "steps = excluded.steps, recorded_by = excluded.recorded_by, updated_at = excluded.updated_at "
+    "WHERE a.account_id = excluded.account_id AND a.ad_set_id = excluded.ad_set_id "
+    "RETURNING " RUNG_PG_ACTION_COLUMNS;
+const std::string kSelectAction = "SELECT " RUNG_PG_ACTION_COLUMNS " FROM actions WHERE key = $1";
+// Two statements rather than "$4 IS NULL OR ad_set_id = $4": a prepared
+// statement's generic plan would have to serve both, and could not seek
+// actions_by_ad_set.
+const std::string kListActionsOfAccount =
+    "SELECT " RUNG_PG_ACTION_COLUMNS
+    " FROM actions WHERE account_id = $1 AND key > $2 ORDER BY key LIMIT $3";
+const std::string kListActionsOfAdSet =
+    "SELECT " RUNG_PG_ACTION_COLUMNS
+    " FROM actions WHERE account_id = $1 AND ad_set_id = $4 AND key > $2 ORDER BY key LIMIT $3";
+#undef RUNG_PG_ACTION_COLUMNS
+
 const std::string kCountAdSets = "SELECT count(*) FROM ad_sets";
 const std::string kCountWeeks = "SELECT count(*) FROM ad_set_weeks";
 const std::string kDatabaseBytes = "SELECT pg_database_size(current_database())";
@@ -299,6 +337,19 @@ class ArrayColumns final : public ColumnSink {
  private:
   std::vector<PgTextArray> arrays_;
   size_t next_ = 0;
+};
+
+// Encoded columns as the parameters $1, $2, ... of one statement.
+class RowParams final : public ColumnSink {
+ public:
+  void AddInt(int64_t value) override { params_.push_back(Int(value)); }
+  void AddText(absl::string_view text) override { params_.push_back(Text(text)); }
+  void AddTextOrNull(absl::string_view text) override { params_.push_back(TextOrNull(text)); }
+
+  PgParams Params() && { return std::move(params_); }
+
+ private:
+  PgParams params_;
 };
 
 // One row of a result, for the shared decoders.
@@ -496,6 +547,15 @@ absl::Status InRetriedTransaction(PgConnection& db, absl::string_view doing,
       [&] { return db.InTransaction(PgIsolation::kReadCommitted, doing, body); });
 }
 
+// --- Actions -----------------------------------------------------------------------
+
+// NOT_FOUND for a key with no row.
+absl::StatusOr<ActionRecord> SelectActionRow(PgConnection& db, absl::string_view key) {
+  ASSIGN_OR_RETURN(const PgResult found, db.Query(kSelectAction, {Text(key)}, "reading an action"));
+  if (found.rows() == 0) return ActionNotFound(key);
+  return ReadAction(PgRow(found, 0));
+}
+
 // --- Evaluations --------------------------------------------------------------------
 
 absl::Status UpdateClimbTestRow(PgConnection& db, const ClimbTestChange& change) {
@@ -655,8 +715,8 @@ class HistoryGrouper {
   WeekParser parser_;
 };
 
-// Several rungd may share the database. Ingests and account syncs are
-// upserts that retry here (InRetriedTransaction); evaluations and climb
+// Several rungd may share the database. Ingests, account syncs and action
+// records are upserts that retry here (InRetriedTransaction); evaluations and climb
 // test changes are SERIALIZABLE and answer ABORTED when they lost to a
 // concurrent transaction, so that the core reads again and retries; every
 // multi-statement read is one snapshot.
@@ -856,6 +916,44 @@ class PostgresStore final : public Store {
     ASSIGN_OR_RETURN(PgConnectionPool::Lease db, pool_.Acquire());
     ASSIGN_OR_RETURN(const PgResult found, db->Query(kSelectAccounts, {}, "listing accounts"));
     return ReadAll<AccountRecord>(found, &ReadAccount);
+  }
+
+  absl::StatusOr<ActionRecord> RecordAction(const ActionRecord& record) override {
+    constexpr absl::string_view kDoing = "recording an action";
+    RETURN_IF_ERROR(CheckStorableAction(record));
+    RowParams columns;
+    EncodeAction(record, columns);
+    const PgParams params = std::move(columns).Params();
+    ASSIGN_OR_RETURN(PgConnectionPool::Lease db, pool_.Acquire());
+    ActionRecord stored;
+    RETURN_IF_ERROR(InRetriedTransaction(*db, kDoing, [&]() -> absl::Status {
+      ASSIGN_OR_RETURN(const PgResult upserted, db->Query(kUpsertAction, params, kDoing));
+      if (upserted.rows() == 1) {
+        ASSIGN_OR_RETURN(stored, ReadAction(PgRow(upserted, 0)));
+        return absl::OkStatus();
+      }
+      // The row the upsert left alone: committed, so this statement sees it.
+      ASSIGN_OR_RETURN(const ActionRecord first, SelectActionRow(*db, record.key));
+      return ActionOwnedElsewhere(record.key, first.account_id, first.ad_set_id);
+    }));
+    return stored;
+  }
+
+  absl::StatusOr<ActionRecord> GetAction(std::string_view key) override {
+    ASSIGN_OR_RETURN(PgConnectionPool::Lease db, pool_.Acquire());
+    return SelectActionRow(*db, AsAbsl(key));
+  }
+
+  absl::StatusOr<std::vector<ActionRecord>> ListActions(const ActionQuery& query) override {
+    RETURN_IF_ERROR(CheckActionQuery(query));
+    const bool by_ad_set = !query.ad_set_id.empty();
+    PgParams params = {query.account_id, query.after_key, Int(query.limit)};
+    if (by_ad_set) params.push_back(query.ad_set_id);
+    ASSIGN_OR_RETURN(PgConnectionPool::Lease db, pool_.Acquire());
+    ASSIGN_OR_RETURN(const PgResult found,
+                     db->Query(by_ad_set ? kListActionsOfAdSet : kListActionsOfAccount, params,
+                               "listing actions"));
+    return ReadAll<ActionRecord>(found, &ReadAction);
   }
 
   // On a connection of its own, so that a health check never waits behind

@@ -22,6 +22,7 @@
 #include "storage/json_codec.h"
 #include "storage/row_codec.h"
 #include "storage/sqlite/account_rows.h"
+#include "storage/sqlite/action_rows.h"
 #include "storage/sqlite/checkpointer.h"
 #include "storage/sqlite/climb_test_rows.h"
 #include "storage/sqlite/connection_pool.h"
@@ -626,6 +627,28 @@ class SqliteStore final : public Store {
   absl::StatusOr<std::vector<AccountRecord>> ListAccounts() override {
     ConnectionPool::Lease reader = readers_.Acquire();
     return SelectAccountRows(*reader);
+  }
+
+  absl::StatusOr<ActionRecord> RecordAction(const ActionRecord& record) override {
+    RETURN_IF_ERROR(CheckStorableAction(record));
+    ActionRecord stored;
+    absl::MutexLock lock(&writer_mu_);
+    RETURN_IF_ERROR(writer_->InWriteTransaction("recording an action", [&]() -> absl::Status {
+      ASSIGN_OR_RETURN(stored, UpsertActionRow(*writer_, record));
+      return absl::OkStatus();
+    }));
+    return stored;
+  }
+
+  absl::StatusOr<ActionRecord> GetAction(std::string_view key) override {
+    ConnectionPool::Lease reader = readers_.Acquire();
+    return SelectActionRow(*reader, std::string(key));
+  }
+
+  absl::StatusOr<std::vector<ActionRecord>> ListActions(const ActionQuery& query) override {
+    RETURN_IF_ERROR(CheckActionQuery(query));
+    ConnectionPool::Lease reader = readers_.Acquire();
+    return SelectActionRows(*reader, query);
   }
 
   absl::Status Ping() override {
