@@ -154,5 +154,79 @@ TEST_F(AdvisorActionsTest, RefusesRequestsNamingTheField) {
                         "as_nowhere"));
 }
 
+ActionRecord Climbing(const std::string& ad_set_id = "as_climb") {
+  ActionRecord record;
+  record.account_id = "act_1";
+  record.ad_set_id = ad_set_id;
+  record.as_of_week = kWeek;
+  record.action = Action::kDuplicateAndClimb;
+  record.key = ActionKey(ad_set_id, kWeek, Action::kDuplicateAndClimb);
+  record.target_event = "InitiateCheckout";
+  record.steps.push_back(
+      {"POST", "act_1/adsets", {{"name", "climb"}}, "6001", "", absl::FromUnixSeconds(1765000000)});
+  return record;
+}
+
+TEST_F(AdvisorActionsTest, RecordingAKeyAgainKeepsItsIdAndStampsTheCaller) {
+  ASSERT_OK_AND_ASSIGN(const ActionRecord first, advisor_->RecordAction(Climbing(), "ops"));
+  EXPECT_THAT(first.action_id, ::testing::StartsWith("ac_"));
+  EXPECT_EQ(first.recorded_by, "ops");
+  EXPECT_EQ(first.created_at, now_);
+
+  now_ += absl::Minutes(3);
+  ActionRecord done = Climbing();
+  done.state = ActionState::kDone;
+  done.duplicate_ad_set_id = "6001";
+  ASSERT_OK_AND_ASSIGN(const ActionRecord again, advisor_->RecordAction(done, "cron"));
+
+  EXPECT_EQ(again.action_id, first.action_id);
+  EXPECT_EQ(again.created_at, first.created_at);
+  EXPECT_EQ(again.updated_at, now_);
+  EXPECT_EQ(again.state, ActionState::kDone);
+  EXPECT_EQ(again.recorded_by, "cron");
+  ASSERT_OK_AND_ASSIGN(const ActionPage page, advisor_->ListActions("act_1", "", 0, ""));
+  ASSERT_EQ(page.actions.size(), 1u);
+  EXPECT_EQ(page.actions[0], again);
+}
+
+TEST_F(AdvisorActionsTest, ListActionsPagesByKeyAndFiltersByAdSet) {
+  for (const char* id : {"as_c", "as_a", "as_b"})
+    ASSERT_OK(advisor_->RecordAction(Climbing(id), ""));
+  std::vector<std::string> seen;
+  std::string token;
+  do {
+    ASSERT_OK_AND_ASSIGN(const ActionPage page, advisor_->ListActions("act_1", "", 2, token));
+    for (const ActionRecord& record : page.actions) seen.push_back(record.ad_set_id);
+    token = page.next_page_token;
+  } while (!token.empty());
+  EXPECT_THAT(seen, ElementsAre("as_a", "as_b", "as_c"));
+
+  ASSERT_OK_AND_ASSIGN(const ActionPage one, advisor_->ListActions("act_1", "as_b", 0, ""));
+  ASSERT_EQ(one.actions.size(), 1u);
+  EXPECT_EQ(one.actions[0].ad_set_id, "as_b");
+  EXPECT_TRUE(HasStatus(advisor_->ListActions("", "", 0, "").status(),
+                        absl::StatusCode::kInvalidArgument, "account_id"));
+}
+
+TEST_F(AdvisorActionsTest, RecordActionRefusesAWrongKeyAndAnySecret) {
+  ActionRecord wrong_key = Climbing();
+  wrong_key.key = "as_climb@2026-11-30@MOVE_DOWN";
+  EXPECT_TRUE(HasStatus(advisor_->RecordAction(wrong_key, "").status(),
+                        absl::StatusCode::kInvalidArgument, "action.key"));
+  ActionRecord secret = Climbing();
+  secret.steps[0].params.emplace_back("access_token", "EAAB-secret");
+  const absl::Status refused = advisor_->RecordAction(secret, "").status();
+  EXPECT_TRUE(HasStatus(refused, absl::StatusCode::kInvalidArgument,
+                        "action.steps[0].params: access_token"));
+  EXPECT_THAT(std::string(refused.message()), ::testing::Not(::testing::HasSubstr("EAAB")));
+  ActionRecord nothing = Climbing();
+  nothing.action = Action::kHold;
+  nothing.key = ActionKey("as_climb", kWeek, Action::kHold);
+  EXPECT_TRUE(HasStatus(advisor_->RecordAction(nothing, "").status(),
+                        absl::StatusCode::kInvalidArgument, "action.action"));
+  ASSERT_OK_AND_ASSIGN(const ActionPage none, advisor_->ListActions("act_1", "", 0, ""));
+  EXPECT_THAT(none.actions, IsEmpty());
+}
+
 }  // namespace
 }  // namespace rung

@@ -74,11 +74,14 @@ TEST(AccessTableTest, ReadsNeedReaderChangesWriterAndEvaluationAndBackupAdmin) {
       {"ListClimbTests", Role::kReader},
       {"GetPolicy", Role::kReader},
       {"GetAccount", Role::kReader},
+      {"PlanActions", Role::kReader},
+      {"ListActions", Role::kReader},
       {"Metrics", Role::kReader},
       {"IngestWeeks", Role::kWriter},
       {"StartClimbTest", Role::kWriter},
       {"CancelClimbTest", Role::kWriter},
       {"RecordAccountSync", Role::kWriter},
+      {"RecordAction", Role::kWriter},
       {"EvaluateAdSets", Role::kAdmin},
       {"BackupDatabase", Role::kAdmin},
   };
@@ -173,10 +176,10 @@ TEST_F(AuthServerTest, EveryMethodRefusesStrangersAndWeakRolesAndServesTheRightO
       }
     }
   }
-  // Printed for RELIABILITY.md: 14 methods × 3 strangers, a reader on the 4
+  // Printed for RELIABILITY.md: 17 methods × 3 strangers, a reader on the 5
   // writer methods, a reader and a writer on the 2 admin methods.
   std::printf("unauthorized gRPC calls refused: %d\n", refused);
-  EXPECT_EQ(refused, 14 * 3 + 4 + 2 * 2);
+  EXPECT_EQ(refused, 17 * 3 + 5 + 2 * 2);
 }
 
 TEST_F(AuthServerTest, AReaderMayReadAnAccountButNotRecordItsSync) {
@@ -209,6 +212,45 @@ TEST_F(AuthServerTest, AReaderMayReadAnAccountButNotRecordItsSync) {
       call(Secrets().at(Role::kReader), &v1::AdvisorService::Stub::GetAccount, get, &read);
   ASSERT_TRUE(read_back.ok()) << read_back.error_message();
   EXPECT_EQ(read.account().time_zone(), "Europe/Berlin");
+}
+
+TEST_F(AuthServerTest, AWriterRecordsAnActionUnderItsTokensNameAndAReaderListsIt) {
+  auto call = [&](Role role, auto method, const auto& request, auto* response) {
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", "Bearer " + Secrets().at(role));
+    return (stub_.get()->*method)(&context, request, response);
+  };
+  v1::RecordActionRequest record;
+  v1::ActionRecord* action = record.mutable_action();
+  action->set_key("as_1@2026-11-30@MOVE_DOWN");
+  action->set_account_id("act_1");
+  action->set_ad_set_id("as_1");
+  action->set_as_of_week("2026-11-30");
+  action->set_action(v1::ACTION_MOVE_DOWN);
+  action->set_state(v1::ACTION_STATE_IN_PROGRESS);
+  action->set_recorded_by("someone else");  // output only: the token names the caller
+  v1::ActionStep* step = action->add_steps();
+  step->set_method("POST");
+  step->set_path("act_1/adsets");
+  step->set_result_id("6001");
+  v1::RecordActionResponse recorded;
+
+  const grpc::Status as_reader =
+      call(Role::kReader, &v1::AdvisorService::Stub::RecordAction, record, &recorded);
+  EXPECT_EQ(as_reader.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  const grpc::Status as_writer =
+      call(Role::kWriter, &v1::AdvisorService::Stub::RecordAction, record, &recorded);
+  ASSERT_TRUE(as_writer.ok()) << as_writer.error_message();
+  EXPECT_EQ(recorded.action().recorded_by(), "writer");
+  EXPECT_FALSE(recorded.action().action_id().empty());
+
+  const httplib::Result listed =
+      HttpGet("/v1/accounts/act_1/actions?ad_set_id=as_1", "Bearer " + Secrets().at(Role::kReader));
+  ASSERT_TRUE(listed);
+  EXPECT_EQ(listed->status, 200) << listed->body;
+  EXPECT_THAT(listed->body, HasSubstr("\"recordedBy\":\"writer\""));
+  EXPECT_THAT(listed->body, HasSubstr("\"resultId\":\"6001\""));
+  EXPECT_THAT(listed->body, HasSubstr("\"state\":\"ACTION_STATE_IN_PROGRESS\""));
 }
 
 TEST_F(AuthServerTest, RefusedCallsAreCountedWithTheirCode) {
@@ -251,6 +293,7 @@ const struct {
     {"/v1/recommendations", 200},
     {"/v1/policy", 200},
     {"/v1/climbtests", 200},
+    {"/v1/accounts/act_1/actions", 200},
     {"/metrics", 200},
 };
 
@@ -273,7 +316,7 @@ TEST_F(AuthServerTest, HttpReadsNeedAReaderToken) {
     }
   }
   std::printf("unauthorized HTTP requests refused: %d\n", refused);
-  EXPECT_EQ(refused, 8 * 3);
+  EXPECT_EQ(refused, 9 * 3);
 }
 
 TEST_F(AuthServerTest, HealthzAndTheDashboardPageStayOpen) {

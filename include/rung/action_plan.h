@@ -74,6 +74,9 @@ bool ActsOnMeta(Action action);
 ActionPlan PlanAction(const Recommendation& recommendation, const ClimbTest* test,
                       const PlanSettings& settings);
 
+// The key of an action: "<original ad set>@<as-of week>@<ACTION>".
+std::string ActionKey(std::string_view ad_set_id, Week as_of_week, Action action);
+
 // The suffix of a duplicate's name: it names the rung and carries the
 // action's key, so that a duplicate created just before a crash is found
 // in O's campaign by its name.

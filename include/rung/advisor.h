@@ -14,6 +14,7 @@
 #include "absl/time/time.h"
 #include "rung/account.h"
 #include "rung/action_plan.h"
+#include "rung/action_record.h"
 #include "rung/ad_set_week.h"
 #include "rung/climb_test.h"
 #include "rung/ladder.h"
@@ -73,6 +74,11 @@ struct PlanRequest {
 
 struct PlanPage {
   std::vector<ActionPlan> plans;
+  std::string next_page_token;
+};
+
+struct ActionPage {
+  std::vector<ActionRecord> actions;
   std::string next_page_token;
 };
 
@@ -190,6 +196,18 @@ class Advisor {
   // Changes nothing and needs no Meta token. The two ad sets of a climb test
   // share its verdict and get one plan, keyed by the original.
   absl::StatusOr<PlanPage> PlanActions(const PlanRequest& request);
+
+  // Records what `rungctl apply` did for one action, as the caller sends it,
+  // stamped with the clock and `recorded_by` (the caller's token name). The
+  // first record of a key gets a new action_id; later ones replace its steps
+  // and state. INVALID_ARGUMENT naming the field for a key that is not its
+  // ad set's, week's and action's, or for a step that carries a secret.
+  absl::StatusOr<ActionRecord> RecordAction(ActionRecord record, std::string_view recorded_by);
+
+  // An account's action records (one ad set's, when given), in key order;
+  // AIP-158 paging as for ListAdSets.
+  absl::StatusOr<ActionPage> ListActions(std::string_view account_id, std::string_view ad_set_id,
+                                         int page_size, std::string_view page_token);
 
   absl::StatusOr<ClimbTestPage> ListClimbTests(std::string_view account_id,
                                                std::optional<ClimbTestState> state, int page_size,

@@ -126,4 +126,14 @@ absl::Status AdvisorCalls::PlanActions(const v1::PlanActionsRequest& request,
   return absl::OkStatus();
 }
 
+absl::Status AdvisorCalls::ListActions(const v1::ListActionsRequest& request,
+                                       v1::ListActionsResponse* response) const {
+  ASSIGN_OR_RETURN(ActionPage page,
+                   advisor_->ListActions(request.account_id(), request.ad_set_id(),
+                                         request.page_size(), request.page_token()));
+  for (const ActionRecord& record : page.actions) ToProto(record, response->add_actions());
+  response->set_next_page_token(page.next_page_token);
+  return absl::OkStatus();
+}
+
 }  // namespace rung

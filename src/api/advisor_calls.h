@@ -37,6 +37,8 @@ class AdvisorCalls {
                           v1::GetAccountResponse* response) const;
   absl::Status PlanActions(const v1::PlanActionsRequest& request,
                            v1::PlanActionsResponse* response) const;
+  absl::Status ListActions(const v1::ListActionsRequest& request,
+                           v1::ListActionsResponse* response) const;
 
  private:
   // GetRecommendation from the store, without the kept answers.

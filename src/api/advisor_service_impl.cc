@@ -1,6 +1,8 @@
 #include "api/advisor_service_impl.h"
 
 #include <chrono>
+#include <string>
+#include <type_traits>
 #include <vector>
 
 #include "api/proto_convert.h"
@@ -94,8 +96,14 @@ absl::string_view Authorization(const grpc::CallbackServerContext& context) {
 template <typename Answer>
 grpc::ServerUnaryReactor* AdvisorServiceImpl::Serve(grpc::CallbackServerContext* context,
                                                     absl::string_view method, Answer answer) {
-  const absl::Status allowed = access_->Check(Authorization(*context), method);
-  return Finish(context, allowed.ok() ? answer() : allowed);
+  const absl::StatusOr<std::string> caller = access_->Authorize(Authorization(*context), method);
+  if (!caller.ok()) return Finish(context, caller.status());
+  // A use case that records who called gets the token's name.
+  if constexpr (std::is_invocable_v<Answer, const std::string&>) {
+    return Finish(context, answer(*caller));
+  } else {
+    return Finish(context, answer());
+  }
 }
 
 grpc::ServerUnaryReactor* AdvisorServiceImpl::IngestWeeks(grpc::CallbackServerContext* context,
@@ -167,6 +175,23 @@ grpc::ServerUnaryReactor* AdvisorServiceImpl::PlanActions(grpc::CallbackServerCo
                                                           const v1::PlanActionsRequest* request,
                                                           v1::PlanActionsResponse* response) {
   return Serve(context, "PlanActions", [&] { return calls_.PlanActions(*request, response); });
+}
+
+grpc::ServerUnaryReactor* AdvisorServiceImpl::RecordAction(grpc::CallbackServerContext* context,
+                                                           const v1::RecordActionRequest* request,
+                                                           v1::RecordActionResponse* response) {
+  return Serve(context, "RecordAction", [&](const std::string& caller) -> absl::Status {
+    ASSIGN_OR_RETURN(ActionRecord record, FromProto(request->action()));
+    ASSIGN_OR_RETURN(const ActionRecord stored, advisor_->RecordAction(std::move(record), caller));
+    ToProto(stored, response->mutable_action());
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* AdvisorServiceImpl::ListActions(grpc::CallbackServerContext* context,
+                                                          const v1::ListActionsRequest* request,
+                                                          v1::ListActionsResponse* response) {
+  return Serve(context, "ListActions", [&] { return calls_.ListActions(*request, response); });
 }
 
 grpc::ServerUnaryReactor* AdvisorServiceImpl::ListClimbTests(

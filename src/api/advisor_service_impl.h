@@ -49,6 +49,12 @@ class AdvisorServiceImpl final : public v1::AdvisorService::CallbackService {
   grpc::ServerUnaryReactor* PlanActions(grpc::CallbackServerContext* context,
                                         const v1::PlanActionsRequest* request,
                                         v1::PlanActionsResponse* response) override;
+  grpc::ServerUnaryReactor* RecordAction(grpc::CallbackServerContext* context,
+                                         const v1::RecordActionRequest* request,
+                                         v1::RecordActionResponse* response) override;
+  grpc::ServerUnaryReactor* ListActions(grpc::CallbackServerContext* context,
+                                        const v1::ListActionsRequest* request,
+                                        v1::ListActionsResponse* response) override;
   grpc::ServerUnaryReactor* ListClimbTests(grpc::CallbackServerContext* context,
                                            const v1::ListClimbTestsRequest* request,
                                            v1::ListClimbTestsResponse* response) override;
@@ -70,7 +76,8 @@ class AdvisorServiceImpl final : public v1::AdvisorService::CallbackService {
 
  private:
   // Finishes the call with `answer()` when its token may call `method` (the
-  // access table's name), and with the refusal otherwise.
+  // access table's name), and with the refusal otherwise. An `answer` that
+  // takes a string is given the token's name.
   template <typename Answer>
   grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context, absl::string_view method,
                                   Answer answer);

@@ -180,6 +180,16 @@ absl::StatusOr<Reply> ListClimbTests(const AdvisorCalls& calls, const RouteCall&
   return JsonReply(response);
 }
 
+absl::StatusOr<Reply> ListActions(const AdvisorCalls& calls, const RouteCall& call) {
+  v1::ListActionsRequest request;
+  request.set_account_id(call.path.at("account_id"));
+  ASSIGN_OR_RETURN(*request.mutable_ad_set_id(), call.query.Single("ad_set_id"));
+  RETURN_IF_ERROR(ReadPaging(call.query, &request));
+  v1::ListActionsResponse response;
+  RETURN_IF_ERROR(calls.ListActions(request, &response));
+  return JsonReply(response);
+}
+
 // Probes the database on every request rather than reading a cached flag: a
 // load balancer must stop sending dashboards here the moment it stops
 // answering.
@@ -236,6 +246,10 @@ std::vector<Route> MakeRoutes(const HttpBackends& backends) {
        {"from_week", "to_week"},
        with_calls(&GetAdSetHistory)},
       {"/v1/policy", "GetPolicy", {"account_id"}, with_calls(&GetPolicy)},
+      {"/v1/accounts/{account_id}/actions",
+       "ListActions",
+       {"ad_set_id", "page_size", "page_token"},
+       with_calls(&ListActions)},
       {"/v1/climbtests",
        "ListClimbTests",
        {"account_id", "state", "page_size", "page_token"},

@@ -6,8 +6,10 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "core/request_checks.h"
 #include "core/text.h"
 #include "google/protobuf/util/time_util.h"
+#include "rung/status_macros.h"
 
 namespace rung {
 namespace {
@@ -257,6 +259,67 @@ void ToProto(const ActionPlan& plan, v1::ActionPlan* out) {
     planned->set_purpose(step.purpose);
     planned->set_condition(step.condition);
   }
+}
+
+void ToProto(const ActionRecord& record, v1::ActionRecord* out) {
+  out->set_action_id(record.action_id);
+  out->set_key(record.key);
+  out->set_account_id(record.account_id);
+  out->set_ad_set_id(record.ad_set_id);
+  out->set_duplicate_ad_set_id(record.duplicate_ad_set_id);
+  out->set_as_of_week(record.as_of_week.ToString());
+  out->set_action(ToProto(record.action));
+  out->set_target_event(record.target_event);
+  for (const ActionStep& step : record.steps) {
+    v1::ActionStep* sent = out->add_steps();
+    sent->set_method(step.method);
+    sent->set_path(step.path);
+    for (const auto& [name, value] : step.params) {
+      v1::PlannedParam* param = sent->add_params();
+      param->set_name(name);
+      param->set_value(value);
+    }
+    sent->set_result_id(step.result_id);
+    sent->set_error(step.error);
+    *sent->mutable_done_time() = ToTimestamp(step.done_at);
+  }
+  out->set_state(ShiftedToApi<v1::ActionState>(record.state));
+  out->set_outcome(record.outcome);
+  out->set_recorded_by(record.recorded_by);
+  *out->mutable_create_time() = ToTimestamp(record.created_at);
+  *out->mutable_update_time() = ToTimestamp(record.updated_at);
+}
+
+absl::StatusOr<ActionRecord> FromProto(const v1::ActionRecord& record) {
+  ActionRecord out;
+  out.key = record.key();
+  out.account_id = record.account_id();
+  out.ad_set_id = record.ad_set_id();
+  out.duplicate_ad_set_id = record.duplicate_ad_set_id();
+  ASSIGN_OR_RETURN(const std::optional<Week> week,
+                   ParseOptionalWeek("action.as_of_week", record.as_of_week()));
+  if (!week.has_value()) return absl::InvalidArgumentError("action.as_of_week: must not be empty");
+  out.as_of_week = *week;
+  ASSIGN_OR_RETURN(out.action, ActionFromProto(record.action(), "action.action"));
+  out.target_event = record.target_event();
+  for (const v1::ActionStep& step : record.steps()) {
+    ActionStep& added = out.steps.emplace_back();
+    added.method = step.method();
+    added.path = step.path();
+    for (const v1::PlannedParam& param : step.params()) {
+      added.params.emplace_back(param.name(), param.value());
+    }
+    added.result_id = step.result_id();
+    added.error = step.error();
+    added.done_at = absl::FromUnixMicros(
+        google::protobuf::util::TimeUtil::TimestampToMicroseconds(step.done_time()));
+  }
+  if (record.state() < v1::ACTION_STATE_IN_PROGRESS || record.state() > v1::ACTION_STATE_SKIPPED) {
+    return absl::InvalidArgumentError("action.state: must be IN_PROGRESS, DONE, FAILED or SKIPPED");
+  }
+  out.state = static_cast<ActionState>(record.state() - 1);
+  out.outcome = record.outcome();
+  return out;
 }
 
 void ToProto(const EffectivePolicy& effective, const LadderRegistry& ladders, v1::Policy* out) {

@@ -41,6 +41,9 @@ void ToProto(const AdSetSummary& summary, v1::AdSet* out);
 void ToProto(const Recommendation& recommendation, v1::Recommendation* out);
 void ToProto(const ClimbTest& test, v1::ClimbTest* out);
 void ToProto(const ActionPlan& plan, v1::ActionPlan* out);
+void ToProto(const ActionRecord& record, v1::ActionRecord* out);
+// What RecordAction was sent; INVALID_ARGUMENT naming the field ("action.state: ...").
+absl::StatusOr<ActionRecord> FromProto(const v1::ActionRecord& record);
 void ToProto(const EffectivePolicy& policy, const LadderRegistry& ladders, v1::Policy* out);
 
 // The core's enums and the API's, which list the same values in the same

@@ -30,11 +30,13 @@ constexpr CallRole kCallRoles[] = {
     {"GetPolicy", Role::kReader},
     {"GetAccount", Role::kReader},
     {"PlanActions", Role::kReader},
+    {"ListActions", Role::kReader},
     {"Metrics", Role::kReader},
     {"IngestWeeks", Role::kWriter},
     {"StartClimbTest", Role::kWriter},
     {"CancelClimbTest", Role::kWriter},
     {"RecordAccountSync", Role::kWriter},
+    {"RecordAction", Role::kWriter},
     {"EvaluateAdSets", Role::kAdmin},
     {"BackupDatabase", Role::kAdmin},
 };
@@ -77,26 +79,31 @@ absl::StatusOr<std::string> NormalizeSha256Hex(absl::string_view hex) {
   return absl::AsciiStrToLower(hex);
 }
 
-std::optional<Role> AccessControl::RoleOf(absl::string_view token) const {
+const AccessToken* AccessControl::TokenOf(absl::string_view token) const {
   const absl::StatusOr<std::string> digest =
       Sha256Hex(std::string_view(token.data(), token.size()));
-  if (!digest.ok()) return std::nullopt;
-  std::optional<Role> role;
+  if (!digest.ok()) return nullptr;
+  const AccessToken* found = nullptr;
   for (const AccessToken& candidate : tokens_) {
     if (candidate.sha256_hex.size() == digest->size() &&
         CRYPTO_memcmp(candidate.sha256_hex.data(), digest->data(), digest->size()) == 0) {
-      role = candidate.role;
+      found = &candidate;
     }
   }
-  return role;
+  return found;
 }
 
 absl::Status AccessControl::Check(absl::string_view authorization, absl::string_view call) const {
+  return Authorize(authorization, call).status();
+}
+
+absl::StatusOr<std::string> AccessControl::Authorize(absl::string_view authorization,
+                                                     absl::string_view call) const {
   const std::optional<Role> needed = RequiredRole(call);
   if (!needed.has_value()) {
     return absl::InternalError(absl::StrCat(call, " has no role in the access table"));
   }
-  if (!enabled()) return absl::OkStatus();
+  if (!enabled()) return std::string();
   if (authorization.empty()) return Unauthenticated("no bearer token");
   absl::string_view token = absl::StripAsciiWhitespace(authorization);
   // RFC 6750: the scheme is case-insensitive.
@@ -104,13 +111,13 @@ absl::Status AccessControl::Check(absl::string_view authorization, absl::string_
     return Unauthenticated("the authorization is not a bearer token");
   }
   token = absl::StripLeadingAsciiWhitespace(token.substr(7));
-  const std::optional<Role> role = RoleOf(token);
-  if (!role.has_value()) return Unauthenticated("the bearer token is not one rungd knows");
-  if (*role < *needed) {
-    return absl::PermissionDeniedError(absl::StrCat(call, " needs role ", RoleName(*needed),
-                                                    "; the token has role ", RoleName(*role)));
+  const AccessToken* holder = TokenOf(token);
+  if (holder == nullptr) return Unauthenticated("the bearer token is not one rungd knows");
+  if (holder->role < *needed) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        call, " needs role ", RoleName(*needed), "; the token has role ", RoleName(holder->role)));
   }
-  return absl::OkStatus();
+  return holder->name;
 }
 
 }  // namespace rung

@@ -54,10 +54,15 @@ class AccessControl {
   // token's role is weaker; INTERNAL for a call the table does not list.
   absl::Status Check(absl::string_view authorization, absl::string_view call) const;
 
+  // As Check, answering the name of the token that may call ("" when
+  // tokens are off): who recorded what, for RecordAction.
+  absl::StatusOr<std::string> Authorize(absl::string_view authorization,
+                                        absl::string_view call) const;
+
  private:
-  // The role of the token whose hash matches, compared in constant time with
-  // every configured hash (no early exit), or nullopt.
-  std::optional<Role> RoleOf(absl::string_view token) const;
+  // The token whose hash matches, compared in constant time with every
+  // configured hash (no early exit), or null.
+  const AccessToken* TokenOf(absl::string_view token) const;
 
   std::vector<AccessToken> tokens_;
 };

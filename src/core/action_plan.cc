@@ -162,6 +162,11 @@ bool ActsOnMeta(Action action) {
   }
 }
 
+std::string ActionKey(std::string_view ad_set_id, Week as_of_week, Action action) {
+  return absl::StrCat(AsAbsl(ad_set_id), "@", as_of_week.ToString(), "@",
+                      AsAbsl(ActionName(action)));
+}
+
 std::string DuplicateNameSuffix(std::string_view target_event, std::string_view key) {
   return absl::StrCat(" · rung ", AsAbsl(target_event), " · rung-advisor ", AsAbsl(key));
 }
@@ -178,8 +183,7 @@ ActionPlan PlanAction(const Recommendation& recommendation, const ClimbTest* tes
   const bool test_action = recommendation.action == Action::kPromoteDuplicate ||
                            recommendation.action == Action::kKeepCurrent;
   const bool acts = !test_action || TakeTest(recommendation, test, plan);
-  plan.key = absl::StrCat(plan.ad_set_id, "@", plan.as_of_week.ToString(), "@",
-                          AsAbsl(ActionName(plan.action)));
+  plan.key = ActionKey(plan.ad_set_id, plan.as_of_week, plan.action);
   if (!acts) return plan;
   switch (recommendation.action) {
     case Action::kDuplicateAndClimb: PlanClimb(settings, plan); break;

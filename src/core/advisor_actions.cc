@@ -6,6 +6,8 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "core/ids.h"
+#include "core/page_token.h"
 #include "core/request_checks.h"
 #include "core/text.h"
 #include "rung/action_plan.h"
@@ -51,7 +53,70 @@ absl::StatusOr<Week> CurrentWeekOf(Store* store, const std::string& account_id, 
   return Week::LastCompleteIn(now, zone).Next();
 }
 
+// Parameters that must never be stored: Meta's secrets.
+constexpr absl::string_view kSecretParams[] = {"access_token", "appsecret_proof", "client_secret"};
+
+absl::Status CheckRecordedAction(const ActionRecord& record) {
+  RETURN_IF_ERROR(CheckRequiredId("action.account_id", record.account_id));
+  RETURN_IF_ERROR(CheckRequiredId("action.ad_set_id", record.ad_set_id));
+  RETURN_IF_ERROR(CheckOptionalId("action.duplicate_ad_set_id", record.duplicate_ad_set_id));
+  if (!ActsOnMeta(record.action)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "action.action: ", AsAbsl(ActionName(record.action)), " does nothing on Meta"));
+  }
+  const std::string key = ActionKey(record.ad_set_id, record.as_of_week, record.action);
+  if (record.key != key) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("action.key: ", Quote(record.key), " is not the action's key ", Quote(key)));
+  }
+  for (size_t i = 0; i < record.steps.size(); ++i) {
+    for (const auto& [name, value] : record.steps[i].params) {
+      for (const absl::string_view secret : kSecretParams) {
+        if (name == secret) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("action.steps[", i, "].params: ", secret, " must never be recorded"));
+        }
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
+
+absl::StatusOr<ActionRecord> Advisor::RecordAction(ActionRecord record,
+                                                   std::string_view recorded_by) {
+  RETURN_IF_ERROR(CheckRecordedAction(record));
+  // Kept only when the key is new: the store keeps the first id.
+  record.action_id = NewId("ac_");
+  record.recorded_by = std::string(recorded_by);
+  record.updated_at = clock_();
+  record.created_at = record.updated_at;
+  return store_->RecordAction(record);
+}
+
+absl::StatusOr<ActionPage> Advisor::ListActions(std::string_view account_id,
+                                                std::string_view ad_set_id, int page_size,
+                                                std::string_view page_token) {
+  RETURN_IF_ERROR(CheckRequiredId("account_id", account_id));
+  RETURN_IF_ERROR(CheckOptionalId("ad_set_id", ad_set_id));
+  ASSIGN_OR_RETURN(const int limit, EffectivePageSize(page_size, options_.default_page_size,
+                                                      options_.max_page_size));
+  const std::string filter =
+      absl::StrCat("account_id=", AsAbsl(account_id), ";ad_set_id=", AsAbsl(ad_set_id));
+  ActionQuery query;
+  query.account_id = std::string(account_id);
+  query.ad_set_id = std::string(ad_set_id);
+  query.limit = limit + 1;  // one more tells whether another page follows
+  if (!page_token.empty()) {
+    ASSIGN_OR_RETURN(query.after_key, DecodePageToken(page_token, filter));
+  }
+  ActionPage page;
+  ASSIGN_OR_RETURN(page.actions, store_->ListActions(query));
+  page.next_page_token =
+      TrimPage(page.actions, limit, filter, [](const ActionRecord& a) { return a.key; });
+  return page;
+}
 
 absl::StatusOr<ActionPlan> Advisor::PlanFor(const Recommendation& recommendation,
                                             double budget_share) {
