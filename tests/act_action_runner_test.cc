@@ -3,8 +3,6 @@
 // resumption after an answer lost or a run cut short, and no secret in any
 // record. Waits go to a recording GraphEnv, so no test sleeps.
 
-#include "act/action_runner.h"
-
 #include <map>
 #include <memory>
 #include <optional>
@@ -12,6 +10,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "act/action_runner.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "meta/ad_set_writer.h"
@@ -22,11 +21,11 @@ namespace rung::act {
 namespace {
 
 using ::testing::ElementsAre;
+using testing::FakeAdSet;
+using testing::FakeGraph;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
-using testing::FakeAdSet;
-using testing::FakeGraph;
 
 constexpr char kToken[] = "EAArunnerTOKEN456";
 constexpr char kSecret[] = "runner-app-secret";
@@ -67,8 +66,8 @@ class MemoryLedger : public ActionLedger {
     }
     ActionRecord stored = record;
     const auto it = records.find(record.key);
-    stored.action_id = it == records.end() ? absl::StrCat("ac_", records.size() + 1)
-                                           : it->second.action_id;
+    stored.action_id =
+        it == records.end() ? absl::StrCat("ac_", records.size() + 1) : it->second.action_id;
     records[record.key] = stored;
     return stored;
   }
@@ -82,8 +81,7 @@ class MemoryLedger : public ActionLedger {
   }
 
   absl::StatusOr<ClimbTest> StartClimbTest(const std::string& original,
-                                           const std::string& duplicate,
-                                           Week start_week) override {
+                                           const std::string& duplicate, Week start_week) override {
     for (const ClimbTest& test : tests) {
       if (test.state == ClimbTestState::kRunning &&
           (test.Involves(original) || test.Involves(duplicate))) {
@@ -371,10 +369,10 @@ TEST_F(ActionRunnerTest, ALostCreateAnswerIsResumedIntoTheSameDuplicateFoundByNa
   EXPECT_EQ(graph_.write_count("act_1001/adsets"), 1) << "never a second ad set";
   const ActionRecord& record = RecordOf(plan);
   ASSERT_FALSE(record.duplicate_ad_set_id.empty());
-  EXPECT_THAT(Calls(record), ElementsAre("POST act_1001/adsets", "GET 120/adsets",
-                                         "POST 3001/copies", "POST 3003/copies",
-                                         "POST " + record.duplicate_ad_set_id,
-                                         "RUNGD StartClimbTest"));
+  EXPECT_THAT(
+      Calls(record),
+      ElementsAre("POST act_1001/adsets", "GET 120/adsets", "POST 3001/copies", "POST 3003/copies",
+                  "POST " + record.duplicate_ad_set_id, "RUNGD StartClimbTest"));
   EXPECT_EQ(record.steps[1].result_id, record.duplicate_ad_set_id);
   EXPECT_THAT(CopiedFrom(record.duplicate_ad_set_id), ElementsAre("3001", "3003"));
 }
@@ -433,9 +431,8 @@ TEST_F(ActionRunnerTest, AResumedPromoteSendsTheRecordedBudgetNotASecondSum) {
   intent.error = "sent; no answer recorded yet";
   cut.steps.push_back(intent);
   ledger_.records[plan.key] = cut;
-  graph_.EditAccount("1001", [](testing::FakeAccount& account) {
-    account.ad_sets[1].daily_budget = 7500;
-  });
+  graph_.EditAccount("1001",
+                     [](testing::FakeAccount& account) { account.ad_sets[1].daily_budget = 7500; });
 
   const ActionOutcome outcome = Run(plan);
   ASSERT_EQ(outcome.state, ActionState::kDone) << outcome.message;

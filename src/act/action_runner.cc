@@ -188,9 +188,7 @@ absl::StatusOr<std::string> Execution::PreflightProblem(const AdSetSettings& ori
 
 absl::Status Execution::Act(const AdSetSettings& original) {
   switch (plan_.action) {
-    case Action::kDuplicateAndClimb:
-      RETURN_IF_ERROR(Duplicate(original));
-      return StartTest();
+    case Action::kDuplicateAndClimb: RETURN_IF_ERROR(Duplicate(original)); return StartTest();
     case Action::kMoveDown:
       RETURN_IF_ERROR(Duplicate(original));
       return SetStatus(plan_.ad_set_id, DeliveryStatus::kPaused);
@@ -238,8 +236,7 @@ absl::StatusOr<std::string> Execution::FindDuplicate(const AdSetSettings& origin
 
 absl::StatusOr<std::string> Execution::CreateDuplicate(const AdSetSettings& original) {
   meta::NewAdSet duplicate;
-  duplicate.name =
-      absl::StrCat(original.name, DuplicateNameSuffix(plan_.target_event, plan_.key));
+  duplicate.name = absl::StrCat(original.name, DuplicateNameSuffix(plan_.target_event, plan_.key));
   duplicate.event = plan_.target_event;
   if (original.daily_budget.has_value()) {
     duplicate.daily_budget =
@@ -248,10 +245,9 @@ absl::StatusOr<std::string> Execution::CreateDuplicate(const AdSetSettings& orig
   // What CreateAdSet sends, for the record; an event Meta cannot take fails
   // here, before anything is sent.
   ASSIGN_OR_RETURN(meta::GraphParams params, meta::NewAdSetParams(original, duplicate));
-  absl::StatusOr<std::string> id =
-      Send(Post(absl::StrCat(importer::MetaAccountId(plan_.account_id), "/adsets"),
-                std::move(params)),
-           [&] { return writer_.CreateAdSet(original, duplicate); });
+  absl::StatusOr<std::string> id = Send(
+      Post(absl::StrCat(importer::MetaAccountId(plan_.account_id), "/adsets"), std::move(params)),
+      [&] { return writer_.CreateAdSet(original, duplicate); });
   if (id.ok()) record_.duplicate_ad_set_id = *id;
   RETURN_IF_ERROR(Save());
   return id;
@@ -340,8 +336,8 @@ absl::Status Execution::SetStatus(const std::string& id, DeliveryStatus status) 
       .status();
 }
 
-absl::StatusOr<std::string> Execution::Send(
-    ActionStep step, absl::FunctionRef<absl::StatusOr<std::string>()> send) {
+absl::StatusOr<std::string> Execution::Send(ActionStep step,
+                                            absl::FunctionRef<absl::StatusOr<std::string>()> send) {
   absl::StatusOr<std::string> answer = send();
   if (answer.ok()) {
     step.result_id = *answer;

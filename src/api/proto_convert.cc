@@ -261,6 +261,32 @@ void ToProto(const ActionPlan& plan, v1::ActionPlan* out) {
   }
 }
 
+absl::StatusOr<ActionPlan> FromProto(const v1::ActionPlan& plan) {
+  ActionPlan out;
+  out.key = plan.key();
+  out.account_id = plan.account_id();
+  out.ad_set_id = plan.ad_set_id();
+  out.duplicate_ad_set_id = plan.duplicate_ad_set_id();
+  absl::StatusOr<Week> week = Week::Parse(plan.as_of_week());
+  if (!week.ok()) return WithMessagePrefix("plan.as_of_week: ", week.status());
+  out.as_of_week = *week;
+  ASSIGN_OR_RETURN(out.action, ActionFromProto(plan.action(), "plan.action"));
+  out.current_event = plan.current_event();
+  out.target_event = plan.target_event();
+  out.summary = plan.summary();
+  for (const v1::PlannedStep& step : plan.steps()) {
+    PlannedStep& planned = out.steps.emplace_back();
+    planned.method = step.method();
+    planned.path = step.path();
+    for (const v1::PlannedParam& param : step.params()) {
+      planned.params.emplace_back(param.name(), param.value());
+    }
+    planned.purpose = step.purpose();
+    planned.condition = step.condition();
+  }
+  return out;
+}
+
 void ToProto(const ActionRecord& record, v1::ActionRecord* out) {
   out->set_action_id(record.action_id);
   out->set_key(record.key);

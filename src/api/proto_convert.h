@@ -41,6 +41,9 @@ void ToProto(const AdSetSummary& summary, v1::AdSet* out);
 void ToProto(const Recommendation& recommendation, v1::Recommendation* out);
 void ToProto(const ClimbTest& test, v1::ClimbTest* out);
 void ToProto(const ActionPlan& plan, v1::ActionPlan* out);
+// A plan as PlanActions answered it, for `rungctl apply` to carry out;
+// INVALID_ARGUMENT naming the field for a week or action it cannot hold.
+absl::StatusOr<ActionPlan> FromProto(const v1::ActionPlan& plan);
 void ToProto(const ActionRecord& record, v1::ActionRecord* out);
 // What RecordAction was sent; INVALID_ARGUMENT naming the field ("action.state: ...").
 absl::StatusOr<ActionRecord> FromProto(const v1::ActionRecord& record);

@@ -16,7 +16,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "cli/apply_command.h"
 #include "cli/ingest_command.h"
+#include "cli/meta_flags.h"
 #include "cli/output.h"
 #include "cli/plan_command.h"
 #include "cli/session.h"
@@ -42,6 +44,12 @@ const FlagSpec kPageSizeFlag = {"--page-size", FlagArity::kValue, "N",
 const FlagSpec kPageTokenFlag = {"--page-token", FlagArity::kValue, "TOKEN",
                                  "continue where an earlier page ended"};
 const FlagSpec kAllFlag = {"--all", FlagArity::kSwitch, "", "follow every page to the end"};
+
+// `flags` and then the flags of the commands that call Meta.
+std::vector<FlagSpec> WithMetaFlags(std::vector<FlagSpec> flags) {
+  flags.insert(flags.end(), std::begin(kMetaFlagSpecs), std::end(kMetaFlagSpecs));
+  return flags;
+}
 
 // "Purchase → AddToCart" when the action moves, else the current event.
 std::string EventMove(const std::string& current, const std::string& target) {
@@ -422,24 +430,17 @@ absl::Span<const CommandSpec> Commands() {
        RunIngest},
       {"sync",
        {},
-       {{"--account", FlagArity::kRepeated, "act_ID",
-         "an ad account to pull (repeatable, or a comma list)"},
-        {"--since", FlagArity::kValue, "WEEK",
-         "first week to pull (default: 12 weeks back on an account's first sync, else the "
-         "last --weeks)"},
-        {"--weeks", FlagArity::kValue, "N",
-         "weeks re-pulled on later syncs, as Meta restates the last 28 days (default 4)"},
-        {"--graph-url", FlagArity::kValue, "URL", "default https://graph.facebook.com"},
-        {"--api-version", FlagArity::kValue, "V", "Graph API version (default v27.0)"},
-        {"--max-wait", FlagArity::kValue, "DURATION",
-         "longest wait for Meta per account, throttling and reports together (default 15m)"},
-        {"--meta-token-file", FlagArity::kValue, "PATH",
-         "file holding the Meta access token (default: $META_ACCESS_TOKEN)"},
-        {"--meta-app-secret-file", FlagArity::kValue, "PATH",
-         "file holding the app secret, for appsecret_proof (default: $META_APP_SECRET)"},
-        {"--batch-size", FlagArity::kValue, "N", "records per IngestWeeks call (default 500)"},
-        {"--async-above", FlagArity::kValue, "N",
-         "ad sets above which Insights are read through an async report (default 2000)"}},
+       WithMetaFlags(
+           {{"--account", FlagArity::kRepeated, "act_ID",
+             "an ad account to pull (repeatable, or a comma list)"},
+            {"--since", FlagArity::kValue, "WEEK",
+             "first week to pull (default: 12 weeks back on an account's first sync, else the "
+             "last --weeks)"},
+            {"--weeks", FlagArity::kValue, "N",
+             "weeks re-pulled on later syncs, as Meta restates the last 28 days (default 4)"},
+            {"--batch-size", FlagArity::kValue, "N", "records per IngestWeeks call (default 500)"},
+            {"--async-above", FlagArity::kValue, "N",
+             "ad sets above which Insights are read through an async report (default 2000)"}}),
        "pulls ad accounts from Meta's Marketing API and stores their complete weeks",
        kLongCallTimeout,
        RunSync},
@@ -481,6 +482,22 @@ absl::Span<const CommandSpec> Commands() {
        "prints the steps that would carry out the stored advice on Meta; changes nothing",
        kCallTimeout,
        RunPlan},
+      {"apply",
+       {},
+       WithMetaFlags({kAccountFlag,
+                      {"--ad-set", FlagArity::kRepeated, "ID", "this ad set's action (repeatable)"},
+                      {"--as-of", FlagArity::kValue, "WEEK",
+                       "that week's advice (default: each ad set's latest)"},
+                      {"--budget-share", FlagArity::kValue, "X",
+                       "share of the original's daily budget that a new ad set gets (default 1)"},
+                      {"--execute", FlagArity::kSwitch, "",
+                       "make the calls on Meta; without it, print the plan and change nothing"},
+                      {"--max-actions", FlagArity::kValue, "N",
+                       "carry out at most N actions in this run (default 20)"}}),
+       "carries the stored advice out on Meta with --execute, recording each step in rungd; "
+       "without it prints the plan",
+       kCallTimeout,
+       RunApply},
       {"climb-test start",
        {"ORIGINAL", "DUPLICATE"},
        {{"--start", FlagArity::kValue, "WEEK", "the test's first week, a Monday (required)"}},

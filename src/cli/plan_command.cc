@@ -21,14 +21,8 @@ absl::StatusOr<v1::PlanActionsRequest> PlanRequestOf(const Invocation& invocatio
     return UsageError("give --account or --ad-set (one of the two)");
   }
   request.set_as_of_week(invocation.Value("--as-of"));
-  if (invocation.Has("--budget-share")) {
-    double share = 0;
-    const std::string text = invocation.Value("--budget-share");
-    if (!absl::SimpleAtod(text, &share) || !(share > 0)) {
-      return UsageError(absl::StrCat("--budget-share: '", text, "' is not a positive number"));
-    }
-    request.set_budget_share(share);
-  }
+  ASSIGN_OR_RETURN(const double share, BudgetShare(invocation));
+  request.set_budget_share(share);
   return request;
 }
 
@@ -51,7 +45,17 @@ void PrintPlan(const v1::ActionPlan& plan, std::ostream& out) {
 
 }  // namespace
 
-absl::Status RunPlan(const Invocation& invocation, Session& session) {
+absl::StatusOr<double> BudgetShare(const Invocation& invocation) {
+  if (!invocation.Has("--budget-share")) return 1.0;
+  double share = 0;
+  const std::string text = invocation.Value("--budget-share");
+  if (!absl::SimpleAtod(text, &share) || !(share > 0)) {
+    return UsageError(absl::StrCat("--budget-share: '", text, "' is not a positive number"));
+  }
+  return share;
+}
+
+absl::StatusOr<v1::PlanActionsResponse> FetchPlans(const Invocation& invocation, Session& session) {
   ASSIGN_OR_RETURN(v1::PlanActionsRequest request, PlanRequestOf(invocation));
   v1::PlanActionsResponse all;
   RETURN_IF_ERROR(session.ForEachPage(&AdvisorStub::PlanActions, request,
@@ -60,6 +64,11 @@ absl::Status RunPlan(const Invocation& invocation, Session& session) {
                                         return true;
                                       }));
   all.clear_next_page_token();
+  return all;
+}
+
+absl::Status RunPlan(const Invocation& invocation, Session& session) {
+  ASSIGN_OR_RETURN(const v1::PlanActionsResponse all, FetchPlans(invocation, session));
   if (session.json()) return PrintJson(all, session.out());
   std::ostream& out = session.out();
   int acting = 0;

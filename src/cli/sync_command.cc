@@ -1,6 +1,5 @@
 #include "cli/sync_command.h"
 
-#include <cstdlib>
 #include <optional>
 #include <string>
 #include <utility>
@@ -13,6 +12,7 @@
 #include "absl/strings/strip.h"
 #include "api/proto_convert.h"
 #include "cli/batch_naming.h"
+#include "cli/meta_flags.h"
 #include "meta/account_sync.h"
 #include "meta/graph_client.h"
 #include "meta/http_transport.h"
@@ -31,20 +31,6 @@ struct SyncFlags {
   meta::GraphOptions graph;
   meta::GraphCredentials credentials;
 };
-
-// A secret from `variable`, or from the file `flag` names (the flag wins).
-// Trailing whitespace is dropped: files end in a newline.
-absl::StatusOr<std::string> ReadSecret(const Invocation& invocation, absl::string_view flag,
-                                       const char* variable) {
-  if (invocation.Has(flag)) {
-    const std::string path = invocation.Value(flag);
-    absl::StatusOr<std::string> text = ReadWholeFile(path);
-    if (!text.ok()) return UsageError(absl::StrCat(flag, ": cannot read '", path, "'"));
-    return std::string(absl::StripTrailingAsciiWhitespace(*text));
-  }
-  const char* value = std::getenv(variable);
-  return std::string(absl::StripTrailingAsciiWhitespace(value == nullptr ? "" : value));
-}
 
 absl::StatusOr<std::string> AccountFlag(const std::string& value) {
   absl::string_view digits = value;
@@ -85,23 +71,9 @@ absl::StatusOr<SyncFlags> ReadFlags(const Invocation& invocation) {
                    IntFlag(invocation, "--batch-size", flags.sync.batch_size));
   ASSIGN_OR_RETURN(flags.sync.async_above_ad_sets,
                    IntFlag(invocation, "--async-above", flags.sync.async_above_ad_sets));
-  flags.graph.base_url = invocation.Value("--graph-url", flags.graph.base_url);
-  if (!absl::StartsWith(flags.graph.base_url, "https://") &&
-      !absl::StartsWith(flags.graph.base_url, "http://")) {
-    return UsageError("--graph-url: give an http:// or https:// URL");
-  }
-  flags.graph.api_version = invocation.Value("--api-version", flags.graph.api_version);
-  if (invocation.Has("--max-wait")) {
-    ASSIGN_OR_RETURN(flags.graph.max_wait,
-                     ParseTimeout("--max-wait", invocation.Value("--max-wait")));
-  }
-  ASSIGN_OR_RETURN(flags.credentials.access_token,
-                   ReadSecret(invocation, "--meta-token-file", "META_ACCESS_TOKEN"));
-  if (flags.credentials.access_token.empty()) {
-    return UsageError("no Meta token: set META_ACCESS_TOKEN or pass --meta-token-file");
-  }
-  ASSIGN_OR_RETURN(flags.credentials.app_secret,
-                   ReadSecret(invocation, "--meta-app-secret-file", "META_APP_SECRET"));
+  ASSIGN_OR_RETURN(MetaFlags meta, ReadMetaFlags(invocation));
+  flags.graph = std::move(meta.graph);
+  flags.credentials = std::move(meta.credentials);
   return flags;
 }
 
