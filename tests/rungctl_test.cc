@@ -158,6 +158,8 @@ TEST(RungctlUsageTest, BadCommandLinesExitTwoWithTheProblemAndAUsageLine) {
       {{"plan", "--account", "act_1", "--ad-set", "as_1"}, "give --account or --ad-set"},
       {{"plan", "--account", "act_1", "--budget-share", "half"},
        "--budget-share: 'half' is not a positive number"},
+      {{"apply", "--execute", "--account", "act_1", "--max-actions", "0"},
+       "--max-actions: '0' is not a positive"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(absl::StrJoin(c.args, " "));
@@ -398,6 +400,21 @@ TEST_F(RungctlTest, PlanPrintsEachActionsCallsAndChangesNothing) {
                                     "custom_event_type=INITIATED_CHECKOUT"));
   EXPECT_THAT(result.out, HasSubstr(absl::StrCat("key as_stuck@", kWeek2, "@MOVE_DOWN")));
   // Planning stored nothing: the advice and the tests are as they were.
+  EXPECT_THAT(Run({"climb-test", "list"}).out, HasSubstr("no climb tests"));
+}
+
+// TODO(apply): a test of `apply --execute` that runs the real binaries
+// against the fake Graph API, killing rungctl mid-run and running it again
+// (the issue's crash test); act_action_runner_test covers the runner itself.
+TEST_F(RungctlTest, ApplyWithoutExecutePrintsThePlanAndChangesNothing) {
+  SeedAndEvaluate();
+
+  const Result plan = Run({"plan", "--account", "act_1"});
+  const Result apply = Run({"apply", "--account", "act_1"});
+
+  ExpectSuccess(apply);
+  EXPECT_EQ(apply.out, plan.out);
+  EXPECT_THAT(apply.out, StartsWith("2 actions on Meta; nothing was changed."));
   EXPECT_THAT(Run({"climb-test", "list"}).out, HasSubstr("no climb tests"));
 }
 

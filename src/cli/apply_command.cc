@@ -139,12 +139,12 @@ struct ApplyFlags {
 
 absl::StatusOr<ApplyFlags> ReadApplyFlags(const Invocation& invocation) {
   ApplyFlags flags;
-  ASSIGN_OR_RETURN(flags.meta, ReadMetaFlags(invocation));
   if (invocation.Has("--max-actions")) {
     ASSIGN_OR_RETURN(flags.max_actions,
                      ParsePositiveInt("--max-actions", invocation.Value("--max-actions")));
   }
   ASSIGN_OR_RETURN(flags.budget_share, BudgetShare(invocation));
+  ASSIGN_OR_RETURN(flags.meta, ReadMetaFlags(invocation));
   return flags;
 }
 
