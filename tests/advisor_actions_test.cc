@@ -201,6 +201,9 @@ TEST_F(AdvisorActionsTest, ListActionsPagesByKeyAndFiltersByAdSet) {
   } while (!token.empty());
   EXPECT_THAT(seen, ElementsAre("as_a", "as_b", "as_c"));
 
+  // The largest page, as rungctl apply asks for it.
+  ASSERT_OK_AND_ASSIGN(const ActionPage largest, advisor_->ListActions("act_1", "", 1000, ""));
+  EXPECT_EQ(largest.actions.size(), 3u);
   ASSERT_OK_AND_ASSIGN(const ActionPage one, advisor_->ListActions("act_1", "as_b", 0, ""));
   ASSERT_EQ(one.actions.size(), 1u);
   EXPECT_EQ(one.actions[0].ad_set_id, "as_b");

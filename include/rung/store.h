@@ -278,9 +278,6 @@ class AccountStore {
 // Which action records ListActions answers: those of one account (and one
 // ad set of it, when set), in key order after `after_key`.
 struct ActionQuery {
-  // The longest page: a record carries every step with its params.
-  static constexpr int kMaxLimit = 1000;
-
   // Required.
   std::string account_id;
   // Empty: every ad set of the account.
@@ -312,7 +309,7 @@ class ActionStore {
   virtual absl::StatusOr<ActionRecord> GetAction(std::string_view key) = 0;
 
   // Matching records in key order, at most query.limit. INVALID_ARGUMENT
-  // for a limit outside [1, ActionQuery::kMaxLimit] or an empty account.
+  // for a limit that is not positive or an empty account.
   virtual absl::StatusOr<std::vector<ActionRecord>> ListActions(const ActionQuery& query) = 0;
 };
 

@@ -141,7 +141,7 @@ absl::Status CheckStorableAction(const ActionRecord& record) {
 
 absl::Status CheckActionQuery(const ActionQuery& query) {
   RETURN_IF_ERROR(CheckNotEmpty(query.account_id, "action_query.account_id"));
-  return CheckPageLimit(query.limit, ActionQuery::kMaxLimit);
+  return CheckPageLimit(query.limit);
 }
 
 }  // namespace rung

@@ -39,7 +39,7 @@ absl::Status CheckStorableAccount(const AccountRecord& account);
 // record's created_at is not checked: the store sets it.
 absl::Status CheckStorableAction(const ActionRecord& record);
 
-// No account, or a limit outside [1, ActionQuery::kMaxLimit].
+// No account, or a limit that is not positive.
 absl::Status CheckActionQuery(const ActionQuery& query);
 
 }  // namespace rung

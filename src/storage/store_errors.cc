@@ -12,13 +12,6 @@ absl::Status CheckPageLimit(int limit) {
   return absl::InvalidArgumentError(absl::StrFormat("limit: must be positive, got %d", limit));
 }
 
-absl::Status CheckPageLimit(int limit, int max_limit) {
-  RETURN_IF_ERROR(CheckPageLimit(limit));
-  if (limit <= max_limit) return absl::OkStatus();
-  return absl::InvalidArgumentError(
-      absl::StrFormat("limit: must be at most %d, got %d", max_limit, limit));
-}
-
 absl::Status AdSetNotFound(absl::string_view ad_set_id) {
   return absl::NotFoundError(absl::StrCat("ad set '", ad_set_id, "' not found"));
 }

@@ -17,9 +17,6 @@ namespace rung {
 
 // INVALID_ARGUMENT for a page of no rows: "limit: must be positive, got 0".
 absl::Status CheckPageLimit(int limit);
-// The same, and for a page longer than `max_limit`: "limit: must be at most
-// 1000, got 1001".
-absl::Status CheckPageLimit(int limit, int max_limit);
 
 // NOT_FOUND: "ad set 'as_1' not found".
 absl::Status AdSetNotFound(absl::string_view ad_set_id);
