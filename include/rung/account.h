@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "rung/week.h"
 
 namespace rung {
 
@@ -45,6 +46,11 @@ absl::Status ValidateAccount(const AccountRecord& account);
 // IANA name (so never a file path or the host's "localtime") or this host's
 // time zone database does not know it.
 absl::StatusOr<absl::TimeZone> LoadAccountTimeZone(std::string_view name);
+
+// The last complete week at `now` in an account's time zone, or in UTC when
+// the account has none recorded (`time_zone` empty): what evaluations,
+// plans and apply all count from.
+absl::StatusOr<Week> LastCompleteWeekOfAccount(std::string_view time_zone, absl::Time now);
 
 }  // namespace rung
 

@@ -252,7 +252,8 @@ class Advisor {
                           absl::FunctionRef<absl::Status(Decided)> keep);
   absl::CivilDay Today() const;
   // The plan of `recommendation`, its test read from the store.
-  absl::StatusOr<ActionPlan> PlanFor(const Recommendation& recommendation, double budget_share);
+  absl::StatusOr<ActionPlan> PlanFor(const Recommendation& recommendation,
+                                     const PlanSettings& settings);
 
   Store* store_;
   VersionLease version_lease_;

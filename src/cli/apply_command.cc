@@ -110,11 +110,9 @@ absl::StatusOr<Week> LastCompleteWeekOf(Session& session, const std::string& acc
   request.set_account_id(account_id);
   v1::GetAccountResponse response;
   const absl::Status status = session.Call(&AdvisorStub::GetAccount, request, &response);
-  if (absl::IsNotFound(status)) return Week::LastComplete(now);
+  if (absl::IsNotFound(status)) return LastCompleteWeekOfAccount("", now);
   RETURN_IF_ERROR(status);
-  if (response.account().time_zone().empty()) return Week::LastComplete(now);
-  ASSIGN_OR_RETURN(const absl::TimeZone zone, LoadAccountTimeZone(response.account().time_zone()));
-  return Week::LastCompleteIn(now, zone);
+  return LastCompleteWeekOfAccount(response.account().time_zone(), now);
 }
 
 // One ad account's writer and runner, with a Graph client of its own, so

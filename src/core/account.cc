@@ -72,4 +72,10 @@ absl::Status ValidateAccount(const AccountRecord& account) {
   return zone.ok() ? zone : WithMessagePrefix("account.time_zone: ", zone);
 }
 
+absl::StatusOr<Week> LastCompleteWeekOfAccount(std::string_view time_zone, absl::Time now) {
+  if (time_zone.empty()) return Week::LastComplete(now);
+  ASSIGN_OR_RETURN(const absl::TimeZone zone, LoadAccountTimeZone(time_zone));
+  return Week::LastCompleteIn(now, zone);
+}
+
 }  // namespace rung

@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "core/ids.h"
@@ -46,11 +47,10 @@ absl::Status CheckPlanRequest(const PlanRequest& request, int max_batch_size) {
 // before a sync recorded one.
 absl::StatusOr<Week> CurrentWeekOf(Store* store, const std::string& account_id, absl::Time now) {
   const absl::StatusOr<AccountRecord> account = store->GetAccount(account_id);
-  if (absl::IsNotFound(account.status())) return Week::LastComplete(now).Next();
-  RETURN_IF_ERROR(account.status());
-  if (account->time_zone.empty()) return Week::LastComplete(now).Next();
-  ASSIGN_OR_RETURN(const absl::TimeZone zone, LoadAccountTimeZone(account->time_zone));
-  return Week::LastCompleteIn(now, zone).Next();
+  if (!account.ok() && !absl::IsNotFound(account.status())) return account.status();
+  ASSIGN_OR_RETURN(const Week last,
+                   LastCompleteWeekOfAccount(account.ok() ? account->time_zone : "", now));
+  return last.Next();
 }
 
 // Parameters that must never be stored: Meta's secrets.
@@ -119,7 +119,7 @@ absl::StatusOr<ActionPage> Advisor::ListActions(std::string_view account_id,
 }
 
 absl::StatusOr<ActionPlan> Advisor::PlanFor(const Recommendation& recommendation,
-                                            double budget_share) {
+                                            const PlanSettings& settings) {
   std::optional<ClimbTest> test;
   if (!recommendation.climb_test_id.empty()) {
     absl::StatusOr<ClimbTest> stored = store_->GetClimbTest(recommendation.climb_test_id);
@@ -129,15 +129,25 @@ absl::StatusOr<ActionPlan> Advisor::PlanFor(const Recommendation& recommendation
       return stored.status();
     }
   }
-  PlanSettings settings;
-  settings.budget_share = budget_share;
-  ASSIGN_OR_RETURN(settings.start_week, CurrentWeekOf(store_, recommendation.account_id, clock_()));
   return PlanAction(recommendation, test.has_value() ? &*test : nullptr, settings);
 }
 
 absl::StatusOr<PlanPage> Advisor::PlanActions(const PlanRequest& request) {
   RETURN_IF_ERROR(CheckPlanRequest(request, options_.max_batch_size));
   PlanPage page;
+  const absl::Time now = clock_();
+  // Each account's current week, read once per request rather than per ad set.
+  absl::flat_hash_map<std::string, Week> start_weeks;
+  auto plan_for = [&](const Recommendation& recommendation) -> absl::StatusOr<ActionPlan> {
+    auto [found, inserted] = start_weeks.try_emplace(recommendation.account_id);
+    if (inserted) {
+      ASSIGN_OR_RETURN(found->second, CurrentWeekOf(store_, recommendation.account_id, now));
+    }
+    PlanSettings settings;
+    settings.budget_share = request.budget_share;
+    settings.start_week = found->second;
+    return PlanFor(recommendation, settings);
+  };
   // Both ad sets of a test carry its verdict, which is one plan.
   absl::flat_hash_set<std::string> planned;
   auto add = [&](ActionPlan plan) {
@@ -147,7 +157,7 @@ absl::StatusOr<PlanPage> Advisor::PlanActions(const PlanRequest& request) {
     for (const std::string& ad_set_id : request.ad_set_ids) {
       ASSIGN_OR_RETURN(const Recommendation recommendation,
                        GetRecommendation(ad_set_id, request.as_of_week));
-      ASSIGN_OR_RETURN(ActionPlan plan, PlanFor(recommendation, request.budget_share));
+      ASSIGN_OR_RETURN(ActionPlan plan, plan_for(recommendation));
       add(std::move(plan));
     }
     return page;
@@ -155,12 +165,13 @@ absl::StatusOr<PlanPage> Advisor::PlanActions(const PlanRequest& request) {
   RecommendationFilter filter;
   filter.account_id = request.account_id;
   filter.as_of_week = request.as_of_week;
-  filter.actions = {Action::kDuplicateAndClimb, Action::kMoveDown, Action::kPromoteDuplicate,
-                    Action::kKeepCurrent};
+  for (int i = 0; i < kActionCount; ++i) {
+    if (ActsOnMeta(static_cast<Action>(i))) filter.actions.push_back(static_cast<Action>(i));
+  }
   ASSIGN_OR_RETURN(RecommendationPage advice,
                    ListRecommendations(filter, request.page_size, request.page_token));
   for (const Recommendation& recommendation : advice.recommendations) {
-    ASSIGN_OR_RETURN(ActionPlan plan, PlanFor(recommendation, request.budget_share));
+    ASSIGN_OR_RETURN(ActionPlan plan, plan_for(recommendation));
     // A duplicate's verdict is planned with its original, which the same
     // account lists, perhaps on another page.
     if (plan.ad_set_id != recommendation.ad_set_id) continue;
