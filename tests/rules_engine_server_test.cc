@@ -412,7 +412,7 @@ TEST_F(ClimbTestLifecycleTest, StartChecksTheRungAndRefusesASecondTest) {
   grpc::Status status = StartTest("as_orig", "as_two_up", 3, &test);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_THAT(status.error_message(), HasSubstr("InitiateCheckout"));
-  EXPECT_EQ(StartTest("as_orig", "as_missing", 3, &test).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(StartTest("as_missing", "as_dup", 3, &test).error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(StartTest("as_orig", "as_orig", 3, &test).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
 
@@ -429,6 +429,22 @@ TEST_F(ClimbTestLifecycleTest, StartChecksTheRungAndRefusesASecondTest) {
   Ingest({Record("act_1", "as_base", 3, "AddToCart", {{"AddToCart", 85}})});
   EXPECT_EQ(StartTest("as_base", "as_dup", 3, &test).error_code(),
             grpc::StatusCode::ALREADY_EXISTS);
+}
+
+// As `rungctl apply` does: the duplicate exists on Meta, but no week of it
+// has been reported yet. Its first weeks are then judged as usual.
+TEST_F(ClimbTestLifecycleTest, ADuplicateWithNoStoredWeekYetIsTakenAsTheRungAbove) {
+  IngestOriginalUntilReady();
+
+  v1::ClimbTest test;
+  const grpc::Status status = StartTest("as_orig", "as_dup", 3, &test);
+
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(test.account_id(), "act_1");
+  EXPECT_EQ(test.to_event(), "InitiateCheckout");
+  IngestTestWeeks(10, 9);
+  MustEvaluate(WeekAt(4));
+  EXPECT_THAT(Tests(v1::CLIMB_TEST_STATE_PROMOTED), SizeIs(1));
 }
 
 TEST_F(ClimbTestLifecycleTest, ContinueThenPromote_SpecScenario7) {

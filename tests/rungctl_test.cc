@@ -403,9 +403,6 @@ TEST_F(RungctlTest, PlanPrintsEachActionsCallsAndChangesNothing) {
   EXPECT_THAT(Run({"climb-test", "list"}).out, HasSubstr("no climb tests"));
 }
 
-// TODO(apply): a test of `apply --execute` that runs the real binaries
-// against the fake Graph API, killing rungctl mid-run and running it again
-// (the crash test); act_action_runner_test covers the runner itself.
 TEST_F(RungctlTest, ApplyWithoutExecutePrintsThePlanAndChangesNothing) {
   SeedAndEvaluate();
 

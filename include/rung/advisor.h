@@ -186,8 +186,9 @@ class Advisor {
 
   // Starts a test of `duplicate` optimizing the rung just above the one
   // `original` optimizes at `start_week` (empty: the current week).
-  // FAILED_PRECONDITION when it does not, ALREADY_EXISTS when either ad set
-  // is in a running test.
+  // FAILED_PRECONDITION when its stored weeks show otherwise, ALREADY_EXISTS
+  // when either ad set is in a running test. A duplicate with no stored week
+  // yet is accepted: Meta made it moments ago.
   absl::StatusOr<ClimbTest> StartClimbTest(std::string_view original_ad_set_id,
                                            std::string_view duplicate_ad_set_id,
                                            std::string_view start_week);

@@ -701,6 +701,7 @@ struct FakeGraph::State {
     FakeAnswer answer;
     int times;
     bool after_serving = false;  // LoseNextAnswer: serve the request, then answer this
+    bool hold = false;           // HoldNext: wait for ReleaseHeld, then answer this unserved
   };
 
   // An ad set, ad or campaign of a stored account, found by its id.
@@ -721,6 +722,8 @@ struct FakeGraph::State {
   bool recording ABSL_GUARDED_BY(mu) = true;
   std::vector<RecordedRequest> requests ABSL_GUARDED_BY(mu);
   int request_count ABSL_GUARDED_BY(mu) = 0;
+  bool held_arrived ABSL_GUARDED_BY(mu) = false;
+  bool held_released ABSL_GUARDED_BY(mu) = false;
   std::map<std::string, int> writes ABSL_GUARDED_BY(mu);  // POSTs by path
   // Ids of the ad sets and ads that POSTs make, Meta-sized.
   int64_t next_object_id ABSL_GUARDED_BY(mu) = 120'210'000'000'000'001;
@@ -1176,6 +1179,7 @@ FakeGraph::FakeGraph(std::string token, std::string app_secret)
 }
 
 FakeGraph::~FakeGraph() {
+  ReleaseHeld();
   // stop() does nothing before listening has begun: wait out that short window.
   while (!server_->is_running() && !state_->listen_returned) std::this_thread::yield();
   server_->stop();
@@ -1195,7 +1199,11 @@ void FakeGraph::Serve(const httplib::Request& request, httplib::Response& respon
     if (recorded.method == "POST") ++state_->writes[recorded.path];
     // Scripted answers come first, so a test can script even a 190 itself.
     const std::optional<State::Scripted> scripted = state_->TakeScripted(recorded.path);
-    if (scripted && !scripted->after_serving) {
+    if (scripted && scripted->hold) {
+      state_->held_arrived = true;
+      state_->mu.Await(absl::Condition(&state_->held_released));
+      answer = scripted->answer;
+    } else if (scripted && !scripted->after_serving) {
       answer = scripted->answer;
     } else {
       std::optional<FakeAnswer> refused = state_->CheckCredentials(recorded);
@@ -1257,6 +1265,23 @@ void FakeGraph::FailNext(std::string path_suffix, FakeAnswer answer, int times) 
 void FakeGraph::LoseNextAnswer(std::string path_suffix, FakeAnswer answer) {
   absl::MutexLock lock(&state_->mu);
   state_->scripted.push_back({std::move(path_suffix), std::move(answer), 1, true});
+}
+
+void FakeGraph::HoldNext(std::string path_suffix) {
+  absl::MutexLock lock(&state_->mu);
+  state_->held_arrived = false;
+  state_->held_released = false;
+  state_->scripted.push_back({std::move(path_suffix), ServerError(), 1, false, true});
+}
+
+void FakeGraph::AwaitHeld() {
+  absl::MutexLock lock(&state_->mu);
+  state_->mu.Await(absl::Condition(&state_->held_arrived));
+}
+
+void FakeGraph::ReleaseHeld() {
+  absl::MutexLock lock(&state_->mu);
+  state_->held_released = true;
 }
 
 FakeAnswer FakeGraph::Error(int code, int subcode, std::string message, std::string type,

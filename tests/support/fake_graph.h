@@ -135,6 +135,12 @@ class FakeGraph {
   // The next request whose path ends with `path_suffix` is served, a write done, but `answer`
   // goes back instead of Meta's: an answer lost after Meta acted (a timeout, a crash).
   void LoseNextAnswer(std::string path_suffix, FakeAnswer answer);
+  // The next request whose path ends with `path_suffix` is held, neither done nor answered,
+  // until ReleaseHeld (or the fake's end), and then answers HTTP 500 having done nothing: a
+  // point at which a test can kill its client mid-run without racing it.
+  void HoldNext(std::string path_suffix);
+  void AwaitHeld();  // blocks until the held request has arrived
+  void ReleaseHeld();
   // Meta-shaped answers. Error includes fbtrace_id; subcode 0 leaves error_subcode out.
   static FakeAnswer Error(int code, int subcode, std::string message,
                           std::string type = "OAuthException", bool is_transient = false,

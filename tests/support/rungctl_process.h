@@ -8,6 +8,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -85,66 +86,104 @@ inline void Drain(std::vector<std::pair<int, std::string*>> fds) {
   }
 }
 
-// Runs the built rungctl with `args`. Its environment is this process's,
-// less RUNG_SERVER and RUNG_TOKEN, plus `options.extra_env`.
-inline Result RunRungctl(const std::vector<std::string>& args, const RunOptions& options = {}) {
-  Result result;
-  test_support::TempDir scratch;
-  const std::string input_path = scratch.File("stdin");
-  std::ofstream(input_path, std::ios::binary) << options.input;
+// The built rungctl, started and not yet waited for: a test may kill it
+// mid-run (Kill) before collecting what it printed (Finish).
+class RungctlProcess {
+ public:
+  // Starts it with `args`. Its environment is this process's, less RUNG_SERVER
+  // and RUNG_TOKEN, plus `options.extra_env`.
+  RungctlProcess(const std::vector<std::string>& args, const RunOptions& options = {}) {
+    // The child has its stdin open before posix_spawn returns, so the file may go with `scratch`.
+    test_support::TempDir scratch;
+    const std::string input_path = scratch.File("stdin");
+    std::ofstream(input_path, std::ios::binary) << options.input;
 
-  std::vector<std::string> env;
-  for (char** entry = environ; *entry != nullptr; ++entry) {
-    if (!absl::StartsWith(*entry, "RUNG_SERVER=") && !absl::StartsWith(*entry, "RUNG_TOKEN=")) {
-      env.emplace_back(*entry);
+    std::vector<std::string> env;
+    for (char** entry = environ; *entry != nullptr; ++entry) {
+      if (!absl::StartsWith(*entry, "RUNG_SERVER=") && !absl::StartsWith(*entry, "RUNG_TOKEN=")) {
+        env.emplace_back(*entry);
+      }
+    }
+    env.insert(env.end(), options.extra_env.begin(), options.extra_env.end());
+    std::vector<std::string> argv_strings = {RUNGCTL_PATH};
+    argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+    auto pointers = [](std::vector<std::string>& strings) {
+      std::vector<char*> c_strings;
+      for (std::string& s : strings) c_strings.push_back(s.data());
+      c_strings.push_back(nullptr);
+      return c_strings;
+    };
+    std::vector<char*> argv = pointers(argv_strings);
+    std::vector<char*> envp = pointers(env);
+
+    int out_pipe[2];
+    int err_fds[2];  // [0] read by the test, [1] the child's stderr
+    EXPECT_EQ(pipe2(out_pipe, O_CLOEXEC), 0);
+    if (options.stderr_is_terminal) {
+      err_fds[0] = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+      EXPECT_GE(err_fds[0], 0);
+      EXPECT_EQ(grantpt(err_fds[0]), 0);
+      EXPECT_EQ(unlockpt(err_fds[0]), 0);
+      err_fds[1] = open(ptsname(err_fds[0]), O_RDWR | O_NOCTTY | O_CLOEXEC);
+    } else {
+      EXPECT_EQ(pipe2(err_fds, O_CLOEXEC), 0);
+    }
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, input_path.c_str(), O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, err_fds[1], STDERR_FILENO);
+    if (!options.cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, options.cwd.c_str());
+    const int spawned =
+        posix_spawn(&pid_, RUNGCTL_PATH, &actions, nullptr, argv.data(), envp.data());
+    posix_spawn_file_actions_destroy(&actions);
+    close(out_pipe[1]);
+    close(err_fds[1]);
+    out_fd_ = out_pipe[0];
+    err_fd_ = err_fds[0];
+    if (spawned != 0) {
+      ADD_FAILURE() << "cannot start " << RUNGCTL_PATH << ": " << strerror(spawned);
+      pid_ = 0;
     }
   }
-  env.insert(env.end(), options.extra_env.begin(), options.extra_env.end());
-  std::vector<std::string> argv_strings = {RUNGCTL_PATH};
-  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-  auto pointers = [](std::vector<std::string>& strings) {
-    std::vector<char*> c_strings;
-    for (std::string& s : strings) c_strings.push_back(s.data());
-    c_strings.push_back(nullptr);
-    return c_strings;
-  };
-  std::vector<char*> argv = pointers(argv_strings);
-  std::vector<char*> envp = pointers(env);
-
-  int out_pipe[2];
-  int err_fds[2];  // [0] read by the test, [1] the child's stderr
-  EXPECT_EQ(pipe2(out_pipe, O_CLOEXEC), 0);
-  if (options.stderr_is_terminal) {
-    err_fds[0] = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-    EXPECT_GE(err_fds[0], 0);
-    EXPECT_EQ(grantpt(err_fds[0]), 0);
-    EXPECT_EQ(unlockpt(err_fds[0]), 0);
-    err_fds[1] = open(ptsname(err_fds[0]), O_RDWR | O_NOCTTY | O_CLOEXEC);
-  } else {
-    EXPECT_EQ(pipe2(err_fds, O_CLOEXEC), 0);
+  ~RungctlProcess() {
+    Kill();
+    if (pid_ > 0) Finish();
   }
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, input_path.c_str(), O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, err_fds[1], STDERR_FILENO);
-  if (!options.cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, options.cwd.c_str());
-  pid_t pid = 0;
-  const int spawned = posix_spawn(&pid, RUNGCTL_PATH, &actions, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  close(out_pipe[1]);
-  close(err_fds[1]);
-  if (spawned != 0) {
-    ADD_FAILURE() << "cannot start " << RUNGCTL_PATH << ": " << strerror(spawned);
-    close(out_pipe[0]);
-    close(err_fds[0]);
+  RungctlProcess(const RungctlProcess&) = delete;
+  RungctlProcess& operator=(const RungctlProcess&) = delete;
+
+  void Kill() {
+    if (pid_ > 0) {
+      EXPECT_EQ(kill(pid_, SIGKILL), 0) << strerror(errno);
+    }
+  }
+
+  // Reads its output to the end and waits for it; exit_code -1 when a signal ended it.
+  Result Finish() {
+    Result result;
+    if (pid_ <= 0) {
+      close(out_fd_);
+      close(err_fd_);
+      return result;
+    }
+    Drain({{out_fd_, &result.out}, {err_fd_, &result.err}});
+    int status = 0;
+    EXPECT_EQ(waitpid(pid_, &status, 0), pid_);
+    pid_ = 0;
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return result;
   }
-  Drain({{out_pipe[0], &result.out}, {err_fds[0], &result.err}});
-  int status = 0;
-  EXPECT_EQ(waitpid(pid, &status, 0), pid);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
+
+ private:
+  pid_t pid_ = 0;
+  int out_fd_ = -1;
+  int err_fd_ = -1;
+};
+
+// Runs the built rungctl with `args` to its end.
+inline Result RunRungctl(const std::vector<std::string>& args, const RunOptions& options = {}) {
+  return RungctlProcess(args, options).Finish();
 }
 
 inline std::string Fixture(const std::string& name) {
