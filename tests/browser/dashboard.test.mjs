@@ -50,8 +50,40 @@ function startRungd(dbPath, extraArgs = []) {
   });
 }
 
+// Starts a rungd that checks tokens: `tokens` maps each token's name to its
+// role and secret.
+async function startRungdWithTokens(name, tokens) {
+  const config = join(workDir, `${name}.textproto`);
+  const entries = Object.entries(tokens).map(([tokenName, {role, secret}]) =>
+    `tokens { name: "${tokenName}" role: ${role} sha256: "${createHash('sha256').update(secret).digest('hex')}" }`);
+  await writeFile(config, `auth { ${entries.join(' ')} }\n`);
+  return startRungd(join(workDir, `${name}.db`), [`--config=${config}`]);
+}
+
+async function stopRungd(daemon) {
+  if (daemon.child.exitCode !== null || daemon.child.signalCode !== null) return;
+  daemon.child.kill('SIGTERM');
+  await once(daemon.child, 'exit');
+}
+
 function python(args) {
   return run('/usr/bin/python3', args, {env: {...process.env, PYTHONPATH: PY_DIR, PYTHONDONTWRITEBYTECODE: '1'}});
+}
+
+// Makes gRPC calls in order through the generated stubs, each as [method,
+// token or '', request in protobuf JSON].
+function grpcCalls(server, calls) {
+  return python(['-c', `
+import json, sys, grpc
+from google.protobuf import json_format
+from rung.v1 import advisor_service_pb2 as api, advisor_service_pb2_grpc as api_grpc
+with grpc.insecure_channel(sys.argv[1]) as channel:
+    stub = api_grpc.AdvisorServiceStub(channel)
+    for method, token, request in json.loads(sys.argv[2]):
+        message = json_format.ParseDict(request, getattr(api, method + "Request")())
+        metadata = [("authorization", "Bearer " + token)] if token else None
+        getattr(stub, method)(message, metadata=metadata, timeout=30)
+`, server, JSON.stringify(calls)]);
 }
 
 async function api(path) {
@@ -107,6 +139,18 @@ async function screenshot(name) {
   await page.screenshot({path: join(ARTIFACT_DIR, name), fullPage: true});
 }
 
+// A page in a context of its own (its own sessionStorage) that answers the
+// token prompt with `token`; `prompts` collects what it was asked.
+async function pageWithToken(token) {
+  const context = await browser.newContext({viewport: {width: 1280, height: 900}});
+  const tokenPage = await context.newPage();
+  tokenPage.setDefaultTimeout(15000);
+  tokenPage.on('pageerror', (error) => pageErrors.push(error.message));
+  const prompts = [];
+  tokenPage.on('dialog', (dialog) => { prompts.push(dialog.message()); dialog.accept(token); });
+  return {context, page: tokenPage, prompts};
+}
+
 before(async () => {
   workDir = await mkdtemp(join(tmpdir(), 'rung-browser-'));
   rungd = await startRungd(join(workDir, 'rung.db'));
@@ -120,10 +164,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  if (rungd && rungd.child.exitCode === null) {
-    rungd.child.kill('SIGTERM');
-    await once(rungd.child, 'exit');
-  }
+  if (rungd) await stopRungd(rungd);
   if (workDir) await rm(workDir, {recursive: true, force: true});
 });
 
@@ -314,14 +355,8 @@ test('at a phone\'s width nothing overflows the page but the table, which scroll
 
 test('an account with data but no evaluation says to run rungctl evaluate', async () => {
   const asOfWeek = (await allRecommendations())[0].asOfWeek;
-  await python(['-c', `
-import sys, grpc
-from rung.v1 import ad_set_pb2, advisor_service_pb2 as api, advisor_service_pb2_grpc as api_grpc
-week = ad_set_pb2.AdSetWeek(account_id="act_new", campaign_id="cmp_new", ad_set_id="as_not_evaluated",
-                            week_start=sys.argv[2], optimization_event="Purchase", event_counts={"Purchase": 12})
-with grpc.insecure_channel(sys.argv[1]) as channel:
-    api_grpc.AdvisorServiceStub(channel).IngestWeeks(api.IngestWeeksRequest(weeks=[week]), timeout=30)
-`, rungd.grpc, asOfWeek]);
+  await grpcCalls(rungd.grpc, [['IngestWeeks', '', {weeks: [{accountId: 'act_new', campaignId: 'cmp_new',
+    adSetId: 'as_not_evaluated', weekStart: asOfWeek, optimizationEvent: 'Purchase', eventCounts: {Purchase: 12}}]}]]);
 
   const accounts = [...new Set((await apiOk('/v1/adsets?page_size=100')).adSets.map((adSet) => adSet.accountId))];
   assert.ok(accounts.includes('act_new'));
@@ -341,14 +376,8 @@ with grpc.insecure_channel(sys.argv[1]) as channel:
 
 test('with tokens, the page asks once for a token and sends it as a header, never in a URL', async () => {
   const token = 'dashboard-reader-secret';
-  const config = join(workDir, 'tokens.textproto');
-  const hash = createHash('sha256').update(token).digest('hex');
-  await writeFile(config, `auth { tokens { name: "dashboard" role: ROLE_READER sha256: "${hash}" } }\n`);
-  const secured = await startRungd(join(workDir, 'secured.db'), [`--config=${config}`]);
-  const context = await browser.newContext();
-  const tokenPage = await context.newPage();
-  const prompts = [];
-  tokenPage.on('dialog', (dialog) => { prompts.push(dialog.message()); dialog.accept(token); });
+  const secured = await startRungdWithTokens('secured', {dashboard: {role: 'ROLE_READER', secret: token}});
+  const {context, page: tokenPage, prompts} = await pageWithToken(token);
   const sent = [];
   tokenPage.on('request', (request) => {
     if (request.url().includes('/v1/')) sent.push({url: request.url(), authorization: request.headers().authorization});
@@ -364,8 +393,7 @@ test('with tokens, the page asks once for a token and sends it as a header, neve
     assert.equal(await tokenPage.evaluate(() => sessionStorage.getItem('rungToken')), token);
   } finally {
     await context.close();
-    secured.child.kill('SIGTERM');
-    await once(secured.child, 'exit');
+    await stopRungd(secured);
   }
 });
 
