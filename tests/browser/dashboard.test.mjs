@@ -51,12 +51,12 @@ function startRungd(dbPath, extraArgs = []) {
 }
 
 // Starts a rungd that checks tokens: `tokens` maps each token's name to its
-// role and secret.
-async function startRungdWithTokens(name, tokens) {
+// role and secret. `moreConfig` is added to the config file as it is.
+async function startRungdWithTokens(name, tokens, moreConfig = '') {
   const config = join(workDir, `${name}.textproto`);
   const entries = Object.entries(tokens).map(([tokenName, {role, secret}]) =>
     `tokens { name: "${tokenName}" role: ${role} sha256: "${createHash('sha256').update(secret).digest('hex')}" }`);
-  await writeFile(config, `auth { ${entries.join(' ')} }\n`);
+  await writeFile(config, `auth { ${entries.join(' ')} }\n${moreConfig}`);
   return startRungd(join(workDir, `${name}.db`), [`--config=${config}`]);
 }
 
@@ -86,28 +86,32 @@ with grpc.insecure_channel(sys.argv[1]) as channel:
 `, server, JSON.stringify(calls)]);
 }
 
-async function api(path) {
-  const response = await fetch(baseUrl + path);
+// `base`: another daemon's HTTP address; `token`: a bearer token for it.
+async function api(path, {base = baseUrl, token = ''} = {}) {
+  const response = await fetch(base + path, {headers: token ? {Authorization: 'Bearer ' + token} : {}});
   const body = await response.json();
   return {status: response.status, body};
 }
 
-async function apiOk(path) {
-  const {status, body} = await api(path);
+async function apiOk(path, options) {
+  const {status, body} = await api(path, options);
   assert.equal(status, 200, `${path}: ${JSON.stringify(body)}`);
   return body;
 }
 
-async function allRecommendations(query = '') {
-  const recs = [];
+// Every item of a list, two to a page. `query` goes on as it is ("&flag=X").
+async function allPages(path, field, query = '', options = {}) {
+  const items = [];
   let token = '';
   do {
-    const body = await apiOk(`/v1/recommendations?page_size=2&page_token=${encodeURIComponent(token)}${query}`);
-    recs.push(...body.recommendations);
+    const body = await apiOk(`${path}?page_size=2&page_token=${encodeURIComponent(token)}${query}`, options);
+    items.push(...body[field]);
     token = body.nextPageToken;
   } while (token);
-  return recs;
+  return items;
 }
+
+const allRecommendations = (query = '') => allPages('/v1/recommendations', 'recommendations', query);
 
 const ids = (recs) => recs.map((rec) => rec.adSetId).sort();
 
@@ -134,9 +138,9 @@ async function waitForRows(expected) {
   }
 }
 
-async function screenshot(name) {
+async function screenshot(name, target = page) {
   await mkdir(ARTIFACT_DIR, {recursive: true});
-  await page.screenshot({path: join(ARTIFACT_DIR, name), fullPage: true});
+  await target.screenshot({path: join(ARTIFACT_DIR, name), fullPage: true});
 }
 
 // A page in a context of its own (its own sessionStorage) that answers the
@@ -394,6 +398,123 @@ test('with tokens, the page asks once for a token and sends it as a header, neve
   } finally {
     await context.close();
     await stopRungd(secured);
+  }
+});
+
+// The ad set view's list of actions, and what it reads them from.
+function actionRows(target) {
+  return target.$$eval('#detail table.actions tbody tr', (rows) => rows.map((row) => ({
+    key: row.dataset.key,
+    time: row.querySelector('.when time').textContent,
+    datetime: row.querySelector('.when time').getAttribute('datetime'),
+    action: row.querySelector('.badge').dataset.action,
+    state: row.querySelector('.action-state').dataset.state,
+    calls: row.querySelector('summary')?.textContent ?? null,
+    created: row.querySelector('.created')?.textContent ?? null,
+    who: row.querySelector('.who').textContent,
+  })));
+}
+
+// Opens an ad set on `target` and waits until its actions section is drawn.
+async function openActions(target, base, adSetId) {
+  await target.goto(`${base}/#adset=${adSetId}`);
+  await target.waitForFunction((id) => document.querySelector('#detail h2')?.textContent === id &&
+    document.querySelector('#detail section.actions') !== null, adSetId);
+}
+
+test('an ad set\'s view lists the actions taken on Meta for it, newest first, and who recorded them', async () => {
+  const secrets = {dashboard: 'actions-reader-secret', alice: 'apply-alice-secret', bob: 'apply-bob-secret'};
+  // Pages of two, so that the page must follow nextPageToken to see them all.
+  const daemon = await startRungdWithTokens('actions', {
+    'dashboard': {role: 'ROLE_READER', secret: secrets.dashboard},
+    'apply-alice': {role: 'ROLE_WRITER', secret: secrets.alice},
+    'apply-bob': {role: 'ROLE_WRITER', secret: secrets.bob},
+  }, 'limits { max_page_size: 2 }\n');
+  const base = `http://${daemon.http}`;
+  const {context, page: tokenPage} = await pageWithToken(secrets.dashboard);
+  try {
+    const account = 'act_acts';
+    const weeks = ['as_acted', 'as_acted_dup', 'as_other', 'as_quiet'].map((adSetId) => ({accountId: account,
+      campaignId: 'cmp_acts', adSetId, weekStart: '2026-01-05', optimizationEvent: 'Purchase',
+      eventCounts: {Purchase: 40}}));
+    const record = (adSetId, asOfWeek, action, fields) => ({action: {
+      key: `${adSetId}@${asOfWeek}@${action.replace('ACTION_', '')}`, accountId: account, adSetId, asOfWeek,
+      action, ...fields}});
+    const step = (method, path, fields) => ({method, path, doneTime: '2026-01-13T09:00:00Z', ...fields});
+    const climb = record('as_acted', '2026-01-05', 'ACTION_DUPLICATE_AND_CLIMB', {targetEvent: 'AddToCart',
+      duplicateAdSetId: 'as_acted_dup', state: 'ACTION_STATE_IN_PROGRESS',
+      steps: [step('POST', 'act_acts/adsets', {resultId: 'as_acted_dup'})]});
+    const climbDone = {action: {...climb.action, state: 'ACTION_STATE_DONE',
+      outcome: 'duplicate as_acted_dup for AddToCart, then a climb test',
+      steps: [...climb.action.steps, step('POST', 'as_acted_dup', {params: [{name: 'status', value: 'ACTIVE'}]}),
+        step('RUNGD', 'StartClimbTest', {resultId: 'ct_acts'})]}};
+    const promote = record('as_acted', '2026-01-19', 'ACTION_PROMOTE_DUPLICATE', {duplicateAdSetId: 'as_acted_dup',
+      state: 'ACTION_STATE_FAILED', outcome: '(#100) Invalid parameter',
+      steps: [step('POST', 'as_acted_dup', {params: [{name: 'daily_budget', value: '9000'}],
+        error: '(#100) Invalid parameter'})]});
+    const keep = record('as_acted', '2026-01-26', 'ACTION_KEEP_CURRENT', {duplicateAdSetId: 'as_acted_dup',
+      state: 'ACTION_STATE_SKIPPED', outcome: 'ad set as_acted is PAUSED on Meta, not ACTIVE as the advice assumed'});
+    const other = record('as_other', '2026-01-05', 'ACTION_MOVE_DOWN', {targetEvent: 'AddToCart',
+      duplicateAdSetId: 'as_other_dup', state: 'ACTION_STATE_DONE',
+      steps: [step('POST', 'act_acts/adsets', {resultId: 'as_other_dup'})]});
+    // Updated last, the climb is newest though recorded first: newest first
+    // is then neither key order nor its reverse.
+    await grpcCalls(daemon.grpc, [['IngestWeeks', secrets.alice, {weeks}],
+      ['RecordAction', secrets.alice, climb], ['RecordAction', secrets.bob, promote],
+      ['RecordAction', secrets.alice, keep], ['RecordAction', secrets.bob, other],
+      ['RecordAction', secrets.bob, climbDone]]);
+
+    const listed = await allPages(`/v1/accounts/${account}/actions`, 'actions', '', {base, token: secrets.dashboard});
+    const byKey = Object.fromEntries(listed.map((action) => [action.key, action]));
+    assert.deepEqual(Object.keys(byKey).sort(), [climb, promote, keep, other].map((r) => r.action.key).sort());
+    const newestFirst = [[climb, 'apply-bob', '3 calls', 'created as_acted_dup'],
+      [keep, 'apply-alice', null, null], [promote, 'apply-bob', '1 call, 1 failed', null]];
+    const times = newestFirst.map(([recorded]) => Date.parse(byKey[recorded.action.key].updateTime));
+    assert.ok(times[0] >= times[1] && times[1] >= times[2], JSON.stringify(times));
+    const expected = newestFirst.map(([recorded, who, calls, created]) => {
+      const stored = byKey[recorded.action.key];
+      assert.equal(stored.recordedBy, who, stored.key);
+      return {key: stored.key, who, calls, created,
+        time: new Date(stored.updateTime).toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+        datetime: stored.updateTime, action: stored.action, state: stored.state};
+    });
+
+    // The original's view, and the duplicate's: each lists the three.
+    for (const adSetId of ['as_acted', 'as_acted_dup']) {
+      await openActions(tokenPage, base, adSetId);
+      assert.deepEqual(await actionRows(tokenPage), expected, adSetId);
+      if (adSetId === 'as_acted') {
+        await tokenPage.click('#detail table.actions tbody tr:first-child summary');
+        await screenshot('dashboard-actions.png', tokenPage);
+      }
+    }
+
+    // Another ad set of the same account: nothing applied to it.
+    await openActions(tokenPage, base, 'as_quiet');
+    assert.equal(await tokenPage.$$eval('#detail table.actions', (tables) => tables.length), 0);
+    assert.match(await tokenPage.textContent('#detail section.actions .notice.empty'),
+      /Nothing applied yet.*through rungctl apply/);
+  } finally {
+    await context.close();
+    await stopRungd(daemon);
+  }
+});
+
+test('a failed load of the actions shows the API\'s message, and the rest of the ad set still shows', async () => {
+  const rec = (await allRecommendations())[0];
+  const message = 'the database is locked past the busy timeout';
+  const actions = /\/v1\/accounts\/[^/]+\/actions(\?|$)/;
+  await page.route(actions, (request) => request.fulfill({status: 503, contentType: 'application/json',
+    body: JSON.stringify({error: {code: 503, status: 'UNAVAILABLE', message}})}));
+  try {
+    await page.goto('about:blank');
+    await page.goto(`${baseUrl}/#adset=${rec.adSetId}`);
+    await page.waitForSelector('#detail section.actions .notice.error');
+    assert.match(await page.textContent('#detail section.actions .notice.error'),
+      new RegExp(`Could not load the actions taken on Meta.*${message}`));
+    assert.equal(await page.isVisible('#detail ol.ladder'), true);
+  } finally {
+    await page.unroute(actions);
   }
 });
 
