@@ -50,32 +50,68 @@ function startRungd(dbPath, extraArgs = []) {
   });
 }
 
+// Starts a rungd that checks tokens: `tokens` maps each token's name to its
+// role and secret. `moreConfig` is added to the config file as it is.
+async function startRungdWithTokens(name, tokens, moreConfig = '') {
+  const config = join(workDir, `${name}.textproto`);
+  const entries = Object.entries(tokens).map(([tokenName, {role, secret}]) =>
+    `tokens { name: "${tokenName}" role: ${role} sha256: "${createHash('sha256').update(secret).digest('hex')}" }`);
+  await writeFile(config, `auth { ${entries.join(' ')} }\n${moreConfig}`);
+  return startRungd(join(workDir, `${name}.db`), [`--config=${config}`]);
+}
+
+async function stopRungd(daemon) {
+  if (daemon.child.exitCode !== null || daemon.child.signalCode !== null) return;
+  daemon.child.kill('SIGTERM');
+  await once(daemon.child, 'exit');
+}
+
 function python(args) {
   return run('/usr/bin/python3', args, {env: {...process.env, PYTHONPATH: PY_DIR, PYTHONDONTWRITEBYTECODE: '1'}});
 }
 
-async function api(path) {
-  const response = await fetch(baseUrl + path);
+// Makes gRPC calls in order through the generated stubs, each as [method,
+// token or '', request in protobuf JSON].
+function grpcCalls(server, calls) {
+  return python(['-c', `
+import json, sys, grpc
+from google.protobuf import json_format
+from rung.v1 import advisor_service_pb2 as api, advisor_service_pb2_grpc as api_grpc
+with grpc.insecure_channel(sys.argv[1]) as channel:
+    stub = api_grpc.AdvisorServiceStub(channel)
+    for method, token, request in json.loads(sys.argv[2]):
+        message = json_format.ParseDict(request, getattr(api, method + "Request")())
+        metadata = [("authorization", "Bearer " + token)] if token else None
+        getattr(stub, method)(message, metadata=metadata, timeout=30)
+`, server, JSON.stringify(calls)]);
+}
+
+// `base`: another daemon's HTTP address; `token`: a bearer token for it.
+async function api(path, {base = baseUrl, token = ''} = {}) {
+  const response = await fetch(base + path, {headers: token ? {Authorization: 'Bearer ' + token} : {}});
   const body = await response.json();
   return {status: response.status, body};
 }
 
-async function apiOk(path) {
-  const {status, body} = await api(path);
+async function apiOk(path, options) {
+  const {status, body} = await api(path, options);
   assert.equal(status, 200, `${path}: ${JSON.stringify(body)}`);
   return body;
 }
 
-async function allRecommendations(query = '') {
-  const recs = [];
+// Every item of a list, two to a page. `query` goes on as it is ("&flag=X").
+async function allPages(path, field, query = '', options = {}) {
+  const items = [];
   let token = '';
   do {
-    const body = await apiOk(`/v1/recommendations?page_size=2&page_token=${encodeURIComponent(token)}${query}`);
-    recs.push(...body.recommendations);
+    const body = await apiOk(`${path}?page_size=2&page_token=${encodeURIComponent(token)}${query}`, options);
+    items.push(...body[field]);
     token = body.nextPageToken;
   } while (token);
-  return recs;
+  return items;
 }
+
+const allRecommendations = (query = '') => allPages('/v1/recommendations', 'recommendations', query);
 
 const ids = (recs) => recs.map((rec) => rec.adSetId).sort();
 
@@ -102,9 +138,21 @@ async function waitForRows(expected) {
   }
 }
 
-async function screenshot(name) {
+async function screenshot(name, target = page) {
   await mkdir(ARTIFACT_DIR, {recursive: true});
-  await page.screenshot({path: join(ARTIFACT_DIR, name), fullPage: true});
+  await target.screenshot({path: join(ARTIFACT_DIR, name), fullPage: true});
+}
+
+// A page in a context of its own (its own sessionStorage) that answers the
+// token prompt with `token`; `prompts` collects what it was asked.
+async function pageWithToken(token) {
+  const context = await browser.newContext({viewport: {width: 1280, height: 900}});
+  const tokenPage = await context.newPage();
+  tokenPage.setDefaultTimeout(15000);
+  tokenPage.on('pageerror', (error) => pageErrors.push(error.message));
+  const prompts = [];
+  tokenPage.on('dialog', (dialog) => { prompts.push(dialog.message()); dialog.accept(token); });
+  return {context, page: tokenPage, prompts};
 }
 
 before(async () => {
@@ -120,10 +168,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  if (rungd && rungd.child.exitCode === null) {
-    rungd.child.kill('SIGTERM');
-    await once(rungd.child, 'exit');
-  }
+  if (rungd) await stopRungd(rungd);
   if (workDir) await rm(workDir, {recursive: true, force: true});
 });
 
@@ -314,14 +359,8 @@ test('at a phone\'s width nothing overflows the page but the table, which scroll
 
 test('an account with data but no evaluation says to run rungctl evaluate', async () => {
   const asOfWeek = (await allRecommendations())[0].asOfWeek;
-  await python(['-c', `
-import sys, grpc
-from rung.v1 import ad_set_pb2, advisor_service_pb2 as api, advisor_service_pb2_grpc as api_grpc
-week = ad_set_pb2.AdSetWeek(account_id="act_new", campaign_id="cmp_new", ad_set_id="as_not_evaluated",
-                            week_start=sys.argv[2], optimization_event="Purchase", event_counts={"Purchase": 12})
-with grpc.insecure_channel(sys.argv[1]) as channel:
-    api_grpc.AdvisorServiceStub(channel).IngestWeeks(api.IngestWeeksRequest(weeks=[week]), timeout=30)
-`, rungd.grpc, asOfWeek]);
+  await grpcCalls(rungd.grpc, [['IngestWeeks', '', {weeks: [{accountId: 'act_new', campaignId: 'cmp_new',
+    adSetId: 'as_not_evaluated', weekStart: asOfWeek, optimizationEvent: 'Purchase', eventCounts: {Purchase: 12}}]}]]);
 
   const accounts = [...new Set((await apiOk('/v1/adsets?page_size=100')).adSets.map((adSet) => adSet.accountId))];
   assert.ok(accounts.includes('act_new'));
@@ -341,14 +380,8 @@ with grpc.insecure_channel(sys.argv[1]) as channel:
 
 test('with tokens, the page asks once for a token and sends it as a header, never in a URL', async () => {
   const token = 'dashboard-reader-secret';
-  const config = join(workDir, 'tokens.textproto');
-  const hash = createHash('sha256').update(token).digest('hex');
-  await writeFile(config, `auth { tokens { name: "dashboard" role: ROLE_READER sha256: "${hash}" } }\n`);
-  const secured = await startRungd(join(workDir, 'secured.db'), [`--config=${config}`]);
-  const context = await browser.newContext();
-  const tokenPage = await context.newPage();
-  const prompts = [];
-  tokenPage.on('dialog', (dialog) => { prompts.push(dialog.message()); dialog.accept(token); });
+  const secured = await startRungdWithTokens('secured', {dashboard: {role: 'ROLE_READER', secret: token}});
+  const {context, page: tokenPage, prompts} = await pageWithToken(token);
   const sent = [];
   tokenPage.on('request', (request) => {
     if (request.url().includes('/v1/')) sent.push({url: request.url(), authorization: request.headers().authorization});
@@ -364,8 +397,124 @@ test('with tokens, the page asks once for a token and sends it as a header, neve
     assert.equal(await tokenPage.evaluate(() => sessionStorage.getItem('rungToken')), token);
   } finally {
     await context.close();
-    secured.child.kill('SIGTERM');
-    await once(secured.child, 'exit');
+    await stopRungd(secured);
+  }
+});
+
+// The ad set view's list of actions, and what it reads them from.
+function actionRows(target) {
+  return target.$$eval('#detail table.actions tbody tr', (rows) => rows.map((row) => ({
+    key: row.dataset.key,
+    time: row.querySelector('.when time').textContent,
+    datetime: row.querySelector('.when time').getAttribute('datetime'),
+    action: row.querySelector('.badge').dataset.action,
+    state: row.querySelector('.action-state').dataset.state,
+    calls: row.querySelector('summary')?.textContent ?? null,
+    created: row.querySelector('.created')?.textContent ?? null,
+    who: row.querySelector('.who').textContent,
+  })));
+}
+
+// Opens an ad set on `target` and waits until its actions section is drawn.
+async function openActions(target, base, adSetId) {
+  await target.goto(`${base}/#adset=${adSetId}`);
+  await target.waitForFunction((id) => document.querySelector('#detail h2')?.textContent === id &&
+    document.querySelector('#detail section.actions') !== null, adSetId);
+}
+
+test('an ad set\'s view lists the actions taken on Meta for it, newest first, and who recorded them', async () => {
+  const secrets = {dashboard: 'actions-reader-secret', alice: 'apply-alice-secret', bob: 'apply-bob-secret'};
+  // Pages of two, so that the page must follow nextPageToken to see them all.
+  const daemon = await startRungdWithTokens('actions', {
+    'dashboard': {role: 'ROLE_READER', secret: secrets.dashboard},
+    'apply-alice': {role: 'ROLE_WRITER', secret: secrets.alice},
+    'apply-bob': {role: 'ROLE_WRITER', secret: secrets.bob},
+  }, 'limits { max_page_size: 2 }\n');
+  const base = `http://${daemon.http}`;
+  const {context, page: tokenPage} = await pageWithToken(secrets.dashboard);
+  try {
+    const account = 'act_acts';
+    const weeks = ['as_acted', 'as_acted_dup', 'as_other', 'as_quiet'].map((adSetId) => ({accountId: account,
+      campaignId: 'cmp_acts', adSetId, weekStart: '2026-01-05', optimizationEvent: 'Purchase',
+      eventCounts: {Purchase: 40}}));
+    const record = (adSetId, asOfWeek, action, fields) => ({action: {
+      key: `${adSetId}@${asOfWeek}@${action.replace('ACTION_', '')}`, accountId: account, adSetId, asOfWeek,
+      action, ...fields}});
+    const step = (method, path, fields) => ({method, path, doneTime: '2026-01-13T09:00:00Z', ...fields});
+    const climb = record('as_acted', '2026-01-05', 'ACTION_DUPLICATE_AND_CLIMB', {targetEvent: 'AddToCart',
+      duplicateAdSetId: 'as_acted_dup', state: 'ACTION_STATE_IN_PROGRESS',
+      steps: [step('POST', 'act_acts/adsets', {resultId: 'as_acted_dup'})]});
+    const climbDone = {action: {...climb.action, state: 'ACTION_STATE_DONE',
+      outcome: 'duplicate as_acted_dup for AddToCart, then a climb test',
+      steps: [...climb.action.steps, step('POST', 'as_acted_dup', {params: [{name: 'status', value: 'ACTIVE'}]}),
+        step('RUNGD', 'StartClimbTest', {resultId: 'ct_acts'})]}};
+    const promote = record('as_acted', '2026-01-19', 'ACTION_PROMOTE_DUPLICATE', {duplicateAdSetId: 'as_acted_dup',
+      state: 'ACTION_STATE_FAILED', outcome: '(#100) Invalid parameter',
+      steps: [step('POST', 'as_acted_dup', {params: [{name: 'daily_budget', value: '9000'}],
+        error: '(#100) Invalid parameter'})]});
+    const keep = record('as_acted', '2026-01-26', 'ACTION_KEEP_CURRENT', {duplicateAdSetId: 'as_acted_dup',
+      state: 'ACTION_STATE_SKIPPED', outcome: 'ad set as_acted is PAUSED on Meta, not ACTIVE as the advice assumed'});
+    const other = record('as_other', '2026-01-05', 'ACTION_MOVE_DOWN', {targetEvent: 'AddToCart',
+      duplicateAdSetId: 'as_other_dup', state: 'ACTION_STATE_DONE',
+      steps: [step('POST', 'act_acts/adsets', {resultId: 'as_other_dup'})]});
+    // Updated last, the climb is newest though recorded first: newest first
+    // is then neither key order nor its reverse.
+    await grpcCalls(daemon.grpc, [['IngestWeeks', secrets.alice, {weeks}],
+      ['RecordAction', secrets.alice, climb], ['RecordAction', secrets.bob, promote],
+      ['RecordAction', secrets.alice, keep], ['RecordAction', secrets.bob, other],
+      ['RecordAction', secrets.bob, climbDone]]);
+
+    const listed = await allPages(`/v1/accounts/${account}/actions`, 'actions', '', {base, token: secrets.dashboard});
+    const byKey = Object.fromEntries(listed.map((action) => [action.key, action]));
+    assert.deepEqual(Object.keys(byKey).sort(), [climb, promote, keep, other].map((r) => r.action.key).sort());
+    const newestFirst = [[climb, 'apply-bob', '3 calls', 'created as_acted_dup'],
+      [keep, 'apply-alice', null, null], [promote, 'apply-bob', '1 call, 1 failed', null]];
+    const times = newestFirst.map(([recorded]) => Date.parse(byKey[recorded.action.key].updateTime));
+    assert.ok(times[0] >= times[1] && times[1] >= times[2], JSON.stringify(times));
+    const expected = newestFirst.map(([recorded, who, calls, created]) => {
+      const stored = byKey[recorded.action.key];
+      assert.equal(stored.recordedBy, who, stored.key);
+      return {key: stored.key, who, calls, created,
+        time: new Date(stored.updateTime).toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+        datetime: stored.updateTime, action: stored.action, state: stored.state};
+    });
+
+    // The original's view, and the duplicate's: each lists the three.
+    for (const adSetId of ['as_acted', 'as_acted_dup']) {
+      await openActions(tokenPage, base, adSetId);
+      assert.deepEqual(await actionRows(tokenPage), expected, adSetId);
+      if (adSetId === 'as_acted') {
+        await tokenPage.click('#detail table.actions tbody tr:first-child summary');
+        await screenshot('dashboard-actions.png', tokenPage);
+      }
+    }
+
+    // Another ad set of the same account: nothing applied to it.
+    await openActions(tokenPage, base, 'as_quiet');
+    assert.equal(await tokenPage.$$eval('#detail table.actions', (tables) => tables.length), 0);
+    assert.match(await tokenPage.textContent('#detail section.actions .notice.empty'),
+      /Nothing applied yet.*through rungctl apply/);
+  } finally {
+    await context.close();
+    await stopRungd(daemon);
+  }
+});
+
+test('a failed load of the actions shows the API\'s message, and the rest of the ad set still shows', async () => {
+  const rec = (await allRecommendations())[0];
+  const message = 'the database is locked past the busy timeout';
+  const actions = /\/v1\/accounts\/[^/]+\/actions(\?|$)/;
+  await page.route(actions, (request) => request.fulfill({status: 503, contentType: 'application/json',
+    body: JSON.stringify({error: {code: 503, status: 'UNAVAILABLE', message}})}));
+  try {
+    await page.goto('about:blank');
+    await page.goto(`${baseUrl}/#adset=${rec.adSetId}`);
+    await page.waitForSelector('#detail section.actions .notice.error');
+    assert.match(await page.textContent('#detail section.actions .notice.error'),
+      new RegExp(`Could not load the actions taken on Meta.*${message}`));
+    assert.equal(await page.isVisible('#detail ol.ladder'), true);
+  } finally {
+    await page.unroute(actions);
   }
 });
 
