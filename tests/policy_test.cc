@@ -235,6 +235,32 @@ TEST(PolicyBookTest, DeploymentPolicyAndVersion) {
   EXPECT_NE(book->ladders().Find("subscription"), nullptr);
 }
 
+// Stored recommendations carry versions hashed from this text: a change to
+// it, even in spacing or order, orphans every one of them.
+TEST(PolicyBookTest, DefaultVersionIsPinned) {
+  EXPECT_EQ(CanonicalPolicyText(Policy(), LadderRegistry::BuiltIn()),
+            "learning_threshold=50\n"
+            "near_exit_fraction=0.5\n"
+            "well_optimized_multiple=4\n"
+            "consistency_weeks=3\n"
+            "cutover_threshold=30\n"
+            "stabilization_min_weeks=2\n"
+            "stabilization_max_weeks=3\n"
+            "stability_max_cv=0.25\n"
+            "climb_test_weeks=2\n"
+            "comparable_tolerance=0.10000000000000001\n"
+            "retest_growth=0.20000000000000001\n"
+            "friction_min_count=20\n"
+            "friction_ratio=10\n"
+            "default_ladder=ecommerce\n"
+            "ladder ecommerce=PageView,ViewContent,AddToCart,InitiateCheckout,Purchase\n"
+            "ladder lead_generation=PageView,ViewContent,form_start,Lead\n"
+            "ladder subscription=PageView,ViewContent,CompleteRegistration,StartTrial,Subscribe\n");
+  const absl::StatusOr<PolicyBook> book = Book();
+  ASSERT_TRUE(book.ok()) << book.status();
+  EXPECT_EQ(book->For("").version, "60744c1bade079f1");
+}
+
 TEST(PolicyBookTest, VersionIsStable) {
   const absl::StatusOr<PolicyBook> a = Book();
   const absl::StatusOr<PolicyBook> b = Book();
