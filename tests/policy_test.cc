@@ -8,6 +8,8 @@
 #include <ostream>
 #include <set>
 #include <string>
+#include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -41,51 +43,36 @@ TEST(PolicyTest, DefaultsAreTheSpecs) {
   EXPECT_TRUE(ValidatePolicy(p, "policy").ok()) << ValidatePolicy(p, "policy");
 }
 
-// One override per field, with a valid value that differs from the default.
+// One change per field of the table, to a valid value other than the
+// default, so that a field added to the table is covered here by itself.
 struct FieldChange {
   std::string field;
-  std::function<void(PolicyOverrides&)> set_override;
-  std::function<void(Policy&)> apply;
+  Policy policy;              // the default with the field changed
+  PolicyOverrides overrides;  // the field alone
 };
 
 std::vector<FieldChange> FieldChanges() {
-  return {
-      {"learning_threshold", [](PolicyOverrides& o) { o.learning_threshold = 60; },
-       [](Policy& p) { p.learning_threshold = 60; }},
-      {"near_exit_fraction", [](PolicyOverrides& o) { o.near_exit_fraction = 0.6; },
-       [](Policy& p) { p.near_exit_fraction = 0.6; }},
-      {"well_optimized_multiple", [](PolicyOverrides& o) { o.well_optimized_multiple = 5; },
-       [](Policy& p) { p.well_optimized_multiple = 5; }},
-      {"consistency_weeks", [](PolicyOverrides& o) { o.consistency_weeks = 4; },
-       [](Policy& p) { p.consistency_weeks = 4; }},
-      {"cutover_threshold", [](PolicyOverrides& o) { o.cutover_threshold = 25; },
-       [](Policy& p) { p.cutover_threshold = 25; }},
-      {"stabilization_min_weeks", [](PolicyOverrides& o) { o.stabilization_min_weeks = 3; },
-       [](Policy& p) { p.stabilization_min_weeks = 3; }},
-      {"stabilization_max_weeks", [](PolicyOverrides& o) { o.stabilization_max_weeks = 4; },
-       [](Policy& p) { p.stabilization_max_weeks = 4; }},
-      {"stability_max_cv", [](PolicyOverrides& o) { o.stability_max_cv = 0.3; },
-       [](Policy& p) { p.stability_max_cv = 0.3; }},
-      {"climb_test_weeks", [](PolicyOverrides& o) { o.climb_test_weeks = 3; },
-       [](Policy& p) { p.climb_test_weeks = 3; }},
-      {"comparable_tolerance", [](PolicyOverrides& o) { o.comparable_tolerance = 0.15; },
-       [](Policy& p) { p.comparable_tolerance = 0.15; }},
-      {"retest_growth", [](PolicyOverrides& o) { o.retest_growth = 0.25; },
-       [](Policy& p) { p.retest_growth = 0.25; }},
-      {"friction_min_count", [](PolicyOverrides& o) { o.friction_min_count = 25; },
-       [](Policy& p) { p.friction_min_count = 25; }},
-      {"friction_ratio", [](PolicyOverrides& o) { o.friction_ratio = 12; },
-       [](Policy& p) { p.friction_ratio = 12; }},
-  };
+  std::vector<FieldChange> changes;
+  ForEachPolicyField([&](std::string_view name, auto value, auto override_value) {
+    FieldChange& change = changes.emplace_back();
+    change.field = std::string(name);
+    // Counts one more, fractions and ratios a tenth more: valid for every
+    // default (a cutover still at most T, a fraction still at most 1).
+    if constexpr (std::is_integral_v<std::decay_t<decltype(Policy().*value)>>) {
+      change.policy.*value += 1;
+    } else {
+      change.policy.*value *= 1.1;
+    }
+    change.overrides.*override_value = change.policy.*value;
+  });
+  return changes;
 }
 
 TEST(PolicyTest, EqualityComparesEveryField) {
   EXPECT_EQ(Policy(), Policy());
   for (const FieldChange& change : FieldChanges()) {
-    Policy changed;
-    change.apply(changed);
-    EXPECT_NE(changed, Policy()) << change.field;
-    EXPECT_FALSE(changed == Policy()) << change.field;
+    EXPECT_NE(change.policy, Policy()) << change.field;
+    EXPECT_FALSE(change.policy == Policy()) << change.field;
   }
 }
 
@@ -97,11 +84,7 @@ TEST(ApplyOverridesTest, NoOverridesChangeNothing) {
 
 TEST(ApplyOverridesTest, OnlyPresentValuesApply) {
   for (const FieldChange& change : FieldChanges()) {
-    PolicyOverrides overrides;
-    change.set_override(overrides);
-    Policy expected;
-    change.apply(expected);
-    EXPECT_EQ(ApplyOverrides(Policy(), overrides), expected) << change.field;
+    EXPECT_EQ(ApplyOverrides(Policy(), change.overrides), change.policy) << change.field;
   }
 }
 
@@ -193,11 +176,16 @@ INSTANTIATE_TEST_SUITE_P(
         BadValue{"NanFrictionRatio", "friction_ratio", [](Policy& p) { p.friction_ratio = kNaN; }}),
     TestName);
 
+TEST(ValidatePolicyBoundTest, NamesTheFieldThatBoundsIt) {
+  Policy policy;
+  policy.cutover_threshold = 60;
+  EXPECT_EQ(ValidatePolicy(policy, "policy").message(),
+            "policy.cutover_threshold: must be at most learning_threshold (50), got 60");
+}
+
 TEST(ValidatePolicyValidTest, AcceptsEveryValidChange) {
   for (const FieldChange& change : FieldChanges()) {
-    Policy policy;
-    change.apply(policy);
-    EXPECT_TRUE(ValidatePolicy(policy, "policy").ok()) << change.field;
+    EXPECT_TRUE(ValidatePolicy(change.policy, "policy").ok()) << change.field;
   }
   Policy zero_tolerances;
   zero_tolerances.comparable_tolerance = 0;
@@ -323,17 +311,13 @@ TEST(PolicyBookTest, EverySingleValueChangesTheVersion) {
   ASSERT_TRUE(base.ok());
   std::set<std::string> versions = {base->For("").version};
   for (const FieldChange& change : FieldChanges()) {
-    Policy deployment;
-    change.apply(deployment);
-    const absl::StatusOr<PolicyBook> book = Book(deployment);
+    const absl::StatusOr<PolicyBook> book = Book(change.policy);
     ASSERT_TRUE(book.ok()) << change.field << ": " << book.status();
     EXPECT_NE(book->For("").version, base->For("").version) << change.field;
     versions.insert(book->For("").version);
 
     // The same change as an account override.
-    PolicyOverrides overrides;
-    change.set_override(overrides);
-    const absl::StatusOr<PolicyBook> with_account = Book(Policy(), {{"act_1", overrides}});
+    const absl::StatusOr<PolicyBook> with_account = Book(Policy(), {{"act_1", change.overrides}});
     ASSERT_TRUE(with_account.ok()) << change.field << ": " << with_account.status();
     EXPECT_EQ(with_account->For("act_1").version, book->For("").version) << change.field;
   }
