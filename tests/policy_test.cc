@@ -8,8 +8,6 @@
 #include <ostream>
 #include <set>
 #include <string>
-#include <string_view>
-#include <type_traits>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -17,6 +15,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rung/ladder.h"
+#include "support/policy_changes.h"
 
 namespace rung {
 namespace {
@@ -43,34 +42,12 @@ TEST(PolicyTest, DefaultsAreTheSpecs) {
   EXPECT_TRUE(ValidatePolicy(p, "policy").ok()) << ValidatePolicy(p, "policy");
 }
 
-// One change per field of the table, to a valid value other than the
-// default, so that a field added to the table is covered here by itself.
-struct FieldChange {
-  std::string field;
-  Policy policy;              // the default with the field changed
-  PolicyOverrides overrides;  // the field alone
-};
-
-std::vector<FieldChange> FieldChanges() {
-  std::vector<FieldChange> changes;
-  ForEachPolicyField([&](std::string_view name, auto value, auto override_value) {
-    FieldChange& change = changes.emplace_back();
-    change.field = std::string(name);
-    // Counts one more, fractions and ratios a tenth more: valid for every
-    // default (a cutover still at most T, a fraction still at most 1).
-    if constexpr (std::is_integral_v<std::decay_t<decltype(Policy().*value)>>) {
-      change.policy.*value += 1;
-    } else {
-      change.policy.*value *= 1.1;
-    }
-    change.overrides.*override_value = change.policy.*value;
-  });
-  return changes;
-}
+using test_support::PolicyChange;
+using test_support::PolicyChanges;
 
 TEST(PolicyTest, EqualityComparesEveryField) {
   EXPECT_EQ(Policy(), Policy());
-  for (const FieldChange& change : FieldChanges()) {
+  for (const PolicyChange& change : PolicyChanges()) {
     EXPECT_NE(change.policy, Policy()) << change.field;
     EXPECT_FALSE(change.policy == Policy()) << change.field;
   }
@@ -83,7 +60,7 @@ TEST(ApplyOverridesTest, NoOverridesChangeNothing) {
 }
 
 TEST(ApplyOverridesTest, OnlyPresentValuesApply) {
-  for (const FieldChange& change : FieldChanges()) {
+  for (const PolicyChange& change : PolicyChanges()) {
     EXPECT_EQ(ApplyOverrides(Policy(), change.overrides), change.policy) << change.field;
   }
 }
@@ -184,7 +161,7 @@ TEST(ValidatePolicyBoundTest, NamesTheFieldThatBoundsIt) {
 }
 
 TEST(ValidatePolicyValidTest, AcceptsEveryValidChange) {
-  for (const FieldChange& change : FieldChanges()) {
+  for (const PolicyChange& change : PolicyChanges()) {
     EXPECT_TRUE(ValidatePolicy(change.policy, "policy").ok()) << change.field;
   }
   Policy zero_tolerances;
@@ -310,7 +287,7 @@ TEST(PolicyBookTest, EverySingleValueChangesTheVersion) {
   const absl::StatusOr<PolicyBook> base = Book();
   ASSERT_TRUE(base.ok());
   std::set<std::string> versions = {base->For("").version};
-  for (const FieldChange& change : FieldChanges()) {
+  for (const PolicyChange& change : PolicyChanges()) {
     const absl::StatusOr<PolicyBook> book = Book(change.policy);
     ASSERT_TRUE(book.ok()) << change.field << ": " << book.status();
     EXPECT_NE(book->For("").version, base->For("").version) << change.field;
@@ -321,7 +298,7 @@ TEST(PolicyBookTest, EverySingleValueChangesTheVersion) {
     ASSERT_TRUE(with_account.ok()) << change.field << ": " << with_account.status();
     EXPECT_EQ(with_account->For("act_1").version, book->For("").version) << change.field;
   }
-  EXPECT_EQ(versions.size(), FieldChanges().size() + 1);
+  EXPECT_EQ(versions.size(), PolicyChanges().size() + 1);
 }
 
 TEST(PolicyBookTest, TinyDoubleChangesTheVersion) {
