@@ -2,9 +2,12 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
+#include <string_view>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "api/policy_proto.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "support/temp_dir.h"
@@ -118,6 +121,22 @@ TEST(ConfigTest, TheAnnotatedExampleInDeployIsValid) {
   EXPECT_EQ(config->policies->For("").policy, Policy());  // the example shows the defaults
   EXPECT_NE(config->policies->ladders().Find("app_install"), nullptr);
   EXPECT_EQ(config->policies->For("act_2002").policy.learning_threshold, 60);
+}
+
+// Its policy block says that it shows the defaults: then it must show each.
+TEST(ConfigTest, TheExampleInDeployShowsEveryPolicyValue) {
+  const char* source_dir = std::getenv("RUNG_SOURCE_DIR");
+  ASSERT_NE(source_dir, nullptr) << "ctest sets RUNG_SOURCE_DIR";
+  std::ifstream file(std::string(source_dir) + "/deploy/rungd.textproto");
+  std::stringstream text;
+  text << file.rdbuf();
+  auto parsed = ParseConfigText(text.str(), /*json=*/false, "rungd.textproto");
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  const absl::StatusOr<PolicyOverrides> shown = OverridesFromProto(parsed->policy());
+  ASSERT_TRUE(shown.ok()) << shown.status();
+  ForEachPolicyField([&](std::string_view name, auto value, auto override_value) {
+    EXPECT_EQ(*shown.*override_value, Policy().*value) << name;
+  });
 }
 
 absl::StatusOr<DaemonConfig> Resolve(const std::string& text) {

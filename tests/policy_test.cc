@@ -15,6 +15,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rung/ladder.h"
+#include "support/policy_changes.h"
 
 namespace rung {
 namespace {
@@ -41,51 +42,14 @@ TEST(PolicyTest, DefaultsAreTheSpecs) {
   EXPECT_TRUE(ValidatePolicy(p, "policy").ok()) << ValidatePolicy(p, "policy");
 }
 
-// One override per field, with a valid value that differs from the default.
-struct FieldChange {
-  std::string field;
-  std::function<void(PolicyOverrides&)> set_override;
-  std::function<void(Policy&)> apply;
-};
-
-std::vector<FieldChange> FieldChanges() {
-  return {
-      {"learning_threshold", [](PolicyOverrides& o) { o.learning_threshold = 60; },
-       [](Policy& p) { p.learning_threshold = 60; }},
-      {"near_exit_fraction", [](PolicyOverrides& o) { o.near_exit_fraction = 0.6; },
-       [](Policy& p) { p.near_exit_fraction = 0.6; }},
-      {"well_optimized_multiple", [](PolicyOverrides& o) { o.well_optimized_multiple = 5; },
-       [](Policy& p) { p.well_optimized_multiple = 5; }},
-      {"consistency_weeks", [](PolicyOverrides& o) { o.consistency_weeks = 4; },
-       [](Policy& p) { p.consistency_weeks = 4; }},
-      {"cutover_threshold", [](PolicyOverrides& o) { o.cutover_threshold = 25; },
-       [](Policy& p) { p.cutover_threshold = 25; }},
-      {"stabilization_min_weeks", [](PolicyOverrides& o) { o.stabilization_min_weeks = 3; },
-       [](Policy& p) { p.stabilization_min_weeks = 3; }},
-      {"stabilization_max_weeks", [](PolicyOverrides& o) { o.stabilization_max_weeks = 4; },
-       [](Policy& p) { p.stabilization_max_weeks = 4; }},
-      {"stability_max_cv", [](PolicyOverrides& o) { o.stability_max_cv = 0.3; },
-       [](Policy& p) { p.stability_max_cv = 0.3; }},
-      {"climb_test_weeks", [](PolicyOverrides& o) { o.climb_test_weeks = 3; },
-       [](Policy& p) { p.climb_test_weeks = 3; }},
-      {"comparable_tolerance", [](PolicyOverrides& o) { o.comparable_tolerance = 0.15; },
-       [](Policy& p) { p.comparable_tolerance = 0.15; }},
-      {"retest_growth", [](PolicyOverrides& o) { o.retest_growth = 0.25; },
-       [](Policy& p) { p.retest_growth = 0.25; }},
-      {"friction_min_count", [](PolicyOverrides& o) { o.friction_min_count = 25; },
-       [](Policy& p) { p.friction_min_count = 25; }},
-      {"friction_ratio", [](PolicyOverrides& o) { o.friction_ratio = 12; },
-       [](Policy& p) { p.friction_ratio = 12; }},
-  };
-}
+using test_support::PolicyChange;
+using test_support::PolicyChanges;
 
 TEST(PolicyTest, EqualityComparesEveryField) {
   EXPECT_EQ(Policy(), Policy());
-  for (const FieldChange& change : FieldChanges()) {
-    Policy changed;
-    change.apply(changed);
-    EXPECT_NE(changed, Policy()) << change.field;
-    EXPECT_FALSE(changed == Policy()) << change.field;
+  for (const PolicyChange& change : PolicyChanges()) {
+    EXPECT_NE(change.policy, Policy()) << change.field;
+    EXPECT_FALSE(change.policy == Policy()) << change.field;
   }
 }
 
@@ -96,12 +60,8 @@ TEST(ApplyOverridesTest, NoOverridesChangeNothing) {
 }
 
 TEST(ApplyOverridesTest, OnlyPresentValuesApply) {
-  for (const FieldChange& change : FieldChanges()) {
-    PolicyOverrides overrides;
-    change.set_override(overrides);
-    Policy expected;
-    change.apply(expected);
-    EXPECT_EQ(ApplyOverrides(Policy(), overrides), expected) << change.field;
+  for (const PolicyChange& change : PolicyChanges()) {
+    EXPECT_EQ(ApplyOverrides(Policy(), change.overrides), change.policy) << change.field;
   }
 }
 
@@ -193,11 +153,16 @@ INSTANTIATE_TEST_SUITE_P(
         BadValue{"NanFrictionRatio", "friction_ratio", [](Policy& p) { p.friction_ratio = kNaN; }}),
     TestName);
 
+TEST(ValidatePolicyBoundTest, NamesTheFieldThatBoundsIt) {
+  Policy policy;
+  policy.cutover_threshold = 60;
+  EXPECT_EQ(ValidatePolicy(policy, "policy").message(),
+            "policy.cutover_threshold: must be at most learning_threshold (50), got 60");
+}
+
 TEST(ValidatePolicyValidTest, AcceptsEveryValidChange) {
-  for (const FieldChange& change : FieldChanges()) {
-    Policy policy;
-    change.apply(policy);
-    EXPECT_TRUE(ValidatePolicy(policy, "policy").ok()) << change.field;
+  for (const PolicyChange& change : PolicyChanges()) {
+    EXPECT_TRUE(ValidatePolicy(change.policy, "policy").ok()) << change.field;
   }
   Policy zero_tolerances;
   zero_tolerances.comparable_tolerance = 0;
@@ -233,6 +198,32 @@ TEST(PolicyBookTest, DeploymentPolicyAndVersion) {
   EXPECT_LE(effective.version.size(), 64u);
   EXPECT_NE(book->ladders().Find("ecommerce"), nullptr);
   EXPECT_NE(book->ladders().Find("subscription"), nullptr);
+}
+
+// Stored recommendations carry versions hashed from this text: a change to
+// it, even in spacing or order, orphans every one of them.
+TEST(PolicyBookTest, DefaultVersionIsPinned) {
+  EXPECT_EQ(CanonicalPolicyText(Policy(), LadderRegistry::BuiltIn()),
+            "learning_threshold=50\n"
+            "near_exit_fraction=0.5\n"
+            "well_optimized_multiple=4\n"
+            "consistency_weeks=3\n"
+            "cutover_threshold=30\n"
+            "stabilization_min_weeks=2\n"
+            "stabilization_max_weeks=3\n"
+            "stability_max_cv=0.25\n"
+            "climb_test_weeks=2\n"
+            "comparable_tolerance=0.10000000000000001\n"
+            "retest_growth=0.20000000000000001\n"
+            "friction_min_count=20\n"
+            "friction_ratio=10\n"
+            "default_ladder=ecommerce\n"
+            "ladder ecommerce=PageView,ViewContent,AddToCart,InitiateCheckout,Purchase\n"
+            "ladder lead_generation=PageView,ViewContent,form_start,Lead\n"
+            "ladder subscription=PageView,ViewContent,CompleteRegistration,StartTrial,Subscribe\n");
+  const absl::StatusOr<PolicyBook> book = Book();
+  ASSERT_TRUE(book.ok()) << book.status();
+  EXPECT_EQ(book->For("").version, "60744c1bade079f1");
 }
 
 TEST(PolicyBookTest, VersionIsStable) {
@@ -296,22 +287,18 @@ TEST(PolicyBookTest, EverySingleValueChangesTheVersion) {
   const absl::StatusOr<PolicyBook> base = Book();
   ASSERT_TRUE(base.ok());
   std::set<std::string> versions = {base->For("").version};
-  for (const FieldChange& change : FieldChanges()) {
-    Policy deployment;
-    change.apply(deployment);
-    const absl::StatusOr<PolicyBook> book = Book(deployment);
+  for (const PolicyChange& change : PolicyChanges()) {
+    const absl::StatusOr<PolicyBook> book = Book(change.policy);
     ASSERT_TRUE(book.ok()) << change.field << ": " << book.status();
     EXPECT_NE(book->For("").version, base->For("").version) << change.field;
     versions.insert(book->For("").version);
 
     // The same change as an account override.
-    PolicyOverrides overrides;
-    change.set_override(overrides);
-    const absl::StatusOr<PolicyBook> with_account = Book(Policy(), {{"act_1", overrides}});
+    const absl::StatusOr<PolicyBook> with_account = Book(Policy(), {{"act_1", change.overrides}});
     ASSERT_TRUE(with_account.ok()) << change.field << ": " << with_account.status();
     EXPECT_EQ(with_account->For("act_1").version, book->For("").version) << change.field;
   }
-  EXPECT_EQ(versions.size(), FieldChanges().size() + 1);
+  EXPECT_EQ(versions.size(), PolicyChanges().size() + 1);
 }
 
 TEST(PolicyBookTest, TinyDoubleChangesTheVersion) {

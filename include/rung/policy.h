@@ -13,22 +13,32 @@
 
 namespace rung {
 
-// The thresholds of the rules engine, with the ladder policy's defaults.
-// Counts are events per week; fractions and ratios are plain numbers.
+// The thresholds of the rules engine as X(type, name, default), with the
+// ladder policy's defaults. Whatever lists them (Policy, PolicyOverrides and,
+// through ForEachPolicyField, the canonical text and the API's and config's
+// messages) is made from this one list, so that none can miss a threshold or
+// disagree on a default. Counts are events per week; fractions and ratios are
+// plain numbers. The order is the canonical text's, which versions hash: a
+// reordering alone would change every version.
+#define RUNG_POLICY_FIELDS(X)           \
+  X(int, learning_threshold, 50)        \
+  X(double, near_exit_fraction, 0.5)    \
+  X(double, well_optimized_multiple, 4) \
+  X(int, consistency_weeks, 3)          \
+  X(int, cutover_threshold, 30)         \
+  X(int, stabilization_min_weeks, 2)    \
+  X(int, stabilization_max_weeks, 3)    \
+  X(double, stability_max_cv, 0.25)     \
+  X(int, climb_test_weeks, 2)           \
+  X(double, comparable_tolerance, 0.10) \
+  X(double, retest_growth, 0.20)        \
+  X(int, friction_min_count, 20)        \
+  X(double, friction_ratio, 10)
+
 struct Policy {
-  int learning_threshold = 50;
-  double near_exit_fraction = 0.5;
-  double well_optimized_multiple = 4;
-  int consistency_weeks = 3;
-  int cutover_threshold = 30;
-  int stabilization_min_weeks = 2;
-  int stabilization_max_weeks = 3;
-  double stability_max_cv = 0.25;
-  int climb_test_weeks = 2;
-  double comparable_tolerance = 0.10;
-  double retest_growth = 0.20;
-  int friction_min_count = 20;
-  double friction_ratio = 10;
+#define RUNG_POLICY_MEMBER(type, name, default_value) type name = default_value;
+  RUNG_POLICY_FIELDS(RUNG_POLICY_MEMBER)
+#undef RUNG_POLICY_MEMBER
 
   friend bool operator==(const Policy& a, const Policy& b);
   friend bool operator!=(const Policy& a, const Policy& b) { return !(a == b); }
@@ -37,20 +47,24 @@ struct Policy {
 // A partial policy: only the values present replace the ones beneath. The
 // deployment's config and each account's overrides are this shape.
 struct PolicyOverrides {
-  std::optional<int> learning_threshold;
-  std::optional<double> near_exit_fraction;
-  std::optional<double> well_optimized_multiple;
-  std::optional<int> consistency_weeks;
-  std::optional<int> cutover_threshold;
-  std::optional<int> stabilization_min_weeks;
-  std::optional<int> stabilization_max_weeks;
-  std::optional<double> stability_max_cv;
-  std::optional<int> climb_test_weeks;
-  std::optional<double> comparable_tolerance;
-  std::optional<double> retest_growth;
-  std::optional<int> friction_min_count;
-  std::optional<double> friction_ratio;
+#define RUNG_POLICY_OVERRIDE(type, name, default_value) std::optional<type> name;
+  RUNG_POLICY_FIELDS(RUNG_POLICY_OVERRIDE)
+#undef RUNG_POLICY_OVERRIDE
 };
+
+// Calls visit(name, &Policy::field, &PolicyOverrides::field) for every field,
+// in the list's order, so that code which maps the fields by name (the
+// canonical text, the adapters' messages) needs no line per field. The
+// member pointers carry the type: int or double.
+template <typename Visitor>
+void ForEachPolicyField(Visitor&& visit) {
+#define RUNG_POLICY_VISIT(type, name, default_value) \
+  visit(std::string_view(#name), &Policy::name, &PolicyOverrides::name);
+  RUNG_POLICY_FIELDS(RUNG_POLICY_VISIT)
+#undef RUNG_POLICY_VISIT
+}
+// Elsewhere the list is reached through ForEachPolicyField only.
+#undef RUNG_POLICY_FIELDS
 
 Policy ApplyOverrides(Policy base, const PolicyOverrides& overrides);
 

@@ -100,8 +100,7 @@ absl::Status AdvisorCalls::ListClimbTests(const v1::ListClimbTestsRequest& reque
 absl::Status AdvisorCalls::GetPolicy(const v1::GetPolicyRequest& request,
                                      v1::GetPolicyResponse* response) const {
   ASSIGN_OR_RETURN(EffectivePolicy policy, advisor_->GetPolicy(request.account_id()));
-  ToProto(policy, *ladders_, response->mutable_policy());
-  return absl::OkStatus();
+  return ToProto(policy, *ladders_, response->mutable_policy());
 }
 
 absl::Status AdvisorCalls::GetAccount(const v1::GetAccountRequest& request,

@@ -6,6 +6,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "api/policy_proto.h"
 #include "core/request_checks.h"
 #include "core/text.h"
 #include "google/protobuf/util/time_util.h"
@@ -348,29 +349,18 @@ absl::StatusOr<ActionRecord> FromProto(const v1::ActionRecord& record) {
   return out;
 }
 
-void ToProto(const EffectivePolicy& effective, const LadderRegistry& ladders, v1::Policy* out) {
-  const Policy& policy = effective.policy;
+absl::Status ToProto(const EffectivePolicy& effective, const LadderRegistry& ladders,
+                     v1::Policy* out) {
+  RETURN_IF_ERROR(PolicyToProto(effective.policy, out));
   out->set_version(effective.version);
   out->set_account_id(effective.account_id);
-  out->set_learning_threshold(policy.learning_threshold);
-  out->set_near_exit_fraction(policy.near_exit_fraction);
-  out->set_well_optimized_multiple(policy.well_optimized_multiple);
-  out->set_consistency_weeks(policy.consistency_weeks);
-  out->set_cutover_threshold(policy.cutover_threshold);
-  out->set_stabilization_min_weeks(policy.stabilization_min_weeks);
-  out->set_stabilization_max_weeks(policy.stabilization_max_weeks);
-  out->set_stability_max_cv(policy.stability_max_cv);
-  out->set_climb_test_weeks(policy.climb_test_weeks);
-  out->set_comparable_tolerance(policy.comparable_tolerance);
-  out->set_retest_growth(policy.retest_growth);
-  out->set_friction_min_count(policy.friction_min_count);
-  out->set_friction_ratio(policy.friction_ratio);
   for (const std::string& name : ladders.Names()) {
     v1::Ladder* ladder = out->add_ladders();
     ladder->set_name(name);
     for (const std::string& event : ladders.Find(name)->events) ladder->add_events(event);
   }
   out->set_default_ladder(kDefaultLadderName);
+  return absl::OkStatus();
 }
 
 }  // namespace rung

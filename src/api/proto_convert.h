@@ -47,7 +47,9 @@ absl::StatusOr<ActionPlan> FromProto(const v1::ActionPlan& plan);
 void ToProto(const ActionRecord& record, v1::ActionRecord* out);
 // What RecordAction was sent; INVALID_ARGUMENT naming the field ("action.state: ...").
 absl::StatusOr<ActionRecord> FromProto(const v1::ActionRecord& record);
-void ToProto(const EffectivePolicy& policy, const LadderRegistry& ladders, v1::Policy* out);
+// INTERNAL only when v1::Policy is out of step with the policy's fields
+// (api/policy_proto.h).
+absl::Status ToProto(const EffectivePolicy& policy, const LadderRegistry& ladders, v1::Policy* out);
 
 // The core's enums and the API's, which list the same values in the same
 // order after the API's _UNSPECIFIED.

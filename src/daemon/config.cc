@@ -14,6 +14,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "api/policy_proto.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/json_util.h"
@@ -70,31 +71,6 @@ absl::Status CheckAnswerCacheMb(int value) {
 // Proto3 scalars cannot tell "unset" from 0, so 0 means "the default".
 int OrDefault(int value, int fallback) { return value == 0 ? fallback : value; }
 
-PolicyOverrides OverridesFrom(const config::v1::PolicyValues& values) {
-  PolicyOverrides overrides;
-  const auto take = [](bool has, auto value, auto& field) {
-    if (has) field = value;
-  };
-  take(values.has_learning_threshold(), values.learning_threshold(), overrides.learning_threshold);
-  take(values.has_near_exit_fraction(), values.near_exit_fraction(), overrides.near_exit_fraction);
-  take(values.has_well_optimized_multiple(), values.well_optimized_multiple(),
-       overrides.well_optimized_multiple);
-  take(values.has_consistency_weeks(), values.consistency_weeks(), overrides.consistency_weeks);
-  take(values.has_cutover_threshold(), values.cutover_threshold(), overrides.cutover_threshold);
-  take(values.has_stabilization_min_weeks(), values.stabilization_min_weeks(),
-       overrides.stabilization_min_weeks);
-  take(values.has_stabilization_max_weeks(), values.stabilization_max_weeks(),
-       overrides.stabilization_max_weeks);
-  take(values.has_stability_max_cv(), values.stability_max_cv(), overrides.stability_max_cv);
-  take(values.has_climb_test_weeks(), values.climb_test_weeks(), overrides.climb_test_weeks);
-  take(values.has_comparable_tolerance(), values.comparable_tolerance(),
-       overrides.comparable_tolerance);
-  take(values.has_retest_growth(), values.retest_growth(), overrides.retest_growth);
-  take(values.has_friction_min_count(), values.friction_min_count(), overrides.friction_min_count);
-  take(values.has_friction_ratio(), values.friction_ratio(), overrides.friction_ratio);
-  return overrides;
-}
-
 absl::StatusOr<std::shared_ptr<const PolicyBook>> ResolvePolicies(
     const config::v1::Config& config) {
   LadderRegistry ladders = LadderRegistry::BuiltIn();
@@ -113,12 +89,14 @@ absl::StatusOr<std::shared_ptr<const PolicyBook>> ResolvePolicies(
       return absl::InvalidArgumentError(
           absl::StrCat("accounts[", i, "].account_id: must not be empty"));
     }
-    if (!accounts.emplace(account.account_id(), OverridesFrom(account.policy())).second) {
+    ASSIGN_OR_RETURN(PolicyOverrides overrides, OverridesFromProto(account.policy()));
+    if (!accounts.emplace(account.account_id(), std::move(overrides)).second) {
       return absl::InvalidArgumentError(absl::StrCat(
           "accounts[", i, "].account_id: '", account.account_id(), "' is listed more than once"));
     }
   }
-  const Policy deployment = ApplyOverrides(Policy(), OverridesFrom(config.policy()));
+  ASSIGN_OR_RETURN(const PolicyOverrides deployment_overrides, OverridesFromProto(config.policy()));
+  const Policy deployment = ApplyOverrides(Policy(), deployment_overrides);
   ASSIGN_OR_RETURN(PolicyBook book,
                    PolicyBook::Create(deployment, std::move(accounts), std::move(ladders)));
   return std::make_shared<const PolicyBook>(std::move(book));
