@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/digest.h"
+#include "core/text.h"
 #include "rung/status_macros.h"
 
 namespace rung {
@@ -83,9 +84,9 @@ std::vector<PolicyRevision> RevisionsBehind(
   for (const auto& [account_id, overrides] : file.accounts) accounts.insert(account_id);
   for (const auto& [account_id, policy] : stored) accounts.insert(account_id);
   for (const auto& [account_id, revision] : latest) accounts.insert(account_id);
-  const bool deployment_moved =
-      latest.count("") == 0 || latest.find("")->second.version != book.For("").version ||
-      changed_account == "";
+  const bool deployment_moved = latest.count("") == 0 ||
+                                latest.find("")->second.version != book.For("").version ||
+                                changed_account == "";
   const int64_t deployment_revision = RevisionOf(latest, "") + (deployment_moved ? 1 : 0);
   std::vector<PolicyRevision> revisions;
   for (const std::string& account_id : accounts) {
@@ -115,8 +116,8 @@ std::vector<PolicyRevision> RevisionsBehind(
 absl::StatusOr<std::string> PolicyEtag(const LatestRevisions& latest, std::string_view account_id,
                                        std::string_view version) {
   ASSIGN_OR_RETURN(std::string digest,
-                   Sha256Hex(absl::StrCat(account_id, "\n", RevisionOf(latest, account_id), "\n",
-                                          RevisionOf(latest, ""), "\n", version)));
+                   Sha256Hex(absl::StrCat(AsAbsl(account_id), "\n", RevisionOf(latest, account_id),
+                                          "\n", RevisionOf(latest, ""), "\n", AsAbsl(version))));
   digest.resize(kEtagLength);
   return digest;
 }
