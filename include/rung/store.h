@@ -325,7 +325,8 @@ class PolicyStore {
   // stored that revision first. INVALID_ARGUMENT naming the field
   // ("revisions[1].version: ...") for a revision below 1, two revisions of
   // one account, an empty version, a deployment_revision below 0, ladders
-  // on an account's revision, or an instant outside years 1-9999.
+  // on an account's revision, an override that is not a finite number, or
+  // an instant outside years 1-9999.
   virtual absl::Status AppendPolicyRevisions(const std::vector<PolicyRevision>& revisions) = 0;
 
   // The latest revision of each account that has any, the deployment's
