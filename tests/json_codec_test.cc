@@ -4,8 +4,11 @@
 #include "storage/json_codec.h"
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <string>
+#include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -13,6 +16,8 @@
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "rung/action_record.h"
+#include "rung/ladder.h"
+#include "rung/policy.h"
 #include "rung/recommendation.h"
 #include "storage_test_util.h"
 
@@ -171,6 +176,143 @@ TEST(ActionStepsCodecTest, RefusesWhatItNeverWrites) {
   EXPECT_OK(DecodeActionSteps(good).status());
   for (const std::string& json : bad) {
     EXPECT_EQ(DecodeActionSteps(json).status().code(), absl::StatusCode::kDataLoss) << json;
+  }
+}
+
+TEST(PolicyOverridesCodecTest, WritesThePresentFieldsInKeyOrder) {
+  PolicyOverrides overrides;
+  EXPECT_EQ(EncodePolicyOverrides(overrides), "{}");
+  overrides.learning_threshold = 40;
+  overrides.cutover_threshold = 20;
+  EXPECT_EQ(EncodePolicyOverrides(overrides),
+            R"({"cutover_threshold":20,"learning_threshold":40})");
+  overrides.near_exit_fraction = 0.1;
+  overrides.friction_ratio = 4;
+  overrides.stability_max_cv = 1e21;
+  overrides.retest_growth = -0.0;
+  EXPECT_EQ(EncodePolicyOverrides(overrides),
+            R"({"cutover_threshold":20,"friction_ratio":4,"learning_threshold":40,)"
+            R"("near_exit_fraction":0.1,"retest_growth":-0,"stability_max_cv":1e+21})");
+}
+
+// Values that a spelling with too few digits, or a type in between, would
+// change.
+std::vector<int> Samples(int) {
+  return {0, -7, std::numeric_limits<int>::max(), std::numeric_limits<int>::min()};
+}
+std::vector<double> Samples(double) {
+  return {0.1,
+          0.1 + 0.2,
+          1.0 / 3,
+          4,
+          -0.0,
+          1e21,
+          1e-7,
+          std::numeric_limits<double>::denorm_min(),
+          std::numeric_limits<double>::max(),
+          -std::numeric_limits<double>::min()};
+}
+
+// Each field alone, with each sample value, and every field at once.
+TEST(PolicyOverridesCodecTest, ReadsBackEveryFieldExactly) {
+  PolicyOverrides all;
+  ForEachPolicyField([&](std::string_view, auto, auto field) {
+    using Value = typename std::remove_reference_t<decltype(all.*field)>::value_type;
+    for (const Value value : Samples(Value())) {
+      PolicyOverrides alone;
+      alone.*field = value;
+      const std::string json = EncodePolicyOverrides(alone);
+      SCOPED_TRACE(json);
+      ASSERT_OK_AND_ASSIGN(const PolicyOverrides read, DecodePolicyOverrides(json));
+      ExpectSameOverrides(read, alone);
+    }
+    all.*field = Samples(Value())[1];
+  });
+  ASSERT_OK_AND_ASSIGN(const PolicyOverrides read,
+                       DecodePolicyOverrides(EncodePolicyOverrides(all)));
+  ExpectSameOverrides(read, all);
+  ASSERT_OK_AND_ASSIGN(const PolicyOverrides none, DecodePolicyOverrides("{}"));
+  ExpectSameOverrides(none, PolicyOverrides());
+}
+
+TEST(PolicyOverridesCodecTest, RefusesWhatItNeverWrites) {
+  const std::string good = R"({"cutover_threshold":20,"near_exit_fraction":0.1})";
+  const std::string bad[] = {
+      good + " ",
+      R"({ "cutover_threshold":20})",
+      R"({"cutover_threshold":20,})",
+      "[]",
+      "",
+      // Keys out of order, repeated or unknown.
+      R"({"near_exit_fraction":0.1,"cutover_threshold":20})",
+      R"({"cutover_threshold":20,"cutover_threshold":20})",
+      R"({"cutover_threshold":20,"exit_fraction":0.1})",
+      R"({"Cutover_threshold":20})",
+      // An integer's value in another type or spelling.
+      R"({"cutover_threshold":20.5})",
+      R"({"cutover_threshold":20.0})",
+      R"({"cutover_threshold":2e1})",
+      R"({"cutover_threshold":"20"})",
+      R"({"cutover_threshold":null})",
+      R"({"cutover_threshold":true})",
+      R"({"cutover_threshold":+20})",
+      R"({"cutover_threshold":020})",
+      R"({"cutover_threshold":-0})",
+      R"({"cutover_threshold":2147483648})",
+      // A double's value in a spelling other than the shortest.
+      R"({"near_exit_fraction":0.10000000000000001})",
+      R"({"near_exit_fraction":.1})",
+      R"({"near_exit_fraction":1e-1})",
+      R"({"near_exit_fraction":0.1e0})",
+      R"({"near_exit_fraction":4.0})",
+      R"({"near_exit_fraction":1E+21})",
+      R"({"near_exit_fraction":1e999})",
+      R"({"near_exit_fraction":NaN})",
+      R"({"near_exit_fraction":Infinity})",
+      R"({"near_exit_fraction":-})",
+      R"({"near_exit_fraction":[0.1]})",
+  };
+  EXPECT_OK(DecodePolicyOverrides(good).status());
+  for (const std::string& json : bad) {
+    EXPECT_EQ(DecodePolicyOverrides(json).status().code(), absl::StatusCode::kDataLoss) << json;
+  }
+}
+
+TEST(LaddersCodecTest, ReadsBackWhatItWrites) {
+  const std::vector<Ladder> ladders = {
+      {"lead_gen", {"PageView", "Lead"}},
+      {"quote \" back\\ caf\xc3\xa9", {"tab\t", ""}},
+      {"", {}},
+  };
+
+  EXPECT_EQ(EncodeLadders({}), "[]");
+  EXPECT_EQ(EncodeLadders({ladders[0]}), R"([{"name":"lead_gen","events":["PageView","Lead"]}])");
+  ASSERT_OK_AND_ASSIGN(const std::vector<Ladder> read, DecodeLadders(EncodeLadders(ladders)));
+  ASSERT_EQ(read.size(), ladders.size());
+  for (size_t i = 0; i < read.size(); ++i) {
+    EXPECT_EQ(read[i].name, ladders[i].name) << i;
+    EXPECT_EQ(read[i].events, ladders[i].events) << i;
+  }
+  ASSERT_OK_AND_ASSIGN(const std::vector<Ladder> none, DecodeLadders("[]"));
+  EXPECT_TRUE(none.empty());
+}
+
+TEST(LaddersCodecTest, RefusesWhatItNeverWrites) {
+  const std::string good = R"([{"name":"lead_gen","events":["PageView","Lead"]}])";
+  const std::string bad[] = {
+      good + " ",
+      R"({"name":"lead_gen","events":["PageView","Lead"]})",
+      R"([{"events":["PageView","Lead"],"name":"lead_gen"}])",
+      R"([{"name":"lead_gen"}])",
+      R"([{"name":"lead_gen","events":["PageView","Lead"],"rungs":2}])",
+      R"([{"name":"lead_gen","events":"PageView"}])",
+      R"([{"name":"lead_gen","events":["PageView",1]}])",
+      R"([{"name":null,"events":[]}])",
+      R"([["lead_gen",["PageView","Lead"]]])",
+  };
+  EXPECT_OK(DecodeLadders(good).status());
+  for (const std::string& json : bad) {
+    EXPECT_EQ(DecodeLadders(json).status().code(), absl::StatusCode::kDataLoss) << json;
   }
 }
 

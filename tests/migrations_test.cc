@@ -298,7 +298,7 @@ TEST_F(MigrationsTest, ActionsArriveOnADatabaseOfSchemaSevenWithItsDataKept) {
   ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
 
   ASSERT_OK_AND_ASSIGN(auto db, OpenOther(DbPath()));
-  EXPECT_EQ(db->QueryInt("PRAGMA user_version", "test").value_or(-1), 8);
+  EXPECT_EQ(db->QueryInt("PRAGMA user_version", "test").value_or(-1), embedded.back().version);
   EXPECT_EQ(
       db->QueryText("SELECT name FROM schema_migrations WHERE version = 8", "test").value_or(""),
       "actions");
@@ -324,6 +324,58 @@ TEST_F(MigrationsTest, ActionsArriveOnADatabaseOfSchemaSevenWithItsDataKept) {
   EXPECT_EQ(db->Exec("UPDATE actions SET state = 'PAUSED'", "test").code(),
             absl::StatusCode::kInternal);
   EXPECT_EQ(db->Exec("UPDATE actions SET steps = '{}'", "test").code(),
+            absl::StatusCode::kInternal);
+}
+
+TEST_F(MigrationsTest, PolicyRevisionsArriveOnADatabaseOfSchemaEightWithItsDataKept) {
+  const std::vector<Migration>& embedded = SqliteMigrations();
+  ASSERT_GE(embedded.size(), 9u);
+  ASSERT_EQ(embedded[8].version, 9);
+  {
+    const std::vector<Migration> up_to_eight(embedded.begin(), embedded.begin() + 8);
+    ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStoreForTest(Options(), up_to_eight));
+    IngestBatch batch;
+    batch.records = {Record("as_1", W(0), 10)};
+    ASSERT_OK(store->Ingest(batch));
+  }
+
+  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
+
+  ASSERT_OK_AND_ASSIGN(auto db, OpenOther(DbPath()));
+  EXPECT_EQ(db->QueryInt("PRAGMA user_version", "test").value_or(-1), embedded.back().version);
+  EXPECT_EQ(
+      db->QueryText("SELECT name FROM schema_migrations WHERE version = 9", "test").value_or(""),
+      "policy_revisions");
+  EXPECT_EQ(db->QueryInt("SELECT count(*) FROM pragma_table_list WHERE name = "
+                         "'policy_revisions' AND strict = 1",
+                         "test")
+                .value_or(-1),
+            1);
+  ASSERT_OK_AND_ASSIGN(const AdSetHistory history, store->GetHistory("as_1", {}, {}));
+  ASSERT_EQ(history.size(), 1u);
+  EXPECT_EQ(history[0], Record("as_1", W(0), 10));
+  PolicyRevision revision;
+  revision.account_id = "act_1";
+  revision.revision = 1;
+  revision.version = "0123456789abcdef";
+  revision.overrides.cutover_threshold = 20;
+  revision.change_time = absl::FromUnixSeconds(1796000000);
+  ASSERT_OK(store->AppendPolicyRevisions({revision}));
+  ASSERT_OK_AND_ASSIGN(const std::vector<PolicyRevision> latest, store->LatestPolicyRevisions());
+  ASSERT_EQ(latest.size(), 1u);
+  EXPECT_EQ(latest[0].overrides.cutover_threshold, 20);
+  EXPECT_EQ(db->QueryText("SELECT overrides FROM policy_revisions", "test").value_or(""),
+            R"({"cutover_threshold":20})");
+  // The table itself refuses what the store never writes: overrides that
+  // are no object, ladders on an account, a revision below 1.
+  EXPECT_EQ(db->Exec("UPDATE policy_revisions SET overrides = '[]'", "test").code(),
+            absl::StatusCode::kInternal);
+  EXPECT_EQ(db->Exec("UPDATE policy_revisions SET ladders = "
+                     "'[{\"name\":\"x\",\"events\":[\"A\",\"B\"]}]'",
+                     "test")
+                .code(),
+            absl::StatusCode::kInternal);
+  EXPECT_EQ(db->Exec("UPDATE policy_revisions SET revision = 0", "test").code(),
             absl::StatusCode::kInternal);
 }
 

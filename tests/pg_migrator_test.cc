@@ -49,8 +49,9 @@ TEST_F(PgMigratorTest, FreshDatabaseGetsEveryMigrationWithItsChecksum) {
   }
   EXPECT_EQ(Scalar("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND "
                    "tablename IN ('ad_sets', 'ad_set_weeks', 'ingest_requests', 'ingest_log', "
-                   "'recommendations', 'evaluations', 'climb_tests', 'accounts', 'actions')"),
-            "9");
+                   "'recommendations', 'evaluations', 'climb_tests', 'accounts', 'actions', "
+                   "'policy_revisions')"),
+            "10");
 }
 
 TEST_F(PgMigratorTest, TheSchemaKeepsWhatSqlitesKeeps) {
@@ -91,6 +92,17 @@ TEST_F(PgMigratorTest, TheSchemaKeepsWhatSqlitesKeeps) {
       "'[]', now(), now(), ";
   EXPECT_OK(db_->Exec(insert_action + "'k_1', 'DONE')", "test"));
   EXPECT_EQ(db_->Exec(insert_action + "'k_2', 'PAUSED')", "test").code(),
+            absl::StatusCode::kFailedPrecondition);
+  // Custom ladders are the deployment's (''), and revisions start at 1.
+  const std::string insert_revision =
+      "INSERT INTO policy_revisions (account_id, revision, version, deployment_revision, "
+      "overrides, change_time, ladders) VALUES ";
+  const std::string ladders = "'[{\"name\":\"x\",\"events\":[\"A\",\"B\"]}]'";
+  EXPECT_OK(db_->Exec(insert_revision + "('', 1, 'v', 1, '{}', now(), " + ladders + ")", "test"));
+  EXPECT_EQ(db_->Exec(insert_revision + "('act', 1, 'v', 1, '{}', now(), " + ladders + ")", "test")
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(db_->Exec(insert_revision + "('act', 0, 'v', 1, '{}', now(), '[]')", "test").code(),
             absl::StatusCode::kFailedPrecondition);
 }
 
@@ -148,19 +160,19 @@ TEST_F(PgMigratorTest, RefusesADatabaseThatIsNotOurs) {
 
 TEST_F(PgMigratorTest, AFailingMigrationLeavesThePreviousVersion) {
   const std::vector<Migration> migrations =
-      With({{3, "broken", "CREATE TABLE half_done (x int); SELEC 1;"}});
+      With({{4, "broken", "CREATE TABLE half_done (x int); SELEC 1;"}});
 
   EXPECT_TRUE(HasStatus(MigratePostgres(*db_, migrations), absl::StatusCode::kInternal,
-                        "applying migration 0003_broken: "));
-  EXPECT_EQ(Scalar("SELECT max(version) FROM schema_migrations"), "2");
+                        "applying migration 0004_broken: "));
+  EXPECT_EQ(Scalar("SELECT max(version) FROM schema_migrations"), "3");
   EXPECT_EQ(Scalar("SELECT to_regclass('half_done') IS NULL"), "t");
 }
 
 TEST_F(PgMigratorTest, MigratorsStartedTogetherOnAFreshDatabaseApplyEachMigrationOnce) {
   // Each migration leaves a row, so that one applied twice shows.
   const std::vector<Migration> migrations = With({
-      {3, "counted", "CREATE TABLE applications (n int); INSERT INTO applications VALUES (3);"},
-      {4, "counted_again", "INSERT INTO applications VALUES (4);"},
+      {4, "counted", "CREATE TABLE applications (n int); INSERT INTO applications VALUES (4);"},
+      {5, "counted_again", "INSERT INTO applications VALUES (5);"},
   });
   constexpr int kMigrators = 4;
   std::vector<std::unique_ptr<PgConnection>> connections;
@@ -181,8 +193,8 @@ TEST_F(PgMigratorTest, MigratorsStartedTogetherOnAFreshDatabaseApplyEachMigratio
 
   for (const absl::Status& result : results) EXPECT_OK(result);
   EXPECT_EQ(Scalar("SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations"),
-            "1,2,3,4");
-  EXPECT_EQ(Scalar("SELECT string_agg(n::text, ',' ORDER BY n) FROM applications"), "3,4");
+            "1,2,3,4,5");
+  EXPECT_EQ(Scalar("SELECT string_agg(n::text, ',' ORDER BY n) FROM applications"), "4,5");
 }
 
 }  // namespace

@@ -7,10 +7,13 @@
 
 #include <stdlib.h>
 
+#include <cmath>
 #include <filesystem>
 #include <memory>
 #include <ostream>
 #include <string>
+#include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -103,6 +106,21 @@ inline AdSetWeek Record(const std::string& ad_set_id, Week week, int64_t purchas
   record.optimization_event = "Purchase";
   record.event_counts = {{"AddToCart", 4 * purchases}, {"Purchase", purchases}};
   return record;
+}
+
+// Every field, one expectation each naming it; a double's sign too, so that
+// -0.0 does not pass for 0.0.
+inline void ExpectSameOverrides(const PolicyOverrides& got, const PolicyOverrides& want) {
+  ForEachPolicyField([&](std::string_view name, auto, auto field) {
+    SCOPED_TRACE(std::string(name));
+    EXPECT_EQ(got.*field, want.*field);
+    using Value = typename std::remove_reference_t<decltype(got.*field)>::value_type;
+    if constexpr (std::is_floating_point_v<Value>) {
+      if ((got.*field).has_value() && (want.*field).has_value()) {
+        EXPECT_EQ(std::signbit(*(got.*field)), std::signbit(*(want.*field)));
+      }
+    }
+  });
 }
 
 // Stores the run `run` with `chunk`, as an evaluation stores its chunks.

@@ -5,10 +5,12 @@
 // suites of store_contract_*_test.cc run each test once per engine listed in
 // StoreEngines.
 //
-// An engine plugs in with one struct that opens a fresh, empty store, whose
-// Open is given the test's own empty directory (removed after the test), in
-// store_contract_engines.h, and its name in StoreEngines there. Nothing else
-// here knows which engine runs.
+// An engine plugs in with one struct in store_contract_engines.h, and its
+// name in StoreEngines there. Its Open is given the test's own directory
+// (empty at first, removed after the test) and opens a fresh, empty store
+// there; called again for the same directory, it opens that store again,
+// with what it holds where the engine keeps data (kDurable), as a restarted
+// rungd would. Nothing else here knows which engine runs.
 
 #include <cmath>
 #include <cstdint>
@@ -63,6 +65,14 @@ class StoreContractTest : public StorageTest {
   }
 
   Store& store() { return *store_; }
+
+  // Closes the store and opens it again.
+  void Reopen() {
+    store_.reset();
+    absl::StatusOr<std::unique_ptr<Store>> store = Engine::Open(Dir());
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+  }
 
  private:
   std::unique_ptr<Store> store_;

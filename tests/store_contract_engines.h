@@ -4,6 +4,7 @@
 // The engines the store contract suite runs on (see store_contract.h). Only
 // the suite includes this: it gives the test binary a PostgreSQL cluster.
 
+#include <fstream>
 #include <memory>
 #include <string>
 
@@ -18,6 +19,7 @@ namespace rung {
 
 struct SqliteEngine {
   static constexpr const char* kName = "Sqlite";
+  static constexpr bool kDurable = true;
   static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& dir) {
     return OpenStore(dir + "/rung.db", StoreSettings());
   }
@@ -25,19 +27,34 @@ struct SqliteEngine {
 
 struct MemoryEngine {
   static constexpr const char* kName = "Memory";
+  // Gone with the store: opened again, it is empty.
+  static constexpr bool kDurable = false;
   static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string&) {
     return NewMemoryStore();
   }
 };
 
-// A fresh database on the test binary's one cluster.
+// A fresh database on the test binary's one cluster for each directory.
 struct PostgresEngine {
   static constexpr const char* kName = "Postgres";
-  static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string&) {
+  static constexpr bool kDurable = true;
+  static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& dir) {
     test_support::PostgresServer* server = test_support::PostgresEnvironment::server();
     if (server == nullptr) return absl::UnavailableError("the PostgreSQL cluster did not start");
-    ASSIGN_OR_RETURN(const std::string uri, server->CreateDatabase());
+    ASSIGN_OR_RETURN(const std::string uri, DatabaseOf(dir, *server));
     return OpenStore(uri, StoreSettings());
+  }
+
+  // The database made for `dir` when it was first opened, whose URI is
+  // kept there for the next Open.
+  static absl::StatusOr<std::string> DatabaseOf(const std::string& dir,
+                                                test_support::PostgresServer& server) {
+    const std::string kept = dir + "/postgres_uri";
+    std::string uri;
+    if (std::ifstream in(kept); std::getline(in, uri)) return uri;
+    ASSIGN_OR_RETURN(uri, server.CreateDatabase());
+    std::ofstream(kept) << uri << "\n";
+    return uri;
   }
 };
 

@@ -19,6 +19,7 @@
 #include "rung/ad_set_week.h"
 #include "rung/climb_test.h"
 #include "rung/decision.h"
+#include "rung/policy_version.h"
 #include "rung/recommendation.h"
 
 namespace rung {
@@ -313,6 +314,31 @@ class ActionStore {
   virtual absl::StatusOr<std::vector<ActionRecord>> ListActions(const ActionQuery& query) = 0;
 };
 
+// The policy's revisions (rung/policy_version.h).
+class PolicyStore {
+ public:
+  virtual ~PolicyStore() = default;
+
+  // Stores the revisions, all or none, in one transaction. Each must be its
+  // account's next: 1 for an account with none stored, else one more than
+  // its latest. ABORTED, storing nothing, when one is not: another writer
+  // stored that revision first. INVALID_ARGUMENT naming the field
+  // ("revisions[1].version: ...") for a revision below 1, two revisions of
+  // one account, an empty version, a deployment_revision below 0, ladders
+  // on an account's revision, an override that is not a finite number, or
+  // an instant outside years 1-9999.
+  virtual absl::Status AppendPolicyRevisions(const std::vector<PolicyRevision>& revisions) = 0;
+
+  // The latest revision of each account that has any, the deployment's
+  // (empty account_id) first, then by account id.
+  virtual absl::StatusOr<std::vector<PolicyRevision>> LatestPolicyRevisions() = 0;
+
+  // See PolicyRevisionQuery. INVALID_ARGUMENT for a limit that is not
+  // positive or a negative before_revision.
+  virtual absl::StatusOr<std::vector<PolicyRevision>> ListPolicyRevisions(
+      const PolicyRevisionQuery& query) = 0;
+};
+
 // Keeping the database itself: health, figures and copies.
 class StoreAdmin {
  public:
@@ -339,6 +365,7 @@ class Store : public AdSetWeekStore,
               public ClimbTestStore,
               public AccountStore,
               public ActionStore,
+              public PolicyStore,
               public StoreAdmin {};
 
 // What the config file says about storage. Each engine takes what applies

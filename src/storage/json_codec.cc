@@ -1,8 +1,11 @@
 #include "storage/json_codec.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <limits>
+#include <string_view>
+#include <system_error>
 #include <utility>
 
 #include "absl/container/inlined_vector.h"
@@ -88,11 +91,25 @@ class CanonicalJsonReader {
     return value;
   }
 
+  // A number's text as it stands, for the caller to read as the type it
+  // expects and to refuse in any spelling but the encoder's.
+  absl::StatusOr<absl::string_view> NumberText() {
+    const size_t start = pos_;
+    while (pos_ < text_.size() && IsNumberByte(text_[pos_])) ++pos_;
+    if (pos_ == start) return Error("expected a number");
+    return text_.substr(start, pos_ - start);
+  }
+
   absl::Status Error(absl::string_view what) const {
     return absl::DataLossError(absl::StrCat(what, " at offset ", pos_, " of ", text_));
   }
 
  private:
+  static bool IsNumberByte(char c) {
+    return absl::ascii_isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '+' || c == '.' ||
+           c == 'e' || c == 'E';
+  }
+
   bool Consume(char c) {
     if (pos_ >= text_.size() || text_[pos_] != c) return false;
     ++pos_;
@@ -343,6 +360,109 @@ absl::StatusOr<std::vector<ActionStep>> DecodeActionSteps(absl::string_view json
   };
   RETURN_IF_ERROR(reader.List('[', ']', read_step));
   return steps;
+}
+
+namespace {
+
+// The one spelling a policy value is stored in: the shortest that reads back
+// as the same value.
+std::string JsonNumber(int value) { return absl::StrCat(value); }
+std::string JsonNumber(double value) {
+  char buffer[32];
+  const auto [end, error] = std::to_chars(buffer, buffer + sizeof(buffer), value);
+  return std::string(buffer, end);
+}
+
+// `text` read as a T into `value`; false unless it is exactly the spelling
+// that JsonNumber writes for what it reads as.
+template <typename T>
+bool ReadJsonNumber(absl::string_view text, T* value) {
+  const char* const end = text.data() + text.size();
+  const auto [stop, error] = std::from_chars(text.data(), end, *value);
+  return error == std::errc() && stop == end && JsonNumber(*value) == text;
+}
+
+}  // namespace
+
+std::string EncodePolicyOverrides(const PolicyOverrides& overrides) {
+  // By name, since the field list's order is the canonical text's, not
+  // the JSON's.
+  std::map<std::string_view, std::string> present;
+  ForEachPolicyField([&](std::string_view name, auto, auto field) {
+    if ((overrides.*field).has_value()) present.emplace(name, JsonNumber(*(overrides.*field)));
+  });
+  std::string out = "{";
+  for (const auto& [name, value] : present) {
+    if (out.size() > 1) out.push_back(',');
+    AppendJsonQuoted(AsAbsl(name), &out);
+    out.push_back(':');
+    out += value;
+  }
+  out.push_back('}');
+  return out;
+}
+
+absl::StatusOr<PolicyOverrides> DecodePolicyOverrides(absl::string_view json) {
+  CanonicalJsonReader reader(json);
+  PolicyOverrides overrides;
+  std::string previous;
+  auto read_entry = [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(std::string name, reader.String());
+    if (!previous.empty() && !(previous < name)) {
+      return reader.Error("keys not sorted or repeated");
+    }
+    RETURN_IF_ERROR(reader.Expect(':'));
+    ASSIGN_OR_RETURN(const absl::string_view number, reader.NumberText());
+    bool known = false;
+    bool read = false;
+    ForEachPolicyField([&](std::string_view field_name, auto, auto field) {
+      if (field_name != name) return;
+      known = true;
+      read = ReadJsonNumber(number, &(overrides.*field).emplace());
+    });
+    if (!known) return reader.Error(absl::StrCat("unknown policy field ", Quote(name)));
+    if (!read) return reader.Error(absl::StrCat(Quote(name), " is not a value in its spelling"));
+    previous = std::move(name);
+    return absl::OkStatus();
+  };
+  RETURN_IF_ERROR(reader.List('{', '}', read_entry));
+  return overrides;
+}
+
+std::string EncodeLadders(const std::vector<Ladder>& ladders) {
+  std::string out = "[";
+  for (const Ladder& ladder : ladders) {
+    if (out.size() > 1) out.push_back(',');
+    out += "{\"name\":";
+    AppendJsonQuoted(ladder.name, &out);
+    out += ",\"events\":";
+    out += EncodeStringArray(ladder.events);
+    out.push_back('}');
+  }
+  out.push_back(']');
+  return out;
+}
+
+absl::StatusOr<std::vector<Ladder>> DecodeLadders(absl::string_view json) {
+  CanonicalJsonReader reader(json);
+  std::vector<Ladder> ladders;
+  auto read_event = [&]() -> absl::Status {
+    ASSIGN_OR_RETURN(std::string event, reader.String());
+    ladders.back().events.push_back(std::move(event));
+    return absl::OkStatus();
+  };
+  auto read_ladder = [&]() -> absl::Status {
+    Ladder& ladder = ladders.emplace_back();
+    RETURN_IF_ERROR(reader.Expect('{'));
+    RETURN_IF_ERROR(reader.Key("name"));
+    ASSIGN_OR_RETURN(ladder.name, reader.String());
+    RETURN_IF_ERROR(reader.Expect(','));
+    RETURN_IF_ERROR(reader.Key("events"));
+    RETURN_IF_ERROR(reader.NestedList('[', ']', read_event));
+    return reader.Expect('}');
+  };
+  RETURN_IF_ERROR(reader.List('[', ']', read_ladder));
+  return ladders;
 }
 
 bool TimestampInRange(absl::Time time) {

@@ -16,6 +16,8 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "rung/action_record.h"
+#include "rung/ladder.h"
+#include "rung/policy.h"
 #include "rung/recommendation.h"
 
 namespace rung {
@@ -53,6 +55,25 @@ std::string EncodeActionSteps(const std::vector<ActionStep>& steps);
 
 // The inverse of EncodeActionSteps; DATA_LOSS for anything else.
 absl::StatusOr<std::vector<ActionStep>> DecodeActionSteps(absl::string_view json);
+
+// {"cutover_threshold":20,"near_exit_fraction":0.1}: the fields present and
+// no others, keys sorted, by the names ForEachPolicyField gives. Integers as
+// integers, doubles in the shortest spelling that reads back as the same
+// double (so "4", not "4.0"). Every double must be finite (JSON has no
+// spelling for the others; CheckStorablePolicyRevisions refuses them).
+std::string EncodePolicyOverrides(const PolicyOverrides& overrides);
+
+// The inverse of EncodePolicyOverrides; DATA_LOSS for anything else: an
+// unknown or repeated key, keys out of order, a value of another type or in
+// another spelling.
+absl::StatusOr<PolicyOverrides> DecodePolicyOverrides(absl::string_view json);
+
+// [{"name":"lead_gen","events":["PageView","Lead"]}]: every ladder in the
+// order given, its fields in that order.
+std::string EncodeLadders(const std::vector<Ladder>& ladders);
+
+// The inverse of EncodeLadders; DATA_LOSS for anything else.
+absl::StatusOr<std::vector<Ladder>> DecodeLadders(absl::string_view json);
 
 // "2026-01-12T09:30:00.123456Z": UTC, exactly six fraction digits, so that
 // text order is time order. Sub-microsecond parts are dropped (toward the

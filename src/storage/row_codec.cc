@@ -15,6 +15,7 @@
 #include "rung/status_macros.h"
 #include "storage/json_codec.h"
 #include "storage/row_values.h"
+#include "storage/store_errors.h"
 
 namespace rung {
 namespace {
@@ -265,6 +266,42 @@ absl::StatusOr<ActionRecord> ReadAction(const RowView& row) {
   ASSIGN_OR_RETURN(record.created_at,
                    CheckStored(DecodeTimestamp(row.ColumnView(13)), "created_at", where));
   return record;
+}
+
+void EncodePolicyRevision(const PolicyRevision& revision, ColumnSink& columns) {
+  // Not OrNull: '' is the deployment's id, part of the key.
+  columns.AddText(revision.account_id);
+  columns.AddInt(revision.revision);
+  columns.AddText(revision.version);
+  columns.AddInt(revision.deployment_revision);
+  columns.AddText(EncodePolicyOverrides(revision.overrides));
+  columns.AddText(EncodeLadders(revision.ladders));
+  columns.AddTextOrNull(revision.changed_by);
+  columns.AddText(EncodeTimestamp(revision.change_time));
+  columns.AddTextOrNull(revision.reason);
+}
+
+absl::StatusOr<PolicyRevision> ReadPolicyRevision(const RowView& row) {
+  PolicyRevision revision;
+  revision.account_id = row.ColumnText(0);
+  revision.revision = row.ColumnInt(1);
+  const std::string where =
+      absl::StrCat("policy revision ", revision.revision, " of ", PolicyOwner(revision.account_id));
+  revision.version = row.ColumnText(2);
+  revision.deployment_revision = row.ColumnInt(3);
+  ASSIGN_OR_RETURN(revision.overrides,
+                   CheckStored(DecodePolicyOverrides(row.ColumnView(4)), "overrides", where));
+  ASSIGN_OR_RETURN(revision.ladders,
+                   CheckStored(DecodeLadders(row.ColumnView(5)), "ladders", where));
+  revision.changed_by = row.ColumnText(6);
+  ASSIGN_OR_RETURN(revision.change_time,
+                   CheckStored(DecodeTimestamp(row.ColumnView(7)), "change_time", where));
+  revision.reason = row.ColumnText(8);
+  return revision;
+}
+
+int64_t PolicyRevisionCeiling(const PolicyRevisionQuery& query) {
+  return query.before_revision > 0 ? query.before_revision : std::numeric_limits<int64_t>::max();
 }
 
 void EncodeRecommendation(const Recommendation& r, ColumnSink& rows) {

@@ -21,6 +21,7 @@
 #include "rung/action_record.h"
 #include "rung/ad_set_week.h"
 #include "rung/climb_test.h"
+#include "rung/policy_version.h"
 #include "rung/recommendation.h"
 #include "rung/status_macros.h"
 #include "rung/store.h"
@@ -99,6 +100,16 @@ absl::StatusOr<AccountRecord> ReadAccount(const RowView& row);
 void EncodeAction(const ActionRecord& record, ColumnSink& columns);
 // From a row of the same columns, then created_at.
 absl::StatusOr<ActionRecord> ReadAction(const RowView& row);
+
+// The revision's columns, in this order: account_id, revision, version,
+// deployment_revision, overrides, ladders, changed_by, change_time, reason
+// (checked by CheckStorablePolicyRevisions).
+void EncodePolicyRevision(const PolicyRevision& revision, ColumnSink& columns);
+// From a row of the same columns.
+absl::StatusOr<PolicyRevision> ReadPolicyRevision(const RowView& row);
+// The revision that a listing of `query` stays below: its before_revision,
+// or one above every revision for 0, so that one statement serves both.
+int64_t PolicyRevisionCeiling(const PolicyRevisionQuery& query);
 
 // From a row of evaluation_id, as_of_week, account_id, ad_set_ids,
 // policy_version, evaluated_at, evaluated, action_counts, duration_micros.

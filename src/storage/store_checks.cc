@@ -1,9 +1,12 @@
 #include "storage/store_checks.h"
 
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <type_traits>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -37,6 +40,42 @@ absl::Status CheckCost(std::optional<double> cost, absl::string_view field) {
   if (!cost.has_value() || *cost >= 0) return absl::OkStatus();  // NaN fails >= 0
   return absl::InvalidArgumentError(
       absl::StrFormat("%s: must be a cost of at least 0 or +infinity, got %f", field, *cost));
+}
+
+// An override that is infinite or NaN, for which JSON, which stores the
+// overrides, has no spelling.
+absl::Status CheckFiniteOverrides(const PolicyOverrides& overrides, absl::string_view field) {
+  absl::Status status;
+  ForEachPolicyField([&](std::string_view name, auto, auto member) {
+    if constexpr (std::is_same_v<decltype(member), std::optional<double> PolicyOverrides::*>) {
+      const std::optional<double>& value = overrides.*member;
+      if (status.ok() && value.has_value() && !std::isfinite(*value)) {
+        status = absl::InvalidArgumentError(
+            absl::StrCat(field, ".", AsAbsl(name), ": must be a finite number, got ", *value));
+      }
+    }
+  });
+  return status;
+}
+
+absl::Status CheckStorablePolicyRevision(const PolicyRevision& revision, absl::string_view field) {
+  if (revision.revision < 1) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%s.revision: must be at least 1, got %d", field, revision.revision));
+  }
+  RETURN_IF_ERROR(CheckNotEmpty(revision.version, absl::StrCat(field, ".version")));
+  if (revision.deployment_revision < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%s.deployment_revision: must not be negative, got %d", field,
+                        revision.deployment_revision));
+  }
+  RETURN_IF_ERROR(CheckFiniteOverrides(revision.overrides, absl::StrCat(field, ".overrides")));
+  if (!revision.account_id.empty() && !revision.ladders.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ".ladders: must be empty for ",
+                                                   PolicyOwner(revision.account_id),
+                                                   ": custom ladders are the deployment's"));
+  }
+  return CheckTimestamp(revision.change_time, absl::StrCat(field, ".change_time"));
 }
 
 }  // namespace
@@ -142,6 +181,29 @@ absl::Status CheckStorableAction(const ActionRecord& record) {
 absl::Status CheckActionQuery(const ActionQuery& query) {
   RETURN_IF_ERROR(CheckNotEmpty(query.account_id, "action_query.account_id"));
   return CheckPageLimit(query.limit);
+}
+
+absl::Status CheckStorablePolicyRevisions(const std::vector<PolicyRevision>& revisions) {
+  std::map<absl::string_view, size_t> index_of_account;
+  for (size_t i = 0; i < revisions.size(); ++i) {
+    const std::string field = absl::StrCat("revisions[", i, "]");
+    RETURN_IF_ERROR(CheckStorablePolicyRevision(revisions[i], field));
+    const auto [first, is_new] = index_of_account.emplace(revisions[i].account_id, i);
+    if (!is_new) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          field, ".account_id: ", PolicyOwner(revisions[i].account_id), " has revisions[",
+          first->second, "] in this call too; an append takes one revision of each account"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckPolicyRevisionQuery(const PolicyRevisionQuery& query) {
+  RETURN_IF_ERROR(CheckPageLimit(query.limit));
+  if (query.before_revision >= 0) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrFormat("policy_revision_query.before_revision: must not be negative, got %d",
+                      query.before_revision));
 }
 
 }  // namespace rung

@@ -5,11 +5,14 @@
 // no caller of it should send, or what could not be read back as it is.
 // Each answers INVALID_ARGUMENT naming the field.
 
+#include <vector>
+
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "rung/account.h"
 #include "rung/action_record.h"
 #include "rung/climb_test.h"
+#include "rung/policy_version.h"
 #include "rung/recommendation.h"
 #include "rung/store.h"
 
@@ -41,6 +44,16 @@ absl::Status CheckStorableAction(const ActionRecord& record);
 
 // No account, or a limit that is not positive.
 absl::Status CheckActionQuery(const ActionQuery& query);
+
+// What PolicyStore::AppendPolicyRevisions refuses, named as
+// "revisions[1].version: ...": a revision below 1, two revisions of one
+// account, no version, a negative deployment_revision, ladders on an
+// account's revision, an override that is not a finite number, or an
+// instant outside years 1-9999.
+absl::Status CheckStorablePolicyRevisions(const std::vector<PolicyRevision>& revisions);
+
+// A limit that is not positive or a negative before_revision.
+absl::Status CheckPolicyRevisionQuery(const PolicyRevisionQuery& query);
 
 }  // namespace rung
 

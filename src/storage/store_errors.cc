@@ -44,6 +44,18 @@ absl::Status ActionOwnedElsewhere(absl::string_view key, absl::string_view store
       " and ad set ", Quote(stored_ad_set_id, '\''), "; a key keeps its owner"));
 }
 
+std::string PolicyOwner(absl::string_view account_id) {
+  if (account_id.empty()) return "the deployment";
+  return absl::StrCat("account ", Quote(account_id, '\''));
+}
+
+absl::Status PolicyRevisionNotNext(size_t index, const PolicyRevision& revision, int64_t latest) {
+  return absl::AbortedError(absl::StrFormat(
+      "revisions[%d]: the next revision of %s is %d, not %d (another writer may have stored "
+      "revisions since they were read); nothing was stored",
+      index, PolicyOwner(revision.account_id), latest + 1, revision.revision));
+}
+
 absl::Status EvaluationAlreadyRecorded(absl::string_view evaluation_id) {
   return absl::AlreadyExistsError(
       absl::StrFormat("evaluation '%s' is already recorded", evaluation_id));

@@ -5,12 +5,15 @@
 // contract suite (tests/store_contract.h) see the same message whichever
 // engine is behind the Store.
 
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "rung/climb_test.h"
+#include "rung/policy_version.h"
 #include "rung/week.h"
 
 namespace rung {
@@ -37,6 +40,14 @@ absl::Status ActionNotFound(absl::string_view key);
 // ad set than the one it is stored under.
 absl::Status ActionOwnedElsewhere(absl::string_view key, absl::string_view stored_account_id,
                                   absl::string_view stored_ad_set_id);
+
+// Whose policy a revision is of, for messages: "account 'act_1'", or "the
+// deployment" for the empty id.
+std::string PolicyOwner(absl::string_view account_id);
+
+// ABORTED for revisions[index], which is not its account's next: `latest`
+// is the account's latest stored revision (0 for none).
+absl::Status PolicyRevisionNotNext(size_t index, const PolicyRevision& revision, int64_t latest);
 
 // ALREADY_EXISTS for an evaluation_id recorded before.
 absl::Status EvaluationAlreadyRecorded(absl::string_view evaluation_id);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <optional>
@@ -21,6 +22,7 @@
 #include "absl/time/clock.h"
 #include "core/text.h"
 #include "rung/status_macros.h"
+#include "storage/row_codec.h"
 #include "storage/row_values.h"
 #include "storage/store_checks.h"
 #include "storage/store_errors.h"
@@ -54,6 +56,8 @@ struct Data {
   std::map<std::string, AccountRecord, std::less<>> accounts;
   // By key, in the byte order that the other engines list them in.
   std::map<std::string, ActionRecord, std::less<>> actions;
+  // By account id, the deployment's "" first, then by revision.
+  std::map<std::string, std::map<int64_t, PolicyRevision>, std::less<>> policy_revisions;
 };
 
 // Makes `change` in `changed`, where the test is as earlier changes of the
@@ -127,6 +131,11 @@ ActionRecord AsStored(ActionRecord record) {
   record.updated_at = StoredInstant(record.updated_at);
   for (ActionStep& step : record.steps) step.done_at = StoredInstant(step.done_at);
   return record;
+}
+
+PolicyRevision AsStored(PolicyRevision revision) {
+  revision.change_time = StoredInstant(revision.change_time);
+  return revision;
 }
 
 bool Matches(const ActionRecord& record, const ActionQuery& query) {
@@ -390,6 +399,47 @@ class MemoryStore final : public Store {
     return records;
   }
 
+  absl::Status AppendPolicyRevisions(const std::vector<PolicyRevision>& revisions) override {
+    RETURN_IF_ERROR(CheckStorablePolicyRevisions(revisions));
+    absl::MutexLock lock(&mu_);
+    // Every one is judged before any is stored; their accounts differ, so
+    // none moves another's next.
+    for (size_t i = 0; i < revisions.size(); ++i) {
+      const int64_t latest = LatestRevisionOf(revisions[i].account_id);
+      if (revisions[i].revision != latest + 1) {
+        return PolicyRevisionNotNext(i, revisions[i], latest);
+      }
+    }
+    for (const PolicyRevision& revision : revisions) {
+      data_.policy_revisions[revision.account_id].emplace(revision.revision, AsStored(revision));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::vector<PolicyRevision>> LatestPolicyRevisions() override {
+    absl::MutexLock lock(&mu_);
+    std::vector<PolicyRevision> latest;
+    for (const auto& [account_id, revisions] : data_.policy_revisions) {
+      latest.push_back(revisions.rbegin()->second);
+    }
+    return latest;
+  }
+
+  absl::StatusOr<std::vector<PolicyRevision>> ListPolicyRevisions(
+      const PolicyRevisionQuery& query) override {
+    RETURN_IF_ERROR(CheckPolicyRevisionQuery(query));
+    absl::MutexLock lock(&mu_);
+    std::vector<PolicyRevision> listed;
+    const auto found = data_.policy_revisions.find(query.account_id);
+    if (found == data_.policy_revisions.end()) return listed;
+    const std::map<int64_t, PolicyRevision>& revisions = found->second;
+    for (auto it = std::make_reverse_iterator(revisions.lower_bound(PolicyRevisionCeiling(query)));
+         it != revisions.rend() && static_cast<int>(listed.size()) < query.limit; ++it) {
+      listed.push_back(it->second);
+    }
+    return listed;
+  }
+
   absl::Status Ping() override { return absl::OkStatus(); }
 
   absl::StatusOr<StoreStats> GetStats() override {
@@ -472,12 +522,21 @@ class MemoryStore final : public Store {
     return found == weeks.end() ? nullptr : &found->second;
   }
 
+  // 0 for an account with none.
+  int64_t LatestRevisionOf(const std::string& account_id) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    const auto found = data_.policy_revisions.find(account_id);
+    return found == data_.policy_revisions.end() ? 0 : found->second.rbegin()->first;
+  }
+
   // What the records take, roughly: the figure only has to grow with them.
   int64_t ApproximateBytes() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     int64_t recommendations = 0;
     for (const auto& [id, weeks] : data_.recommendations) recommendations += weeks.size();
+    int64_t policy_revisions = 0;
+    for (const auto& [id, revisions] : data_.policy_revisions) policy_revisions += revisions.size();
     return data_.week_count * static_cast<int64_t>(sizeof(AdSetWeek)) +
            recommendations * static_cast<int64_t>(sizeof(Recommendation)) +
+           policy_revisions * static_cast<int64_t>(sizeof(PolicyRevision)) +
            static_cast<int64_t>(data_.climb_tests.size() * sizeof(ClimbTest) +
                                 data_.accounts.size() * sizeof(AccountRecord) +
                                 data_.actions.size() * sizeof(ActionRecord));

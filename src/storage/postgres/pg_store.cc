@@ -274,6 +274,40 @@ const std::string kListActionsOfAdSet =
     " FROM actions WHERE account_id = $1 AND ad_set_id = $4 AND key > $2 ORDER BY key LIMIT $3";
 #undef RUNG_PG_ACTION_COLUMNS
 
+// --- Policy revisions --------------------------------------------------------------
+
+// The columns ReadPolicyRevision reads and EncodePolicyRevision writes, in
+// their order.
+#define RUNG_PG_POLICY_REVISION_COLUMNS                                      \
+  "account_id, revision, version, deployment_revision, overrides, ladders, " \
+  "changed_by, " RUNG_PG_TIME("change_time") ", reason"
+constexpr int kPolicyRevisionColumns = 9;
+// Each given account's latest revision, 0 for one with none, in the order
+// given: one probe of the primary key each. Under SERIALIZABLE the probes'
+// predicate locks make a concurrent append of the same account fail one of
+// the two transactions.
+const std::string kLatestRevisionsOf =
+    "SELECT coalesce((SELECT max(p.revision) FROM policy_revisions AS p "
+    "WHERE p.account_id = k.id), 0) FROM unnest($1::text[]) WITH ORDINALITY AS k(id, n) "
+    "ORDER BY k.n";
+const std::string kInsertPolicyRevisions =
+    "INSERT INTO policy_revisions (account_id, revision, version, deployment_revision, "
+    "overrides, ladders, changed_by, change_time, reason) "
+    "SELECT u.account_id, u.revision::bigint, u.version, u.deployment_revision::bigint, "
+    "u.overrides, u.ladders, u.changed_by, u.change_time::timestamptz, u.reason "
+    "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], "
+    "$7::text[], $8::text[], $9::text[]) AS u(account_id, revision, version, "
+    "deployment_revision, overrides, ladders, changed_by, change_time, reason)";
+// DISTINCT ON keeps each account's first row in this order: its latest.
+const std::string kSelectLatestPolicyRevisions =
+    "SELECT DISTINCT ON (account_id) " RUNG_PG_POLICY_REVISION_COLUMNS
+    " FROM policy_revisions ORDER BY account_id, revision DESC";
+const std::string kListPolicyRevisions =
+    "SELECT " RUNG_PG_POLICY_REVISION_COLUMNS
+    " FROM policy_revisions WHERE account_id = $1 AND revision < $2 "
+    "ORDER BY revision DESC LIMIT $3";
+#undef RUNG_PG_POLICY_REVISION_COLUMNS
+
 const std::string kCountAdSets = "SELECT count(*) FROM ad_sets";
 const std::string kCountWeeks = "SELECT count(*) FROM ad_set_weeks";
 const std::string kDatabaseBytes = "SELECT pg_database_size(current_database())";
@@ -556,6 +590,32 @@ absl::StatusOr<ActionRecord> SelectActionRow(PgConnection& db, absl::string_view
   return ReadAction(PgRow(found, 0));
 }
 
+// --- Policy revisions --------------------------------------------------------------
+
+// See PolicyStore::AppendPolicyRevisions; `revisions` are checked by
+// CheckStorablePolicyRevisions. Inside the caller's SERIALIZABLE
+// transaction, which undoes the insert when the commit fails.
+absl::Status InsertPolicyRevisionRows(PgConnection& db,
+                                      const std::vector<PolicyRevision>& revisions) {
+  constexpr absl::string_view kDoing = "appending policy revisions";
+  ArrayColumns columns(kPolicyRevisionColumns);
+  for (const PolicyRevision& revision : revisions) {
+    columns.StartRow();
+    EncodePolicyRevision(revision, columns);
+  }
+  const PgParams params = std::move(columns).Params();
+  // The account ids are the first column.
+  ASSIGN_OR_RETURN(const PgResult latest, db.Query(kLatestRevisionsOf, {params[0]}, kDoing));
+  for (int i = 0; i < latest.rows(); ++i) {
+    ASSIGN_OR_RETURN(const int64_t stored, latest.Int64(i, 0));
+    const PolicyRevision& revision = revisions[static_cast<size_t>(i)];
+    if (revision.revision != stored + 1) {
+      return PolicyRevisionNotNext(static_cast<size_t>(i), revision, stored);
+    }
+  }
+  return db.Query(kInsertPolicyRevisions, params, kDoing).status();
+}
+
 // --- Evaluations --------------------------------------------------------------------
 
 absl::Status UpdateClimbTestRow(PgConnection& db, const ClimbTestChange& change) {
@@ -716,10 +776,10 @@ class HistoryGrouper {
 };
 
 // Several rungd may share the database. Ingests, account syncs and action
-// records are upserts that retry here (InRetriedTransaction); evaluations and climb
-// test changes are SERIALIZABLE and answer ABORTED when they lost to a
-// concurrent transaction, so that the core reads again and retries; every
-// multi-statement read is one snapshot.
+// records are upserts that retry here (InRetriedTransaction); evaluations,
+// climb test changes and policy revisions are SERIALIZABLE and answer
+// ABORTED when they lost to a concurrent transaction, so that the core
+// reads again and retries; every multi-statement read is one snapshot.
 class PostgresStore final : public Store {
  public:
   PostgresStore(const std::string& uri, int connections, const PgConnectOptions& options)
@@ -954,6 +1014,37 @@ class PostgresStore final : public Store {
                      db->Query(by_ad_set ? kListActionsOfAdSet : kListActionsOfAccount, params,
                                "listing actions"));
     return ReadAll<ActionRecord>(found, &ReadAction);
+  }
+
+  absl::Status AppendPolicyRevisions(const std::vector<PolicyRevision>& revisions) override {
+    RETURN_IF_ERROR(CheckStorablePolicyRevisions(revisions));
+    ASSIGN_OR_RETURN(PgConnectionPool::Lease db, pool_.Acquire());
+    const absl::Status appended =
+        db->InTransaction(PgIsolation::kSerializable, "appending policy revisions",
+                          [&] { return InsertPolicyRevisionRows(*db, revisions); });
+    // The primary key refused a revision that a concurrent append stored
+    // first: the same answer as when the check sees it stored.
+    if (absl::IsAlreadyExists(appended)) return absl::AbortedError(appended.message());
+    return appended;
+  }
+
+  absl::StatusOr<std::vector<PolicyRevision>> LatestPolicyRevisions() override {
+    ASSIGN_OR_RETURN(PgConnectionPool::Lease db, pool_.Acquire());
+    ASSIGN_OR_RETURN(const PgResult found, db->Query(kSelectLatestPolicyRevisions, {},
+                                                     "reading the latest policy revisions"));
+    return ReadAll<PolicyRevision>(found, &ReadPolicyRevision);
+  }
+
+  absl::StatusOr<std::vector<PolicyRevision>> ListPolicyRevisions(
+      const PolicyRevisionQuery& query) override {
+    RETURN_IF_ERROR(CheckPolicyRevisionQuery(query));
+    ASSIGN_OR_RETURN(PgConnectionPool::Lease db, pool_.Acquire());
+    ASSIGN_OR_RETURN(
+        const PgResult found,
+        db->Query(kListPolicyRevisions,
+                  {query.account_id, Int(PolicyRevisionCeiling(query)), Int(query.limit)},
+                  "listing policy revisions"));
+    return ReadAll<PolicyRevision>(found, &ReadPolicyRevision);
   }
 
   // On a connection of its own, so that a health check never waits behind

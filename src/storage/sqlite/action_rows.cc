@@ -5,6 +5,7 @@
 
 #include "rung/status_macros.h"
 #include "storage/row_codec.h"
+#include "storage/sqlite/bound_columns.h"
 #include "storage/store_errors.h"
 
 namespace rung {
@@ -40,20 +41,6 @@ constexpr absl::string_view kListActionsOfAdSet =
     " FROM actions WHERE account_id = ?1 AND ad_set_id = ?4 AND key > ?2 ORDER BY key LIMIT ?3";
 
 #undef RUNG_ACTION_COLUMNS
-
-// Binds encoded columns as ?1, ?2, ... of one execution.
-class BoundColumns final : public ColumnSink {
- public:
-  explicit BoundColumns(Statement& statement) : statement_(statement) {}
-
-  void AddInt(int64_t value) override { statement_.Bind(next_++, value); }
-  void AddText(absl::string_view text) override { statement_.Bind(next_++, text); }
-  void AddTextOrNull(absl::string_view text) override { statement_.BindTextOrNull(next_++, text); }
-
- private:
-  Statement& statement_;
-  int next_ = 1;
-};
 
 }  // namespace
 

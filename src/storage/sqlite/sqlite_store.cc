@@ -28,6 +28,7 @@
 #include "storage/sqlite/connection_pool.h"
 #include "storage/sqlite/migrator.h"
 #include "storage/sqlite/parameter_rows.h"
+#include "storage/sqlite/policy_rows.h"
 #include "storage/sqlite/recommendation_rows.h"
 #include "storage/sqlite/sqlite_db.h"
 #include "storage/store_checks.h"
@@ -649,6 +650,26 @@ class SqliteStore final : public Store {
     RETURN_IF_ERROR(CheckActionQuery(query));
     ConnectionPool::Lease reader = readers_.Acquire();
     return SelectActionRows(*reader, query);
+  }
+
+  absl::Status AppendPolicyRevisions(const std::vector<PolicyRevision>& revisions) override {
+    RETURN_IF_ERROR(CheckStorablePolicyRevisions(revisions));
+    absl::MutexLock lock(&writer_mu_);
+    return writer_->InWriteTransaction("appending policy revisions", [&] {
+      return InsertPolicyRevisionRows(*writer_, revisions);
+    });
+  }
+
+  absl::StatusOr<std::vector<PolicyRevision>> LatestPolicyRevisions() override {
+    ConnectionPool::Lease reader = readers_.Acquire();
+    return SelectLatestPolicyRevisionRows(*reader);
+  }
+
+  absl::StatusOr<std::vector<PolicyRevision>> ListPolicyRevisions(
+      const PolicyRevisionQuery& query) override {
+    RETURN_IF_ERROR(CheckPolicyRevisionQuery(query));
+    ConnectionPool::Lease reader = readers_.Acquire();
+    return SelectPolicyRevisionRows(*reader, query);
   }
 
   absl::Status Ping() override {
