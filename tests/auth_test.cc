@@ -76,12 +76,15 @@ TEST(AccessTableTest, ReadsNeedReaderChangesWriterAndEvaluationAndBackupAdmin) {
       {"GetAccount", Role::kReader},
       {"PlanActions", Role::kReader},
       {"ListActions", Role::kReader},
+      {"ListPolicyVersions", Role::kReader},
       {"Metrics", Role::kReader},
       {"IngestWeeks", Role::kWriter},
       {"StartClimbTest", Role::kWriter},
       {"CancelClimbTest", Role::kWriter},
       {"RecordAccountSync", Role::kWriter},
       {"RecordAction", Role::kWriter},
+      {"UpdatePolicy", Role::kWriter},
+      {kUpdateDeploymentPolicy, Role::kAdmin},
       {"EvaluateAdSets", Role::kAdmin},
       {"BackupDatabase", Role::kAdmin},
   };
@@ -156,7 +159,9 @@ TEST_F(AuthServerTest, EveryMethodRefusesStrangersAndWeakRolesAndServesTheRightO
   int refused = 0;
   for (int i = 0; i < service.method_count(); ++i) {
     const std::string method = service.method(i)->name();
-    const Role needed = *RequiredRole(method);
+    // An empty UpdatePolicy request is the deployment's, an admin's call.
+    const std::string call = method == "UpdatePolicy" ? kUpdateDeploymentPolicy : method;
+    const Role needed = *RequiredRole(call);
     for (const Caller& caller : Callers()) {
       SCOPED_TRACE(absl::StrCat(method, " as ", caller.label));
       const grpc::Status status = CallByName(method, caller.authorization);
@@ -166,7 +171,7 @@ TEST_F(AuthServerTest, EveryMethodRefusesStrangersAndWeakRolesAndServesTheRightO
       } else if (*caller.role < needed) {
         EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
         EXPECT_EQ(status.error_message(),
-                  absl::StrCat(method, " needs role ", RoleName(needed), "; the token has role ",
+                  absl::StrCat(call, " needs role ", RoleName(needed), "; the token has role ",
                                RoleName(*caller.role)));
         ++refused;
       } else {
@@ -176,10 +181,38 @@ TEST_F(AuthServerTest, EveryMethodRefusesStrangersAndWeakRolesAndServesTheRightO
       }
     }
   }
-  // Printed for RELIABILITY.md: 17 methods × 3 strangers, a reader on the 5
-  // writer methods, a reader and a writer on the 2 admin methods.
+  // Printed for RELIABILITY.md: 19 methods × 3 strangers, a reader on the 5
+  // writer methods, a reader and a writer on the 3 admin calls (the
+  // deployment's UpdatePolicy among them).
   std::printf("unauthorized gRPC calls refused: %d\n", refused);
-  EXPECT_EQ(refused, 17 * 3 + 5 + 2 * 2);
+  EXPECT_EQ(refused, 19 * 3 + 5 + 3 * 2);
+}
+
+TEST_F(AuthServerTest, AWriterMayChangeAnAccountsPolicyAndOnlyAnAdminTheDeployments) {
+  auto update = [&](Role role, const std::string& account_id) {
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", "Bearer " + Secrets().at(role));
+    v1::UpdatePolicyRequest request;
+    request.set_account_id(account_id);
+    request.mutable_policy()->set_cutover_threshold(25);
+    request.set_reason("more climbs");
+    v1::UpdatePolicyResponse response;
+    return stub_->UpdatePolicy(&context, request, &response);
+  };
+
+  EXPECT_EQ(update(Role::kReader, "act_1").error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_TRUE(update(Role::kWriter, "act_1").ok());
+  EXPECT_EQ(update(Role::kWriter, "").error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_TRUE(update(Role::kAdmin, "").ok());
+
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", "Bearer " + Secrets().at(Role::kReader));
+  v1::ListPolicyVersionsRequest request;
+  request.set_account_id("act_1");
+  v1::ListPolicyVersionsResponse versions;
+  ASSERT_TRUE(stub_->ListPolicyVersions(&context, request, &versions).ok());
+  ASSERT_GE(versions.versions_size(), 1);
+  EXPECT_EQ(versions.versions(0).changed_by(), "writer");  // the token's name
 }
 
 TEST_F(AuthServerTest, AReaderMayReadAnAccountButNotRecordItsSync) {
@@ -294,6 +327,7 @@ const struct {
     {"/v1/policy", 200},
     {"/v1/climbtests", 200},
     {"/v1/accounts/act_1/actions", 200},
+    {"/v1/accounts/act_1/policy", 200},
     {"/metrics", 200},
 };
 
@@ -316,7 +350,7 @@ TEST_F(AuthServerTest, HttpReadsNeedAReaderToken) {
     }
   }
   std::printf("unauthorized HTTP requests refused: %d\n", refused);
-  EXPECT_EQ(refused, 9 * 3);
+  EXPECT_EQ(refused, 10 * 3);
 }
 
 TEST_F(AuthServerTest, HealthzAndTheDashboardPageStayOpen) {

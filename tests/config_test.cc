@@ -110,6 +110,13 @@ TEST(ConfigTest, LoadsAFileByExtensionAndNamesItInErrors) {
             absl::StatusCode::kNotFound);
 }
 
+// The file's policies with nothing stored on top.
+PolicyBook Book(const DaemonConfig& config) {
+  absl::StatusOr<PolicyBook> book = ComposePolicies(config.policy, {});
+  EXPECT_TRUE(book.ok()) << book.status();
+  return *std::move(book);
+}
+
 TEST(ConfigTest, TheAnnotatedExampleInDeployIsValid) {
   const char* source_dir = std::getenv("RUNG_SOURCE_DIR");
   ASSERT_NE(source_dir, nullptr) << "ctest sets RUNG_SOURCE_DIR";
@@ -117,10 +124,9 @@ TEST(ConfigTest, TheAnnotatedExampleInDeployIsValid) {
   ASSERT_TRUE(config.ok()) << config.status();
   EXPECT_EQ(config->storage.synchronous, "FULL");
   EXPECT_EQ(config->max_message_bytes, 16777216);
-  ASSERT_NE(config->policies, nullptr);
-  EXPECT_EQ(config->policies->For("").policy, Policy());  // the example shows the defaults
-  EXPECT_NE(config->policies->ladders().Find("app_install"), nullptr);
-  EXPECT_EQ(config->policies->For("act_2002").policy.learning_threshold, 60);
+  EXPECT_EQ(Book(*config).For("").policy, Policy());  // the example shows the defaults
+  EXPECT_NE(Book(*config).ladders().Find("app_install"), nullptr);
+  EXPECT_EQ(Book(*config).For("act_2002").policy.learning_threshold, 60);
 }
 
 // Its policy block says that it shows the defaults: then it must show each.
@@ -151,7 +157,7 @@ TEST(ConfigTest, PolicyValuesOverrideOnlyWhatTheyName) {
   Policy expected;
   expected.cutover_threshold = 25;
   expected.stability_max_cv = 0.3;
-  EXPECT_EQ(config->policies->For("").policy, expected);
+  EXPECT_EQ(Book(*config).For("").policy, expected);
 }
 
 TEST(ConfigTest, AccountOverridesStackOnTheDeploymentPolicy) {
@@ -163,11 +169,11 @@ TEST(ConfigTest, AccountOverridesStackOnTheDeploymentPolicy) {
     }
   )pb");
   ASSERT_TRUE(config.ok()) << config.status();
-  const EffectivePolicy account = config->policies->For("act_1");
+  const EffectivePolicy account = Book(*config).For("act_1");
   EXPECT_EQ(account.policy.learning_threshold, 60);
   EXPECT_EQ(account.policy.cutover_threshold, 40);
-  EXPECT_NE(account.version, config->policies->For("").version);
-  EXPECT_EQ(config->policies->For("act_other").version, config->policies->For("").version);
+  EXPECT_NE(account.version, Book(*config).For("").version);
+  EXPECT_EQ(Book(*config).For("act_other").version, Book(*config).For("").version);
 }
 
 TEST(ConfigTest, BadPolicyValuesNameTheField) {

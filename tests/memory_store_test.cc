@@ -53,11 +53,9 @@ TEST(MemoryStoreTest, ATestChangedAfterTheRunsWriteAbortsItsCommit) {
 
 TEST(MemoryStoreTest, CarriesAnAdvisorThroughIngestAndEvaluation) {
   std::unique_ptr<Store> store = NewMemoryStore();
-  ASSERT_OK_AND_ASSIGN(PolicyBook policies,
-                       PolicyBook::Create(Policy(), {}, LadderRegistry::BuiltIn()));
   const absl::Time now =
       absl::FromCivil(absl::CivilSecond(2026, 3, 4, 12, 0, 0), absl::UTCTimeZone());
-  Advisor advisor(store.get(), &policies, AdvisorOptions(), [now] { return now; });
+  Advisor advisor(store.get(), PolicyFile(), AdvisorOptions(), [now] { return now; });
   RawAdSetWeek week;
   week.account_id = "act_1";
   week.campaign_id = "cmp_1";

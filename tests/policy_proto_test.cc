@@ -38,7 +38,8 @@ TEST(PolicyProtoTest, ApiPolicyHoldsTheListsFieldsBesideItsOwn) {
   v1::Policy proto;
   ASSERT_TRUE(PolicyToProto(Policy(), &proto).ok());
   std::set<std::string> names = FieldNames(*proto.GetDescriptor());
-  for (const char* own : {"version", "account_id", "ladders", "default_ladder"}) {
+  for (const char* own :
+       {"version", "account_id", "ladders", "default_ladder", "etag", "revision", "stored"}) {
     EXPECT_EQ(names.erase(own), 1u) << own;
   }
   EXPECT_EQ(names, ListedNames());
@@ -50,6 +51,15 @@ TEST(PolicyProtoTest, ConfigPolicyValuesHoldExactlyTheListsFields) {
   ASSERT_TRUE(PolicyToProto(Policy(), &values).ok());
   ASSERT_TRUE(OverridesToProto(PolicyOverrides(), &values).ok());
   EXPECT_EQ(FieldNames(*values.GetDescriptor()), ListedNames());
+}
+
+TEST(PolicyProtoTest, ApiPolicyOverridesHoldTheListsFieldsAndLadders) {
+  v1::PolicyOverrides overrides;
+  ASSERT_TRUE(OverridesFromProto(overrides).ok());
+  ASSERT_TRUE(OverridesToProto(PolicyOverrides(), &overrides).ok());
+  std::set<std::string> names = FieldNames(*overrides.GetDescriptor());
+  EXPECT_EQ(names.erase("ladders"), 1u);
+  EXPECT_EQ(names, ListedNames());
 }
 
 TEST(PolicyProtoTest, PolicyToProtoSetsEveryValue) {

@@ -186,8 +186,8 @@ TEST(RungctlUsageTest, HelpPrintsUsageAndExitsZero) {
   for (const char* command :
        {"ingest FILE", "evaluate", "recommendation AD_SET_ID", "recommendations",
         "climb-test start ORIGINAL DUPLICATE", "climb-test list", "climb-test cancel ID", "adsets",
-        "adset AD_SET_ID", "history AD_SET_ID", "policy", "health", "backup PATH", "--server",
-        "--token", "--json", "--timeout"}) {
+        "adset AD_SET_ID", "history AD_SET_ID", "policy get", "policy set FILE", "policy history",
+        "health", "backup PATH", "--server", "--token", "--json", "--timeout"}) {
     EXPECT_THAT(program.out, HasSubstr(command));
   }
   const Result command = RunRungctl({"evaluate", "--help"});
@@ -577,14 +577,75 @@ TEST_F(RungctlTest, AdSetsAdSetAndHistory) {
   EXPECT_THAT(history.out, Not(HasSubstr(kWeek2)));
 }
 
-TEST_F(RungctlTest, PolicyShowsEveryValueAndTheLadders) {
-  const Result result = Run({"policy"});
+TEST_F(RungctlTest, PolicyGetShowsEveryValueAndTheLadders) {
+  const Result result = Run({"policy", "get"});
   ExpectSuccess(result);
   EXPECT_THAT(result.out, HasSubstr("learning_threshold       50\n"));
   EXPECT_THAT(result.out, HasSubstr("ecommerce (default)"));
-  const json policy = ParseJson(Run({"policy", "--json"}))["policy"];
+  EXPECT_THAT(result.out, HasSubstr("stored overrides: none\n"));
+  const json policy = ParseJson(Run({"policy", "get", "--json"}))["policy"];
   EXPECT_EQ(policy["learningThreshold"], 50);
   EXPECT_EQ(policy["version"].get<std::string>().size(), 16u);
+  EXPECT_EQ(policy["etag"].get<std::string>().size(), 16u);
+}
+
+TEST_F(RungctlTest, PolicySetFromAFileIsReadBackAndListedInTheHistory) {
+  const std::string file =
+      WriteFile("high-ticket.textproto", "cutover_threshold: 20\nlearning_threshold: 40\n");
+
+  const Result set =
+      Run({"policy", "set", file, "--account", "act_1", "--reason", "high ticket store"});
+
+  ExpectSuccess(set);
+  EXPECT_THAT(set.out, StartsWith("the policy of act_1 is now version "));
+  EXPECT_THAT(set.out, HasSubstr("(revision 1, etag "));
+  EXPECT_THAT(set.out, HasSubstr("stored overrides: learning_threshold=40, cutover_threshold=20"));
+  const json policy = ParseJson(Run({"policy", "get", "--account", "act_1", "--json"}))["policy"];
+  EXPECT_EQ(policy["learningThreshold"], 40);
+  EXPECT_EQ(policy["revision"], "1");
+  const Result history = Run({"policy", "history", "--account", "act_1"});
+  ExpectSuccess(history);
+  EXPECT_THAT(history.out, HasSubstr("high ticket store"));
+  EXPECT_THAT(history.out, HasSubstr(policy["version"].get<std::string>()));
+
+  // A JSON file, sent with an etag that is no longer current: refused.
+  const std::string json_file = WriteFile("policy.json", R"({"learningThreshold": 45})");
+  ExpectFailure(Run({"policy", "set", json_file, "--account", "act_1", "--reason", "x", "--etag",
+                     "0123456789abcdef"}),
+                "ABORTED: etag: ");
+  ExpectSuccess(Run({"policy", "set", json_file, "--account", "act_1", "--reason", "x", "--etag",
+                     policy["etag"].get<std::string>()}));
+}
+
+TEST_F(RungctlTest, PolicySetRefusesABadFileOrValueNamingIt) {
+  ExpectUsageError(Run({"policy", "set", WriteFile("p.textproto", "")}), "--reason is required");
+  ExpectFailure(
+      Run({"policy", "set", WriteFile("typo.textproto", "learning_treshold: 40"), "--reason", "x"}),
+      "typo.textproto: line 1, column 1");
+  ExpectFailure(Run({"policy", "set", WriteFile("high.textproto", "cutover_threshold: 60"),
+                     "--account", "act_1", "--reason", "x"}),
+                "INVALID_ARGUMENT: policy.cutover_threshold: ");
+  // Only the config file's version, recorded at start: nothing was stored.
+  const Result history = Run({"policy", "history", "--account", "act_1"});
+  EXPECT_EQ(std::count(history.out.begin(), history.out.end(), '\n'), 2) << history;
+  EXPECT_THAT(history.out, HasSubstr("config file"));
+}
+
+TEST_F(RungctlTest, EvaluateDryRunWithAPolicyShowsWhatItWouldChange) {
+  SeedAndEvaluate();
+  // as_climb climbs at cutover 30 (InitiateCheckout sustains 40); at 45 it holds.
+  const std::string file = WriteFile("cautious.textproto", "cutover_threshold: 45\n");
+
+  const Result what_if =
+      Run({"evaluate", "--as-of", kWeek2, "--account", "act_1", "--dry-run", "--policy", file});
+
+  ExpectSuccess(what_if);
+  EXPECT_THAT(what_if.out, HasSubstr("1 ad set would get another action than their stored advice"));
+  EXPECT_THAT(what_if.out, HasSubstr("as_climb  2026-11-02  DUPLICATE_AND_CLIMB  HOLD"));
+  ExpectUsageError(Run({"evaluate", "--policy", file}), "--policy needs --dry-run");
+  // Nothing was stored.
+  EXPECT_EQ(ParseJson(Run({"recommendation", "as_climb", "--json"}))["recommendation"]["action"],
+            "ACTION_DUPLICATE_AND_CLIMB");
 }
 
 // --- Health, backup --------------------------------------------------------------

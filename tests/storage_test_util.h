@@ -75,16 +75,12 @@ class AdvisorTest : public StorageTest {
   void SetUp() override {
     StorageTest::SetUp();
     ASSERT_OK_AND_ASSIGN(store_, OpenSqliteStore(Options()));
-    ASSERT_OK_AND_ASSIGN(PolicyBook policies,
-                         PolicyBook::Create(Policy(), {}, LadderRegistry::BuiltIn()));
-    policies_ = std::make_unique<PolicyBook>(std::move(policies));
-    advisor_ = std::make_unique<Advisor>(store_.get(), policies_.get(), AdvisorOptions(),
+    advisor_ = std::make_unique<Advisor>(store_.get(), PolicyFile(), AdvisorOptions(),
                                          [this] { return now_; });
   }
 
   absl::Time now_ = absl::Now();
   std::unique_ptr<Store> store_;
-  std::unique_ptr<PolicyBook> policies_;
   std::unique_ptr<Advisor> advisor_;
 };
 

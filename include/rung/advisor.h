@@ -19,6 +19,7 @@
 #include "rung/climb_test.h"
 #include "rung/ladder.h"
 #include "rung/policy.h"
+#include "rung/policy_version.h"
 #include "rung/recommendation.h"
 #include "rung/store.h"
 #include "rung/validation.h"
@@ -50,6 +51,9 @@ struct EvaluationRequest {
   // Empty: every ad set (of the account).
   std::vector<std::string> ad_set_ids;
   bool dry_run = false;
+  // A proposed policy for `account_id` (the deployment's when empty) in
+  // place of its stored one: what-if. Only with dry_run.
+  std::optional<StoredPolicy> policy;
   // Asked between ad sets: OK while the caller still wants the answer; any
   // other status (CANCELLED, DEADLINE_EXCEEDED) stops the run, which then
   // stores nothing and answers that status. Unset: never stops.
@@ -93,6 +97,15 @@ struct AccountWeek {
   }
 };
 
+// An ad set that a dry run advises otherwise than its stored advice.
+struct ChangedAdvice {
+  std::string ad_set_id;
+  Week as_of_week;
+  // nullopt: nothing stored for that week.
+  std::optional<Action> stored_action;
+  Action proposed_action = Action::kHold;
+};
+
 struct EvaluationResult {
   std::string evaluation_id;
   // The requested week; by default the last complete week in UTC, or in the
@@ -105,6 +118,9 @@ struct EvaluationResult {
   std::map<Action, int> action_counts;
   // Only for a dry run.
   std::vector<Recommendation> recommendations;
+  // A dry run's ad sets whose action differs from their stored advice of
+  // the same week (or that have none), in ad set order.
+  std::vector<ChangedAdvice> changed;
   // The accounts judged at another week than as_of_week, in id order; empty
   // when the request named its week.
   std::vector<AccountWeek> account_weeks;
@@ -128,6 +144,37 @@ struct ClimbTestPage {
   std::string next_page_token;
 };
 
+// A policy as GetPolicy and UpdatePolicy answer it.
+struct PolicyView {
+  EffectivePolicy effective;
+  // Every ladder of the deployment: built-in, the config file's and stored.
+  LadderRegistry ladders;
+  // The account's stored policy, which UpdatePolicy replaces whole.
+  StoredPolicy stored;
+  // The account's latest stored revision; 0 for none.
+  int64_t revision = 0;
+  // What UpdatePolicy's etag must match.
+  std::string etag;
+};
+
+struct PolicyUpdate {
+  // Empty: the deployment's policy.
+  std::string account_id;
+  // Replaces the account's stored policy whole: a value left out falls back
+  // to the config file's and the deployment's.
+  StoredPolicy policy;
+  // Why, for the history; required.
+  std::string reason;
+  // GetPolicy's; empty skips the check.
+  std::string etag;
+  bool validate_only = false;
+};
+
+struct PolicyVersionPage {
+  std::vector<PolicyRevision> versions;
+  std::string next_page_token;
+};
+
 struct AdSetPage {
   std::vector<AdSetSummary> ad_sets;
   // Empty on the last page.
@@ -138,8 +185,9 @@ struct AdSetPage {
 // and no storage detail: it validates, asks the Store, and shapes answers.
 class Advisor {
  public:
-  // `store` and `policies` must outlive the Advisor.
-  Advisor(Store* store, const PolicyBook* policies, AdvisorOptions options, Clock clock);
+  // `store` must outlive the Advisor. `policy_file` is the config file's
+  // policy; the stored revisions apply on top of it.
+  Advisor(Store* store, PolicyFile policy_file, AdvisorOptions options, Clock clock);
 
   absl::StatusOr<IngestSummary> IngestWeeks(const std::vector<RawAdSetWeek>& weeks,
                                             const std::string& request_id);
@@ -218,7 +266,30 @@ class Advisor {
   absl::StatusOr<ClimbTest> CancelClimbTest(std::string_view climb_test_id);
 
   // The account's effective policy; the deployment's for an empty id.
-  absl::StatusOr<EffectivePolicy> GetPolicy(std::string_view account_id) const;
+  absl::StatusOr<PolicyView> GetPolicy(std::string_view account_id);
+
+  // Replaces the account's stored policy and records the revision, changed
+  // by `changed_by` (a token name), with one for every other account whose
+  // effective policy a deployment change moves. INVALID_ARGUMENT naming the
+  // field ("policy.cutover_threshold: ...") for a policy the rules cannot
+  // work with; ABORTED, storing nothing, for an etag that is not the
+  // current one. With validate_only, answers what the policy would be and
+  // stores nothing.
+  absl::StatusOr<PolicyView> UpdatePolicy(const PolicyUpdate& update, std::string_view changed_by);
+
+  // The versions an account's recommendations may carry, newest first: its
+  // own revisions, then, from before its first, the deployment's (each says
+  // whose it is). AIP-158 paging as for ListAdSets.
+  absl::StatusOr<PolicyVersionPage> ListPolicyVersions(std::string_view account_id, int page_size,
+                                                       std::string_view page_token);
+
+  // At start: records a revision for the deployment and for each account
+  // whose effective policy the config file moved since the last one, so
+  // that every version a recommendation carries is listed. Answers the
+  // accounts with stored overrides on top of the file ("" for the
+  // deployment), for the log. INVALID_ARGUMENT when the file and the stored
+  // revisions together are not a valid policy.
+  absl::StatusOr<std::vector<std::string>> RecordPolicyFile();
 
   // Counts and times for metrics.
   absl::StatusOr<StoreStats> GetStats();
@@ -239,18 +310,32 @@ class Advisor {
   // Decides for one ad set; `history` is all of its weeks and `tests` every
   // climb test it took part in, oldest start first.
   absl::StatusOr<Decision> DecideFor(const AdSetHistory& history, Week as_of,
-                                     const std::vector<ClimbTest>& tests);
+                                     const std::vector<ClimbTest>& tests,
+                                     const PolicyBook& policies);
   // Hands `evaluate` each named ad set's history, in id order, each id once.
   absl::Status EvaluateNamed(std::vector<std::string> ad_set_ids,
                              absl::FunctionRef<absl::Status(const AdSetHistory&)> evaluate);
   // One attempt at a stored run: decides, writes in chunks, and commits.
   absl::Status StoreEvaluation(const EvaluationRequest& request, const AsOfWeeks& weeks,
-                               absl::Time evaluated_at, EvaluationResult& result);
+                               absl::Time evaluated_at, const PolicyBook& policies,
+                               EvaluationResult& result);
   // Decides for every selected ad set, counting into `result`, and hands
   // each decision to `keep`.
   absl::Status DecideEach(const EvaluationRequest& request, const AsOfWeeks& weeks,
-                          absl::Time evaluated_at, EvaluationResult& result,
-                          absl::FunctionRef<absl::Status(Decided)> keep);
+                          absl::Time evaluated_at, const PolicyBook& policies,
+                          EvaluationResult& result, absl::FunctionRef<absl::Status(Decided)> keep);
+  // The effective policies now: the config file's with the latest stored
+  // revisions, read from the store on each call so that every replica
+  // applies a change at once.
+  absl::StatusOr<PolicyBook> CurrentPolicies();
+  // The policies with `proposal` in place of the account's stored policy,
+  // checked as UpdatePolicy checks it.
+  absl::StatusOr<PolicyBook> ProposedPolicies(std::string_view account_id,
+                                              const StoredPolicy& proposal);
+  // CurrentPolicies, or a what-if's proposed ones.
+  absl::StatusOr<PolicyBook> PoliciesFor(const EvaluationRequest& request);
+  // Adds `proposed` to `changed` when the stored advice of its week differs.
+  absl::Status NoteChange(const Recommendation& proposed, std::vector<ChangedAdvice>& changed);
   absl::CivilDay Today() const;
   // The plan of `recommendation`, its test read from the store.
   absl::StatusOr<ActionPlan> PlanFor(const Recommendation& recommendation,
@@ -258,7 +343,7 @@ class Advisor {
 
   Store* store_;
   VersionLease version_lease_;
-  const PolicyBook* policies_;
+  const PolicyFile policy_file_;
   AdvisorOptions options_;
   Clock clock_;
 };

@@ -80,6 +80,9 @@ using LatestRevisions = std::map<std::string, PolicyRevision, std::less<>>;
 
 LatestRevisions ByAccount(std::vector<PolicyRevision> latest);
 
+// Whether any value is present.
+bool HasAnyOverride(const PolicyOverrides& overrides);
+
 // `over`'s values where it has them, else `under`'s.
 PolicyOverrides MergeOverrides(PolicyOverrides under, const PolicyOverrides& over);
 

@@ -99,8 +99,20 @@ absl::Status AdvisorCalls::ListClimbTests(const v1::ListClimbTestsRequest& reque
 
 absl::Status AdvisorCalls::GetPolicy(const v1::GetPolicyRequest& request,
                                      v1::GetPolicyResponse* response) const {
-  ASSIGN_OR_RETURN(EffectivePolicy policy, advisor_->GetPolicy(request.account_id()));
-  return ToProto(policy, *ladders_, response->mutable_policy());
+  ASSIGN_OR_RETURN(const PolicyView policy, advisor_->GetPolicy(request.account_id()));
+  return ToProto(policy, response->mutable_policy());
+}
+
+absl::Status AdvisorCalls::ListPolicyVersions(const v1::ListPolicyVersionsRequest& request,
+                                              v1::ListPolicyVersionsResponse* response) const {
+  ASSIGN_OR_RETURN(PolicyVersionPage page,
+                   advisor_->ListPolicyVersions(request.account_id(), request.page_size(),
+                                                request.page_token()));
+  for (const PolicyRevision& version : page.versions) {
+    RETURN_IF_ERROR(ToProto(version, response->add_versions()));
+  }
+  response->set_next_page_token(page.next_page_token);
+  return absl::OkStatus();
 }
 
 absl::Status AdvisorCalls::GetAccount(const v1::GetAccountRequest& request,

@@ -15,10 +15,9 @@ namespace rung {
 // the same requests refused with the same words.
 class AdvisorCalls {
  public:
-  // `advisor`, `ladders` and `answers` (null: keep no answers) must outlive
-  // this object.
-  AdvisorCalls(Advisor* advisor, const LadderRegistry* ladders, AnswerCache* answers)
-      : advisor_(advisor), ladders_(ladders), answers_(answers) {}
+  // `advisor` and `answers` (null: keep no answers) must outlive this
+  // object.
+  AdvisorCalls(Advisor* advisor, AnswerCache* answers) : advisor_(advisor), answers_(answers) {}
 
   absl::Status GetAdSet(const v1::GetAdSetRequest& request, v1::GetAdSetResponse* response) const;
   absl::Status ListAdSets(const v1::ListAdSetsRequest& request,
@@ -33,6 +32,8 @@ class AdvisorCalls {
                               v1::ListClimbTestsResponse* response) const;
   absl::Status GetPolicy(const v1::GetPolicyRequest& request,
                          v1::GetPolicyResponse* response) const;
+  absl::Status ListPolicyVersions(const v1::ListPolicyVersionsRequest& request,
+                                  v1::ListPolicyVersionsResponse* response) const;
   absl::Status GetAccount(const v1::GetAccountRequest& request,
                           v1::GetAccountResponse* response) const;
   absl::Status PlanActions(const v1::PlanActionsRequest& request,
@@ -46,7 +47,6 @@ class AdvisorCalls {
                                   v1::GetRecommendationResponse* response) const;
 
   Advisor* advisor_;
-  const LadderRegistry* ladders_;
   AnswerCache* answers_;
 };
 

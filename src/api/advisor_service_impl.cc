@@ -58,6 +58,11 @@ absl::Status Evaluate(const grpc::CallbackServerContext& context, Advisor* advis
   evaluation.account_id = request.account_id();
   evaluation.ad_set_ids.assign(request.ad_set_ids().begin(), request.ad_set_ids().end());
   evaluation.dry_run = request.dry_run();
+  if (request.has_policy()) {
+    absl::StatusOr<StoredPolicy> proposed = FromProto(request.policy());
+    if (!proposed.ok()) return proposed.status();
+    evaluation.policy = *std::move(proposed);
+  }
   absl::StatusOr<EvaluationResult> result = advisor->EvaluateAdSets(evaluation);
   if (!result.ok()) return result.status();
   response->set_evaluation_id(result->evaluation_id);
@@ -75,6 +80,9 @@ absl::Status Evaluate(const grpc::CallbackServerContext& context, Advisor* advis
   for (const AccountWeek& account_week : result->account_weeks) {
     ToProto(account_week, response->add_account_weeks());
   }
+  response->set_changed(static_cast<int32_t>(result->changed.size()));
+  for (const ChangedAdvice& change : result->changed)
+    ToProto(change, response->add_changed_advice());
   return absl::OkStatus();
 }
 
@@ -186,6 +194,25 @@ grpc::ServerUnaryReactor* AdvisorServiceImpl::RecordAction(grpc::CallbackServerC
     ToProto(stored, response->mutable_action());
     return absl::OkStatus();
   });
+}
+
+grpc::ServerUnaryReactor* AdvisorServiceImpl::UpdatePolicy(grpc::CallbackServerContext* context,
+                                                           const v1::UpdatePolicyRequest* request,
+                                                           v1::UpdatePolicyResponse* response) {
+  const absl::string_view call =
+      request->account_id().empty() ? kUpdateDeploymentPolicy : "UpdatePolicy";
+  return Serve(context, call, [&](const std::string& caller) -> absl::Status {
+    ASSIGN_OR_RETURN(const PolicyUpdate update, FromProto(*request));
+    ASSIGN_OR_RETURN(const PolicyView policy, advisor_->UpdatePolicy(update, caller));
+    return ToProto(policy, response->mutable_policy());
+  });
+}
+
+grpc::ServerUnaryReactor* AdvisorServiceImpl::ListPolicyVersions(
+    grpc::CallbackServerContext* context, const v1::ListPolicyVersionsRequest* request,
+    v1::ListPolicyVersionsResponse* response) {
+  return Serve(context, "ListPolicyVersions",
+               [&] { return calls_.ListPolicyVersions(*request, response); });
 }
 
 grpc::ServerUnaryReactor* AdvisorServiceImpl::ListActions(grpc::CallbackServerContext* context,

@@ -15,12 +15,18 @@ namespace rung {
 // status.
 class AdvisorServiceImpl final : public v1::AdvisorService::CallbackService {
  public:
-  // `advisor`, `ladders`, `answers` and `warmer` (both null when answers are
-  // not kept) and `access` must outlive the service.
-  AdvisorServiceImpl(Advisor* advisor, const LadderRegistry* ladders, AnswerCache* answers,
-                     AnswerWarmer* warmer, const AccessControl* access)
-      : advisor_(advisor), calls_(advisor, ladders, answers), warmer_(warmer), access_(access) {}
+  // `advisor`, `answers` and `warmer` (both null when answers are not kept)
+  // and `access` must outlive the service.
+  AdvisorServiceImpl(Advisor* advisor, AnswerCache* answers, AnswerWarmer* warmer,
+                     const AccessControl* access)
+      : advisor_(advisor), calls_(advisor, answers), warmer_(warmer), access_(access) {}
 
+  grpc::ServerUnaryReactor* UpdatePolicy(grpc::CallbackServerContext* context,
+                                         const v1::UpdatePolicyRequest* request,
+                                         v1::UpdatePolicyResponse* response) override;
+  grpc::ServerUnaryReactor* ListPolicyVersions(grpc::CallbackServerContext* context,
+                                               const v1::ListPolicyVersionsRequest* request,
+                                               v1::ListPolicyVersionsResponse* response) override;
   grpc::ServerUnaryReactor* IngestWeeks(grpc::CallbackServerContext* context,
                                         const v1::IngestWeeksRequest* request,
                                         v1::IngestWeeksResponse* response) override;

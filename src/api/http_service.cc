@@ -156,12 +156,21 @@ absl::StatusOr<Reply> GetAdSet(const AdvisorCalls& calls, const RouteCall& call)
   return JsonReply(response.ad_set());
 }
 
-absl::StatusOr<Reply> GetPolicy(const AdvisorCalls& calls, const RouteCall& call) {
+absl::StatusOr<Reply> PolicyOf(const AdvisorCalls& calls, std::string account_id) {
   v1::GetPolicyRequest request;
-  ASSIGN_OR_RETURN(*request.mutable_account_id(), call.query.Single("account_id"));
+  request.set_account_id(std::move(account_id));
   v1::GetPolicyResponse response;
   RETURN_IF_ERROR(calls.GetPolicy(request, &response));
   return JsonReply(response.policy());
+}
+
+absl::StatusOr<Reply> GetPolicy(const AdvisorCalls& calls, const RouteCall& call) {
+  ASSIGN_OR_RETURN(std::string account_id, call.query.Single("account_id"));
+  return PolicyOf(calls, std::move(account_id));
+}
+
+absl::StatusOr<Reply> GetAccountPolicy(const AdvisorCalls& calls, const RouteCall& call) {
+  return PolicyOf(calls, call.path.at("account_id"));
 }
 
 absl::StatusOr<Reply> ListClimbTests(const AdvisorCalls& calls, const RouteCall& call) {
@@ -211,8 +220,7 @@ Reply Scrape(Metrics* metrics) {
 }
 
 std::vector<Route> MakeRoutes(const HttpBackends& backends) {
-  auto calls =
-      std::make_shared<const AdvisorCalls>(backends.advisor, backends.ladders, backends.answers);
+  auto calls = std::make_shared<const AdvisorCalls>(backends.advisor, backends.answers);
   // Binds a handler to the shared calls.
   auto with_calls =
       [calls](absl::StatusOr<Reply> (*handler)(const AdvisorCalls&, const RouteCall&)) {
@@ -246,6 +254,7 @@ std::vector<Route> MakeRoutes(const HttpBackends& backends) {
        {"from_week", "to_week"},
        with_calls(&GetAdSetHistory)},
       {"/v1/policy", "GetPolicy", {"account_id"}, with_calls(&GetPolicy)},
+      {"/v1/accounts/{account_id}/policy", "GetPolicy", {}, with_calls(&GetAccountPolicy)},
       {"/v1/accounts/{account_id}/actions",
        "ListActions",
        {"ad_set_id", "page_size", "page_token"},

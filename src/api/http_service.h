@@ -17,7 +17,6 @@ namespace rung {
 // What the HTTP routes answer from; everything must outlive the server.
 struct HttpBackends {
   Advisor* advisor = nullptr;
-  const LadderRegistry* ladders = nullptr;
   // Shared with the gRPC service; null when answers are not kept.
   AnswerCache* answers = nullptr;
   // For /healthz, which probes the database itself.

@@ -349,18 +349,72 @@ absl::StatusOr<ActionRecord> FromProto(const v1::ActionRecord& record) {
   return out;
 }
 
-absl::Status ToProto(const EffectivePolicy& effective, const LadderRegistry& ladders,
-                     v1::Policy* out) {
-  RETURN_IF_ERROR(PolicyToProto(effective.policy, out));
-  out->set_version(effective.version);
-  out->set_account_id(effective.account_id);
-  for (const std::string& name : ladders.Names()) {
-    v1::Ladder* ladder = out->add_ladders();
-    ladder->set_name(name);
-    for (const std::string& event : ladders.Find(name)->events) ladder->add_events(event);
+namespace {
+
+void ToProto(const Ladder& ladder, v1::Ladder* out) {
+  out->set_name(ladder.name);
+  for (const std::string& event : ladder.events) out->add_events(event);
+}
+
+}  // namespace
+
+absl::Status ToProto(const PolicyView& view, v1::Policy* out) {
+  RETURN_IF_ERROR(PolicyToProto(view.effective.policy, out));
+  out->set_version(view.effective.version);
+  out->set_account_id(view.effective.account_id);
+  for (const std::string& name : view.ladders.Names()) {
+    ToProto(*view.ladders.Find(name), out->add_ladders());
   }
   out->set_default_ladder(kDefaultLadderName);
+  out->set_etag(view.etag);
+  out->set_revision(view.revision);
+  return ToProto(view.stored, out->mutable_stored());
+}
+
+void ToProto(const ChangedAdvice& change, v1::ChangedAdvice* out) {
+  out->set_ad_set_id(change.ad_set_id);
+  out->set_as_of_week(change.as_of_week.ToString());
+  if (change.stored_action.has_value()) out->set_stored_action(ToProto(*change.stored_action));
+  out->set_proposed_action(ToProto(change.proposed_action));
+}
+
+absl::Status ToProto(const StoredPolicy& policy, v1::PolicyOverrides* out) {
+  RETURN_IF_ERROR(OverridesToProto(policy.overrides, out));
+  out->clear_ladders();
+  for (const Ladder& ladder : policy.ladders) ToProto(ladder, out->add_ladders());
   return absl::OkStatus();
+}
+
+absl::Status ToProto(const PolicyRevision& revision, v1::PolicyVersion* out) {
+  out->set_account_id(revision.account_id);
+  out->set_revision(revision.revision);
+  out->set_version(revision.version);
+  RETURN_IF_ERROR(
+      ToProto(StoredPolicy{revision.overrides, revision.ladders}, out->mutable_overrides()));
+  out->set_changed_by(revision.changed_by);
+  *out->mutable_change_time() = ToTimestamp(revision.change_time);
+  out->set_reason(revision.reason);
+  out->set_deployment_revision(revision.deployment_revision);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<StoredPolicy> FromProto(const v1::PolicyOverrides& policy) {
+  StoredPolicy out;
+  ASSIGN_OR_RETURN(out.overrides, OverridesFromProto(policy));
+  for (const v1::Ladder& ladder : policy.ladders()) {
+    out.ladders.push_back(Ladder{ladder.name(), {ladder.events().begin(), ladder.events().end()}});
+  }
+  return out;
+}
+
+absl::StatusOr<PolicyUpdate> FromProto(const v1::UpdatePolicyRequest& request) {
+  PolicyUpdate update;
+  update.account_id = request.account_id();
+  ASSIGN_OR_RETURN(update.policy, FromProto(request.policy()));
+  update.reason = request.reason();
+  update.etag = request.etag();
+  update.validate_only = request.validate_only();
+  return update;
 }
 
 }  // namespace rung

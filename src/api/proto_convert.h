@@ -14,6 +14,7 @@
 #include "rung/v1/account.pb.h"
 #include "rung/v1/action.pb.h"
 #include "rung/v1/ad_set.pb.h"
+#include "rung/v1/advisor_service.pb.h"
 #include "rung/v1/climb_test.pb.h"
 #include "rung/v1/policy.pb.h"
 #include "rung/v1/recommendation.pb.h"
@@ -47,9 +48,15 @@ absl::StatusOr<ActionPlan> FromProto(const v1::ActionPlan& plan);
 void ToProto(const ActionRecord& record, v1::ActionRecord* out);
 // What RecordAction was sent; INVALID_ARGUMENT naming the field ("action.state: ...").
 absl::StatusOr<ActionRecord> FromProto(const v1::ActionRecord& record);
-// INTERNAL only when v1::Policy is out of step with the policy's fields
-// (api/policy_proto.h).
-absl::Status ToProto(const EffectivePolicy& policy, const LadderRegistry& ladders, v1::Policy* out);
+// The ToProto of policies answer INTERNAL only when a message is out of step
+// with the policy's fields (api/policy_proto.h).
+absl::Status ToProto(const PolicyView& policy, v1::Policy* out);
+void ToProto(const ChangedAdvice& change, v1::ChangedAdvice* out);
+absl::Status ToProto(const StoredPolicy& policy, v1::PolicyOverrides* out);
+absl::Status ToProto(const PolicyRevision& revision, v1::PolicyVersion* out);
+// A proposed policy, checked by the Advisor once composed.
+absl::StatusOr<StoredPolicy> FromProto(const v1::PolicyOverrides& policy);
+absl::StatusOr<PolicyUpdate> FromProto(const v1::UpdatePolicyRequest& request);
 
 // The core's enums and the API's, which list the same values in the same
 // order after the API's _UNSPECIFIED.

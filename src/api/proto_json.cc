@@ -1,9 +1,13 @@
 #include "api/proto_json.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "core/text.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "google/protobuf/text_format.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/type_resolver.h"
 #include "google/protobuf/util/type_resolver_util.h"
@@ -12,6 +16,22 @@ namespace rung {
 namespace {
 
 constexpr char kTypeUrlPrefix[] = "type.googleapis.com";
+
+// Keeps the first text format error with its position; protobuf's default
+// collector would print to stderr instead.
+class FirstErrorCollector : public google::protobuf::io::ErrorCollector {
+ public:
+  void AddError(int line, google::protobuf::io::ColumnNumber column,
+                const std::string& message) override {
+    if (error_.empty()) {
+      error_ = absl::StrFormat("line %d, column %d: %s", line + 1, column + 1, message);
+    }
+  }
+  const std::string& error() const { return error_; }
+
+ private:
+  std::string error_;
+};
 
 }  // namespace
 
@@ -46,6 +66,24 @@ absl::StatusOr<std::string> ProtoToJson(const google::protobuf::Message& message
   }
   if (json.empty() || json.back() != '\n') json.push_back('\n');
   return json;
+}
+
+absl::Status ParseProtoText(std::string_view text, bool json, std::string_view source,
+                            google::protobuf::Message* message) {
+  if (json) {
+    google::protobuf::util::JsonParseOptions options;
+    options.ignore_unknown_fields = false;
+    const auto status = google::protobuf::util::JsonStringToMessage(
+        google::protobuf::StringPiece(text.data(), text.size()), message, options);
+    if (status.ok()) return absl::OkStatus();
+    return absl::InvalidArgumentError(absl::StrCat(
+        AsAbsl(source), ": ", std::string(status.message().data(), status.message().size())));
+  }
+  google::protobuf::TextFormat::Parser parser;
+  FirstErrorCollector errors;
+  parser.RecordErrorsTo(&errors);
+  if (parser.ParseFromString(std::string(text), message)) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(AsAbsl(source), ": ", errors.error()));
 }
 
 }  // namespace rung

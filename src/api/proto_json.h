@@ -2,7 +2,9 @@
 #define RUNG_API_PROTO_JSON_H_
 
 #include <string>
+#include <string_view>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "google/protobuf/message.h"
 
@@ -26,6 +28,13 @@ std::string DeterministicBinary(const google::protobuf::MessageLite& message);
 // ends in a newline.
 absl::StatusOr<std::string> ProtoToJson(const google::protobuf::Message& message,
                                         JsonLayout layout);
+
+// Parses `text` into `message`: protobuf's JSON mapping when `json`, text
+// format otherwise. Unknown fields are errors, so that a typo never silently
+// keeps a default. INVALID_ARGUMENT starting with `source` and, for text
+// format, the line and column of the first error.
+absl::Status ParseProtoText(std::string_view text, bool json, std::string_view source,
+                            google::protobuf::Message* message);
 
 }  // namespace rung
 

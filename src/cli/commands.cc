@@ -21,6 +21,7 @@
 #include "cli/meta_flags.h"
 #include "cli/output.h"
 #include "cli/plan_command.h"
+#include "cli/policy_command.h"
 #include "cli/session.h"
 #include "cli/sync_command.h"
 #include "google/protobuf/text_format.h"
@@ -44,6 +45,8 @@ const FlagSpec kPageSizeFlag = {"--page-size", FlagArity::kValue, "N",
 const FlagSpec kPageTokenFlag = {"--page-token", FlagArity::kValue, "TOKEN",
                                  "continue where an earlier page ended"};
 const FlagSpec kAllFlag = {"--all", FlagArity::kSwitch, "", "follow every page to the end"};
+const FlagSpec kPolicyAccountFlag = {"--account", FlagArity::kValue, "ID",
+                                     "that account's (default: the deployment's)"};
 
 // `flags` and then the flags of the commands that call Meta.
 std::vector<FlagSpec> WithMetaFlags(std::vector<FlagSpec> flags) {
@@ -103,12 +106,31 @@ void HintMore(Session& session, const std::string& next_page_token) {
   session.err() << "more on later pages: add --all, or --page-token " << next_page_token << "\n";
 }
 
+// What a dry run would change against the stored advice of its week.
+void PrintChanged(const v1::EvaluateAdSetsResponse& response, std::ostream& out) {
+  out << "\n"
+      << response.changed() << (response.changed() == 1 ? " ad set" : " ad sets")
+      << " would get another action than their stored advice\n";
+  Table changed({"AD SET", "WEEK", "STORED", "PROPOSED"});
+  for (const v1::ChangedAdvice& change : response.changed_advice()) {
+    changed.AddRow({change.ad_set_id(), change.as_of_week(), ShortName(change.stored_action()),
+                    ShortName(change.proposed_action())});
+  }
+  changed.Print(out, "  ");
+}
+
 absl::Status Evaluate(const Invocation& invocation, Session& session) {
   v1::EvaluateAdSetsRequest request;
   request.set_as_of_week(invocation.Value(kAsOfFlag.name));
   request.set_account_id(invocation.Value(kAccountFlag.name));
   for (const std::string& id : invocation.Values("--ad-set")) request.add_ad_set_ids(id);
   request.set_dry_run(invocation.Has("--dry-run"));
+  if (invocation.Has("--policy")) {
+    if (!request.dry_run()) {
+      return UsageError("--policy needs --dry-run: a what-if stores nothing");
+    }
+    ASSIGN_OR_RETURN(*request.mutable_policy(), ReadPolicyFile(invocation.Value("--policy")));
+  }
   v1::EvaluateAdSetsResponse response;
   RETURN_IF_ERROR(session.Call(&AdvisorStub::EvaluateAdSets, request, &response));
   if (session.json()) return PrintJson(response, session.out());
@@ -140,6 +162,7 @@ absl::Status Evaluate(const Invocation& invocation, Session& session) {
     }
     recommendations.Print(out);
   }
+  if (request.dry_run()) PrintChanged(response, out);
   return absl::OkStatus();
 }
 
@@ -346,39 +369,6 @@ absl::Status ShowHistory(const Invocation& invocation, Session& session) {
   return absl::OkStatus();
 }
 
-absl::Status ShowPolicy(const Invocation& invocation, Session& session) {
-  v1::GetPolicyRequest request;
-  request.set_account_id(invocation.Value(kAccountFlag.name));
-  v1::GetPolicyResponse response;
-  RETURN_IF_ERROR(session.Call(&AdvisorStub::GetPolicy, request, &response));
-  if (session.json()) return PrintJson(response, session.out());
-  // Every scalar by reflection, so a new policy field shows up by itself.
-  const v1::Policy& policy = response.policy();
-  const google::protobuf::Descriptor* type = policy.GetDescriptor();
-  Table values({});
-  for (int i = 0; i < type->field_count(); ++i) {
-    const google::protobuf::FieldDescriptor* field = type->field(i);
-    if (field->is_repeated()) continue;
-    std::string value;
-    if (field->type() == google::protobuf::FieldDescriptor::TYPE_STRING) {
-      value = OrDash(policy.GetReflection()->GetString(policy, field));
-    } else {
-      google::protobuf::TextFormat::PrintFieldValueToString(policy, field, -1, &value);
-    }
-    values.AddRow({field->name(), value});
-  }
-  values.Print(session.out());
-  session.out() << "\nladders:\n";
-  Table ladders({});
-  for (const v1::Ladder& ladder : policy.ladders()) {
-    ladders.AddRow(
-        {ladder.name() == policy.default_ladder() ? ladder.name() + " (default)" : ladder.name(),
-         absl::StrJoin(ladder.events(), " → ")});
-  }
-  ladders.Print(session.out(), "  ");
-  return absl::OkStatus();
-}
-
 absl::Status CheckHealth(const Invocation&, Session& session) {
   grpc::health::v1::HealthCheckResponse response;
   RETURN_IF_ERROR(session.Call(&grpc::health::v1::Health::Stub::Check,
@@ -449,7 +439,9 @@ absl::Span<const CommandSpec> Commands() {
        {kAsOfFlag,
         kAccountFlag,
         {"--ad-set", FlagArity::kRepeated, "ID", "only this ad set (repeatable)"},
-        {"--dry-run", FlagArity::kSwitch, "", "store nothing; print the recommendations"}},
+        {"--dry-run", FlagArity::kSwitch, "", "store nothing; print the recommendations"},
+        {"--policy", FlagArity::kValue, "FILE",
+         "with --dry-run: what-if, under this proposed policy of --account (or the deployment)"}},
        "runs an evaluation and prints the count of each action",
        kLongCallTimeout,
        Evaluate},
@@ -534,12 +526,28 @@ absl::Span<const CommandSpec> Commands() {
        "prints an ad set's weeks, oldest first",
        kCallTimeout,
        ShowHistory},
-      {"policy",
+      {"policy get",
        {},
-       {{"--account", FlagArity::kValue, "ID", "that account's (default: the deployment's)"}},
-       "prints the effective policy and its ladders",
+       {kPolicyAccountFlag},
+       "prints the effective policy, its version and ladders, and the stored overrides",
        kCallTimeout,
-       ShowPolicy},
+       RunPolicyGet},
+      {"policy set",
+       {"FILE"},
+       {kPolicyAccountFlag,
+        {"--reason", FlagArity::kValue, "TEXT", "why the policy changes (required)"},
+        {"--etag", FlagArity::kValue, "ETAG",
+         "refuse the change if the policy changed since `policy get` printed this etag"},
+        {"--validate-only", FlagArity::kSwitch, "", "check the file; store nothing"}},
+       "replaces the stored overrides with FILE's (rung.v1.PolicyOverrides, JSON or text format)",
+       kCallTimeout,
+       RunPolicySet},
+      {"policy history",
+       {},
+       {kPolicyAccountFlag},
+       "lists the policy's versions, newest first: who changed what, when and why",
+       kCallTimeout,
+       RunPolicyHistory},
       {"health", {}, {}, "checks the daemon (exit 1 unless SERVING)", kCallTimeout, CheckHealth},
       {"backup",
        {"PATH"},

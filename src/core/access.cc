@@ -31,12 +31,16 @@ constexpr CallRole kCallRoles[] = {
     {"GetAccount", Role::kReader},
     {"PlanActions", Role::kReader},
     {"ListActions", Role::kReader},
+    {"ListPolicyVersions", Role::kReader},
     {"Metrics", Role::kReader},
     {"IngestWeeks", Role::kWriter},
     {"StartClimbTest", Role::kWriter},
     {"CancelClimbTest", Role::kWriter},
     {"RecordAccountSync", Role::kWriter},
     {"RecordAction", Role::kWriter},
+    // An account's policy is its team's; the deployment's is every account's.
+    {"UpdatePolicy", Role::kWriter},
+    {kUpdateDeploymentPolicy, Role::kAdmin},
     {"EvaluateAdSets", Role::kAdmin},
     {"BackupDatabase", Role::kAdmin},
 };

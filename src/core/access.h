@@ -21,6 +21,10 @@ enum class Role { kReader = 1, kWriter = 2, kAdmin = 3 };
 // "reader", "writer", "admin".
 absl::string_view RoleName(Role role);
 
+// UpdatePolicy of the deployment's policy, which needs more than an
+// account's: the call name the access table lists it under.
+inline constexpr char kUpdateDeploymentPolicy[] = "UpdatePolicy(deployment)";
+
 // The role `call` needs: an AdvisorService method name ("GetAdSet") or
 // "Metrics" (the HTTP scrape). nullopt for a call the table does not list,
 // which callers must refuse: a method added to the API without a line here is

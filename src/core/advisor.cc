@@ -34,10 +34,10 @@ absl::Status OwnershipRefusal(const OwnerConflict& conflict, const AdSetWeek& re
 
 }  // namespace
 
-Advisor::Advisor(Store* store, const PolicyBook* policies, AdvisorOptions options, Clock clock)
+Advisor::Advisor(Store* store, PolicyFile policy_file, AdvisorOptions options, Clock clock)
     : store_(store),
       version_lease_([store] { return store->RecommendationsVersion(); }),
-      policies_(policies),
+      policy_file_(std::move(policy_file)),
       options_(options),
       clock_(std::move(clock)) {}
 
@@ -50,7 +50,8 @@ absl::StatusOr<IngestSummary> Advisor::IngestWeeks(const std::vector<RawAdSetWee
   ValidationOptions validation;
   validation.max_batch_size = options_.max_batch_size;
   validation.today = Today();
-  ASSIGN_OR_RETURN(ValidatedBatch batch, ValidateBatch(weeks, policies_->ladders(), validation));
+  ASSIGN_OR_RETURN(const PolicyBook policies, CurrentPolicies());
+  ASSIGN_OR_RETURN(ValidatedBatch batch, ValidateBatch(weeks, policies.ladders(), validation));
   IngestBatch ingest;
   ingest.records = std::move(batch.records);
   ingest.warnings = std::move(batch.warnings);

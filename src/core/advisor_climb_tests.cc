@@ -88,8 +88,9 @@ absl::StatusOr<ClimbTest> Advisor::StartClimbTest(std::string_view original_ad_s
   ASSIGN_OR_RETURN(const AdSetHistory original,
                    store_->GetHistory(original_ad_set_id, std::nullopt, std::nullopt));
   const AdSetWeek& original_week = *RecordNear(original, start);
+  ASSIGN_OR_RETURN(const PolicyBook policies, CurrentPolicies());
   ASSIGN_OR_RETURN(const std::string above,
-                   RungAbove(policies_->ladders(), original_week, LadderAt(original, start)));
+                   RungAbove(policies.ladders(), original_week, LadderAt(original, start)));
   absl::StatusOr<AdSetHistory> duplicate =
       store_->GetHistory(duplicate_ad_set_id, std::nullopt, std::nullopt);
   // `rungctl apply` starts the test right after Meta made the duplicate

@@ -214,7 +214,8 @@ std::string RecommendationFilterText(const RecommendationFilter& filter) {
 absl::CivilDay Advisor::Today() const { return absl::ToCivilDay(clock_(), absl::UTCTimeZone()); }
 
 absl::StatusOr<Decision> Advisor::DecideFor(const AdSetHistory& history, Week as_of,
-                                            const std::vector<ClimbTest>& tests) {
+                                            const std::vector<ClimbTest>& tests,
+                                            const PolicyBook& policies) {
   const std::string& ad_set_id = history.back().ad_set_id;
   std::optional<ClimbTestContext> context;
   if (const ClimbTest* governing = GoverningTest(tests, ad_set_id, as_of)) {
@@ -226,12 +227,12 @@ absl::StatusOr<Decision> Advisor::DecideFor(const AdSetHistory& history, Week as
     context = ClimbTestContext{*governing, is_original ? history : std::move(partner),
                                is_original ? std::move(partner) : history};
   }
-  const EffectivePolicy policy = policies_->For(history.back().account_id);
+  const EffectivePolicy policy = policies.For(history.back().account_id);
   DecisionInput input;
   input.history = &history;
   input.as_of = as_of;
   input.policy = &policy.policy;
-  input.ladders = &policies_->ladders();
+  input.ladders = &policies.ladders();
   input.climb_test = context.has_value() ? &*context : nullptr;
   input.past_tests = &tests;
   Decision decision = Decide(input);
@@ -257,32 +258,60 @@ absl::StatusOr<EvaluationResult> Advisor::EvaluateAdSets(const EvaluationRequest
   EvaluationResult result;
   result.evaluation_id = NewId("ev_");
   result.as_of_week = weeks.common;
-  result.policy_version = policies_->For(request.account_id).version;
+  ASSIGN_OR_RETURN(const PolicyBook policies, PoliciesFor(request));
+  result.policy_version = policies.For(request.account_id).version;
   const absl::Time evaluated_at = clock_();
   if (request.dry_run) {
-    RETURN_IF_ERROR(DecideEach(request, weeks, evaluated_at, result, [&](Decided decided) {
+    const auto keep = [&](Decided decided) -> absl::Status {
+      RETURN_IF_ERROR(NoteChange(decided.recommendation, result.changed));
       result.recommendations.push_back(std::move(decided.recommendation));
       return absl::OkStatus();
-    }));
+    };
+    RETURN_IF_ERROR(DecideEach(request, weeks, evaluated_at, policies, result, keep));
     return result;
   }
   // A concurrent evaluation or climb test change makes the store answer
   // ABORTED; the run then starts over from a fresh read.
-  RETURN_IF_ERROR(
-      RetryWhileAborted([&] { return StoreEvaluation(request, weeks, evaluated_at, result); }));
+  RETURN_IF_ERROR(RetryWhileAborted(
+      [&] { return StoreEvaluation(request, weeks, evaluated_at, policies, result); }));
   version_lease_.Renew();
   if (store_->SharedByProcesses()) VersionLease::WaitOutLeases();
   return result;
 }
 
+absl::StatusOr<PolicyBook> Advisor::PoliciesFor(const EvaluationRequest& request) {
+  if (!request.policy.has_value()) return CurrentPolicies();
+  if (!request.dry_run) {
+    return absl::InvalidArgumentError(
+        "policy: a proposed policy is only for a what-if; set dry_run, which stores nothing");
+  }
+  return ProposedPolicies(request.account_id, *request.policy);
+}
+
+absl::Status Advisor::NoteChange(const Recommendation& proposed,
+                                 std::vector<ChangedAdvice>& changed) {
+  const absl::StatusOr<Recommendation> stored =
+      store_->GetRecommendation(proposed.ad_set_id, proposed.as_of_week);
+  if (!stored.ok() && !absl::IsNotFound(stored.status())) return stored.status();
+  if (stored.ok() && stored->action == proposed.action) return absl::OkStatus();
+  ChangedAdvice change;
+  change.ad_set_id = proposed.ad_set_id;
+  change.as_of_week = proposed.as_of_week;
+  if (stored.ok()) change.stored_action = stored->action;
+  change.proposed_action = proposed.action;
+  changed.push_back(std::move(change));
+  return absl::OkStatus();
+}
+
 absl::Status Advisor::StoreEvaluation(const EvaluationRequest& request, const AsOfWeeks& weeks,
-                                      absl::Time evaluated_at, EvaluationResult& result) {
+                                      absl::Time evaluated_at, const PolicyBook& policies,
+                                      EvaluationResult& result) {
   // Begun before anything is read, so that an engine with one writer holds
   // it for the whole run and nothing that the run reads changes meanwhile.
   ASSIGN_OR_RETURN(std::unique_ptr<EvaluationWriter> writer, store_->BeginEvaluation());
   RETURN_IF_ERROR(DecideInChunks(
       [&](absl::FunctionRef<absl::Status(Decided)> keep) {
-        return DecideEach(request, weeks, evaluated_at, result, keep);
+        return DecideEach(request, weeks, evaluated_at, policies, result, keep);
       },
       [&](EvaluationChunk chunk) { return writer->Write(std::move(chunk)); }));
   EvaluationRecord record;
@@ -299,7 +328,8 @@ absl::Status Advisor::StoreEvaluation(const EvaluationRequest& request, const As
 }
 
 absl::Status Advisor::DecideEach(const EvaluationRequest& request, const AsOfWeeks& weeks,
-                                 absl::Time evaluated_at, EvaluationResult& result,
+                                 absl::Time evaluated_at, const PolicyBook& policies,
+                                 EvaluationResult& result,
                                  absl::FunctionRef<absl::Status(Decided)> keep) {
   result.evaluated = 0;
   result.action_counts.clear();
@@ -332,7 +362,7 @@ absl::Status Advisor::DecideEach(const EvaluationRequest& request, const AsOfWee
     // say about it, unless someone asked for it by name.
     if (!named && history.front().week > as_of) return absl::OkStatus();
     ASSIGN_OR_RETURN(const std::vector<ClimbTest> tests, tests_of(latest.ad_set_id));
-    ASSIGN_OR_RETURN(Decision decision, DecideFor(history, as_of, tests));
+    ASSIGN_OR_RETURN(Decision decision, DecideFor(history, as_of, tests, policies));
     if (elsewhere != nullptr) judged_elsewhere.insert(elsewhere->account_id);
     Decided decided{std::move(decision.recommendation), std::nullopt};
     if (const ClimbTest* test = FindTest(tests, decision.test_update); test != nullptr) {
@@ -398,11 +428,6 @@ absl::StatusOr<RecommendationPage> Advisor::ListRecommendations(const Recommenda
   page.next_page_token = TrimPage(page.recommendations, limit, filter_text,
                                   [](const Recommendation& rec) { return rec.ad_set_id; });
   return page;
-}
-
-absl::StatusOr<EffectivePolicy> Advisor::GetPolicy(std::string_view account_id) const {
-  RETURN_IF_ERROR(CheckOptionalId("account_id", account_id));
-  return policies_->For(account_id);
 }
 
 }  // namespace rung

@@ -27,9 +27,7 @@ absl::StatusOr<std::pair<Policy, LadderRegistry>> Deployment(const PolicyFile& f
   for (size_t i = 0; i < stored->ladders.size(); ++i) {
     const absl::Status added = ladders.Add(stored->ladders[i]);
     if (!added.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("ladders[", i, "]: ", added.message(),
-                       " (a stored custom ladder against the config file's ladders)"));
+      return absl::InvalidArgumentError(absl::StrCat("policy.ladders[", i, "]: ", added.message()));
     }
   }
   return std::make_pair(ApplyOverrides(file.deployment, stored->overrides), std::move(ladders));
@@ -44,6 +42,13 @@ LatestRevisions ByAccount(std::vector<PolicyRevision> latest) {
     by_account.emplace(std::move(account_id), std::move(revision));
   }
   return by_account;
+}
+
+bool HasAnyOverride(const PolicyOverrides& overrides) {
+  bool any = false;
+  ForEachPolicyField(
+      [&](std::string_view, auto, auto field) { any = any || (overrides.*field).has_value(); });
+  return any;
 }
 
 PolicyOverrides MergeOverrides(PolicyOverrides under, const PolicyOverrides& over) {
@@ -105,7 +110,7 @@ std::vector<PolicyRevision> RevisionsBehind(
     }
     revision.changed_by = change.changed_by;
     revision.change_time = change.change_time;
-    revision.reason = changed_account.has_value() && *changed_account != account_id
+    revision.reason = changed_account == "" && !account_id.empty()
                           ? absl::StrCat("follows the deployment's change: ", change.reason)
                           : change.reason;
     revisions.push_back(std::move(revision));

@@ -15,28 +15,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "api/policy_proto.h"
-#include "google/protobuf/io/tokenizer.h"
-#include "google/protobuf/text_format.h"
-#include "google/protobuf/util/json_util.h"
+#include "api/proto_json.h"
 #include "rung/status_macros.h"
 
 namespace rung {
 namespace {
-
-// Keeps the first textproto error with its position; protobuf's default
-// collector would print to stderr instead.
-class FirstErrorCollector : public google::protobuf::io::ErrorCollector {
- public:
-  void AddError(int line, google::protobuf::io::ColumnNumber column,
-                const std::string& message) override {
-    if (error_.empty())
-      error_ = absl::StrFormat("line %d, column %d: %s", line + 1, column + 1, message);
-  }
-  const std::string& error() const { return error_; }
-
- private:
-  std::string error_;
-};
 
 absl::Status CheckPositive(absl::string_view field, int value) {
   if (value < 0)
@@ -71,9 +54,11 @@ absl::Status CheckAnswerCacheMb(int value) {
 // Proto3 scalars cannot tell "unset" from 0, so 0 means "the default".
 int OrDefault(int value, int fallback) { return value == 0 ? fallback : value; }
 
-absl::StatusOr<std::shared_ptr<const PolicyBook>> ResolvePolicies(
-    const config::v1::Config& config) {
-  LadderRegistry ladders = LadderRegistry::BuiltIn();
+// The file's policy, checked as a whole: the stored revisions go on top of
+// it at start, and must not be needed to make it valid.
+absl::StatusOr<PolicyFile> ResolvePolicies(const config::v1::Config& config) {
+  PolicyFile file;
+  LadderRegistry& ladders = file.ladders;
   for (int i = 0; i < config.ladders_size(); ++i) {
     const config::v1::LadderConfig& ladder = config.ladders(i);
     absl::Status added =
@@ -82,7 +67,6 @@ absl::StatusOr<std::shared_ptr<const PolicyBook>> ResolvePolicies(
       return absl::InvalidArgumentError(absl::StrCat("ladders[", i, "]: ", added.message()));
     }
   }
-  std::map<std::string, PolicyOverrides> accounts;
   for (int i = 0; i < config.accounts_size(); ++i) {
     const config::v1::AccountPolicy& account = config.accounts(i);
     if (account.account_id().empty()) {
@@ -90,16 +74,15 @@ absl::StatusOr<std::shared_ptr<const PolicyBook>> ResolvePolicies(
           absl::StrCat("accounts[", i, "].account_id: must not be empty"));
     }
     ASSIGN_OR_RETURN(PolicyOverrides overrides, OverridesFromProto(account.policy()));
-    if (!accounts.emplace(account.account_id(), std::move(overrides)).second) {
+    if (!file.accounts.emplace(account.account_id(), std::move(overrides)).second) {
       return absl::InvalidArgumentError(absl::StrCat(
           "accounts[", i, "].account_id: '", account.account_id(), "' is listed more than once"));
     }
   }
   ASSIGN_OR_RETURN(const PolicyOverrides deployment_overrides, OverridesFromProto(config.policy()));
-  const Policy deployment = ApplyOverrides(Policy(), deployment_overrides);
-  ASSIGN_OR_RETURN(PolicyBook book,
-                   PolicyBook::Create(deployment, std::move(accounts), std::move(ladders)));
-  return std::make_shared<const PolicyBook>(std::move(book));
+  file.deployment = ApplyOverrides(Policy(), deployment_overrides);
+  RETURN_IF_ERROR(ComposePolicies(file, {}).status());
+  return file;
 }
 
 absl::StatusOr<std::vector<AccessToken>> ResolveTokens(const config::v1::AuthConfig& auth) {
@@ -232,24 +215,7 @@ absl::StatusOr<TlsFiles> ResolveTls(const config::v1::TlsConfig& tls) {
 absl::StatusOr<config::v1::Config> ParseConfigText(std::string_view text, bool json,
                                                    std::string_view source) {
   config::v1::Config config;
-  if (json) {
-    google::protobuf::util::JsonParseOptions options;
-    options.ignore_unknown_fields = false;
-    auto status = google::protobuf::util::JsonStringToMessage(
-        google::protobuf::StringPiece(text.data(), text.size()), &config, options);
-    if (!status.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(std::string(source), ": ",
-                       std::string(status.message().data(), status.message().size())));
-    }
-    return config;
-  }
-  google::protobuf::TextFormat::Parser parser;
-  FirstErrorCollector errors;
-  parser.RecordErrorsTo(&errors);
-  if (!parser.ParseFromString(std::string(text), &config)) {
-    return absl::InvalidArgumentError(absl::StrCat(std::string(source), ": ", errors.error()));
-  }
+  RETURN_IF_ERROR(ParseProtoText(text, json, source, &config));
   return config;
 }
 
@@ -293,7 +259,7 @@ absl::StatusOr<DaemonConfig> ResolveConfig(const config::v1::Config& config) {
     return absl::InvalidArgumentError(absl::StrCat(
         "log.level: must be debug, info, warn or error, got '", config.log().level(), "'"));
   }
-  ASSIGN_OR_RETURN(resolved.policies, ResolvePolicies(config));
+  ASSIGN_OR_RETURN(resolved.policy, ResolvePolicies(config));
   ASSIGN_OR_RETURN(resolved.tokens, ResolveTokens(config.auth()));
   ASSIGN_OR_RETURN(resolved.tls, ResolveTls(config.tls()));
   return resolved;

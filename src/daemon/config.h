@@ -12,6 +12,7 @@
 #include "rung/advisor.h"
 #include "rung/config/v1/config.pb.h"
 #include "rung/policy.h"
+#include "rung/policy_version.h"
 #include "rung/store.h"
 
 namespace rung {
@@ -32,9 +33,9 @@ struct TlsFiles {
 // The config file with every default filled in and every value checked.
 struct DaemonConfig {
   StoreSettings storage;
-  // Set by ResolveConfig; when null, the server uses the ladder policy's
-  // defaults and the built-in ladders.
-  std::shared_ptr<const PolicyBook> policies;  // path comes from --db, not from the file
+  // The file's policy, ladders and account overrides; by default the ladder
+  // policy's defaults and the built-in ladders.
+  PolicyFile policy;  // the database's path comes from --db, not from the file
   AdvisorOptions advisor;
   int max_message_bytes = 16 * 1024 * 1024;
   // 0: GetRecommendation answers are not kept.

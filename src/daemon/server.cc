@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "api/advisor_service_impl.h"
@@ -162,22 +163,17 @@ class ServerImpl final : public Server {
     RETURN_IF_ERROR(CheckExposure(options));
     access_ = AccessControl(options.config.tokens);
     ASSIGN_OR_RETURN(store_, OpenStore(options.db_path, options.config.storage));
-    policies_ = options.config.policies;
-    if (policies_ == nullptr) {
-      ASSIGN_OR_RETURN(PolicyBook defaults,
-                       PolicyBook::Create(Policy(), {}, LadderRegistry::BuiltIn()));
-      policies_ = std::make_shared<const PolicyBook>(std::move(defaults));
-    }
     Clock clock = options.clock;
     if (!clock) clock = [] { return absl::Now(); };
-    advisor_ = std::make_unique<Advisor>(store_.get(), policies_.get(), options.config.advisor,
-                                         std::move(clock));
+    advisor_ = std::make_unique<Advisor>(store_.get(), options.config.policy,
+                                         options.config.advisor, std::move(clock));
+    RETURN_IF_ERROR(RecordPolicyFile());
     if (options.config.answer_cache_bytes > 0) {
       answers_ = std::make_unique<AnswerCache>(options.config.answer_cache_bytes);
       warmer_ = std::make_unique<AnswerWarmer>(advisor_.get(), answers_.get());
     }
-    service_ = std::make_unique<AdvisorServiceImpl>(advisor_.get(), &policies_->ladders(),
-                                                    answers_.get(), warmer_.get(), &access_);
+    service_ = std::make_unique<AdvisorServiceImpl>(advisor_.get(), answers_.get(), warmer_.get(),
+                                                    &access_);
     metrics_ = std::make_unique<Metrics>(advisor_.get(), answers_.get());
     RETURN_IF_ERROR(StartGrpc(options));
     RETURN_IF_ERROR(StartHttp(options.http_listen, options.config.tls));
@@ -215,6 +211,24 @@ class ServerImpl final : public Server {
   }
 
  private:
+  // Records what the config file changed in the policy's history, and says
+  // which accounts have stored overrides on top of the file, so that the
+  // two never disagree silently.
+  absl::Status RecordPolicyFile() {
+    ASSIGN_OR_RETURN(const std::vector<std::string> overridden, advisor_->RecordPolicyFile());
+    if (overridden.empty()) {
+      Log(LogLevel::kInfo, "policy: the config file's, with no stored overrides");
+      return absl::OkStatus();
+    }
+    std::vector<std::string> names;
+    for (const std::string& account_id : overridden) {
+      names.push_back(account_id.empty() ? "the deployment" : account_id);
+    }
+    Log(LogLevel::kInfo, "policy: stored overrides on top of the config file",
+        {{"accounts", absl::StrJoin(names, ", ")}});
+    return absl::OkStatus();
+  }
+
   absl::Status StartGrpc(const ServerOptions& options) {
     std::string address = options.listen;
     std::string host;
@@ -254,8 +268,7 @@ class ServerImpl final : public Server {
       return absl::InvalidArgumentError(absl::StrCat("tls: the HTTP server cannot use '",
                                                      tls.cert_file, "' and '", tls.key_file, "'"));
     }
-    RegisterHttpRoutes({advisor_.get(), &policies_->ladders(), answers_.get(), store_.get(),
-                        metrics_.get(), &access_},
+    RegisterHttpRoutes({advisor_.get(), answers_.get(), store_.get(), metrics_.get(), &access_},
                        http_.get());
     const int port = parsed.port == 0
                          ? http_->bind_to_any_port(parsed.host)
@@ -275,7 +288,6 @@ class ServerImpl final : public Server {
 
   AccessControl access_;
   std::unique_ptr<Store> store_;
-  std::shared_ptr<const PolicyBook> policies_;
   std::unique_ptr<Advisor> advisor_;
   std::unique_ptr<AnswerCache> answers_;
   std::unique_ptr<AnswerWarmer> warmer_;

@@ -23,6 +23,7 @@ from rung.v1 import ad_set_pb2
 from rung.v1 import advisor_service_pb2 as api
 from rung.v1 import advisor_service_pb2_grpc as api_grpc
 from rung.v1 import climb_test_pb2
+from rung.v1 import policy_pb2 as pol
 from rung.v1 import recommendation_pb2 as rec
 
 from databases import PostgresEngine, SqliteEngine, close_shared_cluster
@@ -179,7 +180,8 @@ class InteropCases(DaemonOnADatabase):
                 if file.package == "rung.v1" and service.name == "AdvisorService":
                     methods.update(m.name for m in service.method)
         for name in ("EvaluateAdSets", "GetRecommendation", "ListRecommendations", "StartClimbTest",
-                     "ListClimbTests", "CancelClimbTest", "GetPolicy"):
+                     "ListClimbTests", "CancelClimbTest", "GetPolicy", "UpdatePolicy",
+                     "ListPolicyVersions"):
             self.assertIn(name, methods)
 
 
@@ -292,6 +294,42 @@ class RulesEngineInteropCases(DaemonOnADatabase):
         self.assertEqual(for_account.learning_threshold, 50)
         self.assertEqual(for_account.version, deployment.version)
         self.assertEqual(answer.recommendations[0].policy_version, deployment.version)
+
+    def test_update_policy_with_an_etag_then_a_what_if(self):
+        account = "act_py_update"
+        self.ingest_scenario("sc1_update", "Purchase", SCENARIO_1_COUNTS, account)
+        read = self.stub.GetPolicy(api.GetPolicyRequest(account_id=account), timeout=DEADLINE).policy
+        overrides = pol.PolicyOverrides(learning_threshold=40, cutover_threshold=20)
+
+        updated = self.stub.UpdatePolicy(
+            api.UpdatePolicyRequest(account_id=account, policy=overrides, reason="from python",
+                                    etag=read.etag), timeout=DEADLINE).policy
+
+        self.assertEqual(updated.learning_threshold, 40)
+        self.assertEqual(updated.revision, 1)
+        self.assertNotEqual(updated.version, read.version)
+        self.assertTrue(updated.stored.HasField("cutover_threshold"))
+        self.assertFalse(updated.stored.HasField("near_exit_fraction"))
+        details = self.assertStatus(
+            grpc.StatusCode.ABORTED, self.stub.UpdatePolicy,
+            api.UpdatePolicyRequest(account_id=account, policy=overrides, reason="stale", etag=read.etag))
+        self.assertIn("etag", details)
+        details = self.assertStatus(
+            grpc.StatusCode.INVALID_ARGUMENT, self.stub.UpdatePolicy,
+            api.UpdatePolicyRequest(account_id=account, policy=pol.PolicyOverrides(cutover_threshold=60),
+                                    reason="too high"))
+        self.assertIn("policy.cutover_threshold", details)
+        versions = self.stub.ListPolicyVersions(
+            api.ListPolicyVersionsRequest(account_id=account), timeout=DEADLINE).versions
+        self.assertEqual(versions[0].version, updated.version)
+        self.assertEqual(versions[0].reason, "from python")
+
+        # What-if: back at the default threshold, nothing stored changes.
+        what_if = self.stub.EvaluateAdSets(
+            api.EvaluateAdSetsRequest(as_of_week=SEPTEMBER_WEEKS[-1], account_id=account, dry_run=True,
+                                      policy=pol.PolicyOverrides()), timeout=DEADLINE)
+        self.assertEqual(what_if.evaluated, 1)
+        self.assertNotEqual(what_if.policy_version, updated.version)
 
     def test_climb_test_start_refusals_and_cancel(self):
         account = "act_py_climb"
