@@ -3,11 +3,14 @@
 // config file's changes recorded at start, and what-if evaluations checked
 // against a hand reading of the ladder policy.
 
+#include <algorithm>
 #include <limits>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rung/advisor.h"
@@ -130,6 +133,31 @@ TEST_F(AdvisorPolicyTest, AStaleEtagIsAbortedAndChangesNothing) {
   ASSERT_OK_AND_ASSIGN(const PolicyView now, advisor_->GetPolicy("act_1"));
   EXPECT_EQ(now.effective.policy.learning_threshold, 40);
   EXPECT_EQ(now.revision, 1);
+}
+
+// Four writers that read the same etag race to change the policy: exactly
+// one wins; the others are ABORTED and leave no trace.
+TEST_F(AdvisorPolicyTest, ConcurrentUpdatesFromOneReadStoreExactlyOne) {
+  ASSERT_OK_AND_ASSIGN(const PolicyView read, advisor_->GetPolicy("act_1"));
+  constexpr int kWriters = 4;
+  std::vector<absl::StatusCode> codes(kWriters);
+  std::vector<std::thread> writers;
+  for (int i = 0; i < kWriters; ++i) {
+    writers.emplace_back([&, i] {
+      PolicyUpdate update = Update("act_1", Threshold(41 + i), absl::StrCat("writer ", i));
+      update.etag = read.etag;
+      codes[i] = advisor_->UpdatePolicy(update, absl::StrCat("w", i)).status().code();
+    });
+  }
+  for (std::thread& writer : writers) writer.join();
+
+  EXPECT_EQ(std::count(codes.begin(), codes.end(), absl::StatusCode::kOk), 1);
+  EXPECT_EQ(std::count(codes.begin(), codes.end(), absl::StatusCode::kAborted), kWriters - 1);
+  ASSERT_OK_AND_ASSIGN(const PolicyView now, advisor_->GetPolicy("act_1"));
+  EXPECT_EQ(now.revision, 1);
+  const int winner = static_cast<int>(std::find(codes.begin(), codes.end(), absl::StatusCode::kOk) -
+                                      codes.begin());
+  EXPECT_EQ(now.effective.policy.learning_threshold, 41 + winner);
 }
 
 TEST_F(AdvisorPolicyTest, EveryRefusedValueNamesItsField) {

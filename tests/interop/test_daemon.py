@@ -90,6 +90,28 @@ class DaemonTest(unittest.TestCase):
             self.assertIn("level", record)
             self.assertIn("msg", record)
 
+    def test_logs_which_accounts_have_stored_overrides_on_top_of_the_config_file(self):
+        from rung.v1 import advisor_service_pb2 as api
+        from rung.v1 import advisor_service_pb2_grpc as api_grpc
+        from rung.v1 import policy_pb2
+        config = os.path.join(self.tmp.name, "rungd.textproto")
+        with open(config, "w") as f:
+            f.write('accounts { account_id: "act_2" policy { cutover_threshold: 20 } }\n')
+        daemon = RungdProcess(self.db, extra_args=[f"--config={config}"])
+        try:
+            with grpc.insecure_channel(daemon.address) as channel:
+                api_grpc.AdvisorServiceStub(channel).UpdatePolicy(
+                    api.UpdatePolicyRequest(account_id="act_1", reason="python",
+                                            policy=policy_pb2.PolicyOverrides(learning_threshold=40)),
+                    timeout=10)
+        finally:
+            _, first = daemon.stop()
+        self.assertIn('"msg":"policy: the config file\'s, with no stored overrides"', first)
+
+        _, second = RungdProcess(self.db, extra_args=[f"--config={config}"]).stop()
+        self.assertIn('"msg":"policy: stored overrides on top of the config file","accounts":"act_1"',
+                      second)
+
     def files_here(self):
         """Every file in the temp dir with the SHA-256 of its bytes."""
         state = {}
