@@ -42,6 +42,7 @@ using ::testing::Not;
 using ::testing::UnorderedElementsAre;
 
 constexpr char kToken[] = "EAAapplyTestTokenValue321";
+constexpr char kAppSecret[] = "apply-test-app-secret-778";
 constexpr char kAccount[] = "act_1001";
 constexpr char kClimber[] = "2001";
 constexpr char kZone[] = "Europe/Berlin";
@@ -156,14 +157,17 @@ class RungctlApplyTest : public ::testing::Test {
     return args;
   }
 
-  // The Meta token from the environment, as the README tells operators.
+  // The Meta token and app secret from the environment, as the README tells
+  // operators; the fake checks every call's appsecret_proof.
   static RunOptions WithToken() {
-    return test_support::WithEnv(absl::StrCat("META_ACCESS_TOKEN=", kToken));
+    RunOptions options = test_support::WithEnv(absl::StrCat("META_ACCESS_TOKEN=", kToken));
+    options.extra_env.push_back(absl::StrCat("META_APP_SECRET=", kAppSecret));
+    return options;
   }
 
   Result Run(std::vector<std::string> args) {
     Result result = RunRungctl(WithServer(std::move(args)), WithToken());
-    EXPECT_THAT(result.out + result.err, Not(HasSubstr(kToken)));
+    EXPECT_THAT(result.out + result.err, AllOf(Not(HasSubstr(kToken)), Not(HasSubstr(kAppSecret))));
     return result;
   }
 
@@ -208,7 +212,7 @@ class RungctlApplyTest : public ::testing::Test {
   }
 
   test_support::TempDir dir_;
-  FakeGraph graph_{kToken};
+  FakeGraph graph_{kToken, kAppSecret};
   std::unique_ptr<Server> server_;
 };
 
@@ -324,6 +328,24 @@ TEST_F(RungctlApplyTest, WithoutAdsManagementEachActionFailsOnItsOwnLineAndExits
   EXPECT_THAT(Run({"climb-test", "list"}).out, HasSubstr("no climb tests"));
 }
 
+// Meta grants ads_management per ad account: one account's refusal fails its
+// action, and the other account's action in the same run is carried out.
+TEST_F(RungctlApplyTest, AMissingPermissionFailsThatAccountsActionOnly) {
+  SyncAndEvaluate(Climber());
+  SyncAndEvaluate(Stuck());
+  graph_.DenyWrites("1002");
+
+  const Result result = Run({"apply", "--ad-set", kClimber, "--ad-set", "2101", "--execute",
+                             "--graph-url", graph_.base_url()});
+
+  EXPECT_EQ(result.exit_code, 1) << result;
+  EXPECT_EQ(OnlyAction("act_1001").state(), v1::ACTION_STATE_DONE);
+  const v1::ActionRecord refused = OnlyAction("act_1002");
+  EXPECT_EQ(refused.state(), v1::ACTION_STATE_FAILED);
+  EXPECT_EQ(result.err, absl::StrCat("rungctl: ", refused.key(), ": ", refused.outcome(), "\n"));
+  EXPECT_EQ(OnMeta("2101").status, "ACTIVE");
+}
+
 TEST_F(RungctlApplyTest, ARunKilledBetweenCreateAndCopiesResumesIntoTheSameDuplicate) {
   SyncAndEvaluate(Climber());
   const std::string key =
@@ -368,7 +390,7 @@ TEST_F(RungctlApplyTest, ARunKilledBetweenCreateAndCopiesResumesIntoTheSameDupli
   const Result again = Apply("act_1001");
   ExpectSuccess(again);
   EXPECT_EQ(graph_.write_count(), writes) << again;
-  EXPECT_THAT(killed.out + killed.err, Not(HasSubstr(kToken)));
+  EXPECT_THAT(killed.out + killed.err, AllOf(Not(HasSubstr(kToken)), Not(HasSubstr(kAppSecret))));
 }
 
 }  // namespace
