@@ -551,6 +551,12 @@ function expectedValues(policy, setFor) {
   });
 }
 
+// The text of the ad set view's fact `term`.
+function factText(target, term) {
+  return target.$$eval('#detail dl.facts > div', (facts, term) =>
+    facts.find((item) => item.querySelector('dt').textContent === term)?.querySelector('dd').textContent ?? null, term);
+}
+
 test('the list shows the policy of the account in view, marking what is set for it, or the deployment\'s', async () => {
   const secrets = {dashboard: 'policy-reader-secret', alice: 'policy-writer-secret', ops: 'policy-admin-secret'};
   const daemon = await startRungdWithTokens('policy', {
@@ -623,6 +629,20 @@ test('the list shows the policy of the account in view, marking what is set for 
     assert.deepEqual(panel.values, expectedValues(deployment, 'the deployment'));
     assert.ok(panel.hint.includes('rungctl policy set FILE --reason "..."'), panel.hint);
 
+    // The advice of act_pol predates its change, and says which is current;
+    // act_plain's was made under the policy still in effect.
+    const polRec = await apiOk('/v1/adsets/as_pol/recommendation', read);
+    const plainRec = await apiOk('/v1/adsets/as_plain/recommendation', read);
+    assert.equal(polRec.policyVersion, deployment.version);
+    assert.equal(plainRec.policyVersion, plain.version);
+    for (const [adSetId, expected] of [['as_plain', plainRec.policyVersion],
+      ['as_pol', `${polRec.policyVersion} (current: ${changed.version})`]]) {
+      await tokenPage.goto(`${base}/#adset=${adSetId}`);
+      await tokenPage.waitForFunction((id) => document.querySelector('#detail h2')?.textContent === id &&
+        document.querySelector('#detail dl.facts') !== null, adSetId);
+      assert.equal(await factText(tokenPage, 'Policy'), expected, adSetId);
+    }
+    await screenshot('dashboard-policy-adset.png', tokenPage);
   } finally {
     await context.close();
     await stopRungd(daemon);
