@@ -518,6 +518,157 @@ test('a failed load of the actions shows the API\'s message, and the rest of the
   }
 });
 
+// The policy panel of the list view once its answer is drawn: `title` is
+// "Policy of ACCOUNT" or "Deployment policy", waited for so that a panel
+// still showing the account before is never read.
+async function policyPanel(target, title) {
+  await target.waitForFunction((want) => {
+    const summary = document.querySelector('#policy-summary');
+    return summary.querySelector('.policy-title')?.textContent === want && !summary.textContent.includes('Loading…');
+  }, title);
+  return target.$eval('#policy', (panel) => ({
+    summary: panel.querySelector('summary').textContent,
+    values: [...panel.querySelectorAll('dl.policy-values > div')].map((item) => ({
+      field: item.querySelector('dt').textContent,
+      value: item.querySelector('dd').firstChild.textContent,
+      badge: item.querySelector('.set-badge')?.textContent ?? null,
+      bold: getComputedStyle(item.querySelector('dd')).fontWeight === '700',
+    })),
+    ladders: [...panel.querySelectorAll('ul.policy-ladders > li')].map((item) => ({
+      name: item.querySelector('strong').textContent, isDefault: item.querySelector('.marker.default') !== null,
+      text: item.textContent})),
+    hint: panel.querySelector('.hint').textContent,
+  }));
+}
+
+// What the panel should show for a Policy as the JSON API answers it: every
+// threshold (its numbers, in the API's order), by the name a policy file uses.
+function expectedValues(policy, setFor) {
+  return Object.entries(policy).filter(([, value]) => typeof value === 'number').map(([key, value]) => {
+    const set = key in policy.stored;
+    return {field: key.replace(/[A-Z]/g, (letter) => '_' + letter.toLowerCase()), value: String(value),
+      badge: set ? 'set for ' + setFor : null, bold: set};
+  });
+}
+
+// The text of the ad set view's fact `term`.
+function factText(target, term) {
+  return target.$$eval('#detail dl.facts > div', (facts, term) =>
+    facts.find((item) => item.querySelector('dt').textContent === term)?.querySelector('dd').textContent ?? null, term);
+}
+
+test('the list shows the policy of the account in view, marking what is set for it, or the deployment\'s', async () => {
+  const secrets = {dashboard: 'policy-reader-secret', alice: 'policy-writer-secret', ops: 'policy-admin-secret'};
+  const daemon = await startRungdWithTokens('policy', {
+    'dashboard': {role: 'ROLE_READER', secret: secrets.dashboard},
+    'alice': {role: 'ROLE_WRITER', secret: secrets.alice},
+    'ops': {role: 'ROLE_ADMIN', secret: secrets.ops},
+  });
+  const base = `http://${daemon.http}`;
+  const read = {base, token: secrets.dashboard};
+  const {context, page: tokenPage} = await pageWithToken(secrets.dashboard);
+  try {
+    // Two accounts evaluated under the deployment's policy; then a writer
+    // gives one of them a learning threshold of its own, and nothing is
+    // evaluated since.
+    const weeks = [];
+    for (const [account, adSetId] of [['act_pol', 'as_pol'], ['act_plain', 'as_plain']]) {
+      for (const [weekStart, count] of [['2026-01-05', 44], ['2026-01-12', 46], ['2026-01-19', 45]]) {
+        weeks.push({accountId: account, campaignId: 'cmp_' + account, adSetId, weekStart,
+          optimizationEvent: 'Purchase', eventCounts: {Purchase: count, AddToCart: count * 4}});
+      }
+    }
+    await grpcCalls(daemon.grpc, [['IngestWeeks', secrets.alice, {weeks}],
+      ['EvaluateAdSets', secrets.ops, {asOfWeek: '2026-01-19'}],
+      ['UpdatePolicy', secrets.alice, {accountId: 'act_pol', policy: {learningThreshold: 40},
+        reason: 'high-ticket store: 40 purchases a week is plenty'}]]);
+
+    const deployment = await apiOk('/v1/policy', read);
+    const changed = await apiOk('/v1/accounts/act_pol/policy', read);
+    const plain = await apiOk('/v1/accounts/act_plain/policy', read);
+    assert.equal(changed.learningThreshold, 40);
+    assert.deepEqual(changed.stored, {ladders: [], learningThreshold: 40});
+    assert.notEqual(changed.version, deployment.version);
+    assert.equal(changed.revision, '1');
+    assert.equal(plain.version, deployment.version, 'an account with nothing set has the deployment\'s');
+    assert.equal(plain.revision, '0');
+    assert.ok(deployment.learningThreshold !== 40 && !('learningThreshold' in deployment.stored));
+    assert.equal(expectedValues(changed, '').length, 13, 'the thirteen thresholds of rung.v1.Policy');
+
+    // The account changed: its version and revision, 40 marked as its own,
+    // every other value as the API answers it and unmarked.
+    await tokenPage.goto(`${base}/#account=act_pol`);
+    await tokenPage.click('#policy summary');
+    let panel = await policyPanel(tokenPage, 'Policy of act_pol');
+    assert.equal(panel.summary, `Policy of act_pol · version ${changed.version} · revision 1`);
+    assert.deepEqual(panel.values, expectedValues(changed, 'this account'));
+    assert.deepEqual(panel.values.filter((value) => value.badge),
+      [{field: 'learning_threshold', value: '40', badge: 'set for this account', bold: true}]);
+    assert.deepEqual(panel.ladders.map(({name, isDefault}) => ({name, isDefault})),
+      changed.ladders.map(({name}) => ({name, isDefault: name === changed.defaultLadder})));
+    for (const [i, ladder] of changed.ladders.entries()) {
+      assert.ok(panel.ladders[i].text.endsWith(': ' + ladder.events.join(' → ')), panel.ladders[i].text);
+    }
+    assert.ok(panel.hint.includes('rungctl policy set FILE --account act_pol --reason "..."'), panel.hint);
+    assert.equal(await tokenPage.isVisible('#policy dl.policy-values'), true);
+    await tokenPage.waitForSelector('#recommendations tr[data-ad-set-id="as_pol"]');
+    await screenshot('dashboard-policy.png', tokenPage);
+
+    // An account with nothing of its own: the deployment's values, unmarked.
+    await tokenPage.selectOption('#account-filter', 'act_plain');
+    panel = await policyPanel(tokenPage, 'Policy of act_plain');
+    assert.equal(panel.summary, `Policy of act_plain · version ${deployment.version} · from the config file`);
+    assert.deepEqual(panel.values, expectedValues(plain, 'this account'));
+    assert.ok(panel.values.every((value) => value.badge === null && !value.bold));
+
+    // No account: the deployment's policy.
+    await tokenPage.selectOption('#account-filter', '');
+    panel = await policyPanel(tokenPage, 'Deployment policy');
+    assert.equal(panel.summary, `Deployment policy · version ${deployment.version} · ` +
+      (deployment.revision === '0' ? 'from the config file' : `revision ${deployment.revision}`));
+    assert.deepEqual(panel.values, expectedValues(deployment, 'the deployment'));
+    assert.ok(panel.hint.includes('rungctl policy set FILE --reason "..."'), panel.hint);
+
+    // The advice of act_pol predates its change, and says which is current;
+    // act_plain's was made under the policy still in effect.
+    const polRec = await apiOk('/v1/adsets/as_pol/recommendation', read);
+    const plainRec = await apiOk('/v1/adsets/as_plain/recommendation', read);
+    assert.equal(polRec.policyVersion, deployment.version);
+    assert.equal(plainRec.policyVersion, plain.version);
+    for (const [adSetId, expected] of [['as_plain', plainRec.policyVersion],
+      ['as_pol', `${polRec.policyVersion} (current: ${changed.version})`]]) {
+      await tokenPage.goto(`${base}/#adset=${adSetId}`);
+      await tokenPage.waitForFunction((id) => document.querySelector('#detail h2')?.textContent === id &&
+        document.querySelector('#detail dl.facts') !== null, adSetId);
+      assert.equal(await factText(tokenPage, 'Policy'), expected, adSetId);
+    }
+    await screenshot('dashboard-policy-adset.png', tokenPage);
+  } finally {
+    await context.close();
+    await stopRungd(daemon);
+  }
+});
+
+test('a failed load of the policy shows the API\'s message in the panel only', async () => {
+  const recs = await allRecommendations('&account_id=act_1001');
+  assert.ok(recs.length > 0);
+  const message = 'the database is locked past the busy timeout';
+  const policy = /\/v1\/accounts\/[^/]+\/policy$/;
+  await page.route(policy, (request) => request.fulfill({status: 503, contentType: 'application/json',
+    body: JSON.stringify({error: {code: 503, status: 'UNAVAILABLE', message}})}));
+  try {
+    await page.goto('about:blank');
+    await page.goto(`${baseUrl}/#account=act_1001`);
+    await page.waitForSelector('#policy .notice.error', {state: 'attached'});
+    assert.match(await page.textContent('#policy .notice.error'), new RegExp(`Could not load the policy.*${message}`));
+    assert.equal(await page.isVisible('#policy .notice.error'), true, 'the panel opens to show it');
+    await waitForRows(ids(recs));
+    assert.equal(await page.$$eval('#list-notice .notice, #detail .notice', (notices) => notices.length), 0);
+  } finally {
+    await page.unroute(policy);
+  }
+});
+
 test('the page raised no script errors', () => {
   assert.deepEqual(pageErrors, []);
 });
