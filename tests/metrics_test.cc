@@ -263,7 +263,7 @@ TEST_F(MetricsTest, CountsCallsByMethodAndCodeAndReflectsTheData) {
       {"rung_http_requests_total", {{"path_template", "unmatched"}, {"code", "404"}}, 1},
       {"rung_store_stats_up", {}, 1},
       {"rung_ad_sets", {}, 8},
-      {"rung_ad_set_weeks_stored", {}, 24},
+      {"rung_ad_set_week_records", {}, 24},
   };
   for (const Expected& e : expected) {
     EXPECT_EQ(metrics.Value(e.name, e.labels), e.value)
@@ -370,7 +370,7 @@ TEST_F(MetricsTest, HandlingHistogramsAgreeWithTheCounters) {
 TEST_F(MetricsTest, BeforeAnyDataEveryActionReadsZeroAndTimesAreAbsent) {
   const Exposition metrics = Scrape();
   EXPECT_EQ(metrics.Value("rung_ad_sets"), 0);
-  EXPECT_EQ(metrics.Value("rung_ad_set_weeks_stored"), 0);
+  EXPECT_EQ(metrics.Value("rung_ad_set_week_records"), 0);
   const std::vector<Sample> by_action = metrics.Named("rung_latest_evaluation_recommendations");
   EXPECT_EQ(by_action.size(), 11u);
   for (const Sample& sample : by_action) EXPECT_EQ(sample.value, 0) << sample.labels.at("action");

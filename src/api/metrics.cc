@@ -213,8 +213,8 @@ std::vector<MetricFamily> StoreFamilies(const StoreStats& stats) {
   std::vector<MetricFamily> families = {
       GaugeFamily("rung_ad_sets", "Ad sets with at least one stored week.",
                   {GaugeValue(static_cast<double>(stats.ad_sets))}),
-      GaugeFamily("rung_ad_set_weeks_stored",
-                  "Stored ad set weeks (one record per ad set and week).",
+      GaugeFamily("rung_ad_set_week_records",
+                  "Stored ad set week records, one per ad set and week.",
                   {GaugeValue(static_cast<double>(stats.weeks))}),
       GaugeFamily("rung_database_size_bytes",
                   "What the database takes on disk: SQLite's file and write-ahead log, or "

@@ -4,6 +4,7 @@ and refusals at start-up with a clear message."""
 import hashlib
 import os
 import random
+import re
 import errno
 import signal
 import sqlite3
@@ -19,6 +20,8 @@ import health_pb2
 import health_pb2_grpc
 
 from rungd_process import RUNGD, RungdProcess, run_rungd_expecting_failure
+
+PROMTOOL = "/usr/bin/promtool"
 
 
 class DaemonTest(unittest.TestCase):
@@ -72,6 +75,58 @@ class DaemonTest(unittest.TestCase):
             self.assertIn("rung_ad_sets 0", metrics)
         finally:
             daemon.stop()
+
+    def test_promtool_finds_nothing_to_fix_in_metrics_with_data(self):
+        """Debian's promtool lints a scrape in which every family has samples:
+        weeks ingested and evaluated, kept answers read, HTTP and gRPC calls
+        made, so that the histogram has observations and the series that wait
+        for data (the latest evaluation, the last ingest) are there."""
+        import urllib.error
+        from rung.v1 import ad_set_pb2
+        from rung.v1 import advisor_service_pb2 as api
+        from rung.v1 import advisor_service_pb2_grpc as api_grpc
+        self.assertTrue(os.path.exists(PROMTOOL),
+                        f"{PROMTOOL} is missing: scripts/install-deps installs Debian's prometheus package")
+        daemon = RungdProcess(self.db)
+        try:
+            with grpc.insecure_channel(daemon.address) as channel:
+                stub = api_grpc.AdvisorServiceStub(channel)
+                weeks = []
+                for week_start in ("2026-09-07", "2026-09-14", "2026-09-21"):
+                    record = ad_set_pb2.AdSetWeek(account_id="act_lint", campaign_id="cmp_lint",
+                                                  ad_set_id="as_lint", week_start=week_start,
+                                                  optimization_event="Purchase", spend_micros=1_000_000_000)
+                    record.event_counts.update({"Purchase": 12, "AddToCart": 85, "PageView": 1500})
+                    weeks.append(record)
+                stub.IngestWeeks(api.IngestWeeksRequest(weeks=weeks), timeout=10)
+                stub.EvaluateAdSets(api.EvaluateAdSetsRequest(as_of_week="2026-09-21"), timeout=10)
+                for _ in range(2):
+                    stub.GetRecommendation(api.GetRecommendationRequest(ad_set_id="as_lint"), timeout=10)
+                with self.assertRaises(grpc.RpcError):
+                    stub.GetRecommendation(api.GetRecommendationRequest(ad_set_id="nope"), timeout=10)
+            self.assertEqual(self.check_health(daemon.address), health_pb2.HealthCheckResponse.SERVING)
+            base = f"http://{daemon.http_address}"
+            urllib.request.urlopen(f"{base}/v1/recommendations", timeout=10).read()
+            with self.assertRaises(urllib.error.HTTPError):
+                urllib.request.urlopen(f"{base}/v1/nowhere", timeout=10)
+            with urllib.request.urlopen(f"{base}/metrics", timeout=10) as response:
+                metrics = response.read().decode()
+        finally:
+            daemon.stop()
+
+        families = re.findall(r"(?m)^# TYPE (\S+) ", metrics)
+        for name in ("grpc_server_handling_seconds", "rung_latest_evaluation_duration_seconds",
+                     "rung_latest_evaluation_timestamp_seconds", "rung_last_ingest_timestamp_seconds",
+                     "rung_wal_checkpoints_total", "rung_answer_cache_lookups_total", "rung_answer_cache_bytes"):
+            self.assertIn(name, families)
+        for name in families:
+            self.assertRegex(metrics, rf"(?m)^{name}(_bucket|_sum|_count)?[{{ ]", f"{name} has no sample")
+        self.assertRegex(metrics, r'(?m)^grpc_server_handling_seconds_count\{[^}]*'
+                                  r'grpc_method="GetRecommendation"[^}]*\} 3$')
+
+        lint = subprocess.run([PROMTOOL, "check", "metrics"], input=metrics, capture_output=True,
+                              text=True, timeout=60)
+        self.assertEqual((lint.returncode, lint.stdout, lint.stderr), (0, "", ""))
 
     def test_exits_zero_on_sigint(self):
         daemon = RungdProcess(self.db)
