@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/digest.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rung/store.h"
 #include "storage/sqlite/migrator.h"
@@ -377,6 +378,44 @@ TEST_F(MigrationsTest, PolicyRevisionsArriveOnADatabaseOfSchemaEightWithItsDataK
             absl::StatusCode::kInternal);
   EXPECT_EQ(db->Exec("UPDATE policy_revisions SET revision = 0", "test").code(),
             absl::StatusCode::kInternal);
+}
+
+TEST_F(MigrationsTest, TheAccountWeekIndexArrivesOnADatabaseOfSchemaNineWithItsDataKept) {
+  const std::vector<Migration>& embedded = SqliteMigrations();
+  ASSERT_GE(embedded.size(), 10u);
+  ASSERT_EQ(embedded[9].version, 10);
+  Recommendation advice;
+  advice.account_id = "act_1";
+  advice.ad_set_id = "as_1";
+  advice.as_of_week = W(0);
+  advice.action = Action::kHold;
+  {
+    const std::vector<Migration> up_to_nine(embedded.begin(), embedded.begin() + 9);
+    ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStoreForTest(Options(), up_to_nine));
+    EvaluationChunk chunk;
+    chunk.recommendations = {advice};
+    ASSERT_OK(SaveChunk(*store, chunk));
+  }
+
+  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
+
+  ASSERT_OK_AND_ASSIGN(auto db, OpenOther(DbPath()));
+  EXPECT_EQ(db->QueryInt("PRAGMA user_version", "test").value_or(-1), embedded.back().version);
+  EXPECT_EQ(db->QueryInt("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND "
+                         "name = 'recommendations_by_account_week'",
+                         "test")
+                .value_or(-1),
+            1);
+  // An account's latest week is one seek of it, not a walk of the account.
+  ASSERT_OK_AND_ASSIGN(StatementLease plan,
+                       db->Prepare("EXPLAIN QUERY PLAN SELECT max(as_of_week) FROM "
+                                   "recommendations WHERE account_id = 'act_1'",
+                                   "test"));
+  ASSERT_OK_AND_ASSIGN(const bool row, plan->Step("test"));
+  ASSERT_TRUE(row);
+  EXPECT_THAT(plan->ColumnText(3), testing::HasSubstr("recommendations_by_account_week"));
+  ASSERT_OK_AND_ASSIGN(const Recommendation kept, store->GetRecommendation("as_1", W(0)));
+  EXPECT_EQ(kept.action, Action::kHold);
 }
 
 TEST_F(MigrationsTest, AnEmptyFileBecomesADatabase) {

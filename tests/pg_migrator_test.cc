@@ -160,19 +160,19 @@ TEST_F(PgMigratorTest, RefusesADatabaseThatIsNotOurs) {
 
 TEST_F(PgMigratorTest, AFailingMigrationLeavesThePreviousVersion) {
   const std::vector<Migration> migrations =
-      With({{4, "broken", "CREATE TABLE half_done (x int); SELEC 1;"}});
+      With({{5, "broken", "CREATE TABLE half_done (x int); SELEC 1;"}});
 
   EXPECT_TRUE(HasStatus(MigratePostgres(*db_, migrations), absl::StatusCode::kInternal,
-                        "applying migration 0004_broken: "));
-  EXPECT_EQ(Scalar("SELECT max(version) FROM schema_migrations"), "3");
+                        "applying migration 0005_broken: "));
+  EXPECT_EQ(Scalar("SELECT max(version) FROM schema_migrations"), "4");
   EXPECT_EQ(Scalar("SELECT to_regclass('half_done') IS NULL"), "t");
 }
 
 TEST_F(PgMigratorTest, MigratorsStartedTogetherOnAFreshDatabaseApplyEachMigrationOnce) {
   // Each migration leaves a row, so that one applied twice shows.
   const std::vector<Migration> migrations = With({
-      {4, "counted", "CREATE TABLE applications (n int); INSERT INTO applications VALUES (4);"},
-      {5, "counted_again", "INSERT INTO applications VALUES (5);"},
+      {5, "counted", "CREATE TABLE applications (n int); INSERT INTO applications VALUES (5);"},
+      {6, "counted_again", "INSERT INTO applications VALUES (6);"},
   });
   constexpr int kMigrators = 4;
   std::vector<std::unique_ptr<PgConnection>> connections;
@@ -193,8 +193,8 @@ TEST_F(PgMigratorTest, MigratorsStartedTogetherOnAFreshDatabaseApplyEachMigratio
 
   for (const absl::Status& result : results) EXPECT_OK(result);
   EXPECT_EQ(Scalar("SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations"),
-            "1,2,3,4,5");
-  EXPECT_EQ(Scalar("SELECT string_agg(n::text, ',' ORDER BY n) FROM applications"), "4,5");
+            "1,2,3,4,5,6");
+  EXPECT_EQ(Scalar("SELECT string_agg(n::text, ',' ORDER BY n) FROM applications"), "5,6");
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "rung/account.h"
+#include "rung/account_view.h"
 #include "rung/action_record.h"
 #include "rung/ad_set_week.h"
 #include "rung/climb_test.h"
@@ -274,6 +275,22 @@ class AccountStore {
   // Every recorded account, in id order. Accounts are few: an evaluation
   // reads them all to learn their time zones.
   virtual absl::StatusOr<std::vector<AccountRecord>> ListAccounts() = 0;
+
+  // See AccountFiguresQuery; an account with a recorded sync but nothing
+  // stored has zero ad sets and no weeks. INVALID_ARGUMENT for a limit that
+  // is not positive.
+  virtual absl::StatusOr<std::vector<StoredAccountFigures>> ListAccountFigures(
+      const AccountFiguresQuery& query) = 0;
+
+  // The weeks the account has stored advice for, oldest first.
+  virtual absl::StatusOr<std::vector<Week>> EvaluatedWeeks(std::string_view account_id) = 0;
+
+  // Hands `visit` every stored recommendation of the account for the weeks
+  // from `from` to `to`, both included, ordered by week then ad set id. A
+  // visitor's error stops the scan and is answered.
+  virtual absl::Status ScanAccountAdvice(
+      std::string_view account_id, Week from, Week to,
+      absl::FunctionRef<absl::Status(const AdviceRow&)> visit) = 0;
 };
 
 // Which action records ListActions answers: those of one account (and one

@@ -108,6 +108,24 @@ absl::StatusOr<ActionState> ActionStateFromText(absl::string_view text) {
   return *state;
 }
 
+// How a corrupt column names the recommendation it is in.
+std::string RecommendationWhere(absl::string_view ad_set_id, absl::string_view week) {
+  return absl::StrFormat("the recommendation of ad set '%s' week %s", ad_set_id, week);
+}
+
+absl::StatusOr<StoredAccountFigures> ReadAccountFigures(const RowView& row) {
+  StoredAccountFigures figures;
+  figures.account_id = row.ColumnText(0);
+  const std::string where =
+      absl::StrCat("the figures of account ", Quote(figures.account_id, '\''));
+  figures.ad_sets = row.ColumnInt(1);
+  ASSIGN_OR_RETURN(figures.last_week_stored,
+                   CheckStored(OptionalWeekFromText(row.ColumnView(2)), "week_start", where));
+  ASSIGN_OR_RETURN(figures.latest_evaluated_week,
+                   CheckStored(OptionalWeekFromText(row.ColumnView(3)), "as_of_week", where));
+  return figures;
+}
+
 }  // namespace
 
 absl::string_view LearningName(ReportedLearning learning) {
@@ -161,8 +179,7 @@ absl::StatusOr<Recommendation> ReadRecommendation(const RowView& row) {
   Recommendation r;
   r.ad_set_id = row.ColumnText(0);
   const std::string week = row.ColumnText(1);
-  const std::string where =
-      absl::StrFormat("the recommendation of ad set '%s' week %s", r.ad_set_id, week);
+  const std::string where = RecommendationWhere(r.ad_set_id, week);
   ASSIGN_OR_RETURN(r.as_of_week, CheckStored(Week::Parse(week), "as_of_week", where));
   r.account_id = row.ColumnText(2);
   r.ladder = row.ColumnText(3);
@@ -189,6 +206,50 @@ absl::StatusOr<Recommendation> ReadRecommendation(const RowView& row) {
   ASSIGN_OR_RETURN(r.evaluated_at,
                    CheckStored(DecodeTimestamp(row.ColumnText(19)), "evaluated_at", where));
   return r;
+}
+
+absl::Status ReadAdviceInto(const RowView& row, WeekParser& weeks, AdviceRow* advice) {
+  const absl::string_view ad_set_id = row.ColumnView(0);
+  advice->ad_set_id.assign(ad_set_id.data(), ad_set_id.size());
+  // The row is named only for a corrupt column: a scan reads every week.
+  auto corrupt = [&](absl::string_view column, const absl::Status& problem) {
+    return CorruptColumn(column, RecommendationWhere(ad_set_id, row.ColumnView(1)), problem);
+  };
+  absl::StatusOr<Week> week = weeks.Parse(row.ColumnView(1));
+  if (!week.ok()) return corrupt("as_of_week", week.status());
+  advice->week = *week;
+  absl::StatusOr<Action> action = ActionFromText(row.ColumnView(2));
+  if (!action.ok()) return corrupt("action", action.status());
+  advice->action = *action;
+  absl::StatusOr<std::optional<LearningStatus>> learning =
+      LearningStatusFromText(row.ColumnView(3));
+  if (!learning.ok()) return corrupt("learning_status", learning.status());
+  advice->learning_status = *learning;
+  const absl::string_view current_event = row.ColumnView(4);
+  advice->current_event.assign(current_event.data(), current_event.size());
+  advice->spend_micros.reset();
+  if (!row.IsNull(5)) advice->spend_micros = row.ColumnInt(5);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Week> ReadEvaluatedWeek(const RowView& row, absl::string_view account_id) {
+  return CheckStored(Week::Parse(AsStd(row.ColumnView(0))), "as_of_week",
+                     absl::StrCat("the recommendations of account ", Quote(account_id, '\'')));
+}
+
+absl::Status AddAccountFiguresRow(const RowView& row, std::vector<StoredAccountFigures>* figures) {
+  if (figures->empty() || absl::string_view(figures->back().account_id) != row.ColumnView(0)) {
+    ASSIGN_OR_RETURN(StoredAccountFigures first, ReadAccountFigures(row));
+    figures->push_back(std::move(first));
+  }
+  if (row.IsNull(4)) return absl::OkStatus();
+  StoredAccountFigures& account = figures->back();
+  ASSIGN_OR_RETURN(const Action action,
+                   CheckStored(ActionFromText(row.ColumnView(4)), "action",
+                               absl::StrCat("the latest recommendations of account ",
+                                            Quote(account.account_id, '\''))));
+  account.actions_at_latest[action] = row.ColumnInt(5);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<ClimbTest> ReadClimbTest(const RowView& row) {

@@ -11,6 +11,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
@@ -18,6 +19,7 @@
 #include "absl/strings/string_view.h"
 #include "core/text.h"
 #include "rung/account.h"
+#include "rung/account_view.h"
 #include "rung/action_record.h"
 #include "rung/ad_set_week.h"
 #include "rung/climb_test.h"
@@ -82,6 +84,22 @@ class ColumnSink {
 void EncodeRecommendation(const Recommendation& recommendation, ColumnSink& columns);
 // The inverse, from a row of the same columns.
 absl::StatusOr<Recommendation> ReadRecommendation(const RowView& row);
+
+// From a row of ad_set_id, as_of_week, action, learning_status,
+// current_event, spend_micros (an ad set's week joined to the
+// recommendation), into `advice`. Reuses the storage its strings hold
+// already, since a scan decodes every row of an account into one.
+absl::Status ReadAdviceInto(const RowView& row, WeekParser& weeks, AdviceRow* advice);
+
+// From a row of as_of_week: a week that `account_id` has stored advice for.
+absl::StatusOr<Week> ReadEvaluatedWeek(const RowView& row, absl::string_view account_id);
+
+// From a row of account_id, ad_sets, last_week_stored,
+// latest_evaluated_week, action, count: one row for each action at the
+// account's latest evaluated week (or one with a NULL action when it has
+// none), an account's rows one after another. The account's first row
+// appends its figures to `figures`; each row adds its action's count.
+absl::Status AddAccountFiguresRow(const RowView& row, std::vector<StoredAccountFigures>* figures);
 
 // From a row of climb_test_id, account_id, original_ad_set_id,
 // duplicate_ad_set_id, from_event, to_event, start_week, state,

@@ -138,6 +138,24 @@ PolicyRevision AsStored(PolicyRevision revision) {
   return revision;
 }
 
+// Makes `week` the latest of `latest` when it is later.
+void KeepLater(Week week, std::optional<Week>& latest) {
+  if (!latest.has_value() || week > *latest) latest = week;
+}
+
+// Counts `r` into `figures` when it is of the latest week seen so far, which
+// a later week's recommendation starts again.
+void CountAtLatest(const Recommendation& r, StoredAccountFigures& figures) {
+  if (figures.latest_evaluated_week.has_value() && r.as_of_week < *figures.latest_evaluated_week) {
+    return;
+  }
+  if (figures.latest_evaluated_week != r.as_of_week) {
+    figures.latest_evaluated_week = r.as_of_week;
+    figures.actions_at_latest.clear();
+  }
+  ++figures.actions_at_latest[r.action];
+}
+
 bool Matches(const ActionRecord& record, const ActionQuery& query) {
   return record.account_id == query.account_id &&
          (query.ad_set_id.empty() || record.ad_set_id == query.ad_set_id);
@@ -362,6 +380,60 @@ class MemoryStore final : public Store {
     return accounts;
   }
 
+  absl::StatusOr<std::vector<StoredAccountFigures>> ListAccountFigures(
+      const AccountFiguresQuery& query) override {
+    RETURN_IF_ERROR(CheckPageLimit(query.limit));
+    absl::MutexLock lock(&mu_);
+    std::map<std::string, StoredAccountFigures, std::less<>> page = AccountPage(query);
+    for (const auto& [ad_set_id, weeks] : data_.weeks) {
+      const auto figures = page.find(data_.ad_sets.at(ad_set_id).account_id);
+      if (figures == page.end()) continue;
+      ++figures->second.ad_sets;
+      KeepLater(weeks.rbegin()->first, figures->second.last_week_stored);
+    }
+    for (const auto& [ad_set_id, weeks] : data_.recommendations) {
+      for (const auto& [week, r] : weeks) {
+        const auto figures = page.find(r.account_id);
+        if (figures != page.end()) CountAtLatest(r, figures->second);
+      }
+    }
+    std::vector<StoredAccountFigures> listed;
+    for (auto& [id, figures] : page) listed.push_back(std::move(figures));
+    return listed;
+  }
+
+  absl::StatusOr<std::vector<Week>> EvaluatedWeeks(std::string_view account_id) override {
+    std::set<Week> evaluated;
+    {
+      absl::MutexLock lock(&mu_);
+      for (const auto& [ad_set_id, weeks] : data_.recommendations) {
+        for (const auto& [week, r] : weeks) {
+          if (r.account_id == account_id) evaluated.insert(week);
+        }
+      }
+    }
+    return std::vector<Week>(evaluated.begin(), evaluated.end());
+  }
+
+  absl::Status ScanAccountAdvice(std::string_view account_id, Week from, Week to,
+                                 absl::FunctionRef<absl::Status(const AdviceRow&)> visit) override {
+    // Copied under the lock, visited outside it, as ScanHistories does.
+    std::vector<AdviceRow> rows;
+    {
+      absl::MutexLock lock(&mu_);
+      for (const auto& [ad_set_id, weeks] : data_.recommendations) {
+        for (auto it = weeks.lower_bound(from); it != weeks.end() && it->first <= to; ++it) {
+          if (it->second.account_id == account_id) rows.push_back(AdviceOf(it->second));
+        }
+      }
+    }
+    // Each week's rows stay in the ad set order they were gathered in.
+    std::stable_sort(rows.begin(), rows.end(),
+                     [](const AdviceRow& a, const AdviceRow& b) { return a.week < b.week; });
+    for (const AdviceRow& row : rows) RETURN_IF_ERROR(visit(row));
+    return absl::OkStatus();
+  }
+
   absl::StatusOr<ActionRecord> RecordAction(const ActionRecord& record) override {
     RETURN_IF_ERROR(CheckStorableAction(record));
     ActionRecord next = AsStored(record);
@@ -520,6 +592,44 @@ class MemoryStore final : public Store {
     if (!week.has_value()) return &weeks.rbegin()->second;
     const auto found = weeks.find(*week);
     return found == weeks.end() ? nullptr : &found->second;
+  }
+
+  // The accounts of ListAccountFigures' page, with figures yet to be added
+  // up: those with an ad set or a recorded sync, in id order after the
+  // query's.
+  std::map<std::string, StoredAccountFigures, std::less<>> AccountPage(
+      const AccountFiguresQuery& query) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    // string_view compares bytes as unsigned, the order the other engines page by.
+    std::set<std::string_view> ids;
+    for (auto it = data_.accounts.upper_bound(query.after_account_id); it != data_.accounts.end();
+         ++it) {
+      ids.insert(it->first);
+    }
+    for (const auto& [ad_set_id, owner] : data_.ad_sets) {
+      if (owner.account_id > query.after_account_id) ids.insert(owner.account_id);
+    }
+    std::map<std::string, StoredAccountFigures, std::less<>> page;
+    for (auto it = ids.begin(); it != ids.end() && static_cast<int>(page.size()) < query.limit;
+         ++it) {
+      page[std::string(*it)].account_id = std::string(*it);
+    }
+    return page;
+  }
+
+  // `r` as the account view reads it, with the spend of its ad set's week.
+  AdviceRow AdviceOf(const Recommendation& r) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    AdviceRow advice;
+    advice.ad_set_id = r.ad_set_id;
+    advice.week = r.as_of_week;
+    advice.action = r.action;
+    advice.learning_status = r.learning_status;
+    advice.current_event = r.current_event;
+    if (const auto weeks = data_.weeks.find(r.ad_set_id); weeks != data_.weeks.end()) {
+      if (const auto record = weeks->second.find(r.as_of_week); record != weeks->second.end()) {
+        advice.spend_micros = record->second.spend_micros;
+      }
+    }
+    return advice;
   }
 
   // 0 for an account with none.

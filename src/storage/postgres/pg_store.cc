@@ -236,6 +236,42 @@ const std::string kSelectAccount = "SELECT " RUNG_PG_ACCOUNT_COLUMNS "WHERE acco
 const std::string kSelectAccounts = "SELECT " RUNG_PG_ACCOUNT_COLUMNS "ORDER BY account_id";
 #undef RUNG_PG_ACCOUNT_COLUMNS
 
+// --- The account view ------------------------------------------------------------
+
+// The rows AddAccountFiguresRow reads, found as SQLite's statement finds
+// them (storage/sqlite/account_view_rows.cc): the page cut from each source
+// before their union, each figure from an index (migration 0004 for the
+// recommendations).
+const std::string kSelectAccountFigures =
+    "WITH page (id) AS ("
+    "(SELECT DISTINCT account_id FROM ad_sets WHERE account_id > $1 ORDER BY account_id LIMIT $2) "
+    "UNION (SELECT account_id FROM accounts WHERE account_id > $1 ORDER BY account_id LIMIT $2) "
+    "ORDER BY 1 LIMIT $2), "
+    "figures (id, ad_sets, last_week, latest_week) AS ("
+    "SELECT p.id, count(s.ad_set_id), "
+    "max((SELECT max(w.week_start) FROM ad_set_weeks AS w WHERE w.ad_set_id = s.ad_set_id)), "
+    "(SELECT max(r.as_of_week) FROM recommendations AS r WHERE r.account_id = p.id) "
+    "FROM page AS p LEFT JOIN ad_sets AS s ON s.account_id = p.id GROUP BY p.id) "
+    "SELECT f.id, f.ad_sets, f.last_week, f.latest_week, r.action, count(r.action) "
+    "FROM figures AS f LEFT JOIN recommendations AS r "
+    "ON r.account_id = f.id AND r.as_of_week = f.latest_week "
+    "GROUP BY f.id, f.ad_sets, f.last_week, f.latest_week, r.action ORDER BY f.id, r.action";
+// Week after week, each found by one seek past the one before, as in SQLite.
+const std::string kSelectEvaluatedWeeks =
+    "WITH RECURSIVE weeks (week) AS ("
+    "SELECT min(as_of_week) FROM recommendations WHERE account_id = $1 "
+    "UNION ALL SELECT (SELECT min(r.as_of_week) FROM recommendations AS r "
+    "WHERE r.account_id = $1 AND r.as_of_week > weeks.week) FROM weeks "
+    "WHERE weeks.week IS NOT NULL) "
+    "SELECT week FROM weeks WHERE week IS NOT NULL ORDER BY week";
+// The rows ReadAdviceInto reads, in recommendations_by_account_week's order.
+const std::string kScanAdvice =
+    "SELECT r.ad_set_id, r.as_of_week, r.action, r.learning_status, r.current_event, "
+    "w.spend_micros FROM recommendations AS r LEFT JOIN ad_set_weeks AS w "
+    "ON w.ad_set_id = r.ad_set_id AND w.week_start = r.as_of_week "
+    "WHERE r.account_id = $1 AND r.as_of_week BETWEEN $2::date AND $3::date "
+    "ORDER BY r.as_of_week, r.ad_set_id";
+
 // --- Actions ---------------------------------------------------------------------
 
 // The columns ReadAction reads, in its order.
@@ -976,6 +1012,46 @@ class PostgresStore final : public Store {
     ASSIGN_OR_RETURN(PgConnectionPool::Lease db, pool_.Acquire());
     ASSIGN_OR_RETURN(const PgResult found, db->Query(kSelectAccounts, {}, "listing accounts"));
     return ReadAll<AccountRecord>(found, &ReadAccount);
+  }
+
+  absl::StatusOr<std::vector<StoredAccountFigures>> ListAccountFigures(
+      const AccountFiguresQuery& query) override {
+    RETURN_IF_ERROR(CheckPageLimit(query.limit));
+    ASSIGN_OR_RETURN(PgConnectionPool::Lease db, pool_.Acquire());
+    ASSIGN_OR_RETURN(const PgResult found,
+                     db->Query(kSelectAccountFigures, {query.after_account_id, Int(query.limit)},
+                               "reading the figures of accounts"));
+    std::vector<StoredAccountFigures> figures;
+    for (int i = 0; i < found.rows(); ++i) {
+      RETURN_IF_ERROR(AddAccountFiguresRow(PgRow(found, i), &figures));
+    }
+    return figures;
+  }
+
+  absl::StatusOr<std::vector<Week>> EvaluatedWeeks(std::string_view account_id) override {
+    ASSIGN_OR_RETURN(PgConnectionPool::Lease db, pool_.Acquire());
+    ASSIGN_OR_RETURN(const PgResult found,
+                     db->Query(kSelectEvaluatedWeeks, {Text(AsAbsl(account_id))},
+                               "reading an account's evaluated weeks"));
+    std::vector<Week> weeks;
+    for (int i = 0; i < found.rows(); ++i) {
+      ASSIGN_OR_RETURN(const Week week, ReadEvaluatedWeek(PgRow(found, i), AsAbsl(account_id)));
+      weeks.push_back(week);
+    }
+    return weeks;
+  }
+
+  // Streamed, so that memory stays flat however many ad sets the account has.
+  absl::Status ScanAccountAdvice(std::string_view account_id, Week from, Week to,
+                                 absl::FunctionRef<absl::Status(const AdviceRow&)> visit) override {
+    ASSIGN_OR_RETURN(PgConnectionPool::Lease db, pool_.Acquire());
+    AdviceRow advice;
+    WeekParser weeks;
+    return db->Stream(kScanAdvice, {Text(AsAbsl(account_id)), from.ToString(), to.ToString()},
+                      "reading an account's advice", [&](const PgResult& row) -> absl::Status {
+                        RETURN_IF_ERROR(ReadAdviceInto(PgRow(row, 0), weeks, &advice));
+                        return visit(advice);
+                      });
   }
 
   absl::StatusOr<ActionRecord> RecordAction(const ActionRecord& record) override {

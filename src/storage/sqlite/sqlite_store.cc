@@ -22,6 +22,7 @@
 #include "storage/json_codec.h"
 #include "storage/row_codec.h"
 #include "storage/sqlite/account_rows.h"
+#include "storage/sqlite/account_view_rows.h"
 #include "storage/sqlite/action_rows.h"
 #include "storage/sqlite/checkpointer.h"
 #include "storage/sqlite/climb_test_rows.h"
@@ -628,6 +629,24 @@ class SqliteStore final : public Store {
   absl::StatusOr<std::vector<AccountRecord>> ListAccounts() override {
     ConnectionPool::Lease reader = readers_.Acquire();
     return SelectAccountRows(*reader);
+  }
+
+  absl::StatusOr<std::vector<StoredAccountFigures>> ListAccountFigures(
+      const AccountFiguresQuery& query) override {
+    RETURN_IF_ERROR(CheckPageLimit(query.limit));
+    ConnectionPool::Lease reader = readers_.Acquire();
+    return SelectAccountFiguresRows(*reader, query);
+  }
+
+  absl::StatusOr<std::vector<Week>> EvaluatedWeeks(std::string_view account_id) override {
+    ConnectionPool::Lease reader = readers_.Acquire();
+    return SelectEvaluatedWeekRows(*reader, std::string(account_id));
+  }
+
+  absl::Status ScanAccountAdvice(std::string_view account_id, Week from, Week to,
+                                 absl::FunctionRef<absl::Status(const AdviceRow&)> visit) override {
+    ConnectionPool::Lease reader = readers_.Acquire();
+    return ScanAdviceRows(*reader, std::string(account_id), from, to, visit);
   }
 
   absl::StatusOr<ActionRecord> RecordAction(const ActionRecord& record) override {
