@@ -77,6 +77,8 @@ TEST(AccessTableTest, ReadsNeedReaderChangesWriterAndEvaluationAndBackupAdmin) {
       {"PlanActions", Role::kReader},
       {"ListActions", Role::kReader},
       {"ListPolicyVersions", Role::kReader},
+      {"ListAccounts", Role::kReader},
+      {"GetAccountSummary", Role::kReader},
       {"Metrics", Role::kReader},
       {"IngestWeeks", Role::kWriter},
       {"StartClimbTest", Role::kWriter},
@@ -181,11 +183,11 @@ TEST_F(AuthServerTest, EveryMethodRefusesStrangersAndWeakRolesAndServesTheRightO
       }
     }
   }
-  // Printed for RELIABILITY.md: 19 methods × 3 strangers, a reader on the 5
+  // Printed for RELIABILITY.md: 21 methods × 3 strangers, a reader on the 5
   // writer methods, a reader and a writer on the 3 admin calls (the
   // deployment's UpdatePolicy among them).
   std::printf("unauthorized gRPC calls refused: %d\n", refused);
-  EXPECT_EQ(refused, 19 * 3 + 5 + 3 * 2);
+  EXPECT_EQ(refused, 21 * 3 + 5 + 3 * 2);
 }
 
 TEST_F(AuthServerTest, AWriterMayChangeAnAccountsPolicyAndOnlyAnAdminTheDeployments) {
@@ -328,6 +330,8 @@ const struct {
     {"/v1/climbtests", 200},
     {"/v1/accounts/act_1/actions", 200},
     {"/v1/accounts/act_1/policy", 200},
+    {"/v1/accounts", 200},
+    {"/v1/accounts/act_1/summary", 404},
     {"/metrics", 200},
 };
 
@@ -350,7 +354,7 @@ TEST_F(AuthServerTest, HttpReadsNeedAReaderToken) {
     }
   }
   std::printf("unauthorized HTTP requests refused: %d\n", refused);
-  EXPECT_EQ(refused, 10 * 3);
+  EXPECT_EQ(refused, 12 * 3);
 }
 
 TEST_F(AuthServerTest, HealthzAndTheDashboardPageStayOpen) {

@@ -442,6 +442,10 @@ TEST_F(ClimbTestLifecycleTest, ADuplicateWithNoStoredWeekYetIsTakenAsTheRungAbov
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(test.account_id(), "act_1");
   EXPECT_EQ(test.to_event(), "InitiateCheckout");
+  // Evaluated before the duplicate's first week arrives: the test waits.
+  Ingest({Record("act_1", "as_orig", 3, "AddToCart", OriginalCounts(), 500)});
+  MustEvaluate(WeekAt(3));
+  EXPECT_EQ(ActionOf(MustGetRecommendation("as_orig", WeekAt(3))), "CONTINUE_TEST");
   IngestTestWeeks(10, 9);
   MustEvaluate(WeekAt(4));
   EXPECT_THAT(Tests(v1::CLIMB_TEST_STATE_PROMOTED), SizeIs(1));

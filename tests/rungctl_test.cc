@@ -577,6 +577,33 @@ TEST_F(RungctlTest, AdSetsAdSetAndHistory) {
   EXPECT_THAT(history.out, Not(HasSubstr(kWeek2)));
 }
 
+TEST_F(RungctlTest, AccountsAndSummaryShowWhatNeedsAPerson) {
+  SeedAndEvaluate();
+
+  const Result accounts = Run({"accounts"});
+  ExpectSuccess(accounts);
+  EXPECT_THAT(accounts.out,
+              StartsWith("ACCOUNT  NAME  AD SETS  LAST WEEK   EVALUATED   NEEDING A PERSON"));
+  EXPECT_THAT(accounts.out, HasSubstr(absl::StrCat("act_1    -     3        ", kWeek3, "  ", kWeek2,
+                                                   "  2                 -")));
+  const json listed = ParseJson(Run({"accounts", "--json"}));
+  EXPECT_EQ(listed["accounts"][0]["needingAttention"], "2");
+
+  const Result summary = Run({"summary", "--account", "act_1"});
+  ExpectSuccess(summary);
+  EXPECT_THAT(summary.out, StartsWith(absl::StrCat(
+                               "act_1 as of ", kWeek2,
+                               "\n2 ad sets, 2 needing a person; spend 500.00, 50.0 % of it")));
+  EXPECT_THAT(summary.out, HasSubstr("actions          MOVE_DOWN 1, DUPLICATE_AND_CLIMB 1\n"));
+  EXPECT_THAT(
+      summary.out,
+      HasSubstr("what changed (the first evaluated week):\n  as_climb  - → DUPLICATE_AND_CLIMB\n"));
+  const json answer = ParseJson(Run({"summary", "--account", "act_1", "--json"}));
+  EXPECT_EQ(answer["summary"]["figures"]["spendShareBelowThreshold"], 0.5);
+  ExpectUsageError(Run({"summary"}), "--account is required");
+  ExpectFailure(Run({"summary", "--account", "act_9"}), "NOT_FOUND: account \"act_9\"");
+}
+
 TEST_F(RungctlTest, PolicyGetShowsEveryValueAndTheLadders) {
   const Result result = Run({"policy", "get"});
   ExpectSuccess(result);

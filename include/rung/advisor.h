@@ -13,6 +13,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "rung/account.h"
+#include "rung/account_summary.h"
 #include "rung/action_plan.h"
 #include "rung/action_record.h"
 #include "rung/ad_set_week.h"
@@ -141,6 +142,11 @@ struct RecommendationPage {
 
 struct ClimbTestPage {
   std::vector<ClimbTest> climb_tests;
+  std::string next_page_token;
+};
+
+struct AccountPage {
+  std::vector<AccountOverview> accounts;
   std::string next_page_token;
 };
 
@@ -305,6 +311,18 @@ class Advisor {
 
   // NOT_FOUND when no sync of the account was recorded.
   absl::StatusOr<AccountRecord> GetAccount(std::string_view account_id);
+
+  // Every account with stored weeks or a recorded sync, in id order, with
+  // how many ad sets need a person at its latest evaluated week. AIP-158
+  // paging as for ListAdSets.
+  absl::StatusOr<AccountPage> ListAccounts(int page_size, std::string_view page_token);
+
+  // One account at an evaluated week (empty: its latest): its figures, its
+  // climb tests, what changed since the evaluated week before, and the
+  // trend of its figures. NOT_FOUND when the account has no stored advice
+  // for that week.
+  absl::StatusOr<AccountSummary> GetAccountSummary(std::string_view account_id,
+                                                   std::string_view as_of_week);
 
  private:
   // Decides for one ad set; `history` is all of its weeks and `tests` every

@@ -115,6 +115,23 @@ absl::Status AdvisorCalls::ListPolicyVersions(const v1::ListPolicyVersionsReques
   return absl::OkStatus();
 }
 
+absl::Status AdvisorCalls::ListAccounts(const v1::ListAccountsRequest& request,
+                                        v1::ListAccountsResponse* response) const {
+  ASSIGN_OR_RETURN(const AccountPage page,
+                   advisor_->ListAccounts(request.page_size(), request.page_token()));
+  for (const AccountOverview& account : page.accounts) ToProto(account, response->add_accounts());
+  response->set_next_page_token(page.next_page_token);
+  return absl::OkStatus();
+}
+
+absl::Status AdvisorCalls::GetAccountSummary(const v1::GetAccountSummaryRequest& request,
+                                             v1::GetAccountSummaryResponse* response) const {
+  ASSIGN_OR_RETURN(const AccountSummary summary,
+                   advisor_->GetAccountSummary(request.account_id(), request.as_of_week()));
+  ToProto(summary, response->mutable_summary());
+  return absl::OkStatus();
+}
+
 absl::Status AdvisorCalls::GetAccount(const v1::GetAccountRequest& request,
                                       v1::GetAccountResponse* response) const {
   ASSIGN_OR_RETURN(AccountRecord account, advisor_->GetAccount(request.account_id()));

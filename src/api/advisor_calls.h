@@ -34,6 +34,10 @@ class AdvisorCalls {
                          v1::GetPolicyResponse* response) const;
   absl::Status ListPolicyVersions(const v1::ListPolicyVersionsRequest& request,
                                   v1::ListPolicyVersionsResponse* response) const;
+  absl::Status ListAccounts(const v1::ListAccountsRequest& request,
+                            v1::ListAccountsResponse* response) const;
+  absl::Status GetAccountSummary(const v1::GetAccountSummaryRequest& request,
+                                 v1::GetAccountSummaryResponse* response) const;
   absl::Status GetAccount(const v1::GetAccountRequest& request,
                           v1::GetAccountResponse* response) const;
   absl::Status PlanActions(const v1::PlanActionsRequest& request,

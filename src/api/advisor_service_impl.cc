@@ -196,6 +196,19 @@ grpc::ServerUnaryReactor* AdvisorServiceImpl::RecordAction(grpc::CallbackServerC
   });
 }
 
+grpc::ServerUnaryReactor* AdvisorServiceImpl::ListAccounts(grpc::CallbackServerContext* context,
+                                                           const v1::ListAccountsRequest* request,
+                                                           v1::ListAccountsResponse* response) {
+  return Serve(context, "ListAccounts", [&] { return calls_.ListAccounts(*request, response); });
+}
+
+grpc::ServerUnaryReactor* AdvisorServiceImpl::GetAccountSummary(
+    grpc::CallbackServerContext* context, const v1::GetAccountSummaryRequest* request,
+    v1::GetAccountSummaryResponse* response) {
+  return Serve(context, "GetAccountSummary",
+               [&] { return calls_.GetAccountSummary(*request, response); });
+}
+
 grpc::ServerUnaryReactor* AdvisorServiceImpl::UpdatePolicy(grpc::CallbackServerContext* context,
                                                            const v1::UpdatePolicyRequest* request,
                                                            v1::UpdatePolicyResponse* response) {

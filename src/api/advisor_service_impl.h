@@ -21,6 +21,12 @@ class AdvisorServiceImpl final : public v1::AdvisorService::CallbackService {
                      const AccessControl* access)
       : advisor_(advisor), calls_(advisor, answers), warmer_(warmer), access_(access) {}
 
+  grpc::ServerUnaryReactor* ListAccounts(grpc::CallbackServerContext* context,
+                                         const v1::ListAccountsRequest* request,
+                                         v1::ListAccountsResponse* response) override;
+  grpc::ServerUnaryReactor* GetAccountSummary(grpc::CallbackServerContext* context,
+                                              const v1::GetAccountSummaryRequest* request,
+                                              v1::GetAccountSummaryResponse* response) override;
   grpc::ServerUnaryReactor* UpdatePolicy(grpc::CallbackServerContext* context,
                                          const v1::UpdatePolicyRequest* request,
                                          v1::UpdatePolicyResponse* response) override;

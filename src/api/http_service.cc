@@ -199,6 +199,23 @@ absl::StatusOr<Reply> ListActions(const AdvisorCalls& calls, const RouteCall& ca
   return JsonReply(response);
 }
 
+absl::StatusOr<Reply> ListAccounts(const AdvisorCalls& calls, const RouteCall& call) {
+  v1::ListAccountsRequest request;
+  RETURN_IF_ERROR(ReadPaging(call.query, &request));
+  v1::ListAccountsResponse response;
+  RETURN_IF_ERROR(calls.ListAccounts(request, &response));
+  return JsonReply(response);
+}
+
+absl::StatusOr<Reply> GetAccountSummary(const AdvisorCalls& calls, const RouteCall& call) {
+  v1::GetAccountSummaryRequest request;
+  request.set_account_id(call.path.at("account_id"));
+  ASSIGN_OR_RETURN(*request.mutable_as_of_week(), call.query.Single("as_of_week"));
+  v1::GetAccountSummaryResponse response;
+  RETURN_IF_ERROR(calls.GetAccountSummary(request, &response));
+  return JsonReply(response.summary());
+}
+
 // Probes the database on every request rather than reading a cached flag: a
 // load balancer must stop sending dashboards here the moment it stops
 // answering.
@@ -254,6 +271,11 @@ std::vector<Route> MakeRoutes(const HttpBackends& backends) {
        {"from_week", "to_week"},
        with_calls(&GetAdSetHistory)},
       {"/v1/policy", "GetPolicy", {"account_id"}, with_calls(&GetPolicy)},
+      {"/v1/accounts", "ListAccounts", {"page_size", "page_token"}, with_calls(&ListAccounts)},
+      {"/v1/accounts/{account_id}/summary",
+       "GetAccountSummary",
+       {"as_of_week"},
+       with_calls(&GetAccountSummary)},
       {"/v1/accounts/{account_id}/policy", "GetPolicy", {}, with_calls(&GetAccountPolicy)},
       {"/v1/accounts/{account_id}/actions",
        "ListActions",

@@ -371,6 +371,63 @@ absl::Status ToProto(const PolicyView& view, v1::Policy* out) {
   return ToProto(view.stored, out->mutable_stored());
 }
 
+namespace {
+
+std::string WeekText(std::optional<Week> week) { return week.has_value() ? week->ToString() : ""; }
+
+void ToProto(const WeekFigures& figures, v1::WeekFigures* out) {
+  out->set_week(figures.week.ToString());
+  out->set_ad_sets(figures.ad_sets);
+  for (const auto& [action, count] : figures.actions) {
+    v1::ActionCount* added = out->add_actions();
+    added->set_action(ToProto(action));
+    added->set_count(static_cast<int32_t>(count));
+  }
+  for (const auto& [status, count] : figures.learning_statuses) {
+    v1::LearningStatusCount* added = out->add_learning_statuses();
+    added->set_learning_status(ToProto(status));
+    added->set_count(count);
+  }
+  for (const auto& [event, count] : figures.rungs) (*out->mutable_rungs())[event] = count;
+  out->set_spend_micros(figures.spend_micros);
+  out->set_spend_below_threshold_micros(figures.spend_below_threshold_micros);
+  out->set_spend_share_below_threshold(figures.SpendShareBelowThreshold());
+  out->set_needing_attention(figures.needing_attention);
+}
+
+}  // namespace
+
+void ToProto(const AccountOverview& account, v1::AccountOverview* out) {
+  out->set_account_id(account.account_id);
+  out->set_name(account.name);
+  out->set_ad_sets(account.ad_sets);
+  out->set_last_week_stored(WeekText(account.last_week_stored));
+  if (account.last_sync_time) *out->mutable_last_sync_time() = ToTimestamp(*account.last_sync_time);
+  out->set_latest_evaluated_week(WeekText(account.latest_evaluated_week));
+  out->set_needing_attention(account.needing_attention);
+}
+
+void ToProto(const AccountSummary& summary, v1::AccountSummary* out) {
+  out->set_account_id(summary.account_id);
+  out->set_as_of_week(summary.as_of_week.ToString());
+  out->set_previous_week(WeekText(summary.previous_week));
+  ToProto(summary.figures, out->mutable_figures());
+  for (const auto& [state, count] : summary.climb_tests) {
+    v1::ClimbTestStateCount* added = out->add_climb_tests();
+    added->set_state(ToProto(state));
+    added->set_count(count);
+  }
+  for (const AdviceChange& change : summary.changes) {
+    v1::AdviceChange* added = out->add_changes();
+    added->set_ad_set_id(change.ad_set_id);
+    if (change.before.has_value()) added->set_before(ToProto(*change.before));
+    added->set_after(ToProto(change.after));
+  }
+  for (const ClimbTest& test : summary.tests_started) ToProto(test, out->add_tests_started());
+  for (const ClimbTest& test : summary.tests_concluded) ToProto(test, out->add_tests_concluded());
+  for (const WeekFigures& week : summary.trend) ToProto(week, out->add_trend());
+}
+
 void ToProto(const ChangedAdvice& change, v1::ChangedAdvice* out) {
   out->set_ad_set_id(change.ad_set_id);
   out->set_as_of_week(change.as_of_week.ToString());

@@ -52,6 +52,8 @@ absl::StatusOr<ActionRecord> FromProto(const v1::ActionRecord& record);
 // with the policy's fields (api/policy_proto.h).
 absl::Status ToProto(const PolicyView& policy, v1::Policy* out);
 void ToProto(const ChangedAdvice& change, v1::ChangedAdvice* out);
+void ToProto(const AccountOverview& account, v1::AccountOverview* out);
+void ToProto(const AccountSummary& summary, v1::AccountSummary* out);
 absl::Status ToProto(const StoredPolicy& policy, v1::PolicyOverrides* out);
 absl::Status ToProto(const PolicyRevision& revision, v1::PolicyVersion* out);
 // A proposed policy, checked by the Advisor once composed.

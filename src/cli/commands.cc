@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "cli/account_commands.h"
 #include "cli/apply_command.h"
 #include "cli/ingest_command.h"
 #include "cli/meta_flags.h"
@@ -512,6 +513,19 @@ absl::Span<const CommandSpec> Commands() {
        "cancels a running climb test",
        kCallTimeout,
        CancelClimbTest},
+      {"accounts",
+       {},
+       {},
+       "lists the accounts, with how many ad sets need a person this week",
+       kCallTimeout,
+       RunAccounts},
+      {"summary",
+       {},
+       {{"--account", FlagArity::kValue, "ID", "the account (required)"},
+        {"--as-of", FlagArity::kValue, "WEEK", "an evaluated week (default: the latest)"}},
+       "one account: its figures, what changed since the evaluated week before, the trend",
+       kCallTimeout,
+       RunSummary},
       {"adsets",
        {},
        {kAccountFlag, kPageSizeFlag, kPageTokenFlag, kAllFlag},

@@ -32,6 +32,8 @@ constexpr CallRole kCallRoles[] = {
     {"PlanActions", Role::kReader},
     {"ListActions", Role::kReader},
     {"ListPolicyVersions", Role::kReader},
+    {"ListAccounts", Role::kReader},
+    {"GetAccountSummary", Role::kReader},
     {"Metrics", Role::kReader},
     {"IngestWeeks", Role::kWriter},
     {"StartClimbTest", Role::kWriter},

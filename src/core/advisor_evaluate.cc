@@ -220,12 +220,15 @@ absl::StatusOr<Decision> Advisor::DecideFor(const AdSetHistory& history, Week as
   std::optional<ClimbTestContext> context;
   if (const ClimbTest* governing = GoverningTest(tests, ad_set_id, as_of)) {
     const bool is_original = governing->original_ad_set_id == ad_set_id;
-    ASSIGN_OR_RETURN(AdSetHistory partner,
-                     store_->GetHistory(is_original ? governing->duplicate_ad_set_id
-                                                    : governing->original_ad_set_id,
-                                        std::nullopt, std::nullopt));
-    context = ClimbTestContext{*governing, is_original ? history : std::move(partner),
-                               is_original ? std::move(partner) : history};
+    absl::StatusOr<AdSetHistory> partner = store_->GetHistory(
+        is_original ? governing->duplicate_ad_set_id : governing->original_ad_set_id, std::nullopt,
+        std::nullopt);
+    // A duplicate that Meta made for the test may have no week reported yet;
+    // the test then waits for its records (Decide names the missing weeks).
+    if (absl::IsNotFound(partner.status())) partner = AdSetHistory();
+    if (!partner.ok()) return partner.status();
+    context = ClimbTestContext{*governing, is_original ? history : *std::move(partner),
+                               is_original ? *std::move(partner) : history};
   }
   const EffectivePolicy policy = policies.For(history.back().account_id);
   DecisionInput input;
