@@ -86,7 +86,7 @@ TEST(AccessTableTest, ReadsNeedReaderChangesWriterAndEvaluationAndBackupAdmin) {
       {"RecordAccountSync", Role::kWriter},
       {"RecordAction", Role::kWriter},
       {"UpdatePolicy", Role::kWriter},
-      {kUpdateDeploymentPolicy, Role::kAdmin},
+      {std::string(kUpdateDeploymentPolicy), Role::kAdmin},
       {"EvaluateAdSets", Role::kAdmin},
       {"BackupDatabase", Role::kAdmin},
   };
@@ -162,7 +162,8 @@ TEST_F(AuthServerTest, EveryMethodRefusesStrangersAndWeakRolesAndServesTheRightO
   for (int i = 0; i < service.method_count(); ++i) {
     const std::string method = service.method(i)->name();
     // An empty UpdatePolicy request is the deployment's, an admin's call.
-    const std::string call = method == "UpdatePolicy" ? kUpdateDeploymentPolicy : method;
+    const std::string call =
+        method == "UpdatePolicy" ? std::string(kUpdateDeploymentPolicy) : method;
     const Role needed = *RequiredRole(call);
     for (const Caller& caller : Callers()) {
       SCOPED_TRACE(absl::StrCat(method, " as ", caller.label));

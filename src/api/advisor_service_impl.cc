@@ -213,7 +213,7 @@ grpc::ServerUnaryReactor* AdvisorServiceImpl::UpdatePolicy(grpc::CallbackServerC
                                                            const v1::UpdatePolicyRequest* request,
                                                            v1::UpdatePolicyResponse* response) {
   const absl::string_view call =
-      request->account_id().empty() ? kUpdateDeploymentPolicy : "UpdatePolicy";
+      request->account_id().empty() ? kUpdateDeploymentPolicy : absl::string_view("UpdatePolicy");
   return Serve(context, call, [&](const std::string& caller) -> absl::Status {
     ASSIGN_OR_RETURN(const PolicyUpdate update, FromProto(*request));
     ASSIGN_OR_RETURN(const PolicyView policy, advisor_->UpdatePolicy(update, caller));

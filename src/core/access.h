@@ -23,7 +23,7 @@ absl::string_view RoleName(Role role);
 
 // UpdatePolicy of the deployment's policy, which needs more than an
 // account's: the call name the access table lists it under.
-inline constexpr char kUpdateDeploymentPolicy[] = "UpdatePolicy(deployment)";
+inline constexpr absl::string_view kUpdateDeploymentPolicy = "UpdatePolicy(deployment)";
 
 // The role `call` needs: an AdvisorService method name ("GetAdSet") or
 // "Metrics" (the HTTP scrape). nullopt for a call the table does not list,
