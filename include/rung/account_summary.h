@@ -1,0 +1,117 @@
+#ifndef RUNG_ACCOUNT_SUMMARY_H_
+#define RUNG_ACCOUNT_SUMMARY_H_
+
+// The account view: what an ad-ops lead asks of an account before looking
+// at any ad set. Which accounts need me this week, how much spend sits in
+// ad sets that have not left learning, which tests are running or were
+// judged, and what changed since the previous evaluated week. Computed here
+// from the rows the store hands over, so that the rules stay out of SQL.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "rung/account_view.h"
+#include "rung/climb_test.h"
+#include "rung/recommendation.h"
+#include "rung/week.h"
+
+namespace rung {
+
+// Whether the action asks a person to do something this week, on Meta or
+// in the setup: MOVE_DOWN, DUPLICATE_AND_CLIMB, PROMOTE_DUPLICATE,
+// KEEP_CURRENT, CONSOLIDATE and REVIEW_SETUP. The others wait or watch.
+bool AsksForAPerson(Action action);
+
+// One account in the list of accounts.
+struct AccountOverview {
+  std::string account_id;
+  // What the last recorded sync read from Meta; empty when none.
+  std::string name;
+  int64_t ad_sets = 0;
+  std::optional<Week> last_week_stored;
+  std::optional<absl::Time> last_sync_time;
+  std::optional<Week> latest_evaluated_week;
+  // Ad sets whose advice at latest_evaluated_week asks for a person.
+  int64_t needing_attention = 0;
+};
+
+// One evaluated week of one account, summed up.
+struct WeekFigures {
+  Week week;
+  int64_t ad_sets = 0;
+  std::map<Action, int64_t> actions;
+  // Ad sets without a record that week have no learning status and no rung.
+  std::map<LearningStatus, int64_t> learning_statuses;
+  // By the event each ad set optimized that week.
+  std::map<std::string, int64_t> rungs;
+  int64_t spend_micros = 0;
+  // Spend of the ad sets whose count that week stayed below the learning
+  // threshold (STUCK or NEAR_EXIT): the budget still paying for learning.
+  int64_t spend_below_threshold_micros = 0;
+  int64_t needing_attention = 0;
+
+  // spend_below_threshold_micros / spend_micros; 0 without spend.
+  double SpendShareBelowThreshold() const;
+};
+
+// An ad set whose action differs from the previous evaluated week's.
+struct AdviceChange {
+  std::string ad_set_id;
+  // nullopt: no advice that week (a new ad set).
+  std::optional<Action> before;
+  Action after = Action::kInsufficientData;
+};
+
+struct AccountSummary {
+  std::string account_id;
+  Week as_of_week;
+  // The evaluated week before as_of_week; nullopt for the first.
+  std::optional<Week> previous_week;
+  WeekFigures figures;
+  // Every climb test of the account, by its state now.
+  std::map<ClimbTestState, int64_t> climb_tests;
+  // Since previous_week (every ad set at the first evaluated week), by ad
+  // set id.
+  std::vector<AdviceChange> changes;
+  // Tests whose start or conclusion falls after previous_week, up to and
+  // including as_of_week.
+  std::vector<ClimbTest> tests_started;
+  std::vector<ClimbTest> tests_concluded;
+  // The figures of every evaluated week up to as_of_week, oldest first.
+  std::vector<WeekFigures> trend;
+};
+
+// Folds an account's advice rows, ordered by week then ad set, into the
+// figures of each week and the changes between `previous` and `current`.
+class AccountAdviceFolder {
+ public:
+  AccountAdviceFolder(std::optional<Week> previous, Week current)
+      : previous_(previous), current_(current) {}
+
+  void Add(const AdviceRow& row);
+
+  // The weeks' figures, oldest first.
+  std::vector<WeekFigures> TakeTrend() { return std::move(trend_); }
+  // Ad sets of the current week whose action is not the previous week's,
+  // by ad set id.
+  std::vector<AdviceChange> Changes() const;
+
+ private:
+  std::optional<Week> previous_;
+  Week current_;
+  std::vector<WeekFigures> trend_;
+  std::map<std::string, Action> previous_actions_;
+  std::map<std::string, Action> current_actions_;
+};
+
+// The tests that started, and those that concluded, in (previous, current].
+void SortTestsIntoTheWeek(const std::vector<ClimbTest>& tests, std::optional<Week> previous,
+                          Week current, AccountSummary& summary);
+
+}  // namespace rung
+
+#endif  // RUNG_ACCOUNT_SUMMARY_H_
