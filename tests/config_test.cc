@@ -17,6 +17,7 @@ namespace rung {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 TEST(ConfigTest, EmptyPathGivesTheDefaults) {
   auto config = LoadDaemonConfig("");
@@ -27,6 +28,7 @@ TEST(ConfigTest, EmptyPathGivesTheDefaults) {
   EXPECT_EQ(config->advisor.max_page_size, 1000);
   EXPECT_EQ(config->answer_cache_bytes, 128 << 20);
   EXPECT_EQ(config->log_level, LogLevel::kInfo);
+  EXPECT_FALSE(config->notify.enabled());
 }
 
 TEST(ConfigTest, TextprotoValuesOverrideDefaults) {
@@ -309,6 +311,40 @@ TEST(ConfigTest, BadTlsFilesNameTheFieldAndTheFile) {
     EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument) << c.text;
     EXPECT_THAT(std::string(config.status().message()), HasSubstr(c.message)) << c.text;
   }
+}
+
+TEST(ConfigTest, NotifyKeepsTheWebhookAndTheDashboard) {
+  auto config = Resolve(
+      "notify { webhook_url: 'https://hooks.slack.com/services/T0/B0/abc' "
+      "dashboard_url: 'HTTP://rung.example.com:8080/' }");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_TRUE(config->notify.enabled());
+  EXPECT_EQ(config->notify.webhook_url, "https://hooks.slack.com/services/T0/B0/abc");
+  EXPECT_EQ(config->notify.dashboard_url, "HTTP://rung.example.com:8080/");
+}
+
+TEST(ConfigTest, BadWebhookUrlsNameTheFieldButNeverTheUrl) {
+  for (const char* url :
+       {"ftp://hooks.example.com/SECRETtoken", "hooks.slack.com/services/SECRETtoken",
+        "https:///services/SECRETtoken", "https://hooks.slack.com/SECRET token",
+        "file:///etc/SECRETtoken", "https://hooks.slack.com/SECRETtoken\\n"}) {
+    auto config = Resolve(absl::StrCat("notify { webhook_url: '", url, "' }"));
+    ASSERT_FALSE(config.ok()) << url;
+    EXPECT_EQ(config.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(std::string(config.status().message()), HasSubstr("notify.webhook_url: must be"));
+    EXPECT_THAT(std::string(config.status().message()), Not(HasSubstr("SECRET"))) << url;
+  }
+}
+
+TEST(ConfigTest, BadDashboardUrlsNameTheFieldAndTheUrl) {
+  auto alone = Resolve("notify { dashboard_url: 'https://rung.example.com/' }");
+  EXPECT_THAT(std::string(alone.status().message()),
+              HasSubstr("notify.dashboard_url: needs notify.webhook_url"));
+  auto bad = Resolve(
+      "notify { webhook_url: 'https://hooks.example.com/x' dashboard_url: 'rung.example.com' }");
+  EXPECT_THAT(std::string(bad.status().message()),
+              HasSubstr("notify.dashboard_url: must be an http:// or https:// URL with a host, got "
+                        "'rung.example.com'"));
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "google/protobuf/descriptor.h"
+#include "notify/webhook_notifier.h"
 #include "prometheus/histogram.h"
 #include "prometheus/metric_family.h"
 #include "prometheus/text_serializer.h"
@@ -205,6 +206,12 @@ MetricFamily CountersByResult(std::string name, std::string help,
   return {std::move(name), std::move(help), prometheus::MetricType::Counter, std::move(values)};
 }
 
+MetricFamily CounterFamily(std::string name, std::string help, int64_t count) {
+  ClientMetric metric;
+  metric.counter.value = static_cast<double>(count);
+  return {std::move(name), std::move(help), prometheus::MetricType::Counter, {std::move(metric)}};
+}
+
 double UnixSeconds(absl::Time time) { return absl::ToDoubleSeconds(time - absl::UnixEpoch()); }
 
 // The domain gauges. Series without a value yet (no evaluation, no ingest)
@@ -269,6 +276,28 @@ std::vector<MetricFamily> AnswerCacheFamilies(const AnswerCache::Stats& stats) {
   };
 }
 
+// Every message ends in one result, so that the rate of those other than
+// "sent" is what an alert watches.
+std::vector<MetricFamily> WebhookFamilies(const notify::WebhookStats& stats) {
+  return {
+      CountersByResult("rung_webhook_messages_total",
+                       "Messages to notify.webhook_url by how they ended: sent, rejected (a 4xx, "
+                       "not retried), failed (every attempt), overflowed (pushed out of a full "
+                       "queue) or stopped (dropped at shutdown).",
+                       {{"sent", stats.sent},
+                        {"rejected", stats.rejected},
+                        {"failed", stats.failed},
+                        {"overflowed", stats.overflowed},
+                        {"stopped", stats.stopped}}),
+      CounterFamily("rung_webhook_retries_total",
+                    "Attempts to send a message to notify.webhook_url again after a failure.",
+                    stats.retries),
+      GaugeFamily("rung_webhook_queued_messages",
+                  "Messages to notify.webhook_url waiting or on their way.",
+                  {GaugeValue(static_cast<double>(stats.queued))}),
+  };
+}
+
 }  // namespace
 
 GrpcMethodName SplitFullMethodName(absl::string_view full_method) {
@@ -314,6 +343,8 @@ Metrics::NewInterceptorFactory() {
   return std::make_unique<CallMetricsFactory>(grpc_.get());
 }
 
+void Metrics::ExposeWebhook(const notify::WebhookNotifier* notifier) { webhook_ = notifier; }
+
 void Metrics::CountHttpRequest(absl::string_view path_template, int status) {
   http_requests_
       .Add({{"path_template", std::string(path_template)}, {"code", std::to_string(status)}})
@@ -334,6 +365,11 @@ std::string Metrics::Scrape() const {
   }
   if (answers_ != nullptr) {
     for (MetricFamily& family : AnswerCacheFamilies(answers_->stats())) {
+      families.push_back(std::move(family));
+    }
+  }
+  if (webhook_ != nullptr) {
+    for (MetricFamily& family : WebhookFamilies(webhook_->stats())) {
       families.push_back(std::move(family));
     }
   }

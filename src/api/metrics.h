@@ -27,13 +27,18 @@ GrpcMethodName SplitFullMethodName(absl::string_view full_method);
 
 class GrpcServerMetrics;  // metrics.cc: the grpc_server_* families
 
+namespace notify {
+class WebhookNotifier;
+}  // namespace notify
+
 // The daemon's Prometheus metrics, served as text by GET /metrics:
 //   - the grpc_server_* family, named and labelled exactly as
 //     go-grpc-prometheus does so that its dashboards and alerts work as is,
 //     recorded by a server interceptor;
 //   - rung_http_requests_total by route template (never a raw path);
 //   - domain gauges (ad sets, weeks, the latest evaluation, ...) read from
-//     the Advisor at each scrape, so they are never stale.
+//     the Advisor at each scrape, so they are never stale;
+//   - rung_webhook_*, the notifier's counts, when notifications are on.
 // No label ever holds an ad set id or any other name a client chose: that
 // would be a series per ad set, or per made-up method. Thread-safe once the
 // methods are declared.
@@ -63,6 +68,10 @@ class Metrics {
   // the gRPC server.
   std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface> NewInterceptorFactory();
 
+  // Serves the counts of the notifier of notify.webhook_url, which must
+  // outlive this object. Before the server starts, like the Declare calls.
+  void ExposeWebhook(const notify::WebhookNotifier* notifier);
+
   // Counts one HTTP answer; `path_template` such as "/v1/adsets/{ad_set_id}".
   void CountHttpRequest(absl::string_view path_template, int status);
 
@@ -72,6 +81,7 @@ class Metrics {
  private:
   Advisor* advisor_;
   const AnswerCache* answers_;
+  const notify::WebhookNotifier* webhook_ = nullptr;
   std::shared_ptr<prometheus::Registry> registry_;
   std::unique_ptr<GrpcServerMetrics> grpc_;
   prometheus::Family<prometheus::Counter>& http_requests_;

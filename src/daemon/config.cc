@@ -3,6 +3,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -11,11 +12,14 @@
 #include <set>
 #include <sstream>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
 #include "api/policy_proto.h"
 #include "api/proto_json.h"
+#include "core/text.h"
 #include "rung/status_macros.h"
 
 namespace rung {
@@ -210,6 +214,44 @@ absl::StatusOr<TlsFiles> ResolveTls(const config::v1::TlsConfig& tls) {
   return files;
 }
 
+// A URL that libcurl and a browser both take as http(s) to a host, without
+// the spaces or control bytes that would end or split it on its way.
+bool IsHttpUrl(absl::string_view url) {
+  const std::string lower = absl::AsciiStrToLower(url);
+  absl::string_view rest = lower;
+  if (!absl::ConsumePrefix(&rest, "http://") && !absl::ConsumePrefix(&rest, "https://")) {
+    return false;
+  }
+  if (rest.empty() || rest.front() == '/' || rest.front() == '?' || rest.front() == '#') {
+    return false;
+  }
+  return std::none_of(url.begin(), url.end(),
+                      [](char c) { return static_cast<unsigned char>(c) <= ' ' || c == '\x7f'; });
+}
+
+absl::StatusOr<NotifySettings> ResolveNotify(const config::v1::NotifyConfig& notify) {
+  NotifySettings settings;
+  if (!notify.webhook_url().empty() && !IsHttpUrl(notify.webhook_url())) {
+    // Never the value: a Slack webhook's URL is its key.
+    return absl::InvalidArgumentError(
+        "notify.webhook_url: must be an http:// or https:// URL with a host (the value is a "
+        "secret, so it is not shown)");
+  }
+  if (!notify.dashboard_url().empty()) {
+    if (notify.webhook_url().empty()) {
+      return absl::InvalidArgumentError("notify.dashboard_url: needs notify.webhook_url");
+    }
+    if (!IsHttpUrl(notify.dashboard_url())) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("notify.dashboard_url: must be an http:// or https:// URL with a host, got ",
+                       Quote(notify.dashboard_url(), '\'')));
+    }
+  }
+  settings.webhook_url = notify.webhook_url();
+  settings.dashboard_url = notify.dashboard_url();
+  return settings;
+}
+
 }  // namespace
 
 absl::StatusOr<config::v1::Config> ParseConfigText(std::string_view text, bool json,
@@ -262,6 +304,7 @@ absl::StatusOr<DaemonConfig> ResolveConfig(const config::v1::Config& config) {
   ASSIGN_OR_RETURN(resolved.policy, ResolvePolicies(config));
   ASSIGN_OR_RETURN(resolved.tokens, ResolveTokens(config.auth()));
   ASSIGN_OR_RETURN(resolved.tls, ResolveTls(config.tls()));
+  ASSIGN_OR_RETURN(resolved.notify, ResolveNotify(config.notify()));
   return resolved;
 }
 

@@ -30,6 +30,16 @@ struct TlsFiles {
   bool enabled() const { return !cert_file.empty(); }
 };
 
+// Where notifications go; empty when the daemon sends none.
+struct NotifySettings {
+  // A secret: never logged, nor quoted in an error.
+  std::string webhook_url;
+  // For links to each account; empty: no links.
+  std::string dashboard_url;
+
+  bool enabled() const { return !webhook_url.empty(); }
+};
+
 // The config file with every default filled in and every value checked.
 struct DaemonConfig {
   StoreSettings storage;
@@ -45,6 +55,7 @@ struct DaemonConfig {
   // Empty: every call is open.
   std::vector<AccessToken> tokens;
   TlsFiles tls;
+  NotifySettings notify;
 };
 
 // Parses a config text: JSON when `json`, textproto otherwise. Unknown keys

@@ -201,7 +201,7 @@ absl::StatusOr<json> GraphClient::Post(absl::string_view path, const GraphParams
   HttpRequest request;
   request.method = HttpRequest::Method::kPost;
   request.url = absl::StrCat(options_.base_url, "/", options_.api_version, "/", path);
-  request.form_body = absl::StrCat(EncodeParams(params), params.empty() ? "" : "&", AuthParams());
+  request.body = absl::StrCat(EncodeParams(params), params.empty() ? "" : "&", AuthParams());
   return Call(std::move(request), Describe(HttpRequest::Method::kPost, path), resend);
 }
 

@@ -38,6 +38,23 @@ size_t AppendHeader(char* data, size_t size, size_t count, void* user) {
   return size * count;
 }
 
+// libcurl asks it while an exchange waits; non-zero abandons the exchange.
+int CheckCancelled(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return (*static_cast<const std::function<bool()>*>(user))() ? 1 : 0;
+}
+
+struct SlistFree {
+  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+};
+using HeaderList = std::unique_ptr<curl_slist, SlistFree>;
+
+// curl_slist_append answers the list's head, which only a first line
+// changes, or null (the list left as it was) when memory runs out.
+void AppendHeaderLine(HeaderList& list, const std::string& line) {
+  curl_slist* head = curl_slist_append(list.get(), line.c_str());
+  if (list == nullptr) list.reset(head);
+}
+
 class CurlTransport : public HttpTransport {
  public:
   explicit CurlTransport(const CurlOptions& options) : options_(options) {
@@ -69,10 +86,21 @@ class CurlTransport : public HttpTransport {
     curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &response.body);
     curl_easy_setopt(curl_, CURLOPT_HEADERFUNCTION, &AppendHeader);
     curl_easy_setopt(curl_, CURLOPT_HEADERDATA, &response.headers);
+    if (options_.cancelled) {
+      curl_easy_setopt(curl_, CURLOPT_XFERINFOFUNCTION, &CheckCancelled);
+      curl_easy_setopt(curl_, CURLOPT_XFERINFODATA, &options_.cancelled);
+      curl_easy_setopt(curl_, CURLOPT_NOPROGRESS, 0L);
+    }
+    HeaderList headers;
     if (request.method == HttpRequest::Method::kPost) {
+      AppendHeaderLine(headers, absl::StrCat("Content-Type: ", request.content_type));
+      // No "Expect: 100-continue" for a larger body: a peer that ignores it
+      // would cost a second's wait on every request.
+      AppendHeaderLine(headers, "Expect:");
+      curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers.get());
       curl_easy_setopt(curl_, CURLOPT_POST, 1L);
-      curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, request.form_body.c_str());
-      curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE, static_cast<long>(request.form_body.size()));
+      curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, request.body.c_str());
+      curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE, static_cast<long>(request.body.size()));
     }
     const CURLcode code = curl_easy_perform(curl_);
     if (code != CURLE_OK) return Failure(code, error);
@@ -86,6 +114,7 @@ class CurlTransport : public HttpTransport {
   // curl's own words, which name the host but not the URL's query.
   static absl::Status Failure(CURLcode code, const char* error) {
     const std::string why = *error != '\0' ? error : curl_easy_strerror(code);
+    if (code == CURLE_ABORTED_BY_CALLBACK) return absl::CancelledError("abandoned");
     if (code == CURLE_OPERATION_TIMEDOUT) {
       return absl::DeadlineExceededError(absl::StrCat("no answer in time: ", why));
     }

@@ -1,6 +1,7 @@
 #ifndef RUNG_META_HTTP_TRANSPORT_H_
 #define RUNG_META_HTTP_TRANSPORT_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -15,8 +16,9 @@ struct HttpRequest {
   Method method = Method::kGet;
   // Absolute, query included.
   std::string url;
-  // application/x-www-form-urlencoded, for a POST.
-  std::string form_body;
+  // For a POST.
+  std::string body;
+  std::string content_type = "application/x-www-form-urlencoded";
 };
 
 struct HttpResponse {
@@ -27,9 +29,9 @@ struct HttpResponse {
 };
 
 // Sends one request and answers whatever HTTP status came back. Errors are
-// only for answers that never came: UNAVAILABLE (no connection, TLS, reset)
-// or DEADLINE_EXCEEDED (a timeout). Their messages never hold the URL, which
-// carries the access token.
+// only for answers that never came: UNAVAILABLE (no connection, TLS, reset),
+// DEADLINE_EXCEEDED (a timeout) or CANCELLED. Their messages never hold the
+// URL, which carries the access token.
 class HttpTransport {
  public:
   virtual ~HttpTransport() = default;
@@ -41,6 +43,9 @@ struct CurlOptions {
   // The whole exchange, body included. Meta's synchronous Insights can take
   // this long before it gives up on a big account.
   absl::Duration total_timeout = absl::Seconds(120);
+  // Asked while an exchange waits, at least once a second: true abandons it
+  // (CANCELLED), so that a shutdown need not outwait a peer that hangs.
+  std::function<bool()> cancelled;
 };
 
 // libcurl: TLS against the system's CAs, proxies from the environment
