@@ -149,7 +149,10 @@ grpc::ServerUnaryReactor* AdvisorServiceImpl::EvaluateAdSets(
     v1::EvaluateAdSetsResponse* response) {
   return Serve(context, "EvaluateAdSets", [&] {
     const absl::Status evaluated = Evaluate(*context, advisor_, *request, response);
-    if (evaluated.ok() && !request->dry_run() && warmer_ != nullptr) warmer_->Refill();
+    if (evaluated.ok() && !request->dry_run()) {
+      if (warmer_ != nullptr) warmer_->Refill();
+      if (announcer_ != nullptr) announcer_->Announce(*request, *response);
+    }
     return evaluated;
   });
 }

@@ -4,6 +4,7 @@
 #include "absl/strings/string_view.h"
 #include "api/advisor_calls.h"
 #include "api/answer_warmer.h"
+#include "api/evaluation_announcer.h"
 #include "core/access.h"
 #include "rung/advisor.h"
 #include "rung/v1/advisor_service.grpc.pb.h"
@@ -15,11 +16,16 @@ namespace rung {
 // status.
 class AdvisorServiceImpl final : public v1::AdvisorService::CallbackService {
  public:
-  // `advisor`, `answers` and `warmer` (both null when answers are not kept)
-  // and `access` must outlive the service.
+  // `advisor`, `answers` and `warmer` (both null when answers are not kept),
+  // `announcer` (null without a webhook) and `access` must outlive the
+  // service.
   AdvisorServiceImpl(Advisor* advisor, AnswerCache* answers, AnswerWarmer* warmer,
-                     const AccessControl* access)
-      : advisor_(advisor), calls_(advisor, answers), warmer_(warmer), access_(access) {}
+                     EvaluationAnnouncer* announcer, const AccessControl* access)
+      : advisor_(advisor),
+        calls_(advisor, answers),
+        warmer_(warmer),
+        announcer_(announcer),
+        access_(access) {}
 
   grpc::ServerUnaryReactor* ListAccounts(grpc::CallbackServerContext* context,
                                          const v1::ListAccountsRequest* request,
@@ -98,6 +104,7 @@ class AdvisorServiceImpl final : public v1::AdvisorService::CallbackService {
   // The reads, shared with the HTTP routes.
   const AdvisorCalls calls_;
   AnswerWarmer* warmer_;
+  EvaluationAnnouncer* announcer_;
   const AccessControl* access_;
 };
 

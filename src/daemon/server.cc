@@ -16,6 +16,7 @@
 #include "api/advisor_service_impl.h"
 #include "api/answer_cache.h"
 #include "api/answer_warmer.h"
+#include "api/evaluation_announcer.h"
 #include "api/http_service.h"
 #include "api/metrics.h"
 #include "daemon/log.h"
@@ -172,9 +173,11 @@ class ServerImpl final : public Server {
       answers_ = std::make_unique<AnswerCache>(options.config.answer_cache_bytes);
       warmer_ = std::make_unique<AnswerWarmer>(advisor_.get(), answers_.get());
     }
+    StartNotifier(options.config.notify);
     service_ = std::make_unique<AdvisorServiceImpl>(advisor_.get(), answers_.get(), warmer_.get(),
-                                                    &access_);
+                                                    announcer_.get(), &access_);
     metrics_ = std::make_unique<Metrics>(advisor_.get(), answers_.get());
+    if (notifier_ != nullptr) metrics_->ExposeWebhook(notifier_.get());
     RETURN_IF_ERROR(StartGrpc(options));
     RETURN_IF_ERROR(StartHttp(options.http_listen, options.config.tls));
     health_monitor_ = std::make_unique<HealthMonitor>(
@@ -203,7 +206,12 @@ class ServerImpl final : public Server {
       http_thread_.join();
     }
     service_.reset();
-    metrics_.reset();
+    // What evaluations changed is handed to the notifier before it stops;
+    // its grace bounds how long the last messages may hold shutdown up.
+    announcer_.reset();
+    if (notifier_ != nullptr) notifier_->Stop();
+    metrics_.reset();  // after the HTTP server: a scrape reads the notifier
+    notifier_.reset();
     warmer_.reset();
     answers_.reset();
     advisor_.reset();
@@ -211,6 +219,17 @@ class ServerImpl final : public Server {
   }
 
  private:
+  // notify.webhook_url: tells the team what each stored evaluation changed.
+  void StartNotifier(const NotifySettings& notify) {
+    if (!notify.enabled()) return;
+    const notify::NotifierLog log = [](std::string_view line) { Log(LogLevel::kWarn, line); };
+    notify::WebhookOptions webhook;
+    webhook.url = notify.webhook_url;
+    notifier_ = std::make_unique<notify::WebhookNotifier>(webhook, log);
+    announcer_ = std::make_unique<EvaluationAnnouncer>(advisor_.get(), notifier_.get(),
+                                                       notify.dashboard_url, log);
+  }
+
   // Records what the config file changed in the policy's history, and says
   // which accounts have stored overrides on top of the file, so that the
   // two never disagree silently.
@@ -291,6 +310,8 @@ class ServerImpl final : public Server {
   std::unique_ptr<Advisor> advisor_;
   std::unique_ptr<AnswerCache> answers_;
   std::unique_ptr<AnswerWarmer> warmer_;
+  std::unique_ptr<notify::WebhookNotifier> notifier_;
+  std::unique_ptr<EvaluationAnnouncer> announcer_;
   std::unique_ptr<AdvisorServiceImpl> service_;
   // Outlives both servers, which record into it.
   std::unique_ptr<Metrics> metrics_;
