@@ -907,6 +907,10 @@ test('an account\'s page shows the summary\'s figures, what changed, and the wee
   assert.equal(earlierShown.about, `as of ${earlier.week} · compared with ${before.previousWeek}`);
   assert.equal(earlierShown.stats.share, percentText(earlier.spendShareBelowThreshold));
   assert.deepEqual(earlierShown.points.map((point) => point.week), before.trend.map((week) => week.week));
+  // Its links still lead to every evaluated week, the later ones too.
+  assert.deepEqual(await page.$$eval('#account-content nav.week-nav > *', (items) => items.map((item) =>
+    [item.textContent, item.getAttribute('href')])), trend.map((week, i) => [week.week,
+    week.week === earlier.week ? null : `#summary=${account}` + (i === trend.length - 1 ? '' : `&week=${week.week}`)]));
 
   // At a phone's width nothing overflows the page.
   await page.setViewportSize({width: 390, height: 844});
