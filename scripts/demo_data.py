@@ -6,10 +6,12 @@ sets sit on different rungs: stuck on Purchase, ready to climb from AddToCart,
 freshly moved, near exit, with checkout friction, with a funnel inversion, too
 small to learn anywhere, a lead-generation ladder with a custom event, and
 one with a week missing. The numbers carry a little deterministic noise.
-It then runs a stored evaluation as of that last week and prints how many ad
-sets got each action, so that recommendations can be queried at once.
+It then runs stored evaluations as of each of the last four weeks, oldest
+first, so that accounts have a weekly trend and a week-on-week change to
+show, and prints how many ad sets got each action at the last week, so that
+recommendations can be queried at once.
 
-Usage: demo_data.py [--server HOST:PORT] [--weeks N]
+Usage: demo_data.py [--server HOST:PORT] [--weeks N] [--evaluated-weeks N]
 """
 
 import argparse
@@ -105,7 +107,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--server", default="127.0.0.1:50051")
     parser.add_argument("--weeks", type=int, default=10)
+    parser.add_argument("--evaluated-weeks", type=int, default=4,
+                        help="how many of the last weeks to evaluate, oldest first (default 4)")
     args = parser.parse_args()
+    if not 1 <= args.evaluated_weeks <= args.weeks:
+        parser.error("--evaluated-weeks must be between 1 and --weeks")
 
     end = last_complete_monday(datetime.datetime.now(datetime.timezone.utc).date())
     records = build_weeks(args.weeks, end)
@@ -118,15 +124,21 @@ def main():
                   f"{answer.inserted} inserted, {answer.updated} updated, {answer.unchanged} unchanged")
             for warning in answer.warnings:
                 print(f"  warning: {warning}")
-            # The daemon's default as-of week is this same last complete week; naming it keeps the
-            # evaluation on the demo's last week even if a new week starts in between.
-            evaluation = stub.EvaluateAdSets(
-                api.EvaluateAdSetsRequest(as_of_week=end.isoformat()), timeout=30)
+            # The daemon's default as-of week is this same last complete week; naming each week
+            # keeps the last evaluation on the demo's last week even if a new week starts in
+            # between. Oldest first, as a weekly job would have run them.
+            for back in range(args.evaluated_weeks - 1, -1, -1):
+                week = end - datetime.timedelta(weeks=back)
+                evaluation = stub.EvaluateAdSets(
+                    api.EvaluateAdSetsRequest(as_of_week=week.isoformat()), timeout=30)
         except grpc.RpcError as error:
             print(f"demo_data: {error.code().name}: {error.details()}", file=sys.stderr)
             return 1
+    earlier = args.evaluated_weeks - 1
     print(f"evaluated {evaluation.evaluated} ad sets as of {evaluation.as_of_week} "
-          f"(evaluation {evaluation.evaluation_id}, policy {evaluation.policy_version}):")
+          f"(evaluation {evaluation.evaluation_id}, policy {evaluation.policy_version}"
+          + (f"; the {earlier} weeks before too" if earlier > 1 else "; the week before too" if earlier else "")
+          + "):")
     print(f"  {action_counts_text(evaluation.action_counts)}")
     return 0
 

@@ -177,8 +177,12 @@ test('the table shows every recommendation the API lists, with its action', asyn
   assert.ok(recs.length >= 5, `the demo should give several recommendations, got ${recs.length}`);
   assert.ok(new Set(recs.map((rec) => rec.action)).size >= 3, 'the demo should give several actions');
 
+  // The page opens on the accounts; the header links to every ad set.
   await page.goto(baseUrl + '/');
+  await page.click('#nav-adsets');
   await waitForRows(ids(recs));
+  assert.equal(new URL(page.url()).hash, '#view=adsets');
+  assert.equal(await page.getAttribute('#nav-adsets', 'aria-current'), 'page');
   const rows = await tableRows();
   for (const rec of recs) {
     const row = rows.find((candidate) => candidate.id === rec.adSetId);
@@ -200,7 +204,7 @@ test('filtering by an action or a flag narrows the table to exactly those ad set
   const flag = recs.flatMap((rec) => rec.flags ?? []).sort()[0];
   assert.ok(flag, 'the demo should raise at least one flag');
 
-  await page.goto(baseUrl + '/');
+  await page.goto(baseUrl + '/#view=adsets');
   await waitForRows(ids(recs));
   for (const [select, value, expected, query] of [
     ['#action-filter', action, byAction[action], `&action=${action}`],
@@ -220,7 +224,7 @@ test('the account selector lists the accounts and narrows the table to one', asy
   const accounts = [...new Set(adSets.map((adSet) => adSet.accountId))].sort();
   assert.ok(accounts.length >= 2, 'the demo should have two accounts');
 
-  await page.goto(baseUrl + '/');
+  await page.goto(baseUrl + '/#view=adsets');
   await page.waitForFunction((n) => document.querySelectorAll('#account-filter option').length === n,
     accounts.length + 1);
   const options = await page.$$eval('#account-filter option', (list) => list.map((option) => option.value));
@@ -256,7 +260,7 @@ test('clicking an ad set shows its ladder, weekly volume against both thresholds
   const weeks = (await apiOk(`/v1/adsets/${rec.adSetId}/history`)).weeks;
   assert.ok(ladder && weeks.length > 1 && rec.learningThreshold > policy.cutoverThreshold);
 
-  await page.goto(baseUrl + '/');
+  await page.goto(baseUrl + '/#view=adsets');
   await page.click(`#recommendations tr[data-ad-set-id="${rec.adSetId}"] td.action`);
   await page.waitForSelector('#detail ol.ladder');
   assert.equal(decodeURIComponent(new URL(page.url()).hash), `#adset=${rec.adSetId}`);
@@ -387,10 +391,17 @@ test('with tokens, the page asks once for a token and sends it as a header, neve
     if (request.url().includes('/v1/')) sent.push({url: request.url(), authorization: request.headers().authorization});
   });
   try {
-    await tokenPage.goto(`http://${secured.http}/`);
+    await tokenPage.goto(`http://${secured.http}/#view=adsets`);
     await tokenPage.waitForSelector('#list-notice .notice');
     assert.equal(await tokenPage.getAttribute('#list-notice .notice', 'class'), 'notice empty');
     assert.match(await tokenPage.textContent('#list-notice .notice'), /No ad sets yet/);
+    // Nothing stored: the accounts overview says how to get some.
+    await tokenPage.click('#nav-accounts');
+    await tokenPage.waitForSelector('#accounts-notice .notice');
+    assert.equal(await tokenPage.getAttribute('#accounts-notice .notice', 'class'), 'notice empty');
+    assert.match(await tokenPage.textContent('#accounts-notice .notice'),
+      /No accounts yet\.Ingest or sync an account first: rungctl ingest FILE or rungctl sync --account act_ID, then run rungctl evaluate\./);
+    assert.equal(await tokenPage.isHidden('#accounts-scroll'), true);
     assert.equal(prompts.length, 1, prompts.join('\n'));
     assert.ok(sent.some((request) => request.authorization === 'Bearer ' + token), JSON.stringify(sent));
     assert.ok(sent.every((request) => !request.url.includes(token)));
@@ -666,6 +677,326 @@ test('a failed load of the policy shows the API\'s message in the panel only', a
     assert.equal(await page.$$eval('#list-notice .notice, #detail .notice', (notices) => notices.length), 0);
   } finally {
     await page.unroute(policy);
+  }
+});
+
+// --- The accounts overview and an account's page.
+
+// The overview's rows once their ids are exactly `expected`, in that order;
+// on a timeout, fails with what the table holds instead.
+async function accountRows(expected) {
+  const read = () => page.$$eval('#accounts tbody tr', (rows) => rows.map((row) => ({
+    id: row.dataset.accountId,
+    href: row.querySelector('th a').getAttribute('href'),
+    name: row.querySelector('td.name').textContent,
+    adSets: row.querySelector('td.ad-sets').textContent,
+    lastWeek: row.querySelector('td.last-week').textContent,
+    evaluated: row.querySelector('td.evaluated').textContent,
+    needing: row.querySelector('td.needing').textContent,
+    emphasised: row.querySelector('td.needing .attention') !== null,
+    lastSync: row.querySelector('td.last-sync').textContent,
+  })));
+  try {
+    await page.waitForFunction((want) => [...document.querySelectorAll('#accounts tbody tr')]
+      .map((row) => row.dataset.accountId).join() === want, expected.join());
+  } catch (error) {
+    assert.deepEqual((await read()).map((row) => row.id), expected);
+    throw error;
+  }
+  return read();
+}
+
+// The account page once `accountId` at `week` is drawn with its charts.
+async function openSummary(hash, accountId, week) {
+  await page.goto('about:blank');
+  await page.goto(`${baseUrl}/${hash}`);
+  await waitForSummary(accountId, week);
+}
+
+async function waitForSummary(accountId, week) {
+  await page.waitForFunction(([id, week]) => document.querySelector('#account-title')?.textContent === id &&
+    document.querySelector('#account-content .account-about')?.textContent.includes('as of ' + week) &&
+    document.querySelector('#account-content svg.trend-share') !== null, [accountId, week]);
+}
+
+function summaryPage() {
+  return page.$eval('#account-content', (content) => {
+    const stats = Object.fromEntries([...content.querySelectorAll('dl.stats > div')].map((item) =>
+      [item.dataset.stat, item.querySelector('dd').textContent]));
+    const rowsOf = (kind) => [...content.querySelectorAll(`table.breakdown.${kind} tbody tr`)].map((row) => ({
+      key: row.dataset.key, count: row.querySelector('td.number').textContent,
+      href: row.querySelector('th a')?.getAttribute('href') ?? null}));
+    return {
+      about: content.querySelector('.account-about').textContent,
+      stats, attention: content.querySelector('[data-stat="needing"] .attention') !== null,
+      changes: [...content.querySelectorAll('table.changes tbody tr')].map((row) => ({
+        id: row.dataset.adSetId, href: row.querySelector('th a').getAttribute('href'),
+        before: row.querySelector('td.change .before .badge')?.dataset.action ?? null,
+        after: row.querySelector('td.change .after .badge')?.dataset.action ?? null})),
+      started: [...content.querySelectorAll('ul.tests.started li')].map((item) => ({
+        id: item.dataset.climbTestId, links: [...item.querySelectorAll('a')].map((a) => a.getAttribute('href'))})),
+      actions: rowsOf('actions'), statuses: rowsOf('statuses'), rungs: rowsOf('rungs'),
+      bars: [...content.querySelectorAll('svg.trend-statuses g.bar')].map((bar) => ({
+        week: bar.dataset.week, adSets: Number(bar.dataset.adSets),
+        segments: [...bar.querySelectorAll('rect.seg')].map((rect) => ({status: rect.dataset.status,
+          count: Number(rect.dataset.count), height: Number(rect.getAttribute('height')),
+          x: Number(rect.getAttribute('x'))}))})),
+      points: [...content.querySelectorAll('svg.trend-share circle.share-point')].map((point) => ({
+        week: point.dataset.week, share: Number(point.dataset.share),
+        cx: Number(point.getAttribute('cx')), cy: Number(point.getAttribute('cy'))})),
+      labels: [...content.querySelectorAll('svg.chart')].map((svg) => svg.getAttribute('aria-label')),
+    };
+  });
+}
+
+// What the stacked bar of a week should hold: its ad sets per learning
+// status as answered, then those without a record that week.
+function expectedSegments(figures) {
+  const segments = (figures.learningStatuses ?? []).filter((item) => Number(item.count) > 0)
+    .map((item) => ({status: item.learningStatus, count: Number(item.count)}));
+  const counted = segments.reduce((sum, segment) => sum + segment.count, 0);
+  if (Number(figures.adSets) > counted) segments.push({status: 'NO_RECORD', count: Number(figures.adSets) - counted});
+  return segments;
+}
+
+const moneyValue = (text) => Number(text.replaceAll(',', ''));
+const percentText = (share) => (100 * share).toFixed(1) + '%';
+
+test('the page opens on the accounts, those that need a person first, with the API\'s numbers', async () => {
+  // One account with a sync and a name, and one known from its sync only.
+  await grpcCalls(rungd.grpc, [
+    ['RecordAccountSync', '', {account: {accountId: 'act_2002', name: 'Summer Sale Shop', currency: 'EUR',
+      timeZone: 'Europe/Berlin'}}],
+    ['RecordAccountSync', '', {account: {accountId: 'act_0042', name: 'Synced, nothing stored'}}]]);
+  const accounts = await allPages('/v1/accounts', 'accounts');
+  assert.ok(accounts.length >= 3, JSON.stringify(accounts));
+  const needing = (account) => Number(account.needingAttention);
+  assert.ok(accounts.some((account) => needing(account) > 0) && accounts.some((account) => needing(account) === 0));
+  // The API answers in id order; the page puts those that need a person first.
+  const expected = [...accounts].sort((a, b) => needing(b) - needing(a) || (a.accountId < b.accountId ? -1 : 1));
+  assert.notDeepEqual(expected.map((a) => a.accountId), accounts.map((a) => a.accountId),
+    'the data should make the order matter');
+
+  await page.goto('about:blank');
+  await page.goto(baseUrl + '/');
+  const rows = await accountRows(expected.map((account) => account.accountId));
+  assert.deepEqual(rows, expected.map((account) => ({
+    id: account.accountId, href: `#summary=${account.accountId}`, name: account.name || '—',
+    adSets: String(Number(account.adSets)), lastWeek: account.lastWeekStored || 'nothing stored',
+    evaluated: account.latestEvaluatedWeek || 'not evaluated yet', needing: String(needing(account)),
+    emphasised: needing(account) > 0,
+    lastSync: account.lastSyncTime ? account.lastSyncTime.replace('T', ' ').slice(0, 16) + ' UTC' : 'never'})));
+  assert.ok(rows.some((row) => row.lastSync !== 'never') && rows.some((row) => row.name === 'Summer Sale Shop'));
+  const total = accounts.reduce((sum, account) => sum + needing(account), 0);
+  assert.equal(await page.textContent('#accounts-summary'), `${accounts.length} accounts · ${total} ad sets need you`);
+  assert.equal(await page.getAttribute('#nav-accounts', 'aria-current'), 'page');
+  assert.equal(await page.isHidden('#list-view'), true, 'the ad set list is not shown');
+  await screenshot('dashboard-accounts.png');
+
+  // A row leads to its account's page.
+  const first = expected[0];
+  await page.click(`#accounts tr[data-account-id="${first.accountId}"] td.ad-sets`);
+  await waitForSummary(first.accountId, first.latestEvaluatedWeek);
+  assert.equal(new URL(page.url()).hash, `#summary=${first.accountId}`);
+});
+
+test('an account\'s page shows the summary\'s figures, what changed, and the weekly trend', async () => {
+  const account = 'act_1001';
+  let summary = await apiOk(`/v1/accounts/${account}/summary`);
+  // A climb test started this week: one running, one started.
+  const climbing = (await allRecommendations(`&account_id=${account}&action=ACTION_DUPLICATE_AND_CLIMB`))[0];
+  assert.ok(climbing, 'the demo should have an ad set to climb');
+  await grpcCalls(rungd.grpc, [['StartClimbTest', '', {originalAdSetId: climbing.adSetId,
+    duplicateAdSetId: climbing.adSetId + '_dup', startWeek: summary.asOfWeek}]]);
+  summary = await apiOk(`/v1/accounts/${account}/summary`);
+  const {figures, trend} = summary;
+  assert.ok(trend.length >= 3, 'the demo should evaluate several weeks');
+  assert.ok(summary.previousWeek && summary.changes.length > 0, 'the demo should change some advice');
+  assert.equal(summary.testsStarted.length, 1);
+  assert.ok(trend.some((week) => expectedSegments(week).some((segment) => segment.status === 'NO_RECORD')) ||
+    trend.every((week) => expectedSegments(week).length > 1), 'the bars should stack');
+
+  await openSummary(`#summary=${account}`, account, summary.asOfWeek);
+  const shown = await summaryPage();
+  assert.equal(shown.about, `as of ${summary.asOfWeek} · compared with ${summary.previousWeek}`);
+
+  // Headline figures.
+  assert.equal(shown.stats['ad-sets'], String(Number(figures.adSets)));
+  assert.equal(shown.stats.needing, String(Number(figures.needingAttention)));
+  assert.equal(shown.attention, Number(figures.needingAttention) > 0);
+  assert.equal(moneyValue(shown.stats.spend), Number(figures.spendMicros) / 1e6);
+  assert.equal(moneyValue(shown.stats.below), Number(figures.spendBelowThresholdMicros) / 1e6);
+  assert.equal(shown.stats.share, percentText(figures.spendShareBelowThreshold));
+  assert.equal(shown.stats['climb-tests'], summary.climbTests.map((item) =>
+    `${Number(item.count)} ${item.state.replace('CLIMB_TEST_STATE_', '').replaceAll('_', ' ').toLowerCase()}`).join(', '));
+  assert.equal(shown.stats['climb-tests'], '1 running');
+
+  // What changed: each ad set from -> to, linking to its view; the test started.
+  assert.deepEqual(shown.changes, summary.changes.map((change) => ({id: change.adSetId,
+    href: `#adset=${change.adSetId}`, before: change.before === 'ACTION_UNSPECIFIED' ? null : change.before,
+    after: change.after})));
+  const test = summary.testsStarted[0];
+  assert.deepEqual(shown.started, [{id: test.climbTestId,
+    links: [`#adset=${test.originalAdSetId}`, `#adset=${test.duplicateAdSetId}`]}]);
+
+  // The breakdowns; an action links to the list of those ad sets that week.
+  assert.deepEqual(shown.actions, figures.actions.filter((item) => Number(item.count) > 0).map((item) => ({
+    key: item.action, count: String(Number(item.count)),
+    href: `#account=${account}&action=${item.action}&week=${summary.asOfWeek}`})));
+  assert.deepEqual(shown.statuses, expectedSegments(figures).map((segment) => ({key: segment.status,
+    count: String(segment.count), href: null})));
+  assert.deepEqual(Object.fromEntries(shown.rungs.map((row) => [row.key, Number(row.count)])),
+    Object.fromEntries(Object.entries(figures.rungs).map(([event, n]) => [event, Number(n)])));
+
+  // The learning statuses: a stacked bar per evaluated week, its segments the
+  // counts answered, on one scale, weeks left to right.
+  assert.deepEqual(shown.bars.map(({week, adSets, segments}) => ({week, adSets,
+    segments: segments.map(({status, count}) => ({status, count}))})),
+  trend.map((week) => ({week: week.week, adSets: Number(week.adSets), segments: expectedSegments(week)})));
+  const unit = shown.bars[0].segments.reduce((sum, segment) => sum + segment.height, 0) / shown.bars[0].adSets;
+  for (const [i, bar] of shown.bars.entries()) {
+    for (const segment of bar.segments) {
+      assert.ok(Math.abs(segment.height - segment.count * unit) < 0.3, `${bar.week} ${segment.status}: ${segment.height}`);
+    }
+    if (i > 0) assert.ok(bar.segments[0].x > shown.bars[i - 1].segments[0].x, bar.week);
+  }
+  // The share of spend below T: a point per evaluated week at its share.
+  assert.deepEqual(shown.points.map(({week, share}) => ({week, share})),
+    trend.map((week) => ({week: week.week, share: week.spendShareBelowThreshold})));
+  for (const a of shown.points) {
+    for (const b of shown.points) {
+      if (a.share > b.share) assert.ok(a.cy < b.cy, `${a.week} ${a.share} is drawn above ${b.week} ${b.share}`);
+    }
+  }
+  assert.equal(shown.labels.length, 2);
+  assert.match(shown.labels[0], new RegExp(`Ad sets per learning status, ${trend.length} evaluated weeks`));
+  assert.ok(shown.labels[1].endsWith(trend.map((week) =>
+    `${week.week} ${percentText(week.spendShareBelowThreshold)}`).join(', ')), shown.labels[1]);
+  await page.click('#account-policy-slot #policy summary');
+  await page.waitForSelector('#account-policy-slot #policy dl.policy-values', {state: 'visible'});
+  assert.match(await page.textContent('#account-policy-slot #policy summary'), new RegExp(`^Policy of ${account} · version`));
+  await page.click('#account-policy-slot #policy summary');
+  await screenshot('dashboard-account-summary.png');
+
+  // A changed ad set opens its view.
+  const changed = summary.changes[0].adSetId;
+  await page.click(`#account-content table.changes tr[data-ad-set-id="${changed}"] th a`);
+  await page.waitForFunction((id) => document.querySelector('#detail h2')?.textContent === id &&
+    document.querySelector('#detail ol.ladder') !== null, changed);
+  assert.equal(new URL(page.url()).hash, `#adset=${changed}`);
+
+  // An action opens the list of that account's ad sets with it that week.
+  await page.goBack();
+  await waitForSummary(account, summary.asOfWeek);
+  const action = [...figures.actions].sort((a, b) => b.count - a.count)[0];
+  const listed = await allRecommendations(`&account_id=${account}&action=${action.action}&as_of_week=${summary.asOfWeek}`);
+  assert.equal(listed.length, Number(action.count));
+  await page.click(`#account-content table.breakdown.actions tr[data-key="${action.action}"] a`);
+  await waitForRows(ids(listed));
+  assert.equal(await page.inputValue('#account-filter'), account);
+  assert.equal(await page.inputValue('#action-filter'), action.action);
+  assert.match(await page.textContent('#list-week'), new RegExp(`week of ${summary.asOfWeek}`));
+
+  // An earlier week: its figures, compared with the week before it.
+  const earlier = trend[trend.length - 2];
+  await openSummary(`#summary=${account}`, account, summary.asOfWeek);
+  await page.click(`#account-content nav.week-nav a[href="#summary=${account}&week=${earlier.week}"]`);
+  await waitForSummary(account, earlier.week);
+  const before = await apiOk(`/v1/accounts/${account}/summary?as_of_week=${earlier.week}`);
+  const earlierShown = await summaryPage();
+  assert.equal(earlierShown.about, `as of ${earlier.week} · compared with ${before.previousWeek}`);
+  assert.equal(earlierShown.stats.share, percentText(earlier.spendShareBelowThreshold));
+  assert.deepEqual(earlierShown.points.map((point) => point.week), before.trend.map((week) => week.week));
+  // Its links still lead to every evaluated week, the later ones too.
+  assert.deepEqual(await page.$$eval('#account-content nav.week-nav > *', (items) => items.map((item) =>
+    [item.textContent, item.getAttribute('href')])), trend.map((week, i) => [week.week,
+    week.week === earlier.week ? null : `#summary=${account}` + (i === trend.length - 1 ? '' : `&week=${week.week}`)]));
+
+  // At a phone's width nothing overflows the page.
+  await page.setViewportSize({width: 390, height: 844});
+  try {
+    await openSummary(`#summary=${account}`, account, summary.asOfWeek);
+    const widths = await page.evaluate(() => ({page: document.documentElement.scrollWidth,
+      viewport: window.innerWidth, charts: [...document.querySelectorAll('svg.chart')]
+        .map((svg) => svg.getBoundingClientRect().right)}));
+    assert.ok(widths.page <= widths.viewport, JSON.stringify(widths));
+    for (const right of widths.charts) assert.ok(right <= widths.viewport, JSON.stringify(widths));
+    await screenshot('dashboard-account-summary-narrow.png');
+  } finally {
+    await page.setViewportSize({width: 1280, height: 900});
+  }
+});
+
+test('an account not evaluated yet, or not known, says so with the command to run', async () => {
+  const asOfWeek = (await allRecommendations())[0].asOfWeek;
+  await grpcCalls(rungd.grpc, [['IngestWeeks', '', {weeks: ['as_fresh_1', 'as_fresh_2'].map((adSetId) => ({
+    accountId: 'act_fresh', campaignId: 'cmp_fresh', adSetId, weekStart: asOfWeek, optimizationEvent: 'Purchase',
+    eventCounts: {Purchase: 12}}))}]]);
+  for (const [account, text] of [
+    ['act_fresh', /^Not evaluated yet\.2 ad sets are stored for this account but none has advice: run rungctl evaluate --account act_fresh\.$/],
+    ['act_unknown', /^Not evaluated yet\.Nothing is stored for this account: ingest or sync it first \(rungctl sync --account act_unknown\), then run rungctl evaluate --account act_unknown\.$/],
+  ]) {
+    const {status, body} = await api(`/v1/accounts/${account}/summary`);
+    assert.equal(status, 404, JSON.stringify(body));
+    assert.equal(body.error.status, 'NOT_FOUND');
+    await page.goto('about:blank');
+    await page.goto(`${baseUrl}/#summary=${account}`);
+    await page.waitForSelector('#account-content .notice');
+    assert.equal(await page.getAttribute('#account-content .notice', 'class'), 'notice empty');
+    assert.match(await page.textContent('#account-content .notice'), text);
+    assert.equal(await page.textContent('#account-title'), account);
+    assert.equal(await page.$$eval('#account-content svg, #account-content dl.stats', (nodes) => nodes.length), 0);
+  }
+
+  // A week without advice names the latest and links to it.
+  const week = '2020-01-06';
+  const {status, body} = await api(`/v1/accounts/act_1001/summary?as_of_week=${week}`);
+  assert.equal(status, 404);
+  await page.goto(`${baseUrl}/#summary=act_1001&week=${week}`);
+  await page.waitForSelector('#account-content .notice');
+  const text = await page.textContent('#account-content .notice');
+  assert.ok(text.startsWith(`No advice stored for the week of ${week}.${body.error.message}`), text);
+  assert.equal(await page.getAttribute('#account-content .notice a', 'href'), '#summary=act_1001');
+});
+
+test('a failed load of the accounts or of a summary shows the API\'s message', async () => {
+  const message = 'the database is locked past the busy timeout';
+  const unavailable = (request) => request.fulfill({status: 503, contentType: 'application/json',
+    body: JSON.stringify({error: {code: 503, status: 'UNAVAILABLE', message}})});
+  for (const [pattern, hash, where, title] of [
+    [/\/v1\/accounts(\?|$)/, '', '#accounts-notice', 'Could not load the accounts.'],
+    [/\/v1\/accounts\/[^/]+\/summary(\?|$)/, '#summary=act_1001', '#account-content', 'Could not load the summary of this account.'],
+  ]) {
+    await page.route(pattern, unavailable);
+    try {
+      await page.goto('about:blank');
+      await page.goto(`${baseUrl}/${hash}`);
+      await page.waitForSelector(`${where} .notice.error`);
+      assert.equal(await page.textContent(`${where} .notice.error`), title + message);
+    } finally {
+      await page.unroute(pattern);
+    }
+  }
+});
+
+test('a concluded climb test shows under what changed, with its outcome', async () => {
+  // No demo test concludes: the summary's answer gets one, as the API would write it.
+  const summaryRoute = /\/v1\/accounts\/act_2002\/summary(\?|$)/;
+  await page.route(summaryRoute, async (route) => {
+    const response = await route.fetch();
+    const summary = await response.json();
+    summary.testsConcluded = [{climbTestId: 'ct_done', originalAdSetId: 'as_funnel_inversion',
+      duplicateAdSetId: 'as_funnel_dup', fromEvent: 'AddToCart', toEvent: 'InitiateCheckout', startWeek: '2026-10-05',
+      state: 'CLIMB_TEST_STATE_PROMOTED', concludedWeek: summary.asOfWeek, accountId: 'act_2002'}];
+    await route.fulfill({response, json: summary});
+  });
+  try {
+    const asOfWeek = (await apiOk('/v1/accounts/act_2002/summary')).asOfWeek;
+    await openSummary('#summary=act_2002', 'act_2002', asOfWeek);
+    assert.equal(await page.textContent('#account-content ul.tests.concluded li[data-climb-test-id="ct_done"]'),
+      `ct_done: as_funnel_inversion (AddToCart) against as_funnel_dup (InitiateCheckout), started 2026-10-05, promoted at ${asOfWeek}`);
+  } finally {
+    await page.unroute(summaryRoute);
   }
 });
 
