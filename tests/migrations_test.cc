@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "core/digest.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "rung/status_macros.h"
 #include "rung/store.h"
 #include "storage/sqlite/migrator.h"
 #include "storage/sqlite/sqlite_db.h"
@@ -22,7 +24,54 @@
 namespace rung {
 namespace {
 
-using MigrationsTest = StorageTest;
+class MigrationsTest : public StorageTest {
+ protected:
+  // This binary's store on a database that a binary of an older schema wrote
+  // one ad set week to, and another connection to the file.
+  struct Upgraded {
+    std::unique_ptr<Store> store;
+    std::unique_ptr<Connection> db;
+  };
+
+  // Upgrades a database of schema `version` and checks what every upgrade
+  // must hold: the latest schema, migration `version` + 1 named `table` with
+  // a STRICT table of that name, and the week written before kept.
+  absl::StatusOr<Upgraded> UpgradeFrom(int version, const std::string& table) {
+    const std::vector<Migration>& embedded = SqliteMigrations();
+    if (embedded.size() <= static_cast<size_t>(version) ||
+        embedded[static_cast<size_t>(version)].version != version + 1) {
+      return absl::InternalError(absl::StrCat("no migration follows schema ", version));
+    }
+    {
+      const std::vector<Migration> older(embedded.begin(), embedded.begin() + version);
+      ASSIGN_OR_RETURN(auto store, OpenSqliteStoreForTest(Options(), older));
+      IngestBatch batch;
+      batch.records = {Record("as_1", W(0), 10)};
+      RETURN_IF_ERROR(store->Ingest(batch).status());
+    }
+    Upgraded upgraded;
+    ASSIGN_OR_RETURN(upgraded.store, OpenSqliteStore(Options()));
+    ASSIGN_OR_RETURN(upgraded.db, OpenOther(DbPath()));
+    Connection& db = *upgraded.db;
+    EXPECT_EQ(db.QueryInt("PRAGMA user_version", "test").value_or(-1), embedded.back().version);
+    EXPECT_EQ(db.QueryText(absl::StrCat("SELECT name FROM schema_migrations WHERE version = ",
+                                        version + 1),
+                           "test")
+                  .value_or(""),
+              table);
+    EXPECT_EQ(db.QueryInt(absl::StrCat("SELECT count(*) FROM pragma_table_list WHERE name = '",
+                                       table, "' AND strict = 1"),
+                          "test")
+                  .value_or(-1),
+              1);
+    const absl::StatusOr<AdSetHistory> history = upgraded.store->GetHistory("as_1", {}, {});
+    EXPECT_TRUE(history.ok()) << history.status();
+    if (history.ok()) {
+      EXPECT_THAT(*history, testing::ElementsAre(Record("as_1", W(0), 10)));
+    }
+    return upgraded;
+  }
+};
 
 std::string ReadFile(const std::string& path) {
   std::string bytes(std::filesystem::file_size(path), '\0');
@@ -216,45 +265,13 @@ TEST_F(MigrationsTest, RefusesAFileThatIsNotSqliteWithoutTouchingIt) {
 }
 
 TEST_F(MigrationsTest, AccountsArriveOnADatabaseOfSchemaFiveWithItsDataKept) {
-  const std::vector<Migration>& embedded = SqliteMigrations();
-  ASSERT_GE(embedded.size(), 6u);
-  ASSERT_EQ(embedded[5].version, 6);
-  {
-    const std::vector<Migration> up_to_five(embedded.begin(), embedded.begin() + 5);
-    ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStoreForTest(Options(), up_to_five));
-    IngestBatch batch;
-    batch.records = {Record("as_1", W(0), 10)};
-    ASSERT_OK(store->Ingest(batch));
-  }
-  {
-    ASSERT_OK_AND_ASSIGN(auto db, OpenOther(DbPath()));
-    EXPECT_EQ(db->QueryInt("PRAGMA user_version", "test").value_or(-1), 5);
-    EXPECT_EQ(db->QueryInt("SELECT count(*) FROM sqlite_schema WHERE name = 'accounts'", "test")
-                  .value_or(-1),
-              0);
-  }
-
-  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
-
-  ASSERT_OK_AND_ASSIGN(auto db, OpenOther(DbPath()));
-  EXPECT_EQ(db->QueryInt("PRAGMA user_version", "test").value_or(-1), embedded.back().version);
-  EXPECT_EQ(
-      db->QueryText("SELECT name FROM schema_migrations WHERE version = 6", "test").value_or(""),
-      "accounts");
-  EXPECT_EQ(db->QueryInt("SELECT count(*) FROM pragma_table_list WHERE name = 'accounts' AND "
-                         "strict = 1",
-                         "test")
-                .value_or(-1),
-            1);
-  ASSERT_OK_AND_ASSIGN(const AdSetHistory history, store->GetHistory("as_1", {}, {}));
-  ASSERT_EQ(history.size(), 1u);
-  EXPECT_EQ(history[0], Record("as_1", W(0), 10));
+  ASSERT_OK_AND_ASSIGN(const Upgraded upgraded, UpgradeFrom(5, "accounts"));
   AccountRecord account;
   account.account_id = "act_1";
   account.time_zone = "America/Los_Angeles";
   account.last_sync_time = absl::FromUnixSeconds(1796000000);
-  ASSERT_OK(store->RecordAccountSync(account));
-  ASSERT_OK_AND_ASSIGN(const AccountRecord read, store->GetAccount("act_1"));
+  ASSERT_OK(upgraded.store->RecordAccountSync(account));
+  ASSERT_OK_AND_ASSIGN(const AccountRecord read, upgraded.store->GetAccount("act_1"));
   EXPECT_EQ(read, account);
 }
 
@@ -285,32 +302,9 @@ TEST_F(MigrationsTest, TheRecommendationsVersionStartsAtTheEvaluationsStoredBefo
 }
 
 TEST_F(MigrationsTest, ActionsArriveOnADatabaseOfSchemaSevenWithItsDataKept) {
-  const std::vector<Migration>& embedded = SqliteMigrations();
-  ASSERT_GE(embedded.size(), 8u);
-  ASSERT_EQ(embedded[7].version, 8);
-  {
-    const std::vector<Migration> up_to_seven(embedded.begin(), embedded.begin() + 7);
-    ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStoreForTest(Options(), up_to_seven));
-    IngestBatch batch;
-    batch.records = {Record("as_1", W(0), 10)};
-    ASSERT_OK(store->Ingest(batch));
-  }
-
-  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
-
-  ASSERT_OK_AND_ASSIGN(auto db, OpenOther(DbPath()));
-  EXPECT_EQ(db->QueryInt("PRAGMA user_version", "test").value_or(-1), embedded.back().version);
-  EXPECT_EQ(
-      db->QueryText("SELECT name FROM schema_migrations WHERE version = 8", "test").value_or(""),
-      "actions");
-  EXPECT_EQ(db->QueryInt("SELECT count(*) FROM pragma_table_list WHERE name = 'actions' AND "
-                         "strict = 1",
-                         "test")
-                .value_or(-1),
-            1);
-  ASSERT_OK_AND_ASSIGN(const AdSetHistory history, store->GetHistory("as_1", {}, {}));
-  ASSERT_EQ(history.size(), 1u);
-  EXPECT_EQ(history[0], Record("as_1", W(0), 10));
+  ASSERT_OK_AND_ASSIGN(const Upgraded upgraded, UpgradeFrom(7, "actions"));
+  Store* store = upgraded.store.get();
+  Connection* db = upgraded.db.get();
   ActionRecord action;
   action.action_id = "action_1";
   action.key = "as_1@2026-01-05@HOLD";
@@ -329,32 +323,9 @@ TEST_F(MigrationsTest, ActionsArriveOnADatabaseOfSchemaSevenWithItsDataKept) {
 }
 
 TEST_F(MigrationsTest, PolicyRevisionsArriveOnADatabaseOfSchemaEightWithItsDataKept) {
-  const std::vector<Migration>& embedded = SqliteMigrations();
-  ASSERT_GE(embedded.size(), 9u);
-  ASSERT_EQ(embedded[8].version, 9);
-  {
-    const std::vector<Migration> up_to_eight(embedded.begin(), embedded.begin() + 8);
-    ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStoreForTest(Options(), up_to_eight));
-    IngestBatch batch;
-    batch.records = {Record("as_1", W(0), 10)};
-    ASSERT_OK(store->Ingest(batch));
-  }
-
-  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
-
-  ASSERT_OK_AND_ASSIGN(auto db, OpenOther(DbPath()));
-  EXPECT_EQ(db->QueryInt("PRAGMA user_version", "test").value_or(-1), embedded.back().version);
-  EXPECT_EQ(
-      db->QueryText("SELECT name FROM schema_migrations WHERE version = 9", "test").value_or(""),
-      "policy_revisions");
-  EXPECT_EQ(db->QueryInt("SELECT count(*) FROM pragma_table_list WHERE name = "
-                         "'policy_revisions' AND strict = 1",
-                         "test")
-                .value_or(-1),
-            1);
-  ASSERT_OK_AND_ASSIGN(const AdSetHistory history, store->GetHistory("as_1", {}, {}));
-  ASSERT_EQ(history.size(), 1u);
-  EXPECT_EQ(history[0], Record("as_1", W(0), 10));
+  ASSERT_OK_AND_ASSIGN(const Upgraded upgraded, UpgradeFrom(8, "policy_revisions"));
+  Store* store = upgraded.store.get();
+  Connection* db = upgraded.db.get();
   PolicyRevision revision;
   revision.account_id = "act_1";
   revision.revision = 1;
