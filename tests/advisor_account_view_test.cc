@@ -58,19 +58,8 @@ class AdvisorAccountViewTest : public AdvisorTest {
   // Weeks W(first)..W(3) of one ad set, the same counts each week.
   void Ingest(const std::string& account_id, const std::string& ad_set_id, const std::string& event,
               const Counts& counts, std::optional<int> spend_units, int first) {
-    std::vector<RawAdSetWeek> weeks;
-    for (int w = first; w <= 3; ++w) {
-      RawAdSetWeek week;
-      week.account_id = account_id;
-      week.campaign_id = "cmp_" + account_id;
-      week.ad_set_id = ad_set_id;
-      week.week_start = W(w).ToString();
-      week.optimization_event = event;
-      if (spend_units.has_value()) week.spend_micros = int64_t{*spend_units} * 1'000'000;
-      week.event_counts = counts;
-      weeks.push_back(week);
-    }
-    ASSERT_OK(advisor_->IngestWeeks(weeks, "").status());
+    const SteadyWeeks weeks{account_id, ad_set_id, event, counts, spend_units, first};
+    ASSERT_OK(advisor_->IngestWeeks(weeks.Rows(), "").status());
   }
 
   void Evaluate(Week week) {

@@ -52,18 +52,11 @@ class AdvisorPolicyTest : public AdvisorTest {
   // Four weeks W(0)..W(3) of one ad set in act_1, the same counts each week.
   void Ingest(const std::string& ad_set_id, const std::string& event,
               const std::vector<std::pair<std::string, int64_t>>& counts) {
-    std::vector<RawAdSetWeek> weeks;
-    for (int w = 0; w <= 3; ++w) {
-      RawAdSetWeek week;
-      week.account_id = "act_1";
-      week.campaign_id = "cmp_1";
-      week.ad_set_id = ad_set_id;
-      week.week_start = W(w).ToString();
-      week.optimization_event = event;
-      week.event_counts = counts;
-      weeks.push_back(week);
-    }
-    ASSERT_OK(advisor_->IngestWeeks(weeks, ""));
+    SteadyWeeks weeks;
+    weeks.ad_set_id = ad_set_id;
+    weeks.event = event;
+    weeks.counts = counts;
+    ASSERT_OK(advisor_->IngestWeeks(weeks.Rows(), ""));
   }
 
   EvaluationResult Evaluate(std::optional<StoredPolicy> what_if = std::nullopt) {

@@ -79,6 +79,7 @@ TEST(AccessTableTest, ReadsNeedReaderChangesWriterAndEvaluationAndBackupAdmin) {
       {"ListPolicyVersions", Role::kReader},
       {"ListAccounts", Role::kReader},
       {"GetAccountSummary", Role::kReader},
+      {"RunBacktest", Role::kReader},
       {"Metrics", Role::kReader},
       {"IngestWeeks", Role::kWriter},
       {"StartClimbTest", Role::kWriter},
@@ -184,11 +185,11 @@ TEST_F(AuthServerTest, EveryMethodRefusesStrangersAndWeakRolesAndServesTheRightO
       }
     }
   }
-  // Printed for RELIABILITY.md: 21 methods × 3 strangers, a reader on the 5
+  // Printed for RELIABILITY.md: 22 methods × 3 strangers, a reader on the 5
   // writer methods, a reader and a writer on the 3 admin calls (the
   // deployment's UpdatePolicy among them).
   std::printf("unauthorized gRPC calls refused: %d\n", refused);
-  EXPECT_EQ(refused, 21 * 3 + 5 + 3 * 2);
+  EXPECT_EQ(refused, 22 * 3 + 5 + 3 * 2);
 }
 
 TEST_F(AuthServerTest, AWriterMayChangeAnAccountsPolicyAndOnlyAnAdminTheDeployments) {

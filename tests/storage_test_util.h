@@ -10,6 +10,7 @@
 #include <cmath>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -103,6 +104,36 @@ inline AdSetWeek Record(const std::string& ad_set_id, Week week, int64_t purchas
   record.event_counts = {{"AddToCart", 4 * purchases}, {"Purchase", purchases}};
   return record;
 }
+
+// One ad set's weeks `first`..`last` (offsets for W) as a client sends
+// them, each with the same event, counts and spend.
+struct SteadyWeeks {
+  using Counts = std::vector<std::pair<std::string, int64_t>>;
+
+  std::string account_id = "act_1";
+  std::string ad_set_id;
+  std::string event;
+  Counts counts;
+  std::optional<int64_t> spend_units;
+  int first = 0;
+  int last = 3;
+
+  std::vector<RawAdSetWeek> Rows() const {
+    std::vector<RawAdSetWeek> weeks;
+    for (int w = first; w <= last; ++w) {
+      RawAdSetWeek week;
+      week.account_id = account_id;
+      week.campaign_id = "cmp_" + account_id;
+      week.ad_set_id = ad_set_id;
+      week.week_start = W(w).ToString();
+      week.optimization_event = event;
+      if (spend_units.has_value()) week.spend_micros = *spend_units * 1'000'000;
+      week.event_counts = counts;
+      weeks.push_back(std::move(week));
+    }
+    return weeks;
+  }
+};
 
 // Every field, one expectation each naming it; a double's sign too, so that
 // -0.0 does not pass for 0.0.

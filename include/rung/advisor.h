@@ -17,6 +17,7 @@
 #include "rung/action_plan.h"
 #include "rung/action_record.h"
 #include "rung/ad_set_week.h"
+#include "rung/backtest.h"
 #include "rung/climb_test.h"
 #include "rung/ladder.h"
 #include "rung/policy.h"
@@ -296,6 +297,14 @@ class Advisor {
   // deployment), for the log. INVALID_ARGUMENT when the file and the stored
   // revisions together are not a valid policy.
   absl::StatusOr<std::vector<std::string>> RecordPolicyFile();
+
+  // Replays the policy (the stored one, or request.policy) over the stored
+  // history from from_week to to_week: each week's advice from the data up
+  // to it, whether it was followed, its outcome, and totals by action.
+  // Stores nothing, and reads the histories in one read transaction, so it
+  // never holds up ingest or evaluation. NOT_FOUND for a named ad set with
+  // no stored week.
+  absl::StatusOr<BacktestResult> RunBacktest(const BacktestRequest& request);
 
   // Counts and times for metrics.
   absl::StatusOr<StoreStats> GetStats();

@@ -86,6 +86,25 @@ absl::Status Evaluate(const grpc::CallbackServerContext& context, Advisor* advis
   return absl::OkStatus();
 }
 
+absl::Status Backtest(const grpc::CallbackServerContext& context, Advisor* advisor,
+                      const v1::RunBacktestRequest& request, v1::RunBacktestResponse* response) {
+  BacktestRequest backtest;
+  backtest.check_cancelled = [&context] { return CallStillWanted(context); };
+  backtest.account_id = request.account_id();
+  backtest.ad_set_ids.assign(request.ad_set_ids().begin(), request.ad_set_ids().end());
+  backtest.from_week = request.from_week();
+  backtest.to_week = request.to_week();
+  if (request.has_policy()) {
+    absl::StatusOr<StoredPolicy> proposed = FromProto(request.policy());
+    if (!proposed.ok()) return proposed.status();
+    backtest.policy = *std::move(proposed);
+  }
+  absl::StatusOr<BacktestResult> result = advisor->RunBacktest(backtest);
+  if (!result.ok()) return result.status();
+  ToProto(*result, response);
+  return absl::OkStatus();
+}
+
 // Answers a use case that returns one ClimbTest.
 absl::Status AnswerClimbTest(const absl::StatusOr<ClimbTest>& test, v1::ClimbTest* out) {
   if (test.ok()) ToProto(*test, out);
@@ -210,6 +229,13 @@ grpc::ServerUnaryReactor* AdvisorServiceImpl::GetAccountSummary(
     v1::GetAccountSummaryResponse* response) {
   return Serve(context, "GetAccountSummary",
                [&] { return calls_.GetAccountSummary(*request, response); });
+}
+
+grpc::ServerUnaryReactor* AdvisorServiceImpl::RunBacktest(grpc::CallbackServerContext* context,
+                                                          const v1::RunBacktestRequest* request,
+                                                          v1::RunBacktestResponse* response) {
+  return Serve(context, "RunBacktest",
+               [&] { return Backtest(*context, advisor_, *request, response); });
 }
 
 grpc::ServerUnaryReactor* AdvisorServiceImpl::UpdatePolicy(grpc::CallbackServerContext* context,

@@ -33,6 +33,9 @@ class AdvisorServiceImpl final : public v1::AdvisorService::CallbackService {
   grpc::ServerUnaryReactor* GetAccountSummary(grpc::CallbackServerContext* context,
                                               const v1::GetAccountSummaryRequest* request,
                                               v1::GetAccountSummaryResponse* response) override;
+  grpc::ServerUnaryReactor* RunBacktest(grpc::CallbackServerContext* context,
+                                        const v1::RunBacktestRequest* request,
+                                        v1::RunBacktestResponse* response) override;
   grpc::ServerUnaryReactor* UpdatePolicy(grpc::CallbackServerContext* context,
                                          const v1::UpdatePolicyRequest* request,
                                          v1::UpdatePolicyResponse* response) override;

@@ -455,6 +455,67 @@ absl::Status ToProto(const PolicyRevision& revision, v1::PolicyVersion* out) {
   return absl::OkStatus();
 }
 
+namespace {
+
+void ToProto(const CostSums& sums, v1::CostSums* out) {
+  out->set_spend_micros(sums.spend_micros);
+  out->set_macro_conversions(sums.macro_conversions);
+  out->set_weeks(sums.weeks);
+  if (const std::optional<double> cost = sums.CostPerMacroMicros(); cost.has_value()) {
+    out->set_cost_per_macro_micros(*cost);
+  }
+}
+
+void ToProto(const BacktestOutcome& outcome, v1::BacktestOutcome* out) {
+  if (outcome.reached_threshold.has_value()) out->set_reached_threshold(*outcome.reached_threshold);
+  ToProto(outcome.before, out->mutable_before());
+  ToProto(outcome.after, out->mutable_after());
+}
+
+void ToProto(const OutcomeTotals& totals, v1::OutcomeTotals* out) {
+  out->set_advice(totals.advice);
+  out->set_outcome_known(totals.outcome_known);
+  out->set_reached_threshold(totals.reached_threshold);
+  ToProto(totals.before, out->mutable_before());
+  ToProto(totals.after, out->mutable_after());
+}
+
+void ToProto(const AdSetBacktest& ad_set, v1::AdSetBacktest* out) {
+  out->set_account_id(ad_set.account_id);
+  out->set_ad_set_id(ad_set.ad_set_id);
+  for (const BacktestWeek& week : ad_set.weeks) {
+    v1::BacktestWeek* added = out->add_weeks();
+    ToProto(week.recommendation, added->mutable_recommendation());
+    added->set_following(ShiftedToApi<v1::Following>(week.following));
+    added->set_followed_on_ad_set_id(week.followed_on_ad_set_id);
+    ToProto(week.outcome, added->mutable_outcome());
+  }
+}
+
+}  // namespace
+
+void ToProto(const BacktestResult& result, v1::RunBacktestResponse* out) {
+  out->set_from_week(result.from_week.ToString());
+  out->set_to_week(result.to_week.ToString());
+  out->set_policy_version(result.policy_version);
+  v1::BacktestTotals* totals = out->mutable_totals();
+  totals->set_ad_sets(result.totals.ad_sets);
+  totals->set_advice(result.totals.advice);
+  for (int i = 0; i < kActionCount; ++i) {
+    const ActionTotals& given = result.totals.by_action[i];
+    if (given.given == 0) continue;
+    v1::ActionTotals* added = totals->add_actions();
+    added->set_action(ToProto(static_cast<Action>(i)));
+    added->set_given(given.given);
+    added->set_followed(given.followed);
+    added->set_not_followed(given.not_followed);
+    added->set_unknown(given.unknown);
+    ToProto(given.when_followed, added->mutable_when_followed());
+    ToProto(given.when_not_followed, added->mutable_when_not_followed());
+  }
+  for (const AdSetBacktest& ad_set : result.ad_sets) ToProto(ad_set, out->add_ad_sets());
+}
+
 absl::StatusOr<StoredPolicy> FromProto(const v1::PolicyOverrides& policy) {
   StoredPolicy out;
   ASSIGN_OR_RETURN(out.overrides, OverridesFromProto(policy));

@@ -15,6 +15,7 @@
 #include "rung/v1/action.pb.h"
 #include "rung/v1/ad_set.pb.h"
 #include "rung/v1/advisor_service.pb.h"
+#include "rung/v1/backtest.pb.h"
 #include "rung/v1/climb_test.pb.h"
 #include "rung/v1/policy.pb.h"
 #include "rung/v1/recommendation.pb.h"
@@ -54,6 +55,7 @@ absl::Status ToProto(const PolicyView& policy, v1::Policy* out);
 void ToProto(const ChangedAdvice& change, v1::ChangedAdvice* out);
 void ToProto(const AccountOverview& account, v1::AccountOverview* out);
 void ToProto(const AccountSummary& summary, v1::AccountSummary* out);
+void ToProto(const BacktestResult& result, v1::RunBacktestResponse* out);
 absl::Status ToProto(const StoredPolicy& policy, v1::PolicyOverrides* out);
 absl::Status ToProto(const PolicyRevision& revision, v1::PolicyVersion* out);
 // A proposed policy, checked by the Advisor once composed.

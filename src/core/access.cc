@@ -34,6 +34,7 @@ constexpr CallRole kCallRoles[] = {
     {"ListPolicyVersions", Role::kReader},
     {"ListAccounts", Role::kReader},
     {"GetAccountSummary", Role::kReader},
+    {"RunBacktest", Role::kReader},
     {"Metrics", Role::kReader},
     {"IngestWeeks", Role::kWriter},
     {"StartClimbTest", Role::kWriter},

@@ -26,13 +26,7 @@ absl::Status CheckPlanRequest(const PlanRequest& request, int max_batch_size) {
         "account_id, ad_set_ids: give one of the two, an account or ad sets");
   }
   RETURN_IF_ERROR(CheckOptionalId("account_id", request.account_id));
-  if (request.ad_set_ids.size() > static_cast<size_t>(max_batch_size)) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat("ad_set_ids: ", request.ad_set_ids.size(), " ids; at most ", max_batch_size));
-  }
-  for (size_t i = 0; i < request.ad_set_ids.size(); ++i) {
-    RETURN_IF_ERROR(CheckRequiredId(absl::StrCat("ad_set_ids[", i, "]"), request.ad_set_ids[i]));
-  }
+  RETURN_IF_ERROR(CheckIdBatch("ad_set_ids", request.ad_set_ids, max_batch_size));
   if (!(request.budget_share > 0 && request.budget_share <= kMaxBudgetShare)) {
     return absl::InvalidArgumentError(absl::StrCat("budget_share: ", request.budget_share,
                                                    " is not in (0, ", kMaxBudgetShare, "]"));

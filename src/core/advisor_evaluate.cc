@@ -6,7 +6,6 @@
 #include <optional>
 #include <set>
 #include <string>
-#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -14,6 +13,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "core/climb_tests_by_ad_set.h"
 #include "core/ids.h"
 #include "core/page_token.h"
 #include "core/request_checks.h"
@@ -50,36 +50,6 @@ namespace {
 // Decisions go to the store in chunks of this many, so that memory stays
 // small whatever the number of ad sets.
 constexpr size_t kWriteChunk = 256;
-// Climb tests are loaded in pages of this many.
-constexpr int kClimbTestPage = 1000;
-
-// Every climb test of an account (of all when empty), by the ad sets taking
-// part, each ad set's oldest start first: loaded once, so that an evaluation
-// of every ad set asks the store nothing per ad set.
-using ClimbTestsByAdSet = absl::flat_hash_map<std::string, std::vector<ClimbTest>>;
-
-absl::StatusOr<ClimbTestsByAdSet> LoadClimbTests(Store* store, const std::string& account_id) {
-  ClimbTestsByAdSet by_ad_set;
-  ClimbTestQuery query;
-  query.account_id = account_id;
-  query.limit = kClimbTestPage;
-  while (true) {
-    ASSIGN_OR_RETURN(std::vector<ClimbTest> page, store->ListClimbTests(query));
-    for (const ClimbTest& test : page) {
-      by_ad_set[test.original_ad_set_id].push_back(test);
-      by_ad_set[test.duplicate_ad_set_id].push_back(test);
-    }
-    if (page.size() < static_cast<size_t>(kClimbTestPage)) break;
-    query.after_climb_test_id = page.back().climb_test_id;
-  }
-  for (auto& [ad_set_id, tests] : by_ad_set) {
-    std::sort(tests.begin(), tests.end(), [](const ClimbTest& a, const ClimbTest& b) {
-      return std::tie(a.start_week, a.climb_test_id) < std::tie(b.start_week, b.climb_test_id);
-    });
-  }
-  return by_ad_set;
-}
-
 // The last complete week at `now` of each account whose time zone a sync
 // recorded (only of `account_id` when it is not empty), read once per
 // evaluation rather than per ad set.
@@ -249,13 +219,7 @@ absl::StatusOr<EvaluationResult> Advisor::EvaluateAdSets(const EvaluationRequest
                    ParseStartedWeek("as_of_week", request.as_of_week,
                                     absl::ToCivilDay(now, absl::UTCTimeZone())));
   RETURN_IF_ERROR(CheckOptionalId("account_id", request.account_id));
-  if (request.ad_set_ids.size() > static_cast<size_t>(options_.max_batch_size)) {
-    return absl::ResourceExhaustedError(absl::StrCat("ad_set_ids: ", request.ad_set_ids.size(),
-                                                     " ids; at most ", options_.max_batch_size));
-  }
-  for (size_t i = 0; i < request.ad_set_ids.size(); ++i) {
-    RETURN_IF_ERROR(CheckRequiredId(absl::StrCat("ad_set_ids[", i, "]"), request.ad_set_ids[i]));
-  }
+  RETURN_IF_ERROR(CheckIdBatch("ad_set_ids", request.ad_set_ids, options_.max_batch_size));
   ASSIGN_OR_RETURN(const AsOfWeeks weeks,
                    ResolveAsOfWeeks(store_, requested_week, request.account_id, now));
   EvaluationResult result;
@@ -348,17 +312,12 @@ absl::Status Advisor::DecideEach(const EvaluationRequest& request, const AsOfWee
   // Every test of the ad set, as stored when the run began.
   auto tests_of = [&](const std::string& ad_set_id) -> absl::StatusOr<std::vector<ClimbTest>> {
     if (named) return store_->ClimbTestsOf(ad_set_id);
-    const auto found = tests_by_ad_set.find(ad_set_id);
-    return found == tests_by_ad_set.end() ? std::vector<ClimbTest>() : found->second;
+    return TestsOf(tests_by_ad_set, ad_set_id);
   };
   auto decide = [&](const AdSetHistory& history) -> absl::Status {
     if (request.check_cancelled) RETURN_IF_ERROR(request.check_cancelled());
     const AdSetWeek& latest = history.back();
-    if (named && !request.account_id.empty() && latest.account_id != request.account_id) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("ad_set_ids: ad set ", Quote(latest.ad_set_id), " belongs to account ",
-                       Quote(latest.account_id), ", not ", Quote(request.account_id)));
-    }
+    if (named) RETURN_IF_ERROR(CheckNamedAdSetOwner(request.account_id, latest));
     const AccountWeek* elsewhere = weeks.Elsewhere(latest.account_id);
     const Week as_of = elsewhere == nullptr ? weeks.common : elsewhere->as_of_week;
     // An ad set that did not exist yet at its as-of week has nothing to

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/text.h"
+#include "rung/status_macros.h"
 #include "rung/validation.h"
 
 namespace rung {
@@ -32,6 +33,25 @@ absl::Status CheckStoredId(std::string_view field, std::string_view id) {
     }
   }
   return CheckRequiredId(field, id);
+}
+
+absl::Status CheckIdBatch(std::string_view field, const std::vector<std::string>& ids,
+                          int max_batch_size) {
+  if (ids.size() > static_cast<size_t>(max_batch_size)) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat(AsAbsl(field), ": ", ids.size(), " ids; at most ", max_batch_size));
+  }
+  for (size_t i = 0; i < ids.size(); ++i) {
+    RETURN_IF_ERROR(CheckRequiredId(absl::StrCat(AsAbsl(field), "[", i, "]"), ids[i]));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckNamedAdSetOwner(std::string_view account_id, const AdSetWeek& record) {
+  if (account_id.empty() || record.account_id == account_id) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat("ad_set_ids: ad set ", Quote(record.ad_set_id),
+                                                 " belongs to account ", Quote(record.account_id),
+                                                 ", not ", Quote(AsAbsl(account_id))));
 }
 
 absl::StatusOr<std::optional<Week>> ParseOptionalWeek(std::string_view field,
