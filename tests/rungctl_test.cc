@@ -183,11 +183,26 @@ TEST(RungctlUsageTest, UsageErrorNamesTheCommandsOwnUsage) {
 TEST(RungctlUsageTest, HelpPrintsUsageAndExitsZero) {
   const Result program = RunRungctl({"--help"});
   ExpectSuccess(program);
-  for (const char* command :
-       {"ingest FILE", "evaluate", "recommendation AD_SET_ID", "recommendations",
-        "climb-test start ORIGINAL DUPLICATE", "climb-test list", "climb-test cancel ID", "adsets",
-        "adset AD_SET_ID", "history AD_SET_ID", "policy get", "policy set FILE", "policy history",
-        "health", "backup PATH", "--server", "--token", "--json", "--timeout"}) {
+  for (const char* command : {"ingest FILE",
+                              "evaluate",
+                              "recommendation AD_SET_ID",
+                              "recommendations",
+                              "climb-test start ORIGINAL DUPLICATE",
+                              "climb-test list",
+                              "climb-test cancel ID",
+                              "adsets",
+                              "adset AD_SET_ID",
+                              "history AD_SET_ID",
+                              "policy get",
+                              "policy set FILE",
+                              "policy history",
+                              "health",
+                              "backup PATH",
+                              "backtest",
+                              "--server",
+                              "--token",
+                              "--json",
+                              "--timeout"}) {
     EXPECT_THAT(program.out, HasSubstr(command));
   }
   const Result command = RunRungctl({"evaluate", "--help"});
@@ -602,6 +617,46 @@ TEST_F(RungctlTest, AccountsAndSummaryShowWhatNeedsAPerson) {
   EXPECT_EQ(answer["summary"]["figures"]["spendShareBelowThreshold"], 0.5);
   ExpectUsageError(Run({"summary"}), "--account is required");
   ExpectFailure(Run({"summary", "--account", "act_9"}), "NOT_FOUND: account \"act_9\"");
+}
+
+TEST_F(RungctlTest, BacktestPrintsTheTotalsAndAnAdSetsStory) {
+  Seed();
+  ExpectSuccess(Run({"climb-test", "start", "as_climb", "as_climb_dup", "--start", kWeek3}));
+
+  const Result totals = Run({"backtest", "--account", "act_1", "--from", kWeek2, "--to", kWeek3});
+  ExpectSuccess(totals);
+  EXPECT_THAT(totals.out,
+              StartsWith(absl::StrCat("backtest from ", kWeek2, " to ", kWeek3, " under policy ")));
+  // W2 and W3 of as_stuck and as_climb, W3 of the duplicate.
+  EXPECT_THAT(totals.out, HasSubstr(": 3 ad sets, 5 weeks of advice\n"));
+  EXPECT_THAT(totals.out, HasSubstr("\nACTION "));
+  EXPECT_THAT(totals.out, HasSubstr("\nDUPLICATE_AND_CLIMB  1      1 (100.0 %)"));
+  EXPECT_THAT(totals.out, Not(HasSubstr("as_climb (act_1)")));  // no stories unasked
+
+  const json answer = ParseJson(
+      Run({"backtest", "--account", "act_1", "--from", kWeek2, "--to", kWeek3, "--json"}));
+  EXPECT_EQ(answer["totals"]["adSets"], "3");
+  bool found_climb = false;
+  for (const json& action : answer["totals"]["actions"]) {
+    if (action["action"] != "ACTION_DUPLICATE_AND_CLIMB") continue;
+    found_climb = true;
+    EXPECT_EQ(action["followed"], "1");
+  }
+  EXPECT_TRUE(found_climb) << answer.dump();
+
+  const Result story = Run({"backtest", "--ad-set", "as_climb", "--from", kWeek2, "--to", kWeek3});
+  ExpectSuccess(story);
+  EXPECT_THAT(story.out, HasSubstr("\nas_climb (act_1):\n"));
+  EXPECT_THAT(story.out, HasSubstr(absl::StrCat(kWeek2,
+                                                "  DUPLICATE_AND_CLIMB → InitiateCheckout  "
+                                                "yes, on as_climb_dup")));
+
+  ExpectUsageError(Run({"backtest", "--from", kWeek2, "--to", kWeek3}),
+                   "--account (or --ad-set) is required");
+  ExpectUsageError(Run({"backtest", "--account", "act_1", "--from", kWeek2}),
+                   "--from and --to are required");
+  ExpectFailure(Run({"backtest", "--account", "act_1", "--from", "2026-11-03", "--to", kWeek3}),
+                "INVALID_ARGUMENT: from_week");
 }
 
 TEST_F(RungctlTest, PolicyGetShowsEveryValueAndTheLadders) {

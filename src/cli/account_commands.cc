@@ -4,7 +4,6 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "cli/output.h"
 #include "google/protobuf/util/time_util.h"
@@ -16,12 +15,6 @@ namespace {
 using AdvisorStub = v1::AdvisorService::Stub;
 
 std::string OrDash(const std::string& text) { return text.empty() ? "-" : text; }
-
-std::string Percent(double share) { return absl::StrFormat("%.1f %%", 100 * share); }
-
-std::string Money(int64_t micros) {
-  return absl::StrFormat("%.2f", static_cast<double>(micros) / 1e6);
-}
 
 // "HOLD 3, MOVE_DOWN 1", in the enum's order; "-" when empty.
 template <typename Counts, typename NameOf>

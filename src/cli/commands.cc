@@ -18,6 +18,7 @@
 #include "absl/strings/str_join.h"
 #include "cli/account_commands.h"
 #include "cli/apply_command.h"
+#include "cli/backtest_command.h"
 #include "cli/ingest_command.h"
 #include "cli/meta_flags.h"
 #include "cli/output.h"
@@ -526,6 +527,19 @@ absl::Span<const CommandSpec> Commands() {
        "one account: its figures, what changed since the evaluated week before, the trend",
        kCallTimeout,
        RunSummary},
+      {"backtest",
+       {},
+       {kAccountFlag,
+        {"--ad-set", FlagArity::kRepeated, "ID",
+         "only this ad set, printed week by week (repeatable)"},
+        {"--from", FlagArity::kValue, "WEEK", "the first week to replay, a Monday (required)"},
+        {"--to", FlagArity::kValue, "WEEK", "the last week to replay, a Monday (required)"},
+        {"--policy", FlagArity::kValue, "FILE",
+         "replay this proposed policy of --account (or the deployment) instead of the stored one"}},
+       "replays the policy over the stored history: the advice each week would have had, "
+       "whether it was followed, and how it fared",
+       kLongCallTimeout,
+       RunBacktest},
       {"adsets",
        {},
        {kAccountFlag, kPageSizeFlag, kPageTokenFlag, kAllFlag},

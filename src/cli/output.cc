@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "api/proto_json.h"
@@ -62,6 +63,12 @@ absl::Status PrintJson(const google::protobuf::Message& message, std::ostream& o
   out << json;
   return absl::OkStatus();
 }
+
+std::string Money(int64_t micros) {
+  return absl::StrFormat("%.2f", static_cast<double>(micros) / 1e6);
+}
+
+std::string Percent(double share) { return absl::StrFormat("%.1f %%", 100 * share); }
 
 std::string ShortEnumName(const google::protobuf::EnumDescriptor* type, int value) {
   const google::protobuf::EnumValueDescriptor* named = type->FindValueByNumber(value);

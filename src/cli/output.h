@@ -1,6 +1,7 @@
 #ifndef RUNG_CLI_OUTPUT_H_
 #define RUNG_CLI_OUTPUT_H_
 
+#include <cstdint>
 #include <iosfwd>
 #include <string>
 #include <vector>
@@ -28,6 +29,11 @@ class Table {
   std::vector<std::string> header_;
   std::vector<std::vector<std::string>> rows_;
 };
+
+// Micros of a currency as units with two decimals: "12.50".
+std::string Money(int64_t micros);
+// A share in [0, 1] as a percentage with one decimal: "12.5 %".
+std::string Percent(double share);
 
 // --json: protobuf's JSON mapping with every field printed, defaults
 // included, so that scripts always find the same keys, and map keys in order.
