@@ -37,6 +37,11 @@ struct AccountOverview {
   std::optional<Week> latest_evaluated_week;
   // Ad sets whose advice at latest_evaluated_week asks for a person.
   int64_t needing_attention = 0;
+  // Ad sets of each action, and of each learning status, at
+  // latest_evaluated_week; advice for a week without a record has no
+  // learning status.
+  std::map<Action, int64_t> actions;
+  std::map<LearningStatus, int64_t> learning_statuses;
 };
 
 // One evaluated week of one account, summed up.

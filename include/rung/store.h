@@ -103,6 +103,8 @@ struct EngineCounter {
 
 // What the store holds, for metrics: cheap enough to read on every scrape.
 struct StoreStats {
+  // Those ListAccountFigures lists: with a stored week or a recorded sync.
+  int64_t accounts = 0;
   int64_t ad_sets = 0;
   // Stored ad set weeks (records).
   int64_t weeks = 0;
