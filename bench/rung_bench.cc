@@ -21,6 +21,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "account_aggregate.h"
 #include "account_summary_bench.h"
 #include "child_process.h"
 #include "dataset.h"
@@ -399,6 +400,7 @@ class BenchRun {
     report_["summary_ms"] = figures.summary_ms;
     report_["summary_aggregate_ms"] = figures.aggregate_ms;
     report_["summary_ratio"] = Ratio(figures.summary_ms, figures.aggregate_ms);
+    report_["summary_aggregate_sql"] = kAccountAggregateSql;
     report_["summary_trend_weeks"] = figures.trend_weeks;
     report_["summary_changes"] = figures.changes;
     report_["summary_response_bytes"] = figures.response_bytes;
