@@ -25,6 +25,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAre;
 
 // `figures` in one line, to compare at a glance: the counts of actions,
 // then of learning statuses; the error alone when the call failed.
@@ -236,27 +237,27 @@ TYPED_TEST(AccountViewContract, EvaluatedWeeksAreTheAccountsOwnOldestFirst) {
 
 // --- ScanAccountAdvice ---------------------------------------------------------------
 
-TYPED_TEST(AccountViewContract, ScansTheAccountsAdviceByWeekThenAdSetWithSpend) {
+TYPED_TEST(AccountViewContract, ScansTheAccountsAdviceWithSpend) {
   this->StoreTwoAccounts();
   auto at = [](const char* ad_set_id, int week, const char* rest) {
     return absl::StrCat(ad_set_id, "@", W(week).ToString(), " ", rest);
   };
 
   EXPECT_THAT(this->Scan("act_1", W(0), W(9)),
-              ElementsAre(at("as_a", 1, "MOVE_DOWN STUCK Purchase 1500000"),
-                          at("as_b", 1, "HOLD EXITED Purchase 0"),
-                          // No record that week: no event, learning status or spend.
-                          at("as_c", 1, "INSUFFICIENT_DATA - - -"),
-                          // A record without spend.
-                          at("as_a", 2, "HOLD STUCK Purchase -"),
-                          // Advice for a week with no record.
-                          at("as_a", 3, "HOLD STUCK Purchase -"),
-                          at("as_b", 3, "MOVE_DOWN STUCK Purchase 2000000"),
-                          at("as_c", 3, "HOLD NEAR_EXIT Purchase -")));
+              UnorderedElementsAre(at("as_a", 1, "MOVE_DOWN STUCK Purchase 1500000"),
+                                   at("as_b", 1, "HOLD EXITED Purchase 0"),
+                                   // No record that week: no event, learning status or spend.
+                                   at("as_c", 1, "INSUFFICIENT_DATA - - -"),
+                                   // A record without spend.
+                                   at("as_a", 2, "HOLD STUCK Purchase -"),
+                                   // Advice for a week with no record.
+                                   at("as_a", 3, "HOLD STUCK Purchase -"),
+                                   at("as_b", 3, "MOVE_DOWN STUCK Purchase 2000000"),
+                                   at("as_c", 3, "HOLD NEAR_EXIT Purchase -")));
   EXPECT_THAT(this->Scan("act_2", W(0), W(9)),
-              ElementsAre(at("as_d", 1, "AT_TOP STUCK Purchase -"),
-                          at("as_d", 4, "INSUFFICIENT_DATA - - -"),
-                          at("as_e", 4, "MOVE_DOWN STUCK Purchase -")));
+              UnorderedElementsAre(at("as_d", 1, "AT_TOP STUCK Purchase -"),
+                                   at("as_d", 4, "INSUFFICIENT_DATA - - -"),
+                                   at("as_e", 4, "MOVE_DOWN STUCK Purchase -")));
   EXPECT_THAT(this->Scan("act_0", W(0), W(9)), IsEmpty());
 }
 
@@ -267,8 +268,9 @@ TYPED_TEST(AccountViewContract, ScansOnlyTheWeeksFromFromToToBothIncluded) {
 
   EXPECT_THAT(keys(W(2), W(2)), ElementsAre(key("as_a", 2)));
   EXPECT_THAT(keys(W(2), W(3)),
-              ElementsAre(key("as_a", 2), key("as_a", 3), key("as_b", 3), key("as_c", 3)));
-  EXPECT_THAT(keys(W(0), W(1)), ElementsAre(key("as_a", 1), key("as_b", 1), key("as_c", 1)));
+              UnorderedElementsAre(key("as_a", 2), key("as_a", 3), key("as_b", 3), key("as_c", 3)));
+  EXPECT_THAT(keys(W(0), W(1)),
+              UnorderedElementsAre(key("as_a", 1), key("as_b", 1), key("as_c", 1)));
   EXPECT_THAT(keys(W(4), W(9)), IsEmpty());
   EXPECT_THAT(keys(W(3), W(1)), IsEmpty());
 }

@@ -90,8 +90,8 @@ struct AccountSummary {
   std::vector<WeekFigures> trend;
 };
 
-// Folds an account's advice rows, ordered by week then ad set, into the
-// figures of each week and the changes between `previous` and `current`.
+// Folds an account's advice rows, in any order, into the figures of each
+// week and the changes between `previous` and `current`.
 class AccountAdviceFolder {
  public:
   AccountAdviceFolder(std::optional<Week> previous, Week current)
@@ -100,7 +100,7 @@ class AccountAdviceFolder {
   void Add(const AdviceRow& row);
 
   // The weeks' figures, oldest first.
-  std::vector<WeekFigures> TakeTrend() { return std::move(trend_); }
+  std::vector<WeekFigures> TakeTrend();
   // Ad sets of the current week whose action is not the previous week's,
   // by ad set id.
   std::vector<AdviceChange> Changes() const;
@@ -108,7 +108,7 @@ class AccountAdviceFolder {
  private:
   std::optional<Week> previous_;
   Week current_;
-  std::vector<WeekFigures> trend_;
+  std::map<Week, WeekFigures> trend_;
   std::map<std::string, Action> previous_actions_;
   std::map<std::string, Action> current_actions_;
 };

@@ -36,11 +36,8 @@ bool BelowThreshold(std::optional<LearningStatus> status) {
 }  // namespace
 
 void AccountAdviceFolder::Add(const AdviceRow& row) {
-  if (trend_.empty() || trend_.back().week != row.week) {
-    trend_.emplace_back();
-    trend_.back().week = row.week;
-  }
-  WeekFigures& figures = trend_.back();
+  WeekFigures& figures = trend_[row.week];
+  figures.week = row.week;
   ++figures.ad_sets;
   ++figures.actions[row.action];
   if (row.learning_status.has_value()) ++figures.learning_statuses[*row.learning_status];
@@ -51,6 +48,14 @@ void AccountAdviceFolder::Add(const AdviceRow& row) {
   if (AsksForAPerson(row.action)) ++figures.needing_attention;
   if (row.week == current_) current_actions_.emplace(row.ad_set_id, row.action);
   if (row.week == previous_) previous_actions_.emplace(row.ad_set_id, row.action);
+}
+
+std::vector<WeekFigures> AccountAdviceFolder::TakeTrend() {
+  std::vector<WeekFigures> trend;
+  trend.reserve(trend_.size());
+  for (auto& [week, figures] : trend_) trend.push_back(std::move(figures));
+  trend_.clear();
+  return trend;
 }
 
 std::vector<AdviceChange> AccountAdviceFolder::Changes() const {

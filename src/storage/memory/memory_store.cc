@@ -430,9 +430,6 @@ class MemoryStore final : public Store {
         }
       }
     }
-    // Each week's rows stay in the ad set order they were gathered in.
-    std::stable_sort(rows.begin(), rows.end(),
-                     [](const AdviceRow& a, const AdviceRow& b) { return a.week < b.week; });
     for (const AdviceRow& row : rows) RETURN_IF_ERROR(visit(row));
     return absl::OkStatus();
   }

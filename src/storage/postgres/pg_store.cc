@@ -266,13 +266,15 @@ const std::string kSelectEvaluatedWeeks =
     "WHERE r.account_id = $1 AND r.as_of_week > weeks.week) FROM weeks "
     "WHERE weeks.week IS NOT NULL) "
     "SELECT week FROM weeks WHERE week IS NOT NULL ORDER BY week";
-// The rows ReadAdviceInto reads, in recommendations_by_account_week's order.
+// The rows ReadAdviceInto reads, unordered. For an account that holds most
+// of the table the planner joins by hashing; with 10,000 ad sets x 12 weeks
+// ordering by (week, ad set) then cost more than the join (about 60 ms
+// against 45), and no row came before it was done (rung_bench summary).
 const std::string kScanAdvice =
     "SELECT r.ad_set_id, r.as_of_week, r.action, r.learning_status, r.current_event, "
     "w.spend_micros FROM recommendations AS r LEFT JOIN ad_set_weeks AS w "
     "ON w.ad_set_id = r.ad_set_id AND w.week_start = r.as_of_week "
-    "WHERE r.account_id = $1 AND r.as_of_week BETWEEN $2::date AND $3::date "
-    "ORDER BY r.as_of_week, r.ad_set_id";
+    "WHERE r.account_id = $1 AND r.as_of_week BETWEEN $2::date AND $3::date";
 
 // --- Actions ---------------------------------------------------------------------
 
