@@ -55,8 +55,8 @@ BACKTEST_TARGETS = [
 
 # "Memory that does not grow with the number of ad sets": the backtest's
 # extra peak at each larger size within this much of the smallest size's.
-# A history of 12 weeks takes about 2 KB in memory, so one kept per ad set
-# would add about 180 MB from 10,000 to 100,000 ad sets; 16 MB leaves room
+# A history of 12 weeks takes at least 2 KB in memory, so one kept per ad set
+# would add at least 180 MB from 10,000 to 100,000 ad sets; 16 MB leaves room
 # for allocator and page-cache noise while catching anything kept per ad set
 # that is larger than about 180 bytes.
 BACKTEST_MEMORY_SLACK_MB = 16
