@@ -441,30 +441,31 @@ def section_runs(runs):
             every_run_table(runs, RUN_COLUMNS))
 
 
+def medians_and_runs(groups, runs, columns):
+    """The medians per engine and size, then every run."""
+    headers = ["ad sets", "runs"] + [header for header, _, _ in columns]
+    rows = [[size_label(size, engine), len(group)] +
+            [fmt(median(group, key), spec) for _, key, spec in columns]
+            for engine, size, group in rows_by_size(groups)]
+    return table(headers, rows) + "\n" + every_run_table(runs, columns)
+
+
 def section_summary(summaries, runs):
     if not runs:
         return ""
-    headers = ["ad sets", "runs"] + [header for header, _, _ in SUMMARY_COLUMNS]
-    rows = [[size_label(size, engine), len(group)] +
-            [fmt(median(group, key), spec) for _, key, spec in SUMMARY_COLUMNS]
-            for engine, size, group in rows_by_size(summaries)]
     return ("## GetAccountSummary of one account\n\nMedians per engine of `rung_bench summary` "
             "(see What is measured), then every run in the order they ran. Each time is itself "
-            "the median of the run's calls.\n\n" + table(headers, rows) + "\n" +
-            every_run_table(runs, SUMMARY_COLUMNS))
+            "the median of the run's calls.\n\n" +
+            medians_and_runs(summaries, runs, SUMMARY_COLUMNS))
 
 
 def section_backtest(backtests, runs):
     if not runs:
         return ""
-    headers = ["ad sets", "runs"] + [header for header, _, _ in BACKTEST_COLUMNS]
-    rows = [[size_label(size, engine), len(group)] +
-            [fmt(median(group, key), spec) for _, key, spec in BACKTEST_COLUMNS]
-            for engine, size, group in rows_by_size(backtests)]
     return ("## RunBacktest of one account\n\nMedians per engine and size of `rung_bench "
             "backtest` (see What is measured), then every run in the order they ran. The "
             "extra peak is rungd's peak RSS during the backtest less its RSS right before.\n\n" +
-            table(headers, rows) + "\n" + every_run_table(runs, BACKTEST_COLUMNS))
+            medians_and_runs(backtests, runs, BACKTEST_COLUMNS))
 
 
 BENCHMARK_NOTES = {"account_summary": " (summary)", "backtest": " (backtest)"}

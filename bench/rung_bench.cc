@@ -237,46 +237,43 @@ class BenchRun {
   // that the summary's trend spans all of them; then GetAccountSummary
   // against the bare aggregate.
   absl::Status RunSummary() {
-    const absl::Time start = absl::Now();
     report_["benchmark"] = "account_summary";
-    RETURN_IF_ERROR(Prepare());
-    report_["summary_calls"] = config_.summary_calls;
-    RETURN_IF_ERROR(IngestPhase());
-    RETURN_IF_ERROR(AwaitQuietRungd("ingest_settle_s"));
-    RETURN_IF_ERROR(engine_->Settle(Which::kRungd));
-    RETURN_IF_ERROR(EvaluateEveryWeekPhase());
-    RETURN_IF_ERROR(AwaitQuietRungd("evaluate_settle_s"));
-    RETURN_IF_ERROR(engine_->Settle(Which::kRungd));
-    RETURN_IF_ERROR(Profiled("summary", [this] { return SummaryPhase(); }));
-    RETURN_IF_ERROR(StopRungd());
-    report_["total_s"] = absl::ToDoubleSeconds(absl::Now() - start);
-    return absl::OkStatus();
+    return RunOneAccount([this] { return EvaluateEveryWeekPhase(); }, "summary",
+                         [this] { return SummaryPhase(); });
   }
 
   // Every ad set in one account, one stored evaluation of them all at the
   // default week, then RunBacktest of that account over every week: the
   // replay against one evaluation of the same data.
   absl::Status RunBacktest() {
-    const absl::Time start = absl::Now();
     report_["benchmark"] = "backtest";
-    RETURN_IF_ERROR(Prepare());
-    RETURN_IF_ERROR(IngestPhase());
-    RETURN_IF_ERROR(AwaitQuietRungd("ingest_settle_s"));
-    RETURN_IF_ERROR(engine_->Settle(Which::kRungd));
-    // Unprofiled: `run` profiles the evaluation, and one profile per phase
-    // name is kept.
-    RETURN_IF_ERROR(EvaluatePhase());
-    RETURN_IF_ERROR(AwaitQuietRungd("evaluate_settle_s"));
-    RETURN_IF_ERROR(engine_->Settle(Which::kRungd));
-    RETURN_IF_ERROR(Profiled("backtest", [this] { return BacktestPhase(); }));
-    RETURN_IF_ERROR(StopRungd());
-    report_["total_s"] = absl::ToDoubleSeconds(absl::Now() - start);
-    return absl::OkStatus();
+    return RunOneAccount([this] { return EvaluatePhase(); }, "backtest",
+                         [this] { return BacktestPhase(); });
   }
 
   Json& report() { return report_; }
 
  private:
+  // The account-wide modes: ingest, `evaluate` (unprofiled: `run` profiles
+  // the evaluation, and one profile per phase name is kept), then `measure`
+  // with rungd and the database quiet after each.
+  absl::Status RunOneAccount(const std::function<absl::Status()>& evaluate,
+                             const std::string& profile_name,
+                             const std::function<absl::Status()>& measure) {
+    const absl::Time start = absl::Now();
+    RETURN_IF_ERROR(Prepare());
+    RETURN_IF_ERROR(IngestPhase());
+    RETURN_IF_ERROR(AwaitQuietRungd("ingest_settle_s"));
+    RETURN_IF_ERROR(engine_->Settle(Which::kRungd));
+    RETURN_IF_ERROR(evaluate());
+    RETURN_IF_ERROR(AwaitQuietRungd("evaluate_settle_s"));
+    RETURN_IF_ERROR(engine_->Settle(Which::kRungd));
+    RETURN_IF_ERROR(Profiled(profile_name, measure));
+    RETURN_IF_ERROR(StopRungd());
+    report_["total_s"] = absl::ToDoubleSeconds(absl::Now() - start);
+    return absl::OkStatus();
+  }
+
   std::string WorkPath(const std::string& name) const {
     return absl::StrCat(config_.workdir, "/", name);
   }
@@ -418,6 +415,7 @@ class BenchRun {
   }
 
   absl::Status SummaryPhase() {
+    report_["summary_calls"] = config_.summary_calls;
     const std::string account_id = AccountId(config_.spec, 0);
     ASSIGN_OR_RETURN(std::unique_ptr<AccountAggregate> aggregate,
                      engine_->OpenAccountAggregate(account_id));

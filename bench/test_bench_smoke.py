@@ -400,21 +400,29 @@ class PostgresBenchSmokeTest(BenchRunChecks, unittest.TestCase):
         self.assertIn(f"| {AD_SETS:,} PostgreSQL | 1 |", text)
 
 
-class SummaryChecks(RunFigures):
-    """What a `rung_bench summary` on ENGINE must give."""
-
-    NUMERIC = SUMMARY_NUMERIC_KEYS
+class StartedChecks(RunFigures):
+    """A run of BENCHMARK that setUpModule started: STARTED[ENGINE], awaited."""
 
     @classmethod
     def setUpClass(cls):
-        cls.done = SUMMARIES[cls.ENGINE].finished()
+        cls.done = cls.STARTED[cls.ENGINE].finished()
         cls.figures = one_json_line(cls.done.stdout)
 
-    def test_one_account_evaluated_at_every_week(self):
+    def test_one_account_on_its_engine(self):
+        self.assertEqual(self.figures["benchmark"], self.BENCHMARK)
+        self.assertEqual(self.figures["engine"], self.ENGINE)
+        self.assertEqual(self.figures["accounts"], 1)
+
+
+class SummaryChecks(StartedChecks):
+    """What a `rung_bench summary` on ENGINE must give."""
+
+    NUMERIC = SUMMARY_NUMERIC_KEYS
+    STARTED = SUMMARIES
+    BENCHMARK = "account_summary"
+
+    def test_evaluated_at_every_week(self):
         f = self.figures
-        self.assertEqual(f["benchmark"], "account_summary")
-        self.assertEqual(f["engine"], self.ENGINE)
-        self.assertEqual(f["accounts"], 1)
         self.assertEqual(f["evaluated_weeks"], SUMMARY_WEEKS)
         self.assertEqual(f["summary_trend_weeks"], SUMMARY_WEEKS)
 
@@ -434,21 +442,15 @@ class PostgresSummarySmokeTest(SummaryChecks, unittest.TestCase):
     ENGINE = "postgres"
 
 
-class BacktestChecks(RunFigures):
+class BacktestChecks(StartedChecks):
     """What a `rung_bench backtest` on ENGINE must give."""
 
     NUMERIC = BACKTEST_NUMERIC_KEYS
+    STARTED = BACKTESTS
+    BENCHMARK = "backtest"
 
-    @classmethod
-    def setUpClass(cls):
-        cls.done = BACKTESTS[cls.ENGINE].finished()
-        cls.figures = one_json_line(cls.done.stdout)
-
-    def test_one_account_evaluated_once_and_replayed_every_week(self):
+    def test_evaluated_once_and_replayed_every_week(self):
         f = self.figures
-        self.assertEqual(f["benchmark"], "backtest")
-        self.assertEqual(f["engine"], self.ENGINE)
-        self.assertEqual(f["accounts"], 1)
         self.assertEqual(f["evaluated"], BACKTEST_AD_SETS)
         self.assertEqual(f["backtest_ad_sets"], BACKTEST_AD_SETS)
         self.assertEqual(f["backtest_advice"], BACKTEST_AD_SETS * BACKTEST_WEEKS)
