@@ -2,8 +2,8 @@
 // (issue 6). `run` does one full run and prints every figure as one JSON
 // line; `summary` does the same for GetAccountSummary of one large account
 // (issue 22), `backtest` for RunBacktest of one (issue 23); `load` is the
-// serving client, which `run` starts as a separate
-// process. scripts/bench runs them at several sizes and writes BENCHMARKS.md.
+// serving client, which `run` starts as a separate process. scripts/bench
+// runs them at several sizes and writes BENCHMARKS.md.
 
 #include <signal.h>
 #include <sys/stat.h>
@@ -42,8 +42,8 @@
 ABSL_FLAG(std::string, rungd, "", "run, summary, backtest: the rungd binary to measure");
 ABSL_FLAG(std::string, engine, "sqlite",
           "run, summary, backtest: rungd's database, sqlite (files in --workdir) or postgres (a "
-          "throwaway cluster "
-          "that the run starts and removes); each is held against its own limits");
+          "throwaway cluster that the run starts and removes); each is held against its own "
+          "limits");
 ABSL_FLAG(std::string, workdir, "",
           "run, summary, backtest: an empty or missing directory for the databases and logs");
 ABSL_FLAG(int64_t, ad_sets, 0,
@@ -69,9 +69,8 @@ ABSL_FLAG(int64_t, http_pages_max, 0, "run: stop the HTTP walk after this many p
 ABSL_FLAG(
     std::string, perf_dir, "",
     "run, summary, backtest: record `perf` profiles of rungd during ingest, evaluate and serve "
-    "(summary: during its calls; backtest: during the backtest) into this directory "
-    "(the figures of such a run are "
-    "perturbed)");
+    "(summary: during its calls; backtest: during the backtest) into this directory (the "
+    "figures of such a run are perturbed)");
 ABSL_FLAG(std::string, perf, "/usr/bin/perf",
           "run, summary, backtest: the perf binary, with --perf_dir");
 // summary
