@@ -112,7 +112,8 @@ TEST(BacktestTest, AMoveDownThatWasFollowedAndPaidOff) {
 
 TEST(BacktestTest, AMoveDownThatWasIgnored) {
   Replay replay{BuildHistory(StuckOnPurchaseThen(kP, 12)), {}, {}, Policy()};
-  const BacktestWeek& moved = At(replay.Run(2, 2), 2);
+  const AdSetBacktest replayed = replay.Run(2, 2);
+  const BacktestWeek& moved = At(replayed, 2);
   EXPECT_EQ(moved.recommendation.action, Action::kMoveDown);
   // Weeks 3-5, the whole of climb_test_weeks + 1, stayed on Purchase.
   EXPECT_EQ(moved.following, Following::kNotFollowed);
@@ -124,7 +125,8 @@ TEST(BacktestTest, AdviceTooRecentToJudgeIsUnknownNotIgnored) {
   std::vector<Row> rows = StuckOnPurchaseThen(kP, 12);
   rows.resize(4);  // weeks 0-3: one week of the three after the advice
   Replay replay{BuildHistory(rows), {}, {}, Policy()};
-  const BacktestWeek& moved = At(replay.Run(2, 2), 2);
+  const AdSetBacktest replayed = replay.Run(2, 2);
+  const BacktestWeek& moved = At(replayed, 2);
   EXPECT_EQ(moved.following, Following::kUnknown);
   EXPECT_EQ(moved.outcome.reached_threshold, false);
   EXPECT_EQ(moved.outcome.after.weeks, 1);
@@ -196,7 +198,8 @@ TEST(BacktestTest, TestsAsOfAWeekForgetWhatCameLater) {
 TEST(BacktestTest, AProposedThresholdChangesTheAdviceAsTheRulesSay) {
   Replay replay{BuildHistory(StuckOnPurchaseThen(kATC, 15)), {}, {}, Policy()};
   replay.policy.learning_threshold = 90;
-  const BacktestWeek& moved = At(replay.Run(2, 2), 2);
+  const AdSetBacktest replayed = replay.Run(2, 2);
+  const BacktestWeek& moved = At(replayed, 2);
   // AddToCart's 85 no longer reaches T = 90; ViewContent's 340 does.
   EXPECT_EQ(moved.recommendation.action, Action::kMoveDown);
   EXPECT_EQ(moved.recommendation.target_event, kVC);
