@@ -234,6 +234,24 @@ TYPED_TEST(AccountViewContract, ScansTheAccountsAdviceByWeekThenAdSetWithSpend) 
   EXPECT_THAT(this->Scan("act_0", W(0), W(9)), IsEmpty());
 }
 
+TYPED_TEST(AccountViewContract, TheScanCarriesEachAdvicesThresholdAndLearningBudget) {
+  Store& store = this->store();
+  // The full one first, so that a reused row must not keep its budget.
+  ASSERT_OK(SaveChunk(store, Chunk({Full("as_a", W(1)), Bare("as_b", W(1))})));
+  std::vector<AdviceRow> rows;
+
+  ASSERT_OK(store.ScanAccountAdvice("act_1", W(1), W(1), [&](const AdviceRow& row) {
+    rows.push_back(row);
+    return absl::OkStatus();
+  }));
+
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].learning_threshold, 50);
+  EXPECT_EQ(rows[0].learning_budget, Full("as_a", W(1)).learning_budget);
+  EXPECT_EQ(rows[1].learning_threshold, 0);
+  EXPECT_EQ(rows[1].learning_budget, LearningBudget());
+}
+
 TYPED_TEST(AccountViewContract, ScansOnlyTheWeeksFromFromToToBothIncluded) {
   this->StoreTwoAccounts();
   auto keys = [&](Week from, Week to) { return FirstWords(this->Scan("act_1", from, to)); };

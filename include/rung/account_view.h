@@ -45,6 +45,9 @@ struct AdviceRow {
   std::string current_event;
   // nullopt when the week's record has no spend, or there is no record.
   std::optional<int64_t> spend_micros;
+  // The recommendation's, as it stored them.
+  int learning_threshold = 0;
+  LearningBudget learning_budget;
 };
 
 }  // namespace rung

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <string_view>
 #include <system_error>
 #include <utility>
@@ -30,8 +31,11 @@ class CanonicalJsonReader {
   // `open` item (',' item)* `close`, or `open` `close`, up to the end of text.
   absl::Status List(char open, char close, absl::FunctionRef<absl::Status()> item) {
     RETURN_IF_ERROR(NestedList(open, close, item));
-    if (pos_ != text_.size()) return Error("trailing characters");
-    return absl::OkStatus();
+    return End();
+  }
+
+  absl::Status End() const {
+    return pos_ == text_.size() ? absl::OkStatus() : Error("trailing characters");
   }
 
   // The same inside a value, with more text after it.
@@ -91,6 +95,15 @@ class CanonicalJsonReader {
     return value;
   }
 
+  // A count, or null for none.
+  absl::StatusOr<std::optional<int64_t>> OptionalCount() {
+    if (text_.substr(pos_, kNull.size()) == kNull) {
+      pos_ += kNull.size();
+      return std::nullopt;
+    }
+    return Count();
+  }
+
   // A number's text as it stands, for the caller to read as the type it
   // expects and to refuse in any spelling but the encoder's.
   absl::StatusOr<absl::string_view> NumberText() {
@@ -109,6 +122,8 @@ class CanonicalJsonReader {
     return absl::ascii_isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '+' || c == '.' ||
            c == 'e' || c == 'E';
   }
+
+  static constexpr absl::string_view kNull = "null";
 
   bool Consume(char c) {
     if (pos_ >= text_.size() || text_[pos_] != c) return false;
@@ -291,6 +306,71 @@ absl::StatusOr<std::vector<Reason>> DecodeReasons(absl::string_view json) {
   };
   RETURN_IF_ERROR(reader.List('[', ']', read_reason));
   return reasons;
+}
+
+namespace {
+
+void AppendOptionalCount(const std::optional<int64_t>& count, std::string* out) {
+  if (count.has_value()) {
+    absl::StrAppend(out, *count);
+  } else {
+    *out += "null";
+  }
+}
+
+}  // namespace
+
+std::string EncodeLearningBudget(const LearningBudget& budget) {
+  std::string out = absl::StrCat("{\"spend_weeks\":", budget.spend_weeks, ",\"weekly_spend\":");
+  AppendOptionalCount(budget.weekly_spend_micros, &out);
+  out += ",\"rungs\":[";
+  for (const RungBudget& rung : budget.rungs) {
+    if (out.back() != '[') out.push_back(',');
+    out += "{\"event\":";
+    AppendJsonQuoted(rung.event, &out);
+    absl::StrAppend(&out, ",\"count\":", rung.event_count, ",\"cost\":");
+    AppendOptionalCount(rung.cost_per_event_micros, &out);
+    out += ",\"budget\":";
+    AppendOptionalCount(rung.weekly_budget_micros, &out);
+    out.push_back('}');
+  }
+  out += "]}";
+  return out;
+}
+
+absl::StatusOr<LearningBudget> DecodeLearningBudget(absl::string_view json) {
+  CanonicalJsonReader reader(json);
+  LearningBudget budget;
+  auto read_rung = [&]() -> absl::Status {
+    RungBudget& rung = budget.rungs.emplace_back();
+    RETURN_IF_ERROR(reader.Expect('{'));
+    RETURN_IF_ERROR(reader.Key("event"));
+    ASSIGN_OR_RETURN(rung.event, reader.String());
+    RETURN_IF_ERROR(reader.Expect(','));
+    RETURN_IF_ERROR(reader.Key("count"));
+    ASSIGN_OR_RETURN(rung.event_count, reader.Count());
+    RETURN_IF_ERROR(reader.Expect(','));
+    RETURN_IF_ERROR(reader.Key("cost"));
+    ASSIGN_OR_RETURN(rung.cost_per_event_micros, reader.OptionalCount());
+    RETURN_IF_ERROR(reader.Expect(','));
+    RETURN_IF_ERROR(reader.Key("budget"));
+    ASSIGN_OR_RETURN(rung.weekly_budget_micros, reader.OptionalCount());
+    return reader.Expect('}');
+  };
+  RETURN_IF_ERROR(reader.Expect('{'));
+  RETURN_IF_ERROR(reader.Key("spend_weeks"));
+  ASSIGN_OR_RETURN(const int64_t weeks, reader.Count());
+  if (weeks > std::numeric_limits<int>::max()) return reader.Error("too many spend weeks");
+  budget.spend_weeks = static_cast<int>(weeks);
+  RETURN_IF_ERROR(reader.Expect(','));
+  RETURN_IF_ERROR(reader.Key("weekly_spend"));
+  ASSIGN_OR_RETURN(budget.weekly_spend_micros, reader.OptionalCount());
+  RETURN_IF_ERROR(reader.Expect(','));
+  RETURN_IF_ERROR(reader.Key("rungs"));
+  RETURN_IF_ERROR(reader.NestedList('[', ']', read_rung));
+  RETURN_IF_ERROR(reader.Expect('}'));
+  RETURN_IF_ERROR(reader.End());
+  return budget;
 }
 
 std::string EncodeActionSteps(const std::vector<ActionStep>& steps) {

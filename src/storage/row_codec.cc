@@ -205,6 +205,8 @@ absl::StatusOr<Recommendation> ReadRecommendation(const RowView& row) {
   r.evaluation_id = row.ColumnText(18);
   ASSIGN_OR_RETURN(r.evaluated_at,
                    CheckStored(DecodeTimestamp(row.ColumnText(19)), "evaluated_at", where));
+  ASSIGN_OR_RETURN(r.learning_budget,
+                   CheckStored(DecodeLearningBudget(row.ColumnView(20)), "learning_budget", where));
   return r;
 }
 
@@ -229,6 +231,12 @@ absl::Status ReadAdviceInto(const RowView& row, WeekParser& weeks, AdviceRow* ad
   advice->current_event.assign(current_event.data(), current_event.size());
   advice->spend_micros.reset();
   if (!row.IsNull(5)) advice->spend_micros = row.ColumnInt(5);
+  absl::StatusOr<int> threshold = IntFromColumn(row, 6);
+  if (!threshold.ok()) return corrupt("learning_threshold", threshold.status());
+  advice->learning_threshold = *threshold;
+  absl::StatusOr<LearningBudget> budget = DecodeLearningBudget(row.ColumnView(7));
+  if (!budget.ok()) return corrupt("learning_budget", budget.status());
+  advice->learning_budget = *std::move(budget);
   return absl::OkStatus();
 }
 
@@ -387,6 +395,7 @@ void EncodeRecommendation(const Recommendation& r, ColumnSink& rows) {
   rows.AddText(r.policy_version);
   rows.AddText(r.evaluation_id);
   rows.AddText(EncodeTimestamp(r.evaluated_at));
+  rows.AddText(EncodeLearningBudget(r.learning_budget));
 }
 
 absl::StatusOr<EvaluationRecord> ReadEvaluation(const RowView& row) {

@@ -80,15 +80,17 @@ class ColumnSink {
 // account_id, ladder, action, flag_mask, flags, current_event, target_event,
 // learning_status, latest_counts, sustained_counts, reasons, weeks_on_rung,
 // next_review_week, climb_test_id, learning_threshold, policy_version,
-// evaluation_id, evaluated_at (checked by CheckStorableRecommendation).
+// evaluation_id, evaluated_at, learning_budget (checked by
+// CheckStorableRecommendation).
 void EncodeRecommendation(const Recommendation& recommendation, ColumnSink& columns);
 // The inverse, from a row of the same columns.
 absl::StatusOr<Recommendation> ReadRecommendation(const RowView& row);
 
 // From a row of ad_set_id, as_of_week, action, learning_status,
 // current_event, spend_micros (an ad set's week joined to the
-// recommendation), into `advice`. Reuses the storage its strings hold
-// already, since a scan decodes every row of an account into one.
+// recommendation), learning_threshold, learning_budget, into `advice`.
+// Reuses the storage its strings hold already, since a scan decodes every
+// row of an account into one.
 absl::Status ReadAdviceInto(const RowView& row, WeekParser& weeks, AdviceRow* advice);
 
 // From a row of as_of_week: a week that `account_id` has stored advice for.

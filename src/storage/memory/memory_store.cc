@@ -624,6 +624,8 @@ class MemoryStore final : public Store {
     advice.action = r.action;
     advice.learning_status = r.learning_status;
     advice.current_event = r.current_event;
+    advice.learning_threshold = r.learning_threshold;
+    advice.learning_budget = r.learning_budget;
     if (const auto weeks = data_.weeks.find(r.ad_set_id); weeks != data_.weeks.end()) {
       if (const auto record = weeks->second.find(r.as_of_week); record != weeks->second.end()) {
         advice.spend_micros = record->second.spend_micros;

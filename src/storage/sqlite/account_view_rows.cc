@@ -43,8 +43,8 @@ constexpr absl::string_view kSelectEvaluatedWeeks =
 // The rows ReadAdviceInto reads, in recommendations_by_account_week's order.
 constexpr absl::string_view kScanAdvice =
     "SELECT r.ad_set_id, r.as_of_week, r.action, r.learning_status, r.current_event, "
-    "w.spend_micros FROM recommendations AS r LEFT JOIN ad_set_weeks AS w "
-    "ON w.ad_set_id = r.ad_set_id AND w.week_start = r.as_of_week "
+    "w.spend_micros, r.learning_threshold, r.learning_budget FROM recommendations AS r "
+    "LEFT JOIN ad_set_weeks AS w ON w.ad_set_id = r.ad_set_id AND w.week_start = r.as_of_week "
     "WHERE r.account_id = ?1 AND r.as_of_week BETWEEN ?2 AND ?3 "
     "ORDER BY r.as_of_week, r.ad_set_id";
 
