@@ -189,6 +189,22 @@ void ToProto(const AdSetSummary& summary, v1::AdSet* out) {
   out->set_week_count(summary.week_count);
 }
 
+namespace {
+
+void ToProto(const LearningBudget& budget, v1::LearningBudget* out) {
+  out->set_spend_weeks(budget.spend_weeks);
+  if (budget.weekly_spend_micros) out->set_weekly_spend_micros(*budget.weekly_spend_micros);
+  for (const RungBudget& rung : budget.rungs) {
+    v1::RungBudget* added = out->add_rungs();
+    added->set_event(rung.event);
+    added->set_event_count(rung.event_count);
+    if (rung.cost_per_event_micros) added->set_cost_per_event_micros(*rung.cost_per_event_micros);
+    if (rung.weekly_budget_micros) added->set_weekly_budget_micros(*rung.weekly_budget_micros);
+  }
+}
+
+}  // namespace
+
 void ToProto(const Recommendation& rec, v1::Recommendation* out) {
   out->set_ad_set_id(rec.ad_set_id);
   out->set_account_id(rec.account_id);
@@ -216,6 +232,7 @@ void ToProto(const Recommendation& rec, v1::Recommendation* out) {
   *out->mutable_evaluated_at() = ToTimestamp(rec.evaluated_at);
   out->set_ladder(rec.ladder);
   out->set_learning_threshold(rec.learning_threshold);
+  ToProto(rec.learning_budget, out->mutable_learning_budget());
 }
 
 void ToProto(const ClimbTest& test, v1::ClimbTest* out) {
