@@ -101,6 +101,16 @@ void PrintTrend(const v1::AccountSummary& summary, std::ostream& out) {
 
 }  // namespace
 
+absl::StatusOr<std::string> AccountCurrency(Session& session, const std::string& account_id) {
+  v1::GetAccountRequest request;
+  request.set_account_id(account_id);
+  v1::GetAccountResponse response;
+  const absl::Status status = session.Call(&AdvisorStub::GetAccount, request, &response);
+  if (absl::IsNotFound(status)) return std::string();
+  RETURN_IF_ERROR(status);
+  return response.account().currency();
+}
+
 absl::Status RunAccounts(const Invocation&, Session& session) {
   v1::ListAccountsResponse all;
   RETURN_IF_ERROR(session.ForEachPage(&AdvisorStub::ListAccounts, v1::ListAccountsRequest(),
