@@ -160,5 +160,23 @@ TEST(ProtoConvertTest, TheLearningBudgetGoesInMicrosAndLeavesWhatIsUnknownUnset)
   EXPECT_EQ(empty.learning_budget().rungs_size(), 0);
 }
 
+TEST(ProtoConvertTest, TheSummarysLearningCapacityGoesRungByRung) {
+  AccountSummary summary;
+  summary.learning_capacity.weekly_spend_micros = 650'000'000;
+  summary.learning_capacity.rungs = {{"AddToCart", 5, 120'930'233}, {"Purchase", 0, std::nullopt}};
+
+  v1::AccountSummary out;
+  ToProto(summary, &out);
+
+  const v1::LearningCapacity& capacity = out.learning_capacity();
+  EXPECT_EQ(capacity.weekly_spend_micros(), 650'000'000);
+  ASSERT_EQ(capacity.rungs_size(), 2);
+  EXPECT_EQ(capacity.rungs(0).event(), "AddToCart");
+  EXPECT_EQ(capacity.rungs(0).ad_sets_at_threshold(), 5);
+  EXPECT_EQ(capacity.rungs(0).blended_weekly_budget_micros(), 120'930'233);
+  EXPECT_EQ(capacity.rungs(1).event(), "Purchase");
+  EXPECT_FALSE(capacity.rungs(1).has_blended_weekly_budget_micros());
+}
+
 }  // namespace
 }  // namespace rung

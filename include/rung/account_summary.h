@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/time/time.h"
@@ -58,6 +59,50 @@ struct WeekFigures {
   double SpendShareBelowThreshold() const;
 };
 
+// How many ad sets the account's current weekly spend could keep at the
+// learning threshold T on one rung, at the costs per event its ad sets saw.
+struct RungCapacity {
+  std::string event;
+  // ⌊A⌋, where A = Σ event_count ÷ (spend_weeks × T) over the account's ad
+  // sets with a positive weekly spend, each with its own stored learning
+  // budget and T. Each term is the ad set's weekly spend ÷ its weekly budget
+  // for the rung, before rounding: the ad sets at T that its spend buys at
+  // its own cost per event. (To within 1e-9, so that a sum of fractions that
+  // is a whole number on paper stays one.)
+  int64_t ad_sets_at_threshold = 0;
+  // What one ad set at T on the rung would spend a week at the account's
+  // blended cost per event: the account's weekly spend ÷ A, rounded to the
+  // micro (with one T, T × Σ spend ÷ Σ events bought). nullopt beyond 64
+  // bits.
+  std::optional<int64_t> blended_weekly_budget_micros;
+};
+
+// What the account's spend could keep at T on each rung, at one evaluated
+// week, from its ad sets' stored learning budgets. A lower bound as theirs
+// are: costs per event rise with spend.
+struct LearningCapacity {
+  // The sum of the ad sets' current weekly spend, each the mean of its
+  // consistency window's weeks with a known spend; ad sets without any add
+  // nothing.
+  int64_t weekly_spend_micros = 0;
+  // The rungs that some ad set with spend counted, in the order the ad
+  // sets' budgets list them, first seen first (ladder order, for one
+  // ladder).
+  std::vector<RungCapacity> rungs;
+};
+
+// Folds the advice rows of one week into its LearningCapacity.
+class LearningCapacityFolder {
+ public:
+  void Add(const AdviceRow& row);
+  LearningCapacity Capacity() const;
+
+ private:
+  int64_t weekly_spend_micros_ = 0;
+  // Every rung seen, first seen first, with its A so far.
+  std::vector<std::pair<std::string, long double>> ad_sets_;
+};
+
 // An ad set whose action differs from the previous evaluated week's.
 struct AdviceChange {
   std::string ad_set_id;
@@ -83,6 +128,8 @@ struct AccountSummary {
   std::vector<ClimbTest> tests_concluded;
   // The figures of every evaluated week up to as_of_week, oldest first.
   std::vector<WeekFigures> trend;
+  // At as_of_week.
+  LearningCapacity learning_capacity;
 };
 
 // Folds an account's advice rows, ordered by week then ad set, into the
@@ -99,6 +146,8 @@ class AccountAdviceFolder {
   // Ad sets of the current week whose action is not the previous week's,
   // by ad set id.
   std::vector<AdviceChange> Changes() const;
+  // The current week's.
+  LearningCapacity Capacity() const { return capacity_.Capacity(); }
 
  private:
   std::optional<Week> previous_;
@@ -106,6 +155,7 @@ class AccountAdviceFolder {
   std::vector<WeekFigures> trend_;
   std::map<std::string, Action> previous_actions_;
   std::map<std::string, Action> current_actions_;
+  LearningCapacityFolder capacity_;
 };
 
 // The tests that started, and those that concluded, in (previous, current].

@@ -412,6 +412,18 @@ void ToProto(const WeekFigures& figures, v1::WeekFigures* out) {
   out->set_needing_attention(figures.needing_attention);
 }
 
+void ToProto(const LearningCapacity& capacity, v1::LearningCapacity* out) {
+  out->set_weekly_spend_micros(capacity.weekly_spend_micros);
+  for (const RungCapacity& rung : capacity.rungs) {
+    v1::RungCapacity* added = out->add_rungs();
+    added->set_event(rung.event);
+    added->set_ad_sets_at_threshold(rung.ad_sets_at_threshold);
+    if (rung.blended_weekly_budget_micros) {
+      added->set_blended_weekly_budget_micros(*rung.blended_weekly_budget_micros);
+    }
+  }
+}
+
 }  // namespace
 
 void ToProto(const AccountOverview& account, v1::AccountOverview* out) {
@@ -443,6 +455,7 @@ void ToProto(const AccountSummary& summary, v1::AccountSummary* out) {
   for (const ClimbTest& test : summary.tests_started) ToProto(test, out->add_tests_started());
   for (const ClimbTest& test : summary.tests_concluded) ToProto(test, out->add_tests_concluded());
   for (const WeekFigures& week : summary.trend) ToProto(week, out->add_trend());
+  ToProto(summary.learning_capacity, out->mutable_learning_capacity());
 }
 
 void ToProto(const ChangedAdvice& change, v1::ChangedAdvice* out) {

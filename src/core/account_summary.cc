@@ -1,5 +1,8 @@
 #include "rung/account_summary.h"
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
 #include <utility>
 
 namespace rung {
@@ -33,6 +36,9 @@ bool BelowThreshold(std::optional<LearningStatus> status) {
   return status == LearningStatus::kStuck || status == LearningStatus::kNearExit;
 }
 
+// Below this, a sum of fractions is taken for the whole number above it.
+constexpr long double kWholeSlack = 1e-9L;
+
 }  // namespace
 
 void AccountAdviceFolder::Add(const AdviceRow& row) {
@@ -49,8 +55,42 @@ void AccountAdviceFolder::Add(const AdviceRow& row) {
   figures.spend_micros += spend;
   if (BelowThreshold(row.learning_status)) figures.spend_below_threshold_micros += spend;
   if (AsksForAPerson(row.action)) ++figures.needing_attention;
-  if (row.week == current_) current_actions_.emplace(row.ad_set_id, row.action);
+  if (row.week == current_) {
+    current_actions_.emplace(row.ad_set_id, row.action);
+    capacity_.Add(row);
+  }
   if (row.week == previous_) previous_actions_.emplace(row.ad_set_id, row.action);
+}
+
+void LearningCapacityFolder::Add(const AdviceRow& row) {
+  const LearningBudget& budget = row.learning_budget;
+  if (!budget.weekly_spend_micros.has_value()) return;
+  weekly_spend_micros_ += *budget.weekly_spend_micros;
+  for (const RungBudget& rung : budget.rungs) {
+    auto seen = std::find_if(ad_sets_.begin(), ad_sets_.end(),
+                             [&](const auto& entry) { return entry.first == rung.event; });
+    if (seen == ad_sets_.end()) seen = ad_sets_.insert(ad_sets_.end(), {rung.event, 0});
+    // Spend of 0 buys nothing: events it counted cost no budget.
+    if (*budget.weekly_spend_micros == 0 || row.learning_threshold <= 0) continue;
+    seen->second += static_cast<long double>(rung.event_count) /
+                    (static_cast<long double>(budget.spend_weeks) * row.learning_threshold);
+  }
+}
+
+LearningCapacity LearningCapacityFolder::Capacity() const {
+  LearningCapacity capacity;
+  capacity.weekly_spend_micros = weekly_spend_micros_;
+  for (const auto& [event, ad_sets] : ad_sets_) {
+    if (ad_sets <= 0) continue;
+    RungCapacity& rung = capacity.rungs.emplace_back();
+    rung.event = event;
+    rung.ad_sets_at_threshold = static_cast<int64_t>(std::floor(ad_sets + kWholeSlack));
+    const long double budget = std::round(static_cast<long double>(weekly_spend_micros_) / ad_sets);
+    if (budget <= static_cast<long double>(std::numeric_limits<int64_t>::max())) {
+      rung.blended_weekly_budget_micros = static_cast<int64_t>(budget);
+    }
+  }
+  return capacity;
 }
 
 std::vector<AdviceChange> AccountAdviceFolder::Changes() const {

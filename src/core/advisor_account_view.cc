@@ -101,6 +101,7 @@ absl::StatusOr<AccountSummary> Advisor::GetAccountSummary(std::string_view accou
   summary.trend = folder.TakeTrend();
   summary.figures = summary.trend.back();
   summary.changes = folder.Changes();
+  summary.learning_capacity = folder.Capacity();
   ClimbTestQuery query;
   query.account_id = std::string(account_id);
   query.limit = kTestsPageSize;

@@ -1,0 +1,124 @@
+// What an account's weekly spend could keep at the learning threshold on
+// each rung (rung/account_summary.h), from advice rows built by hand.
+
+#include "rung/account_summary.h"
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace rung {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+const Week kWeek = *Week::Parse("2026-09-07");
+
+// An ad set's advice at kWeek with a budget over `spend_weeks` weeks at T.
+AdviceRow Advice(const std::string& ad_set_id, std::optional<int64_t> weekly_spend, int spend_weeks,
+                 int threshold, std::vector<RungBudget> rungs) {
+  AdviceRow row;
+  row.ad_set_id = ad_set_id;
+  row.week = kWeek;
+  row.learning_threshold = threshold;
+  row.learning_budget.spend_weeks = spend_weeks;
+  row.learning_budget.weekly_spend_micros = weekly_spend;
+  row.learning_budget.rungs = std::move(rungs);
+  return row;
+}
+
+// A rung's count; the cost and budget are not what the capacity reads.
+RungBudget Counted(const std::string& event, int64_t count) { return {event, count, 1, 1}; }
+
+std::string Line(const RungCapacity& rung) {
+  return rung.event + " " + std::to_string(rung.ad_sets_at_threshold) + " " +
+         (rung.blended_weekly_budget_micros.has_value()
+              ? std::to_string(*rung.blended_weekly_budget_micros)
+              : "-");
+}
+
+std::vector<std::string> Lines(const LearningCapacity& capacity) {
+  std::vector<std::string> lines;
+  for (const RungCapacity& rung : capacity.rungs) lines.push_back(Line(rung));
+  return lines;
+}
+
+TEST(LearningCapacityTest, EachAdSetAddsItsWeeklyCountOverItsOwnT) {
+  LearningCapacityFolder folder;
+  // 90 over 3 weeks at T = 20: 1.5; 80 over 2 weeks at T = 50: 0.8. The
+  // spend 300 + 100 over 2.3 ad sets is 173.913043 each.
+  folder.Add(Advice("a", 300'000'000, 3, 20, {Counted("AddToCart", 90)}));
+  folder.Add(Advice("b", 100'000'000, 2, 50, {Counted("AddToCart", 80)}));
+
+  const LearningCapacity capacity = folder.Capacity();
+
+  EXPECT_EQ(capacity.weekly_spend_micros, 400'000'000);
+  EXPECT_THAT(Lines(capacity), ElementsAre("AddToCart 2 173913043"));
+}
+
+TEST(LearningCapacityTest, AWholeNumberOfAdSetsOnPaperStaysWhole) {
+  // Seven sevenths, which binary fractions sum to a hair below 1.
+  LearningCapacityFolder folder;
+  for (const char* id : {"a", "b", "c", "d", "e", "f", "g"}) {
+    folder.Add(Advice(id, 1'000'000, 1, 7, {Counted("Purchase", 1)}));
+  }
+
+  EXPECT_THAT(Lines(folder.Capacity()), ElementsAre("Purchase 1 7000000"));
+}
+
+TEST(LearningCapacityTest, SpendOfNothingOrUnknownBuysNoAdSet) {
+  LearningCapacityFolder folder;
+  folder.Add(Advice("paid", 50'000'000, 1, 10, {Counted("Lead", 5)}));
+  // Counted with spend 0: free events, which no budget pays for.
+  folder.Add(Advice("free", 0, 1, 10, {Counted("Lead", 1000)}));
+  // No spend week: neither spend nor events.
+  folder.Add(Advice("unknown", std::nullopt, 0, 10, {Counted("Lead", 0)}));
+
+  const LearningCapacity capacity = folder.Capacity();
+
+  EXPECT_EQ(capacity.weekly_spend_micros, 50'000'000);
+  EXPECT_THAT(Lines(capacity), ElementsAre("Lead 0 100000000"));
+}
+
+TEST(LearningCapacityTest, RungsComeFirstSeenFirstAndOnlyWhenSomeAdSetCountedThem) {
+  LearningCapacityFolder folder;
+  folder.Add(Advice("a", 10'000'000, 1, 1,
+                    {Counted("PageView", 0), Counted("AddToCart", 0), Counted("Purchase", 2)}));
+  folder.Add(Advice("b", 10'000'000, 1, 1, {Counted("Lead", 1), Counted("AddToCart", 4)}));
+
+  EXPECT_THAT(Lines(folder.Capacity()),
+              ElementsAre("AddToCart 4 5000000", "Purchase 2 10000000", "Lead 1 20000000"));
+}
+
+TEST(LearningCapacityTest, ABudgetBeyondSixtyFourBitsIsLeftOut) {
+  // One event in 52 weeks at T = 1,000,000 is 1 / 52,000,000 of an ad set.
+  LearningCapacityFolder folder;
+  folder.Add(Advice("a", std::numeric_limits<int64_t>::max() / 2, 52, 1'000'000,
+                    {Counted("Purchase", 1)}));
+
+  EXPECT_THAT(Lines(folder.Capacity()), ElementsAre("Purchase 0 -"));
+}
+
+TEST(LearningCapacityTest, TheAccountFolderCountsTheCurrentWeekOnly) {
+  const Week previous = kWeek.Plus(-1);
+  AccountAdviceFolder folder(previous, kWeek);
+  AdviceRow before = Advice("a", 900'000'000, 1, 1, {Counted("Purchase", 900)});
+  before.week = previous;
+  folder.Add(before);
+  folder.Add(Advice("a", 10'000'000, 1, 1, {Counted("Purchase", 1)}));
+
+  const LearningCapacity capacity = folder.Capacity();
+
+  EXPECT_EQ(capacity.weekly_spend_micros, 10'000'000);
+  EXPECT_THAT(Lines(capacity), ElementsAre("Purchase 1 10000000"));
+  EXPECT_THAT(Lines(AccountAdviceFolder(previous, kWeek.Plus(1)).Capacity()), IsEmpty());
+}
+
+}  // namespace
+}  // namespace rung
