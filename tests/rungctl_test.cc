@@ -678,8 +678,24 @@ TEST_F(RungctlTest, AccountsAndSummaryShowWhatNeedsAPerson) {
   EXPECT_THAT(
       summary.out,
       HasSubstr("what changed (the first evaluated week):\n  as_climb  - → DUPLICATE_AND_CLIMB\n"));
+  // 500 a week; as_stuck's 1500 a week of PageView and as_climb's none keep
+  // 1500 / 50 = 30 ad sets, at 500 / 30 = 16.67; Purchase (12 + 10) / 50 =
+  // 0.44 of one, at 500 / 0.44 = 1136.36.
+  EXPECT_THAT(summary.out,
+              HasSubstr("\nad sets its weekly spend of 500.00 could keep at T (lower bounds, "
+                        "since costs rise with spend):\n"
+                        "  PageView          30 ad sets  at about 16.67/week each\n"
+                        "  ViewContent       6 ad sets   at about 73.53/week each\n"
+                        "  AddToCart         3 ad sets   at about 147.06/week each\n"
+                        "  InitiateCheckout  1 ad set    at about 367.65/week each\n"
+                        "  Purchase          0 ad sets   at about 1136.36/week each\n"));
+  RecordCurrency("act_1", "USD");
+  EXPECT_THAT(Run({"summary", "--account", "act_1"}).out,
+              AllOf(HasSubstr("spend 500.00 USD, 50.0 %"),
+                    HasSubstr("  AddToCart         3 ad sets   at about 147.06 USD/week each\n")));
   const json answer = ParseJson(Run({"summary", "--account", "act_1", "--json"}));
   EXPECT_EQ(answer["summary"]["figures"]["spendShareBelowThreshold"], 0.5);
+  EXPECT_EQ(answer["summary"]["learningCapacity"]["rungs"][2]["adSetsAtThreshold"], "3");
   ExpectUsageError(Run({"summary"}), "--account is required");
   ExpectFailure(Run({"summary", "--account", "act_9"}), "NOT_FOUND: account \"act_9\"");
 }
