@@ -75,18 +75,26 @@ class MigrationsTest : public StorageTest {
     return upgraded;
   }
 
-  // A HOLD of as_1 at W(0), as binaries of schemas two to ten wrote it, with
-  // no learning budget.
-  absl::Status InsertHoldAsSchemaTenDid() {
+  // This binary's store on a database that a binary of schema `version` (2
+  // to 10) wrote a HOLD of as_1 at W(0) to, without a learning budget.
+  absl::StatusOr<std::unique_ptr<Store>> UpgradeAHoldFrom(int version) {
+    const std::vector<Migration>& embedded = SqliteMigrations();
+    if (embedded.size() <= static_cast<size_t>(version) ||
+        embedded[static_cast<size_t>(version)].version != version + 1) {
+      return absl::InternalError(absl::StrCat("no migration follows schema ", version));
+    }
+    const std::vector<Migration> older(embedded.begin(), embedded.begin() + version);
+    RETURN_IF_ERROR(OpenSqliteStoreForTest(Options(), older).status());
     ASSIGN_OR_RETURN(auto db, OpenOther(DbPath()));
-    return db->Exec(
+    RETURN_IF_ERROR(db->Exec(
         "INSERT INTO recommendations (ad_set_id, as_of_week, account_id, ladder, action, "
         "flag_mask, flags, latest_counts, sustained_counts, reasons, weeks_on_rung, "
         "learning_threshold, policy_version, evaluation_id, evaluated_at) VALUES ('as_1', "
         "'2026-01-05', 'act_1', 'ecommerce', 'HOLD', 4, '[\"NEAR_EXIT\"]', '{\"Purchase\":41}', "
         "'{\"Purchase\":40}', '[{\"rule\":\"near_exit_hold\",\"message\":\"hold\"}]', 3, 50, "
         "'p', 'ev_1', '2026-01-12T00:00:00.000000Z')",
-        "test");
+        "test"));
+    return OpenSqliteStore(Options());
   }
 };
 
@@ -369,19 +377,11 @@ TEST_F(MigrationsTest, PolicyRevisionsArriveOnADatabaseOfSchemaEightWithItsDataK
 }
 
 TEST_F(MigrationsTest, TheAccountWeekIndexArrivesOnADatabaseOfSchemaNineWithItsDataKept) {
-  const std::vector<Migration>& embedded = SqliteMigrations();
-  ASSERT_GE(embedded.size(), 10u);
-  ASSERT_EQ(embedded[9].version, 10);
-  {
-    const std::vector<Migration> up_to_nine(embedded.begin(), embedded.begin() + 9);
-    ASSERT_OK(OpenSqliteStoreForTest(Options(), up_to_nine));
-    ASSERT_OK(InsertHoldAsSchemaTenDid());
-  }
-
-  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
+  ASSERT_OK_AND_ASSIGN(auto store, UpgradeAHoldFrom(9));
 
   ASSERT_OK_AND_ASSIGN(auto db, OpenOther(DbPath()));
-  EXPECT_EQ(db->QueryInt("PRAGMA user_version", "test").value_or(-1), embedded.back().version);
+  EXPECT_EQ(db->QueryInt("PRAGMA user_version", "test").value_or(-1),
+            SqliteMigrations().back().version);
   EXPECT_EQ(db->QueryInt("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND "
                          "name = 'recommendations_by_account_week'",
                          "test")
@@ -400,16 +400,7 @@ TEST_F(MigrationsTest, TheAccountWeekIndexArrivesOnADatabaseOfSchemaNineWithItsD
 }
 
 TEST_F(MigrationsTest, LearningBudgetsArriveOnADatabaseOfSchemaTenWithItsAdviceKept) {
-  const std::vector<Migration>& embedded = SqliteMigrations();
-  ASSERT_GE(embedded.size(), 11u);
-  ASSERT_EQ(embedded[10].version, 11);
-  {
-    const std::vector<Migration> up_to_ten(embedded.begin(), embedded.begin() + 10);
-    ASSERT_OK(OpenSqliteStoreForTest(Options(), up_to_ten));
-    ASSERT_OK(InsertHoldAsSchemaTenDid());
-  }
-
-  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
+  ASSERT_OK_AND_ASSIGN(auto store, UpgradeAHoldFrom(10));
 
   ASSERT_OK_AND_ASSIGN(auto db, OpenOther(DbPath()));
   EXPECT_EQ(db->QueryText("SELECT learning_budget FROM recommendations", "test").value_or(""),
