@@ -13,7 +13,6 @@ enum Rung { kPageView, kViewContent, kAddToCart, kInitiateCheckout, kPurchase, k
 constexpr const char* kEvents[kRungCount] = {"PageView", "ViewContent", "AddToCart",
                                              "InitiateCheckout", "Purchase"};
 
-constexpr int64_t kAdSetsPerAccount = 1000;
 constexpr int64_t kAdSetsPerCampaign = 10;
 
 // What one kind of ad set looks like week after week. The comments name what
@@ -127,7 +126,7 @@ void FillTraits(const DatasetSpec& spec, const Profile& profile, int64_t ad_set,
 }  // namespace
 
 int64_t DatasetSpec::accounts() const {
-  return (ad_sets + kAdSetsPerAccount - 1) / kAdSetsPerAccount;
+  return (ad_sets + ad_sets_per_account - 1) / ad_sets_per_account;
 }
 
 int64_t DatasetSpec::campaigns() const {
@@ -143,6 +142,10 @@ RowRange BatchRows(const DatasetSpec& spec, int batch_size, int64_t batch_index)
   return RowRange{begin, std::min(spec.rows(), begin + batch_size)};
 }
 
+std::string AccountId(const DatasetSpec& spec, int64_t ad_set_index) {
+  return absl::StrFormat("act_%05d", ad_set_index / spec.ad_sets_per_account);
+}
+
 std::string AdSetId(int64_t ad_set_index) { return absl::StrFormat("as%07d", ad_set_index); }
 
 AdSetWeek GenerateRow(const DatasetSpec& spec, int64_t row_index) {
@@ -150,8 +153,7 @@ AdSetWeek GenerateRow(const DatasetSpec& spec, int64_t row_index) {
   const int week = static_cast<int>(row_index % spec.weeks);
   const Profile& profile = ProfileOf(spec, ad_set);
   AdSetWeek row;
-  // Whole campaigns per account: 1000 is a multiple of 10.
-  row.account_id = absl::StrFormat("act_%05d", ad_set / kAdSetsPerAccount);
+  row.account_id = AccountId(spec, ad_set);
   row.campaign_id = absl::StrFormat("cmp%06d", ad_set / kAdSetsPerCampaign);
   row.ad_set_id = AdSetId(ad_set);
   row.week = spec.last_week.Plus(week - (spec.weeks - 1));

@@ -14,6 +14,9 @@ namespace rung::bench {
 // rows in the same order without holding them all in memory.
 struct DatasetSpec {
   int64_t ad_sets = 0;
+  // Consecutive ad sets share an account, this many to each (the last one
+  // fewer); a multiple of 10 keeps every campaign within one account.
+  int64_t ad_sets_per_account = 1000;
   int weeks = 12;
   uint64_t seed = 1;
   // The newest of the `weeks` consecutive weeks.
@@ -35,6 +38,9 @@ struct RowRange {
 // shorter), the same boundaries for every path that stores them.
 int64_t BatchCount(const DatasetSpec& spec, int batch_size);
 RowRange BatchRows(const DatasetSpec& spec, int batch_size, int64_t batch_index);
+
+// The account of ad set `ad_set_index`: "act_00004".
+std::string AccountId(const DatasetSpec& spec, int64_t ad_set_index);
 
 // "as0000042": zero-padded, so that byte order (the daemon's key order) is
 // index order.

@@ -52,6 +52,11 @@ class SqliteEngine : public Engine {
     return ScanWeeks(Path(which), depth);
   }
 
+  absl::StatusOr<std::unique_ptr<AccountAggregate>> OpenAccountAggregate(
+      const std::string& account_id) override {
+    return OpenSqliteAccountAggregate(rungd_db_, account_id);
+  }
+
   absl::StatusOr<int64_t> DatabaseBytes(Which which) override {
     return FileSize(Path(which)) + FileSize(Path(which) + "-wal");
   }
@@ -96,6 +101,11 @@ class PostgresEngine : public Engine {
 
   absl::StatusOr<ScanFigures> Scan(Which which, ScanDepth depth) override {
     return ScanPostgresWeeks(Uri(which), depth);
+  }
+
+  absl::StatusOr<std::unique_ptr<AccountAggregate>> OpenAccountAggregate(
+      const std::string& account_id) override {
+    return OpenPostgresAccountAggregate(rungd_db_, account_id);
   }
 
   absl::StatusOr<int64_t> DatabaseBytes(Which which) override {

@@ -1,9 +1,10 @@
 #ifndef RUNG_BENCH_ENGINE_H_
 #define RUNG_BENCH_ENGINE_H_
 
-// The database engine that one `rung_bench run` measures rungd on, with that
-// engine's own limits: a bare upsert of the same batches and a bare ordered
-// scan, through the engine's C library alone.
+// The database engine that one `rung_bench run` or `summary` measures rungd
+// on, with that engine's own limits: a bare upsert of the same batches, a
+// bare ordered scan and a bare aggregate of an account's advice, through
+// the engine's C library alone.
 
 #include <cstdint>
 #include <memory>
@@ -11,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "account_aggregate.h"
 #include "dataset.h"
 #include "ingest.h"
 #include "nlohmann/json.hpp"
@@ -42,6 +44,9 @@ class Engine {
   // The limit of evaluation (kTouch on kRungd), and the comparison of the
   // two databases (kDigest).
   virtual absl::StatusOr<ScanFigures> Scan(Which which, ScanDepth depth) = 0;
+  // The limit of GetAccountSummary, on rungd's database while rungd runs.
+  virtual absl::StatusOr<std::unique_ptr<AccountAggregate>> OpenAccountAggregate(
+      const std::string& account_id) = 0;
   virtual absl::StatusOr<int64_t> DatabaseBytes(Which which) = 0;
   // Waits until the engine has done no work of rungd's for `quiet_for`, and
   // answers how long after the call it still worked: a PostgreSQL server

@@ -3,7 +3,9 @@
 #include <libpq-fe.h>
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -134,6 +136,43 @@ absl::Status LibpqError(PGconn* conn, absl::string_view doing) {
   return absl::InternalError(absl::StrCat(doing, ": ", PQerrorMessage(conn)));
 }
 
+std::optional<absl::string_view> OptionalText(const PgResult& result, int row, int column) {
+  if (result.IsNull(row, column)) return std::nullopt;
+  return result.Text(row, column);
+}
+
+class PostgresAccountAggregate : public AccountAggregate {
+ public:
+  PostgresAccountAggregate(std::unique_ptr<PgConnection> db, std::string account_id)
+      : db_(std::move(db)), account_id_(std::move(account_id)) {}
+
+  absl::StatusOr<AggregateFigures> Run() override {
+    AggregateFigures figures;
+    const absl::Time start = absl::Now();
+    ASSIGN_OR_RETURN(const PgResult groups,
+                     db_->Query(kAccountAggregateSql, {account_id_}, "aggregating an account"));
+    for (int row = 0; row < groups.rows(); ++row) {
+      AggregateGroup group;
+      group.week = groups.Text(row, 0);
+      group.action = groups.Text(row, 1);
+      group.learning_status = OptionalText(groups, row, 2);
+      group.current_event = OptionalText(groups, row, 3);
+      ASSIGN_OR_RETURN(group.ad_sets, groups.Int64(row, 4));
+      if (!groups.IsNull(row, 5)) {
+        ASSIGN_OR_RETURN(group.spend_micros, groups.Int64(row, 5));
+      }
+      AddGroup(group, figures.weeks);
+    }
+    figures.groups = groups.rows();
+    figures.seconds = absl::ToDoubleSeconds(absl::Now() - start);
+    return figures;
+  }
+
+ private:
+  const std::unique_ptr<PgConnection> db_;
+  const std::string account_id_;
+};
+
 }  // namespace
 
 absl::StatusOr<IngestFigures> BarePostgresUpsert(const std::string& uri, const DatasetSpec& spec,
@@ -199,6 +238,14 @@ absl::StatusOr<ScanFigures> ScanPostgresWeeks(const std::string& uri, ScanDepth 
   if (!complete) return LibpqError(conn.get(), "scanning ad_set_weeks");
   figures.seconds = absl::ToDoubleSeconds(absl::Now() - start);
   return figures;
+}
+
+absl::StatusOr<std::unique_ptr<AccountAggregate>> OpenPostgresAccountAggregate(
+    const std::string& uri, const std::string& account_id) {
+  PgConnectOptions options;
+  options.application_name = "rung_bench aggregate";
+  ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> db, PgConnection::Connect(uri, options));
+  return std::unique_ptr<AccountAggregate>(new PostgresAccountAggregate(std::move(db), account_id));
 }
 
 absl::StatusOr<absl::Duration> AwaitPostgresQuiet(const std::string& uri, absl::Duration quiet_for,

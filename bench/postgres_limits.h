@@ -5,10 +5,12 @@
 // with the same rows on the same server, in a database of its own.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "account_aggregate.h"
 #include "dataset.h"
 #include "ingest.h"
 #include "scan_figures.h"
@@ -30,6 +32,11 @@ absl::StatusOr<IngestFigures> BarePostgresUpsert(const std::string& uri, const D
 // every column of every row, through libpq alone, streamed so that memory
 // stays flat. Times the statement from its start to its last row.
 absl::StatusOr<ScanFigures> ScanPostgresWeeks(const std::string& uri, ScanDepth depth);
+
+// kAccountAggregateSql for `account_id` on `uri`, on one connection that
+// prepares it once, as rungd's connections do their statements.
+absl::StatusOr<std::unique_ptr<AccountAggregate>> OpenPostgresAccountAggregate(
+    const std::string& uri, const std::string& account_id);
 
 // Waits until no session on `uri`'s database but this one has been running
 // a statement for `quiet_for` (rungd's idle pooled connections do not

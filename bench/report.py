@@ -1,11 +1,16 @@
 #!/usr/bin/python3
-"""Writes BENCHMARKS.md from the JSON lines that `rung_bench run` printed.
+"""Writes BENCHMARKS.md from the JSON lines that `rung_bench run` and `rung_bench summary` printed.
 
 Medians are taken per engine and size over the runs that succeeded; every ratio is the
 median of the ratios measured within each run (the machine is shared and
 noisy, so only figures from the same run are compared). A hand-written
 analysis is kept: the `## Analysis` section is read from --analysis (by
 default bench/analysis.md) whenever the report is written again.
+
+The runs (--results) and the summaries (--summary-results) may come from
+different invocations of scripts/bench: each file's command and commit are
+read from the FILE.meta.json that scripts/bench writes beside it, so that
+the report names what made each.
 
 The section of the sync benchmark (bench/sync_bench.py), from
 SYNC_SECTION_HEADING to the end of the file, is written by scripts/bench-sync
@@ -35,6 +40,13 @@ TARGETS = [
     ("start-up on the full database ≤ 1 s", "startup_s", "<=", 1.0, " s"),
 ]
 
+# The same for `rung_bench summary` (issue 22), whose runs are of their own;
+# {ad_sets} and {weeks} are their size.
+SUMMARY_TARGETS = [
+    ("GetAccountSummary ≤ 2× the bare SQL aggregate (one account, {ad_sets:,} ad sets × "
+     "{weeks} weeks)", "summary_ratio", "<=", 2.0, "×"),
+]
+
 # The engines a run may measure rungd on ("engine" of a run; older runs
 # without it were SQLite), in the order their rows appear, with the name the
 # tables give them. Each is held against its own limits, measured in the same
@@ -49,6 +61,8 @@ POSTGRES_TARGET_LABELS = {
     "recommendation_p99_ms": "PostgreSQL: GetRecommendation p99 ≤ 10 ms at 64 in flight",
     "peak_rss_mb": "PostgreSQL: peak RSS of rungd ≤ 256 MB (the server's not counted)",
     "startup_s": "PostgreSQL: start-up on the full database ≤ 1 s",
+    "summary_ratio": "PostgreSQL: GetAccountSummary ≤ 2× the bare SQL aggregate over libpq "
+                     "(one account, {ad_sets:,} ad sets × {weeks} weeks)",
 }
 
 # Per-size medians: (column header, key, format).
@@ -116,6 +130,20 @@ RUN_COLUMNS = [
     ("peak RSS MB", "peak_rss_mb", "{:.0f}"),
     ("start-up s", "startup_s", "{:.3f}"),
     ("errors", "errors", "{:d}"),
+]
+
+# Each summary run, and the medians per engine: (header, key, format).
+SUMMARY_COLUMNS = [
+    ("GetAccountSummary ms", "summary_ms", "{:.1f}"),
+    ("bare aggregate ms", "summary_aggregate_ms", "{:.1f}"),
+    ("ratio", "summary_ratio", "{:.2f}"),
+    ("weeks in the trend", "summary_trend_weeks", "{:.0f}"),
+    ("changes listed", "summary_changes", "{:,.0f}"),
+    ("answer bytes", "summary_response_bytes", "{:,.0f}"),
+    ("aggregate rows", "summary_aggregate_groups", "{:,.0f}"),
+    ("ingest s", "ingest_s", "{:.2f}"),
+    ("evaluations s", "evaluate_weeks_s", "{:.2f}"),
+    ("run wall s", "total_s", "{:.0f}"),
 ]
 
 # Where the sync benchmark's section starts; it runs to the end of the file.
@@ -284,14 +312,23 @@ def retries_note(engines):
             "failure it did not overcome itself); their time is in the ingest rate.")
 
 
-def section_targets(engines):
-    sizes = sorted({size for per_size in engines.values() for size in per_size})
-    headers = ["target"] + [f"{size:,} ad sets" for size in sizes]
+def target_rows(targets, engines, sizes):
     rows = []
-    for label, key, comparison, limit, unit in TARGETS:
+    for label, key, comparison, limit, unit in targets:
         for engine, per_size in engines.items():
-            name = label if engine == "sqlite" else POSTGRES_TARGET_LABELS[key]
+            first = next(iter(per_size.values()))[0]
+            name = (label if engine == "sqlite" else POSTGRES_TARGET_LABELS[key]).format(
+                ad_sets=first["ad_sets"], weeks=first["weeks"])
             rows.append([name] + target_cells(per_size, sizes, key, comparison, limit, unit))
+    return rows
+
+
+def section_targets(engines, summaries):
+    sizes = sorted({size for group in (engines, summaries) for per_size in group.values()
+                    for size in per_size})
+    headers = ["target"] + [f"{size:,} ad sets" for size in sizes]
+    rows = (target_rows(TARGETS, engines, sizes) +
+            target_rows(SUMMARY_TARGETS, summaries, sizes))
     postgres = "" if "postgres" not in engines else (
         " A PostgreSQL ratio is against the PostgreSQL limit of the same run (libpq alone, "
         "on the same throwaway server), never against SQLite's. " + retries_note(engines))
@@ -324,22 +361,42 @@ def section_scaling(engines):
             "stays flat as the data grows.\n\n" + table(headers, rows))
 
 
-def section_runs(runs):
-    headers = ["ad sets", "run"] + [header for header, _, _ in RUN_COLUMNS]
+def every_run_table(runs, columns):
+    """One row per run in the order they ran, numbered within its engine and size."""
+    headers = ["ad sets", "run"] + [header for header, _, _ in columns]
     rows = []
     counters = {}
     for run in runs:
         group = (engine_of(run), run["ad_sets"])
         counters[group] = counters.get(group, 0) + 1
         rows.append([size_label(run["ad_sets"], engine_of(run)), counters[group]] +
-                    [fmt(run.get(key), spec) for _, key, spec in RUN_COLUMNS])
-    return "## Every run\n\nIn the order they ran, so the spread is visible.\n\n" + table(headers, rows)
+                    [fmt(run.get(key), spec) for _, key, spec in columns])
+    return table(headers, rows)
+
+
+def section_runs(runs):
+    return ("## Every run\n\nIn the order they ran, so the spread is visible.\n\n" +
+            every_run_table(runs, RUN_COLUMNS))
+
+
+def section_summary(summaries, runs):
+    if not runs:
+        return ""
+    headers = ["ad sets", "runs"] + [header for header, _, _ in SUMMARY_COLUMNS]
+    rows = [[size_label(size, engine), len(group)] +
+            [fmt(median(group, key), spec) for _, key, spec in SUMMARY_COLUMNS]
+            for engine, size, group in rows_by_size(summaries)]
+    return ("## GetAccountSummary of one account\n\nMedians per engine of `rung_bench summary` "
+            "(see What is measured), then every run in the order they ran. Each time is itself "
+            "the median of the run's calls.\n\n" + table(headers, rows) + "\n" +
+            every_run_table(runs, SUMMARY_COLUMNS))
 
 
 def section_failures(failed):
     if not failed:
         return ""
-    lines = [f"- {size_label(run.get('ad_sets', 0), engine_of(run))} ad sets: "
+    lines = [f"- {size_label(run.get('ad_sets', 0), engine_of(run))} ad sets"
+             f"{' (summary)' if run.get('benchmark') == 'account_summary' else ''}: "
              f"{run.get('error', 'serving errors')}" for run in failed]
     return ("## Failed runs\n\nLeft out of every median above.\n\n" + "\n".join(lines) + "\n")
 
@@ -405,7 +462,40 @@ alone, on the same server:
 """
 
 
-def section_method(run, postgres_run=None):
+def summary_method(run):
+    if not run:
+        return ""
+    return f"""
+`rung_bench summary` (issue 22) measures one account's summary against SQL, on each engine
+in a run of its own with a fresh rungd (and for PostgreSQL a cluster of its own):
+
+- **Data**: {run['ad_sets']:,} ad sets × {run['weeks']} weeks generated as above, all in one
+  account, ingested through `IngestWeeks`; then a stored `EvaluateAdSets` at each of the
+  {run['evaluated_weeks']} weeks, oldest first, so that the summary's weekly trend spans them all.
+- **GetAccountSummary** of that account at its latest week over gRPC, timed by the client
+  from the call until its answer is parsed: the median of {run['summary_calls']} calls after
+  one warm-up call.
+- **Limit**: one SQL aggregate over the same rows, on rungd's database while rungd runs,
+  through the SQLite C API (a read-only connection) or libpq alone, the connection kept open
+  and the statement prepared once, as rungd keeps its own. It is `kAccountAggregateSql` in
+  `bench/account_aggregate.h`:
+
+  ```sql
+  {run['summary_aggregate_sql']}
+  ```
+
+  One row per week and (action, learning status, rung) with its ad sets and spend, from
+  which that week's counts per action, per learning status and per rung, its spend and its
+  spend below the learning threshold (STUCK, NEAR_EXIT) add up; the client sums them inside
+  the timing. Timed the same way: the median of {run['summary_calls']} runs after one
+  warm-up run, each run right after a summary call, so that both meet the machine as it
+  drifts. The ratio is the summary's median over the aggregate's.
+- **Check**: the summary's trend must give the aggregate's figures, week by week, or the
+  run fails.
+"""
+
+
+def section_method(run, postgres_run=None, summary_run=None):
     load = (f"{run['serve_requests']:,} requests" if run.get("serve_requests")
             else f"{run.get('serve_seconds', 5):g} s")
     serve_rounds = run.get("serve_rounds", 1)
@@ -445,7 +535,7 @@ One `rung_bench run` does, in order, against one fresh rungd (`--listen=127.0.0.
   a health check answered SERVING.
 
 Client and server share the machine's cores, as they would on one small host.
-{postgres_method(postgres_run)}"""
+{postgres_method(postgres_run)}{summary_method(summary_run)}"""
 
 
 def sync_section_start(text):
@@ -460,36 +550,61 @@ def kept_sync_section(path):
     return text[start:] if start >= 0 else ""
 
 
-def write_report(args):
-    runs = read_runs(args.results)
-    good = [run for run in runs if succeeded(run) and not run.get("profiled")]
-    failed = [run for run in runs if not succeeded(run)]
-    if not good:
-        sys.exit(f"{args.results}: no successful run to report")
-    engines = by_engine(good)
-    sqlite_sizes = engines.get("sqlite") or next(iter(engines.values()))
-    postgres_run = next((run for run in good if engine_of(run) == "postgres"), None)
-    today = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+def provenance(path, args):
+    """The command and commit that made the results at `path`: from the
+    .meta.json beside it, else from --command and --commit."""
+    meta_path = os.path.splitext(path)[0] + ".meta.json"
+    if os.path.exists(meta_path):
+        with open(meta_path, encoding="utf-8") as meta:
+            return json.load(meta)
     # The code that ran, which is not always what is checked out when the
     # report is rendered again.
     commit = args.commit or command_output(["git", "-C", HERE, "rev-parse", "--short", "HEAD"])
-    commands = "\n".join(args.command) if args.command else "scripts/bench"
+    return {"command": "\n".join(args.command) if args.command else "scripts/bench",
+            "commit": commit}
+
+
+def split_runs(path):
+    """The runs of `path` that succeeded, unprofiled, and those that failed."""
+    runs = read_runs(path)
+    return ([run for run in runs if succeeded(run) and not run.get("profiled")],
+            [run for run in runs if not succeeded(run)])
+
+
+def write_report(args):
+    good, failed = split_runs(args.results)
+    if not good:
+        sys.exit(f"{args.results}: no successful run to report")
+    summary_runs, failed_summaries = split_runs(args.summary_results) if args.summary_results \
+        else ([], [])
+    engines = by_engine(good)
+    summaries = by_engine(summary_runs)
+    sqlite_sizes = engines.get("sqlite") or next(iter(engines.values()))
+    postgres_run = next((run for run in good if engine_of(run) == "postgres"), None)
+    today = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    sources = [(args.results, provenance(args.results, args))]
+    if args.summary_results:
+        sources.append((args.summary_results, provenance(args.summary_results, args)))
+    made_from = " and ".join(f"`{os.path.relpath(path)}` (commit {meta['commit']})"
+                             for path, meta in sources)
+    commands = "\n".join(dict.fromkeys(meta["command"] for _, meta in sources))
     parts = [
         "# Benchmarks\n",
-        f"Generated by `bench/report.py` on {today} from `{os.path.relpath(args.results)}` "
-        f"(commit {commit}); {len(good)} runs, medians of "
-        f"{min(len(r) for s in engines.values() for r in s.values())} "
-        "or more per size. Do not edit by hand except `bench/analysis.md`.\n",
+        f"Generated by `bench/report.py` on {today} from {made_from}; {len(good)} runs, "
+        f"medians of {min(len(r) for s in engines.values() for r in s.values())} "
+        f"or more per size; {len(summary_runs)} summary runs. "
+        "Do not edit by hand except `bench/analysis.md`.\n",
         "## How to repeat\n\n```sh\n" + commands + "\n```\n",
         "## Machine\n\n" + table(["what", "value"], machine_rows(args.workdir, "postgres" in engines)),
         section_method(next((run for run in good if engine_of(run) == "sqlite"), good[0]),
-                       postgres_run),
-        section_targets(engines),
+                       postgres_run, summary_runs[0] if summary_runs else None),
+        section_targets(engines, summaries),
         section_medians(engines),
         section_scaling(engines),
+        section_summary(summaries, summary_runs),
         section_actions(sqlite_sizes),
         section_runs(good),
-        section_failures(failed),
+        section_failures(failed + failed_summaries),
         section_profiles(args.profiles),
         section_analysis(args.analysis),
         kept_sync_section(args.out),
@@ -501,14 +616,17 @@ def write_report(args):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--results", required=True, help="JSON lines of `rung_bench run`")
+    parser.add_argument("--summary-results", help="JSON lines of `rung_bench summary`")
     parser.add_argument("--out", default="BENCHMARKS.md")
     parser.add_argument("--analysis", default=os.path.join(HERE, "analysis.md"),
                         help="hand-written ## Analysis section to keep")
     parser.add_argument("--workdir", default="/tmp", help="where the runs kept their databases")
-    parser.add_argument("--commit", help="the commit the runs measured (default: HEAD now)")
+    parser.add_argument("--commit", help="the commit the runs measured, unless FILE.meta.json "
+                        "says (default: HEAD now)")
     parser.add_argument("--profiles", help="directory of profile-*.txt (perf report output)")
     parser.add_argument("--command", action="append",
-                        help="a command that produced the results (repeatable)")
+                        help="a command that produced the results, unless FILE.meta.json says "
+                        "(repeatable)")
     write_report(parser.parse_args())
 
 

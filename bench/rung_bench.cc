@@ -1,7 +1,8 @@
 // rung_bench: measures rungd against the limits of the machine it runs on
 // (issue 6). `run` does one full run and prints every figure as one JSON
-// line; `load` is the serving client, which `run` starts as a separate
-// process. scripts/bench runs it at several sizes and writes BENCHMARKS.md.
+// line; `summary` does the same for GetAccountSummary of one large account
+// (issue 22); `load` is the serving client, which `run` starts as a separate
+// process. scripts/bench runs them at several sizes and writes BENCHMARKS.md.
 
 #include <signal.h>
 #include <sys/stat.h>
@@ -20,6 +21,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "account_aggregate.h"
+#include "account_summary_bench.h"
 #include "child_process.h"
 #include "dataset.h"
 #include "engine.h"
@@ -33,22 +36,25 @@
 #include "rung/v1/advisor_service.grpc.pb.h"
 #include "rungd_process.h"
 
-// run
-ABSL_FLAG(std::string, rungd, "", "run: the rungd binary to measure");
-ABSL_FLAG(std::string, engine, "sqlite",
-          "run: rungd's database, sqlite (files in --workdir) or postgres (a throwaway cluster "
-          "that the run starts and removes); each is held against its own limits");
+// run (and summary, where a flag says so)
+ABSL_FLAG(std::string, rungd, "", "run, summary: the rungd binary to measure");
+ABSL_FLAG(
+    std::string, engine, "sqlite",
+    "run, summary: rungd's database, sqlite (files in --workdir) or postgres (a throwaway cluster "
+    "that the run starts and removes); each is held against its own limits");
 ABSL_FLAG(std::string, workdir, "",
-          "run: an empty or missing directory for the databases and logs");
-ABSL_FLAG(int64_t, ad_sets, 0, "ad sets to generate (run), or to ask for (load)");
+          "run, summary: an empty or missing directory for the databases and logs");
+ABSL_FLAG(int64_t, ad_sets, 0,
+          "ad sets to generate (run; summary: all in one account), or to ask for (load)");
 ABSL_FLAG(int32_t, weeks, 12,
-          "run: consecutive weeks per ad set, ending at the last complete week");
-ABSL_FLAG(int32_t, batch, 1000, "run: records per IngestWeeks request (rungd accepts up to 5000)");
+          "run, summary: consecutive weeks per ad set, ending at the last complete week");
+ABSL_FLAG(int32_t, batch, 1000,
+          "run, summary: records per IngestWeeks request (rungd accepts up to 5000)");
 ABSL_FLAG(
     std::string, bare_synchronous, "FULL",
     "run: PRAGMA synchronous of the bare SQLite upsert (FULL is rungd's default; NORMAL or OFF "
     "show what the fsync per batch costs)");
-ABSL_FLAG(int32_t, ingest_inflight, 2, "run: IngestWeeks requests outstanding at once");
+ABSL_FLAG(int32_t, ingest_inflight, 2, "run, summary: IngestWeeks requests outstanding at once");
 ABSL_FLAG(double, serve_seconds, 5, "run: measured seconds of each serving load");
 ABSL_FLAG(int64_t, serve_requests, 0,
           "run: measured requests of each serving load (overrides --serve_seconds)");
@@ -58,9 +64,14 @@ ABSL_FLAG(int32_t, serve_rounds, 5,
 ABSL_FLAG(int32_t, http_page_size, 1000, "run: page_size of GET /v1/recommendations");
 ABSL_FLAG(int64_t, http_pages_max, 0, "run: stop the HTTP walk after this many pages (0: all)");
 ABSL_FLAG(std::string, perf_dir, "",
-          "run: record `perf` profiles of rungd during ingest, evaluate and serve into this "
-          "directory (the figures of such a run are perturbed)");
-ABSL_FLAG(std::string, perf, "/usr/bin/perf", "run: the perf binary, with --perf_dir");
+          "run, summary: record `perf` profiles of rungd during ingest, evaluate and serve "
+          "(summary: during its calls) into this directory (the figures of such a run are "
+          "perturbed)");
+ABSL_FLAG(std::string, perf, "/usr/bin/perf", "run, summary: the perf binary, with --perf_dir");
+// summary
+ABSL_FLAG(int32_t, summary_calls, 15,
+          "summary: timed calls of GetAccountSummary, and of its limit, after one warm-up "
+          "call of each");
 // load
 ABSL_FLAG(std::string, address, "", "load: rungd's gRPC address, HOST:PORT");
 ABSL_FLAG(std::string, method, "health", "load: recommendation or health");
@@ -132,6 +143,7 @@ struct RunConfig {
   int64_t http_pages_max = 0;
   std::string perf_dir;
   std::string perf;
+  int summary_calls = 15;
 };
 
 absl::StatusOr<RunConfig> RunConfigFromFlags() {
@@ -155,6 +167,7 @@ absl::StatusOr<RunConfig> RunConfigFromFlags() {
   config.http_pages_max = absl::GetFlag(FLAGS_http_pages_max);
   config.perf_dir = absl::GetFlag(FLAGS_perf_dir);
   config.perf = absl::GetFlag(FLAGS_perf);
+  config.summary_calls = absl::GetFlag(FLAGS_summary_calls);
   if (config.rungd.empty()) return absl::InvalidArgumentError("--rungd: required");
   if (config.serve_rounds < 1) {
     return absl::InvalidArgumentError(
@@ -173,11 +186,15 @@ absl::StatusOr<RunConfig> RunConfigFromFlags() {
   if (config.ingest_inflight < 1) {
     return absl::InvalidArgumentError("--ingest_inflight: must be at least 1");
   }
+  if (config.summary_calls < 1) {
+    return absl::InvalidArgumentError("--summary_calls: must be at least 1");
+  }
   return config;
 }
 
-// One full run: each phase in order adds its figures to the report. Owns
-// the rungd child, which every early return kills.
+// One full run, or the account summary's: each phase in order adds its
+// figures to the report. Owns the rungd child, which every early return
+// kills.
 class BenchRun {
  public:
   explicit BenchRun(RunConfig config) : config_(std::move(config)) {}
@@ -185,6 +202,11 @@ class BenchRun {
   absl::Status Run() {
     const absl::Time start = absl::Now();
     RETURN_IF_ERROR(Prepare());
+    report_["serve_inflight"] = config_.serve_inflight;
+    report_["serve_seconds"] = config_.serve_seconds;
+    report_["serve_requests"] = config_.serve_requests;
+    report_["serve_rounds"] = config_.serve_rounds;
+    report_["warmup_requests"] = config_.warmup_requests;
     RETURN_IF_ERROR(Profiled("ingest", [this] { return IngestPhase(); }));
     RETURN_IF_ERROR(AwaitQuietRungd("ingest_settle_s"));
     RETURN_IF_ERROR(RecordRss("ingest"));
@@ -201,6 +223,26 @@ class BenchRun {
     RETURN_IF_ERROR(HttpPhase());
     RETURN_IF_ERROR(RecordRss("http"));
     RETURN_IF_ERROR(MemoryAndStartupPhase());
+    report_["total_s"] = absl::ToDoubleSeconds(absl::Now() - start);
+    return absl::OkStatus();
+  }
+
+  // Every ad set in one account, evaluated at each of its weeks in turn, so
+  // that the summary's trend spans all of them; then GetAccountSummary
+  // against the bare aggregate.
+  absl::Status RunSummary() {
+    const absl::Time start = absl::Now();
+    report_["benchmark"] = "account_summary";
+    RETURN_IF_ERROR(Prepare());
+    report_["summary_calls"] = config_.summary_calls;
+    RETURN_IF_ERROR(IngestPhase());
+    RETURN_IF_ERROR(AwaitQuietRungd("ingest_settle_s"));
+    RETURN_IF_ERROR(engine_->Settle(Which::kRungd));
+    RETURN_IF_ERROR(EvaluateEveryWeekPhase());
+    RETURN_IF_ERROR(AwaitQuietRungd("evaluate_settle_s"));
+    RETURN_IF_ERROR(engine_->Settle(Which::kRungd));
+    RETURN_IF_ERROR(Profiled("summary", [this] { return SummaryPhase(); }));
+    RETURN_IF_ERROR(StopRungd());
     report_["total_s"] = absl::ToDoubleSeconds(absl::Now() - start);
     return absl::OkStatus();
   }
@@ -230,11 +272,6 @@ class BenchRun {
     report_["batch"] = config_.batch;
     report_["batches"] = BatchCount(spec, config_.batch);
     report_["ingest_inflight"] = config_.ingest_inflight;
-    report_["serve_inflight"] = config_.serve_inflight;
-    report_["serve_seconds"] = config_.serve_seconds;
-    report_["serve_requests"] = config_.serve_requests;
-    report_["serve_rounds"] = config_.serve_rounds;
-    report_["warmup_requests"] = config_.warmup_requests;
     report_["profiled"] = !config_.perf_dir.empty();
     ASSIGN_OR_RETURN(
         rungd_, RungdProcess::Start(config_.rungd, engine_->rungd_db(), WorkPath("rungd.log")));
@@ -306,24 +343,72 @@ class BenchRun {
     return absl::OkStatus();
   }
 
-  absl::Status EvaluatePhase() {
+  // A stored EvaluateAdSets of every ad set at `as_of_week` (empty: the
+  // default week), timed by the client into `seconds`.
+  absl::StatusOr<v1::EvaluateAdSetsResponse> Evaluate(const std::string& as_of_week,
+                                                      double* seconds) {
     auto stub = v1::AdvisorService::NewStub(channel_);
     grpc::ClientContext context;
     context.set_deadline(absl::ToChronoTime(absl::Now() + kEvaluateDeadline));
-    v1::EvaluateAdSetsRequest request;  // Stored, default as-of week, every ad set.
+    v1::EvaluateAdSetsRequest request;
+    request.set_as_of_week(as_of_week);
     v1::EvaluateAdSetsResponse response;
     const absl::Time start = absl::Now();
     RETURN_IF_ERROR(FromGrpc(stub->EvaluateAdSets(&context, request, &response), "EvaluateAdSets"));
-    report_["evaluate_s"] = absl::ToDoubleSeconds(absl::Now() - start);
+    *seconds = absl::ToDoubleSeconds(absl::Now() - start);
+    if (response.evaluated() != config_.spec.ad_sets) {
+      return absl::InternalError(absl::StrCat("EvaluateAdSets evaluated ", response.evaluated(),
+                                              " of ", config_.spec.ad_sets, " ad sets"));
+    }
+    return response;
+  }
+
+  absl::Status EvaluatePhase() {
+    double seconds = 0;
+    ASSIGN_OR_RETURN(const v1::EvaluateAdSetsResponse response, Evaluate("", &seconds));
+    report_["evaluate_s"] = seconds;
     report_["evaluated"] = response.evaluated();
     Json actions = Json::object();
     for (const v1::ActionCount& count : response.action_counts()) {
       actions[v1::Action_Name(count.action())] = count.count();
     }
     report_["evaluate_actions"] = actions;
-    if (response.evaluated() != config_.spec.ad_sets) {
-      return absl::InternalError(absl::StrCat("EvaluateAdSets evaluated ", response.evaluated(),
-                                              " of ", config_.spec.ad_sets, " ad sets"));
+    return absl::OkStatus();
+  }
+
+  // Oldest first, as the weeks would have come.
+  absl::Status EvaluateEveryWeekPhase() {
+    double total = 0;
+    for (int week = 0; week < config_.spec.weeks; ++week) {
+      double seconds = 0;
+      const Week as_of = config_.spec.last_week.Plus(week - (config_.spec.weeks - 1));
+      RETURN_IF_ERROR(Evaluate(as_of.ToString(), &seconds).status());
+      total += seconds;
+    }
+    report_["evaluated_weeks"] = config_.spec.weeks;
+    report_["evaluate_weeks_s"] = total;
+    return absl::OkStatus();
+  }
+
+  absl::Status SummaryPhase() {
+    const std::string account_id = AccountId(config_.spec, 0);
+    ASSIGN_OR_RETURN(std::unique_ptr<AccountAggregate> aggregate,
+                     engine_->OpenAccountAggregate(account_id));
+    ASSIGN_OR_RETURN(
+        const SummaryFigures figures,
+        MeasureAccountSummary(channel_, *aggregate, account_id, config_.summary_calls));
+    report_["summary_ms"] = figures.summary_ms;
+    report_["summary_aggregate_ms"] = figures.aggregate_ms;
+    report_["summary_ratio"] = Ratio(figures.summary_ms, figures.aggregate_ms);
+    report_["summary_aggregate_sql"] = kAccountAggregateSql;
+    report_["summary_trend_weeks"] = figures.trend_weeks;
+    report_["summary_changes"] = figures.changes;
+    report_["summary_response_bytes"] = figures.response_bytes;
+    report_["summary_aggregate_groups"] = figures.aggregate_groups;
+    report_["summary_aggregate_ad_set_weeks"] = figures.aggregate_ad_set_weeks;
+    report_["summary_same_figures"] = figures.same_figures;
+    if (!figures.same_figures) {
+      return absl::InternalError("GetAccountSummary's trend differs from the bare aggregate's");
     }
     return absl::OkStatus();
   }
@@ -466,9 +551,7 @@ class BenchRun {
   absl::Status MemoryAndStartupPhase() {
     ASSIGN_OR_RETURN(const int64_t peak, rungd_->PeakRssBytes());
     report_["peak_rss_mb"] = Megabytes(peak);
-    channel_.reset();
-    RETURN_IF_ERROR(rungd_->Stop());
-    rungd_.reset();
+    RETURN_IF_ERROR(StopRungd());
     ASSIGN_OR_RETURN(report_["db_bytes"], engine_->DatabaseBytes(Which::kRungd));
 
     const absl::Time start = absl::Now();
@@ -486,6 +569,13 @@ class BenchRun {
     return restarted->Stop();
   }
 
+  absl::Status StopRungd() {
+    channel_.reset();
+    RETURN_IF_ERROR(rungd_->Stop());
+    rungd_.reset();
+    return absl::OkStatus();
+  }
+
   const RunConfig config_;
   Json report_ = Json::object();
   // Before rungd_, which must stop before a PostgreSQL cluster goes away.
@@ -494,18 +584,22 @@ class BenchRun {
   std::shared_ptr<grpc::Channel> channel_;
 };
 
-int RunMain() {
+// `run` or `summary`, printed as one JSON line.
+int RunMain(const std::string& mode) {
   absl::StatusOr<RunConfig> config = RunConfigFromFlags();
   if (!config.ok()) {
-    std::fprintf(stderr, "rung_bench run: %s\n", std::string(config.status().message()).c_str());
+    std::fprintf(stderr, "rung_bench %s: %s\n", mode.c_str(),
+                 std::string(config.status().message()).c_str());
     return 2;
   }
+  const bool summary = mode == "summary";
+  if (summary) config->spec.ad_sets_per_account = config->spec.ad_sets;
   BenchRun run(*std::move(config));
-  const absl::Status status = run.Run();
+  const absl::Status status = summary ? run.RunSummary() : run.Run();
   if (!status.ok()) run.report()["error"] = status.ToString();
   std::printf("%s\n", run.report().dump().c_str());
   if (!status.ok()) {
-    std::fprintf(stderr, "rung_bench run: %s\n", status.ToString().c_str());
+    std::fprintf(stderr, "rung_bench %s: %s\n", mode.c_str(), status.ToString().c_str());
     return 1;
   }
   return 0;
@@ -576,14 +670,16 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "rung_bench run --rungd=PATH --ad_sets=N --workdir=DIR [...]: one full benchmark run, "
       "printed as one JSON line\n"
+      "rung_bench summary --rungd=PATH --ad_sets=N --workdir=DIR [...]: GetAccountSummary of "
+      "one account of N ad sets against the bare SQL aggregate, printed as one JSON line\n"
       "rung_bench load --address=HOST:PORT --method=recommendation|health [...]: one serving "
       "load, printed as one JSON line");
   const std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   // A child that dies must fail a write, not kill the benchmark.
   signal(SIGPIPE, SIG_IGN);
   const std::string mode = args.size() == 2 ? args[1] : "";
-  if (mode == "run") return rung::bench::RunMain();
+  if (mode == "run" || mode == "summary") return rung::bench::RunMain(mode);
   if (mode == "load") return rung::bench::LoadMain();
-  std::fprintf(stderr, "usage: rung_bench run|load --flags (see --help)\n");
+  std::fprintf(stderr, "usage: rung_bench run|summary|load --flags (see --help)\n");
   return 2;
 }

@@ -1,6 +1,8 @@
 """The benchmark harnesses at tiny size: they run, on SQLite and on a
 throwaway PostgreSQL cluster, their output parses and the report renders.
-Speed is never asserted; the machine is shared.
+Speed is never asserted; the machine is shared. The account summary's runs
+(`rung_bench summary`) start with the module and go on beside the other
+tests, since most of their time is spent waiting.
 
 Needs RUNGD, RUNG_BENCH, RUNGCTL and FAKE_GRAPH (the built binaries), as
 ctest sets them.
@@ -63,6 +65,26 @@ POSTGRES_TARGET_LINES = [
     "PostgreSQL: start-up on the full database ≤ 1 s",
 ]
 
+SUMMARY_AD_SETS = 30
+SUMMARY_WEEKS = 4
+
+# Every figure a summary run reports, each a number >= 0.
+SUMMARY_NUMERIC_KEYS = [
+    "ad_sets", "weeks", "rows", "accounts", "campaigns", "seed", "batch", "batches",
+    "ingest_inflight", "summary_calls", "ingest_s", "ingest_rows_per_s", "ingest_retries",
+    "ingest_settle_s", "evaluated_weeks", "evaluate_weeks_s", "evaluate_settle_s", "summary_ms",
+    "summary_aggregate_ms", "summary_ratio", "summary_trend_weeks", "summary_changes",
+    "summary_response_bytes", "summary_aggregate_groups", "summary_aggregate_ad_set_weeks",
+    "total_s",
+]
+
+SUMMARY_TARGET_LINES = {
+    "sqlite": f"GetAccountSummary ≤ 2× the bare SQL aggregate (one account, {SUMMARY_AD_SETS} "
+              f"ad sets × {SUMMARY_WEEKS} weeks)",
+    "postgres": "PostgreSQL: GetAccountSummary ≤ 2× the bare SQL aggregate over libpq "
+                f"(one account, {SUMMARY_AD_SETS} ad sets × {SUMMARY_WEEKS} weeks)",
+}
+
 ANALYSIS_MARKER = "Hand-written: the evaluation reads every week twice."
 SYNC_HEADING = "## rungctl sync against rungctl ingest"
 SYNC_MARKER = "Rendered by scripts/bench-sync, kept by scripts/bench."
@@ -74,6 +96,47 @@ def run_bench(workdir, *extra):
          "--batch=7", f"--serve_requests={REQUESTS}", "--warmup_requests=50",
          f"--workdir={workdir}", *extra],
         capture_output=True, text=True, timeout=240)
+
+
+class SummaryRun:
+    """`rung_bench summary` on one engine, started at once and awaited when
+    first asked for."""
+
+    def __init__(self, engine, workdir):
+        self.process = subprocess.Popen(
+            [RUNG_BENCH, "summary", f"--rungd={RUNGD}", f"--engine={engine}",
+             f"--ad_sets={SUMMARY_AD_SETS}", f"--weeks={SUMMARY_WEEKS}", "--batch=7",
+             "--summary_calls=3", f"--workdir={workdir}"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        self.done = None
+
+    def finished(self):
+        if self.done is None:
+            stdout, stderr = self.process.communicate(timeout=240)
+            self.done = subprocess.CompletedProcess(self.process.args, self.process.returncode,
+                                                    stdout, stderr)
+        return self.done
+
+
+SUMMARIES = {}
+
+
+def setUpModule():
+    global summary_dir
+    summary_dir = tempfile.TemporaryDirectory()
+    for engine in ["sqlite", "postgres"]:
+        SUMMARIES[engine] = SummaryRun(engine, os.path.join(summary_dir.name, engine))
+
+
+def tearDownModule():
+    for summary in SUMMARIES.values():
+        summary.finished()
+    summary_dir.cleanup()
+
+
+def one_json_line(stdout):
+    lines = stdout.splitlines()
+    return json.loads(lines[0]) if len(lines) == 1 else None
 
 
 class RunFigures:
@@ -113,8 +176,7 @@ class BenchRunChecks(RunFigures):
     def start(cls):
         cls.tmp = tempfile.TemporaryDirectory()
         cls.done = run_bench(os.path.join(cls.tmp.name, "work"), f"--engine={cls.ENGINE}")
-        lines = cls.done.stdout.splitlines()
-        cls.figures = json.loads(lines[0]) if len(lines) == 1 else None
+        cls.figures = one_json_line(cls.done.stdout)
         cls.results = os.path.join(cls.tmp.name, "results.jsonl")
         with open(cls.results, "w", encoding="utf-8") as out:
             out.write(cls.done.stdout)
@@ -204,6 +266,38 @@ class BenchSmokeTest(BenchRunChecks, unittest.TestCase):
         self.assertEqual(self.report.count(SYNC_HEADING), 1)
         self.assertNotIn("An older report.", self.report)
 
+    def test_report_renders_the_summary_beside_the_runs(self):
+        summaries = os.path.join(self.tmp.name, "summary.jsonl")
+        with open(summaries, "w", encoding="utf-8") as out:
+            out.write("".join(SUMMARIES[engine].finished().stdout
+                              for engine in ["sqlite", "postgres"]))
+        with open(os.path.join(self.tmp.name, "summary.meta.json"), "w",
+                  encoding="utf-8") as out:
+            json.dump({"command": "scripts/bench --benchmarks summary", "commit": "abc1234"}, out)
+        report = os.path.join(self.tmp.name, "WITH_SUMMARY.md")
+        done = subprocess.run(
+            ["/usr/bin/python3", os.path.join(HERE, "report.py"), "--results", self.results,
+             "--summary-results", summaries, "--out", report, "--workdir", self.tmp.name,
+             "--command", "scripts/bench --sizes 30", "--commit", "def5678"],
+            capture_output=True, text=True, timeout=60)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        with open(report, encoding="utf-8") as rendered:
+            text = rendered.read()
+        rows = text.splitlines()
+        for engine, line in SUMMARY_TARGET_LINES.items():
+            with self.subTest(engine=engine):
+                row = target_row(text, line)
+                self.assertIsNotNone(row, text)
+                self.assertRegex(row, r"\*\*(MET|NOT MET)\*\*")
+        self.assertEqual(rows.index(target_row(text, SUMMARY_TARGET_LINES["postgres"])),
+                         rows.index(target_row(text, SUMMARY_TARGET_LINES["sqlite"])) + 1)
+        self.assertIn("## GetAccountSummary of one account", text)
+        self.assertIn("GROUP BY r.as_of_week", text)
+        # Each file named with what made it: the summaries by their .meta.json.
+        self.assertIn("(commit def5678) and", text)
+        self.assertIn("(commit abc1234)", text)
+        self.assertIn("scripts/bench --sizes 30\nscripts/bench --benchmarks summary\n", text)
+
     def test_a_daemon_that_does_not_start_fails_the_run(self):
         with tempfile.TemporaryDirectory() as tmp:
             done = subprocess.run(
@@ -253,6 +347,40 @@ class PostgresBenchSmokeTest(BenchRunChecks, unittest.TestCase):
         # Each engine against its own limit: the SQLite row got its own ratio.
         self.assertIn("0.25×", target_row(text, TARGET_LINES[0]))
         self.assertIn(f"| {AD_SETS:,} PostgreSQL | 1 |", text)
+
+
+class SummaryChecks(RunFigures):
+    """What a `rung_bench summary` on ENGINE must give."""
+
+    NUMERIC = SUMMARY_NUMERIC_KEYS
+
+    @classmethod
+    def setUpClass(cls):
+        cls.done = SUMMARIES[cls.ENGINE].finished()
+        cls.figures = one_json_line(cls.done.stdout)
+
+    def test_one_account_evaluated_at_every_week(self):
+        f = self.figures
+        self.assertEqual(f["benchmark"], "account_summary")
+        self.assertEqual(f["engine"], self.ENGINE)
+        self.assertEqual(f["accounts"], 1)
+        self.assertEqual(f["evaluated_weeks"], SUMMARY_WEEKS)
+        self.assertEqual(f["summary_trend_weeks"], SUMMARY_WEEKS)
+
+    def test_the_summary_and_its_limit_count_the_same_rows(self):
+        f = self.figures
+        self.assertEqual(f["summary_aggregate_ad_set_weeks"], SUMMARY_AD_SETS * SUMMARY_WEEKS)
+        self.assertIs(f["summary_same_figures"], True)
+        self.assertGreater(f["summary_ms"], 0)
+        self.assertGreater(f["summary_aggregate_ms"], 0)
+
+
+class SummarySmokeTest(SummaryChecks, unittest.TestCase):
+    ENGINE = "sqlite"
+
+
+class PostgresSummarySmokeTest(SummaryChecks, unittest.TestCase):
+    ENGINE = "postgres"
 
 
 SYNC_AD_SETS = 20

@@ -96,6 +96,24 @@ TEST(LearningCapacityTest, RungsComeFirstSeenFirstAndOnlyWhenSomeAdSetCountedThe
               ElementsAre("AddToCart 4 5000000", "Purchase 2 10000000", "Lead 1 20000000"));
 }
 
+TEST(LearningCapacityTest, RowsInAnyOrderGiveOneAnswer) {
+  // The scan promises no order: rungs are listed, and summed, by ad set id.
+  // AddToCart 1 / (3 × 7) + 4 / (1 × 3) = 29 / 21, at 30 × 21 / 29 = 21.724138.
+  const AdviceRow a =
+      Advice("a", 10'000'000, 3, 7, {Counted("AddToCart", 1), Counted("Purchase", 2)});
+  const AdviceRow b = Advice("b", 20'000'000, 1, 3, {Counted("Lead", 1), Counted("AddToCart", 4)});
+  LearningCapacityFolder forward;
+  forward.Add(a);
+  forward.Add(b);
+  LearningCapacityFolder backward;
+  backward.Add(b);
+  backward.Add(a);
+
+  EXPECT_THAT(Lines(backward.Capacity()),
+              ElementsAre("AddToCart 1 21724138", "Purchase 0 315000000", "Lead 0 90000000"));
+  EXPECT_EQ(Lines(backward.Capacity()), Lines(forward.Capacity()));
+}
+
 TEST(LearningCapacityTest, ABudgetBeyondSixtyFourBitsIsLeftOut) {
   // One event in 52 weeks at T = 1,000,000 is 1 / 52,000,000 of an ad set.
   LearningCapacityFolder folder;

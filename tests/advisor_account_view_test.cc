@@ -112,6 +112,59 @@ TEST_F(AdvisorAccountViewTest, ListAccountsCountsWhatNeedsAPersonAtTheLatestWeek
   EXPECT_EQ(rest.next_page_token, "");
 }
 
+// The store's count of a page and the core's fold of an account's rows
+// must agree, since the metrics show one and the summary the other.
+TEST_F(AdvisorAccountViewTest, ListAccountsCountsActionsAndLearningAsTheSummaryDoes) {
+  ASSERT_OK_AND_ASSIGN(const AccountPage page, advisor_->ListAccounts(0, ""));
+
+  ASSERT_THAT(page.accounts, SizeIs(2));
+  EXPECT_THAT(page.accounts[0].actions,
+              UnorderedElementsAre(Pair(Action::kMoveDown, 2), Pair(Action::kContinueTest, 1),
+                                   Pair(Action::kAtTop, 1), Pair(Action::kStabilize, 1)));
+  EXPECT_THAT(
+      page.accounts[0].learning_statuses,
+      UnorderedElementsAre(Pair(LearningStatus::kStuck, 1), Pair(LearningStatus::kNearExit, 1),
+                           Pair(LearningStatus::kExited, 3)));
+  for (const AccountOverview& account : page.accounts) {
+    ASSERT_OK_AND_ASSIGN(const AccountSummary summary,
+                         advisor_->GetAccountSummary(account.account_id, ""));
+    EXPECT_EQ(account.actions, summary.figures.actions) << account.account_id;
+    EXPECT_EQ(account.learning_statuses, summary.figures.learning_statuses) << account.account_id;
+  }
+}
+
+TEST_F(AdvisorAccountViewTest, ForEachAccountWalksThePagesUpToTheMaximum) {
+  for (const char* account_id : {"act_3", "act_4"}) {
+    AccountRecord synced;
+    synced.account_id = account_id;
+    ASSERT_OK(advisor_->RecordAccountSync(synced).status());
+  }
+  AdvisorOptions one_a_page;
+  one_a_page.max_page_size = 1;
+  Advisor advisor(store_.get(), PolicyFile(), one_a_page, [this] { return now_; });
+  auto walk = [&advisor](int max_accounts) {
+    std::vector<std::string> ids;
+    const absl::Status walked = advisor.ForEachAccount(
+        [&ids](const AccountOverview& account) {
+          ids.push_back(account.account_id);
+          return absl::OkStatus();
+        },
+        max_accounts);
+    if (!walked.ok()) ids.push_back(walked.ToString());
+    return ids;
+  };
+
+  EXPECT_THAT(walk(3), ElementsAre("act_1", "act_2", "act_3"));
+  EXPECT_THAT(walk(100), ElementsAre("act_1", "act_2", "act_3", "act_4"));
+  EXPECT_THAT(walk(0), IsEmpty());
+  int visits = 0;
+  const absl::Status stopped = advisor.ForEachAccount([&visits](const AccountOverview&) {
+    return ++visits == 2 ? absl::CancelledError("enough") : absl::OkStatus();
+  });
+  EXPECT_TRUE(HasStatus(stopped, absl::StatusCode::kCancelled, "enough")) << stopped;
+  EXPECT_EQ(visits, 2);
+}
+
 TEST_F(AdvisorAccountViewTest, TheSummaryOfTheLatestWeekMatchesTheHandCount) {
   ASSERT_OK_AND_ASSIGN(const AccountSummary summary, advisor_->GetAccountSummary("act_1", ""));
 

@@ -169,6 +169,32 @@ TEST_F(AdvisorBacktestTest, LaterWeeksNeverChangeEarlierAdvice) {
   }
 }
 
+// Ingest and a stored evaluation run to the end while a backtest is in the
+// middle of its scan (here from inside it, so that nothing needs a thread),
+// and the backtest still answers from the weeks as they were when it began.
+TEST_F(AdvisorBacktestTest, ABacktestHoldsUpNeitherIngestNorEvaluation) {
+  BacktestRequest request = Request();
+  int visited = 0;
+  request.check_cancelled = [&]() -> absl::Status {
+    if (++visited != 1) return absl::OkStatus();
+    const SteadyWeeks late{"act_1", "a3", "AddToCart", {{"AddToCart", 85}}, 600, 5, 5};
+    RETURN_IF_ERROR(advisor_->IngestWeeks(late.Rows(), "").status());
+    EvaluationRequest evaluation;
+    evaluation.as_of_week = W(5).ToString();
+    return advisor_->EvaluateAdSets(evaluation).status();
+  };
+
+  ASSERT_OK_AND_ASSIGN(const BacktestResult result, advisor_->RunBacktest(request));
+
+  EXPECT_EQ(visited, 4);
+  ASSERT_OK(advisor_->GetRecommendation("a3", W(5).ToString()).status());
+  // a3 and its copy have no W5 in the backtest's snapshot, though a3 has
+  // one now.
+  EXPECT_EQ(result.totals.by_action[static_cast<int>(Action::kInsufficientData)].given, 2);
+  ASSERT_OK_AND_ASSIGN(const BacktestResult later, advisor_->RunBacktest(Request()));
+  EXPECT_EQ(later.totals.by_action[static_cast<int>(Action::kInsufficientData)].given, 1);
+}
+
 TEST_F(AdvisorBacktestTest, BadRequestsAreRefusedNamingTheField) {
   BacktestRequest request = Request();
   request.from_week.clear();

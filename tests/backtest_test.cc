@@ -43,6 +43,15 @@ std::vector<Row> StuckOnPurchaseThen(const std::string& after_event, int64_t pur
   return rows;
 }
 
+// `history` without the weeks after `w`: what was stored at w.
+AdSetHistory HistoryUpTo(const AdSetHistory& history, Week w) {
+  AdSetHistory up_to;
+  for (const AdSetWeek& record : history) {
+    if (record.week <= w) up_to.push_back(record);
+  }
+  return up_to;
+}
+
 struct Replay {
   AdSetHistory history;
   std::vector<ClimbTest> tests;

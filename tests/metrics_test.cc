@@ -1,10 +1,12 @@
 // /metrics end to end: gRPC and HTTP calls against a real daemon, then the
-// Prometheus text format parsed back and checked sample by sample.
+// Prometheus text format parsed back and checked sample by sample; and the
+// per-account gauges of a scrape over advice stored by hand.
 
 #include "api/metrics.h"
 
 #include <cmath>
 #include <cstdlib>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
@@ -20,6 +22,7 @@
 #include "grpcpp/impl/codegen/client_unary_call.h"
 #include "grpcpp/impl/codegen/rpc_method.h"
 #include "gtest/gtest.h"
+#include "storage_test_util.h"
 #include "support/daemon_fixture.h"
 
 namespace rung {
@@ -262,6 +265,7 @@ TEST_F(MetricsTest, CountsCallsByMethodAndCodeAndReflectsTheData) {
        1},
       {"rung_http_requests_total", {{"path_template", "unmatched"}, {"code", "404"}}, 1},
       {"rung_store_stats_up", {}, 1},
+      {"rung_accounts", {}, 1},
       {"rung_ad_sets", {}, 8},
       {"rung_ad_set_week_records", {}, 24},
   };
@@ -283,6 +287,13 @@ TEST_F(MetricsTest, CountsCallsByMethodAndCodeAndReflectsTheData) {
     counted += count.count();
   }
   EXPECT_EQ(counted, evaluation.evaluated());
+  // Every ad set is act_1's, so its gauges are the evaluation's counts.
+  std::map<std::string, double> act_1;
+  for (const Sample& sample : metrics.Named("rung_account_ad_sets")) {
+    EXPECT_EQ(sample.labels.at("account_id"), "act_1");
+    act_1[sample.labels.at("action")] = sample.value;
+  }
+  EXPECT_EQ(act_1, by_action);
   EXPECT_EQ(by_action["MOVE_DOWN"], 1);
   EXPECT_EQ(by_action["PROMOTE_DUPLICATE"], 0);
   EXPECT_GT(metrics.Value("rung_latest_evaluation_duration_seconds").value_or(-1), 0);
@@ -374,9 +385,148 @@ TEST_F(MetricsTest, BeforeAnyDataEveryActionReadsZeroAndTimesAreAbsent) {
   const std::vector<Sample> by_action = metrics.Named("rung_latest_evaluation_recommendations");
   EXPECT_EQ(by_action.size(), 11u);
   for (const Sample& sample : by_action) EXPECT_EQ(sample.value, 0) << sample.labels.at("action");
+  EXPECT_EQ(metrics.Value("rung_accounts"), 0);
+  EXPECT_TRUE(metrics.Named("rung_account_ad_sets").empty());
   EXPECT_TRUE(metrics.Named("rung_latest_evaluation_timestamp_seconds").empty());
   EXPECT_TRUE(metrics.Named("rung_latest_evaluation_duration_seconds").empty());
   EXPECT_TRUE(metrics.Named("rung_last_ingest_timestamp_seconds").empty());
+}
+
+// The names Grafana sees, spelled out here rather than read from the code
+// that makes them.
+const char* const kActions[] = {
+    "INSUFFICIENT_DATA",   "REVIEW_SETUP",  "STABILIZE",         "HOLD",         "MOVE_DOWN",
+    "DUPLICATE_AND_CLIMB", "CONTINUE_TEST", "PROMOTE_DUPLICATE", "KEEP_CURRENT", "AT_TOP",
+    "CONSOLIDATE",
+};
+const char* const kLearningStatuses[] = {"STUCK", "NEAR_EXIT", "EXITED", "WELL_OPTIMIZED"};
+
+// Every one of `names` at 0, but those of `counted`.
+std::map<std::string, double> EveryName(const std::vector<const char*>& names,
+                                        const std::map<std::string, double>& counted) {
+  std::map<std::string, double> values;
+  for (const char* name : names) values[name] = 0;
+  for (const auto& [name, count] : counted) values[name] = count;
+  return values;
+}
+
+std::map<std::string, double> Actions(const std::map<std::string, double>& counted) {
+  return EveryName({std::begin(kActions), std::end(kActions)}, counted);
+}
+
+std::map<std::string, double> LearningStatuses(const std::map<std::string, double>& counted) {
+  return EveryName({std::begin(kLearningStatuses), std::end(kLearningStatuses)}, counted);
+}
+
+Recommendation Advice(const std::string& account_id, const std::string& ad_set_id, Week week,
+                      Action action, std::optional<LearningStatus> learning_status) {
+  Recommendation r;
+  r.account_id = account_id;
+  r.ad_set_id = ad_set_id;
+  r.as_of_week = week;
+  r.action = action;
+  r.learning_status = learning_status;
+  return r;
+}
+
+// Advice stored by hand in a real SQLite file, scraped without a server:
+//   act_a, latest week W1: a1 HOLD STUCK, a2 HOLD EXITED, a3 MOVE_DOWN STUCK,
+//     a4 INSUFFICIENT_DATA without a record (so no learning status); its
+//     W0 advice (a1 AT_TOP WELL_OPTIMIZED) is older and does not count.
+//   act_b, latest week W0: b1 DUPLICATE_AND_CLIMB NEAR_EXIT.
+//   act_c: a sync, nothing stored.
+class AccountGaugesTest : public AdvisorTest {
+ protected:
+  void SetUp() override {
+    AdvisorTest::SetUp();
+    if (HasFatalFailure()) return;
+    IngestBatch batch;
+    for (const char* ad_set_id : {"a1", "a2", "a3", "a4"}) {
+      batch.records.push_back(Record(ad_set_id, W(0), 10, "act_a"));
+    }
+    batch.records.push_back(Record("b1", W(0), 10, "act_b"));
+    ASSERT_OK(store_->Ingest(batch).status());
+    AccountRecord synced;
+    synced.account_id = "act_c";
+    synced.last_sync_time = now_;
+    ASSERT_OK(store_->RecordAccountSync(synced));
+    EvaluationChunk first;
+    first.recommendations = {
+        Advice("act_a", "a1", W(0), Action::kAtTop, LearningStatus::kWellOptimized),
+        Advice("act_b", "b1", W(0), Action::kDuplicateAndClimb, LearningStatus::kNearExit)};
+    ASSERT_OK(SaveChunk(*store_, first));
+    EvaluationChunk latest;
+    latest.recommendations = {
+        Advice("act_a", "a1", W(1), Action::kHold, LearningStatus::kStuck),
+        Advice("act_a", "a2", W(1), Action::kHold, LearningStatus::kExited),
+        Advice("act_a", "a3", W(1), Action::kMoveDown, LearningStatus::kStuck),
+        Advice("act_a", "a4", W(1), Action::kInsufficientData, std::nullopt)};
+    ASSERT_OK(SaveChunk(*store_, latest));
+  }
+
+  Exposition Scrape(int max_accounts) {
+    return ParseExposition(Metrics(advisor_.get(), nullptr, max_accounts).Scrape());
+  }
+
+  // The samples of `name` for `account_id`, by the value of `label`.
+  static std::map<std::string, double> ByLabel(const Exposition& metrics, const std::string& name,
+                                               const std::string& account_id,
+                                               const std::string& label) {
+    std::map<std::string, double> values;
+    for (const Sample& sample : metrics.Named(name)) {
+      if (sample.labels.at("account_id") != account_id) continue;
+      EXPECT_EQ(sample.labels.size(), 2u) << name;
+      EXPECT_EQ(values.count(sample.labels.at(label)), 0u) << name << " " << account_id;
+      values[sample.labels.at(label)] = sample.value;
+    }
+    return values;
+  }
+
+  // The accounts that `name` has series for.
+  static std::set<std::string> AccountsOf(const Exposition& metrics, const std::string& name) {
+    std::set<std::string> accounts;
+    for (const Sample& sample : metrics.Named(name))
+      accounts.insert(sample.labels.at("account_id"));
+    return accounts;
+  }
+};
+
+TEST_F(AccountGaugesTest, EveryActionAndLearningStatusOfEachAccountZerosIncluded) {
+  const Exposition metrics = Scrape(Metrics::kMaxAccounts);
+
+  EXPECT_EQ(metrics.Value("rung_store_stats_up"), 1);
+  EXPECT_EQ(metrics.Value("rung_accounts"), 3);
+  for (const std::string name :
+       {"rung_accounts", "rung_account_ad_sets", "rung_account_ad_sets_by_learning_status"}) {
+    EXPECT_EQ(metrics.type.count(name) ? metrics.type.at(name) : "", "gauge") << name;
+    EXPECT_FALSE(metrics.help.count(name) ? metrics.help.at(name).empty() : true) << name;
+  }
+  const std::string by_action = "rung_account_ad_sets";
+  const std::string by_learning = "rung_account_ad_sets_by_learning_status";
+  EXPECT_EQ(ByLabel(metrics, by_action, "act_a", "action"),
+            Actions({{"HOLD", 2}, {"MOVE_DOWN", 1}, {"INSUFFICIENT_DATA", 1}}));
+  EXPECT_EQ(ByLabel(metrics, by_learning, "act_a", "learning_status"),
+            LearningStatuses({{"STUCK", 2}, {"EXITED", 1}}));
+  EXPECT_EQ(ByLabel(metrics, by_action, "act_b", "action"), Actions({{"DUPLICATE_AND_CLIMB", 1}}));
+  EXPECT_EQ(ByLabel(metrics, by_learning, "act_b", "learning_status"),
+            LearningStatuses({{"NEAR_EXIT", 1}}));
+  EXPECT_EQ(ByLabel(metrics, by_action, "act_c", "action"), Actions({}));
+  EXPECT_EQ(ByLabel(metrics, by_learning, "act_c", "learning_status"), LearningStatuses({}));
+  EXPECT_EQ(metrics.Named(by_action).size(), 3 * std::size(kActions));
+  EXPECT_EQ(metrics.Named(by_learning).size(), 3 * std::size(kLearningStatuses));
+}
+
+TEST_F(AccountGaugesTest, OnlyTheFirstAccountsByIdAreExportedAndAllAreCounted) {
+  const Exposition metrics = Scrape(2);
+
+  EXPECT_EQ(metrics.Value("rung_accounts"), 3);
+  ASSERT_EQ(metrics.help.count("rung_accounts"), 1u);
+  EXPECT_THAT(metrics.help.at("rung_accounts"), testing::HasSubstr("first 2 by id"));
+  const std::set<std::string> first_two = {"act_a", "act_b"};
+  EXPECT_EQ(AccountsOf(metrics, "rung_account_ad_sets"), first_two);
+  EXPECT_EQ(AccountsOf(metrics, "rung_account_ad_sets_by_learning_status"), first_two);
+  EXPECT_EQ(ByLabel(metrics, "rung_account_ad_sets", "act_b", "action"),
+            Actions({{"DUPLICATE_AND_CLIMB", 1}}));
 }
 
 }  // namespace

@@ -20,6 +20,7 @@
 #include "rung/v1/advisor_service.grpc.pb.h"
 #include "rung/week.h"
 #include "support/fake_graph.h"
+#include "support/graph_fixtures.h"
 #include "support/rungctl_process.h"
 #include "support/temp_dir.h"
 
@@ -48,18 +49,10 @@ constexpr char kClimber[] = "2001";
 constexpr char kZone[] = "Europe/Berlin";
 constexpr int kWeeks = 6;
 
-Week LastComplete() {
-  absl::TimeZone tz;
-  EXPECT_TRUE(absl::LoadTimeZone(kZone, &tz));
-  return Week::Containing(absl::ToCivilDay(absl::Now(), tz)).Previous();
-}
+Week LastComplete() { return test_support::LastCompleteWeekIn(kZone); }
 
 FakeAdSet AdSet(std::string id, std::string event, int64_t daily_budget) {
-  FakeAdSet ad_set;
-  ad_set.id = std::move(id);
-  ad_set.name = absl::StrCat("Shoes ", ad_set.id);
-  ad_set.campaign_id = "120";
-  ad_set.custom_event_type = std::move(event);
+  FakeAdSet ad_set = test_support::FakeAdSetOf(std::move(id), std::move(event));
   ad_set.daily_budget = daily_budget;
   return ad_set;
 }

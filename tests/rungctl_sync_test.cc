@@ -21,6 +21,7 @@
 #include "rung/v1/advisor_service.grpc.pb.h"
 #include "rung/week.h"
 #include "support/fake_graph.h"
+#include "support/graph_fixtures.h"
 #include "support/rungctl_process.h"
 #include "support/temp_dir.h"
 
@@ -29,6 +30,7 @@ namespace {
 
 using nlohmann::json;
 using test_support::ExpectUsageError;
+using test_support::LastCompleteWeekIn;
 using test_support::ParseJson;
 using test_support::Result;
 using test_support::RunOptions;
@@ -47,19 +49,8 @@ constexpr char kLosAngeles[] = "America/Los_Angeles";
 // Rows exist for this many complete weeks, and for the week in progress.
 constexpr int kWeeksOfRows = 14;
 
-// The last complete week in `zone` now.
-Week LastComplete(const char* zone) {
-  absl::TimeZone tz;
-  EXPECT_TRUE(absl::LoadTimeZone(zone, &tz)) << zone;
-  return Week::Containing(absl::ToCivilDay(absl::Now(), tz)).Previous();
-}
-
 FakeAdSet AdSet(std::string id, std::string event, std::string source = "") {
-  FakeAdSet ad_set;
-  ad_set.id = std::move(id);
-  ad_set.name = absl::StrCat("ad set ", ad_set.id);
-  ad_set.campaign_id = "120";
-  ad_set.custom_event_type = std::move(event);
+  FakeAdSet ad_set = test_support::FakeAdSetOf(std::move(id), std::move(event));
   ad_set.source_adset_id = std::move(source);
   return ad_set;
 }
@@ -83,7 +74,7 @@ FakeAccount AccountWithRows(std::string id, const char* zone, std::vector<FakeAd
   account.id = std::move(id);
   account.name = absl::StrCat("Shop ", account.id);
   account.timezone_name = zone;
-  const Week last = LastComplete(zone);
+  const Week last = LastCompleteWeekIn(zone);
   for (const FakeAdSet& ad_set : ad_sets) {
     for (int back = kWeeksOfRows - 1; back >= -1; --back) {
       account.rows.push_back(Row(ad_set.id, last.Plus(-back), 85, 12));
@@ -163,7 +154,7 @@ TEST_F(RungctlSyncTest, TwoAccountsStoreExactlyTheirCompleteWeeksOnce) {
   FakeAdSet learning = AdSet("1001001", "ADD_TO_CART");
   learning.learning_status = "FAIL";
   learning.conversions_threshold = 40;
-  const Week berlin_last = LastComplete(kBerlin);
+  const Week berlin_last = LastCompleteWeekIn(kBerlin);
   // An edit on Wednesday of the week before last, Berlin time.
   learning.last_sig_edit_ts = absl::ToUnixSeconds(absl::FromCivil(
       absl::CivilSecond(berlin_last.Previous().monday() + 2), absl::FixedTimeZone(3600)));
@@ -184,7 +175,7 @@ TEST_F(RungctlSyncTest, TwoAccountsStoreExactlyTheirCompleteWeeksOnce) {
   EXPECT_EQ(berlin["since"], berlin_last.Plus(-11).ToString());
   const json angeles = AccountReport(summary, "act_1002");
   EXPECT_EQ(angeles["inserted"], 12);
-  EXPECT_EQ(angeles["until"], LastComplete(kLosAngeles).ToString());
+  EXPECT_EQ(angeles["until"], LastCompleteWeekIn(kLosAngeles).ToString());
 
   const json weeks = History("1001001");
   ASSERT_EQ(weeks.size(), 12u);
@@ -220,7 +211,7 @@ TEST_F(RungctlSyncTest, TwoAccountsStoreExactlyTheirCompleteWeeksOnce) {
     ++ranges;
     const char* zone = absl::StrContains(request.path, "act_1001") ? kBerlin : kLosAngeles;
     EXPECT_EQ(json::parse(range->second)["until"].get<std::string>(),
-              absl::FormatCivilTime(LastComplete(zone).monday() + 6))
+              absl::FormatCivilTime(LastCompleteWeekIn(zone).monday() + 6))
         << request.path;
   }
   EXPECT_GE(ranges, 2);  // each page of each account
@@ -235,7 +226,7 @@ TEST_F(RungctlSyncTest, TwoAccountsStoreExactlyTheirCompleteWeeksOnce) {
 TEST_F(RungctlSyncTest, ARePullReplacesRestatedCountsAndAddsNothing) {
   graph_.AddAccount(AccountWithRows("1001", kBerlin, {AdSet("1001001", "ADD_TO_CART")}));
   ASSERT_EQ(Sync({"act_1001"}).exit_code, 0);
-  const Week last = LastComplete(kBerlin);
+  const Week last = LastCompleteWeekIn(kBerlin);
   // Meta restates the last week as late conversions arrive.
   graph_.EditAccount("1001", [&](FakeAccount& account) {
     for (FakeInsightsRow& row : account.rows) {
@@ -257,7 +248,7 @@ TEST_F(RungctlSyncTest, ACopyOneRungUpStartsOneClimbTestAndASecondSyncNoOther) {
   FakeAccount account = AccountWithRows(
       "1001", kBerlin,
       {AdSet("1001001", "ADD_TO_CART"), AdSet("1001009", "ADD_TO_CART", "1001001")});
-  const Week last = LastComplete(kBerlin);
+  const Week last = LastCompleteWeekIn(kBerlin);
   // The climbing copy spends from the week before last on.
   account.ad_sets.push_back(AdSet("1001002", "INITIATED_CHECKOUT", "1001001"));
   account.rows.push_back({"1001002", last.Plus(-2).ToString(), "", {}});
@@ -435,7 +426,7 @@ namespace rung {
 namespace {
 
 TEST_F(RungctlSyncTest, ANewEventDoesNotRewriteTheWeeksStoredBeforeTheChange) {
-  const Week last = LastComplete(kBerlin);
+  const Week last = LastCompleteWeekIn(kBerlin);
   FakeAdSet ad_set = AdSet("1001001", "ADD_TO_CART");
   graph_.AddAccount(AccountWithRows("1001", kBerlin, {ad_set}));
   // rungd already holds the ad set on ViewContent for the last 12 weeks.
@@ -465,7 +456,7 @@ TEST_F(RungctlSyncTest, ANewEventDoesNotRewriteTheWeeksStoredBeforeTheChange) {
 }
 
 TEST_F(RungctlSyncTest, ARowThatMetaRepeatsIsStoredOnceWithItsLaterValues) {
-  const Week last = LastComplete(kBerlin);
+  const Week last = LastCompleteWeekIn(kBerlin);
   FakeAccount account = AccountWithRows("1001", kBerlin, {AdSet("1001001", "ADD_TO_CART")});
   account.rows.push_back(Row("1001001", last, 70, 9));
   graph_.AddAccount(account);

@@ -1,6 +1,7 @@
 // The contract of the account view's reads (rung/account_view.h), for every
 // engine: each account's figures from its stored weeks, its latest stored
-// advice and its recorded sync, page by page in byte order of ids; the weeks
+// advice and its recorded sync, page by page in byte order of ids, and the
+// count of those accounts in GetStats; the weeks
 // an account has advice for; and its advice scanned week by week, ad set by
 // ad set, with the spend of each ad set's week.
 
@@ -24,9 +25,10 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAre;
 
-// `figures` in one line, to compare at a glance; the error alone when the
-// call failed.
+// `figures` in one line, to compare at a glance: the counts of actions,
+// then of learning statuses; the error alone when the call failed.
 std::vector<std::string> Lines(const absl::StatusOr<std::vector<StoredAccountFigures>>& figures) {
   if (!figures.ok()) return {figures.status().ToString()};
   std::vector<std::string> lines;
@@ -39,6 +41,9 @@ std::vector<std::string> Lines(const absl::StatusOr<std::vector<StoredAccountFig
                                                   : "-");
     for (const auto& [action, count] : account.actions_at_latest) {
       absl::StrAppend(&line, " ", AsAbsl(ActionName(action)), "=", count);
+    }
+    for (const auto& [status, count] : account.learning_statuses_at_latest) {
+      absl::StrAppend(&line, " ", AsAbsl(LearningStatusName(status)), "=", count);
     }
     lines.push_back(std::move(line));
   }
@@ -94,8 +99,9 @@ class AccountViewContract : public StoreContractTest<Engine> {
   //
   // act_1: as_a weeks 0-2 (spend at 1), as_b weeks 1 (spend 0) and 3
   //   (spend), as_c week 2; advice of weeks 1 (as_c's without a record), 2
-  //   (as_a only) and 3 (HOLD, MOVE_DOWN, HOLD).
-  // act_2: as_d week 0, as_e week 4; advice of weeks 1 and 4.
+  //   (as_a only) and 3 (HOLD STUCK, MOVE_DOWN STUCK, HOLD NEAR_EXIT).
+  // act_2: as_d week 0, as_e week 4; advice of weeks 1 and 4 (as_d's
+  //   without a record, so without a learning status).
   void StoreTwoAccounts() {
     Store& store = this->store();
     ASSERT_OK(Ingested(
@@ -112,8 +118,10 @@ class AccountViewContract : public StoreContractTest<Engine> {
                                                    LearningStatus::kExited),
                                       With(Full("as_d", W(1), "act_2"), Action::kAtTop)})));
     ASSERT_OK(SaveChunk(store, Chunk({With(Full("as_a", W(2)), Action::kHold)})));
-    ASSERT_OK(SaveChunk(store, Chunk({With(Full("as_c", W(3)), Action::kHold), Full("as_b", W(3)),
-                                      With(Full("as_a", W(3)), Action::kHold)})));
+    ASSERT_OK(SaveChunk(
+        store,
+        Chunk({WithLearning(With(Full("as_c", W(3)), Action::kHold), LearningStatus::kNearExit),
+               Full("as_b", W(3)), With(Full("as_a", W(3)), Action::kHold)})));
     ASSERT_OK(SaveChunk(store, Chunk({Bare("as_d", W(4), "act_2"), Full("as_e", W(4), "act_2")})));
   }
 
@@ -139,12 +147,13 @@ TYPED_TEST(AccountViewContract, FiguresSumUpEachAccountsWeeksAndLatestAdvice) {
 
   EXPECT_THAT(
       Lines(this->store().ListAccountFigures(Page("", 100))),
-      ElementsAre("ACT_Z ad_sets=0 stored=- evaluated=-", "act_0 ad_sets=0 stored=- evaluated=-",
-                  absl::StrCat("act_1 ad_sets=3 stored=", W(3).ToString(),
-                               " evaluated=", W(3).ToString(), " HOLD=2 MOVE_DOWN=1"),
-                  absl::StrCat("act_2 ad_sets=2 stored=", W(4).ToString(),
-                               " evaluated=", W(4).ToString(), " INSUFFICIENT_DATA=1 MOVE_DOWN=1"),
-                  "act_9 ad_sets=0 stored=- evaluated=-"));
+      ElementsAre(
+          "ACT_Z ad_sets=0 stored=- evaluated=-", "act_0 ad_sets=0 stored=- evaluated=-",
+          absl::StrCat("act_1 ad_sets=3 stored=", W(3).ToString(), " evaluated=", W(3).ToString(),
+                       " HOLD=2 MOVE_DOWN=1 STUCK=2 NEAR_EXIT=1"),
+          absl::StrCat("act_2 ad_sets=2 stored=", W(4).ToString(), " evaluated=", W(4).ToString(),
+                       " INSUFFICIENT_DATA=1 MOVE_DOWN=1 STUCK=1"),
+          "act_9 ad_sets=0 stored=- evaluated=-"));
 }
 
 TYPED_TEST(AccountViewContract, AnAccountWithWeeksButNoAdviceHasNoEvaluatedWeek) {
@@ -158,11 +167,13 @@ TYPED_TEST(AccountViewContract, AnAccountWithWeeksButNoAdviceHasNoEvaluatedWeek)
 TYPED_TEST(AccountViewContract, ANewerEvaluationOfTheLatestWeekIsWhatItCounts) {
   this->StoreTwoAccounts();
 
-  ASSERT_OK(SaveChunk(this->store(), Chunk({With(Full("as_b", W(3)), Action::kHold)})));
+  ASSERT_OK(SaveChunk(this->store(), Chunk({WithLearning(With(Full("as_b", W(3)), Action::kHold),
+                                                         LearningStatus::kWellOptimized)})));
 
   EXPECT_THAT(Lines(this->store().ListAccountFigures(Page("act_0", 1))),
               ElementsAre(absl::StrCat("act_1 ad_sets=3 stored=", W(3).ToString(),
-                                       " evaluated=", W(3).ToString(), " HOLD=3")));
+                                       " evaluated=", W(3).ToString(),
+                                       " HOLD=3 STUCK=1 NEAR_EXIT=1 WELL_OPTIMIZED=1")));
 }
 
 TYPED_TEST(AccountViewContract, FiguresComePageByPageAfterTheLastId) {
@@ -182,6 +193,22 @@ TYPED_TEST(AccountViewContract, FiguresComePageByPageAfterTheLastId) {
 
 TYPED_TEST(AccountViewContract, AnEmptyStoreHasNoFigures) {
   EXPECT_THAT(Lines(this->store().ListAccountFigures(Page("", 100))), IsEmpty());
+  ASSERT_OK_AND_ASSIGN(const StoreStats stats, this->store().GetStats());
+  EXPECT_EQ(stats.accounts, 0);
+}
+
+TYPED_TEST(AccountViewContract, StatsCountTheAccountsThatFiguresList) {
+  this->StoreTwoAccounts();
+  // Owners of ad sets that come before, between and after the others.
+  ASSERT_OK(Ingested(this->store(),
+                     Batch({Record("as_x", W(0), 1, "act_00"), Record("as_y", W(0), 1, "act_5"),
+                            Record("as_z", W(0), 1, "act_99")})));
+
+  ASSERT_OK_AND_ASSIGN(const StoreStats stats, this->store().GetStats());
+
+  // act_1 has ad sets and a sync, and counts once.
+  EXPECT_EQ(stats.accounts, 8);
+  EXPECT_EQ(Lines(this->store().ListAccountFigures(Page("", 100))).size(), 8u);
 }
 
 TYPED_TEST(AccountViewContract, RefusesALimitThatIsNotPositive) {
@@ -210,27 +237,27 @@ TYPED_TEST(AccountViewContract, EvaluatedWeeksAreTheAccountsOwnOldestFirst) {
 
 // --- ScanAccountAdvice ---------------------------------------------------------------
 
-TYPED_TEST(AccountViewContract, ScansTheAccountsAdviceByWeekThenAdSetWithSpend) {
+TYPED_TEST(AccountViewContract, ScansTheAccountsAdviceWithSpend) {
   this->StoreTwoAccounts();
   auto at = [](const char* ad_set_id, int week, const char* rest) {
     return absl::StrCat(ad_set_id, "@", W(week).ToString(), " ", rest);
   };
 
   EXPECT_THAT(this->Scan("act_1", W(0), W(9)),
-              ElementsAre(at("as_a", 1, "MOVE_DOWN STUCK Purchase 1500000"),
-                          at("as_b", 1, "HOLD EXITED Purchase 0"),
-                          // No record that week: no event, learning status or spend.
-                          at("as_c", 1, "INSUFFICIENT_DATA - - -"),
-                          // A record without spend.
-                          at("as_a", 2, "HOLD STUCK Purchase -"),
-                          // Advice for a week with no record.
-                          at("as_a", 3, "HOLD STUCK Purchase -"),
-                          at("as_b", 3, "MOVE_DOWN STUCK Purchase 2000000"),
-                          at("as_c", 3, "HOLD STUCK Purchase -")));
+              UnorderedElementsAre(at("as_a", 1, "MOVE_DOWN STUCK Purchase 1500000"),
+                                   at("as_b", 1, "HOLD EXITED Purchase 0"),
+                                   // No record that week: no event, learning status or spend.
+                                   at("as_c", 1, "INSUFFICIENT_DATA - - -"),
+                                   // A record without spend.
+                                   at("as_a", 2, "HOLD STUCK Purchase -"),
+                                   // Advice for a week with no record.
+                                   at("as_a", 3, "HOLD STUCK Purchase -"),
+                                   at("as_b", 3, "MOVE_DOWN STUCK Purchase 2000000"),
+                                   at("as_c", 3, "HOLD NEAR_EXIT Purchase -")));
   EXPECT_THAT(this->Scan("act_2", W(0), W(9)),
-              ElementsAre(at("as_d", 1, "AT_TOP STUCK Purchase -"),
-                          at("as_d", 4, "INSUFFICIENT_DATA - - -"),
-                          at("as_e", 4, "MOVE_DOWN STUCK Purchase -")));
+              UnorderedElementsAre(at("as_d", 1, "AT_TOP STUCK Purchase -"),
+                                   at("as_d", 4, "INSUFFICIENT_DATA - - -"),
+                                   at("as_e", 4, "MOVE_DOWN STUCK Purchase -")));
   EXPECT_THAT(this->Scan("act_0", W(0), W(9)), IsEmpty());
 }
 
@@ -259,8 +286,9 @@ TYPED_TEST(AccountViewContract, ScansOnlyTheWeeksFromFromToToBothIncluded) {
 
   EXPECT_THAT(keys(W(2), W(2)), ElementsAre(key("as_a", 2)));
   EXPECT_THAT(keys(W(2), W(3)),
-              ElementsAre(key("as_a", 2), key("as_a", 3), key("as_b", 3), key("as_c", 3)));
-  EXPECT_THAT(keys(W(0), W(1)), ElementsAre(key("as_a", 1), key("as_b", 1), key("as_c", 1)));
+              UnorderedElementsAre(key("as_a", 2), key("as_a", 3), key("as_b", 3), key("as_c", 3)));
+  EXPECT_THAT(keys(W(0), W(1)),
+              UnorderedElementsAre(key("as_a", 1), key("as_b", 1), key("as_c", 1)));
   EXPECT_THAT(keys(W(4), W(9)), IsEmpty());
   EXPECT_THAT(keys(W(3), W(1)), IsEmpty());
 }

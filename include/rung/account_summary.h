@@ -38,6 +38,11 @@ struct AccountOverview {
   std::optional<Week> latest_evaluated_week;
   // Ad sets whose advice at latest_evaluated_week asks for a person.
   int64_t needing_attention = 0;
+  // Ad sets of each action, and of each learning status, at
+  // latest_evaluated_week; advice for a week without a record has no
+  // learning status.
+  std::map<Action, int64_t> actions;
+  std::map<LearningStatus, int64_t> learning_statuses;
 };
 
 // One evaluated week of one account, summed up.
@@ -86,21 +91,28 @@ struct LearningCapacity {
   // nothing.
   int64_t weekly_spend_micros = 0;
   // The rungs that some ad set with spend counted, in the order the ad
-  // sets' budgets list them, first seen first (ladder order, for one
-  // ladder).
+  // sets' budgets list them, first seen first, the ad sets taken in id
+  // order (ladder order, for one ladder).
   std::vector<RungCapacity> rungs;
 };
 
-// Folds the advice rows of one week into its LearningCapacity.
+// Folds the advice rows of one week, in any order, into its
+// LearningCapacity.
 class LearningCapacityFolder {
  public:
   void Add(const AdviceRow& row);
   LearningCapacity Capacity() const;
 
  private:
-  int64_t weekly_spend_micros_ = 0;
-  // Every rung seen, first seen first, with its A so far.
-  std::vector<std::pair<std::string, long double>> ad_sets_;
+  // What one ad set with a spend week adds: its weekly spend, and per rung
+  // of its budget its term of A.
+  struct Share {
+    int64_t weekly_spend_micros = 0;
+    std::vector<std::pair<std::string, long double>> ad_sets;
+  };
+  // By ad set id, so that the rungs are listed and summed in one order
+  // whatever order the rows came in.
+  std::map<std::string, Share> shares_;
 };
 
 // An ad set whose action differs from the previous evaluated week's.
@@ -132,8 +144,8 @@ struct AccountSummary {
   LearningCapacity learning_capacity;
 };
 
-// Folds an account's advice rows, ordered by week then ad set, into the
-// figures of each week and the changes between `previous` and `current`.
+// Folds an account's advice rows, in any order, into the figures of each
+// week and the changes between `previous` and `current`.
 class AccountAdviceFolder {
  public:
   AccountAdviceFolder(std::optional<Week> previous, Week current)
@@ -142,7 +154,7 @@ class AccountAdviceFolder {
   void Add(const AdviceRow& row);
 
   // The weeks' figures, oldest first.
-  std::vector<WeekFigures> TakeTrend() { return std::move(trend_); }
+  std::vector<WeekFigures> TakeTrend();
   // Ad sets of the current week whose action is not the previous week's,
   // by ad set id.
   std::vector<AdviceChange> Changes() const;
@@ -152,7 +164,7 @@ class AccountAdviceFolder {
  private:
   std::optional<Week> previous_;
   Week current_;
-  std::vector<WeekFigures> trend_;
+  std::map<Week, WeekFigures> trend_;
   std::map<std::string, Action> previous_actions_;
   std::map<std::string, Action> current_actions_;
   LearningCapacityFolder capacity_;

@@ -26,6 +26,9 @@ struct StoredAccountFigures {
   std::optional<Week> latest_evaluated_week;
   // The count of each action at latest_evaluated_week.
   std::map<Action, int64_t> actions_at_latest;
+  // The count of each learning status at latest_evaluated_week; advice for
+  // a week without a record has none, so these may sum to fewer.
+  std::map<LearningStatus, int64_t> learning_statuses_at_latest;
 };
 
 // Which accounts ListAccountFigures answers: every account that has a stored

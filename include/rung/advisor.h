@@ -2,6 +2,7 @@
 #define RUNG_ADVISOR_H_
 
 #include <functional>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -325,6 +326,12 @@ class Advisor {
   // how many ad sets need a person at its latest evaluated week. AIP-158
   // paging as for ListAdSets.
   absl::StatusOr<AccountPage> ListAccounts(int page_size, std::string_view page_token);
+
+  // Hands `visit` the accounts of ListAccounts in id order, page after
+  // page, up to `max_accounts` of them. A visitor's error stops the walk
+  // and is answered.
+  absl::Status ForEachAccount(absl::FunctionRef<absl::Status(const AccountOverview&)> visit,
+                              int max_accounts = std::numeric_limits<int>::max());
 
   // One account at an evaluated week (empty: its latest): its figures, its
   // climb tests, what changed since the evaluated week before, and the

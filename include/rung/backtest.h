@@ -161,9 +161,6 @@ AdSetBacktest ReplayAdSet(const ReplayInput& input);
 // ones concluded or cancelled after w still running.
 std::vector<ClimbTest> TestsAsOf(const std::vector<ClimbTest>& tests, Week w);
 
-// `history` without the weeks after `w`.
-AdSetHistory HistoryUpTo(const AdSetHistory& history, Week w);
-
 }  // namespace rung
 
 #endif  // RUNG_BACKTEST_H_

@@ -46,6 +46,7 @@ enum class Flag {
 inline constexpr int kFlagCount = 10;
 
 enum class LearningStatus { kStuck, kNearExit, kExited, kWellOptimized };
+inline constexpr int kLearningStatusCount = 4;
 
 // Upper-case names, as in the API without the enum prefix: "MOVE_DOWN".
 std::string_view ActionName(Action action);

@@ -103,6 +103,8 @@ struct EngineCounter {
 
 // What the store holds, for metrics: cheap enough to read on every scrape.
 struct StoreStats {
+  // Those ListAccountFigures lists: with a stored week or a recorded sync.
+  int64_t accounts = 0;
   int64_t ad_sets = 0;
   // Stored ad set weeks (records).
   int64_t weeks = 0;
@@ -286,8 +288,8 @@ class AccountStore {
   virtual absl::StatusOr<std::vector<Week>> EvaluatedWeeks(std::string_view account_id) = 0;
 
   // Hands `visit` every stored recommendation of the account for the weeks
-  // from `from` to `to`, both included, ordered by week then ad set id. A
-  // visitor's error stops the scan and is answered.
+  // from `from` to `to`, both included, unordered: sorting them cost more
+  // than finding them. A visitor's error stops the scan and is answered.
   virtual absl::Status ScanAccountAdvice(
       std::string_view account_id, Week from, Week to,
       absl::FunctionRef<absl::Status(const AdviceRow&)> visit) = 0;

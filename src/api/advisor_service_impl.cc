@@ -32,6 +32,14 @@ absl::Status CallStillWanted(const grpc::CallbackServerContext& context) {
   return absl::CancelledError("the client cancelled the call; nothing was stored");
 }
 
+// The what-if policy a request proposes, if it does.
+template <typename Request>
+absl::Status ProposedPolicy(const Request& request, std::optional<StoredPolicy>* out) {
+  if (!request.has_policy()) return absl::OkStatus();
+  ASSIGN_OR_RETURN(*out, FromProto(request.policy()));
+  return absl::OkStatus();
+}
+
 absl::Status Ingest(const grpc::CallbackServerContext& context, Advisor* advisor,
                     const v1::IngestWeeksRequest& request, v1::IngestWeeksResponse* response) {
   // Only before: once the batch is committed, it is stored, wanted or not.
@@ -58,11 +66,7 @@ absl::Status Evaluate(const grpc::CallbackServerContext& context, Advisor* advis
   evaluation.account_id = request.account_id();
   evaluation.ad_set_ids.assign(request.ad_set_ids().begin(), request.ad_set_ids().end());
   evaluation.dry_run = request.dry_run();
-  if (request.has_policy()) {
-    absl::StatusOr<StoredPolicy> proposed = FromProto(request.policy());
-    if (!proposed.ok()) return proposed.status();
-    evaluation.policy = *std::move(proposed);
-  }
+  RETURN_IF_ERROR(ProposedPolicy(request, &evaluation.policy));
   absl::StatusOr<EvaluationResult> result = advisor->EvaluateAdSets(evaluation);
   if (!result.ok()) return result.status();
   response->set_evaluation_id(result->evaluation_id);
@@ -94,11 +98,7 @@ absl::Status Backtest(const grpc::CallbackServerContext& context, Advisor* advis
   backtest.ad_set_ids.assign(request.ad_set_ids().begin(), request.ad_set_ids().end());
   backtest.from_week = request.from_week();
   backtest.to_week = request.to_week();
-  if (request.has_policy()) {
-    absl::StatusOr<StoredPolicy> proposed = FromProto(request.policy());
-    if (!proposed.ok()) return proposed.status();
-    backtest.policy = *std::move(proposed);
-  }
+  RETURN_IF_ERROR(ProposedPolicy(request, &backtest.policy));
   absl::StatusOr<BacktestResult> result = advisor->RunBacktest(backtest);
   if (!result.ok()) return result.status();
   ToProto(*result, response);

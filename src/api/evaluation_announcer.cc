@@ -50,22 +50,21 @@ void EvaluationAnnouncer::AnnounceQueued() {
 
 absl::Status EvaluationAnnouncer::AnnounceOne(const Judged& judged) {
   std::vector<AccountSummary> summaries;
-  std::string page_token;
-  do {
-    ASSIGN_OR_RETURN(const AccountPage page, advisor_->ListAccounts(0, page_token));
-    for (const AccountOverview& account : page.accounts) {
-      if (!judged.account_id.empty() && account.account_id != judged.account_id) continue;
-      const auto own_week = judged.account_weeks.find(account.account_id);
-      absl::StatusOr<AccountSummary> summary = advisor_->GetAccountSummary(
-          account.account_id,
-          own_week == judged.account_weeks.end() ? judged.as_of_week : own_week->second);
-      // An account the evaluation did not judge has no advice of that week.
-      if (absl::IsNotFound(summary.status())) continue;
-      if (!summary.ok()) return summary.status();
-      summaries.push_back(*std::move(summary));
+  auto summarize = [&](const AccountOverview& account) -> absl::Status {
+    if (!judged.account_id.empty() && account.account_id != judged.account_id) {
+      return absl::OkStatus();
     }
-    page_token = page.next_page_token;
-  } while (!page_token.empty());
+    const auto own_week = judged.account_weeks.find(account.account_id);
+    absl::StatusOr<AccountSummary> summary = advisor_->GetAccountSummary(
+        account.account_id,
+        own_week == judged.account_weeks.end() ? judged.as_of_week : own_week->second);
+    // An account the evaluation did not judge has no advice of that week.
+    if (absl::IsNotFound(summary.status())) return absl::OkStatus();
+    if (!summary.ok()) return summary.status();
+    summaries.push_back(*std::move(summary));
+    return absl::OkStatus();
+  };
+  RETURN_IF_ERROR(advisor_->ForEachAccount(summarize));
   std::optional<std::string> message = notify::SlackMessage(summaries, dashboard_url_);
   if (message.has_value()) notifier_->Enqueue(*std::move(message));
   return absl::OkStatus();

@@ -4,6 +4,7 @@
 #include <iterator>
 #include <map>
 #include <optional>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "prometheus/metric_family.h"
 #include "prometheus/text_serializer.h"
 #include "rung/recommendation.h"
+#include "rung/status_macros.h"
 
 namespace rung {
 namespace {
@@ -214,6 +216,21 @@ MetricFamily CounterFamily(std::string name, std::string help, int64_t count) {
 
 double UnixSeconds(absl::Time time) { return absl::ToDoubleSeconds(time - absl::UnixEpoch()); }
 
+// One sample for each of the `value_count` values of `Enum`, with `labels`
+// and the value's name as `label`: its count, 0 when `counts` has none.
+template <typename Enum, typename Count>
+void AddEveryValue(int value_count, std::string_view (*name)(Enum),
+                   const std::map<Enum, Count>& counts, Labels labels, const std::string& label,
+                   std::vector<ClientMetric>& samples) {
+  for (int i = 0; i < value_count; ++i) {
+    const Enum value = static_cast<Enum>(i);
+    const auto found = counts.find(value);
+    labels[label] = std::string(name(value));
+    samples.push_back(
+        GaugeValue(found == counts.end() ? 0 : static_cast<double>(found->second), labels));
+  }
+}
+
 // The domain gauges. Series without a value yet (no evaluation, no ingest)
 // are left out rather than reported as 0, which would read as 1970.
 std::vector<MetricFamily> StoreFamilies(const StoreStats& stats) {
@@ -232,15 +249,10 @@ std::vector<MetricFamily> StoreFamilies(const StoreStats& stats) {
     families.push_back(CountersByResult(counter.name, counter.help, counter.by_result));
   }
   std::vector<ClientMetric> by_action;
-  for (int i = 0; i < kActionCount; ++i) {
-    const Action action = static_cast<Action>(i);
-    int count = 0;
-    if (stats.latest_evaluation) {
-      const auto found = stats.latest_evaluation->action_counts.find(action);
-      if (found != stats.latest_evaluation->action_counts.end()) count = found->second;
-    }
-    by_action.push_back(GaugeValue(count, {{"action", std::string(ActionName(action))}}));
-  }
+  AddEveryValue(
+      kActionCount, &ActionName,
+      stats.latest_evaluation ? stats.latest_evaluation->action_counts : std::map<Action, int>{},
+      {}, "action", by_action);
   families.push_back(GaugeFamily(
       "rung_latest_evaluation_recommendations",
       "Recommendations of each action in the latest stored evaluation (0 before the first).",
@@ -262,6 +274,52 @@ std::vector<MetricFamily> StoreFamilies(const StoreStats& stats) {
         {GaugeValue(UnixSeconds(*stats.last_ingest_time))}));
   }
   return families;
+}
+
+// What the domain gauges show, read from the store at one scrape.
+struct DomainFigures {
+  StoreStats stats;
+  // The first `max_accounts` by id.
+  std::vector<AccountOverview> accounts;
+};
+
+absl::StatusOr<DomainFigures> ReadDomainFigures(Advisor& advisor, int max_accounts) {
+  DomainFigures figures;
+  ASSIGN_OR_RETURN(figures.stats, advisor.GetStats());
+  auto keep = [&figures](const AccountOverview& account) {
+    figures.accounts.push_back(account);
+    return absl::OkStatus();
+  };
+  RETURN_IF_ERROR(advisor.ForEachAccount(keep, max_accounts));
+  return figures;
+}
+
+// The gauges of each account, from the first `max_accounts` by id.
+std::vector<MetricFamily> AccountFamilies(int64_t account_count,
+                                          const std::vector<AccountOverview>& accounts,
+                                          int max_accounts) {
+  std::vector<ClientMetric> by_action;
+  std::vector<ClientMetric> by_learning_status;
+  for (const AccountOverview& account : accounts) {
+    const Labels labels = {{"account_id", account.account_id}};
+    AddEveryValue(kActionCount, &ActionName, account.actions, labels, "action", by_action);
+    AddEveryValue(kLearningStatusCount, &LearningStatusName, account.learning_statuses, labels,
+                  "learning_status", by_learning_status);
+  }
+  return {
+      GaugeFamily("rung_accounts",
+                  absl::StrCat("Accounts with a stored week or a recorded sync. Only the first ",
+                               max_accounts, " by id have rung_account_* series."),
+                  {GaugeValue(static_cast<double>(account_count))}),
+      GaugeFamily("rung_account_ad_sets",
+                  "Ad sets of each action in the account's latest evaluated week (0 before its "
+                  "first).",
+                  std::move(by_action)),
+      GaugeFamily("rung_account_ad_sets_by_learning_status",
+                  "Ad sets of each learning status in the account's latest evaluated week; "
+                  "those without a record that week have none.",
+                  std::move(by_learning_status)),
+  };
 }
 
 std::vector<MetricFamily> AnswerCacheFamilies(const AnswerCache::Stats& stats) {
@@ -307,9 +365,10 @@ GrpcMethodName SplitFullMethodName(absl::string_view full_method) {
   return {std::string(full_method.substr(0, slash)), std::string(full_method.substr(slash + 1))};
 }
 
-Metrics::Metrics(Advisor* advisor, const AnswerCache* answers)
+Metrics::Metrics(Advisor* advisor, const AnswerCache* answers, int max_accounts)
     : advisor_(advisor),
       answers_(answers),
+      max_accounts_(max_accounts),
       registry_(std::make_shared<prometheus::Registry>()),
       grpc_(std::make_unique<GrpcServerMetrics>(*registry_)),
       http_requests_(prometheus::BuildCounter()
@@ -353,15 +412,19 @@ void Metrics::CountHttpRequest(absl::string_view path_template, int status) {
 
 std::string Metrics::Scrape() const {
   std::vector<MetricFamily> families = registry_->Collect();
-  const absl::StatusOr<StoreStats> stats = advisor_->GetStats();
+  const absl::StatusOr<DomainFigures> domain = ReadDomainFigures(*advisor_, max_accounts_);
   // The call metrics matter most when the database does not answer, so a
   // failed read drops only the domain gauges, and says so.
   families.push_back(GaugeFamily("rung_store_stats_up",
                                  "1 when the domain gauges could be read from the database at "
                                  "this scrape, 0 when they are missing because it failed.",
-                                 {GaugeValue(stats.ok() ? 1 : 0)}));
-  if (stats.ok()) {
-    for (MetricFamily& family : StoreFamilies(*stats)) families.push_back(std::move(family));
+                                 {GaugeValue(domain.ok() ? 1 : 0)}));
+  if (domain.ok()) {
+    for (MetricFamily& family : StoreFamilies(domain->stats)) families.push_back(std::move(family));
+    for (MetricFamily& family :
+         AccountFamilies(domain->stats.accounts, domain->accounts, max_accounts_)) {
+      families.push_back(std::move(family));
+    }
   }
   if (answers_ != nullptr) {
     for (MetricFamily& family : AnswerCacheFamilies(answers_->stats())) {

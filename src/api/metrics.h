@@ -37,16 +37,26 @@ class WebhookNotifier;
 //     recorded by a server interceptor;
 //   - rung_http_requests_total by route template (never a raw path);
 //   - domain gauges (ad sets, weeks, the latest evaluation, ...) read from
-//     the Advisor at each scrape, so they are never stale;
+//     the Advisor at each scrape, so they are never stale and every replica
+//     agrees;
+//   - per-account gauges for a Grafana board, read the same way: the ad sets
+//     of each action and of each learning status at each account's latest
+//     evaluated week, every value present (zeros included) so that series
+//     do not come and go with the advice;
 //   - rung_webhook_*, the notifier's counts, when notifications are on.
-// No label ever holds an ad set id or any other name a client chose: that
-// would be a series per ad set, or per made-up method. Thread-safe once the
-// methods are declared.
+// No label holds an ad set id or any other name a client chose, which would
+// be a series per ad set or per made-up method, with one bounded exception:
+// account_id, for the first `max_accounts` accounts by id only.
+// rung_accounts counts them all, so that a board sees when some are left
+// out. Thread-safe once the methods are declared.
 class Metrics {
  public:
+  // How many accounts the per-account gauges cover by default.
+  static constexpr int kMaxAccounts = 500;
+
   // `advisor` and `answers` (null when answers are not kept) must outlive
   // this object.
-  Metrics(Advisor* advisor, const AnswerCache* answers);
+  Metrics(Advisor* advisor, const AnswerCache* answers, int max_accounts = kMaxAccounts);
   ~Metrics();
 
   // Declares the gRPC methods the server serves, before it starts. Only these
@@ -81,6 +91,7 @@ class Metrics {
  private:
   Advisor* advisor_;
   const AnswerCache* answers_;
+  const int max_accounts_;
   const notify::WebhookNotifier* webhook_ = nullptr;
   std::shared_ptr<prometheus::Registry> registry_;
   std::unique_ptr<GrpcServerMetrics> grpc_;

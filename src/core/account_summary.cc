@@ -42,11 +42,8 @@ constexpr long double kWholeSlack = 1e-9L;
 }  // namespace
 
 void AccountAdviceFolder::Add(const AdviceRow& row) {
-  if (trend_.empty() || trend_.back().week != row.week) {
-    trend_.emplace_back();
-    trend_.back().week = row.week;
-  }
-  WeekFigures& figures = trend_.back();
+  WeekFigures& figures = trend_[row.week];
+  figures.week = row.week;
   ++figures.ad_sets;
   ++figures.actions[row.action];
   if (row.learning_status.has_value()) ++figures.learning_statuses[*row.learning_status];
@@ -65,32 +62,52 @@ void AccountAdviceFolder::Add(const AdviceRow& row) {
 void LearningCapacityFolder::Add(const AdviceRow& row) {
   const LearningBudget& budget = row.learning_budget;
   if (!budget.weekly_spend_micros.has_value()) return;
-  weekly_spend_micros_ += *budget.weekly_spend_micros;
+  Share& share = shares_[row.ad_set_id];
+  share.weekly_spend_micros = *budget.weekly_spend_micros;
+  // Spend of 0 buys nothing: events it counted cost no budget.
+  const bool buys = *budget.weekly_spend_micros > 0 && row.learning_threshold > 0;
   for (const RungBudget& rung : budget.rungs) {
-    auto seen = std::find_if(ad_sets_.begin(), ad_sets_.end(),
-                             [&](const auto& entry) { return entry.first == rung.event; });
-    if (seen == ad_sets_.end()) seen = ad_sets_.insert(ad_sets_.end(), {rung.event, 0});
-    // Spend of 0 buys nothing: events it counted cost no budget.
-    if (*budget.weekly_spend_micros == 0 || row.learning_threshold <= 0) continue;
-    seen->second += static_cast<long double>(rung.event_count) /
-                    (static_cast<long double>(budget.spend_weeks) * row.learning_threshold);
+    share.ad_sets.emplace_back(
+        rung.event,
+        buys ? static_cast<long double>(rung.event_count) /
+                   (static_cast<long double>(budget.spend_weeks) * row.learning_threshold)
+             : 0);
   }
 }
 
 LearningCapacity LearningCapacityFolder::Capacity() const {
+  int64_t weekly_spend_micros = 0;
+  std::vector<std::pair<std::string, long double>> ad_sets;  // first seen first
+  for (const auto& [ad_set_id, share] : shares_) {
+    weekly_spend_micros += share.weekly_spend_micros;
+    for (const auto& [event, part] : share.ad_sets) {
+      auto seen = std::find_if(ad_sets.begin(), ad_sets.end(),
+                               [&](const auto& entry) { return entry.first == event; });
+      if (seen == ad_sets.end()) seen = ad_sets.insert(ad_sets.end(), {event, 0});
+      seen->second += part;
+    }
+  }
   LearningCapacity capacity;
-  capacity.weekly_spend_micros = weekly_spend_micros_;
-  for (const auto& [event, ad_sets] : ad_sets_) {
-    if (ad_sets <= 0) continue;
+  capacity.weekly_spend_micros = weekly_spend_micros;
+  for (const auto& [event, sum] : ad_sets) {
+    if (sum <= 0) continue;
     RungCapacity& rung = capacity.rungs.emplace_back();
     rung.event = event;
-    rung.ad_sets_at_threshold = static_cast<int64_t>(std::floor(ad_sets + kWholeSlack));
-    const long double budget = std::round(static_cast<long double>(weekly_spend_micros_) / ad_sets);
+    rung.ad_sets_at_threshold = static_cast<int64_t>(std::floor(sum + kWholeSlack));
+    const long double budget = std::round(static_cast<long double>(weekly_spend_micros) / sum);
     if (budget <= static_cast<long double>(std::numeric_limits<int64_t>::max())) {
       rung.blended_weekly_budget_micros = static_cast<int64_t>(budget);
     }
   }
   return capacity;
+}
+
+std::vector<WeekFigures> AccountAdviceFolder::TakeTrend() {
+  std::vector<WeekFigures> trend;
+  trend.reserve(trend_.size());
+  for (auto& [week, figures] : trend_) trend.push_back(std::move(figures));
+  trend_.clear();
+  return trend;
 }
 
 std::vector<AdviceChange> AccountAdviceFolder::Changes() const {

@@ -26,6 +26,8 @@ AccountOverview Overview(const StoredAccountFigures& figures, const AccountRecor
   overview.ad_sets = figures.ad_sets;
   overview.last_week_stored = figures.last_week_stored;
   overview.latest_evaluated_week = figures.latest_evaluated_week;
+  overview.actions = figures.actions_at_latest;
+  overview.learning_statuses = figures.learning_statuses_at_latest;
   for (const auto& [action, count] : figures.actions_at_latest) {
     if (AsksForAPerson(action)) overview.needing_attention += count;
   }
@@ -79,6 +81,19 @@ absl::StatusOr<AccountPage> Advisor::ListAccounts(int page_size, std::string_vie
       TrimPage(page.accounts, limit, kAccountsFilter,
                [](const AccountOverview& account) { return account.account_id; });
   return page;
+}
+
+absl::Status Advisor::ForEachAccount(absl::FunctionRef<absl::Status(const AccountOverview&)> visit,
+                                     int max_accounts) {
+  std::string page_token;
+  for (int visited = 0; visited < max_accounts;) {
+    ASSIGN_OR_RETURN(const AccountPage page, ListAccounts(max_accounts - visited, page_token));
+    for (const AccountOverview& account : page.accounts) RETURN_IF_ERROR(visit(account));
+    if (page.next_page_token.empty()) break;
+    visited += static_cast<int>(page.accounts.size());
+    page_token = page.next_page_token;
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<AccountSummary> Advisor::GetAccountSummary(std::string_view account_id,

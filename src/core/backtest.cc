@@ -142,19 +142,19 @@ BacktestOutcome OutcomeOf(const ReplayInput& input, const Recommendation& advice
   return outcome;
 }
 
+// Decide reads no week after its as-of week (its contract, for the test's
+// sides too), so histories go in whole rather than copied up to w each week.
 Recommendation AdviceAt(const ReplayInput& input, Week w) {
-  const AdSetHistory history = HistoryUpTo(*input.history, w);
+  const AdSetHistory& history = *input.history;
   const std::vector<ClimbTest> tests = TestsAsOf(*input.tests, w);
-  const std::string& ad_set_id = input.history->front().ad_set_id;
+  const std::string& ad_set_id = history.front().ad_set_id;
   std::optional<ClimbTestContext> context;
   if (const ClimbTest* governing = GoverningTest(tests, ad_set_id, w)) {
     const bool is_original = governing->original_ad_set_id == ad_set_id;
-    AdSetHistory partner =
-        HistoryUpTo(PartnerHistory(input, is_original ? governing->duplicate_ad_set_id
-                                                      : governing->original_ad_set_id),
-                    w);
-    context = is_original ? ClimbTestContext{*governing, history, std::move(partner)}
-                          : ClimbTestContext{*governing, std::move(partner), history};
+    const AdSetHistory& partner = PartnerHistory(
+        input, is_original ? governing->duplicate_ad_set_id : governing->original_ad_set_id);
+    context = is_original ? ClimbTestContext{*governing, history, partner}
+                          : ClimbTestContext{*governing, partner, history};
   }
   DecisionInput decision_input;
   decision_input.history = &history;
@@ -234,12 +234,6 @@ std::vector<ClimbTest> TestsAsOf(const std::vector<ClimbTest>& tests, Week w) {
     as_of.push_back(std::move(seen));
   }
   return as_of;
-}
-
-AdSetHistory HistoryUpTo(const AdSetHistory& history, Week w) {
-  const auto end = std::find_if(history.begin(), history.end(),
-                                [&](const AdSetWeek& record) { return record.week > w; });
-  return AdSetHistory(history.begin(), end);
 }
 
 AdSetBacktest ReplayAdSet(const ReplayInput& input) {

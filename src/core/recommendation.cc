@@ -33,12 +33,13 @@ constexpr std::array<std::pair<Flag, std::string_view>, kFlagCount> kFlagNames =
     {Flag::kThresholdOverridden, "THRESHOLD_OVERRIDDEN"},
 }};
 
-constexpr std::array<std::pair<LearningStatus, std::string_view>, 4> kLearningStatusNames = {{
-    {LearningStatus::kStuck, "STUCK"},
-    {LearningStatus::kNearExit, "NEAR_EXIT"},
-    {LearningStatus::kExited, "EXITED"},
-    {LearningStatus::kWellOptimized, "WELL_OPTIMIZED"},
-}};
+constexpr std::array<std::pair<LearningStatus, std::string_view>, kLearningStatusCount>
+    kLearningStatusNames = {{
+        {LearningStatus::kStuck, "STUCK"},
+        {LearningStatus::kNearExit, "NEAR_EXIT"},
+        {LearningStatus::kExited, "EXITED"},
+        {LearningStatus::kWellOptimized, "WELL_OPTIMIZED"},
+    }};
 
 template <typename Enum, size_t N>
 std::string_view NameIn(const std::array<std::pair<Enum, std::string_view>, N>& names, Enum value) {

@@ -252,11 +252,16 @@ absl::Status AddAccountFiguresRow(const RowView& row, std::vector<StoredAccountF
   }
   if (row.IsNull(4)) return absl::OkStatus();
   StoredAccountFigures& account = figures->back();
+  const std::string where =
+      absl::StrCat("the latest recommendations of account ", Quote(account.account_id, '\''));
   ASSIGN_OR_RETURN(const Action action,
-                   CheckStored(ActionFromText(row.ColumnView(4)), "action",
-                               absl::StrCat("the latest recommendations of account ",
-                                            Quote(account.account_id, '\''))));
-  account.actions_at_latest[action] = row.ColumnInt(5);
+                   CheckStored(ActionFromText(row.ColumnView(4)), "action", where));
+  ASSIGN_OR_RETURN(
+      const std::optional<LearningStatus> learning_status,
+      CheckStored(LearningStatusFromText(row.ColumnView(5)), "learning_status", where));
+  const int64_t count = row.ColumnInt(6);
+  account.actions_at_latest[action] += count;
+  if (learning_status.has_value()) account.learning_statuses_at_latest[*learning_status] += count;
   return absl::OkStatus();
 }
 

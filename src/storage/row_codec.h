@@ -97,10 +97,12 @@ absl::Status ReadAdviceInto(const RowView& row, WeekParser& weeks, AdviceRow* ad
 absl::StatusOr<Week> ReadEvaluatedWeek(const RowView& row, absl::string_view account_id);
 
 // From a row of account_id, ad_sets, last_week_stored,
-// latest_evaluated_week, action, count: one row for each action at the
-// account's latest evaluated week (or one with a NULL action when it has
-// none), an account's rows one after another. The account's first row
-// appends its figures to `figures`; each row adds its action's count.
+// latest_evaluated_week, action, learning_status, count: one row for each
+// action and learning status (NULL for none) at the account's latest
+// evaluated week, or one with a NULL action when it has none; an account's
+// rows one after another. The account's first row appends its figures to
+// `figures`; each row adds its count to its action's and its learning
+// status's.
 absl::Status AddAccountFiguresRow(const RowView& row, std::vector<StoredAccountFigures>* figures);
 
 // From a row of climb_test_id, account_id, original_ad_set_id,

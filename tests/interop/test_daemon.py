@@ -117,7 +117,8 @@ class DaemonTest(unittest.TestCase):
         families = re.findall(r"(?m)^# TYPE (\S+) ", metrics)
         for name in ("grpc_server_handling_seconds", "rung_latest_evaluation_duration_seconds",
                      "rung_latest_evaluation_timestamp_seconds", "rung_last_ingest_timestamp_seconds",
-                     "rung_wal_checkpoints_total", "rung_answer_cache_lookups_total", "rung_answer_cache_bytes"):
+                     "rung_wal_checkpoints_total", "rung_answer_cache_lookups_total", "rung_answer_cache_bytes",
+                     "rung_accounts", "rung_account_ad_sets", "rung_account_ad_sets_by_learning_status"):
             self.assertIn(name, families)
         for name in families:
             self.assertRegex(metrics, rf"(?m)^{name}(_bucket|_sum|_count)?[{{ ]", f"{name} has no sample")

@@ -20,6 +20,7 @@ import health_pb2_grpc
 import reflection_pb2
 import reflection_pb2_grpc
 from rung.v1 import ad_set_pb2
+from rung.v1 import backtest_pb2
 from rung.v1 import advisor_service_pb2 as api
 from rung.v1 import advisor_service_pb2_grpc as api_grpc
 from rung.v1 import climb_test_pb2
@@ -233,6 +234,44 @@ class RulesEngineInteropCases(DaemonOnADatabase):
         # A dry run stores nothing.
         self.assertStatus(grpc.StatusCode.NOT_FOUND, self.stub.GetRecommendation,
                           api.GetRecommendationRequest(ad_set_id="sc1_dry"))
+
+    def test_backtest_replays_a_followed_move_down_and_a_proposed_policy(self):
+        account = "act_py_backtest"
+        self.ingest_scenario("bt_moved", "Purchase", SCENARIO_1_COUNTS, account)
+        self.ingest([scenario_week("bt_moved", w, "AddToCart", SCENARIO_1_COUNTS, account)
+                     for w in ("2026-09-28", "2026-10-05", "2026-10-12")])
+        request = backtest_pb2.RunBacktestRequest(
+            account_id=account, ad_set_ids=["bt_moved"], from_week=SEPTEMBER_WEEKS[-1],
+            to_week=SEPTEMBER_WEEKS[-1])
+        answer = self.stub.RunBacktest(request, timeout=DEADLINE)
+        self.assertEqual((answer.from_week, answer.to_week), (SEPTEMBER_WEEKS[-1],) * 2)
+        self.assertEqual((answer.totals.ad_sets, answer.totals.advice), (1, 1))
+        [story] = answer.ad_sets
+        [replayed] = story.weeks
+        self.assertEqual(rec.Action.Name(replayed.recommendation.action), "ACTION_MOVE_DOWN")
+        self.assertEqual(replayed.recommendation.target_event, "AddToCart")
+        self.assertEqual(backtest_pb2.Following.Name(replayed.following), "FOLLOWING_FOLLOWED")
+        self.assertTrue(replayed.outcome.reached_threshold)  # AddToCart 85 >= 50
+        # 1,000.00 a week for 12 purchases, before and after.
+        self.assertEqual(replayed.outcome.before.spend_micros, 3_000_000_000)
+        self.assertEqual(replayed.outcome.before.macro_conversions, 36)
+        self.assertAlmostEqual(replayed.outcome.after.cost_per_macro_micros, 3e9 / 36)
+        [totals] = answer.totals.actions
+        self.assertEqual((totals.action, totals.given, totals.followed), (rec.ACTION_MOVE_DOWN, 1, 1))
+
+        # At T = 90 AddToCart's 85 falls short; ViewContent's 340 does not.
+        request.policy.learning_threshold = 90
+        proposed = self.stub.RunBacktest(request, timeout=DEADLINE)
+        self.assertEqual(proposed.ad_sets[0].weeks[0].recommendation.target_event, "ViewContent")
+        self.assertEqual(backtest_pb2.Following.Name(proposed.ad_sets[0].weeks[0].following),
+                         "FOLLOWING_NOT_FOLLOWED")
+        self.assertNotEqual(proposed.policy_version, answer.policy_version)
+        # Nothing was stored.
+        self.assertStatus(grpc.StatusCode.NOT_FOUND, self.stub.GetRecommendation,
+                          api.GetRecommendationRequest(ad_set_id="bt_moved"))
+        details = self.assertStatus(grpc.StatusCode.INVALID_ARGUMENT, self.stub.RunBacktest,
+                                    backtest_pb2.RunBacktestRequest(account_id=account, to_week="2026-09-21"))
+        self.assertIn("from_week", details)
 
     def test_stored_evaluation_reads_back_and_lists_by_action(self):
         account = "act_py_scenario1_stored"

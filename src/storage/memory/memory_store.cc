@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <iterator>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -152,8 +153,10 @@ void CountAtLatest(const Recommendation& r, StoredAccountFigures& figures) {
   if (figures.latest_evaluated_week != r.as_of_week) {
     figures.latest_evaluated_week = r.as_of_week;
     figures.actions_at_latest.clear();
+    figures.learning_statuses_at_latest.clear();
   }
   ++figures.actions_at_latest[r.action];
+  if (r.learning_status.has_value()) ++figures.learning_statuses_at_latest[*r.learning_status];
 }
 
 bool Matches(const ActionRecord& record, const ActionQuery& query) {
@@ -427,9 +430,6 @@ class MemoryStore final : public Store {
         }
       }
     }
-    // Each week's rows stay in the ad set order they were gathered in.
-    std::stable_sort(rows.begin(), rows.end(),
-                     [](const AdviceRow& a, const AdviceRow& b) { return a.week < b.week; });
     for (const AdviceRow& row : rows) RETURN_IF_ERROR(visit(row));
     return absl::OkStatus();
   }
@@ -517,6 +517,9 @@ class MemoryStore final : public Store {
   absl::StatusOr<StoreStats> GetStats() override {
     absl::MutexLock lock(&mu_);
     StoreStats stats;
+    AccountFiguresQuery every;
+    every.limit = std::numeric_limits<int>::max();
+    stats.accounts = static_cast<int64_t>(AccountPage(every).size());
     stats.ad_sets = static_cast<int64_t>(data_.ad_sets.size());
     stats.weeks = data_.week_count;
     stats.database_bytes = ApproximateBytes();

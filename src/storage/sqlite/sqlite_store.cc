@@ -20,6 +20,7 @@
 #include "core/text.h"
 #include "rung/status_macros.h"
 #include "storage/json_codec.h"
+#include "storage/portable_sql.h"
 #include "storage/row_codec.h"
 #include "storage/sqlite/account_rows.h"
 #include "storage/sqlite/account_view_rows.h"
@@ -380,6 +381,7 @@ int64_t FileBytes(const std::string& path) {
 
 absl::Status ReadStats(Connection& reader, StoreStats* stats) {
   constexpr absl::string_view kDoing = "reading store statistics";
+  ASSIGN_OR_RETURN(stats->accounts, reader.QueryInt(kCountAccountsSql, kDoing));
   ASSIGN_OR_RETURN(stats->ad_sets, reader.QueryInt(kCountAdSets, kDoing));
   ASSIGN_OR_RETURN(stats->weeks, reader.QueryInt(kCountWeeks, kDoing));
   ASSIGN_OR_RETURN(StatementLease last_ingest, reader.Prepare(kLastIngest, kDoing));
