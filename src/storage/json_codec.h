@@ -56,6 +56,10 @@ inline constexpr absl::string_view kEmptyLearningBudgetJson =
 
 // The inverse of EncodeLearningBudget; DATA_LOSS for anything else.
 absl::StatusOr<LearningBudget> DecodeLearningBudget(absl::string_view json);
+// The same into `budget`, which is replaced, in the storage its rungs and
+// their names hold already: a scan decodes every row of a week into one.
+// On error `budget` is unspecified.
+absl::Status DecodeLearningBudgetInto(absl::string_view json, LearningBudget* budget);
 
 // [{"method":"POST","path":"/as_1/copies","params":[["name","x"]],
 // "result_id":"as_2","error":"","done_at":"2026-01-12T09:30:00.123456Z"}]:
