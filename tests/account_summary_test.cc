@@ -1,5 +1,5 @@
 // What an account's weekly spend could keep at the learning threshold on
-// each rung (rung/account_summary.h), from advice rows built by hand.
+// each rung (rung/account_summary.h), from stored budgets built by hand.
 
 #include "rung/account_summary.h"
 
@@ -16,21 +16,17 @@ namespace rung {
 namespace {
 
 using ::testing::ElementsAre;
-using ::testing::IsEmpty;
 
-const Week kWeek = *Week::Parse("2026-09-07");
-
-// An ad set's advice at kWeek with a budget over `spend_weeks` weeks at T.
-AdviceRow Advice(const std::string& ad_set_id, std::optional<int64_t> weekly_spend, int spend_weeks,
-                 int threshold, std::vector<RungBudget> rungs) {
-  AdviceRow row;
-  row.ad_set_id = ad_set_id;
-  row.week = kWeek;
-  row.learning_threshold = threshold;
-  row.learning_budget.spend_weeks = spend_weeks;
-  row.learning_budget.weekly_spend_micros = weekly_spend;
-  row.learning_budget.rungs = std::move(rungs);
-  return row;
+// An ad set's stored budget over `spend_weeks` weeks at T.
+StoredLearningBudget Advice(const std::string& ad_set_id, std::optional<int64_t> weekly_spend,
+                            int spend_weeks, int threshold, std::vector<RungBudget> rungs) {
+  StoredLearningBudget stored;
+  stored.ad_set_id = ad_set_id;
+  stored.learning_threshold = threshold;
+  stored.budget.spend_weeks = spend_weeks;
+  stored.budget.weekly_spend_micros = weekly_spend;
+  stored.budget.rungs = std::move(rungs);
+  return stored;
 }
 
 // A rung's count; the cost and budget are not what the capacity reads.
@@ -63,13 +59,13 @@ TEST(LearningCapacityTest, EachAdSetAddsItsWeeklyCountOverItsOwnT) {
 }
 
 TEST(LearningCapacityTest, AWholeNumberOfAdSetsOnPaperStaysWhole) {
-  // Seven sevenths, which binary fractions sum to a hair below 1.
+  // 1/2 + 5/3 + 5/6 = 3, which binary fractions sum to a hair below.
   LearningCapacityFolder folder;
-  for (const char* id : {"a", "b", "c", "d", "e", "f", "g"}) {
-    folder.Add(Advice(id, 1'000'000, 1, 7, {Counted("Purchase", 1)}));
-  }
+  folder.Add(Advice("a", 1'000'000, 1, 2, {Counted("Purchase", 1)}));
+  folder.Add(Advice("b", 1'000'000, 1, 3, {Counted("Purchase", 5)}));
+  folder.Add(Advice("c", 1'000'000, 1, 6, {Counted("Purchase", 5)}));
 
-  EXPECT_THAT(Lines(folder.Capacity()), ElementsAre("Purchase 1 7000000"));
+  EXPECT_THAT(Lines(folder.Capacity()), ElementsAre("Purchase 3 1000000"));
 }
 
 TEST(LearningCapacityTest, SpendOfNothingOrUnknownBuysNoAdSet) {
@@ -86,22 +82,25 @@ TEST(LearningCapacityTest, SpendOfNothingOrUnknownBuysNoAdSet) {
   EXPECT_THAT(Lines(capacity), ElementsAre("Lead 0 100000000"));
 }
 
-TEST(LearningCapacityTest, RungsComeFirstSeenFirstAndOnlyWhenSomeAdSetCountedThem) {
+TEST(LearningCapacityTest, RungsComeLowestFirstAndOnlyWhenSomeAdSetCountedThem) {
+  // By the least place a budget gives them, then by name: Lead and PageView
+  // are first in theirs, but PageView counted none.
   LearningCapacityFolder folder;
   folder.Add(Advice("a", 10'000'000, 1, 1,
                     {Counted("PageView", 0), Counted("AddToCart", 0), Counted("Purchase", 2)}));
   folder.Add(Advice("b", 10'000'000, 1, 1, {Counted("Lead", 1), Counted("AddToCart", 4)}));
 
   EXPECT_THAT(Lines(folder.Capacity()),
-              ElementsAre("AddToCart 4 5000000", "Purchase 2 10000000", "Lead 1 20000000"));
+              ElementsAre("Lead 1 20000000", "AddToCart 4 5000000", "Purchase 2 10000000"));
 }
 
 TEST(LearningCapacityTest, RowsInAnyOrderGiveOneAnswer) {
-  // The scan promises no order: rungs are listed, and summed, by ad set id.
+  // The scan promises no order, and the figures keep none.
   // AddToCart 1 / (3 × 7) + 4 / (1 × 3) = 29 / 21, at 30 × 21 / 29 = 21.724138.
-  const AdviceRow a =
+  const StoredLearningBudget a =
       Advice("a", 10'000'000, 3, 7, {Counted("AddToCart", 1), Counted("Purchase", 2)});
-  const AdviceRow b = Advice("b", 20'000'000, 1, 3, {Counted("Lead", 1), Counted("AddToCart", 4)});
+  const StoredLearningBudget b =
+      Advice("b", 20'000'000, 1, 3, {Counted("Lead", 1), Counted("AddToCart", 4)});
   LearningCapacityFolder forward;
   forward.Add(a);
   forward.Add(b);
@@ -110,7 +109,7 @@ TEST(LearningCapacityTest, RowsInAnyOrderGiveOneAnswer) {
   backward.Add(a);
 
   EXPECT_THAT(Lines(backward.Capacity()),
-              ElementsAre("AddToCart 1 21724138", "Purchase 0 315000000", "Lead 0 90000000"));
+              ElementsAre("AddToCart 1 21724138", "Lead 0 90000000", "Purchase 0 315000000"));
   EXPECT_EQ(Lines(backward.Capacity()), Lines(forward.Capacity()));
 }
 
@@ -121,21 +120,6 @@ TEST(LearningCapacityTest, ABudgetBeyondSixtyFourBitsIsLeftOut) {
                     {Counted("Purchase", 1)}));
 
   EXPECT_THAT(Lines(folder.Capacity()), ElementsAre("Purchase 0 -"));
-}
-
-TEST(LearningCapacityTest, TheAccountFolderCountsTheCurrentWeekOnly) {
-  const Week previous = kWeek.Plus(-1);
-  AccountAdviceFolder folder(previous, kWeek);
-  AdviceRow before = Advice("a", 900'000'000, 1, 1, {Counted("Purchase", 900)});
-  before.week = previous;
-  folder.Add(before);
-  folder.Add(Advice("a", 10'000'000, 1, 1, {Counted("Purchase", 1)}));
-
-  const LearningCapacity capacity = folder.Capacity();
-
-  EXPECT_EQ(capacity.weekly_spend_micros, 10'000'000);
-  EXPECT_THAT(Lines(capacity), ElementsAre("Purchase 1 10000000"));
-  EXPECT_THAT(Lines(AccountAdviceFolder(previous, kWeek.Plus(1)).Capacity()), IsEmpty());
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/numeric/int128.h"
 #include "absl/time/time.h"
 #include "rung/account_view.h"
 #include "rung/climb_test.h"
@@ -90,29 +91,35 @@ struct LearningCapacity {
   // consistency window's weeks with a known spend; ad sets without any add
   // nothing.
   int64_t weekly_spend_micros = 0;
-  // The rungs that some ad set with spend counted, in the order the ad
-  // sets' budgets list them, first seen first, the ad sets taken in id
-  // order (ladder order, for one ladder).
+  // The rungs that some ad set with spend counted, lowest first: by the
+  // least place any ad set's budget gives the rung, then by name (ladder
+  // order, for one ladder).
   std::vector<RungCapacity> rungs;
 };
 
-// Folds the advice rows of one week, in any order, into its
-// LearningCapacity.
+// Folds the stored learning budgets of one week, in any order, into its
+// LearningCapacity: the figures do not depend on the order.
 class LearningCapacityFolder {
  public:
-  void Add(const AdviceRow& row);
+  void Add(const StoredLearningBudget& stored);
   LearningCapacity Capacity() const;
 
  private:
-  // What one ad set with a spend week adds: its weekly spend, and per rung
-  // of its budget its term of A.
-  struct Share {
-    int64_t weekly_spend_micros = 0;
-    std::vector<std::pair<std::string, long double>> ad_sets;
+  // One rung's A, kept exact until the end: the counts summed per
+  // denominator (spend_weeks × T), of which an account has a few.
+  struct Rung {
+    std::string event;
+    size_t place = 0;  // the least place any ad set's budget gives it
+    std::map<int64_t, absl::int128> counts_by_denominator;
   };
-  // By ad set id, so that the rungs are listed and summed in one order
-  // whatever order the rows came in.
-  std::map<std::string, Share> shares_;
+  // The rung of `event`, added when new; found first where the rung at
+  // `place` of the row before was, since an account's ad sets mostly share
+  // one ladder.
+  Rung& RungOf(const std::string& event, size_t place);
+
+  int64_t weekly_spend_micros_ = 0;
+  std::vector<Rung> rungs_;
+  std::vector<size_t> place_hints_;  // per place, an index into rungs_
 };
 
 // An ad set whose action differs from the previous evaluated week's.
@@ -158,8 +165,6 @@ class AccountAdviceFolder {
   // Ad sets of the current week whose action is not the previous week's,
   // by ad set id.
   std::vector<AdviceChange> Changes() const;
-  // The current week's.
-  LearningCapacity Capacity() const { return capacity_.Capacity(); }
 
  private:
   std::optional<Week> previous_;
@@ -167,7 +172,6 @@ class AccountAdviceFolder {
   std::map<Week, WeekFigures> trend_;
   std::map<std::string, Action> previous_actions_;
   std::map<std::string, Action> current_actions_;
-  LearningCapacityFolder capacity_;
 };
 
 // The tests that started, and those that concluded, in (previous, current].

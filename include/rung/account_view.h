@@ -48,9 +48,13 @@ struct AdviceRow {
   std::string current_event;
   // nullopt when the week's record has no spend, or there is no record.
   std::optional<int64_t> spend_micros;
-  // The recommendation's, as it stored them.
+};
+
+// One stored recommendation's learning budget, with the T it is at.
+struct StoredLearningBudget {
+  std::string ad_set_id;
   int learning_threshold = 0;
-  LearningBudget learning_budget;
+  LearningBudget budget;
 };
 
 }  // namespace rung

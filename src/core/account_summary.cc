@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <tuple>
 #include <utility>
 
 namespace rung {
@@ -52,51 +53,57 @@ void AccountAdviceFolder::Add(const AdviceRow& row) {
   figures.spend_micros += spend;
   if (BelowThreshold(row.learning_status)) figures.spend_below_threshold_micros += spend;
   if (AsksForAPerson(row.action)) ++figures.needing_attention;
-  if (row.week == current_) {
-    current_actions_.emplace(row.ad_set_id, row.action);
-    capacity_.Add(row);
-  }
+  if (row.week == current_) current_actions_.emplace(row.ad_set_id, row.action);
   if (row.week == previous_) previous_actions_.emplace(row.ad_set_id, row.action);
 }
 
-void LearningCapacityFolder::Add(const AdviceRow& row) {
-  const LearningBudget& budget = row.learning_budget;
+void LearningCapacityFolder::Add(const StoredLearningBudget& stored) {
+  const LearningBudget& budget = stored.budget;
   if (!budget.weekly_spend_micros.has_value()) return;
-  Share& share = shares_[row.ad_set_id];
-  share.weekly_spend_micros = *budget.weekly_spend_micros;
+  weekly_spend_micros_ += *budget.weekly_spend_micros;
   // Spend of 0 buys nothing: events it counted cost no budget.
-  const bool buys = *budget.weekly_spend_micros > 0 && row.learning_threshold > 0;
-  for (const RungBudget& rung : budget.rungs) {
-    share.ad_sets.emplace_back(
-        rung.event,
-        buys ? static_cast<long double>(rung.event_count) /
-                   (static_cast<long double>(budget.spend_weeks) * row.learning_threshold)
-             : 0);
+  const bool buys = *budget.weekly_spend_micros > 0 && stored.learning_threshold > 0;
+  const int64_t denominator = int64_t{budget.spend_weeks} * stored.learning_threshold;
+  if (place_hints_.size() < budget.rungs.size()) place_hints_.resize(budget.rungs.size());
+  for (size_t place = 0; place < budget.rungs.size(); ++place) {
+    Rung& known = RungOf(budget.rungs[place].event, place);
+    known.place = std::min(known.place, place);
+    const int64_t count = budget.rungs[place].event_count;
+    if (buys && count > 0) known.counts_by_denominator[denominator] += count;
   }
 }
 
+LearningCapacityFolder::Rung& LearningCapacityFolder::RungOf(const std::string& event,
+                                                             size_t place) {
+  size_t& hint = place_hints_[place];
+  if (hint < rungs_.size() && rungs_[hint].event == event) return rungs_[hint];
+  const auto found = std::find_if(rungs_.begin(), rungs_.end(),
+                                  [&](const Rung& known) { return known.event == event; });
+  hint = static_cast<size_t>(found - rungs_.begin());
+  if (found == rungs_.end()) rungs_.push_back(Rung{event, place, {}});
+  return rungs_[hint];
+}
+
 LearningCapacity LearningCapacityFolder::Capacity() const {
-  int64_t weekly_spend_micros = 0;
-  std::vector<std::pair<std::string, long double>> ad_sets;  // first seen first
-  for (const auto& [ad_set_id, share] : shares_) {
-    weekly_spend_micros += share.weekly_spend_micros;
-    for (const auto& [event, part] : share.ad_sets) {
-      auto seen = std::find_if(ad_sets.begin(), ad_sets.end(),
-                               [&](const auto& entry) { return entry.first == event; });
-      if (seen == ad_sets.end()) seen = ad_sets.insert(ad_sets.end(), {event, 0});
-      seen->second += part;
-    }
-  }
+  std::vector<const Rung*> lowest_first;
+  for (const Rung& rung : rungs_) lowest_first.push_back(&rung);
+  std::sort(lowest_first.begin(), lowest_first.end(), [](const Rung* a, const Rung* b) {
+    return std::tie(a->place, a->event) < std::tie(b->place, b->event);
+  });
   LearningCapacity capacity;
-  capacity.weekly_spend_micros = weekly_spend_micros;
-  for (const auto& [event, sum] : ad_sets) {
-    if (sum <= 0) continue;
-    RungCapacity& rung = capacity.rungs.emplace_back();
-    rung.event = event;
-    rung.ad_sets_at_threshold = static_cast<int64_t>(std::floor(sum + kWholeSlack));
-    const long double budget = std::round(static_cast<long double>(weekly_spend_micros) / sum);
+  capacity.weekly_spend_micros = weekly_spend_micros_;
+  for (const Rung* rung : lowest_first) {
+    if (rung->counts_by_denominator.empty()) continue;
+    long double ad_sets = 0;
+    for (const auto& [denominator, counts] : rung->counts_by_denominator) {
+      ad_sets += static_cast<long double>(counts) / static_cast<long double>(denominator);
+    }
+    RungCapacity& out = capacity.rungs.emplace_back();
+    out.event = rung->event;
+    out.ad_sets_at_threshold = static_cast<int64_t>(std::floor(ad_sets + kWholeSlack));
+    const long double budget = std::round(static_cast<long double>(weekly_spend_micros_) / ad_sets);
     if (budget <= static_cast<long double>(std::numeric_limits<int64_t>::max())) {
-      rung.blended_weekly_budget_micros = static_cast<int64_t>(budget);
+      out.blended_weekly_budget_micros = static_cast<int64_t>(budget);
     }
   }
   return capacity;

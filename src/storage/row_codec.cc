@@ -231,12 +231,23 @@ absl::Status ReadAdviceInto(const RowView& row, WeekParser& weeks, AdviceRow* ad
   advice->current_event.assign(current_event.data(), current_event.size());
   advice->spend_micros.reset();
   if (!row.IsNull(5)) advice->spend_micros = row.ColumnInt(5);
-  absl::StatusOr<int> threshold = IntFromColumn(row, 6);
+  return absl::OkStatus();
+}
+
+absl::Status ReadLearningBudgetInto(const RowView& row, Week week, StoredLearningBudget* budget) {
+  const absl::string_view ad_set_id = row.ColumnView(0);
+  budget->ad_set_id.assign(ad_set_id.data(), ad_set_id.size());
+  // The row is named only for a corrupt column: a scan reads a whole week.
+  auto corrupt = [&](absl::string_view column, const absl::Status& problem) {
+    return CorruptColumn(column, RecommendationWhere(ad_set_id, week.ToString()), problem);
+  };
+  absl::StatusOr<int> threshold = IntFromColumn(row, 1);
   if (!threshold.ok()) return corrupt("learning_threshold", threshold.status());
-  advice->learning_threshold = *threshold;
-  absl::StatusOr<LearningBudget> budget = DecodeLearningBudget(row.ColumnView(7));
-  if (!budget.ok()) return corrupt("learning_budget", budget.status());
-  advice->learning_budget = *std::move(budget);
+  budget->learning_threshold = *threshold;
+  if (absl::Status decoded = DecodeLearningBudgetInto(row.ColumnView(2), &budget->budget);
+      !decoded.ok()) {
+    return corrupt("learning_budget", decoded);
+  }
   return absl::OkStatus();
 }
 

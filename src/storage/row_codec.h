@@ -88,10 +88,14 @@ absl::StatusOr<Recommendation> ReadRecommendation(const RowView& row);
 
 // From a row of ad_set_id, as_of_week, action, learning_status,
 // current_event, spend_micros (an ad set's week joined to the
-// recommendation), learning_threshold, learning_budget, into `advice`.
-// Reuses the storage its strings hold already, since a scan decodes every
-// row of an account into one.
+// recommendation), into `advice`. Reuses the storage its strings hold
+// already, since a scan decodes every row of an account into one.
 absl::Status ReadAdviceInto(const RowView& row, WeekParser& weeks, AdviceRow* advice);
+
+// From a row of ad_set_id, learning_threshold, learning_budget of a
+// recommendation of `week`, into `budget`, reusing its storage as
+// ReadAdviceInto does.
+absl::Status ReadLearningBudgetInto(const RowView& row, Week week, StoredLearningBudget* budget);
 
 // From a row of as_of_week: a week that `account_id` has stored advice for.
 absl::StatusOr<Week> ReadEvaluatedWeek(const RowView& row, absl::string_view account_id);

@@ -274,9 +274,15 @@ const std::string kSelectEvaluatedWeeks =
 // against 45), and no row came before it was done (rung_bench summary).
 const std::string kScanAdvice =
     "SELECT r.ad_set_id, r.as_of_week, r.action, r.learning_status, r.current_event, "
-    "w.spend_micros, r.learning_threshold, r.learning_budget FROM recommendations AS r "
-    "LEFT JOIN ad_set_weeks AS w ON w.ad_set_id = r.ad_set_id AND w.week_start = r.as_of_week "
+    "w.spend_micros FROM recommendations AS r LEFT JOIN ad_set_weeks AS w "
+    "ON w.ad_set_id = r.ad_set_id AND w.week_start = r.as_of_week "
     "WHERE r.account_id = $1 AND r.as_of_week BETWEEN $2::date AND $3::date";
+// The rows ReadLearningBudgetInto reads. Apart from kScanAdvice: naming a
+// column that late in every row of every week cost about as much as the
+// rest of that scan, and only one week's are read.
+const std::string kScanLearningBudgets =
+    "SELECT ad_set_id, learning_threshold, learning_budget FROM recommendations "
+    "WHERE account_id = $1 AND as_of_week = $2::date";
 
 // --- Actions ---------------------------------------------------------------------
 
@@ -1057,6 +1063,19 @@ class PostgresStore final : public Store {
                       "reading an account's advice", [&](const PgResult& row) -> absl::Status {
                         RETURN_IF_ERROR(ReadAdviceInto(PgRow(row, 0), weeks, &advice));
                         return visit(advice);
+                      });
+  }
+
+  absl::Status ScanLearningBudgets(
+      std::string_view account_id, Week week,
+      absl::FunctionRef<absl::Status(const StoredLearningBudget&)> visit) override {
+    ASSIGN_OR_RETURN(PgConnectionPool::Lease db, pool_.Acquire());
+    StoredLearningBudget budget;
+    return db->Stream(kScanLearningBudgets, {Text(AsAbsl(account_id)), week.ToString()},
+                      "reading an account's learning budgets",
+                      [&](const PgResult& row) -> absl::Status {
+                        RETURN_IF_ERROR(ReadLearningBudgetInto(PgRow(row, 0), week, &budget));
+                        return visit(budget);
                       });
   }
 
