@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Writes BENCHMARKS.md from the JSON lines that `rung_bench run` and `rung_bench summary` printed.
+"""Writes BENCHMARKS.md from the JSON lines that `rung_bench run`, `summary` and `backtest` printed.
 
 Medians are taken per engine and size over the runs that succeeded; every ratio is the
 median of the ratios measured within each run (the machine is shared and
@@ -7,8 +7,8 @@ noisy, so only figures from the same run are compared). A hand-written
 analysis is kept: the `## Analysis` section is read from --analysis (by
 default bench/analysis.md) whenever the report is written again.
 
-The runs (--results) and the summaries (--summary-results) may come from
-different invocations of scripts/bench: each file's command and commit are
+The runs (--results), the summaries (--summary-results) and the backtests
+(--backtest-results) may come from different invocations of scripts/bench: each file's command and commit are
 read from the FILE.meta.json that scripts/bench writes beside it, so that
 the report names what made each.
 
@@ -47,6 +47,20 @@ SUMMARY_TARGETS = [
      "{weeks} weeks)", "summary_ratio", "<=", 2.0, "×"),
 ]
 
+# The same for `rung_bench backtest` (issue 23), per size: N is the column's.
+BACKTEST_TARGETS = [
+    ("backtest ≤ 15× one stored evaluation (one account, N ad sets × {weeks} weeks)",
+     "backtest_ratio", "<=", 15.0, "×"),
+]
+
+# "Memory that does not grow with the number of ad sets": the backtest's
+# extra peak at each larger size within this much of the smallest size's.
+# A history of 12 weeks takes at least 2 KB in memory, so one kept per ad set
+# would add at least 180 MB from 10,000 to 100,000 ad sets; 16 MB leaves room
+# for allocator and page-cache noise while catching anything kept per ad set
+# that is larger than about 180 bytes.
+BACKTEST_MEMORY_SLACK_MB = 16
+
 # The engines a run may measure rungd on ("engine" of a run; older runs
 # without it were SQLite), in the order their rows appear, with the name the
 # tables give them. Each is held against its own limits, measured in the same
@@ -63,6 +77,8 @@ POSTGRES_TARGET_LABELS = {
     "startup_s": "PostgreSQL: start-up on the full database ≤ 1 s",
     "summary_ratio": "PostgreSQL: GetAccountSummary ≤ 2× the bare SQL aggregate over libpq "
                      "(one account, {ad_sets:,} ad sets × {weeks} weeks)",
+    "backtest_ratio": "PostgreSQL: backtest ≤ 15× one stored evaluation "
+                      "(one account, N ad sets × {weeks} weeks)",
 }
 
 # Per-size medians: (column header, key, format).
@@ -146,6 +162,20 @@ SUMMARY_COLUMNS = [
     ("run wall s", "total_s", "{:.0f}"),
 ]
 
+# Each backtest run, and the medians per engine and size: (header, key, format).
+BACKTEST_COLUMNS = [
+    ("backtest s", "backtest_s", "{:.3f}"),
+    ("evaluate s", "evaluate_s", "{:.3f}"),
+    ("ratio", "backtest_ratio", "{:.2f}"),
+    ("advice", "backtest_advice", "{:,.0f}"),
+    ("µs/advice", "backtest_us_per_advice", "{:.2f}"),
+    ("RSS before MB", "backtest_rss_before_mb", "{:.1f}"),
+    ("peak during MB", "backtest_peak_rss_mb", "{:.1f}"),
+    ("extra peak MB", "backtest_extra_peak_mb", "{:.1f}"),
+    ("ingest s", "ingest_s", "{:.2f}"),
+    ("run wall s", "total_s", "{:.0f}"),
+]
+
 # Where the sync benchmark's section starts; it runs to the end of the file.
 SYNC_SECTION_HEADING = "## rungctl sync against rungctl ingest"
 
@@ -167,6 +197,8 @@ def read_runs(path):
     for run in runs:
         if "db_bytes" in run:
             run["db_mb"] = run["db_bytes"] / (1024 * 1024)
+        if run.get("backtest_advice"):
+            run["backtest_us_per_advice"] = run["backtest_s"] / run["backtest_advice"] * 1e6
     return runs
 
 
@@ -323,12 +355,42 @@ def target_rows(targets, engines, sizes):
     return rows
 
 
-def section_targets(engines, summaries):
-    sizes = sorted({size for group in (engines, summaries) for per_size in group.values()
-                    for size in per_size})
+def memory_cells(per_size, sizes):
+    """The backtest's extra peak per size: the smallest size's as the base,
+    each larger one against it."""
+    base_size = min(per_size)
+    base = median(per_size[base_size], "backtest_extra_peak_mb")
+    cells = []
+    for size in sizes:
+        value = median(per_size.get(size, []), "backtest_extra_peak_mb")
+        if value is None or base is None or size < base_size:
+            cells.append("–")
+        elif size == base_size:
+            cells.append(f"{value:.1f} MB (the base)")
+        else:
+            verdict = "MET" if value <= base + BACKTEST_MEMORY_SLACK_MB else "NOT MET"
+            cells.append(f"{value:.1f} MB: **{verdict}**")
+    return cells
+
+
+def backtest_memory_rows(backtests, sizes):
+    rows = []
+    for engine, per_size in backtests.items():
+        prefix = "" if engine == "sqlite" else "PostgreSQL: "
+        label = (f"{prefix}backtest memory does not grow with the ad sets: extra peak RSS ≤ "
+                 f"{min(per_size):,} ad sets' + {BACKTEST_MEMORY_SLACK_MB} MB")
+        rows.append([label] + memory_cells(per_size, sizes))
+    return rows
+
+
+def section_targets(engines, summaries, backtests):
+    sizes = sorted({size for group in (engines, summaries, backtests)
+                    for per_size in group.values() for size in per_size})
     headers = ["target"] + [f"{size:,} ad sets" for size in sizes]
     rows = (target_rows(TARGETS, engines, sizes) +
-            target_rows(SUMMARY_TARGETS, summaries, sizes))
+            target_rows(SUMMARY_TARGETS, summaries, sizes) +
+            target_rows(BACKTEST_TARGETS, backtests, sizes) +
+            backtest_memory_rows(backtests, sizes))
     postgres = "" if "postgres" not in engines else (
         " A PostgreSQL ratio is against the PostgreSQL limit of the same run (libpq alone, "
         "on the same throwaway server), never against SQLite's. " + retries_note(engines))
@@ -379,24 +441,41 @@ def section_runs(runs):
             every_run_table(runs, RUN_COLUMNS))
 
 
+def medians_and_runs(groups, runs, columns):
+    """The medians per engine and size, then every run."""
+    headers = ["ad sets", "runs"] + [header for header, _, _ in columns]
+    rows = [[size_label(size, engine), len(group)] +
+            [fmt(median(group, key), spec) for _, key, spec in columns]
+            for engine, size, group in rows_by_size(groups)]
+    return table(headers, rows) + "\n" + every_run_table(runs, columns)
+
+
 def section_summary(summaries, runs):
     if not runs:
         return ""
-    headers = ["ad sets", "runs"] + [header for header, _, _ in SUMMARY_COLUMNS]
-    rows = [[size_label(size, engine), len(group)] +
-            [fmt(median(group, key), spec) for _, key, spec in SUMMARY_COLUMNS]
-            for engine, size, group in rows_by_size(summaries)]
     return ("## GetAccountSummary of one account\n\nMedians per engine of `rung_bench summary` "
             "(see What is measured), then every run in the order they ran. Each time is itself "
-            "the median of the run's calls.\n\n" + table(headers, rows) + "\n" +
-            every_run_table(runs, SUMMARY_COLUMNS))
+            "the median of the run's calls.\n\n" +
+            medians_and_runs(summaries, runs, SUMMARY_COLUMNS))
+
+
+def section_backtest(backtests, runs):
+    if not runs:
+        return ""
+    return ("## RunBacktest of one account\n\nMedians per engine and size of `rung_bench "
+            "backtest` (see What is measured), then every run in the order they ran. The "
+            "extra peak is rungd's peak RSS during the backtest less its RSS right before.\n\n" +
+            medians_and_runs(backtests, runs, BACKTEST_COLUMNS))
+
+
+BENCHMARK_NOTES = {"account_summary": " (summary)", "backtest": " (backtest)"}
 
 
 def section_failures(failed):
     if not failed:
         return ""
     lines = [f"- {size_label(run.get('ad_sets', 0), engine_of(run))} ad sets"
-             f"{' (summary)' if run.get('benchmark') == 'account_summary' else ''}: "
+             f"{BENCHMARK_NOTES.get(run.get('benchmark'), '')}: "
              f"{run.get('error', 'serving errors')}" for run in failed]
     return ("## Failed runs\n\nLeft out of every median above.\n\n" + "\n".join(lines) + "\n")
 
@@ -495,7 +574,35 @@ in a run of its own with a fresh rungd (and for PostgreSQL a cluster of its own)
 """
 
 
-def section_method(run, postgres_run=None, summary_run=None):
+def backtest_method(run):
+    if not run:
+        return ""
+    return f"""
+`rung_bench backtest` (issue 23) measures one account's backtest against one stored
+evaluation of the same data, on each engine and size in a run of its own with a fresh rungd
+(and for PostgreSQL a cluster of its own):
+
+- **Data**: N ad sets × {run['weeks']} weeks generated as above, all in one account,
+  ingested through `IngestWeeks`.
+- **Limit**: one stored `EvaluateAdSets` of every ad set at the default as-of week, timed
+  by the client, as in `rung_bench run`: one decision per ad set, from the same histories.
+- **RunBacktest** of that account from its first week to its last ({run['weeks']} weeks),
+  once, timed by the client from the call until its answer is parsed, after rungd and the
+  database were quiet again. It replays every ad set at every week, so it decides
+  {run['weeks']} times as often as the evaluation; the target allows 15×. The ratio is the
+  backtest's seconds over the evaluation's, within the run.
+- **Memory**: rungd's `VmHWM` is reset (`echo 5 > /proc/PID/clear_refs`) right before the
+  call; its `VmRSS` then, and its `VmHWM` after the call, give the extra peak. Memory that
+  rungd's allocator kept from the evaluation is in the RSS before and is reused, so the
+  extra peak is what the backtest needed beyond that. It must not grow with the ad
+  sets: at each larger size it must stay within {BACKTEST_MEMORY_SLACK_MB} MB of the
+  smallest size's.
+- **Check**: the totals must count every ad set, each advised once a week (N ×
+  {run['weeks']} advice, also summed over the actions), or the run fails.
+"""
+
+
+def section_method(run, postgres_run=None, summary_run=None, backtest_run=None):
     load = (f"{run['serve_requests']:,} requests" if run.get("serve_requests")
             else f"{run.get('serve_seconds', 5):g} s")
     serve_rounds = run.get("serve_rounds", 1)
@@ -535,7 +642,7 @@ One `rung_bench run` does, in order, against one fresh rungd (`--listen=127.0.0.
   a health check answered SERVING.
 
 Client and server share the machine's cores, as they would on one small host.
-{postgres_method(postgres_run)}{summary_method(summary_run)}"""
+{postgres_method(postgres_run)}{summary_method(summary_run)}{backtest_method(backtest_run)}"""
 
 
 def sync_section_start(text):
@@ -577,34 +684,41 @@ def write_report(args):
         sys.exit(f"{args.results}: no successful run to report")
     summary_runs, failed_summaries = split_runs(args.summary_results) if args.summary_results \
         else ([], [])
+    backtest_runs, failed_backtests = split_runs(args.backtest_results) \
+        if args.backtest_results else ([], [])
     engines = by_engine(good)
     summaries = by_engine(summary_runs)
+    backtests = by_engine(backtest_runs)
     sqlite_sizes = engines.get("sqlite") or next(iter(engines.values()))
     postgres_run = next((run for run in good if engine_of(run) == "postgres"), None)
     today = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     sources = [(args.results, provenance(args.results, args))]
-    if args.summary_results:
-        sources.append((args.summary_results, provenance(args.summary_results, args)))
-    made_from = " and ".join(f"`{os.path.relpath(path)}` (commit {meta['commit']})"
-                             for path, meta in sources)
+    for path in (args.summary_results, args.backtest_results):
+        if path:
+            sources.append((path, provenance(path, args)))
+    named = [f"`{os.path.relpath(path)}` (commit {meta['commit']})" for path, meta in sources]
+    made_from = " and ".join(filter(None, [", ".join(named[:-1]), named[-1]]))
     commands = "\n".join(dict.fromkeys(meta["command"] for _, meta in sources))
     parts = [
         "# Benchmarks\n",
         f"Generated by `bench/report.py` on {today} from {made_from}; {len(good)} runs, "
         f"medians of {min(len(r) for s in engines.values() for r in s.values())} "
-        f"or more per size; {len(summary_runs)} summary runs. "
+        f"or more per size; {len(summary_runs)} summary runs"
+        f"{f', {len(backtest_runs)} backtest runs' if backtest_runs else ''}. "
         "Do not edit by hand except `bench/analysis.md`.\n",
         "## How to repeat\n\n```sh\n" + commands + "\n```\n",
         "## Machine\n\n" + table(["what", "value"], machine_rows(args.workdir, "postgres" in engines)),
         section_method(next((run for run in good if engine_of(run) == "sqlite"), good[0]),
-                       postgres_run, summary_runs[0] if summary_runs else None),
-        section_targets(engines, summaries),
+                       postgres_run, summary_runs[0] if summary_runs else None,
+                       backtest_runs[0] if backtest_runs else None),
+        section_targets(engines, summaries, backtests),
         section_medians(engines),
         section_scaling(engines),
         section_summary(summaries, summary_runs),
+        section_backtest(backtests, backtest_runs),
         section_actions(sqlite_sizes),
         section_runs(good),
-        section_failures(failed + failed_summaries),
+        section_failures(failed + failed_summaries + failed_backtests),
         section_profiles(args.profiles),
         section_analysis(args.analysis),
         kept_sync_section(args.out),
@@ -617,6 +731,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--results", required=True, help="JSON lines of `rung_bench run`")
     parser.add_argument("--summary-results", help="JSON lines of `rung_bench summary`")
+    parser.add_argument("--backtest-results", help="JSON lines of `rung_bench backtest`")
     parser.add_argument("--out", default="BENCHMARKS.md")
     parser.add_argument("--analysis", default=os.path.join(HERE, "analysis.md"),
                         help="hand-written ## Analysis section to keep")

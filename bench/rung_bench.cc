@@ -1,8 +1,9 @@
 // rung_bench: measures rungd against the limits of the machine it runs on
 // (issue 6). `run` does one full run and prints every figure as one JSON
 // line; `summary` does the same for GetAccountSummary of one large account
-// (issue 22); `load` is the serving client, which `run` starts as a separate
-// process. scripts/bench runs them at several sizes and writes BENCHMARKS.md.
+// (issue 22), `backtest` for RunBacktest of one (issue 23); `load` is the
+// serving client, which `run` starts as a separate process. scripts/bench
+// runs them at several sizes and writes BENCHMARKS.md.
 
 #include <signal.h>
 #include <sys/stat.h>
@@ -23,6 +24,7 @@
 #include "absl/time/clock.h"
 #include "account_aggregate.h"
 #include "account_summary_bench.h"
+#include "backtest_bench.h"
 #include "child_process.h"
 #include "dataset.h"
 #include "engine.h"
@@ -36,25 +38,26 @@
 #include "rung/v1/advisor_service.grpc.pb.h"
 #include "rungd_process.h"
 
-// run (and summary, where a flag says so)
-ABSL_FLAG(std::string, rungd, "", "run, summary: the rungd binary to measure");
-ABSL_FLAG(
-    std::string, engine, "sqlite",
-    "run, summary: rungd's database, sqlite (files in --workdir) or postgres (a throwaway cluster "
-    "that the run starts and removes); each is held against its own limits");
+// run (and summary, backtest, where a flag says so)
+ABSL_FLAG(std::string, rungd, "", "run, summary, backtest: the rungd binary to measure");
+ABSL_FLAG(std::string, engine, "sqlite",
+          "run, summary, backtest: rungd's database, sqlite (files in --workdir) or postgres (a "
+          "throwaway cluster that the run starts and removes); each is held against its own "
+          "limits");
 ABSL_FLAG(std::string, workdir, "",
-          "run, summary: an empty or missing directory for the databases and logs");
+          "run, summary, backtest: an empty or missing directory for the databases and logs");
 ABSL_FLAG(int64_t, ad_sets, 0,
-          "ad sets to generate (run; summary: all in one account), or to ask for (load)");
+          "ad sets to generate (run; summary, backtest: all in one account), or to ask for (load)");
 ABSL_FLAG(int32_t, weeks, 12,
-          "run, summary: consecutive weeks per ad set, ending at the last complete week");
+          "run, summary, backtest: consecutive weeks per ad set, ending at the last complete week");
 ABSL_FLAG(int32_t, batch, 1000,
-          "run, summary: records per IngestWeeks request (rungd accepts up to 5000)");
+          "run, summary, backtest: records per IngestWeeks request (rungd accepts up to 5000)");
 ABSL_FLAG(
     std::string, bare_synchronous, "FULL",
     "run: PRAGMA synchronous of the bare SQLite upsert (FULL is rungd's default; NORMAL or OFF "
     "show what the fsync per batch costs)");
-ABSL_FLAG(int32_t, ingest_inflight, 2, "run, summary: IngestWeeks requests outstanding at once");
+ABSL_FLAG(int32_t, ingest_inflight, 2,
+          "run, summary, backtest: IngestWeeks requests outstanding at once");
 ABSL_FLAG(double, serve_seconds, 5, "run: measured seconds of each serving load");
 ABSL_FLAG(int64_t, serve_requests, 0,
           "run: measured requests of each serving load (overrides --serve_seconds)");
@@ -63,11 +66,13 @@ ABSL_FLAG(int32_t, serve_rounds, 5,
           "share of --serve_seconds (or --serve_requests)");
 ABSL_FLAG(int32_t, http_page_size, 1000, "run: page_size of GET /v1/recommendations");
 ABSL_FLAG(int64_t, http_pages_max, 0, "run: stop the HTTP walk after this many pages (0: all)");
-ABSL_FLAG(std::string, perf_dir, "",
-          "run, summary: record `perf` profiles of rungd during ingest, evaluate and serve "
-          "(summary: during its calls) into this directory (the figures of such a run are "
-          "perturbed)");
-ABSL_FLAG(std::string, perf, "/usr/bin/perf", "run, summary: the perf binary, with --perf_dir");
+ABSL_FLAG(
+    std::string, perf_dir, "",
+    "run, summary, backtest: record `perf` profiles of rungd during ingest, evaluate and serve "
+    "(summary: during its calls; backtest: during the backtest) into this directory (the "
+    "figures of such a run are perturbed)");
+ABSL_FLAG(std::string, perf, "/usr/bin/perf",
+          "run, summary, backtest: the perf binary, with --perf_dir");
 // summary
 ABSL_FLAG(int32_t, summary_calls, 15,
           "summary: timed calls of GetAccountSummary, and of its limit, after one warm-up "
@@ -231,25 +236,43 @@ class BenchRun {
   // that the summary's trend spans all of them; then GetAccountSummary
   // against the bare aggregate.
   absl::Status RunSummary() {
-    const absl::Time start = absl::Now();
     report_["benchmark"] = "account_summary";
-    RETURN_IF_ERROR(Prepare());
-    report_["summary_calls"] = config_.summary_calls;
-    RETURN_IF_ERROR(IngestPhase());
-    RETURN_IF_ERROR(AwaitQuietRungd("ingest_settle_s"));
-    RETURN_IF_ERROR(engine_->Settle(Which::kRungd));
-    RETURN_IF_ERROR(EvaluateEveryWeekPhase());
-    RETURN_IF_ERROR(AwaitQuietRungd("evaluate_settle_s"));
-    RETURN_IF_ERROR(engine_->Settle(Which::kRungd));
-    RETURN_IF_ERROR(Profiled("summary", [this] { return SummaryPhase(); }));
-    RETURN_IF_ERROR(StopRungd());
-    report_["total_s"] = absl::ToDoubleSeconds(absl::Now() - start);
-    return absl::OkStatus();
+    return RunOneAccount([this] { return EvaluateEveryWeekPhase(); }, "summary",
+                         [this] { return SummaryPhase(); });
+  }
+
+  // Every ad set in one account, one stored evaluation of them all at the
+  // default week, then RunBacktest of that account over every week: the
+  // replay against one evaluation of the same data.
+  absl::Status RunBacktest() {
+    report_["benchmark"] = "backtest";
+    return RunOneAccount([this] { return EvaluatePhase(); }, "backtest",
+                         [this] { return BacktestPhase(); });
   }
 
   Json& report() { return report_; }
 
  private:
+  // The account-wide modes: ingest, `evaluate` (unprofiled: `run` profiles
+  // the evaluation, and one profile per phase name is kept), then `measure`
+  // with rungd and the database quiet after each.
+  absl::Status RunOneAccount(const std::function<absl::Status()>& evaluate,
+                             const std::string& profile_name,
+                             const std::function<absl::Status()>& measure) {
+    const absl::Time start = absl::Now();
+    RETURN_IF_ERROR(Prepare());
+    RETURN_IF_ERROR(IngestPhase());
+    RETURN_IF_ERROR(AwaitQuietRungd("ingest_settle_s"));
+    RETURN_IF_ERROR(engine_->Settle(Which::kRungd));
+    RETURN_IF_ERROR(evaluate());
+    RETURN_IF_ERROR(AwaitQuietRungd("evaluate_settle_s"));
+    RETURN_IF_ERROR(engine_->Settle(Which::kRungd));
+    RETURN_IF_ERROR(Profiled(profile_name, measure));
+    RETURN_IF_ERROR(StopRungd());
+    report_["total_s"] = absl::ToDoubleSeconds(absl::Now() - start);
+    return absl::OkStatus();
+  }
+
   std::string WorkPath(const std::string& name) const {
     return absl::StrCat(config_.workdir, "/", name);
   }
@@ -391,6 +414,7 @@ class BenchRun {
   }
 
   absl::Status SummaryPhase() {
+    report_["summary_calls"] = config_.summary_calls;
     const std::string account_id = AccountId(config_.spec, 0);
     ASSIGN_OR_RETURN(std::unique_ptr<AccountAggregate> aggregate,
                      engine_->OpenAccountAggregate(account_id));
@@ -409,6 +433,33 @@ class BenchRun {
     report_["summary_same_figures"] = figures.same_figures;
     if (!figures.same_figures) {
       return absl::InternalError("GetAccountSummary's trend differs from the bare aggregate's");
+    }
+    return absl::OkStatus();
+  }
+
+  // Every ad set has every week from the first on, so the replay advises
+  // each of them once a week.
+  absl::Status BacktestPhase() {
+    const DatasetSpec& spec = config_.spec;
+    const Week from = spec.last_week.Plus(1 - spec.weeks);
+    ASSIGN_OR_RETURN(const BacktestFigures figures,
+                     MeasureBacktest(channel_, *rungd_, AccountId(spec, 0), from, spec.last_week));
+    report_["backtest_s"] = figures.seconds;
+    report_["backtest_ratio"] = Ratio(figures.seconds, report_["evaluate_s"].get<double>());
+    report_["backtest_weeks"] = spec.weeks;
+    report_["backtest_ad_sets"] = figures.ad_sets;
+    report_["backtest_advice"] = figures.advice;
+    report_["backtest_actions"] = figures.actions;
+    report_["backtest_rss_before_mb"] = Megabytes(figures.rss_before_bytes);
+    report_["backtest_peak_rss_mb"] = Megabytes(figures.peak_rss_bytes);
+    report_["backtest_extra_peak_mb"] =
+        Megabytes(figures.peak_rss_bytes - figures.rss_before_bytes);
+    const int64_t expected_advice = spec.ad_sets * spec.weeks;
+    if (figures.ad_sets != spec.ad_sets || figures.advice != expected_advice ||
+        figures.given != expected_advice) {
+      return absl::InternalError(absl::StrCat(
+          "RunBacktest replayed ", figures.ad_sets, " ad sets with ", figures.advice, " advice (",
+          figures.given, " given by action); expected ", spec.ad_sets, " with ", expected_advice));
     }
     return absl::OkStatus();
   }
@@ -584,7 +635,7 @@ class BenchRun {
   std::shared_ptr<grpc::Channel> channel_;
 };
 
-// `run` or `summary`, printed as one JSON line.
+// `run`, `summary` or `backtest`, printed as one JSON line.
 int RunMain(const std::string& mode) {
   absl::StatusOr<RunConfig> config = RunConfigFromFlags();
   if (!config.ok()) {
@@ -592,10 +643,12 @@ int RunMain(const std::string& mode) {
                  std::string(config.status().message()).c_str());
     return 2;
   }
-  const bool summary = mode == "summary";
-  if (summary) config->spec.ad_sets_per_account = config->spec.ad_sets;
+  // The account-wide modes put every ad set in one account.
+  if (mode != "run") config->spec.ad_sets_per_account = config->spec.ad_sets;
   BenchRun run(*std::move(config));
-  const absl::Status status = summary ? run.RunSummary() : run.Run();
+  const absl::Status status = mode == "summary"    ? run.RunSummary()
+                              : mode == "backtest" ? run.RunBacktest()
+                                                   : run.Run();
   if (!status.ok()) run.report()["error"] = status.ToString();
   std::printf("%s\n", run.report().dump().c_str());
   if (!status.ok()) {
@@ -672,14 +725,16 @@ int main(int argc, char** argv) {
       "printed as one JSON line\n"
       "rung_bench summary --rungd=PATH --ad_sets=N --workdir=DIR [...]: GetAccountSummary of "
       "one account of N ad sets against the bare SQL aggregate, printed as one JSON line\n"
+      "rung_bench backtest --rungd=PATH --ad_sets=N --workdir=DIR [...]: RunBacktest of one "
+      "account of N ad sets against one stored evaluation, printed as one JSON line\n"
       "rung_bench load --address=HOST:PORT --method=recommendation|health [...]: one serving "
       "load, printed as one JSON line");
   const std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   // A child that dies must fail a write, not kill the benchmark.
   signal(SIGPIPE, SIG_IGN);
   const std::string mode = args.size() == 2 ? args[1] : "";
-  if (mode == "run" || mode == "summary") return rung::bench::RunMain(mode);
+  if (mode == "run" || mode == "summary" || mode == "backtest") return rung::bench::RunMain(mode);
   if (mode == "load") return rung::bench::LoadMain();
-  std::fprintf(stderr, "usage: rung_bench run|summary|load --flags (see --help)\n");
+  std::fprintf(stderr, "usage: rung_bench run|summary|backtest|load --flags (see --help)\n");
   return 2;
 }

@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <fstream>
 #include <utility>
 #include <vector>
 
@@ -52,6 +53,15 @@ absl::Status RungdProcess::AwaitAddresses(const std::string& log_path) {
     if (absl::ConsumePrefix(&text, "listening on ")) grpc_address_ = std::string(text);
     if (absl::ConsumePrefix(&text, "http listening on ")) http_address_ = std::string(text);
   }
+  return absl::OkStatus();
+}
+
+absl::Status RungdProcess::ResetPeakRss() const {
+  const std::string path = absl::StrCat("/proc/", pid(), "/clear_refs");
+  std::ofstream clear_refs(path);
+  clear_refs << "5";
+  clear_refs.close();
+  if (!clear_refs) return absl::InternalError(absl::StrCat("cannot write 5 to ", path));
   return absl::OkStatus();
 }
 

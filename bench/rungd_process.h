@@ -30,6 +30,9 @@ class RungdProcess {
   pid_t pid() const { return child_->pid(); }
   absl::StatusOr<int64_t> PeakRssBytes() const { return bench::PeakRssBytes(pid()); }
   absl::StatusOr<int64_t> RssBytes() const { return bench::RssBytes(pid()); }
+  // Makes the peak start again from the resident set now (clear_refs 5), so
+  // that a later PeakRssBytes() is the peak of what ran in between.
+  absl::Status ResetPeakRss() const;
 
   // SIGTERM, then waits for an exit with status 0.
   absl::Status Stop();

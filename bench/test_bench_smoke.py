@@ -1,8 +1,9 @@
 """The benchmark harnesses at tiny size: they run, on SQLite and on a
 throwaway PostgreSQL cluster, their output parses and the report renders.
 Speed is never asserted; the machine is shared. The account summary's runs
-(`rung_bench summary`) start with the module and go on beside the other
-tests, since most of their time is spent waiting.
+(`rung_bench summary`) and the backtests (`rung_bench backtest`) start
+with the module and go on beside the other tests, since most of their time
+is spent waiting.
 
 Needs RUNGD, RUNG_BENCH, RUNGCTL and FAKE_GRAPH (the built binaries), as
 ctest sets them.
@@ -85,6 +86,24 @@ SUMMARY_TARGET_LINES = {
                 f"(one account, {SUMMARY_AD_SETS} ad sets × {SUMMARY_WEEKS} weeks)",
 }
 
+BACKTEST_AD_SETS = 30
+BACKTEST_WEEKS = 4
+
+# Every figure a backtest run reports, each a number >= 0.
+BACKTEST_NUMERIC_KEYS = [
+    "ad_sets", "weeks", "rows", "accounts", "ingest_s", "ingest_settle_s", "evaluate_s",
+    "evaluated", "evaluate_settle_s", "backtest_s", "backtest_ratio", "backtest_weeks",
+    "backtest_ad_sets", "backtest_advice", "backtest_actions", "backtest_rss_before_mb",
+    "backtest_peak_rss_mb", "backtest_extra_peak_mb", "total_s",
+]
+
+BACKTEST_TARGET_LINES = {
+    "sqlite": f"backtest ≤ 15× one stored evaluation (one account, N ad sets × {BACKTEST_WEEKS} "
+              "weeks)",
+    "postgres": "PostgreSQL: backtest ≤ 15× one stored evaluation (one account, N ad sets × "
+                f"{BACKTEST_WEEKS} weeks)",
+}
+
 ANALYSIS_MARKER = "Hand-written: the evaluation reads every week twice."
 SYNC_HEADING = "## rungctl sync against rungctl ingest"
 SYNC_MARKER = "Rendered by scripts/bench-sync, kept by scripts/bench."
@@ -98,15 +117,14 @@ def run_bench(workdir, *extra):
         capture_output=True, text=True, timeout=240)
 
 
-class SummaryRun:
-    """`rung_bench summary` on one engine, started at once and awaited when
+class StartedRun:
+    """`rung_bench MODE` on one engine, started at once and awaited when
     first asked for."""
 
-    def __init__(self, engine, workdir):
+    def __init__(self, mode, engine, workdir, *flags):
         self.process = subprocess.Popen(
-            [RUNG_BENCH, "summary", f"--rungd={RUNGD}", f"--engine={engine}",
-             f"--ad_sets={SUMMARY_AD_SETS}", f"--weeks={SUMMARY_WEEKS}", "--batch=7",
-             "--summary_calls=3", f"--workdir={workdir}"],
+            [RUNG_BENCH, mode, f"--rungd={RUNGD}", f"--engine={engine}", "--batch=7",
+             f"--workdir={workdir}", *flags],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.done = None
 
@@ -119,19 +137,25 @@ class SummaryRun:
 
 
 SUMMARIES = {}
+BACKTESTS = {}
 
 
 def setUpModule():
-    global summary_dir
-    summary_dir = tempfile.TemporaryDirectory()
+    global started_dir
+    started_dir = tempfile.TemporaryDirectory()
     for engine in ["sqlite", "postgres"]:
-        SUMMARIES[engine] = SummaryRun(engine, os.path.join(summary_dir.name, engine))
+        SUMMARIES[engine] = StartedRun(
+            "summary", engine, os.path.join(started_dir.name, f"summary-{engine}"),
+            f"--ad_sets={SUMMARY_AD_SETS}", f"--weeks={SUMMARY_WEEKS}", "--summary_calls=3")
+        BACKTESTS[engine] = StartedRun(
+            "backtest", engine, os.path.join(started_dir.name, f"backtest-{engine}"),
+            f"--ad_sets={BACKTEST_AD_SETS}", f"--weeks={BACKTEST_WEEKS}")
 
 
 def tearDownModule():
-    for summary in SUMMARIES.values():
-        summary.finished()
-    summary_dir.cleanup()
+    for started in [*SUMMARIES.values(), *BACKTESTS.values()]:
+        started.finished()
+    started_dir.cleanup()
 
 
 def one_json_line(stdout):
@@ -298,6 +322,33 @@ class BenchSmokeTest(BenchRunChecks, unittest.TestCase):
         self.assertIn("(commit abc1234)", text)
         self.assertIn("scripts/bench --sizes 30\nscripts/bench --benchmarks summary\n", text)
 
+    def test_report_renders_the_backtest_targets(self):
+        backtests = os.path.join(self.tmp.name, "backtest.jsonl")
+        lines = [BACKTESTS[engine].finished().stdout for engine in ["sqlite", "postgres"]]
+        # A tenfold size beside the real one, whose extra peak the memory row
+        # compares; far above the slack, so NOT MET.
+        larger = dict(json.loads(lines[0]), ad_sets=BACKTEST_AD_SETS * 10,
+                      backtest_extra_peak_mb=1000.0)
+        with open(backtests, "w", encoding="utf-8") as out:
+            out.write("".join(lines) + json.dumps(larger) + "\n")
+        report = os.path.join(self.tmp.name, "WITH_BACKTEST.md")
+        done = subprocess.run(
+            ["/usr/bin/python3", os.path.join(HERE, "report.py"), "--results", self.results,
+             "--backtest-results", backtests, "--out", report, "--workdir", self.tmp.name,
+             "--command", "scripts/bench --sizes 30"],
+            capture_output=True, text=True, timeout=60)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        with open(report, encoding="utf-8") as rendered:
+            text = rendered.read()
+        for engine, line in BACKTEST_TARGET_LINES.items():
+            with self.subTest(engine=engine):
+                self.assertRegex(target_row(text, line), r"\*\*(MET|NOT MET)\*\*")
+        memory = target_row(text, "backtest memory does not grow with the ad sets: extra peak "
+                                  f"RSS ≤ {BACKTEST_AD_SETS} ad sets' + 16 MB")
+        self.assertRegex(memory, r"MB \(the base\) \| 1000\.0 MB: \*\*NOT MET\*\* \|$")
+        self.assertIn("## RunBacktest of one account", text)
+        self.assertIn(f"| {BACKTEST_AD_SETS * 10:,} | 1 |", text)
+
     def test_a_daemon_that_does_not_start_fails_the_run(self):
         with tempfile.TemporaryDirectory() as tmp:
             done = subprocess.run(
@@ -349,21 +400,29 @@ class PostgresBenchSmokeTest(BenchRunChecks, unittest.TestCase):
         self.assertIn(f"| {AD_SETS:,} PostgreSQL | 1 |", text)
 
 
-class SummaryChecks(RunFigures):
-    """What a `rung_bench summary` on ENGINE must give."""
-
-    NUMERIC = SUMMARY_NUMERIC_KEYS
+class StartedChecks(RunFigures):
+    """A run of BENCHMARK that setUpModule started: STARTED[ENGINE], awaited."""
 
     @classmethod
     def setUpClass(cls):
-        cls.done = SUMMARIES[cls.ENGINE].finished()
+        cls.done = cls.STARTED[cls.ENGINE].finished()
         cls.figures = one_json_line(cls.done.stdout)
 
-    def test_one_account_evaluated_at_every_week(self):
+    def test_one_account_on_its_engine(self):
+        self.assertEqual(self.figures["benchmark"], self.BENCHMARK)
+        self.assertEqual(self.figures["engine"], self.ENGINE)
+        self.assertEqual(self.figures["accounts"], 1)
+
+
+class SummaryChecks(StartedChecks):
+    """What a `rung_bench summary` on ENGINE must give."""
+
+    NUMERIC = SUMMARY_NUMERIC_KEYS
+    STARTED = SUMMARIES
+    BENCHMARK = "account_summary"
+
+    def test_evaluated_at_every_week(self):
         f = self.figures
-        self.assertEqual(f["benchmark"], "account_summary")
-        self.assertEqual(f["engine"], self.ENGINE)
-        self.assertEqual(f["accounts"], 1)
         self.assertEqual(f["evaluated_weeks"], SUMMARY_WEEKS)
         self.assertEqual(f["summary_trend_weeks"], SUMMARY_WEEKS)
 
@@ -380,6 +439,30 @@ class SummarySmokeTest(SummaryChecks, unittest.TestCase):
 
 
 class PostgresSummarySmokeTest(SummaryChecks, unittest.TestCase):
+    ENGINE = "postgres"
+
+
+class BacktestChecks(StartedChecks):
+    """What a `rung_bench backtest` on ENGINE must give."""
+
+    NUMERIC = BACKTEST_NUMERIC_KEYS
+    STARTED = BACKTESTS
+    BENCHMARK = "backtest"
+
+    def test_evaluated_once_and_replayed_every_week(self):
+        f = self.figures
+        self.assertEqual(f["evaluated"], BACKTEST_AD_SETS)
+        self.assertEqual(f["backtest_ad_sets"], BACKTEST_AD_SETS)
+        self.assertEqual(f["backtest_advice"], BACKTEST_AD_SETS * BACKTEST_WEEKS)
+        self.assertGreater(f["backtest_s"], 0)
+        self.assertGreater(f["backtest_peak_rss_mb"], 0)
+
+
+class BacktestSmokeTest(BacktestChecks, unittest.TestCase):
+    ENGINE = "sqlite"
+
+
+class PostgresBacktestSmokeTest(BacktestChecks, unittest.TestCase):
     ENGINE = "postgres"
 
 
