@@ -13,6 +13,16 @@
 // act_2: b1 Purchase 45, 10.00 a week: HOLD, NEAR_EXIT.
 // W2 is evaluated at T = 50; then act_1's T becomes 40, a2's test starts at
 // W3, and W3 is evaluated.
+//
+// What act_1's spend could keep at T = 40 at W3, over each ad set's window
+// W1..W3 (a4 has no spend, so it adds nothing): the weekly spend is 100 +
+// 200 + 300 + 50 = 650, and each ad set adds its weekly count ÷ 40 on each
+// rung (its spend ÷ its budget there):
+//   AddToCart         a1 85/40 + a2 85/40 + a5 45/40 = 5.375: 5 ad sets,
+//                     650 / 5.375 = 120.930233 each
+//   InitiateCheckout  a2 40/40 = 1: 1 ad set, 650.00
+//   Purchase          a1 12/40 + a3 60/40 + a5 20/40 = 2.3: 2 ad sets,
+//                     650 / 2.3 = 282.608696
 
 #include <string>
 #include <utility>
@@ -177,6 +187,31 @@ TEST_F(AdvisorAccountViewTest, TheSummaryOfTheLatestWeekMatchesTheHandCount) {
   ASSERT_THAT(summary.tests_started, SizeIs(1));
   EXPECT_EQ(summary.tests_started[0].original_ad_set_id, "a2");
   EXPECT_THAT(summary.tests_concluded, IsEmpty());
+}
+
+TEST_F(AdvisorAccountViewTest, TheAdSetsTheSpendCouldKeepAtTMatchTheHandCount) {
+  ASSERT_OK_AND_ASSIGN(const AccountSummary summary, advisor_->GetAccountSummary("act_1", ""));
+
+  const LearningCapacity& capacity = summary.learning_capacity;
+  EXPECT_EQ(capacity.weekly_spend_micros, 650'000'000);
+  ASSERT_THAT(capacity.rungs, SizeIs(3));
+  EXPECT_EQ(capacity.rungs[0].event, "AddToCart");
+  EXPECT_EQ(capacity.rungs[0].ad_sets_at_threshold, 5);
+  EXPECT_EQ(capacity.rungs[0].blended_weekly_budget_micros, 120'930'233);
+  EXPECT_EQ(capacity.rungs[1].event, "InitiateCheckout");
+  EXPECT_EQ(capacity.rungs[1].ad_sets_at_threshold, 1);
+  EXPECT_EQ(capacity.rungs[1].blended_weekly_budget_micros, 650'000'000);
+  EXPECT_EQ(capacity.rungs[2].event, "Purchase");
+  EXPECT_EQ(capacity.rungs[2].ad_sets_at_threshold, 2);
+  EXPECT_EQ(capacity.rungs[2].blended_weekly_budget_micros, 282'608'696);
+
+  // At W2, T = 50 and a4 had no week yet: Purchase 12/50 + 60/50 + 20/50.
+  ASSERT_OK_AND_ASSIGN(const AccountSummary earlier,
+                       advisor_->GetAccountSummary("act_1", W(2).ToString()));
+  ASSERT_THAT(earlier.learning_capacity.rungs, SizeIs(3));
+  EXPECT_EQ(earlier.learning_capacity.rungs[2].event, "Purchase");
+  EXPECT_EQ(earlier.learning_capacity.rungs[2].ad_sets_at_threshold, 1);
+  EXPECT_EQ(earlier.learning_capacity.rungs[2].blended_weekly_budget_micros, 353'260'870);
 }
 
 TEST_F(AdvisorAccountViewTest, WhatChangedSinceTheEvaluatedWeekBefore) {

@@ -333,6 +333,7 @@ const struct {
     {"/v1/accounts/act_1/actions", 200},
     {"/v1/accounts/act_1/policy", 200},
     {"/v1/accounts", 200},
+    {"/v1/accounts/act_1", 404},
     {"/v1/accounts/act_1/summary", 404},
     {"/metrics", 200},
 };
@@ -356,7 +357,7 @@ TEST_F(AuthServerTest, HttpReadsNeedAReaderToken) {
     }
   }
   std::printf("unauthorized HTTP requests refused: %d\n", refused);
-  EXPECT_EQ(refused, 12 * 3);
+  EXPECT_EQ(refused, 13 * 3);
 }
 
 TEST_F(AuthServerTest, HealthzAndTheDashboardPageStayOpen) {

@@ -306,6 +306,22 @@ TEST_F(HttpServiceTest, AdSetsListAndSingle) {
   EXPECT_EQ(one.week_count(), 3);
 }
 
+TEST_F(HttpServiceTest, AnAccountIsItsRecordedSyncWithItsCurrency) {
+  const ApiError unknown = ParseError(Get("/v1/accounts/act_1")->body);
+  EXPECT_EQ(unknown.status, "NOT_FOUND");
+  v1::RecordAccountSyncRequest request;
+  request.mutable_account()->set_account_id("act_1");
+  request.mutable_account()->set_currency("EUR");
+  v1::RecordAccountSyncResponse recorded;
+  grpc::ClientContext context;
+  ASSERT_TRUE(stub_->RecordAccountSync(&context, request, &recorded).ok());
+
+  const auto account = ParseJson<v1::Account>(GetOk("/v1/accounts/act_1"));
+
+  EXPECT_TRUE(MessageDifferencer::Equals(account, recorded.account())) << account.DebugString();
+  EXPECT_EQ(account.currency(), "EUR");
+}
+
 TEST_F(HttpServiceTest, PolicyHasThresholdsAndLadders) {
   v1::GetPolicyRequest request;
   v1::GetPolicyResponse expected;

@@ -134,6 +134,44 @@ TEST(ReasonsCodecTest, RefusesWhatItNeverWrites) {
   }
 }
 
+TEST(LearningBudgetCodecTest, ReadsBackWhatItWrites) {
+  LearningBudget budget;
+  budget.spend_weeks = 3;
+  budget.weekly_spend_micros = 93'000'000;
+  budget.rungs = {{"AddToCart", 90, 3'100'000, 155'000'000},
+                  {"form \"start\"", 0, std::nullopt, std::nullopt},
+                  {"Purchase", 1, std::numeric_limits<int64_t>::max(), std::nullopt}};
+
+  EXPECT_EQ(EncodeLearningBudget(LearningBudget()), kEmptyLearningBudgetJson);
+  EXPECT_EQ(EncodeLearningBudget(LearningBudget{1, 7, {{"Lead", 2, 4, 200}}}),
+            R"({"spend_weeks":1,"weekly_spend":7,"rungs":[{"event":"Lead","count":2,)"
+            R"("cost":4,"budget":200}]})");
+  EXPECT_EQ(DecodeLearningBudget(EncodeLearningBudget(budget)).value_or(LearningBudget()), budget);
+  EXPECT_EQ(DecodeLearningBudget(kEmptyLearningBudgetJson).value_or(budget), LearningBudget());
+}
+
+TEST(LearningBudgetCodecTest, RefusesWhatItNeverWrites) {
+  const char* const bad[] = {
+      "{}",
+      R"({"spend_weeks":0,"weekly_spend":null,"rungs":[]} )",
+      R"({"weekly_spend":null,"spend_weeks":0,"rungs":[]})",
+      R"({"spend_weeks":0,"weekly_spend":null})",
+      R"({"spend_weeks":-1,"weekly_spend":null,"rungs":[]})",
+      R"({"spend_weeks":0,"weekly_spend":nul,"rungs":[]})",
+      R"({"spend_weeks":0,"weekly_spend":1.5,"rungs":[]})",
+      R"({"spend_weeks":0,"weekly_spend":null,"rungs":[],"x":1})",
+      R"({"spend_weeks":1,"weekly_spend":7,"rungs":[{"event":"Lead","count":2,"cost":4}]})",
+      R"({"spend_weeks":1,"weekly_spend":7,"rungs":[{"event":"Lead","count":null,"cost":4,)"
+      R"("budget":200}]})",
+      R"({"spend_weeks":1,"weekly_spend":7,"rungs":[{"event":"Lead","count":2,"cost":-4,)"
+      R"("budget":200}]})",
+      R"({"spend_weeks":2147483648,"weekly_spend":null,"rungs":[]})",
+  };
+  for (const char* json : bad) {
+    EXPECT_EQ(DecodeLearningBudget(json).status().code(), absl::StatusCode::kDataLoss) << json;
+  }
+}
+
 TEST(ActionStepsCodecTest, ReadsBackWhatItWrites) {
   ActionStep copy;
   copy.method = "POST";

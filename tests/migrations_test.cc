@@ -5,8 +5,10 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -16,6 +18,7 @@
 #include "gtest/gtest.h"
 #include "rung/status_macros.h"
 #include "rung/store.h"
+#include "storage/json_codec.h"
 #include "storage/sqlite/migrator.h"
 #include "storage/sqlite/sqlite_db.h"
 #include "storage/sqlite/sqlite_store.h"
@@ -70,6 +73,28 @@ class MigrationsTest : public StorageTest {
       EXPECT_THAT(*history, testing::ElementsAre(Record("as_1", W(0), 10)));
     }
     return upgraded;
+  }
+
+  // This binary's store on a database that a binary of schema `version` (2
+  // to 10) wrote a HOLD of as_1 at W(0) to, without a learning budget.
+  absl::StatusOr<std::unique_ptr<Store>> UpgradeAHoldFrom(int version) {
+    const std::vector<Migration>& embedded = SqliteMigrations();
+    if (embedded.size() <= static_cast<size_t>(version) ||
+        embedded[static_cast<size_t>(version)].version != version + 1) {
+      return absl::InternalError(absl::StrCat("no migration follows schema ", version));
+    }
+    const std::vector<Migration> older(embedded.begin(), embedded.begin() + version);
+    RETURN_IF_ERROR(OpenSqliteStoreForTest(Options(), older).status());
+    ASSIGN_OR_RETURN(auto db, OpenOther(DbPath()));
+    RETURN_IF_ERROR(db->Exec(
+        "INSERT INTO recommendations (ad_set_id, as_of_week, account_id, ladder, action, "
+        "flag_mask, flags, latest_counts, sustained_counts, reasons, weeks_on_rung, "
+        "learning_threshold, policy_version, evaluation_id, evaluated_at) VALUES ('as_1', "
+        "'2026-01-05', 'act_1', 'ecommerce', 'HOLD', 4, '[\"NEAR_EXIT\"]', '{\"Purchase\":41}', "
+        "'{\"Purchase\":40}', '[{\"rule\":\"near_exit_hold\",\"message\":\"hold\"}]', 3, 50, "
+        "'p', 'ev_1', '2026-01-12T00:00:00.000000Z')",
+        "test"));
+    return OpenSqliteStore(Options());
   }
 };
 
@@ -352,26 +377,11 @@ TEST_F(MigrationsTest, PolicyRevisionsArriveOnADatabaseOfSchemaEightWithItsDataK
 }
 
 TEST_F(MigrationsTest, TheAccountWeekIndexArrivesOnADatabaseOfSchemaNineWithItsDataKept) {
-  const std::vector<Migration>& embedded = SqliteMigrations();
-  ASSERT_GE(embedded.size(), 10u);
-  ASSERT_EQ(embedded[9].version, 10);
-  Recommendation advice;
-  advice.account_id = "act_1";
-  advice.ad_set_id = "as_1";
-  advice.as_of_week = W(0);
-  advice.action = Action::kHold;
-  {
-    const std::vector<Migration> up_to_nine(embedded.begin(), embedded.begin() + 9);
-    ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStoreForTest(Options(), up_to_nine));
-    EvaluationChunk chunk;
-    chunk.recommendations = {advice};
-    ASSERT_OK(SaveChunk(*store, chunk));
-  }
-
-  ASSERT_OK_AND_ASSIGN(auto store, OpenSqliteStore(Options()));
+  ASSERT_OK_AND_ASSIGN(auto store, UpgradeAHoldFrom(9));
 
   ASSERT_OK_AND_ASSIGN(auto db, OpenOther(DbPath()));
-  EXPECT_EQ(db->QueryInt("PRAGMA user_version", "test").value_or(-1), embedded.back().version);
+  EXPECT_EQ(db->QueryInt("PRAGMA user_version", "test").value_or(-1),
+            SqliteMigrations().back().version);
   EXPECT_EQ(db->QueryInt("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND "
                          "name = 'recommendations_by_account_week'",
                          "test")
@@ -387,6 +397,31 @@ TEST_F(MigrationsTest, TheAccountWeekIndexArrivesOnADatabaseOfSchemaNineWithItsD
   EXPECT_THAT(plan->ColumnText(3), testing::HasSubstr("recommendations_by_account_week"));
   ASSERT_OK_AND_ASSIGN(const Recommendation kept, store->GetRecommendation("as_1", W(0)));
   EXPECT_EQ(kept.action, Action::kHold);
+}
+
+TEST_F(MigrationsTest, LearningBudgetsArriveOnADatabaseOfSchemaTenWithItsAdviceKept) {
+  ASSERT_OK_AND_ASSIGN(auto store, UpgradeAHoldFrom(10));
+
+  ASSERT_OK_AND_ASSIGN(auto db, OpenOther(DbPath()));
+  EXPECT_EQ(db->QueryText("SELECT learning_budget FROM recommendations", "test").value_or(""),
+            std::string(kEmptyLearningBudgetJson));
+  ASSERT_OK_AND_ASSIGN(const Recommendation kept, store->GetRecommendation("as_1", W(0)));
+  EXPECT_EQ(kept.action, Action::kHold);
+  EXPECT_EQ(kept.flags, std::set<Flag>{Flag::kNearExit});
+  EXPECT_EQ(kept.sustained_counts, (std::map<std::string, int64_t>{{"Purchase", 40}}));
+  EXPECT_EQ(kept.reasons, (std::vector<Reason>{{"near_exit_hold", "hold"}}));
+  EXPECT_EQ(kept.learning_threshold, 50);
+  EXPECT_EQ(kept.learning_budget, LearningBudget());
+  // And the upgraded table stores a budget.
+  Recommendation budgeted = kept;
+  budgeted.as_of_week = W(1);
+  budgeted.learning_budget.spend_weeks = 1;
+  budgeted.learning_budget.weekly_spend_micros = 7;
+  EvaluationChunk chunk;
+  chunk.recommendations = {budgeted};
+  ASSERT_OK(SaveChunk(*store, chunk));
+  ASSERT_OK_AND_ASSIGN(const Recommendation read, store->GetRecommendation("as_1", W(1)));
+  EXPECT_EQ(read.learning_budget, budgeted.learning_budget);
 }
 
 TEST_F(MigrationsTest, AnEmptyFileBecomesADatabase) {

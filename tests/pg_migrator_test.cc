@@ -3,17 +3,24 @@
 
 #include "storage/postgres/pg_migrator.h"
 
+#include <cstdint>
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/synchronization/barrier.h"
 #include "core/digest.h"
 #include "gtest/gtest.h"
+#include "storage/json_codec.h"
 #include "storage/migrations.h"
 #include "storage/postgres/pg_connection.h"
+#include "storage_test_util.h"
 #include "support/postgres_environment.h"
 #include "support/status_assertions.h"
 
@@ -21,6 +28,9 @@ namespace rung {
 namespace {
 
 using PgMigratorTest = test_support::PostgresTest;
+
+// The version after the embedded migrations', where a test's own start.
+int Next() { return PostgresMigrations().back().version + 1; }
 
 // The embedded migrations and then `extra`.
 std::vector<Migration> With(std::vector<Migration> extra) {
@@ -106,6 +116,34 @@ TEST_F(PgMigratorTest, TheSchemaKeepsWhatSqlitesKeeps) {
             absl::StatusCode::kFailedPrecondition);
 }
 
+TEST_F(PgMigratorTest, LearningBudgetsArriveOnADatabaseOfSchemaFourWithItsAdviceKept) {
+  const std::vector<Migration>& embedded = PostgresMigrations();
+  ASSERT_GE(embedded.size(), 5u);
+  ASSERT_EQ(embedded[4].version, 5);
+  ASSERT_OK(MigratePostgres(*db_, {embedded.begin(), embedded.begin() + 4}));
+  // Written as a binary of schema four did, which had no learning budget.
+  ASSERT_OK(db_->Exec(
+      "INSERT INTO recommendations (ad_set_id, as_of_week, account_id, ladder, action, "
+      "flag_mask, flags, latest_counts, sustained_counts, reasons, weeks_on_rung, "
+      "learning_threshold, policy_version, evaluation_id, evaluated_at) VALUES ('as_1', "
+      "'2026-01-05', 'act_1', 'ecommerce', 'HOLD', 4, '[\"NEAR_EXIT\"]', '{\"Purchase\":41}', "
+      "'{\"Purchase\":40}', '[{\"rule\":\"near_exit_hold\",\"message\":\"hold\"}]', 3, 50, "
+      "'p', 'ev_1', '2026-01-12T00:00:00Z')",
+      "test"));
+
+  ASSERT_OK_AND_ASSIGN(const std::unique_ptr<Store> store, OpenStore(uri(), StoreSettings()));
+
+  EXPECT_EQ(Scalar("SELECT learning_budget FROM recommendations"),
+            std::string(kEmptyLearningBudgetJson));
+  ASSERT_OK_AND_ASSIGN(const Recommendation kept,
+                       store->GetRecommendation("as_1", *Week::Parse("2026-01-05")));
+  EXPECT_EQ(kept.action, Action::kHold);
+  EXPECT_EQ(kept.flags, std::set<Flag>{Flag::kNearExit});
+  EXPECT_EQ(kept.sustained_counts, (std::map<std::string, int64_t>{{"Purchase", 40}}));
+  EXPECT_EQ(kept.reasons, (std::vector<Reason>{{"near_exit_hold", "hold"}}));
+  EXPECT_EQ(kept.learning_budget, LearningBudget());
+}
+
 TEST_F(PgMigratorTest, ReopeningAppliesNothingAndKeepsTheData) {
   ASSERT_OK(MigratePostgres(*db_, PostgresMigrations()));
   ASSERT_OK(
@@ -160,19 +198,20 @@ TEST_F(PgMigratorTest, RefusesADatabaseThatIsNotOurs) {
 
 TEST_F(PgMigratorTest, AFailingMigrationLeavesThePreviousVersion) {
   const std::vector<Migration> migrations =
-      With({{5, "broken", "CREATE TABLE half_done (x int); SELEC 1;"}});
+      With({{Next(), "broken", "CREATE TABLE half_done (x int); SELEC 1;"}});
 
   EXPECT_TRUE(HasStatus(MigratePostgres(*db_, migrations), absl::StatusCode::kInternal,
-                        "applying migration 0005_broken: "));
-  EXPECT_EQ(Scalar("SELECT max(version) FROM schema_migrations"), "4");
+                        absl::StrFormat("applying migration %04d_broken: ", Next())));
+  EXPECT_EQ(Scalar("SELECT max(version) FROM schema_migrations"), absl::StrCat(Next() - 1));
   EXPECT_EQ(Scalar("SELECT to_regclass('half_done') IS NULL"), "t");
 }
 
 TEST_F(PgMigratorTest, MigratorsStartedTogetherOnAFreshDatabaseApplyEachMigrationOnce) {
   // Each migration leaves a row, so that one applied twice shows.
   const std::vector<Migration> migrations = With({
-      {5, "counted", "CREATE TABLE applications (n int); INSERT INTO applications VALUES (5);"},
-      {6, "counted_again", "INSERT INTO applications VALUES (6);"},
+      {Next(), "counted",
+       "CREATE TABLE applications (n int); INSERT INTO applications VALUES (1);"},
+      {Next() + 1, "counted_again", "INSERT INTO applications VALUES (2);"},
   });
   constexpr int kMigrators = 4;
   std::vector<std::unique_ptr<PgConnection>> connections;
@@ -192,9 +231,11 @@ TEST_F(PgMigratorTest, MigratorsStartedTogetherOnAFreshDatabaseApplyEachMigratio
   for (std::thread& thread : threads) thread.join();
 
   for (const absl::Status& result : results) EXPECT_OK(result);
+  std::vector<std::string> versions;
+  for (int version = 1; version <= Next() + 1; ++version) versions.push_back(absl::StrCat(version));
   EXPECT_EQ(Scalar("SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations"),
-            "1,2,3,4,5,6");
-  EXPECT_EQ(Scalar("SELECT string_agg(n::text, ',' ORDER BY n) FROM applications"), "5,6");
+            absl::StrJoin(versions, ","));
+  EXPECT_EQ(Scalar("SELECT string_agg(n::text, ',' ORDER BY n) FROM applications"), "1,2");
 }
 
 }  // namespace

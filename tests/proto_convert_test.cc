@@ -130,5 +130,53 @@ TEST(ProtoConvertTest, ImportedRecordTheMessageCannotCarryIsRefusedNamingTheFiel
   }
 }
 
+TEST(ProtoConvertTest, TheLearningBudgetGoesInMicrosAndLeavesWhatIsUnknownUnset) {
+  Recommendation rec;
+  rec.learning_budget.spend_weeks = 3;
+  rec.learning_budget.weekly_spend_micros = 93'000'000;
+  rec.learning_budget.rungs = {{"AddToCart", 90, 3'100'000, 155'000'000},
+                               {"Purchase", 0, std::nullopt, std::nullopt}};
+
+  v1::Recommendation out;
+  ToProto(rec, &out);
+
+  const v1::LearningBudget& budget = out.learning_budget();
+  EXPECT_EQ(budget.spend_weeks(), 3);
+  ASSERT_TRUE(budget.has_weekly_spend_micros());
+  EXPECT_EQ(budget.weekly_spend_micros(), 93'000'000);
+  ASSERT_EQ(budget.rungs_size(), 2);
+  EXPECT_EQ(budget.rungs(0).event(), "AddToCart");
+  EXPECT_EQ(budget.rungs(0).event_count(), 90);
+  EXPECT_EQ(budget.rungs(0).cost_per_event_micros(), 3'100'000);
+  EXPECT_EQ(budget.rungs(0).weekly_budget_micros(), 155'000'000);
+  EXPECT_EQ(budget.rungs(1).event(), "Purchase");
+  EXPECT_EQ(budget.rungs(1).event_count(), 0);
+  EXPECT_FALSE(budget.rungs(1).has_cost_per_event_micros());
+  EXPECT_FALSE(budget.rungs(1).has_weekly_budget_micros());
+
+  v1::Recommendation empty;
+  ToProto(Recommendation(), &empty);
+  EXPECT_FALSE(empty.learning_budget().has_weekly_spend_micros());
+  EXPECT_EQ(empty.learning_budget().rungs_size(), 0);
+}
+
+TEST(ProtoConvertTest, TheSummarysLearningCapacityGoesRungByRung) {
+  AccountSummary summary;
+  summary.learning_capacity.weekly_spend_micros = 650'000'000;
+  summary.learning_capacity.rungs = {{"AddToCart", 5, 120'930'233}, {"Purchase", 0, std::nullopt}};
+
+  v1::AccountSummary out;
+  ToProto(summary, &out);
+
+  const v1::LearningCapacity& capacity = out.learning_capacity();
+  EXPECT_EQ(capacity.weekly_spend_micros(), 650'000'000);
+  ASSERT_EQ(capacity.rungs_size(), 2);
+  EXPECT_EQ(capacity.rungs(0).event(), "AddToCart");
+  EXPECT_EQ(capacity.rungs(0).ad_sets_at_threshold(), 5);
+  EXPECT_EQ(capacity.rungs(0).blended_weekly_budget_micros(), 120'930'233);
+  EXPECT_EQ(capacity.rungs(1).event(), "Purchase");
+  EXPECT_FALSE(capacity.rungs(1).has_blended_weekly_budget_micros());
+}
+
 }  // namespace
 }  // namespace rung

@@ -109,6 +109,9 @@ Recommendation Sample() {
   rec.next_review_week = rec.as_of_week.Next();
   rec.climb_test_id = "";
   rec.learning_threshold = 50;
+  rec.learning_budget.spend_weeks = 3;
+  rec.learning_budget.weekly_spend_micros = 93'000'000;
+  rec.learning_budget.rungs = {{"AddToCart", 90, 3'100'000, 155'000'000}};
   rec.policy_version = "abc123";
   rec.evaluation_id = "ev_1";
   rec.evaluated_at = absl::FromUnixSeconds(1790000000);
@@ -142,6 +145,10 @@ TEST(SameAdviceTest, ComparesEverythingTheRulesDecide) {
       {"next_review_week", [](Recommendation& r) { r.next_review_week.reset(); }},
       {"climb_test_id", [](Recommendation& r) { r.climb_test_id = "ct_1"; }},
       {"learning_threshold", [](Recommendation& r) { r.learning_threshold = 60; }},
+      {"learning_budget spend",
+       [](Recommendation& r) { r.learning_budget.weekly_spend_micros = 90'000'000; }},
+      {"learning_budget rung cost",
+       [](Recommendation& r) { r.learning_budget.rungs[0].cost_per_event_micros = 3'100'001; }},
       {"as_of_week", [](Recommendation& r) { r.as_of_week = r.as_of_week.Next(); }},
       {"ad_set_id", [](Recommendation& r) { r.ad_set_id = "as_2"; }},
       {"ladder", [](Recommendation& r) { r.ladder = "subscription"; }},

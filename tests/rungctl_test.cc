@@ -28,12 +28,15 @@
 #include "daemon/server.h"
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/create_channel.h"
 #include "grpcpp/ext/health_check_service_server_builder_option.h"
+#include "grpcpp/security/credentials.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "rung/v1/advisor_service.grpc.pb.h"
 #include "sqlite3.h"
 #include "support/daemon_fixture.h"
 #include "support/rungctl_process.h"
@@ -120,6 +123,19 @@ class RungctlTest : public ::testing::Test {
   void SeedAndEvaluate() {
     Seed();
     ExpectSuccess(Run({"evaluate", "--as-of", kWeek2}));
+  }
+
+  // What `rungctl sync` records of an account, with its currency.
+  void RecordCurrency(const std::string& account_id, const std::string& currency) {
+    auto stub = v1::AdvisorService::NewStub(
+        grpc::CreateChannel(server_->grpc_address(), grpc::InsecureChannelCredentials()));
+    grpc::ClientContext context;
+    v1::RecordAccountSyncRequest request;
+    request.mutable_account()->set_account_id(account_id);
+    request.mutable_account()->set_currency(currency);
+    v1::RecordAccountSyncResponse response;
+    const grpc::Status status = stub->RecordAccountSync(&context, request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
   }
 
   test_support::TempDir dir_;
@@ -471,6 +487,55 @@ TEST_F(RungctlTest, RecommendationPrintsItsReasonsAsSentences) {
   EXPECT_TRUE(recommendation["flags"].is_array());
 }
 
+TEST_F(RungctlTest, RecommendationPrintsEachRungsBudgetInTheAccountsCurrency) {
+  SeedAndEvaluate();
+  // as_stuck spends 250 a week for 3 weeks: 750 for Purchase 36 (20.83 each,
+  // 50 × that 1041.67), AddToCart 255 (2.94, 147.06), PageView 4500 (0.17,
+  // 8.33).
+  const Result plain = Run({"recommendation", "as_stuck"});
+  ExpectSuccess(plain);
+  EXPECT_THAT(plain.out, HasSubstr("\nbudget to leave learning, over 3 weeks with spend (the ad "
+                                   "set spends 250.00/week; lower bounds, since costs rise with "
+                                   "spend):\n  PageView          0.17 each   ≈ 8.33/week to "
+                                   "reach 50\n"));
+  EXPECT_THAT(plain.out, HasSubstr("  AddToCart         2.94 each   ≈ 147.06/week to reach 50\n"));
+  EXPECT_THAT(plain.out,
+              HasSubstr("  Purchase          20.83 each  ≈ 1041.67/week to reach 50\n\nreasons:"));
+
+  RecordCurrency("act_1", "EUR");
+  const Result euros = Run({"recommendation", "as_stuck"});
+  ExpectSuccess(euros);
+  EXPECT_THAT(euros.out, HasSubstr("(the ad set spends 250.00 EUR/week; lower bounds"));
+  EXPECT_THAT(euros.out,
+              HasSubstr("  Purchase          20.83 EUR each  ≈ 1041.67 EUR/week to reach 50\n"));
+
+  const json answer = ParseJson(Run({"recommendation", "as_stuck", "--json"}));
+  const json& budget = answer["recommendation"]["learningBudget"];
+  EXPECT_EQ(budget["spendWeeks"], 3);
+  EXPECT_EQ(budget["weeklySpendMicros"], "250000000");
+  EXPECT_EQ(budget["rungs"][4]["event"], "Purchase");
+  EXPECT_EQ(budget["rungs"][4]["eventCount"], "36");
+  EXPECT_EQ(budget["rungs"][4]["costPerEventMicros"], "20833333");
+  EXPECT_EQ(budget["rungs"][4]["weeklyBudgetMicros"], "1041666650");
+}
+
+TEST_F(RungctlTest, RecommendationSaysWhyABudgetCannotBeEstimated) {
+  std::string csv = kCsvHeader;
+  for (const char* week : {kWeek0, kWeek1, kWeek2}) {
+    absl::StrAppend(&csv, "act_1,cmp_1,as_dry,", week, ",Purchase,,40,0,,,\n");
+    absl::StrAppend(&csv, "act_1,cmp_1,as_zero,", week, ",Purchase,100000000,40,0,,,\n");
+  }
+  ExpectSuccess(Run({"ingest", WriteFile("seed.csv", csv)}));
+  ExpectSuccess(Run({"evaluate", "--as-of", kWeek2}));
+
+  EXPECT_THAT(Run({"recommendation", "as_dry"}).out,
+              HasSubstr("\nbudget to leave learning: cannot be estimated without spend in the "
+                        "window\n"));
+  const Result zero = Run({"recommendation", "as_zero"});
+  EXPECT_THAT(zero.out, HasSubstr("  InitiateCheckout  counted none\n"));
+  EXPECT_THAT(zero.out, HasSubstr("  Purchase          2.50 each     ≈ 125.00/week to reach 50\n"));
+}
+
 TEST_F(RungctlTest, UnknownAdSetIsNotFound) {
   SeedAndEvaluate();
   ExpectFailure(Run({"recommendation", "as_nope"}), "NOT_FOUND: ");
@@ -613,8 +678,24 @@ TEST_F(RungctlTest, AccountsAndSummaryShowWhatNeedsAPerson) {
   EXPECT_THAT(
       summary.out,
       HasSubstr("what changed (the first evaluated week):\n  as_climb  - → DUPLICATE_AND_CLIMB\n"));
+  // 500 a week; as_stuck's 1500 a week of PageView and as_climb's none keep
+  // 1500 / 50 = 30 ad sets, at 500 / 30 = 16.67; Purchase (12 + 10) / 50 =
+  // 0.44 of one, at 500 / 0.44 = 1136.36.
+  EXPECT_THAT(summary.out,
+              HasSubstr("\nad sets its weekly spend of 500.00 could keep at T (lower bounds, "
+                        "since costs rise with spend):\n"
+                        "  PageView          30 ad sets  at about 16.67/week each\n"
+                        "  ViewContent       6 ad sets   at about 73.53/week each\n"
+                        "  AddToCart         3 ad sets   at about 147.06/week each\n"
+                        "  InitiateCheckout  1 ad set    at about 367.65/week each\n"
+                        "  Purchase          0 ad sets   at about 1136.36/week each\n"));
+  RecordCurrency("act_1", "USD");
+  EXPECT_THAT(Run({"summary", "--account", "act_1"}).out,
+              AllOf(HasSubstr("spend 500.00 USD, 50.0 %"),
+                    HasSubstr("  AddToCart         3 ad sets   at about 147.06 USD/week each\n")));
   const json answer = ParseJson(Run({"summary", "--account", "act_1", "--json"}));
   EXPECT_EQ(answer["summary"]["figures"]["spendShareBelowThreshold"], 0.5);
+  EXPECT_EQ(answer["summary"]["learningCapacity"]["rungs"][2]["adSetsAtThreshold"], "3");
   ExpectUsageError(Run({"summary"}), "--account is required");
   ExpectFailure(Run({"summary", "--account", "act_9"}), "NOT_FOUND: account \"act_9\"");
 }

@@ -150,6 +150,14 @@ inline Recommendation Full(const std::string& ad_set_id, Week week,
   r.next_review_week = week.Plus(2);
   r.climb_test_id = "ct_9";
   r.learning_threshold = 50;
+  // Every kind of rung: with figures, counted none, and a cost whose budget
+  // would not fit in 64 bits; the largest amount a column can hold.
+  r.learning_budget.spend_weeks = 3;
+  r.learning_budget.weekly_spend_micros = 93'000'000;
+  r.learning_budget.rungs = {
+      {"AddToCart", 90, 3'100'000, 155'000'000},
+      {"InitiateCheckout", 0, std::nullopt, std::nullopt},
+      {"form.start \"q\"", 1, std::numeric_limits<int64_t>::max(), std::nullopt}};
   r.policy_version = "ladder-2026-01";
   r.evaluation_id = "ev_1";
   r.evaluated_at = EvaluatedAt();
@@ -208,6 +216,7 @@ inline void ExpectSameRecommendation(const Recommendation& got, const Recommenda
   EXPECT_EQ(got.next_review_week, want.next_review_week);
   EXPECT_EQ(got.climb_test_id, want.climb_test_id);
   EXPECT_EQ(got.learning_threshold, want.learning_threshold);
+  EXPECT_EQ(got.learning_budget, want.learning_budget);
   EXPECT_EQ(got.policy_version, want.policy_version);
   EXPECT_EQ(got.evaluation_id, want.evaluation_id);
   EXPECT_EQ(got.evaluated_at, want.evaluated_at);

@@ -6,6 +6,7 @@
 // ad set, with the spend of each ad set's week.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -293,6 +294,57 @@ TYPED_TEST(AccountViewContract, AScanStopsAtTheVisitorsErrorAndTheStoreReadsOn) 
   // lends the connection given back last, the one whose statement stopped.
   EXPECT_EQ(this->Scan("act_1", W(0), W(9)).size(), 5000u);
   EXPECT_THAT(store.EvaluatedWeeks("act_1").value_or(std::vector<Week>{}), ElementsAre(W(1)));
+}
+
+// --- ScanLearningBudgets ----------------------------------------------------------
+
+TYPED_TEST(AccountViewContract, ScansOneWeeksLearningBudgetsWithTheirThresholds) {
+  Store& store = this->store();
+  // Bare ones beside full ones, whose budgets a reused row must not keep.
+  ASSERT_OK(SaveChunk(
+      store, Chunk({Full("as_a", W(1)), Bare("as_b", W(1)), Full("as_c", W(1), "act_2")})));
+  Recommendation later = Full("as_a", W(2));
+  later.learning_threshold = 40;
+  later.learning_budget.weekly_spend_micros = 7;
+  ASSERT_OK(SaveChunk(store, Chunk({later})));
+  auto scan = [&](const std::string& account_id, Week week) {
+    std::map<std::string, StoredLearningBudget> read;
+    const absl::Status status =
+        store.ScanLearningBudgets(account_id, week, [&](const StoredLearningBudget& stored) {
+          read.emplace(stored.ad_set_id, stored);
+          return absl::OkStatus();
+        });
+    EXPECT_OK(status);
+    return read;
+  };
+
+  const std::map<std::string, StoredLearningBudget> first = scan("act_1", W(1));
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_EQ(first.at("as_a").learning_threshold, 50);
+  EXPECT_EQ(first.at("as_a").budget, Full("as_a", W(1)).learning_budget);
+  EXPECT_EQ(first.at("as_b").learning_threshold, 0);
+  EXPECT_EQ(first.at("as_b").budget, LearningBudget());
+  const std::map<std::string, StoredLearningBudget> second = scan("act_1", W(2));
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_EQ(second.at("as_a").learning_threshold, 40);
+  EXPECT_EQ(second.at("as_a").budget, later.learning_budget);
+  EXPECT_TRUE(scan("act_1", W(3)).empty());
+  EXPECT_EQ(scan("act_2", W(1)).size(), 1u);
+}
+
+TYPED_TEST(AccountViewContract, AScanOfBudgetsStopsAtTheVisitorsError) {
+  Store& store = this->store();
+  ASSERT_OK(SaveChunk(store, Chunk({Full("as_a", W(1)), Full("as_b", W(1))})));
+  int visited = 0;
+
+  const absl::Status stopped =
+      store.ScanLearningBudgets("act_1", W(1), [&](const StoredLearningBudget&) {
+        ++visited;
+        return absl::CancelledError("enough");
+      });
+
+  EXPECT_TRUE(HasStatus(stopped, absl::StatusCode::kCancelled, "enough"));
+  EXPECT_EQ(visited, 1);
 }
 
 }  // namespace

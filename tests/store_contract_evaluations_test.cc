@@ -120,10 +120,13 @@ TYPED_TEST(RecommendationContract, RefusesARecommendationItCouldNotReadBack) {
   Recommendation far = Full("as_3", W(3));
   far.evaluated_at = absl::InfiniteFuture();
   Recommendation anonymous = Full("", W(3));
+  Recommendation negative_budget = Full("as_4", W(3));
+  negative_budget.learning_budget.rungs[0].cost_per_event_micros = -1;
 
   const absl::Status negative_status = SaveChunk(store, Chunk({Full("as_1", W(3)), negative}));
   const absl::Status far_status = SaveChunk(store, Chunk({far}));
   const absl::Status anonymous_status = SaveChunk(store, Chunk({anonymous}));
+  const absl::Status negative_budget_status = SaveChunk(store, Chunk({negative_budget}));
 
   EXPECT_TRUE(HasStatus(
       negative_status, absl::StatusCode::kInvalidArgument,
@@ -134,6 +137,9 @@ TYPED_TEST(RecommendationContract, RefusesARecommendationItCouldNotReadBack) {
                         "outside years 1 to 9999"));
   EXPECT_TRUE(HasStatus(anonymous_status, absl::StatusCode::kInvalidArgument,
                         "recommendations[0].recommendation.ad_set_id: must not be empty"));
+  EXPECT_TRUE(HasStatus(negative_budget_status, absl::StatusCode::kInvalidArgument,
+                        "recommendations[0].recommendation.learning_budget.rungs[0]."
+                        "cost_per_event_micros: must not be negative, got -1"));
   EXPECT_THAT(Keys(store.ListRecommendations(Query(std::nullopt))), IsEmpty());
   EXPECT_EQ(store.RecommendationsVersion().value_or(-1), 0);
 }

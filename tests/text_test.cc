@@ -1,5 +1,7 @@
 #include "core/text.h"
 
+#include <cstdint>
+#include <limits>
 #include <string>
 
 #include "gtest/gtest.h"
@@ -21,6 +23,19 @@ TEST(QuoteTest, EscapesAndCutsLongInput) {
   EXPECT_EQ(Quote("a\nb", '\''), "'a\\nb'");
   const std::string quoted = Quote(std::string(100, 'x'));
   EXPECT_EQ(quoted, "\"" + std::string(64, 'x') + "...\" (100 bytes)");
+}
+
+TEST(MicrosTextTest, TwoDecimalsRoundedHalfAwayFromZero) {
+  EXPECT_EQ(MicrosText(3'100'000), "3.10");
+  EXPECT_EQ(MicrosText(155'000'000), "155.00");
+  EXPECT_EQ(MicrosText(0), "0.00");
+  EXPECT_EQ(MicrosText(4'999), "0.00");
+  EXPECT_EQ(MicrosText(5'000), "0.01");
+  EXPECT_EQ(MicrosText(3'104'999), "3.10");
+  EXPECT_EQ(MicrosText(3'105'000), "3.11");
+  EXPECT_EQ(MicrosText(-3'105'000), "-3.11");
+  EXPECT_EQ(MicrosText(std::numeric_limits<int64_t>::max()), "9223372036854.78");
+  EXPECT_EQ(MicrosText(std::numeric_limits<int64_t>::min()), "-9223372036854.78");
 }
 
 TEST(AppendZeroPaddedTest, PadsToTheWidthAndAppends) {

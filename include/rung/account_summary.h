@@ -11,8 +11,10 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/numeric/int128.h"
 #include "absl/time/time.h"
 #include "rung/account_view.h"
 #include "rung/climb_test.h"
@@ -63,6 +65,63 @@ struct WeekFigures {
   double SpendShareBelowThreshold() const;
 };
 
+// How many ad sets the account's current weekly spend could keep at the
+// learning threshold T on one rung, at the costs per event its ad sets saw.
+struct RungCapacity {
+  std::string event;
+  // ⌊A⌋, where A = Σ event_count ÷ (spend_weeks × T) over the account's ad
+  // sets with a positive weekly spend, each with its own stored learning
+  // budget and T. Each term is the ad set's weekly spend ÷ its weekly budget
+  // for the rung, before rounding: the ad sets at T that its spend buys at
+  // its own cost per event. (To within 1e-9, so that a sum of fractions that
+  // is a whole number on paper stays one.)
+  int64_t ad_sets_at_threshold = 0;
+  // What one ad set at T on the rung would spend a week at the account's
+  // blended cost per event: the account's weekly spend ÷ A, rounded to the
+  // micro (with one T, T × Σ spend ÷ Σ events bought). nullopt beyond 64
+  // bits.
+  std::optional<int64_t> blended_weekly_budget_micros;
+};
+
+// What the account's spend could keep at T on each rung, at one evaluated
+// week, from its ad sets' stored learning budgets. A lower bound as theirs
+// are: costs per event rise with spend.
+struct LearningCapacity {
+  // The sum of the ad sets' current weekly spend, each the mean of its
+  // consistency window's weeks with a known spend; ad sets without any add
+  // nothing.
+  int64_t weekly_spend_micros = 0;
+  // The rungs that some ad set with spend counted, lowest first: by the
+  // least place any ad set's budget gives the rung, then by name (ladder
+  // order, for one ladder).
+  std::vector<RungCapacity> rungs;
+};
+
+// Folds the stored learning budgets of one week, in any order, into its
+// LearningCapacity: the figures do not depend on the order.
+class LearningCapacityFolder {
+ public:
+  void Add(const StoredLearningBudget& stored);
+  LearningCapacity Capacity() const;
+
+ private:
+  // One rung's A, kept exact until the end: the counts summed per
+  // denominator (spend_weeks × T), of which an account has a few.
+  struct Rung {
+    std::string event;
+    size_t place = 0;  // the least place any ad set's budget gives it
+    std::map<int64_t, absl::int128> counts_by_denominator;
+  };
+  // The rung of `event`, added when new; found first where the rung at
+  // `place` of the row before was, since an account's ad sets mostly share
+  // one ladder.
+  Rung& RungOf(const std::string& event, size_t place);
+
+  int64_t weekly_spend_micros_ = 0;
+  std::vector<Rung> rungs_;
+  std::vector<size_t> place_hints_;  // per place, an index into rungs_
+};
+
 // An ad set whose action differs from the previous evaluated week's.
 struct AdviceChange {
   std::string ad_set_id;
@@ -88,6 +147,8 @@ struct AccountSummary {
   std::vector<ClimbTest> tests_concluded;
   // The figures of every evaluated week up to as_of_week, oldest first.
   std::vector<WeekFigures> trend;
+  // At as_of_week.
+  LearningCapacity learning_capacity;
 };
 
 // Folds an account's advice rows, in any order, into the figures of each

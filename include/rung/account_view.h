@@ -50,6 +50,13 @@ struct AdviceRow {
   std::optional<int64_t> spend_micros;
 };
 
+// One stored recommendation's learning budget, with the T it is at.
+struct StoredLearningBudget {
+  std::string ad_set_id;
+  int learning_threshold = 0;
+  LearningBudget budget;
+};
+
 }  // namespace rung
 
 #endif  // RUNG_ACCOUNT_VIEW_H_

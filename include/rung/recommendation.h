@@ -67,6 +67,51 @@ struct Reason {
   }
 };
 
+// What one rung would cost to bring to the learning threshold T, at the cost
+// per event the consistency window observed. Money is integer micros of the
+// account's currency.
+struct RungBudget {
+  std::string event;
+  // Σ count of `event` over the budget's spend weeks.
+  int64_t event_count = 0;
+  // Σ spend ÷ event_count over the spend weeks, rounded half up to the micro;
+  // nullopt when there is no spend week or event_count is 0.
+  std::optional<int64_t> cost_per_event_micros;
+  // T × cost_per_event_micros: the weekly spend at which the rung would
+  // reach T at that cost. A lower bound, since the cost per event rises with
+  // spend. nullopt with the cost (or when it would not fit in 64 bits).
+  std::optional<int64_t> weekly_budget_micros;
+
+  friend bool operator==(const RungBudget& a, const RungBudget& b) {
+    return a.event == b.event && a.event_count == b.event_count &&
+           a.cost_per_event_micros == b.cost_per_event_micros &&
+           a.weekly_budget_micros == b.weekly_budget_micros;
+  }
+  friend bool operator!=(const RungBudget& a, const RungBudget& b) { return !(a == b); }
+};
+
+// The budget an ad set needs to leave learning on each rung: every figure is
+// over the spend weeks, the weeks of the consistency window that have a
+// record with a known spend. Empty (no spend weeks, no rungs) when the as-of
+// week has no record.
+struct LearningBudget {
+  int spend_weeks = 0;
+  // The ad set's current weekly spend: the mean spend of the spend weeks,
+  // rounded half up to the micro; nullopt when there are none.
+  std::optional<int64_t> weekly_spend_micros;
+  // Every rung of the ladder in its order, then the current event when it
+  // is not one: the events of sustained_counts.
+  std::vector<RungBudget> rungs;
+
+  const RungBudget* Find(std::string_view event) const;
+
+  friend bool operator==(const LearningBudget& a, const LearningBudget& b) {
+    return a.spend_weeks == b.spend_weeks && a.weekly_spend_micros == b.weekly_spend_micros &&
+           a.rungs == b.rungs;
+  }
+  friend bool operator!=(const LearningBudget& a, const LearningBudget& b) { return !(a == b); }
+};
+
 struct Recommendation {
   std::string account_id;
   std::string ad_set_id;
@@ -90,6 +135,8 @@ struct Recommendation {
   std::string climb_test_id;
   // The learning threshold T that applied; 0 when there was no record.
   int learning_threshold = 0;
+  // What reaching T would cost on each rung, at T.
+  LearningBudget learning_budget;
   // Filled in by the evaluation, not by the decision.
   std::string policy_version;
   std::string evaluation_id;

@@ -293,6 +293,15 @@ class AccountStore {
   virtual absl::Status ScanAccountAdvice(
       std::string_view account_id, Week from, Week to,
       absl::FunctionRef<absl::Status(const AdviceRow&)> visit) = 0;
+
+  // Hands `visit` the learning budget and threshold of every stored
+  // recommendation of the account at `week`, unordered. Apart from
+  // ScanAccountAdvice, which reads every week: the summary reads one
+  // week's budgets, and reading them in that scan cost as much as the rest
+  // of it. A visitor's error stops the scan and is answered.
+  virtual absl::Status ScanLearningBudgets(
+      std::string_view account_id, Week week,
+      absl::FunctionRef<absl::Status(const StoredLearningBudget&)> visit) = 0;
 };
 
 // Which action records ListActions answers: those of one account (and one

@@ -207,6 +207,14 @@ absl::StatusOr<Reply> ListAccounts(const AdvisorCalls& calls, const RouteCall& c
   return JsonReply(response);
 }
 
+absl::StatusOr<Reply> GetAccount(const AdvisorCalls& calls, const RouteCall& call) {
+  v1::GetAccountRequest request;
+  request.set_account_id(call.path.at("account_id"));
+  v1::GetAccountResponse response;
+  RETURN_IF_ERROR(calls.GetAccount(request, &response));
+  return JsonReply(response.account());
+}
+
 absl::StatusOr<Reply> GetAccountSummary(const AdvisorCalls& calls, const RouteCall& call) {
   v1::GetAccountSummaryRequest request;
   request.set_account_id(call.path.at("account_id"));
@@ -272,6 +280,7 @@ std::vector<Route> MakeRoutes(const HttpBackends& backends) {
        with_calls(&GetAdSetHistory)},
       {"/v1/policy", "GetPolicy", {"account_id"}, with_calls(&GetPolicy)},
       {"/v1/accounts", "ListAccounts", {"page_size", "page_token"}, with_calls(&ListAccounts)},
+      {"/v1/accounts/{account_id}", "GetAccount", {}, with_calls(&GetAccount)},
       {"/v1/accounts/{account_id}/summary",
        "GetAccountSummary",
        {"as_of_week"},

@@ -189,6 +189,22 @@ void ToProto(const AdSetSummary& summary, v1::AdSet* out) {
   out->set_week_count(summary.week_count);
 }
 
+namespace {
+
+void ToProto(const LearningBudget& budget, v1::LearningBudget* out) {
+  out->set_spend_weeks(budget.spend_weeks);
+  if (budget.weekly_spend_micros) out->set_weekly_spend_micros(*budget.weekly_spend_micros);
+  for (const RungBudget& rung : budget.rungs) {
+    v1::RungBudget* added = out->add_rungs();
+    added->set_event(rung.event);
+    added->set_event_count(rung.event_count);
+    if (rung.cost_per_event_micros) added->set_cost_per_event_micros(*rung.cost_per_event_micros);
+    if (rung.weekly_budget_micros) added->set_weekly_budget_micros(*rung.weekly_budget_micros);
+  }
+}
+
+}  // namespace
+
 void ToProto(const Recommendation& rec, v1::Recommendation* out) {
   out->set_ad_set_id(rec.ad_set_id);
   out->set_account_id(rec.account_id);
@@ -216,6 +232,7 @@ void ToProto(const Recommendation& rec, v1::Recommendation* out) {
   *out->mutable_evaluated_at() = ToTimestamp(rec.evaluated_at);
   out->set_ladder(rec.ladder);
   out->set_learning_threshold(rec.learning_threshold);
+  ToProto(rec.learning_budget, out->mutable_learning_budget());
 }
 
 void ToProto(const ClimbTest& test, v1::ClimbTest* out) {
@@ -395,6 +412,18 @@ void ToProto(const WeekFigures& figures, v1::WeekFigures* out) {
   out->set_needing_attention(figures.needing_attention);
 }
 
+void ToProto(const LearningCapacity& capacity, v1::LearningCapacity* out) {
+  out->set_weekly_spend_micros(capacity.weekly_spend_micros);
+  for (const RungCapacity& rung : capacity.rungs) {
+    v1::RungCapacity* added = out->add_rungs();
+    added->set_event(rung.event);
+    added->set_ad_sets_at_threshold(rung.ad_sets_at_threshold);
+    if (rung.blended_weekly_budget_micros) {
+      added->set_blended_weekly_budget_micros(*rung.blended_weekly_budget_micros);
+    }
+  }
+}
+
 }  // namespace
 
 void ToProto(const AccountOverview& account, v1::AccountOverview* out) {
@@ -426,6 +455,7 @@ void ToProto(const AccountSummary& summary, v1::AccountSummary* out) {
   for (const ClimbTest& test : summary.tests_started) ToProto(test, out->add_tests_started());
   for (const ClimbTest& test : summary.tests_concluded) ToProto(test, out->add_tests_concluded());
   for (const WeekFigures& week : summary.trend) ToProto(week, out->add_trend());
+  ToProto(summary.learning_capacity, out->mutable_learning_capacity());
 }
 
 void ToProto(const ChangedAdvice& change, v1::ChangedAdvice* out) {

@@ -39,14 +39,15 @@ int64_t StatusCount(const v1::WeekFigures& week, v1::LearningStatus status) {
   return 0;
 }
 
-void PrintFigures(const v1::AccountSummary& summary, std::ostream& out) {
+void PrintFigures(const v1::AccountSummary& summary, const std::string& currency,
+                  std::ostream& out) {
   const v1::WeekFigures& week = summary.figures();
   out << summary.account_id() << " as of " << summary.as_of_week();
   if (!summary.previous_week().empty())
     out << " (previous evaluated week " << summary.previous_week() << ")";
   out << "\n"
       << week.ad_sets() << " ad sets, " << week.needing_attention() << " needing a person; spend "
-      << Money(week.spend_micros()) << ", " << Percent(week.spend_share_below_threshold())
+      << Money(week.spend_micros(), currency) << ", " << Percent(week.spend_share_below_threshold())
       << " of it in ad sets below the learning threshold\n\n";
   Table facts({});
   facts.AddRow({"actions", Tally(week.actions(),
@@ -60,6 +61,30 @@ void PrintFigures(const v1::AccountSummary& summary, std::ostream& out) {
                   return ShortName(c.state());
                 })});
   facts.Print(out);
+}
+
+// Per rung, how many ad sets the account's spend could keep at T: "AddToCart
+// 5 ad sets  at about 120.93 EUR/week each".
+void PrintCapacity(const v1::AccountSummary& summary, const std::string& currency,
+                   std::ostream& out) {
+  const v1::LearningCapacity& capacity = summary.learning_capacity();
+  if (capacity.rungs().empty()) {
+    out << "\nad sets its spend could keep at T: cannot be estimated without spend and counts\n";
+    return;
+  }
+  out << "\nad sets its weekly spend of " << Money(capacity.weekly_spend_micros(), currency)
+      << " could keep at T (lower bounds, since costs rise with spend):\n";
+  Table rungs({});
+  for (const v1::RungCapacity& rung : capacity.rungs()) {
+    const int64_t ad_sets = rung.ad_sets_at_threshold();
+    rungs.AddRow(
+        {rung.event(), absl::StrCat(ad_sets, ad_sets == 1 ? " ad set" : " ad sets"),
+         rung.has_blended_weekly_budget_micros()
+             ? absl::StrCat("at about ", Money(rung.blended_weekly_budget_micros(), currency),
+                            "/week each")
+             : "at more than can be counted each"});
+  }
+  rungs.Print(out, "  ");
 }
 
 void PrintChanges(const v1::AccountSummary& summary, std::ostream& out) {
@@ -101,6 +126,16 @@ void PrintTrend(const v1::AccountSummary& summary, std::ostream& out) {
 
 }  // namespace
 
+absl::StatusOr<std::string> AccountCurrency(Session& session, const std::string& account_id) {
+  v1::GetAccountRequest request;
+  request.set_account_id(account_id);
+  v1::GetAccountResponse response;
+  const absl::Status status = session.Call(&AdvisorStub::GetAccount, request, &response);
+  if (absl::IsNotFound(status)) return std::string();
+  RETURN_IF_ERROR(status);
+  return response.account().currency();
+}
+
 absl::Status RunAccounts(const Invocation&, Session& session) {
   v1::ListAccountsResponse all;
   RETURN_IF_ERROR(session.ForEachPage(&AdvisorStub::ListAccounts, v1::ListAccountsRequest(),
@@ -136,7 +171,9 @@ absl::Status RunSummary(const Invocation& invocation, Session& session) {
   v1::GetAccountSummaryResponse response;
   RETURN_IF_ERROR(session.Call(&AdvisorStub::GetAccountSummary, request, &response));
   if (session.json()) return PrintJson(response, session.out());
-  PrintFigures(response.summary(), session.out());
+  ASSIGN_OR_RETURN(const std::string currency, AccountCurrency(session, request.account_id()));
+  PrintFigures(response.summary(), currency, session.out());
+  PrintCapacity(response.summary(), currency, session.out());
   PrintChanges(response.summary(), session.out());
   PrintTrend(response.summary(), session.out());
   return absl::OkStatus();

@@ -70,7 +70,8 @@ std::string FlagsText(const google::protobuf::RepeatedField<int>& flags) {
 
 std::string OrDash(const std::string& text) { return text.empty() ? "-" : text; }
 
-std::string Money(double units) { return absl::StrFormat("%.2f", units); }
+// A cost in currency units, which a climb test keeps as a double.
+std::string Units(double units) { return absl::StrFormat("%.2f", units); }
 
 std::string Timestamp(const google::protobuf::Timestamp& time) {
   return google::protobuf::util::TimeUtil::ToString(time);
@@ -168,6 +169,38 @@ absl::Status Evaluate(const Invocation& invocation, Session& session) {
   return absl::OkStatus();
 }
 
+// Each rung's cost per event and the weekly budget that would bring it to T,
+// in the account's currency: "AddToCart  3.10 EUR each  ≈ 155.00 EUR/week to
+// reach 50". Nothing for advice without a budget (no record that week, or
+// stored before rungd computed budgets).
+void PrintLearningBudget(const v1::Recommendation& r, const std::string& currency,
+                         std::ostream& out) {
+  const v1::LearningBudget& budget = r.learning_budget();
+  if (budget.rungs().empty()) return;
+  if (!budget.has_weekly_spend_micros()) {
+    out << "\nbudget to leave learning: cannot be estimated without spend in the window\n";
+    return;
+  }
+  out << "\nbudget to leave learning, over " << budget.spend_weeks() << " week"
+      << (budget.spend_weeks() == 1 ? "" : "s") << " with spend (the ad set spends "
+      << Money(budget.weekly_spend_micros(), currency)
+      << "/week; lower bounds, since costs rise with spend):\n";
+  Table rungs({});
+  for (const v1::RungBudget& rung : budget.rungs()) {
+    if (rung.event_count() == 0) {
+      rungs.AddRow({rung.event(), "counted none"});
+    } else if (!rung.has_weekly_budget_micros()) {
+      rungs.AddRow({rung.event(), "too large to estimate"});
+    } else {
+      rungs.AddRow({rung.event(),
+                    absl::StrCat(Money(rung.cost_per_event_micros(), currency), " each"),
+                    absl::StrCat("≈ ", Money(rung.weekly_budget_micros(), currency),
+                                 "/week to reach ", r.learning_threshold())});
+    }
+  }
+  rungs.Print(out, "  ");
+}
+
 absl::Status ShowRecommendation(const Invocation& invocation, Session& session) {
   v1::GetRecommendationRequest request;
   request.set_ad_set_id(invocation.positionals()[0]);
@@ -215,6 +248,10 @@ absl::Status ShowRecommendation(const Invocation& invocation, Session& session) 
     out << "\ncounts (per week):\n";
     counts.Print(out, "  ");
   }
+  if (!r.learning_budget().rungs().empty()) {
+    ASSIGN_OR_RETURN(const std::string currency, AccountCurrency(session, r.account_id()));
+    PrintLearningBudget(r, currency, out);
+  }
   out << "\nreasons:\n";
   for (const v1::Reason& reason : r.reasons()) out << "  - " << Sentence(reason) << "\n";
   return absl::OkStatus();
@@ -257,8 +294,8 @@ void PrintClimbTests(const google::protobuf::RepeatedPtrField<v1::ClimbTest>& te
                                   : absl::StrCat(t.start_week(), "..", t.concluded_week());
     std::string costs = "-";
     if (t.has_original_cost_per_macro() || t.has_duplicate_cost_per_macro()) {
-      costs = absl::StrCat(Money(t.original_cost_per_macro()), " → ",
-                           Money(t.duplicate_cost_per_macro()));
+      costs = absl::StrCat(Units(t.original_cost_per_macro()), " → ",
+                           Units(t.duplicate_cost_per_macro()));
     }
     table.AddRow({t.climb_test_id(), ShortName(t.state()),
                   absl::StrCat(t.original_ad_set_id(), " → ", t.duplicate_ad_set_id()),
@@ -362,7 +399,7 @@ absl::Status ShowHistory(const Invocation& invocation, Session& session) {
                                                         week.event_counts().end());
     std::sort(counts.begin(), counts.end());
     table.AddRow({week.week_start(), week.optimization_event(),
-                  week.has_spend_micros() ? Money(week.spend_micros() / 1e6) : "-",
+                  week.has_spend_micros() ? Money(week.spend_micros()) : "-",
                   ShortName(week.reported_learning_status()), week.significant_edit() ? "yes" : "-",
                   absl::StrJoin(counts, ", ", absl::PairFormatter(" "))});
   }

@@ -64,8 +64,10 @@ absl::Status PrintJson(const google::protobuf::Message& message, std::ostream& o
   return absl::OkStatus();
 }
 
-std::string Money(int64_t micros) {
-  return absl::StrFormat("%.2f", static_cast<double>(micros) / 1e6);
+std::string Money(int64_t micros) { return MicrosText(micros); }
+
+std::string Money(int64_t micros, absl::string_view currency) {
+  return currency.empty() ? Money(micros) : absl::StrCat(Money(micros), " ", currency);
 }
 
 std::string Percent(double share) { return absl::StrFormat("%.1f %%", 100 * share); }

@@ -32,6 +32,9 @@ class Table {
 
 // Micros of a currency as units with two decimals: "12.50".
 std::string Money(int64_t micros);
+// The same with the ISO 4217 code after it, "12.50 EUR"; plain when
+// `currency` is empty (unknown).
+std::string Money(int64_t micros, absl::string_view currency);
 // A share in [0, 1] as a percentage with one decimal: "12.5 %".
 std::string Percent(double share);
 

@@ -1,5 +1,9 @@
 #include "rung/account_summary.h"
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <tuple>
 #include <utility>
 
 namespace rung {
@@ -33,6 +37,9 @@ bool BelowThreshold(std::optional<LearningStatus> status) {
   return status == LearningStatus::kStuck || status == LearningStatus::kNearExit;
 }
 
+// Below this, a sum of fractions is taken for the whole number above it.
+constexpr long double kWholeSlack = 1e-9L;
+
 }  // namespace
 
 void AccountAdviceFolder::Add(const AdviceRow& row) {
@@ -48,6 +55,58 @@ void AccountAdviceFolder::Add(const AdviceRow& row) {
   if (AsksForAPerson(row.action)) ++figures.needing_attention;
   if (row.week == current_) current_actions_.emplace(row.ad_set_id, row.action);
   if (row.week == previous_) previous_actions_.emplace(row.ad_set_id, row.action);
+}
+
+void LearningCapacityFolder::Add(const StoredLearningBudget& stored) {
+  const LearningBudget& budget = stored.budget;
+  if (!budget.weekly_spend_micros.has_value()) return;
+  weekly_spend_micros_ += *budget.weekly_spend_micros;
+  // Spend of 0 buys nothing: events it counted cost no budget.
+  const bool buys = *budget.weekly_spend_micros > 0 && stored.learning_threshold > 0;
+  const int64_t denominator = int64_t{budget.spend_weeks} * stored.learning_threshold;
+  if (place_hints_.size() < budget.rungs.size()) place_hints_.resize(budget.rungs.size());
+  for (size_t place = 0; place < budget.rungs.size(); ++place) {
+    Rung& known = RungOf(budget.rungs[place].event, place);
+    known.place = std::min(known.place, place);
+    const int64_t count = budget.rungs[place].event_count;
+    if (buys && count > 0) known.counts_by_denominator[denominator] += count;
+  }
+}
+
+LearningCapacityFolder::Rung& LearningCapacityFolder::RungOf(const std::string& event,
+                                                             size_t place) {
+  size_t& hint = place_hints_[place];
+  if (hint < rungs_.size() && rungs_[hint].event == event) return rungs_[hint];
+  const auto found = std::find_if(rungs_.begin(), rungs_.end(),
+                                  [&](const Rung& known) { return known.event == event; });
+  hint = static_cast<size_t>(found - rungs_.begin());
+  if (found == rungs_.end()) rungs_.push_back(Rung{event, place, {}});
+  return rungs_[hint];
+}
+
+LearningCapacity LearningCapacityFolder::Capacity() const {
+  std::vector<const Rung*> lowest_first;
+  for (const Rung& rung : rungs_) lowest_first.push_back(&rung);
+  std::sort(lowest_first.begin(), lowest_first.end(), [](const Rung* a, const Rung* b) {
+    return std::tie(a->place, a->event) < std::tie(b->place, b->event);
+  });
+  LearningCapacity capacity;
+  capacity.weekly_spend_micros = weekly_spend_micros_;
+  for (const Rung* rung : lowest_first) {
+    if (rung->counts_by_denominator.empty()) continue;
+    long double ad_sets = 0;
+    for (const auto& [denominator, counts] : rung->counts_by_denominator) {
+      ad_sets += static_cast<long double>(counts) / static_cast<long double>(denominator);
+    }
+    RungCapacity& out = capacity.rungs.emplace_back();
+    out.event = rung->event;
+    out.ad_sets_at_threshold = static_cast<int64_t>(std::floor(ad_sets + kWholeSlack));
+    const long double budget = std::round(static_cast<long double>(weekly_spend_micros_) / ad_sets);
+    if (budget <= static_cast<long double>(std::numeric_limits<int64_t>::max())) {
+      out.blended_weekly_budget_micros = static_cast<int64_t>(budget);
+    }
+  }
+  return capacity;
 }
 
 std::vector<WeekFigures> AccountAdviceFolder::TakeTrend() {

@@ -116,6 +116,13 @@ absl::StatusOr<AccountSummary> Advisor::GetAccountSummary(std::string_view accou
   summary.trend = folder.TakeTrend();
   summary.figures = summary.trend.back();
   summary.changes = folder.Changes();
+  LearningCapacityFolder capacity;
+  RETURN_IF_ERROR(store_->ScanLearningBudgets(account_id, summary.as_of_week,
+                                              [&capacity](const StoredLearningBudget& budget) {
+                                                capacity.Add(budget);
+                                                return absl::OkStatus();
+                                              }));
+  summary.learning_capacity = capacity.Capacity();
   ClimbTestQuery query;
   query.account_id = std::string(account_id);
   query.limit = kTestsPageSize;

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/numeric/int128.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -32,6 +33,20 @@ bool AtLeast(double value, double limit) {
 std::string Decimal(double value) {
   if (std::isinf(value)) return "infinite";
   return absl::StrFormat("%.2f", value);
+}
+
+// --- Money -----------------------------------------------------------------------
+
+// `value` when it fits in 64 bits.
+std::optional<int64_t> Fitting(absl::int128 value) {
+  if (value > absl::int128(std::numeric_limits<int64_t>::max())) return std::nullopt;
+  return static_cast<int64_t>(value);
+}
+
+// numerator ÷ denominator, for numerator ≥ 0 and denominator > 0, rounded
+// half up.
+std::optional<int64_t> RoundedQuotient(absl::int128 numerator, absl::int128 denominator) {
+  return Fitting((numerator + denominator / 2) / denominator);
 }
 
 // --- The window ---------------------------------------------------------------
@@ -136,15 +151,20 @@ struct Facts {
   // c's counts over the stability weeks, oldest first.
   std::vector<const AdSetWeek*> stability_records;
   double cv = 0;
+  LearningBudget budget;
 
   int64_t SustainedOf(const std::string& event) const { return Sustained(window, event); }
   int64_t SustainedCurrent() const { return SustainedOf(current); }
   bool Stable() const {
     return stability_records.size() >= 2 && AtMost(cv, policy.stability_max_cv);
   }
+  // "2026-10-26..2026-11-09", or the one week.
+  std::string WindowRange() const {
+    if (window.first == window.last) return w.ToString();
+    return absl::StrCat(window.first.ToString(), "..", w.ToString());
+  }
   std::string WindowText() const {
-    if (window.first == window.last) return absl::StrCat("in ", w.ToString());
-    return absl::StrCat("over ", window.first.ToString(), "..", w.ToString());
+    return absl::StrCat(window.first == window.last ? "in " : "over ", WindowRange());
   }
   // "Purchase sustains 12/week (weekly 12, no record, 12 over 2026-10-26..2026-11-09)"
   std::string SustainText(const std::string& event) const {
@@ -155,12 +175,35 @@ struct Facts {
     return absl::StrCat(event, " sustains ", SustainedOf(event), "/week (weekly ",
                         absl::StrJoin(weekly, ", "), " ", WindowText(), ")");
   }
+  // The weeks the learning budget is over: "over the last 3 weeks", or
+  // "over its 2 weeks with spend of 2026-10-26..2026-11-09".
+  std::string SpendWeeksText() const {
+    const int weeks = budget.spend_weeks;
+    if (weeks == window.weeks()) {
+      return weeks == 1 ? absl::StrCat("in ", w.ToString())
+                        : absl::StrCat("over the last ", weeks, " weeks");
+    }
+    return absl::StrCat(weeks == 1 ? "in" : "over", " its ", Plural(weeks, "week"),
+                        " with spend of ", WindowRange());
+  }
   std::string StabilityText() const {
     return absl::StrCat("weekly ", Series(stability_records, current), " over its last ",
                         Plural(static_cast<int64_t>(stability_records.size()), "week"),
                         " on rung vary with a CV of ", Decimal(cv));
   }
 };
+
+// Every rung of the ladder in its order, then the current event when it is
+// not one: the events a recommendation reports figures for.
+std::vector<std::string> ReportedEvents(const Facts& facts) {
+  std::vector<std::string> events;
+  if (facts.ladder != nullptr) events = facts.ladder->events;
+  if (!facts.current.empty() &&
+      std::find(events.begin(), events.end(), facts.current) == events.end()) {
+    events.push_back(facts.current);
+  }
+  return events;
+}
 
 Facts Gather(const DecisionInput& input) {
   const AdSetHistory& history = *input.history;
@@ -185,6 +228,7 @@ Facts Gather(const DecisionInput& input) {
     counts.push_back(record->CountOf(facts.current));
   }
   if (!counts.empty()) facts.cv = CoefficientOfVariation(counts);
+  facts.budget = LearningBudgetOver(facts.window.records, ReportedEvents(facts), facts.threshold);
   return facts;
 }
 
@@ -355,15 +399,65 @@ Outcome JudgeClimbTest(const Facts& facts, const ClimbTestContext& context) {
 
 // --- Rule 4: still learning ----------------------------------------------------------
 
+// What bringing c to T would take, against what the ad set spends: "AddToCart
+// costs 3.10 each over the last 3 weeks; 50 a week would take about
+// 155.00/week (a lower bound, ...), and the ad set spends 93.00/week".
+std::string BudgetText(const Facts& facts) {
+  const LearningBudget& budget = facts.budget;
+  const std::string goal = absl::StrCat("the budget to bring ", facts.current,
+                                        " to T = ", facts.threshold, " a week cannot be estimated");
+  if (budget.spend_weeks == 0) {
+    return absl::StrCat(goal, " without spend: no week of ", facts.WindowRange(), " reports any");
+  }
+  const std::string spends =
+      absl::StrCat("the ad set spends ", MicrosText(*budget.weekly_spend_micros), "/week");
+  const RungBudget& current = *budget.Find(facts.current);
+  if (current.event_count == 0) {
+    return absl::StrCat(facts.current, " counted none ", facts.SpendWeeksText(), ", so ", goal,
+                        "; ", spends);
+  }
+  if (!current.weekly_budget_micros.has_value()) {
+    return absl::StrCat(goal, ": it does not fit in 64 bits; ", spends);
+  }
+  return absl::StrCat(facts.current, " costs ", MicrosText(*current.cost_per_event_micros),
+                      " each ", facts.SpendWeeksText(), "; ", facts.threshold,
+                      " a week would take about ", MicrosText(*current.weekly_budget_micros),
+                      "/week (a lower bound, since the cost per event rises with spend), and ",
+                      spends);
+}
+
+// The highest rung below c with a known weekly budget below c's (any known
+// one when c's is not, since c counted none): the most intent that costs
+// less to bring to T than staying does.
+const RungBudget* CheaperRungBelow(const Facts& facts) {
+  const std::optional<int64_t> current = facts.budget.Find(facts.current)->weekly_budget_micros;
+  for (int rung = *facts.rung - 1; rung >= 0; --rung) {
+    const RungBudget* lower = facts.budget.Find(facts.ladder->events[static_cast<size_t>(rung)]);
+    if (!lower->weekly_budget_micros.has_value()) continue;
+    if (!current.has_value() || *lower->weekly_budget_micros < *current) return lower;
+  }
+  return nullptr;
+}
+
+std::string CheaperRungText(const Facts& facts) {
+  const RungBudget* cheaper = CheaperRungBelow(facts);
+  if (cheaper == nullptr) return "";
+  return absl::StrCat("; of the rungs below, ", cheaper->event,
+                      " is the highest that costs less to bring to T: ",
+                      MicrosText(*cheaper->cost_per_event_micros), " each, about ",
+                      MicrosText(*cheaper->weekly_budget_micros), "/week");
+}
+
 Outcome StillLearning(const Facts& facts) {
   const Policy& policy = facts.policy;
   const int64_t sustained = facts.SustainedCurrent();
   const std::string situation = facts.SustainText(facts.current);
   if (sustained >= policy.cutover_threshold) {
-    return Act(Action::kHold, "near_exit_hold",
-               absl::StrCat(situation, ": below T = ", facts.threshold,
-                            " but at least the cutover of ", policy.cutover_threshold,
-                            ", so hold on ", facts.current, "; its signal holds its own"));
+    return Act(
+        Action::kHold, "near_exit_hold",
+        absl::StrCat(situation, ": below T = ", facts.threshold, " but at least the cutover of ",
+                     policy.cutover_threshold, ", so hold on ", facts.current,
+                     "; its signal holds its own; ", BudgetText(facts)));
   }
   // From the rung just below down, so that the first to reach T is the highest.
   std::vector<std::string> below;
@@ -384,7 +478,8 @@ Outcome StillLearning(const Facts& facts) {
              absl::StrCat(situation, ", below the cutover of ", policy.cutover_threshold,
                           ", and no rung below it reaches T = ", facts.threshold,
                           below.empty() ? "" : absl::StrCat(" (", absl::StrJoin(below, ", "), ")"),
-                          ": merge ad sets or raise the budget"));
+                          ": merge ad sets or raise the budget; ", BudgetText(facts),
+                          CheaperRungText(facts)));
 }
 
 // --- Rule 5: exited learning --------------------------------------------------------
@@ -608,20 +703,42 @@ FlagSet RaiseFlags(const Facts& facts, const Outcome& outcome) {
   return flags;
 }
 
-// Every rung of the ladder, and the current event when it is not one.
 std::map<std::string, int64_t> SustainedCounts(const Facts& facts) {
   std::map<std::string, int64_t> sustained;
   if (!facts.window.HasRecord()) return sustained;
-  if (facts.ladder != nullptr) {
-    for (const std::string& event : facts.ladder->events) {
-      sustained[event] = facts.SustainedOf(event);
-    }
-  }
-  if (!facts.current.empty()) sustained[facts.current] = facts.SustainedCurrent();
+  for (const std::string& event : ReportedEvents(facts))
+    sustained[event] = facts.SustainedOf(event);
   return sustained;
 }
 
 }  // namespace
+
+LearningBudget LearningBudgetOver(const std::vector<const AdSetWeek*>& window,
+                                  const std::vector<std::string>& events, int threshold) {
+  std::vector<const AdSetWeek*> spend_weeks;
+  absl::int128 spend = 0;
+  for (const AdSetWeek* record : window) {
+    if (record == nullptr || !record->spend_micros.has_value()) continue;
+    spend_weeks.push_back(record);
+    spend += *record->spend_micros;
+  }
+  LearningBudget budget;
+  budget.spend_weeks = static_cast<int>(spend_weeks.size());
+  if (!spend_weeks.empty()) budget.weekly_spend_micros = RoundedQuotient(spend, budget.spend_weeks);
+  for (const std::string& event : events) {
+    absl::int128 count = 0;
+    for (const AdSetWeek* record : spend_weeks) count += record->CountOf(event);
+    RungBudget& rung = budget.rungs.emplace_back();
+    rung.event = event;
+    rung.event_count = Fitting(count).value_or(std::numeric_limits<int64_t>::max());
+    if (count == 0) continue;
+    rung.cost_per_event_micros = RoundedQuotient(spend, count);
+    if (rung.cost_per_event_micros.has_value()) {
+      rung.weekly_budget_micros = Fitting(absl::int128(threshold) * *rung.cost_per_event_micros);
+    }
+  }
+  return budget;
+}
 
 Decision Decide(const DecisionInput& input) {
   const Facts facts = Gather(input);
@@ -653,6 +770,7 @@ Decision Decide(const DecisionInput& input) {
     rec.latest_counts = facts.record->event_counts;
     rec.learning_status = StatusOf(facts);
     rec.learning_threshold = facts.threshold;
+    rec.learning_budget = facts.budget;
   }
   decision.test_update = std::move(outcome.test_update);
   return decision;

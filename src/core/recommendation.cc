@@ -79,7 +79,14 @@ bool SameAdvice(const Recommendation& a, const Recommendation& b) {
          a.latest_counts == b.latest_counts && a.sustained_counts == b.sustained_counts &&
          a.weeks_on_rung == b.weeks_on_rung && a.next_review_week == b.next_review_week &&
          a.climb_test_id == b.climb_test_id && a.learning_threshold == b.learning_threshold &&
-         a.policy_version == b.policy_version;
+         a.learning_budget == b.learning_budget && a.policy_version == b.policy_version;
+}
+
+const RungBudget* LearningBudget::Find(std::string_view event) const {
+  for (const RungBudget& rung : rungs) {
+    if (rung.event == event) return &rung;
+  }
+  return nullptr;
 }
 
 }  // namespace rung

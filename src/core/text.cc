@@ -34,6 +34,18 @@ void AppendZeroPadded(int64_t value, int width, std::string* out) {
   }
 }
 
+std::string MicrosText(int64_t micros) {
+  constexpr uint64_t kMicrosPerCent = 10'000;
+  // Unsigned, so that the most negative micros has a magnitude too.
+  const uint64_t magnitude =
+      micros < 0 ? uint64_t{0} - static_cast<uint64_t>(micros) : static_cast<uint64_t>(micros);
+  const uint64_t cents = magnitude / kMicrosPerCent + (magnitude % kMicrosPerCent >= 5'000 ? 1 : 0);
+  std::string text = micros < 0 ? "-" : "";
+  absl::StrAppend(&text, cents / 100, ".");
+  AppendZeroPadded(static_cast<int64_t>(cents % 100), 2, &text);
+  return text;
+}
+
 void AppendJsonQuoted(absl::string_view text, std::string* out) {
   out->reserve(out->size() + text.size() + 2);
   *out += '"';

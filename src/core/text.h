@@ -34,6 +34,12 @@ absl::Status WithMessagePrefix(absl::string_view prefix, const absl::Status& sta
 // `value` must be non-negative and fit in `width` digits.
 void AppendZeroPadded(int64_t value, int width, std::string* out);
 
+// Micros of a currency as units with two decimals, rounded half away from
+// zero: 3'104'999 is "3.10", 3'105'000 "3.11". Integer arithmetic, so every
+// int64 prints exactly and nothing can print as nan or inf. The one spelling
+// of money in reasons, rungctl and the dashboard's tests.
+std::string MicrosText(int64_t micros);
+
 // True for a byte that a JSON string literal holds as itself: JsonQuote
 // escapes every other one, and the storage reader accepts no other unescaped.
 inline bool IsPlainJsonByte(char c) {

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <string_view>
 #include <system_error>
 #include <utility>
@@ -21,6 +22,23 @@
 namespace rung {
 namespace {
 
+// Reads a count at `*pos`: digits without a sign or leading zeros that fit
+// in an int64. False for anything else.
+bool ReadPlainCount(absl::string_view json, size_t* pos, int64_t* count) {
+  const size_t start = *pos;
+  int64_t value = 0;
+  while (*pos < json.size() && absl::ascii_isdigit(static_cast<unsigned char>(json[*pos]))) {
+    const int digit = json[*pos] - '0';
+    if (value > (std::numeric_limits<int64_t>::max() - digit) / 10) return false;
+    value = value * 10 + digit;
+    ++*pos;
+  }
+  const size_t digits = *pos - start;
+  if (digits == 0 || (digits > 1 && json[start] == '0')) return false;
+  *count = value;
+  return true;
+}
+
 // Reads exactly the spelling the encoders above write. Anything else in the
 // database was written by someone else, and is reported rather than guessed at.
 class CanonicalJsonReader {
@@ -30,8 +48,11 @@ class CanonicalJsonReader {
   // `open` item (',' item)* `close`, or `open` `close`, up to the end of text.
   absl::Status List(char open, char close, absl::FunctionRef<absl::Status()> item) {
     RETURN_IF_ERROR(NestedList(open, close, item));
-    if (pos_ != text_.size()) return Error("trailing characters");
-    return absl::OkStatus();
+    return End();
+  }
+
+  absl::Status End() const {
+    return pos_ == text_.size() ? absl::OkStatus() : Error("trailing characters");
   }
 
   // The same inside a value, with more text after it.
@@ -44,11 +65,16 @@ class CanonicalJsonReader {
     return Expect(close);
   }
 
-  // A key and its colon, in the one order the encoder writes.
+  // A key and its colon, in the one order the encoder writes. Compared in
+  // place, as the encoders write keys without escapes: a scan decodes many.
   absl::Status Key(absl::string_view key) {
-    ASSIGN_OR_RETURN(const std::string read, String());
-    if (read != key) return Error(absl::StrCat("expected key \"", key, "\""));
-    return Expect(':');
+    const absl::string_view rest = text_.substr(pos_);
+    if (rest.size() < key.size() + 3 || rest[0] != '"' || rest.substr(1, key.size()) != key ||
+        rest.substr(key.size() + 1, 2) != "\":") {
+      return Error(absl::StrCat("expected key \"", key, "\""));
+    }
+    pos_ += key.size() + 3;
+    return absl::OkStatus();
   }
 
   absl::Status Expect(char c) {
@@ -57,38 +83,46 @@ class CanonicalJsonReader {
   }
 
   absl::StatusOr<std::string> String() {
-    RETURN_IF_ERROR(Expect('"'));
     std::string out;
+    RETURN_IF_ERROR(StringInto(&out));
+    return out;
+  }
+
+  // The same into `out`, replacing it in the storage it has.
+  absl::Status StringInto(std::string* out) {
+    RETURN_IF_ERROR(Expect('"'));
+    out->clear();
     while (pos_ < text_.size()) {
       // Runs of plain characters are copied whole: every read of a
       // recommendation decodes its reasons, long sentences with hardly an
       // escape in them.
       const size_t plain_from = pos_;
       while (pos_ < text_.size() && IsPlainJsonByte(text_[pos_])) ++pos_;
-      out.append(text_.data() + plain_from, pos_ - plain_from);
+      out->append(text_.data() + plain_from, pos_ - plain_from);
       if (pos_ == text_.size()) break;
       const char c = text_[pos_++];
-      if (c == '"') return out;
+      if (c == '"') return absl::OkStatus();
       if (c != '\\') return Error("raw control character in a string");
       ASSIGN_OR_RETURN(const char unescaped, Escape());
-      out.push_back(unescaped);
+      out->push_back(unescaped);
     }
     return Error("unterminated string");
   }
 
   // A non-negative integer without a sign or leading zeros.
   absl::StatusOr<int64_t> Count() {
-    const size_t start = pos_;
-    while (pos_ < text_.size() && absl::ascii_isdigit(static_cast<unsigned char>(text_[pos_]))) {
-      ++pos_;
-    }
-    const absl::string_view digits = text_.substr(start, pos_ - start);
     int64_t value = 0;
-    if (digits.empty() || (digits.size() > 1 && digits[0] == '0') ||
-        !absl::SimpleAtoi(digits, &value)) {
-      return Error("expected a count");
-    }
+    if (!ReadPlainCount(text_, &pos_, &value)) return Error("expected a count");
     return value;
+  }
+
+  // A count, or null for none.
+  absl::StatusOr<std::optional<int64_t>> OptionalCount() {
+    if (text_.substr(pos_, kNull.size()) == kNull) {
+      pos_ += kNull.size();
+      return std::nullopt;
+    }
+    return Count();
   }
 
   // A number's text as it stands, for the caller to read as the type it
@@ -109,6 +143,8 @@ class CanonicalJsonReader {
     return absl::ascii_isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '+' || c == '.' ||
            c == 'e' || c == 'E';
   }
+
+  static constexpr absl::string_view kNull = "null";
 
   bool Consume(char c) {
     if (pos_ >= text_.size() || text_[pos_] != c) return false;
@@ -174,22 +210,6 @@ absl::StatusOr<std::map<std::string, int64_t>> DecodeEventCounts(absl::string_vi
 }
 
 namespace {
-
-// Reads a count at `*pos` as Count does; false for anything else.
-bool ReadPlainCount(absl::string_view json, size_t* pos, int64_t* count) {
-  const size_t start = *pos;
-  int64_t value = 0;
-  while (*pos < json.size() && absl::ascii_isdigit(static_cast<unsigned char>(json[*pos]))) {
-    const int digit = json[*pos] - '0';
-    if (value > (std::numeric_limits<int64_t>::max() - digit) / 10) return false;
-    value = value * 10 + digit;
-    ++*pos;
-  }
-  const size_t digits = *pos - start;
-  if (digits == 0 || (digits > 1 && json[start] == '0')) return false;
-  *count = value;
-  return true;
-}
 
 // Overwrites the counts of `counts` in place when `json` is the canonical
 // spelling of exactly its keys, none escaped; false, with `counts`
@@ -291,6 +311,78 @@ absl::StatusOr<std::vector<Reason>> DecodeReasons(absl::string_view json) {
   };
   RETURN_IF_ERROR(reader.List('[', ']', read_reason));
   return reasons;
+}
+
+namespace {
+
+void AppendOptionalCount(const std::optional<int64_t>& count, std::string* out) {
+  if (count.has_value()) {
+    absl::StrAppend(out, *count);
+  } else {
+    *out += "null";
+  }
+}
+
+}  // namespace
+
+std::string EncodeLearningBudget(const LearningBudget& budget) {
+  std::string out = absl::StrCat("{\"spend_weeks\":", budget.spend_weeks, ",\"weekly_spend\":");
+  AppendOptionalCount(budget.weekly_spend_micros, &out);
+  out += ",\"rungs\":[";
+  for (const RungBudget& rung : budget.rungs) {
+    if (out.back() != '[') out.push_back(',');
+    out += "{\"event\":";
+    AppendJsonQuoted(rung.event, &out);
+    absl::StrAppend(&out, ",\"count\":", rung.event_count, ",\"cost\":");
+    AppendOptionalCount(rung.cost_per_event_micros, &out);
+    out += ",\"budget\":";
+    AppendOptionalCount(rung.weekly_budget_micros, &out);
+    out.push_back('}');
+  }
+  out += "]}";
+  return out;
+}
+
+absl::StatusOr<LearningBudget> DecodeLearningBudget(absl::string_view json) {
+  LearningBudget budget;
+  RETURN_IF_ERROR(DecodeLearningBudgetInto(json, &budget));
+  return budget;
+}
+
+absl::Status DecodeLearningBudgetInto(absl::string_view json, LearningBudget* budget) {
+  CanonicalJsonReader reader(json);
+  size_t read = 0;  // rungs of `budget` read so far; the rest is old storage
+  auto read_rung = [&]() -> absl::Status {
+    if (read == budget->rungs.size()) budget->rungs.emplace_back();
+    RungBudget& rung = budget->rungs[read++];
+    RETURN_IF_ERROR(reader.Expect('{'));
+    RETURN_IF_ERROR(reader.Key("event"));
+    RETURN_IF_ERROR(reader.StringInto(&rung.event));
+    RETURN_IF_ERROR(reader.Expect(','));
+    RETURN_IF_ERROR(reader.Key("count"));
+    ASSIGN_OR_RETURN(rung.event_count, reader.Count());
+    RETURN_IF_ERROR(reader.Expect(','));
+    RETURN_IF_ERROR(reader.Key("cost"));
+    ASSIGN_OR_RETURN(rung.cost_per_event_micros, reader.OptionalCount());
+    RETURN_IF_ERROR(reader.Expect(','));
+    RETURN_IF_ERROR(reader.Key("budget"));
+    ASSIGN_OR_RETURN(rung.weekly_budget_micros, reader.OptionalCount());
+    return reader.Expect('}');
+  };
+  RETURN_IF_ERROR(reader.Expect('{'));
+  RETURN_IF_ERROR(reader.Key("spend_weeks"));
+  ASSIGN_OR_RETURN(const int64_t weeks, reader.Count());
+  if (weeks > std::numeric_limits<int>::max()) return reader.Error("too many spend weeks");
+  budget->spend_weeks = static_cast<int>(weeks);
+  RETURN_IF_ERROR(reader.Expect(','));
+  RETURN_IF_ERROR(reader.Key("weekly_spend"));
+  ASSIGN_OR_RETURN(budget->weekly_spend_micros, reader.OptionalCount());
+  RETURN_IF_ERROR(reader.Expect(','));
+  RETURN_IF_ERROR(reader.Key("rungs"));
+  RETURN_IF_ERROR(reader.NestedList('[', ']', read_rung));
+  budget->rungs.resize(read);
+  RETURN_IF_ERROR(reader.Expect('}'));
+  return reader.End();
 }
 
 std::string EncodeActionSteps(const std::vector<ActionStep>& steps) {

@@ -205,6 +205,8 @@ absl::StatusOr<Recommendation> ReadRecommendation(const RowView& row) {
   r.evaluation_id = row.ColumnText(18);
   ASSIGN_OR_RETURN(r.evaluated_at,
                    CheckStored(DecodeTimestamp(row.ColumnText(19)), "evaluated_at", where));
+  ASSIGN_OR_RETURN(r.learning_budget,
+                   CheckStored(DecodeLearningBudget(row.ColumnView(20)), "learning_budget", where));
   return r;
 }
 
@@ -229,6 +231,23 @@ absl::Status ReadAdviceInto(const RowView& row, WeekParser& weeks, AdviceRow* ad
   advice->current_event.assign(current_event.data(), current_event.size());
   advice->spend_micros.reset();
   if (!row.IsNull(5)) advice->spend_micros = row.ColumnInt(5);
+  return absl::OkStatus();
+}
+
+absl::Status ReadLearningBudgetInto(const RowView& row, Week week, StoredLearningBudget* budget) {
+  const absl::string_view ad_set_id = row.ColumnView(0);
+  budget->ad_set_id.assign(ad_set_id.data(), ad_set_id.size());
+  // The row is named only for a corrupt column: a scan reads a whole week.
+  auto corrupt = [&](absl::string_view column, const absl::Status& problem) {
+    return CorruptColumn(column, RecommendationWhere(ad_set_id, week.ToString()), problem);
+  };
+  absl::StatusOr<int> threshold = IntFromColumn(row, 1);
+  if (!threshold.ok()) return corrupt("learning_threshold", threshold.status());
+  budget->learning_threshold = *threshold;
+  if (absl::Status decoded = DecodeLearningBudgetInto(row.ColumnView(2), &budget->budget);
+      !decoded.ok()) {
+    return corrupt("learning_budget", decoded);
+  }
   return absl::OkStatus();
 }
 
@@ -392,6 +411,7 @@ void EncodeRecommendation(const Recommendation& r, ColumnSink& rows) {
   rows.AddText(r.policy_version);
   rows.AddText(r.evaluation_id);
   rows.AddText(EncodeTimestamp(r.evaluated_at));
+  rows.AddText(EncodeLearningBudget(r.learning_budget));
 }
 
 absl::StatusOr<EvaluationRecord> ReadEvaluation(const RowView& row) {

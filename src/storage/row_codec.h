@@ -80,7 +80,8 @@ class ColumnSink {
 // account_id, ladder, action, flag_mask, flags, current_event, target_event,
 // learning_status, latest_counts, sustained_counts, reasons, weeks_on_rung,
 // next_review_week, climb_test_id, learning_threshold, policy_version,
-// evaluation_id, evaluated_at (checked by CheckStorableRecommendation).
+// evaluation_id, evaluated_at, learning_budget (checked by
+// CheckStorableRecommendation).
 void EncodeRecommendation(const Recommendation& recommendation, ColumnSink& columns);
 // The inverse, from a row of the same columns.
 absl::StatusOr<Recommendation> ReadRecommendation(const RowView& row);
@@ -90,6 +91,11 @@ absl::StatusOr<Recommendation> ReadRecommendation(const RowView& row);
 // recommendation), into `advice`. Reuses the storage its strings hold
 // already, since a scan decodes every row of an account into one.
 absl::Status ReadAdviceInto(const RowView& row, WeekParser& weeks, AdviceRow* advice);
+
+// From a row of ad_set_id, learning_threshold, learning_budget of a
+// recommendation of `week`, into `budget`, reusing its storage as
+// ReadAdviceInto does.
+absl::Status ReadLearningBudgetInto(const RowView& row, Week week, StoredLearningBudget* budget);
 
 // From a row of as_of_week: a week that `account_id` has stored advice for.
 absl::StatusOr<Week> ReadEvaluatedWeek(const RowView& row, absl::string_view account_id);

@@ -29,6 +29,29 @@ absl::Status CheckCounts(const std::map<std::string, int64_t>& counts, absl::str
   return absl::OkStatus();
 }
 
+absl::Status CheckNotNegative(std::optional<int64_t> value, absl::string_view field) {
+  if (!value.has_value() || *value >= 0) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrFormat("%s: must not be negative, got %d", field, *value));
+}
+
+// Nothing negative: the stored JSON has no spelling for it.
+absl::Status CheckLearningBudget(const LearningBudget& budget, absl::string_view field) {
+  RETURN_IF_ERROR(CheckNotNegative(budget.spend_weeks, absl::StrCat(field, ".spend_weeks")));
+  RETURN_IF_ERROR(
+      CheckNotNegative(budget.weekly_spend_micros, absl::StrCat(field, ".weekly_spend_micros")));
+  for (size_t i = 0; i < budget.rungs.size(); ++i) {
+    const RungBudget& rung = budget.rungs[i];
+    const std::string at = absl::StrCat(field, ".rungs[", i, "].");
+    RETURN_IF_ERROR(CheckNotNegative(rung.event_count, absl::StrCat(at, "event_count")));
+    RETURN_IF_ERROR(
+        CheckNotNegative(rung.cost_per_event_micros, absl::StrCat(at, "cost_per_event_micros")));
+    RETURN_IF_ERROR(
+        CheckNotNegative(rung.weekly_budget_micros, absl::StrCat(at, "weekly_budget_micros")));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckTimestamp(absl::Time time, absl::string_view field) {
   if (TimestampInRange(time)) return absl::OkStatus();
   return absl::InvalidArgumentError(
@@ -93,6 +116,7 @@ absl::Status CheckStorableRecommendation(const Recommendation& r) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "recommendation.learning_threshold: must not be negative, got %d", r.learning_threshold));
   }
+  RETURN_IF_ERROR(CheckLearningBudget(r.learning_budget, "recommendation.learning_budget"));
   return CheckTimestamp(r.evaluated_at, "recommendation.evaluated_at");
 }
 

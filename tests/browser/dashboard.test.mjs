@@ -1000,6 +1000,88 @@ test('a concluded climb test shows under what changed, with its outcome', async 
   }
 });
 
+// Money as rungctl prints it, worked out apart from the page's own code:
+// cents rounded half up, then grouped, then the currency when known.
+function moneyText(micros, currency) {
+  const cents = Math.round(Number(micros) / 1e4);
+  const text = `${Math.floor(cents / 100).toLocaleString('en-US')}.${String(cents % 100).padStart(2, '0')}`;
+  return currency ? `${text} ${currency}` : text;
+}
+
+// The demo's act_2002 as a sync records it; act_1001 was never synced.
+const recordEuroAccount = () => grpcCalls(rungd.grpc, [['RecordAccountSync', '', {account: {accountId: 'act_2002',
+  name: 'Summer Sale Shop', currency: 'EUR', timeZone: 'Europe/Berlin'}}]]);
+
+test('an ad set\'s view shows each rung\'s budget to leave learning, in its account\'s currency', async () => {
+  await recordEuroAccount();
+  const recs = await allRecommendations();
+  for (const [account, currency] of [['act_2002', 'EUR'], ['act_1001', '']]) {
+    const rec = recs.find((candidate) => candidate.accountId === account && candidate.learningBudget?.weeklySpendMicros);
+    assert.ok(rec, `the demo should give ${account} an ad set with spend`);
+    const budget = rec.learningBudget;
+    await page.goto('about:blank');
+    await page.goto(`${baseUrl}/#adset=${rec.adSetId}`);
+    await page.waitForSelector('#detail table.budget');
+    const shown = await page.$eval('#detail section.budget', (section) => ({
+      intro: section.querySelector('.budget-intro').textContent,
+      head: [...section.querySelectorAll('thead th')].map((cell) => cell.textContent),
+      rows: [...section.querySelectorAll('tbody tr')].map((row) => ({event: row.dataset.event,
+        current: row.classList.contains('current'), cost: row.querySelector('td.cost')?.textContent ?? null,
+        weekly: row.querySelector('td.weekly')?.textContent ?? null,
+        none: row.querySelector('td.none')?.textContent ?? null}))}));
+    const weeks = budget.spendWeeks;
+    assert.equal(shown.intro, `Over ${weeks} week${weeks === 1 ? '' : 's'} with spend the ad set spends ` +
+      `${moneyText(budget.weeklySpendMicros, currency)}/week. Each budget is a lower bound: the cost per event rises with spend.`);
+    assert.equal(shown.head[2], `To reach T = ${rec.learningThreshold}/week`);
+    // Highest rung first, as the ladder shows them.
+    assert.deepEqual(shown.rows, [...budget.rungs].reverse().map((rung) => ({event: rung.event,
+      current: rung.event === rec.currentEvent,
+      cost: rung.weeklyBudgetMicros ? moneyText(rung.costPerEventMicros, currency) : null,
+      weekly: rung.weeklyBudgetMicros ? moneyText(rung.weeklyBudgetMicros, currency) + '/week' : null,
+      none: rung.weeklyBudgetMicros ? null : 'counted none'})));
+    assert.ok(shown.rows.some((row) => row.cost !== null), rec.adSetId);
+    if (currency) await screenshot('dashboard-detail-budget.png');
+  }
+});
+
+test('without spend, an ad set\'s view says its budget cannot be estimated', async () => {
+  const asOfWeek = (await allRecommendations())[0].asOfWeek;
+  await grpcCalls(rungd.grpc, [
+    ['IngestWeeks', '', {weeks: [{accountId: 'act_unspent', campaignId: 'cmp_unspent', adSetId: 'as_unspent',
+      weekStart: asOfWeek, optimizationEvent: 'Purchase', eventCounts: {Purchase: 40}}]}],
+    ['EvaluateAdSets', '', {asOfWeek, adSetIds: ['as_unspent']}]]);
+  const rec = await apiOk('/v1/adsets/as_unspent/recommendation');
+  assert.ok(rec.learningBudget.rungs.length > 0 && !rec.learningBudget.weeklySpendMicros, JSON.stringify(rec));
+
+  await page.goto(`${baseUrl}/#adset=as_unspent`);
+  await page.waitForSelector('#detail section.budget');
+  assert.equal(await page.textContent('#detail section.budget .budget-intro'),
+    'Cannot be estimated without spend: no week of the consistency window reports any.');
+  assert.equal(await page.$$eval('#detail table.budget', (tables) => tables.length), 0);
+});
+
+test('an account\'s page shows how many ad sets its spend could keep at T on each rung', async () => {
+  await recordEuroAccount();
+  for (const [account, currency] of [['act_2002', 'EUR'], ['act_1001', '']]) {
+    const summary = await apiOk(`/v1/accounts/${account}/summary`);
+    const capacity = summary.learningCapacity;
+    assert.ok(capacity.rungs.length > 0, JSON.stringify(capacity));
+    await openSummary(`#summary=${account}`, account, summary.asOfWeek);
+    const shown = await page.$eval('#account-content section.capacity', (section) => ({
+      intro: section.querySelector('.budget-intro').textContent,
+      rows: [...section.querySelectorAll('tbody tr')].map((row) => ({event: row.dataset.event,
+        adSets: row.querySelector('td.ad-sets').textContent, weekly: row.querySelector('td.weekly').textContent}))}));
+    assert.equal(shown.intro, `At the costs its ad sets saw, the account's weekly spend of ` +
+      `${moneyText(capacity.weeklySpendMicros, currency)} could keep this many ad sets at their learning threshold ` +
+      'on each rung. Lower bounds: costs rise with spend.');
+    assert.deepEqual(shown.rows, capacity.rungs.map((rung) => ({event: rung.event,
+      adSets: String(Number(rung.adSetsAtThreshold)), weekly: moneyText(rung.blendedWeeklyBudgetMicros, currency) + '/week'})));
+    assert.equal(await page.textContent('#account-content dl.stats [data-stat="spend"] dd'),
+      moneyText(summary.figures.spendMicros, currency));
+    if (currency) await screenshot('dashboard-account-capacity.png');
+  }
+});
+
 test('the page raised no script errors', () => {
   assert.deepEqual(pageErrors, []);
 });

@@ -434,6 +434,23 @@ class MemoryStore final : public Store {
     return absl::OkStatus();
   }
 
+  absl::Status ScanLearningBudgets(
+      std::string_view account_id, Week week,
+      absl::FunctionRef<absl::Status(const StoredLearningBudget&)> visit) override {
+    std::vector<StoredLearningBudget> budgets;
+    {
+      absl::MutexLock lock(&mu_);
+      for (const auto& [ad_set_id, weeks] : data_.recommendations) {
+        const auto found = weeks.find(week);
+        if (found == weeks.end() || found->second.account_id != account_id) continue;
+        budgets.push_back(
+            {ad_set_id, found->second.learning_threshold, found->second.learning_budget});
+      }
+    }
+    for (const StoredLearningBudget& budget : budgets) RETURN_IF_ERROR(visit(budget));
+    return absl::OkStatus();
+  }
+
   absl::StatusOr<ActionRecord> RecordAction(const ActionRecord& record) override {
     RETURN_IF_ERROR(CheckStorableAction(record));
     ActionRecord next = AsStored(record);

@@ -128,12 +128,12 @@ const std::string kUpsertWeeks =
   "ad_set_id, as_of_week, account_id, ladder, action, flag_mask, flags, current_event, "     \
   "target_event, learning_status, latest_counts, sustained_counts, reasons, weeks_on_rung, " \
   "next_review_week, climb_test_id, learning_threshold, policy_version, evaluation_id, "     \
-  "evaluated_at"
+  "evaluated_at, learning_budget"
 #define RUNG_PG_SELECT_RECOMMENDATION                                                           \
   "SELECT ad_set_id, as_of_week, account_id, ladder, action, flag_mask, flags, current_event, " \
   "target_event, learning_status, latest_counts, sustained_counts, reasons, weeks_on_rung, "    \
   "next_review_week, climb_test_id, learning_threshold, policy_version, "                       \
-  "evaluation_id, " RUNG_PG_TIME("evaluated_at") " FROM recommendations AS r "
+  "evaluation_id, " RUNG_PG_TIME("evaluated_at") ", learning_budget FROM recommendations AS r "
 
 // A chunk of a run in one statement, its columns as arrays in
 // EncodeRecommendation's order.
@@ -141,12 +141,13 @@ const std::string kUpsertRecommendations =
     "INSERT INTO recommendations (" RUNG_PG_RECOMMENDATION_COLUMNS
     ") SELECT u.id, u.week::date, u.account, u.ladder, u.action, u.mask::bigint, u.flags, "
     "u.current, u.target, u.learning, u.latest, u.sustained, u.reasons, u.weeks::bigint, "
-    "u.review::date, u.test, u.threshold::bigint, u.policy, u.evaluation, u.at::timestamptz "
-    "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], "
-    "$7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], "
-    "$14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[]) "
+    "u.review::date, u.test, u.threshold::bigint, u.policy, u.evaluation, u.at::timestamptz, "
+    "u.budget FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], "
+    "$6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], "
+    "$13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], "
+    "$20::text[], $21::text[]) "
     "AS u(id, week, account, ladder, action, mask, flags, current, target, learning, latest, "
-    "sustained, reasons, weeks, review, test, threshold, policy, evaluation, at) "
+    "sustained, reasons, weeks, review, test, threshold, policy, evaluation, at, budget) "
     "ON CONFLICT (ad_set_id, as_of_week) DO UPDATE SET account_id = excluded.account_id, "
     "ladder = excluded.ladder, action = excluded.action, flag_mask = excluded.flag_mask, "
     "flags = excluded.flags, current_event = excluded.current_event, "
@@ -155,8 +156,9 @@ const std::string kUpsertRecommendations =
     "reasons = excluded.reasons, weeks_on_rung = excluded.weeks_on_rung, "
     "next_review_week = excluded.next_review_week, climb_test_id = excluded.climb_test_id, "
     "learning_threshold = excluded.learning_threshold, policy_version = excluded.policy_version, "
-    "evaluation_id = excluded.evaluation_id, evaluated_at = excluded.evaluated_at";
-constexpr int kRecommendationColumns = 20;
+    "evaluation_id = excluded.evaluation_id, evaluated_at = excluded.evaluated_at, "
+    "learning_budget = excluded.learning_budget";
+constexpr int kRecommendationColumns = 21;
 #undef RUNG_PG_RECOMMENDATION_COLUMNS
 
 const std::string kSelectRecommendation =
@@ -275,6 +277,12 @@ const std::string kScanAdvice =
     "w.spend_micros FROM recommendations AS r LEFT JOIN ad_set_weeks AS w "
     "ON w.ad_set_id = r.ad_set_id AND w.week_start = r.as_of_week "
     "WHERE r.account_id = $1 AND r.as_of_week BETWEEN $2::date AND $3::date";
+// The rows ReadLearningBudgetInto reads. Apart from kScanAdvice: naming a
+// column that late in every row of every week cost about as much as the
+// rest of that scan, and only one week's are read.
+const std::string kScanLearningBudgets =
+    "SELECT ad_set_id, learning_threshold, learning_budget FROM recommendations "
+    "WHERE account_id = $1 AND as_of_week = $2::date";
 
 // --- Actions ---------------------------------------------------------------------
 
@@ -1055,6 +1063,19 @@ class PostgresStore final : public Store {
                       "reading an account's advice", [&](const PgResult& row) -> absl::Status {
                         RETURN_IF_ERROR(ReadAdviceInto(PgRow(row, 0), weeks, &advice));
                         return visit(advice);
+                      });
+  }
+
+  absl::Status ScanLearningBudgets(
+      std::string_view account_id, Week week,
+      absl::FunctionRef<absl::Status(const StoredLearningBudget&)> visit) override {
+    ASSIGN_OR_RETURN(PgConnectionPool::Lease db, pool_.Acquire());
+    StoredLearningBudget budget;
+    return db->Stream(kScanLearningBudgets, {Text(AsAbsl(account_id)), week.ToString()},
+                      "reading an account's learning budgets",
+                      [&](const PgResult& row) -> absl::Status {
+                        RETURN_IF_ERROR(ReadLearningBudgetInto(PgRow(row, 0), week, &budget));
+                        return visit(budget);
                       });
   }
 

@@ -49,6 +49,11 @@ constexpr absl::string_view kScanAdvice =
     "w.spend_micros FROM recommendations AS r LEFT JOIN ad_set_weeks AS w "
     "ON w.ad_set_id = r.ad_set_id AND w.week_start = r.as_of_week "
     "WHERE r.account_id = ?1 AND r.as_of_week BETWEEN ?2 AND ?3";
+// The rows ReadLearningBudgetInto reads: one range of
+// recommendations_by_account_week.
+constexpr absl::string_view kScanLearningBudgets =
+    "SELECT ad_set_id, learning_threshold, learning_budget FROM recommendations "
+    "WHERE account_id = ?1 AND as_of_week = ?2";
 
 }  // namespace
 
@@ -94,6 +99,22 @@ absl::Status ScanAdviceRows(Connection& connection, const std::string& account_i
     if (!row) return absl::OkStatus();
     RETURN_IF_ERROR(ReadAdviceInto(*select, weeks, &advice));
     RETURN_IF_ERROR(visit(advice));
+  }
+}
+
+absl::Status ScanLearningBudgetRows(
+    Connection& connection, const std::string& account_id, Week week,
+    absl::FunctionRef<absl::Status(const StoredLearningBudget&)> visit) {
+  constexpr absl::string_view kDoing = "reading an account's learning budgets";
+  ASSIGN_OR_RETURN(StatementLease select, connection.Prepare(kScanLearningBudgets, kDoing));
+  select->Bind(1, account_id);
+  select->Bind(2, week.ToString());
+  StoredLearningBudget budget;
+  while (true) {
+    ASSIGN_OR_RETURN(const bool row, select->Step(kDoing));
+    if (!row) return absl::OkStatus();
+    RETURN_IF_ERROR(ReadLearningBudgetInto(*select, week, &budget));
+    RETURN_IF_ERROR(visit(budget));
   }
 }
 

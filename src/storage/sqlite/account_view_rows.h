@@ -30,6 +30,11 @@ absl::StatusOr<std::vector<Week>> SelectEvaluatedWeekRows(Connection& connection
 absl::Status ScanAdviceRows(Connection& connection, const std::string& account_id, Week from,
                             Week to, absl::FunctionRef<absl::Status(const AdviceRow&)> visit);
 
+// See AccountStore::ScanLearningBudgets.
+absl::Status ScanLearningBudgetRows(
+    Connection& connection, const std::string& account_id, Week week,
+    absl::FunctionRef<absl::Status(const StoredLearningBudget&)> visit);
+
 }  // namespace rung
 
 #endif  // RUNG_STORAGE_SQLITE_ACCOUNT_VIEW_ROWS_H_

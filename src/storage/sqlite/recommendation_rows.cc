@@ -24,14 +24,14 @@ namespace {
   "ad_set_id, as_of_week, account_id, ladder, action, flag_mask, flags, current_event, "     \
   "target_event, learning_status, latest_counts, sustained_counts, reasons, weeks_on_rung, " \
   "next_review_week, climb_test_id, learning_threshold, policy_version, evaluation_id, "     \
-  "evaluated_at"
+  "evaluated_at, learning_budget"
 
 // REPLACE is delete-then-insert; the table has no other unique key, trigger
 // or reference that this could disturb.
 constexpr absl::string_view kUpsertRecommendation =
     "INSERT OR REPLACE INTO recommendations (" RUNG_RECOMMENDATION_COLUMNS
     ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, "
-    "?19, ?20)";
+    "?19, ?20, ?21)";
 constexpr absl::string_view kSelectRecommendation =
     "SELECT " RUNG_RECOMMENDATION_COLUMNS
     " FROM recommendations WHERE ad_set_id = ?1 AND as_of_week = ?2";

@@ -651,6 +651,13 @@ class SqliteStore final : public Store {
     return ScanAdviceRows(*reader, std::string(account_id), from, to, visit);
   }
 
+  absl::Status ScanLearningBudgets(
+      std::string_view account_id, Week week,
+      absl::FunctionRef<absl::Status(const StoredLearningBudget&)> visit) override {
+    ConnectionPool::Lease reader = readers_.Acquire();
+    return ScanLearningBudgetRows(*reader, std::string(account_id), week, visit);
+  }
+
   absl::StatusOr<ActionRecord> RecordAction(const ActionRecord& record) override {
     RETURN_IF_ERROR(CheckStorableAction(record));
     ActionRecord stored;
