@@ -21,6 +21,11 @@ namespace {
 
 using PgConnectionTest = test_support::PostgresTest;
 
+class PgConnectionOutageTest : public test_support::PostgresTest {
+ protected:
+  PgConnectionOutageTest() { UseAClusterOfItsOwn(); }
+};
+
 TEST_F(PgConnectionTest, ParametersRoundTripVerbatimAndAreNeverSpliced) {
   ASSERT_OK(db_->Exec("CREATE TABLE notes (id bigint PRIMARY KEY, body text)", "test"));
   const std::vector<std::string> values = {"O'Reilly",
@@ -212,7 +217,7 @@ TEST_F(PgConnectionTest, ATransactionWithAFailedStatementDoesNotCommit) {
   EXPECT_EQ(Scalar("SELECT count(*) FROM t"), "0");
 }
 
-TEST_F(PgConnectionTest, AStoppedServerIsUnavailableAndThePoolReconnectsAfterIt) {
+TEST_F(PgConnectionOutageTest, AStoppedServerIsUnavailableAndThePoolReconnectsAfterIt) {
   PgConnectionPool pool(uri(), 2);
   {
     ASSERT_OK_AND_ASSIGN(PgConnectionPool::Lease lease, pool.Acquire());
@@ -246,7 +251,7 @@ TEST_F(PgConnectionTest, APoolLendsEachConnectionToOneHolderAtATime) {
   EXPECT_NE(a.Text(0, 0), b.Text(0, 0));
 }
 
-TEST_F(PgConnectionTest, NoMessageRepeatsThePassword) {
+TEST_F(PgConnectionOutageTest, NoMessageRepeatsThePassword) {
   const std::string password = server().password();
   const std::string wrong_password = "wr0ng-s3cret-of-the-test";
   const std::string wrong = absl::StrCat("postgresql://rung:", wrong_password,

@@ -66,6 +66,11 @@ class PgStoreTest : public PostgresTest {
   }
 };
 
+class PgStoreOutageTest : public PgStoreTest {
+ protected:
+  PgStoreOutageTest() { UseAClusterOfItsOwn(); }
+};
+
 TEST_F(PgStoreTest, BackupSaysPostgresIsBackedUpWithItsOwnTools) {
   const std::unique_ptr<Store> store = Open();
   ASSERT_NE(store, nullptr);
@@ -99,7 +104,7 @@ TEST_F(PgStoreTest, NeverShowsThePasswordOfAnUnreachableServer) {
   EXPECT_TRUE(absl::StrContains(status.message(), "127.0.0.1")) << status;
 }
 
-TEST_F(PgStoreTest, AnOutageIsUnavailableAndTheStoreRecoversWithoutReopening) {
+TEST_F(PgStoreOutageTest, AnOutageIsUnavailableAndTheStoreRecoversWithoutReopening) {
   const std::unique_ptr<Store> store = Open();
   ASSERT_NE(store, nullptr);
   IngestBatch batch;

@@ -40,7 +40,7 @@ struct PostgresEngine {
   static constexpr bool kDurable = true;
   static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& dir) {
     test_support::PostgresServer* server = test_support::PostgresEnvironment::server();
-    if (server == nullptr) return absl::UnavailableError("the PostgreSQL cluster did not start");
+    if (server == nullptr) return test_support::PostgresEnvironment::error();
     ASSIGN_OR_RETURN(const std::string uri, DatabaseOf(dir, *server));
     return OpenStore(uri, StoreSettings());
   }

@@ -166,7 +166,86 @@ absl::StatusOr<std::unique_ptr<PostgresServer>> PostgresServer::Start(
   return server;
 }
 
+namespace {
+
+// What Attach and StopShared read from a state file that Share wrote.
+struct SharedState {
+  int port = 0;
+  std::string password;
+  std::string root;
+  std::string bin_dir;
+};
+
+absl::StatusOr<SharedState> ReadSharedState(const std::string& state_file) {
+  std::ifstream in(state_file);
+  if (!in) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("no shared PostgreSQL cluster: cannot read ", state_file));
+  }
+  SharedState state;
+  std::string port;
+  std::getline(in, port);
+  std::getline(in, state.password);
+  std::getline(in, state.root);
+  std::getline(in, state.bin_dir);
+  if (!absl::SimpleAtoi(port, &state.port) || state.password.empty() || state.root.empty() ||
+      state.bin_dir.empty()) {
+    return absl::DataLossError(absl::StrCat(state_file, " does not describe a cluster"));
+  }
+  return state;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<PostgresServer>> PostgresServer::Attach(
+    const std::string& state_file) {
+  ASSIGN_OR_RETURN(SharedState state, ReadSharedState(state_file));
+  ASSIGN_OR_RETURN(const Account account, ServerAccount());
+  std::unique_ptr<PostgresServer> server(
+      new PostgresServer(std::move(state.bin_dir), std::move(state.root),
+                         std::make_unique<Account>(account), /*settings=*/{}));
+  server->owned_ = false;
+  server->running_ = true;
+  server->port_ = state.port;
+  server->password_ = std::move(state.password);
+  return server;
+}
+
+absl::Status PostgresServer::Share(const std::string& state_file) {
+  RETURN_IF_ERROR(RefuseWhenAttached("share"));
+  // Written whole, then renamed, so that no test reads half a file; the
+  // password makes it the owner's alone.
+  const std::string partial = state_file + ".partial";
+  {
+    std::ofstream out(partial, std::ios::trunc);
+    out << port_ << "\n" << password_ << "\n" << root_ << "\n" << bin_dir_ << "\n";
+    if (!out) return absl::InternalError(absl::StrCat("writing ", partial));
+  }
+  if (chmod(partial.c_str(), 0600) != 0 || rename(partial.c_str(), state_file.c_str()) != 0) {
+    return absl::InternalError(absl::StrCat("publishing ", state_file, ": ", std::strerror(errno)));
+  }
+  owned_ = false;
+  return absl::OkStatus();
+}
+
+absl::Status PostgresServer::StopShared(const std::string& state_file) {
+  ASSIGN_OR_RETURN(SharedState state, ReadSharedState(state_file));
+  ASSIGN_OR_RETURN(const Account account, ServerAccount());
+  {
+    // The destructor of a running, owned cluster stops and removes it.
+    PostgresServer server(std::move(state.bin_dir), std::move(state.root),
+                          std::make_unique<Account>(account), /*settings=*/{});
+    server.running_ = true;
+  }
+  std::filesystem::remove(state_file);
+  return absl::OkStatus();
+}
+
 PostgresServer::~PostgresServer() {
+  if (!owned_) {
+    DropDatabases();
+    return;
+  }
   if (running_) {
     // Nothing to keep: immediate mode skips the shutdown checkpoint.
     RunTool("pg_ctl", {"stop", "-w", "-t", kPgCtlWaitSeconds, "-D", DataDir(), "-m", "immediate"})
@@ -223,14 +302,26 @@ absl::Status PostgresServer::StartOn(int port) {
   return absl::OkStatus();
 }
 
+absl::Status PostgresServer::RefuseWhenAttached(const char* what) const {
+  if (owned_) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      absl::StrCat("cannot ", what,
+                   " a cluster that another process owns; a test that stops the "
+                   "server needs a cluster of its own"));
+}
+
 absl::Status PostgresServer::Stop() {
+  RETURN_IF_ERROR(RefuseWhenAttached("stop"));
   RETURN_IF_ERROR(
       RunTool("pg_ctl", {"stop", "-w", "-t", kPgCtlWaitSeconds, "-D", DataDir(), "-m", "fast"}));
   running_ = false;
   return absl::OkStatus();
 }
 
-absl::Status PostgresServer::StartAgain() { return StartOn(port_); }
+absl::Status PostgresServer::StartAgain() {
+  RETURN_IF_ERROR(RefuseWhenAttached("start"));
+  return StartOn(port_);
+}
 
 absl::Status PostgresServer::RunTool(const std::string& program,
                                      const std::vector<std::string>& args) {
@@ -259,13 +350,29 @@ std::string PostgresServer::Uri(const std::string& database) const {
 }
 
 absl::StatusOr<std::string> PostgresServer::CreateDatabase() {
-  const std::string name = absl::StrCat("rung_test_", ++databases_);
+  // The process id keeps names apart on a cluster that processes share.
+  const std::string name = absl::StrCat("rung_test_", getpid(), "_", databases_.size() + 1);
   ASSIGN_OR_RETURN(const std::unique_ptr<PgConnection> connection,
                    PgConnection::Connect(Uri("postgres")));
   // A name of our own making: identifiers cannot be parameters.
   RETURN_IF_ERROR(connection->Exec(absl::StrCat("CREATE DATABASE ", name),
                                    absl::StrCat("creating database ", name)));
+  databases_.push_back(name);
   return Uri(name);
+}
+
+void PostgresServer::DropDatabases() {
+  if (databases_.empty()) return;
+  absl::StatusOr<std::unique_ptr<PgConnection>> connection = PgConnection::Connect(Uri("postgres"));
+  if (!connection.ok()) return;
+  // FORCE ends sessions a test left open; a failure only leaves a database
+  // behind in a cluster that StopShared removes anyway.
+  for (const std::string& name : databases_) {
+    (*connection)
+        ->Exec(absl::StrCat("DROP DATABASE IF EXISTS ", name, " WITH (FORCE)"),
+               absl::StrCat("dropping database ", name))
+        .IgnoreError();
+  }
 }
 
 }  // namespace rung::test_support

@@ -18,6 +18,11 @@
 // cluster), and the Python tests, which start rungd as a child process, run
 // the rung_test_postgres program built from it (support/rung_test_postgres.cc,
 // wrapped by tests/interop/postgres_cluster.py).
+//
+// Under ctest, every test process attaches to one cluster that the run
+// shares (Share, Attach, StopShared): ctest runs each test case in a process
+// of its own, and a cluster of their own would cost each one or two
+// seconds. Each test still gets databases of its own.
 
 #include <memory>
 #include <string>
@@ -35,7 +40,20 @@ class PostgresServer {
   // configuration beyond the defaults, kept by StartAgain.
   static absl::StatusOr<std::unique_ptr<PostgresServer>> Start(
       std::vector<std::string> settings = {});
-  // Stops the server at once (immediate mode) and removes its directory.
+  // The cluster that Share described in `state_file`, running in another
+  // process. Its databases of this object's making are dropped with it;
+  // the cluster stays. Stop and StartAgain refuse, for the cluster is not
+  // this process's to stop.
+  static absl::StatusOr<std::unique_ptr<PostgresServer>> Attach(const std::string& state_file);
+  // Writes what Attach needs to `state_file` and hands the cluster over:
+  // this object no longer stops or removes it. StopShared does.
+  absl::Status Share(const std::string& state_file);
+  // Stops the cluster that `state_file` describes at once and removes its
+  // directory and the file.
+  static absl::Status StopShared(const std::string& state_file);
+
+  // Stops the server at once (immediate mode) and removes its directory;
+  // for an attached cluster, drops the databases it made instead.
   ~PostgresServer();
   PostgresServer(const PostgresServer&) = delete;
   PostgresServer& operator=(const PostgresServer&) = delete;
@@ -60,6 +78,8 @@ class PostgresServer {
  private:
   PostgresServer(std::string bin_dir, std::string root, std::unique_ptr<Account> account,
                  std::vector<std::string> settings);
+  absl::Status RefuseWhenAttached(const char* what) const;
+  void DropDatabases();
   absl::Status InitDb();
   absl::Status StartOnFreePort();
   absl::Status StartOn(int port);
@@ -77,7 +97,10 @@ class PostgresServer {
   std::string password_;
   int port_ = 0;
   bool running_ = false;
-  int databases_ = 0;
+  // False for an attached or shared cluster: another process stops it.
+  bool owned_ = true;
+  // The databases CreateDatabase made.
+  std::vector<std::string> databases_;
 };
 
 }  // namespace rung::test_support

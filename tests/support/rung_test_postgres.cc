@@ -8,6 +8,11 @@
 // data and port, answers "started") and "createdb" (another fresh database,
 // answers "uri URI"), or "error MESSAGE" when one fails. When stdin closes,
 // the cluster is stopped and removed and the program exits 0.
+//
+// With "--share FILE" it starts a cluster, hands it over through FILE
+// (PostgresServer::Share) and exits 0 with the cluster running; with
+// "--stop-shared FILE" it stops and removes that cluster. ctest's
+// postgres_shared fixture runs both around every test (tests/CMakeLists.txt).
 
 #include <iostream>
 #include <memory>
@@ -43,9 +48,27 @@ absl::StatusOr<std::string> Obey(PostgresServer& server, const std::string& comm
   return absl::InvalidArgumentError(absl::StrCat("unknown command '", command, "'"));
 }
 
+// Runs "--share FILE" or "--stop-shared FILE"; answers the exit status.
+int Shared(const std::string& mode, const std::string& state_file) {
+  absl::Status status;
+  if (mode == "--share") {
+    absl::StatusOr<std::unique_ptr<PostgresServer>> server = PostgresServer::Start();
+    status = server.ok() ? (*server)->Share(state_file) : server.status();
+  } else if (mode == "--stop-shared") {
+    status = PostgresServer::StopShared(state_file);
+  } else {
+    status = absl::InvalidArgumentError(
+        absl::StrCat("unknown option ", mode, "; expected --share FILE or --stop-shared FILE"));
+  }
+  if (status.ok()) return 0;
+  std::cerr << "rung_test_postgres: " << status << "\n";
+  return 1;
+}
+
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  if (argc == 3) return Shared(argv[1], argv[2]);
   absl::StatusOr<std::unique_ptr<PostgresServer>> server = PostgresServer::Start();
   absl::StatusOr<std::string> uri =
       server.ok() ? (*server)->CreateDatabase() : absl::StatusOr<std::string>(server.status());
