@@ -56,20 +56,13 @@ absl::StatusOr<BacktestResult> Advisor::RunBacktest(const BacktestRequest& reque
   result.policy_version = policies.For(request.account_id).version;
 
   const bool named = !request.ad_set_ids.empty();
-  ClimbTestsByAdSet tests_by_ad_set;
-  if (!named) {
-    ASSIGN_OR_RETURN(tests_by_ad_set, LoadClimbTests(store_, request.account_id));
-  }
+  ASSIGN_OR_RETURN(const RunClimbTests climb_tests,
+                   RunClimbTests::Load(store_, request.account_id, named));
   auto replay = [&](const AdSetHistory& history) -> absl::Status {
     if (request.check_cancelled) RETURN_IF_ERROR(request.check_cancelled());
     const AdSetWeek& latest = history.back();
     RETURN_IF_ERROR(CheckNamedAdSetOwner(request.account_id, latest));
-    std::vector<ClimbTest> named_tests;
-    if (named) {
-      ASSIGN_OR_RETURN(named_tests, store_->ClimbTestsOf(latest.ad_set_id));
-    }
-    const std::vector<ClimbTest>& tests =
-        named ? named_tests : TestsOf(tests_by_ad_set, latest.ad_set_id);
+    ASSIGN_OR_RETURN(const std::vector<ClimbTest> tests, climb_tests.Of(latest.ad_set_id));
     std::map<std::string, AdSetHistory> partners;
     for (const ClimbTest& test : tests) {
       const std::string& partner = test.original_ad_set_id == latest.ad_set_id

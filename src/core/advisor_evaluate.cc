@@ -154,11 +154,11 @@ const ClimbTest* FindTest(const std::vector<ClimbTest>& tests,
 }
 
 // Every test that involves either ad set of `test`, each once.
-absl::StatusOr<std::vector<ClimbTest>> TestsOfPair(
-    const ClimbTest& test,
-    absl::FunctionRef<absl::StatusOr<std::vector<ClimbTest>>(const std::string&)> tests_of) {
-  ASSIGN_OR_RETURN(std::vector<ClimbTest> involving, tests_of(test.original_ad_set_id));
-  ASSIGN_OR_RETURN(const std::vector<ClimbTest> of_duplicate, tests_of(test.duplicate_ad_set_id));
+absl::StatusOr<std::vector<ClimbTest>> TestsOfPair(const ClimbTest& test,
+                                                   const RunClimbTests& climb_tests) {
+  ASSIGN_OR_RETURN(std::vector<ClimbTest> involving, climb_tests.Of(test.original_ad_set_id));
+  ASSIGN_OR_RETURN(const std::vector<ClimbTest> of_duplicate,
+                   climb_tests.Of(test.duplicate_ad_set_id));
   for (const ClimbTest& other : of_duplicate) {
     if (!other.Involves(test.original_ad_set_id)) involving.push_back(other);
   }
@@ -305,15 +305,8 @@ absl::Status Advisor::DecideEach(const EvaluationRequest& request, const AsOfWee
   // Ids of the accounts in weeks.elsewhere that had an ad set judged.
   std::set<std::string> judged_elsewhere;
   TestChanges changes;
-  ClimbTestsByAdSet tests_by_ad_set;
-  if (!named) {
-    ASSIGN_OR_RETURN(tests_by_ad_set, LoadClimbTests(store_, request.account_id));
-  }
-  // Every test of the ad set, as stored when the run began.
-  auto tests_of = [&](const std::string& ad_set_id) -> absl::StatusOr<std::vector<ClimbTest>> {
-    if (named) return store_->ClimbTestsOf(ad_set_id);
-    return TestsOf(tests_by_ad_set, ad_set_id);
-  };
+  ASSIGN_OR_RETURN(const RunClimbTests climb_tests,
+                   RunClimbTests::Load(store_, request.account_id, named));
   auto decide = [&](const AdSetHistory& history) -> absl::Status {
     if (request.check_cancelled) RETURN_IF_ERROR(request.check_cancelled());
     const AdSetWeek& latest = history.back();
@@ -323,12 +316,12 @@ absl::Status Advisor::DecideEach(const EvaluationRequest& request, const AsOfWee
     // An ad set that did not exist yet at its as-of week has nothing to
     // say about it, unless someone asked for it by name.
     if (!named && history.front().week > as_of) return absl::OkStatus();
-    ASSIGN_OR_RETURN(const std::vector<ClimbTest> tests, tests_of(latest.ad_set_id));
+    ASSIGN_OR_RETURN(const std::vector<ClimbTest> tests, climb_tests.Of(latest.ad_set_id));
     ASSIGN_OR_RETURN(Decision decision, DecideFor(history, as_of, tests, policies));
     if (elsewhere != nullptr) judged_elsewhere.insert(elsewhere->account_id);
     Decided decided{std::move(decision.recommendation), std::nullopt};
     if (const ClimbTest* test = FindTest(tests, decision.test_update); test != nullptr) {
-      ASSIGN_OR_RETURN(const std::vector<ClimbTest> involving, TestsOfPair(*test, tests_of));
+      ASSIGN_OR_RETURN(const std::vector<ClimbTest> involving, TestsOfPair(*test, climb_tests));
       decided.test_change = changes.Apply(*decision.test_update, as_of, involving);
     }
     decided.recommendation.evaluation_id = result.evaluation_id;

@@ -11,16 +11,26 @@
 
 namespace rung {
 
-// Every climb test of an account (of all when empty), by the ad sets taking
-// part, each ad set's oldest start first: loaded once, so that a run over
-// every ad set asks the store nothing per ad set.
-using ClimbTestsByAdSet = absl::flat_hash_map<std::string, std::vector<ClimbTest>>;
+// The climb tests a run over ad sets (an evaluation, a backtest) decides
+// with: for named ad sets, each one's read when asked, since they are few;
+// for an account's ad sets (or every one), the account's tests loaded once
+// up front, so that the run asks the store nothing per ad set.
+class RunClimbTests {
+ public:
+  static absl::StatusOr<RunClimbTests> Load(Store* store, const std::string& account_id,
+                                            bool named_ad_sets);
 
-absl::StatusOr<ClimbTestsByAdSet> LoadClimbTests(Store* store, const std::string& account_id);
+  // Every test of `ad_set_id`, its oldest start first; none when it has none.
+  absl::StatusOr<std::vector<ClimbTest>> Of(const std::string& ad_set_id) const;
 
-// The tests of `ad_set_id` in `by_ad_set`; none when it has none.
-const std::vector<ClimbTest>& TestsOf(const ClimbTestsByAdSet& by_ad_set,
-                                      const std::string& ad_set_id);
+ private:
+  explicit RunClimbTests(Store* store) : store_(store) {}
+
+  Store* store_;
+  bool preloaded_ = false;
+  // By the ad sets taking part.
+  absl::flat_hash_map<std::string, std::vector<ClimbTest>> by_ad_set_;
+};
 
 }  // namespace rung
 
