@@ -135,6 +135,8 @@ TEST(ReasonsCodecTest, RefusesWhatItNeverWrites) {
 }
 
 TEST(LearningBudgetCodecTest, ReadsBackWhatItWrites) {
+  // At T = 50: a rung with figures, one that counted none, and one whose
+  // budget would not fit in 64 bits.
   LearningBudget budget;
   budget.spend_weeks = 3;
   budget.weekly_spend_micros = 93'000'000;
@@ -144,10 +146,22 @@ TEST(LearningBudgetCodecTest, ReadsBackWhatItWrites) {
 
   EXPECT_EQ(EncodeLearningBudget(LearningBudget()), kEmptyLearningBudgetJson);
   EXPECT_EQ(EncodeLearningBudget(LearningBudget{1, 7, {{"Lead", 2, 4, 200}}}),
-            R"({"spend_weeks":1,"weekly_spend":7,"rungs":[{"event":"Lead","count":2,)"
-            R"("cost":4,"budget":200}]})");
-  EXPECT_EQ(DecodeLearningBudget(EncodeLearningBudget(budget)).value_or(LearningBudget()), budget);
-  EXPECT_EQ(DecodeLearningBudget(kEmptyLearningBudgetJson).value_or(budget), LearningBudget());
+            R"({"spend_weeks":1,"weekly_spend":7,"rungs":[["Lead",2,4]]})");
+  EXPECT_EQ(DecodeLearningBudget(EncodeLearningBudget(budget), 50).value_or(LearningBudget()),
+            budget);
+  EXPECT_EQ(DecodeLearningBudget(kEmptyLearningBudgetJson, 50).value_or(budget), LearningBudget());
+}
+
+TEST(LearningBudgetCodecTest, TheWeeklyBudgetIsTheThresholdTimesTheCost) {
+  const std::string json =
+      R"({"spend_weeks":1,"weekly_spend":7,"rungs":[["Lead",2,4],["Sale",0,null]]})";
+
+  const LearningBudget at_40 = DecodeLearningBudget(json, 40).value_or(LearningBudget());
+  ASSERT_EQ(at_40.rungs.size(), 2u);
+  EXPECT_EQ(at_40.rungs[0].weekly_budget_micros, 160);
+  EXPECT_EQ(at_40.rungs[1].weekly_budget_micros, std::nullopt);
+  EXPECT_EQ(DecodeLearningBudget(json, 0).value_or(LearningBudget()).rungs[0].weekly_budget_micros,
+            0);
 }
 
 TEST(LearningBudgetCodecTest, RefusesWhatItNeverWrites) {
@@ -160,15 +174,15 @@ TEST(LearningBudgetCodecTest, RefusesWhatItNeverWrites) {
       R"({"spend_weeks":0,"weekly_spend":nul,"rungs":[]})",
       R"({"spend_weeks":0,"weekly_spend":1.5,"rungs":[]})",
       R"({"spend_weeks":0,"weekly_spend":null,"rungs":[],"x":1})",
+      R"({"spend_weeks":1,"weekly_spend":7,"rungs":[["Lead",2]]})",
+      R"({"spend_weeks":1,"weekly_spend":7,"rungs":[["Lead",2,4,200]]})",
+      R"({"spend_weeks":1,"weekly_spend":7,"rungs":[["Lead",null,4]]})",
+      R"({"spend_weeks":1,"weekly_spend":7,"rungs":[["Lead",2,-4]]})",
       R"({"spend_weeks":1,"weekly_spend":7,"rungs":[{"event":"Lead","count":2,"cost":4}]})",
-      R"({"spend_weeks":1,"weekly_spend":7,"rungs":[{"event":"Lead","count":null,"cost":4,)"
-      R"("budget":200}]})",
-      R"({"spend_weeks":1,"weekly_spend":7,"rungs":[{"event":"Lead","count":2,"cost":-4,)"
-      R"("budget":200}]})",
       R"({"spend_weeks":2147483648,"weekly_spend":null,"rungs":[]})",
   };
   for (const char* json : bad) {
-    EXPECT_EQ(DecodeLearningBudget(json).status().code(), absl::StatusCode::kDataLoss) << json;
+    EXPECT_EQ(DecodeLearningBudget(json, 50).status().code(), absl::StatusCode::kDataLoss) << json;
   }
 }
 

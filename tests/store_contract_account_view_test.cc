@@ -306,6 +306,7 @@ TYPED_TEST(AccountViewContract, ScansOneWeeksLearningBudgetsWithTheirThresholds)
   Recommendation later = Full("as_a", W(2));
   later.learning_threshold = 40;
   later.learning_budget.weekly_spend_micros = 7;
+  later.learning_budget.rungs[0].weekly_budget_micros = 124'000'000;  // 40 × 3.10
   ASSERT_OK(SaveChunk(store, Chunk({later})));
   auto scan = [&](const std::string& account_id, Week week) {
     std::map<std::string, StoredLearningBudget> read;

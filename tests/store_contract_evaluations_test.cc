@@ -122,11 +122,14 @@ TYPED_TEST(RecommendationContract, RefusesARecommendationItCouldNotReadBack) {
   Recommendation anonymous = Full("", W(3));
   Recommendation negative_budget = Full("as_4", W(3));
   negative_budget.learning_budget.rungs[0].cost_per_event_micros = -1;
+  Recommendation other_budget = Full("as_5", W(3));
+  other_budget.learning_budget.rungs[0].weekly_budget_micros = 150'000'000;  // not 50 × 3.10
 
   const absl::Status negative_status = SaveChunk(store, Chunk({Full("as_1", W(3)), negative}));
   const absl::Status far_status = SaveChunk(store, Chunk({far}));
   const absl::Status anonymous_status = SaveChunk(store, Chunk({anonymous}));
   const absl::Status negative_budget_status = SaveChunk(store, Chunk({negative_budget}));
+  const absl::Status other_budget_status = SaveChunk(store, Chunk({other_budget}));
 
   EXPECT_TRUE(HasStatus(
       negative_status, absl::StatusCode::kInvalidArgument,
@@ -140,6 +143,10 @@ TYPED_TEST(RecommendationContract, RefusesARecommendationItCouldNotReadBack) {
   EXPECT_TRUE(HasStatus(negative_budget_status, absl::StatusCode::kInvalidArgument,
                         "recommendations[0].recommendation.learning_budget.rungs[0]."
                         "cost_per_event_micros: must not be negative, got -1"));
+  EXPECT_TRUE(HasStatus(other_budget_status, absl::StatusCode::kInvalidArgument,
+                        "recommendations[0].recommendation.learning_budget.rungs[0]."
+                        "weekly_budget_micros: must be learning_threshold (50) × "
+                        "cost_per_event_micros"));
   EXPECT_THAT(Keys(store.ListRecommendations(Query(std::nullopt))), IsEmpty());
   EXPECT_EQ(store.RecommendationsVersion().value_or(-1), 0);
 }

@@ -90,6 +90,12 @@ struct RungBudget {
   friend bool operator!=(const RungBudget& a, const RungBudget& b) { return !(a == b); }
 };
 
+// T × a rung's cost per event: the weekly spend at which it would reach the
+// learning threshold `threshold`. nullopt without a cost, or when it would not
+// fit in 64 bits. The one rule for RungBudget::weekly_budget_micros, which a
+// reader of a stored budget applies again.
+std::optional<int64_t> WeeklyBudgetAt(int threshold, std::optional<int64_t> cost_per_event_micros);
+
 // The budget an ad set needs to leave learning on each rung: every figure is
 // over the spend weeks, the weeks of the consistency window that have a
 // record with a known spend. Empty (no spend weeks, no rungs) when the as-of

@@ -1,10 +1,10 @@
 -- Each recommendation's learning budget (rung/recommendation.h): over the
 -- spend weeks of its consistency window, the ad set's weekly spend and, per
--- rung, the events counted, the cost per event and the weekly budget that
--- would bring the rung to T. Canonical JSON (storage/json_codec.h), money in
--- micros and null for an amount that cannot be estimated:
--- {"spend_weeks":3,"weekly_spend":93000000,"rungs":[{"event":"AddToCart",
--- "count":90,"cost":3100000,"budget":155000000}]}.
+-- rung, the events counted and the cost per event; the weekly budget that
+-- would bring the rung to T is learning_threshold × that cost, so it is not
+-- stored. Canonical JSON (storage/json_codec.h), money in micros and null for
+-- an amount that cannot be estimated:
+-- {"spend_weeks":3,"weekly_spend":93000000,"rungs":[["AddToCart",90,3100000]]}.
 --
 -- Rows stored before this migration were decided without one, and read back
 -- as the empty budget, the default: no spend weeks, no rungs. Adding a

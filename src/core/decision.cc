@@ -733,9 +733,7 @@ LearningBudget LearningBudgetOver(const std::vector<const AdSetWeek*>& window,
     rung.event_count = Fitting(count).value_or(std::numeric_limits<int64_t>::max());
     if (count == 0) continue;
     rung.cost_per_event_micros = RoundedQuotient(spend, count);
-    if (rung.cost_per_event_micros.has_value()) {
-      rung.weekly_budget_micros = Fitting(absl::int128(threshold) * *rung.cost_per_event_micros);
-    }
+    rung.weekly_budget_micros = WeeklyBudgetAt(threshold, rung.cost_per_event_micros);
   }
   return budget;
 }

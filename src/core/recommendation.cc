@@ -1,7 +1,10 @@
 #include "rung/recommendation.h"
 
 #include <array>
+#include <limits>
 #include <utility>
+
+#include "absl/numeric/int128.h"
 
 namespace rung {
 namespace {
@@ -80,6 +83,13 @@ bool SameAdvice(const Recommendation& a, const Recommendation& b) {
          a.weeks_on_rung == b.weeks_on_rung && a.next_review_week == b.next_review_week &&
          a.climb_test_id == b.climb_test_id && a.learning_threshold == b.learning_threshold &&
          a.learning_budget == b.learning_budget && a.policy_version == b.policy_version;
+}
+
+std::optional<int64_t> WeeklyBudgetAt(int threshold, std::optional<int64_t> cost_per_event_micros) {
+  if (!cost_per_event_micros.has_value()) return std::nullopt;
+  const absl::int128 budget = absl::int128(threshold) * *cost_per_event_micros;
+  if (budget > std::numeric_limits<int64_t>::max() || budget < 0) return std::nullopt;
+  return static_cast<int64_t>(budget);
 }
 
 const RungBudget* LearningBudget::Find(std::string_view event) const {

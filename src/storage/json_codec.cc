@@ -331,43 +331,37 @@ std::string EncodeLearningBudget(const LearningBudget& budget) {
   out += ",\"rungs\":[";
   for (const RungBudget& rung : budget.rungs) {
     if (out.back() != '[') out.push_back(',');
-    out += "{\"event\":";
+    out.push_back('[');
     AppendJsonQuoted(rung.event, &out);
-    absl::StrAppend(&out, ",\"count\":", rung.event_count, ",\"cost\":");
+    absl::StrAppend(&out, ",", rung.event_count, ",");
     AppendOptionalCount(rung.cost_per_event_micros, &out);
-    out += ",\"budget\":";
-    AppendOptionalCount(rung.weekly_budget_micros, &out);
-    out.push_back('}');
+    out.push_back(']');
   }
   out += "]}";
   return out;
 }
 
-absl::StatusOr<LearningBudget> DecodeLearningBudget(absl::string_view json) {
+absl::StatusOr<LearningBudget> DecodeLearningBudget(absl::string_view json, int threshold) {
   LearningBudget budget;
-  RETURN_IF_ERROR(DecodeLearningBudgetInto(json, &budget));
+  RETURN_IF_ERROR(DecodeLearningBudgetInto(json, threshold, &budget));
   return budget;
 }
 
-absl::Status DecodeLearningBudgetInto(absl::string_view json, LearningBudget* budget) {
+absl::Status DecodeLearningBudgetInto(absl::string_view json, int threshold,
+                                      LearningBudget* budget) {
   CanonicalJsonReader reader(json);
   size_t read = 0;  // rungs of `budget` read so far; the rest is old storage
   auto read_rung = [&]() -> absl::Status {
     if (read == budget->rungs.size()) budget->rungs.emplace_back();
     RungBudget& rung = budget->rungs[read++];
-    RETURN_IF_ERROR(reader.Expect('{'));
-    RETURN_IF_ERROR(reader.Key("event"));
+    RETURN_IF_ERROR(reader.Expect('['));
     RETURN_IF_ERROR(reader.StringInto(&rung.event));
     RETURN_IF_ERROR(reader.Expect(','));
-    RETURN_IF_ERROR(reader.Key("count"));
     ASSIGN_OR_RETURN(rung.event_count, reader.Count());
     RETURN_IF_ERROR(reader.Expect(','));
-    RETURN_IF_ERROR(reader.Key("cost"));
     ASSIGN_OR_RETURN(rung.cost_per_event_micros, reader.OptionalCount());
-    RETURN_IF_ERROR(reader.Expect(','));
-    RETURN_IF_ERROR(reader.Key("budget"));
-    ASSIGN_OR_RETURN(rung.weekly_budget_micros, reader.OptionalCount());
-    return reader.Expect('}');
+    rung.weekly_budget_micros = WeeklyBudgetAt(threshold, rung.cost_per_event_micros);
+    return reader.Expect(']');
   };
   RETURN_IF_ERROR(reader.Expect('{'));
   RETURN_IF_ERROR(reader.Key("spend_weeks"));

@@ -46,20 +46,26 @@ std::string EncodeReasons(const std::vector<Reason>& reasons);
 // The inverse of EncodeReasons; DATA_LOSS for anything else.
 absl::StatusOr<std::vector<Reason>> DecodeReasons(absl::string_view json);
 
-// {"spend_weeks":3,"weekly_spend":93000000,"rungs":[{"event":"AddToCart",
-// "count":90,"cost":3100000,"budget":155000000}]}: every field, in that
-// order, money in micros, null for an absent amount. The empty budget is
-// kEmptyLearningBudgetJson, the column's default for rows stored before it.
+// {"spend_weeks":3,"weekly_spend":93000000,"rungs":[["AddToCart",90,3100000]]}:
+// the fields in that order, each rung as [event, event_count,
+// cost_per_event_micros], money in micros, null for an absent amount. The
+// weekly budget is left out: it is the recommendation's learning threshold ×
+// the cost (WeeklyBudgetAt), which the decoder applies again. It made a third
+// of a stored recommendation, and writing it a tenth of an evaluation. The
+// empty budget is kEmptyLearningBudgetJson, the column's default for rows
+// stored before it.
 std::string EncodeLearningBudget(const LearningBudget& budget);
 inline constexpr absl::string_view kEmptyLearningBudgetJson =
     R"({"spend_weeks":0,"weekly_spend":null,"rungs":[]})";
 
-// The inverse of EncodeLearningBudget; DATA_LOSS for anything else.
-absl::StatusOr<LearningBudget> DecodeLearningBudget(absl::string_view json);
+// The inverse of EncodeLearningBudget for a budget at `threshold`; DATA_LOSS
+// for anything else.
+absl::StatusOr<LearningBudget> DecodeLearningBudget(absl::string_view json, int threshold);
 // The same into `budget`, which is replaced, in the storage its rungs and
 // their names hold already: a scan decodes every row of a week into one.
 // On error `budget` is unspecified.
-absl::Status DecodeLearningBudgetInto(absl::string_view json, LearningBudget* budget);
+absl::Status DecodeLearningBudgetInto(absl::string_view json, int threshold,
+                                      LearningBudget* budget);
 
 // [{"method":"POST","path":"/as_1/copies","params":[["name","x"]],
 // "result_id":"as_2","error":"","done_at":"2026-01-12T09:30:00.123456Z"}]:

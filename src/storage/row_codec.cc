@@ -206,7 +206,8 @@ absl::StatusOr<Recommendation> ReadRecommendation(const RowView& row) {
   ASSIGN_OR_RETURN(r.evaluated_at,
                    CheckStored(DecodeTimestamp(row.ColumnText(19)), "evaluated_at", where));
   ASSIGN_OR_RETURN(r.learning_budget,
-                   CheckStored(DecodeLearningBudget(row.ColumnView(20)), "learning_budget", where));
+                   CheckStored(DecodeLearningBudget(row.ColumnView(20), r.learning_threshold),
+                               "learning_budget", where));
   return r;
 }
 
@@ -244,7 +245,8 @@ absl::Status ReadLearningBudgetInto(const RowView& row, Week week, StoredLearnin
   absl::StatusOr<int> threshold = IntFromColumn(row, 1);
   if (!threshold.ok()) return corrupt("learning_threshold", threshold.status());
   budget->learning_threshold = *threshold;
-  if (absl::Status decoded = DecodeLearningBudgetInto(row.ColumnView(2), &budget->budget);
+  if (absl::Status decoded =
+          DecodeLearningBudgetInto(row.ColumnView(2), *threshold, &budget->budget);
       !decoded.ok()) {
     return corrupt("learning_budget", decoded);
   }

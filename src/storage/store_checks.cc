@@ -35,8 +35,10 @@ absl::Status CheckNotNegative(std::optional<int64_t> value, absl::string_view fi
       absl::StrFormat("%s: must not be negative, got %d", field, *value));
 }
 
-// Nothing negative: the stored JSON has no spelling for it.
-absl::Status CheckLearningBudget(const LearningBudget& budget, absl::string_view field) {
+// Nothing negative, since the stored JSON has no spelling for it; and each
+// weekly budget at `threshold` × its cost, since it is stored as that rule.
+absl::Status CheckLearningBudget(const LearningBudget& budget, int threshold,
+                                 absl::string_view field) {
   RETURN_IF_ERROR(CheckNotNegative(budget.spend_weeks, absl::StrCat(field, ".spend_weeks")));
   RETURN_IF_ERROR(
       CheckNotNegative(budget.weekly_spend_micros, absl::StrCat(field, ".weekly_spend_micros")));
@@ -46,8 +48,11 @@ absl::Status CheckLearningBudget(const LearningBudget& budget, absl::string_view
     RETURN_IF_ERROR(CheckNotNegative(rung.event_count, absl::StrCat(at, "event_count")));
     RETURN_IF_ERROR(
         CheckNotNegative(rung.cost_per_event_micros, absl::StrCat(at, "cost_per_event_micros")));
-    RETURN_IF_ERROR(
-        CheckNotNegative(rung.weekly_budget_micros, absl::StrCat(at, "weekly_budget_micros")));
+    if (rung.weekly_budget_micros != WeeklyBudgetAt(threshold, rung.cost_per_event_micros)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(at, "weekly_budget_micros: must be learning_threshold (", threshold,
+                       ") × cost_per_event_micros, or unset when that is unset or beyond 64 bits"));
+    }
   }
   return absl::OkStatus();
 }
@@ -116,7 +121,8 @@ absl::Status CheckStorableRecommendation(const Recommendation& r) {
     return absl::InvalidArgumentError(absl::StrFormat(
         "recommendation.learning_threshold: must not be negative, got %d", r.learning_threshold));
   }
-  RETURN_IF_ERROR(CheckLearningBudget(r.learning_budget, "recommendation.learning_budget"));
+  RETURN_IF_ERROR(CheckLearningBudget(r.learning_budget, r.learning_threshold,
+                                      "recommendation.learning_budget"));
   return CheckTimestamp(r.evaluated_at, "recommendation.evaluated_at");
 }
 

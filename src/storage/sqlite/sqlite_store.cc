@@ -414,7 +414,7 @@ class SqliteEvaluationWriter final : public EvaluationWriter {
   SqliteEvaluationWriter(absl::Mutex* writer_mu, Connection* writer)
       : writer_mu_(writer_mu),
         writer_(writer),
-        pipeline_([this](EncodedChunk& chunk) { return WriteChunk(chunk); }) {}
+        pipeline_([this](EvaluationChunk& chunk) { return WriteChunk(chunk); }) {}
 
   ~SqliteEvaluationWriter() override {
     pipeline_.Stop();
@@ -422,24 +422,23 @@ class SqliteEvaluationWriter final : public EvaluationWriter {
     writer_mu_->Unlock();
   }
 
+  // Checks here, so that a refusal answers this call; encodes on the
+  // pipeline's thread, since the deciding thread is the evaluation's
+  // critical path (a profile put it at 60% of the CPU, the writer at 40%).
   absl::Status Write(EvaluationChunk chunk) override {
-    EncodedChunk encoded;
     for (size_t i = 0; i < chunk.recommendations.size(); ++i) {
-      const Recommendation& recommendation = chunk.recommendations[i];
       // The path is spelled out only for a refusal: building it for every
       // decision of a large evaluation cost more than the checks.
-      if (absl::Status status = CheckStorableRecommendation(recommendation); !status.ok()) {
+      if (absl::Status status = CheckStorableRecommendation(chunk.recommendations[i]);
+          !status.ok()) {
         return WithMessagePrefix(absl::StrCat("recommendations[", i, "]."), status);
       }
-      encoded.recommendations.StartRow();
-      EncodeRecommendation(recommendation, encoded.recommendations);
     }
     for (size_t i = 0; i < chunk.test_changes.size(); ++i) {
       RETURN_IF_ERROR(
           CheckStorableChange(chunk.test_changes[i], absl::StrCat("test_changes[", i, "]")));
     }
-    encoded.test_changes = std::move(chunk.test_changes);
-    return pipeline_.Push(std::move(encoded));
+    return pipeline_.Push(std::move(chunk));
   }
 
   absl::Status Commit(const EvaluationRecord& record) override {
@@ -452,14 +451,14 @@ class SqliteEvaluationWriter final : public EvaluationWriter {
   }
 
  private:
-  struct EncodedChunk {
-    ParameterRows recommendations;
-    std::vector<ClimbTestChange> test_changes;
-  };
-
   // On the pipeline's thread.
-  absl::Status WriteChunk(const EncodedChunk& chunk) {
-    RETURN_IF_ERROR(UpsertRecommendationRows(*writer_, chunk.recommendations));
+  absl::Status WriteChunk(const EvaluationChunk& chunk) {
+    ParameterRows rows;
+    for (const Recommendation& recommendation : chunk.recommendations) {
+      rows.StartRow();
+      EncodeRecommendation(recommendation, rows);
+    }
+    RETURN_IF_ERROR(UpsertRecommendationRows(*writer_, rows));
     for (const ClimbTestChange& change : chunk.test_changes) {
       RETURN_IF_ERROR(UpdateClimbTestRow(*writer_, change));
     }
@@ -468,7 +467,7 @@ class SqliteEvaluationWriter final : public EvaluationWriter {
 
   absl::Mutex* const writer_mu_;
   Connection* const writer_;
-  WritePipeline<EncodedChunk> pipeline_;
+  WritePipeline<EvaluationChunk> pipeline_;
 };
 
 // The Store over one SQLite file. Writes go through a single connection
