@@ -60,7 +60,7 @@ struct Decision {
 //   count of 0, the cost and budget are nullopt: nothing divides by zero;
 // - sums are 128-bit, and a figure that does not fit in 64 bits is nullopt.
 LearningBudget LearningBudgetOver(const std::vector<const AdSetWeek*>& window,
-                                  const std::vector<std::string>& events, int threshold);
+                                  std::vector<std::string> events, int threshold);
 
 // Applies the ladder policy's rules, in order, to one ad set at week
 // input.as_of. Never targets more than one rung above the current one.

@@ -703,33 +703,41 @@ FlagSet RaiseFlags(const Facts& facts, const Outcome& outcome) {
   return flags;
 }
 
+// The budget's rungs are the reported events.
 std::map<std::string, int64_t> SustainedCounts(const Facts& facts) {
   std::map<std::string, int64_t> sustained;
   if (!facts.window.HasRecord()) return sustained;
-  for (const std::string& event : ReportedEvents(facts))
-    sustained[event] = facts.SustainedOf(event);
+  for (const RungBudget& rung : facts.budget.rungs) {
+    sustained[rung.event] = facts.SustainedOf(rung.event);
+  }
   return sustained;
 }
 
 }  // namespace
 
 LearningBudget LearningBudgetOver(const std::vector<const AdSetWeek*>& window,
-                                  const std::vector<std::string>& events, int threshold) {
-  std::vector<const AdSetWeek*> spend_weeks;
+                                  std::vector<std::string> events, int threshold) {
+  auto is_spend_week = [](const AdSetWeek* record) {
+    return record != nullptr && record->spend_micros.has_value();
+  };
+  LearningBudget budget;
   absl::int128 spend = 0;
   for (const AdSetWeek* record : window) {
-    if (record == nullptr || !record->spend_micros.has_value()) continue;
-    spend_weeks.push_back(record);
+    if (!is_spend_week(record)) continue;
+    ++budget.spend_weeks;
     spend += *record->spend_micros;
   }
-  LearningBudget budget;
-  budget.spend_weeks = static_cast<int>(spend_weeks.size());
-  if (!spend_weeks.empty()) budget.weekly_spend_micros = RoundedQuotient(spend, budget.spend_weeks);
-  for (const std::string& event : events) {
+  if (budget.spend_weeks > 0) {
+    budget.weekly_spend_micros = RoundedQuotient(spend, budget.spend_weeks);
+  }
+  budget.rungs.reserve(events.size());
+  for (std::string& event : events) {
     absl::int128 count = 0;
-    for (const AdSetWeek* record : spend_weeks) count += record->CountOf(event);
+    for (const AdSetWeek* record : window) {
+      if (is_spend_week(record)) count += record->CountOf(event);
+    }
     RungBudget& rung = budget.rungs.emplace_back();
-    rung.event = event;
+    rung.event = std::move(event);
     rung.event_count = Fitting(count).value_or(std::numeric_limits<int64_t>::max());
     if (count == 0) continue;
     rung.cost_per_event_micros = RoundedQuotient(spend, count);
