@@ -3,6 +3,9 @@
 
 #include "storage/postgres/pg_connection.h"
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -295,6 +298,36 @@ TEST(RedactConnectionUriTest, ReplacesEveryPasswordAndKeepsTheRest) {
   EXPECT_EQ(RedactConnectionUri("host=h password = 'it\\'s secret' user=u"),
             "host=h password = *** user=u");
   EXPECT_EQ(RedactConnectionUri("host=h dbname=rung"), "host=h dbname=rung");
+}
+
+// The test support that lets every ctest process use one cluster.
+TEST(SharedPostgresServerTest, OthersAttachToItAndOnlyStopSharedStopsIt) {
+  using test_support::PostgresServer;
+  const std::string state = absl::StrCat(::testing::TempDir(), "/shared_cluster_", getpid());
+  {
+    ASSERT_OK_AND_ASSIGN(const std::unique_ptr<PostgresServer> owner, PostgresServer::Start());
+    ASSERT_OK(owner->Share(state));
+  }  // handed over: it keeps running
+  std::string uri;
+  {
+    ASSERT_OK_AND_ASSIGN(const std::unique_ptr<PostgresServer> attached,
+                         PostgresServer::Attach(state));
+    ASSERT_OK_AND_ASSIGN(uri, attached->CreateDatabase());
+    EXPECT_OK(PgConnection::Connect(uri).status());
+    EXPECT_EQ(attached->Stop().code(), absl::StatusCode::kFailedPrecondition);
+  }  // detached: its database is dropped, the cluster stays
+  {
+    ASSERT_OK_AND_ASSIGN(const std::unique_ptr<PostgresServer> again,
+                         PostgresServer::Attach(state));
+    EXPECT_TRUE(HasStatus(PgConnection::Connect(uri).status(), absl::StatusCode::kUnavailable,
+                          "does not exist"));
+    ASSERT_OK_AND_ASSIGN(const std::string other, again->CreateDatabase());
+    EXPECT_OK(PgConnection::Connect(other).status());
+  }
+
+  ASSERT_OK(PostgresServer::StopShared(state));
+  EXPECT_FALSE(std::filesystem::exists(state));
+  EXPECT_EQ(PostgresServer::Attach(state).status().code(), absl::StatusCode::kFailedPrecondition);
 }
 
 }  // namespace
