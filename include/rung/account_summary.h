@@ -112,14 +112,12 @@ class LearningCapacityFolder {
     size_t place = 0;  // the least place any ad set's budget gives it
     std::map<int64_t, absl::int128> counts_by_denominator;
   };
-  // The rung of `event`, added when new; found first where the rung at
-  // `place` of the row before was, since an account's ad sets mostly share
-  // one ladder.
+  // The rung of `event`, added at `place` when new. A linear search: an
+  // account has a handful of rungs.
   Rung& RungOf(const std::string& event, size_t place);
 
   int64_t weekly_spend_micros_ = 0;
   std::vector<Rung> rungs_;
-  std::vector<size_t> place_hints_;  // per place, an index into rungs_
 };
 
 // An ad set whose action differs from the previous evaluated week's.

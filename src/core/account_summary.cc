@@ -64,7 +64,6 @@ void LearningCapacityFolder::Add(const StoredLearningBudget& stored) {
   // Spend of 0 buys nothing: events it counted cost no budget.
   const bool buys = *budget.weekly_spend_micros > 0 && stored.learning_threshold > 0;
   const int64_t denominator = int64_t{budget.spend_weeks} * stored.learning_threshold;
-  if (place_hints_.size() < budget.rungs.size()) place_hints_.resize(budget.rungs.size());
   for (size_t place = 0; place < budget.rungs.size(); ++place) {
     Rung& known = RungOf(budget.rungs[place].event, place);
     known.place = std::min(known.place, place);
@@ -75,13 +74,10 @@ void LearningCapacityFolder::Add(const StoredLearningBudget& stored) {
 
 LearningCapacityFolder::Rung& LearningCapacityFolder::RungOf(const std::string& event,
                                                              size_t place) {
-  size_t& hint = place_hints_[place];
-  if (hint < rungs_.size() && rungs_[hint].event == event) return rungs_[hint];
   const auto found = std::find_if(rungs_.begin(), rungs_.end(),
                                   [&](const Rung& known) { return known.event == event; });
-  hint = static_cast<size_t>(found - rungs_.begin());
-  if (found == rungs_.end()) rungs_.push_back(Rung{event, place, {}});
-  return rungs_[hint];
+  if (found != rungs_.end()) return *found;
+  return rungs_.emplace_back(Rung{event, place, {}});
 }
 
 LearningCapacity LearningCapacityFolder::Capacity() const {
