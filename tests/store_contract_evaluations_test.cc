@@ -66,6 +66,46 @@ TYPED_TEST(RecommendationContract, EvaluatingAWeekAgainReplacesItsRecommendation
   EXPECT_EQ(other_week.evaluation_id, "ev_1");
 }
 
+// A store that replaced a week's rows by a range of ad set ids, rather
+// than by the ids themselves, would lose as_2 here.
+TYPED_TEST(RecommendationContract, EvaluatingSomeAdSetsAgainKeepsTheOthersOfTheWeek) {
+  Store& store = this->store();
+  ASSERT_OK(SaveChunk(store, Chunk({Full("as_1", W(3)), Full("as_2", W(3)), Full("as_3", W(3))})));
+  Recommendation as_1 = With(Full("as_1", W(3)), Action::kHold);
+  Recommendation as_3 = With(Full("as_3", W(3)), Action::kAtTop);
+  as_1.evaluation_id = as_3.evaluation_id = "ev_2";
+
+  ASSERT_OK(SaveChunk(store, Chunk({as_1, as_3})));
+
+  EXPECT_THAT(Keys(store.ListRecommendations(Query(W(3)))),
+              ElementsAre(Key("as_1", W(3)), Key("as_2", W(3)), Key("as_3", W(3))));
+  ASSERT_OK_AND_ASSIGN(const Recommendation got_1, store.GetRecommendation("as_1", W(3)));
+  ASSERT_OK_AND_ASSIGN(const Recommendation got_2, store.GetRecommendation("as_2", W(3)));
+  ASSERT_OK_AND_ASSIGN(const Recommendation got_3, store.GetRecommendation("as_3", W(3)));
+  ExpectSameRecommendation(got_1, as_1);
+  ExpectSameRecommendation(got_2, Full("as_2", W(3)));
+  ExpectSameRecommendation(got_3, as_3);
+}
+
+TYPED_TEST(RecommendationContract, AChunkOfSeveralWeeksReplacesEachWeeksOwn) {
+  Store& store = this->store();
+  ASSERT_OK(SaveChunk(store, Chunk({Full("as_1", W(3)), Full("as_2", W(4))})));
+  const Recommendation as_1 = With(Full("as_1", W(3)), Action::kHold);
+  const Recommendation as_2 = With(Full("as_2", W(4)), Action::kStabilize);
+  const Recommendation as_1_later = With(Full("as_1", W(4)), Action::kAtTop);
+
+  ASSERT_OK(SaveChunk(store, Chunk({as_2, as_1, as_1_later})));
+
+  EXPECT_THAT(Keys(store.ListRecommendations(Query(std::nullopt))),
+              ElementsAre(Key("as_1", W(4)), Key("as_2", W(4))));
+  ASSERT_OK_AND_ASSIGN(const Recommendation got_1, store.GetRecommendation("as_1", W(3)));
+  ASSERT_OK_AND_ASSIGN(const Recommendation got_1_later, store.GetRecommendation("as_1", W(4)));
+  ASSERT_OK_AND_ASSIGN(const Recommendation got_2, store.GetRecommendation("as_2", W(4)));
+  ExpectSameRecommendation(got_1, as_1);
+  ExpectSameRecommendation(got_1_later, as_1_later);
+  ExpectSameRecommendation(got_2, as_2);
+}
+
 TYPED_TEST(RecommendationContract, TheLastOfOneKeyInARunWins) {
   Store& store = this->store();
   ASSERT_OK_AND_ASSIGN(std::unique_ptr<EvaluationWriter> writer, store.BeginEvaluation());

@@ -357,6 +357,31 @@ absl::Status PgConnection::Stream(const std::string& sql, const PgParams& params
   return status;
 }
 
+absl::Status PgConnection::CopyIn(const std::string& copy_sql, absl::string_view rows,
+                                  absl::string_view doing) {
+  {
+    const PgResult started(PQexec(conn_, copy_sql.c_str()));
+    if (PQresultStatus(started.result_) != PGRES_COPY_IN) return Check(started.result_, doing);
+  }
+  // In pieces, since libpq counts a piece's bytes in an int.
+  constexpr size_t kPiece = size_t{1} << 20;
+  const char* error = nullptr;
+  for (size_t sent = 0; sent < rows.size() && error == nullptr; sent += kPiece) {
+    const absl::string_view piece = rows.substr(sent, kPiece);
+    if (PQputCopyData(conn_, piece.data(), static_cast<int>(piece.size())) != 1) {
+      error = "libpq could not send the rows";
+    }
+  }
+  // A failed send still ends the COPY, so that the connection can go on.
+  PQputCopyEnd(conn_, error);
+  absl::Status status;
+  while (pg_result* next = PQgetResult(conn_)) {
+    const PgResult result(next);
+    if (status.ok()) status = Check(result.result_, doing);
+  }
+  return status;
+}
+
 void PgConnection::CancelStatement() {
   std::unique_ptr<PGcancel, decltype(&PQfreeCancel)> cancel(PQgetCancel(conn_), &PQfreeCancel);
   // Best effort: when the request is lost, the rest of the rows are read

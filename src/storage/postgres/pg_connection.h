@@ -147,6 +147,11 @@ class PgConnection {
   absl::Status Stream(const std::string& sql, const PgParams& params, absl::string_view doing,
                       absl::FunctionRef<absl::Status(const PgResult& row)> each_row);
 
+  // Runs `copy_sql`, a COPY ... FROM STDIN without parameters, and sends
+  // `rows` as its data: COPY's text format, each row ending in a newline.
+  // The server parses and checks the rows as it would those of an INSERT.
+  absl::Status CopyIn(const std::string& copy_sql, absl::string_view rows, absl::string_view doing);
+
   // The first column of the first row of `sql`, a statement without
   // parameters, as an integer; DATA_LOSS when it is not one.
   absl::StatusOr<int64_t> QueryInt(const std::string& sql, absl::string_view doing);

@@ -27,6 +27,7 @@
 #include "storage/portable_sql.h"
 #include "storage/postgres/pg_connection.h"
 #include "storage/postgres/pg_connection_pool.h"
+#include "storage/postgres/pg_copy_rows.h"
 #include "storage/postgres/pg_migrator.h"
 #include "storage/postgres/pg_text_array.h"
 #include "storage/row_codec.h"
@@ -135,31 +136,22 @@ const std::string kUpsertWeeks =
   "next_review_week, climb_test_id, learning_threshold, policy_version, "                       \
   "evaluation_id, " RUNG_PG_TIME("evaluated_at") ", learning_budget FROM recommendations AS r "
 
-// A chunk of a run in one statement, its columns as arrays in
-// EncodeRecommendation's order.
-const std::string kUpsertRecommendations =
-    "INSERT INTO recommendations (" RUNG_PG_RECOMMENDATION_COLUMNS
-    ") SELECT u.id, u.week::date, u.account, u.ladder, u.action, u.mask::bigint, u.flags, "
-    "u.current, u.target, u.learning, u.latest, u.sustained, u.reasons, u.weeks::bigint, "
-    "u.review::date, u.test, u.threshold::bigint, u.policy, u.evaluation, u.at::timestamptz, "
-    "u.budget FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], "
-    "$6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], "
-    "$13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[], "
-    "$20::text[], $21::text[]) "
-    "AS u(id, week, account, ladder, action, mask, flags, current, target, learning, latest, "
-    "sustained, reasons, weeks, review, test, threshold, policy, evaluation, at, budget) "
-    "ON CONFLICT (ad_set_id, as_of_week) DO UPDATE SET account_id = excluded.account_id, "
-    "ladder = excluded.ladder, action = excluded.action, flag_mask = excluded.flag_mask, "
-    "flags = excluded.flags, current_event = excluded.current_event, "
-    "target_event = excluded.target_event, learning_status = excluded.learning_status, "
-    "latest_counts = excluded.latest_counts, sustained_counts = excluded.sustained_counts, "
-    "reasons = excluded.reasons, weeks_on_rung = excluded.weeks_on_rung, "
-    "next_review_week = excluded.next_review_week, climb_test_id = excluded.climb_test_id, "
-    "learning_threshold = excluded.learning_threshold, policy_version = excluded.policy_version, "
-    "evaluation_id = excluded.evaluation_id, evaluated_at = excluded.evaluated_at, "
-    "learning_budget = excluded.learning_budget";
-constexpr int kRecommendationColumns = 21;
+// A chunk of a run as COPY rows, in EncodeRecommendation's order. COPY
+// rather than INSERT ... SELECT FROM unnest(): at 10,000 ad sets the
+// evaluation took about 15% less time (rung_bench run), since the server
+// neither builds arrays nor materializes their unnest. COPY cannot
+// upsert, so kDeleteRecommendations first removes the rows it replaces.
+const std::string kCopyRecommendations =
+    "COPY recommendations (" RUNG_PG_RECOMMENDATION_COLUMNS ") FROM STDIN";
 #undef RUNG_PG_RECOMMENDATION_COLUMNS
+// A week's recommendations in [$2, $3] (one probe of
+// recommendations_by_week), before a delete that seeks each of $4: a run
+// mostly evaluates a week that has none yet.
+const std::string kRecommendationsStored =
+    "SELECT EXISTS (SELECT 1 FROM recommendations WHERE as_of_week = $1::date "
+    "AND ad_set_id BETWEEN $2 AND $3)";
+const std::string kDeleteRecommendations =
+    "DELETE FROM recommendations WHERE as_of_week = $1::date AND ad_set_id = ANY ($2::text[])";
 
 const std::string kSelectRecommendation =
     RUNG_PG_SELECT_RECOMMENDATION "WHERE ad_set_id = $1 AND as_of_week = $2::date";
@@ -760,10 +752,17 @@ class PgEvaluationWriter final : public EvaluationWriter {
  private:
   // On the pipeline's thread.
   absl::Status WriteChunk(const EvaluationChunk& chunk) {
+    constexpr absl::string_view kDoing = "storing recommendations";
     if (!chunk.recommendations.empty()) {
-      RETURN_IF_ERROR(db_->Query(kUpsertRecommendations, RecommendationColumns(chunk),
-                                 "storing recommendations")
-                          .status());
+      const std::vector<bool> superseded = Superseded(chunk.recommendations);
+      RETURN_IF_ERROR(DeleteReplaced(chunk.recommendations, superseded));
+      PgCopyRows rows;
+      for (size_t i = 0; i < chunk.recommendations.size(); ++i) {
+        if (superseded[i]) continue;
+        rows.StartRow();
+        EncodeRecommendation(chunk.recommendations[i], rows);
+      }
+      RETURN_IF_ERROR(db_->CopyIn(kCopyRecommendations, rows.text(), kDoing));
     }
     for (const ClimbTestChange& change : chunk.test_changes) {
       RETURN_IF_ERROR(UpdateClimbTestRow(*db_, change));
@@ -771,16 +770,29 @@ class PgEvaluationWriter final : public EvaluationWriter {
     return absl::OkStatus();
   }
 
-  // The chunk's recommendations as kUpsertRecommendations' parameters.
-  static PgParams RecommendationColumns(const EvaluationChunk& chunk) {
-    ArrayColumns columns(kRecommendationColumns);
-    const std::vector<bool> superseded = Superseded(chunk.recommendations);
-    for (size_t i = 0; i < chunk.recommendations.size(); ++i) {
+  // Deletes the stored recommendations that the chunk's replace, week by
+  // week (a chunk mostly has one).
+  absl::Status DeleteReplaced(const std::vector<Recommendation>& recommendations,
+                              const std::vector<bool>& superseded) {
+    constexpr absl::string_view kDoing = "replacing recommendations";
+    std::map<Week, std::vector<absl::string_view>> ad_sets_by_week;
+    for (size_t i = 0; i < recommendations.size(); ++i) {
       if (superseded[i]) continue;
-      columns.StartRow();
-      EncodeRecommendation(chunk.recommendations[i], columns);
+      ad_sets_by_week[recommendations[i].as_of_week].push_back(recommendations[i].ad_set_id);
     }
-    return std::move(columns).Params();
+    for (auto& [week, ad_sets] : ad_sets_by_week) {
+      const auto [first, last] = std::minmax_element(ad_sets.begin(), ad_sets.end());
+      ASSIGN_OR_RETURN(
+          const PgResult stored,
+          db_->Query(kRecommendationsStored, {week.ToString(), Text(*first), Text(*last)}, kDoing));
+      if (stored.Text(0, 0) != "t") continue;
+      PgTextArray ids;
+      for (const absl::string_view id : ad_sets) ids.Add(id);
+      RETURN_IF_ERROR(
+          db_->Query(kDeleteRecommendations, {week.ToString(), std::move(ids).Param()}, kDoing)
+              .status());
+    }
+    return absl::OkStatus();
   }
 
   PgConnectionPool::Lease db_;
