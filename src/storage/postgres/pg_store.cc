@@ -155,9 +155,9 @@ const std::string kUpsertWeeks =
 const std::string kCopyRecommendations =
     "COPY recommendations (" RUNG_PG_RECOMMENDATION_COLUMNS ") FROM STDIN";
 #undef RUNG_PG_RECOMMENDATION_COLUMNS
-// A week's recommendations in [$2, $3] (one probe of
-// recommendations_by_week), before a delete that seeks each of $4: a run
-// mostly evaluates a week that has none yet.
+// Whether week $1 has recommendations in [$2, $3] (one probe of
+// recommendations_by_week), asked before kDeleteRecommendations seeks each
+// id: a run mostly evaluates a week that has none yet.
 const std::string kRecommendationsStored =
     "SELECT EXISTS (SELECT 1 FROM recommendations WHERE as_of_week = $1::date "
     "AND ad_set_id BETWEEN $2 AND $3)";
@@ -791,7 +791,7 @@ class PgEvaluationWriter final : public EvaluationWriter {
       if (superseded[i]) continue;
       ad_sets_by_week[recommendations[i].as_of_week].push_back(recommendations[i].ad_set_id);
     }
-    for (auto& [week, ad_sets] : ad_sets_by_week) {
+    for (const auto& [week, ad_sets] : ad_sets_by_week) {
       const auto [first, last] = std::minmax_element(ad_sets.begin(), ad_sets.end());
       ASSIGN_OR_RETURN(
           const PgResult stored,
