@@ -26,19 +26,7 @@ class PgCopyRowsTest : public test_support::PostgresTest {
 
   // The rows of `copied` in n's order: body, or nullopt for NULL.
   std::vector<std::optional<std::string>> Bodies() {
-    absl::StatusOr<PgResult> rows =
-        db_->Query("SELECT body FROM copied ORDER BY n", {}, "reading back");
-    EXPECT_OK(rows.status());
-    std::vector<std::optional<std::string>> bodies;
-    if (!rows.ok()) return bodies;
-    for (int row = 0; row < rows->rows(); ++row) {
-      if (rows->IsNull(row, 0)) {
-        bodies.emplace_back(std::nullopt);
-      } else {
-        bodies.emplace_back(std::string(rows->Text(row, 0)));
-      }
-    }
-    return bodies;
+    return Column("SELECT body FROM copied ORDER BY n");
   }
 
   static constexpr char kCopy[] = "COPY copied (n, body, day) FROM STDIN";

@@ -13,8 +13,10 @@
 
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -82,6 +84,24 @@ class PostgresTest : public ::testing::Test {
     absl::StatusOr<PgResult> result = db_->Query(sql, params, "test");
     if (!result.ok()) return absl::StrCat("error: ", result.status().ToString());
     return std::string(result->Text(0, 0));
+  }
+
+  // The first column of every row of a query on db_, NULL as nullopt; a
+  // failed query fails the test and answers no row.
+  std::vector<std::optional<std::string>> Column(const std::string& sql,
+                                                 const PgParams& params = {}) {
+    absl::StatusOr<PgResult> result = db_->Query(sql, params, "test");
+    EXPECT_TRUE(result.ok()) << result.status();
+    std::vector<std::optional<std::string>> values;
+    if (!result.ok()) return values;
+    for (int row = 0; row < result->rows(); ++row) {
+      if (result->IsNull(row, 0)) {
+        values.emplace_back(std::nullopt);
+      } else {
+        values.emplace_back(std::string(result->Text(row, 0)));
+      }
+    }
+    return values;
   }
 
   PostgresServer& server() { return *server_; }
