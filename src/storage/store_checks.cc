@@ -184,6 +184,26 @@ absl::Status CheckStorableChange(const ClimbTestChange& change, absl::string_vie
   return absl::OkStatus();
 }
 
+absl::Status CheckStorableRecommendations(const std::vector<Recommendation>& recommendations) {
+  for (size_t i = 0; i < recommendations.size(); ++i) {
+    // The path is spelled out only for a refusal: building it for every
+    // decision of a large evaluation cost more than the checks.
+    if (absl::Status status = CheckStorableRecommendation(recommendations[i]); !status.ok()) {
+      return WithMessagePrefix(absl::StrCat("recommendations[", i, "]."), status);
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckStorableChunk(const EvaluationChunk& chunk) {
+  RETURN_IF_ERROR(CheckStorableRecommendations(chunk.recommendations));
+  for (size_t i = 0; i < chunk.test_changes.size(); ++i) {
+    RETURN_IF_ERROR(
+        CheckStorableChange(chunk.test_changes[i], absl::StrCat("test_changes[", i, "]")));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckStorableAccount(const AccountRecord& account) {
   RETURN_IF_ERROR(CheckNotEmpty(account.account_id, "account.account_id"));
   if (!account.last_sync_time.has_value() || !TimestampInRange(*account.last_sync_time)) {

@@ -22,6 +22,14 @@ namespace rung {
 // years 1-9999 ("recommendation.account_id: ...").
 absl::Status CheckStorableRecommendation(const Recommendation& recommendation);
 
+// CheckStorableRecommendation of each, the refusal naming its place
+// ("recommendations[3].account_id: ...").
+absl::Status CheckStorableRecommendations(const std::vector<Recommendation>& recommendations);
+
+// What an EvaluationWriter::Write refuses before it stores anything: each
+// recommendation as above, and each test change by CheckStorableChange.
+absl::Status CheckStorableChunk(const EvaluationChunk& chunk);
+
 // No id, a negative count, an instant outside years 1-9999.
 absl::Status CheckStorableEvaluation(const EvaluationRecord& evaluation);
 

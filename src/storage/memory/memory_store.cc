@@ -680,11 +680,7 @@ class MemoryStore final : public Store {
 };
 
 absl::Status MemoryEvaluationWriter::Write(EvaluationChunk chunk) {
-  for (size_t i = 0; i < chunk.recommendations.size(); ++i) {
-    if (absl::Status status = CheckStorableRecommendation(chunk.recommendations[i]); !status.ok()) {
-      return WithMessagePrefix(absl::StrCat("recommendations[", i, "]."), status);
-    }
-  }
+  RETURN_IF_ERROR(CheckStorableRecommendations(chunk.recommendations));
   ClimbTests changed = changed_tests_;
   // Refused here as the other engines refuse it, and checked again at
   // Commit, since a test may change in between.

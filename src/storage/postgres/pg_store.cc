@@ -729,16 +729,7 @@ class PgEvaluationWriter final : public EvaluationWriter {
   }
 
   absl::Status Write(EvaluationChunk chunk) override {
-    for (size_t i = 0; i < chunk.recommendations.size(); ++i) {
-      if (absl::Status status = CheckStorableRecommendation(chunk.recommendations[i]);
-          !status.ok()) {
-        return WithMessagePrefix(absl::StrCat("recommendations[", i, "]."), status);
-      }
-    }
-    for (size_t i = 0; i < chunk.test_changes.size(); ++i) {
-      RETURN_IF_ERROR(
-          CheckStorableChange(chunk.test_changes[i], absl::StrCat("test_changes[", i, "]")));
-    }
+    RETURN_IF_ERROR(CheckStorableChunk(chunk));
     return pipeline_.Push(std::move(chunk));
   }
 

@@ -426,18 +426,7 @@ class SqliteEvaluationWriter final : public EvaluationWriter {
   // pipeline's thread, since the deciding thread is the evaluation's
   // critical path (a profile put it at 60% of the CPU, the writer at 40%).
   absl::Status Write(EvaluationChunk chunk) override {
-    for (size_t i = 0; i < chunk.recommendations.size(); ++i) {
-      // The path is spelled out only for a refusal: building it for every
-      // decision of a large evaluation cost more than the checks.
-      if (absl::Status status = CheckStorableRecommendation(chunk.recommendations[i]);
-          !status.ok()) {
-        return WithMessagePrefix(absl::StrCat("recommendations[", i, "]."), status);
-      }
-    }
-    for (size_t i = 0; i < chunk.test_changes.size(); ++i) {
-      RETURN_IF_ERROR(
-          CheckStorableChange(chunk.test_changes[i], absl::StrCat("test_changes[", i, "]")));
-    }
+    RETURN_IF_ERROR(CheckStorableChunk(chunk));
     return pipeline_.Push(std::move(chunk));
   }
 
